@@ -1,0 +1,168 @@
+/**
+ * Every error the library throws. Each class carries a stable `code`: tests and
+ * users match on `code`, never on message text. The CLI maps classes to exit
+ * codes in `src/commands/report.ts`.
+ */
+
+/** Base class of every error thrown by wasmer-ts. */
+export class WasmerError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+export type ParseErrorCode =
+  | 'ERR_UNEXPECTED_EOF'
+  | 'ERR_BAD_MAGIC'
+  | 'ERR_BAD_VERSION'
+  | 'ERR_BAD_LEB'
+  | 'ERR_BAD_SECTION'
+  | 'ERR_SECTION_ORDER'
+  | 'ERR_SECTION_SIZE'
+  | 'ERR_BAD_TYPE'
+  | 'ERR_BAD_UTF8'
+  | 'ERR_BAD_VALUE'
+  | 'ERR_LIMIT';
+
+/** The bytes are not a well-formed WebAssembly binary. `offset` is where reading failed. */
+export class WasmParseError extends WasmerError {
+  declare readonly code: ParseErrorCode;
+  readonly offset: number;
+  readonly detail: string;
+  constructor(code: ParseErrorCode, detail: string, offset: number) {
+    super(code, `${detail} (at byte 0x${offset.toString(16)})`);
+    this.offset = offset;
+    this.detail = detail;
+  }
+}
+
+/** V8 refused to compile the module (a validation error). `offset` is V8's byte offset when it gives one. */
+export class CompileError extends WasmerError {
+  readonly offset: number | null;
+  constructor(message: string, offset: number | null, options?: { cause?: unknown }) {
+    super('ERR_COMPILE', message, options);
+    this.offset = offset;
+  }
+}
+
+export type LinkErrorCode = 'ERR_MISSING_IMPORT' | 'ERR_IMPORT_TYPE' | 'ERR_LINK';
+
+/** Instantiation failed because of the imports: one is missing or has the wrong type. */
+export class LinkError extends WasmerError {
+  declare readonly code: LinkErrorCode;
+  constructor(code: LinkErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/** One frame of a Wasm backtrace. */
+export interface TrapFrame {
+  readonly functionIndex: number | null;
+  readonly functionName: string | null;
+  readonly moduleOffset: number | null;
+}
+
+/**
+ * The guest trapped (unreachable, out-of-bounds access, division by zero, stack
+ * overflow...). `reason` is V8's description, `frames` the Wasm part of the stack.
+ */
+export class Trap extends WasmerError {
+  readonly reason: string;
+  readonly frames: readonly TrapFrame[];
+  constructor(reason: string, frames: readonly TrapFrame[], options?: { cause?: unknown }) {
+    const where = frames.length > 0 ? `\n${frames.map(formatFrame).join('\n')}` : '';
+    super('ERR_TRAP', `trap: ${reason}${where}`, options);
+    this.reason = reason;
+    this.frames = frames;
+  }
+}
+
+function formatFrame(frame: TrapFrame, i: number): string {
+  const name = frame.functionName ?? (frame.functionIndex === null ? '<unknown>' : `func[${frame.functionIndex}]`);
+  const at = frame.moduleOffset === null ? '' : ` @ 0x${frame.moduleOffset.toString(16)}`;
+  return `  ${i}: ${name}${at}`;
+}
+
+export type ArgumentErrorCode =
+  | 'ERR_ARG_COUNT'
+  | 'ERR_ARG_TYPE'
+  | 'ERR_ARG_RANGE'
+  | 'ERR_NO_EXPORT'
+  | 'ERR_INVALID_OPTION';
+
+/** A value passed by the caller does not fit: wrong count, type or range, unknown export, bad option. */
+export class ArgumentError extends WasmerError {
+  declare readonly code: ArgumentErrorCode;
+  constructor(code: ArgumentErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+export type ArtifactErrorCode =
+  | 'ERR_ARTIFACT_MAGIC'
+  | 'ERR_ARTIFACT_VERSION'
+  | 'ERR_ARTIFACT_TRUNCATED'
+  | 'ERR_ARTIFACT_CORRUPT';
+
+/** A serialized module (from `Module.serialize` or `wasmer-ts compile`) is truncated, corrupted or foreign. */
+export class ArtifactError extends WasmerError {
+  declare readonly code: ArtifactErrorCode;
+  constructor(code: ArtifactErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+export type InputErrorCode =
+  | 'ERR_INPUT_NOT_FOUND'
+  | 'ERR_INPUT_UNREADABLE'
+  | 'ERR_INPUT_IS_DIRECTORY'
+  | 'ERR_INPUT_EMPTY';
+
+/** An input file could not be read. The message names the path. */
+export class InputError extends WasmerError {
+  declare readonly code: InputErrorCode;
+  readonly path: string;
+  constructor(code: InputErrorCode, message: string, path: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.path = path;
+  }
+}
+
+/** The WebAssembly text given could not be converted to binary. */
+export class WatError extends WasmerError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_WAT', message, options);
+  }
+}
+
+/** A run went past its time limit (`timeout` option, `--timeout`). */
+export class TimeoutError extends WasmerError {
+  readonly limitMs: number;
+  constructor(limitMs: number) {
+    super('ERR_TIMEOUT', `the program ran longer than its time limit of ${limitMs} ms and was stopped`);
+    this.limitMs = limitMs;
+  }
+}
+
+/**
+ * Thrown through the guest's stack when it calls WASI `proc_exit(code)`. Not a
+ * failure: `Wasi.start` catches it and returns `exitCode`.
+ */
+export class WasiExit extends Error {
+  readonly exitCode: number;
+  constructor(exitCode: number) {
+    super(`the program exited with code ${exitCode}`);
+    this.name = 'WasiExit';
+    this.exitCode = exitCode;
+  }
+}
+
+/** WASI was set up with bad options (a preopen that is not a directory, a bad env key...). */
+export class WasiError extends WasmerError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}

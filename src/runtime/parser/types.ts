@@ -1,0 +1,151 @@
+/**
+ * What the binary parser returns: a typed description of a module, read from its
+ * section headers, without decoding code bodies or data payloads.
+ * Names follow the spec (https://webassembly.github.io/spec/core/binary/modules.html).
+ */
+
+/** Number and vector types, plus reference types by their text-format names ('funcref', 'externref', 'exnref', '(ref null 3)'...). */
+export type NumType = 'i32' | 'i64' | 'f32' | 'f64';
+export type VecType = 'v128';
+export type RefType = 'funcref' | 'externref' | (string & {});
+export type ValType = NumType | VecType | RefType;
+
+export interface FuncType {
+  readonly kind: 'func';
+  readonly params: readonly ValType[];
+  readonly results: readonly ValType[];
+}
+
+/** GC proposal types: recognised and skipped, so modules using them still parse. */
+export interface OtherCompositeType {
+  readonly kind: 'struct' | 'array';
+}
+
+export type TypeDef = FuncType | OtherCompositeType;
+
+export interface Limits {
+  readonly minimum: number;
+  /** `null` when the module declares no maximum. */
+  readonly maximum: number | null;
+}
+
+export interface MemoryType extends Limits {
+  readonly shared: boolean;
+  /** memory64 proposal: addresses are i64. */
+  readonly index64: boolean;
+}
+
+export interface TableType extends Limits {
+  readonly elementType: RefType;
+  readonly index64: boolean;
+}
+
+export interface GlobalType {
+  readonly type: ValType;
+  readonly mutable: boolean;
+}
+
+/** The kind of an import or export, as a string. See `ExportKind` for the numeric enum of the public API. */
+export type ExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
+
+export type ExternType =
+  | { readonly kind: 'func'; readonly typeIndex: number; readonly type: FuncType }
+  | { readonly kind: 'table'; readonly type: TableType }
+  | { readonly kind: 'memory'; readonly type: MemoryType }
+  | { readonly kind: 'global'; readonly type: GlobalType }
+  | { readonly kind: 'tag'; readonly typeIndex: number; readonly type: FuncType };
+
+export interface Import {
+  readonly module: string;
+  readonly name: string;
+  readonly desc: ExternType;
+}
+
+export interface Export {
+  readonly name: string;
+  /** Index in the kind's index space (imports first, then definitions). */
+  readonly index: number;
+  readonly desc: ExternType;
+}
+
+export interface SectionHeader {
+  /** Section id: 0 custom, 1 type ... 12 data count, 13 tag. */
+  readonly id: number;
+  /** 'type', 'import', ..., or for custom sections the custom section's own name. */
+  readonly name: string;
+  /** Offset of the section id byte. */
+  readonly offset: number;
+  /** Offset of the first byte of the section content (after the size LEB). */
+  readonly contentOffset: number;
+  /** Size of the content in bytes. */
+  readonly size: number;
+}
+
+export interface CustomSection {
+  readonly name: string;
+  /** A view into the parsed buffer (no copy): the section's payload after its name. */
+  readonly data: Uint8Array;
+  /** Absolute offset of `data` in the module bytes. */
+  readonly offset: number;
+}
+
+export interface NameSection {
+  readonly module: string | null;
+  /** Function index (in the whole function index space) -> name. */
+  readonly functions: ReadonlyMap<number, string>;
+}
+
+/** Proposals beyond the MVP. */
+export type Feature =
+  | 'simd'
+  | 'threads'
+  | 'bulk-memory'
+  | 'multi-value'
+  | 'memory64'
+  | 'exceptions'
+  | 'tail-calls'
+  | 'reference-types'
+  | 'multi-memory'
+  | 'mutable-globals'
+  | 'sign-extension'
+  | 'saturating-float-to-int'
+  | 'gc'
+  | 'extended-const'
+  | 'relaxed-simd';
+
+export interface ModuleInfo {
+  readonly byteLength: number;
+  /** Every section in file order, custom sections included. */
+  readonly sections: readonly SectionHeader[];
+  readonly types: readonly TypeDef[];
+  readonly imports: readonly Import[];
+  /** Type index of each function defined in the module (not the imported ones). */
+  readonly functions: readonly number[];
+  readonly tables: readonly TableType[];
+  readonly memories: readonly MemoryType[];
+  readonly globals: readonly GlobalType[];
+  /** Tags defined in the module (exception handling), by type index. */
+  readonly tags: readonly number[];
+  readonly exports: readonly Export[];
+  /** Function index of the start function, or null. */
+  readonly start: number | null;
+  /** Number of element segments, or 0 without an element section. */
+  readonly elementCount: number;
+  /** The data count section's value, or null without one. */
+  readonly dataCount: number | null;
+  /** Number of data segments in the data section (0 without one). */
+  readonly dataSegmentCount: number;
+  /** Number of bodies in the code section (0 without one). */
+  readonly codeCount: number;
+  readonly customSections: readonly CustomSection[];
+  /** Decoded `name` custom section; empty when absent or malformed (a bad name section never fails a parse). */
+  readonly names: NameSection;
+  /** Proposals used as far as section headers tell (types, limits, section ids). Code bodies are not scanned here. */
+  readonly features: ReadonlySet<Feature>;
+  /** Imported function count, and likewise for the other kinds: the start of the defined items in each index space. */
+  readonly importedFunctionCount: number;
+  readonly importedTableCount: number;
+  readonly importedMemoryCount: number;
+  readonly importedGlobalCount: number;
+  readonly importedTagCount: number;
+}
