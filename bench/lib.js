@@ -1,0 +1,59 @@
+// Shared helpers for the benchmark suites: timing with min and median over
+// repeated runs, and a table printer. Never used by tests.
+import { performance } from 'node:perf_hooks';
+
+/** Runs `fn` `iterations` times per sample, `samples` times; returns ns per iteration (min, median). */
+export function measure(fn, { iterations = 1, samples = 15, warmup = 3 } = {}) {
+  for (let i = 0; i < warmup; i++) for (let j = 0; j < iterations; j++) fn();
+  const times = [];
+  for (let s = 0; s < samples; s++) {
+    const t0 = performance.now();
+    for (let j = 0; j < iterations; j++) fn();
+    times.push(((performance.now() - t0) * 1e6) / iterations);
+  }
+  return summarize(times);
+}
+
+/** Same as `measure` for an async function. */
+export async function measureAsync(fn, { iterations = 1, samples = 15, warmup = 3 } = {}) {
+  for (let i = 0; i < warmup; i++) for (let j = 0; j < iterations; j++) await fn();
+  const times = [];
+  for (let s = 0; s < samples; s++) {
+    const t0 = performance.now();
+    for (let j = 0; j < iterations; j++) await fn();
+    times.push(((performance.now() - t0) * 1e6) / iterations);
+  }
+  return summarize(times);
+}
+
+export function summarize(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { min: sorted[0], median, samples: sorted.length };
+}
+
+export function geomean(values) {
+  return Math.exp(values.reduce((s, v) => s + Math.log(v), 0) / values.length);
+}
+
+/** Prints rows (objects with the same keys) as an aligned text table. */
+export function printTable(title, rows) {
+  if (rows.length === 0) return;
+  const keys = Object.keys(rows[0]);
+  const cells = rows.map((r) => keys.map((k) => format(r[k])));
+  const widths = keys.map((k, i) => Math.max(k.length, ...cells.map((c) => c[i].length)));
+  const line = (vals) => vals.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
+  console.log(`\n## ${title}\n`);
+  console.log(line(keys));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const c of cells) console.log(line(c));
+}
+
+function format(v) {
+  if (typeof v === 'number') {
+    if (Number.isInteger(v)) return String(v);
+    return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+  }
+  return String(v ?? '');
+}
