@@ -1,0 +1,393 @@
+/**
+ * The artifact format: a WebAssembly module plus, optionally, the machine code
+ * V8 compiled for it, in one self-checking container. `Module.serialize`,
+ * `wasmer-ts compile` and the on-disk cache all write it.
+ *
+ * Layout (all integers little-endian):
+ *
+ * ```
+ * offset  size  field
+ * 0       8     magic: 89 57 54 53 41 52 54 0A ("\x89WTSART\n"; never "\0asm", and not UTF-8 text)
+ * 8       4     format version (u32, currently 1)
+ * 12      4     header length H (u32): the byte length of the header block below
+ * 16      H     header block:
+ *                 six strings, each u16 byte length + UTF-8:
+ *                   wasmer-ts version, Node version, V8 version, arch,
+ *                   CPU fingerprint, V8 flag fingerprint
+ *                 u32 Wasm byte length, 32 bytes SHA-256 of the Wasm
+ *                 u32 machine-code byte length (0 = none), 32 bytes SHA-256 of it (zeros if none)
+ * 16+H    32    SHA-256 of bytes [0, 16+H): the header checksum
+ * 48+H    W     the Wasm bytes
+ * 48+H+W  M     the machine-code payload (V8's `CompiledWasmModule::Serialize()` output)
+ * ```
+ *
+ * The file ends exactly after the payload. Decoding trusts nothing before it is
+ * checked: every length is compared with the bytes that remain (so a corrupt
+ * length never causes a giant allocation), the header checksum is verified
+ * before any header field is used, and the Wasm and payload are verified against
+ * their SHA-256 before V8 sees a byte of them. V8's own check of a serialized
+ * module covers only a 16-byte header (version, CPU features, flag hash); a
+ * damaged payload that passes it can crash the process or compute wrong results,
+ * which is why the payload hash is not optional.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { ArgumentError, ArtifactError, type ArtifactErrorCode } from './errors.js';
+
+/** "\x89WTSART\n": the high first byte makes it invalid UTF-8, so it is never mistaken for .wat text. */
+export const ARTIFACT_MAGIC: Uint8Array = Uint8Array.of(0x89, 0x57, 0x54, 0x53, 0x41, 0x52, 0x54, 0x0a);
+export const ARTIFACT_FORMAT_VERSION = 1;
+
+const HASH_LENGTH = 32;
+const PREFIX_LENGTH = 16; // magic + format version + header length
+/** A real header is a few hundred bytes; anything larger is a corrupt length field. */
+const MAX_HEADER_LENGTH = 64 * 1024;
+const MAX_STRING_LENGTH = 0xffff;
+
+/** What the machine code was compiled for. Any difference means "recompile from the Wasm bytes". */
+export interface EngineFingerprint {
+  readonly wasmerTsVersion: string;
+  readonly nodeVersion: string;
+  readonly v8Version: string;
+  readonly arch: string;
+  /** Architecture plus a hash of the CPU model; V8 additionally checks its own CPU-feature bits. */
+  readonly cpuFingerprint: string;
+  /** A hash of the V8 flags that change generated code (see `v8FlagFingerprint`). */
+  readonly flagFingerprint: string;
+}
+
+/** The decoded, verified header of an artifact. */
+export interface ArtifactHeader extends EngineFingerprint {
+  readonly formatVersion: number;
+  readonly wasmByteLength: number;
+  /** Lowercase hex. */
+  readonly wasmSha256: string;
+  /** 0 when the artifact carries no machine code. */
+  readonly machineCodeByteLength: number;
+  /** Lowercase hex, or null when there is no machine code. */
+  readonly machineCodeSha256: string | null;
+}
+
+export interface DecodedArtifact {
+  readonly wasm: Uint8Array;
+  readonly machineCode: Uint8Array | null;
+  readonly header: ArtifactHeader;
+}
+
+/**
+ * Like `DecodedArtifact`, but the machine code may be unusable while the Wasm is
+ * still sound (the payload was truncated or damaged). `machineCodeProblem` says
+ * why, and `machineCode` is then null.
+ */
+export interface ReadArtifact extends DecodedArtifact {
+  readonly machineCodeProblem: { readonly code: ArtifactErrorCode; readonly reason: string } | null;
+}
+
+let packageVersion: string | undefined;
+
+function wasmerTsVersion(): string {
+  if (packageVersion === undefined) {
+    try {
+      // src/runtime/ and dist/runtime/ are both two levels below package.json.
+      const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+      const parsed: unknown = JSON.parse(text);
+      const version =
+        typeof parsed === 'object' && parsed !== null && 'version' in parsed ? String(parsed.version) : 'unknown';
+      packageVersion = version;
+    } catch {
+      packageVersion = 'unknown';
+    }
+  }
+  return packageVersion;
+}
+
+/**
+ * V8 flags that change the code V8 generates or the shape of a serialized
+ * module. JS cannot read V8's flag values, so this looks at what the process
+ * was started with (execArgv and NODE_OPTIONS); flags set later through
+ * `v8.setFlagsFromString` are not seen, but V8 rejects a serialized module whose
+ * flag hash differs (`SetCompiledModuleBytes` returns false), which the loader
+ * reports as a notice.
+ */
+const CODEGEN_FLAG = /^--(no-)?(wasm|liftoff|turbo|experimental-wasm|jitless|single-threaded|predictable|max-wasm)/;
+
+/** A short hash of the code-affecting V8 flags in effect for this process. */
+export function v8FlagFingerprint(argv: readonly string[] = processFlags()): string {
+  const relevant = argv.filter((a) => CODEGEN_FLAG.test(a.replaceAll('_', '-'))).map((a) => a.replaceAll('_', '-'));
+  relevant.sort();
+  return relevant.length === 0 ? 'default' : sha256Hex(new TextEncoder().encode(relevant.join('\n'))).slice(0, 16);
+}
+
+function processFlags(): string[] {
+  const fromEnv = (process.env.NODE_OPTIONS ?? '').split(/\s+/).filter((s) => s.length > 0);
+  return [...process.execArgv, ...fromEnv];
+}
+
+let engine: EngineFingerprint | undefined;
+
+/** The fingerprint of this process: what an artifact's machine code must match to be used here. */
+export function currentEngine(): EngineFingerprint {
+  if (engine === undefined) {
+    const model = cpus()[0]?.model ?? 'unknown-cpu';
+    engine = {
+      wasmerTsVersion: wasmerTsVersion(),
+      nodeVersion: process.versions.node,
+      v8Version: process.versions.v8,
+      arch: process.arch,
+      cpuFingerprint: `${process.arch}-${sha256Hex(new TextEncoder().encode(model)).slice(0, 16)}`,
+      flagFingerprint: v8FlagFingerprint(),
+    };
+  }
+  return engine;
+}
+
+/**
+ * Why machine code built for `header` cannot run in this process, or null when
+ * every engine field matches.
+ */
+export function engineMismatch(header: EngineFingerprint, here: EngineFingerprint = currentEngine()): string | null {
+  const fields: [keyof EngineFingerprint, string][] = [
+    ['wasmerTsVersion', 'wasmer-ts version'],
+    ['nodeVersion', 'Node version'],
+    ['v8Version', 'V8 version'],
+    ['arch', 'architecture'],
+    ['cpuFingerprint', 'CPU'],
+    ['flagFingerprint', 'V8 flags'],
+  ];
+  for (const [key, label] of fields) {
+    if (header[key] !== here[key]) return `it was compiled for ${label} ${header[key]}, this process has ${here[key]}`;
+  }
+  return null;
+}
+
+/** The SHA-256 of `bytes`, lowercase hex. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function sha256(bytes: Uint8Array): Uint8Array {
+  return createHash('sha256').update(bytes).digest();
+}
+
+/** True when `bytes` starts with the artifact magic. Never throws. */
+export function isArtifact(bytes: unknown): boolean {
+  if (!(bytes instanceof Uint8Array) || bytes.length < ARTIFACT_MAGIC.length) return false;
+  for (let i = 0; i < ARTIFACT_MAGIC.length; i++) if (bytes[i] !== ARTIFACT_MAGIC[i]) return false;
+  return true;
+}
+
+/**
+ * Builds an artifact from a Wasm binary and, optionally, V8's serialized machine
+ * code for it. `engine` defaults to this process's fingerprint (tests override it).
+ */
+export function encodeArtifact(input: {
+  wasm: Uint8Array;
+  machineCode?: Uint8Array | null;
+  engine?: EngineFingerprint;
+}): Uint8Array {
+  const { wasm } = input;
+  const machineCode = input.machineCode ?? null;
+  const fp = input.engine ?? currentEngine();
+  const encoder = new TextEncoder();
+  const strings = [
+    fp.wasmerTsVersion,
+    fp.nodeVersion,
+    fp.v8Version,
+    fp.arch,
+    fp.cpuFingerprint,
+    fp.flagFingerprint,
+  ].map((s) => encoder.encode(s));
+  for (const s of strings) {
+    if (s.length > MAX_STRING_LENGTH) {
+      throw new ArgumentError('ERR_ARG_RANGE', 'options.engine fields must be at most 65535 bytes of UTF-8 each');
+    }
+  }
+  const codeLength = machineCode?.length ?? 0;
+  const headerLength = strings.reduce((n, s) => n + 2 + s.length, 0) + 4 + HASH_LENGTH + 4 + HASH_LENGTH;
+  const total = PREFIX_LENGTH + headerLength + HASH_LENGTH + wasm.length + codeLength;
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  out.set(ARTIFACT_MAGIC, 0);
+  view.setUint32(8, ARTIFACT_FORMAT_VERSION, true);
+  view.setUint32(12, headerLength, true);
+  let at = PREFIX_LENGTH;
+  for (const s of strings) {
+    view.setUint16(at, s.length, true);
+    out.set(s, at + 2);
+    at += 2 + s.length;
+  }
+  view.setUint32(at, wasm.length, true);
+  out.set(sha256(wasm), at + 4);
+  at += 4 + HASH_LENGTH;
+  view.setUint32(at, codeLength, true);
+  if (machineCode !== null && codeLength > 0) out.set(sha256(machineCode), at + 4);
+  at += 4 + HASH_LENGTH;
+  out.set(sha256(out.subarray(0, at)), at);
+  at += HASH_LENGTH;
+  out.set(wasm, at);
+  at += wasm.length;
+  if (machineCode !== null) out.set(machineCode, at);
+  return out;
+}
+
+const ADVICE = 'recreate it with `wasmer-ts compile` or Module.serialize()';
+
+/**
+ * Decodes and fully verifies an artifact. Throws `ArtifactError`:
+ * - `ERR_ARTIFACT_MAGIC`: not an artifact at all;
+ * - `ERR_ARTIFACT_VERSION`: an artifact of another format version;
+ * - `ERR_ARTIFACT_TRUNCATED`: the bytes end before a length says they should;
+ * - `ERR_ARTIFACT_CORRUPT`: a checksum does not match, or there are trailing bytes.
+ *
+ * It does not compare the engine fingerprint with this process: see
+ * `engineMismatch` (a foreign engine is not an error, only a reason to recompile).
+ */
+export function decodeArtifact(bytes: Uint8Array): DecodedArtifact {
+  const read = readArtifact(bytes);
+  const problem = read.machineCodeProblem;
+  if (problem !== null) {
+    throw new ArtifactError(problem.code, `artifact machine code is unusable: ${problem.reason}; ${ADVICE}`);
+  }
+  return { wasm: read.wasm, machineCode: read.machineCode, header: read.header };
+}
+
+/**
+ * Decodes an artifact, throwing `ArtifactError` as `decodeArtifact` does when
+ * the header or the Wasm cannot be trusted, but tolerating a truncated or
+ * damaged machine-code payload: the Wasm is still good for a recompile, so it
+ * returns `machineCode: null` with `machineCodeProblem` set.
+ */
+export function readArtifact(bytes: Uint8Array): ReadArtifact {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new ArtifactError('ERR_ARTIFACT_MAGIC', 'an artifact must be given as a Uint8Array');
+  }
+  const n = Math.min(bytes.length, ARTIFACT_MAGIC.length);
+  for (let i = 0; i < n; i++) {
+    if (bytes[i] !== ARTIFACT_MAGIC[i]) {
+      const what = bytes[0] === 0 && bytes[1] === 0x61 ? 'a plain WebAssembly binary' : 'foreign bytes';
+      throw new ArtifactError(
+        'ERR_ARTIFACT_MAGIC',
+        `not a wasmer-ts artifact (found ${what}; artifacts start with "\\x89WTSART\\n"); pass a .wasm to compile it instead`,
+      );
+    }
+  }
+  if (bytes.length < PREFIX_LENGTH) {
+    throw truncated(`the artifact is only ${bytes.length} bytes, shorter than its ${PREFIX_LENGTH}-byte prefix`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(8, true);
+  if (version !== ARTIFACT_FORMAT_VERSION) {
+    throw new ArtifactError(
+      'ERR_ARTIFACT_VERSION',
+      `artifact format version ${version} is not supported (this wasmer-ts reads version ${ARTIFACT_FORMAT_VERSION}); ${ADVICE}`,
+    );
+  }
+  const headerLength = view.getUint32(12, true);
+  if (headerLength > MAX_HEADER_LENGTH) {
+    throw corrupt(`its header length ${headerLength} is implausible`);
+  }
+  const hashAt = PREFIX_LENGTH + headerLength;
+  if (bytes.length < hashAt + HASH_LENGTH) {
+    throw truncated(`the header needs ${hashAt + HASH_LENGTH} bytes, the artifact has ${bytes.length}`);
+  }
+  if (!equalBytes(sha256(bytes.subarray(0, hashAt)), bytes.subarray(hashAt, hashAt + HASH_LENGTH))) {
+    throw corrupt('its header checksum does not match');
+  }
+
+  // The header is authentic from here on; its fields still get bounds checks.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let at = PREFIX_LENGTH;
+  const need = (count: number): void => {
+    if (at + count > hashAt) throw corrupt('a header field runs past the header');
+  };
+  const readString = (): string => {
+    need(2);
+    const len = view.getUint16(at, true);
+    need(2 + len);
+    const s = bytes.subarray(at + 2, at + 2 + len);
+    at += 2 + len;
+    try {
+      return decoder.decode(s);
+    } catch (cause) {
+      throw new ArtifactError('ERR_ARTIFACT_CORRUPT', `artifact is corrupt: a header string is not UTF-8; ${ADVICE}`, {
+        cause,
+      });
+    }
+  };
+  const wasmerTsVersionField = readString();
+  const nodeVersion = readString();
+  const v8Version = readString();
+  const arch = readString();
+  const cpuFingerprint = readString();
+  const flagFingerprint = readString();
+  need(2 * (4 + HASH_LENGTH));
+  const wasmByteLength = view.getUint32(at, true);
+  const wasmHash = bytes.subarray(at + 4, at + 4 + HASH_LENGTH);
+  at += 4 + HASH_LENGTH;
+  const machineCodeByteLength = view.getUint32(at, true);
+  const codeHash = bytes.subarray(at + 4, at + 4 + HASH_LENGTH);
+  at += 4 + HASH_LENGTH;
+  if (at !== hashAt) throw corrupt('its header has unexpected extra bytes');
+
+  const wasmAt = hashAt + HASH_LENGTH;
+  const codeAt = wasmAt + wasmByteLength;
+  if (bytes.length < codeAt) {
+    throw truncated(`its Wasm needs ${wasmByteLength} bytes, only ${bytes.length - wasmAt} remain`);
+  }
+  const wasm = bytes.subarray(wasmAt, codeAt);
+  if (!equalBytes(sha256(wasm), wasmHash)) throw corrupt('its Wasm bytes do not match their SHA-256');
+
+  const header: ArtifactHeader = {
+    formatVersion: version,
+    wasmerTsVersion: wasmerTsVersionField,
+    nodeVersion,
+    v8Version,
+    arch,
+    cpuFingerprint,
+    flagFingerprint,
+    wasmByteLength,
+    wasmSha256: hex(wasmHash),
+    machineCodeByteLength,
+    machineCodeSha256: machineCodeByteLength === 0 ? null : hex(codeHash),
+  };
+
+  const end = codeAt + machineCodeByteLength;
+  if (bytes.length > end) {
+    // Extra bytes after an authentic header: the file was appended to or concatenated.
+    throw corrupt(`it has ${bytes.length - end} unexpected bytes after its end`);
+  }
+  if (machineCodeByteLength === 0) {
+    return { wasm, machineCode: null, header, machineCodeProblem: null };
+  }
+  if (bytes.length < end) {
+    const reason = `the machine code ends after ${bytes.length - codeAt} of ${machineCodeByteLength} bytes`;
+    return { wasm, machineCode: null, header, machineCodeProblem: { code: 'ERR_ARTIFACT_TRUNCATED', reason } };
+  }
+  const machineCode = bytes.subarray(codeAt, end);
+  if (!equalBytes(sha256(machineCode), codeHash)) {
+    const reason = 'the machine code does not match its SHA-256';
+    return { wasm, machineCode: null, header, machineCodeProblem: { code: 'ERR_ARTIFACT_CORRUPT', reason } };
+  }
+  return { wasm, machineCode, header, machineCodeProblem: null };
+}
+
+function truncated(detail: string): ArtifactError {
+  return new ArtifactError('ERR_ARTIFACT_TRUNCATED', `artifact is truncated: ${detail}; ${ADVICE}`);
+}
+
+function corrupt(detail: string): ArtifactError {
+  return new ArtifactError('ERR_ARTIFACT_CORRUPT', `artifact is corrupt: ${detail}; ${ADVICE}`);
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function hex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}
