@@ -25,7 +25,8 @@ export type ParseErrorCode =
   | 'ERR_BAD_TYPE'
   | 'ERR_BAD_UTF8'
   | 'ERR_BAD_VALUE'
-  | 'ERR_LIMIT';
+  | 'ERR_LIMIT'
+  | 'ERR_COUNT_MISMATCH';
 
 /** The bytes are not a well-formed WebAssembly binary. `offset` is where reading failed. */
 export class WasmParseError extends WasmerError {
@@ -119,7 +120,8 @@ export type InputErrorCode =
   | 'ERR_INPUT_NOT_FOUND'
   | 'ERR_INPUT_UNREADABLE'
   | 'ERR_INPUT_IS_DIRECTORY'
-  | 'ERR_INPUT_EMPTY';
+  | 'ERR_INPUT_EMPTY'
+  | 'ERR_OUTPUT_UNWRITABLE';
 
 /** An input file could not be read. The message names the path. */
 export class InputError extends WasmerError {

@@ -1,0 +1,1000 @@
+/**
+ * The module parser: reads every section header and the declarations in them
+ * (https://webassembly.github.io/spec/core/binary/modules.html), skipping code
+ * bodies and data payloads by their sizes. Pure: bytes in, `ModuleInfo` out, or
+ * a `WasmParseError` with a code, what was expected, and the byte offset.
+ */
+import { WasmParseError } from '../errors.js';
+import { Reader } from './reader.js';
+import type {
+  CustomSection,
+  Export,
+  ExternType,
+  Feature,
+  FuncType,
+  GlobalType,
+  Import,
+  MemoryType,
+  ModuleInfo,
+  NameSection,
+  RefType,
+  SectionHeader,
+  TableType,
+  TypeDef,
+  ValType,
+} from './types.js';
+
+export { decodeName, Reader } from './reader.js';
+export type * from './types.js';
+
+// Limits from V8's src/wasm/wasm-limits.h (V8 11.3, Node 20), so that what we
+// reject V8 would reject too, and counts cannot make us allocate without bound.
+export const MAX_TYPES = 1_000_000;
+export const MAX_FUNCTIONS = 1_000_000;
+export const MAX_IMPORTS = 1_000_000;
+export const MAX_EXPORTS = 1_000_000;
+export const MAX_GLOBALS = 1_000_000;
+export const MAX_TAGS = 1_000_000;
+export const MAX_DATA_SEGMENTS = 100_000;
+export const MAX_TABLES = 100_000;
+export const MAX_MEMORIES = 100_000;
+export const MAX_ELEMENT_SEGMENTS = 10_000_000;
+export const MAX_STRING_SIZE = 100_000;
+export const MAX_FUNCTION_PARAMS = 1_000;
+export const MAX_FUNCTION_RESULTS = 1_000;
+export const MAX_FUNCTION_SIZE = 7_654_321;
+export const MAX_STRUCT_FIELDS = 10_000;
+
+/** Section ids (https://webassembly.github.io/spec/core/binary/modules.html#sections; tag: exception-handling proposal). */
+export const SectionId = {
+  custom: 0,
+  type: 1,
+  import: 2,
+  function: 3,
+  table: 4,
+  memory: 5,
+  global: 6,
+  export: 7,
+  start: 8,
+  element: 9,
+  code: 10,
+  data: 11,
+  dataCount: 12,
+  tag: 13,
+} as const;
+
+const SECTION_NAMES = [
+  'custom',
+  'type',
+  'import',
+  'function',
+  'table',
+  'memory',
+  'global',
+  'export',
+  'start',
+  'element',
+  'code',
+  'data',
+  'datacount',
+  'tag',
+];
+
+/** Position of each known section id in the required order: tag sits between memory and global, data count before code. */
+const SECTION_RANK = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
+
+const EMPTY_NAMES: NameSection = { module: null, functions: new Map() };
+
+/** Abstract heap types (GC proposal, https://webassembly.github.io/gc/core/binary/types.html#heap-types) by byte. */
+const HEAP_TYPES: Record<number, string> = {
+  112: 'func',
+  111: 'extern',
+  110: 'any',
+  109: 'eq',
+  108: 'i31',
+  107: 'struct',
+  106: 'array',
+  105: 'exn',
+  113: 'none',
+  114: 'noextern',
+  115: 'nofunc',
+  116: 'noexn',
+};
+
+/** Shorthand names of the nullable abstract reference types: (ref null func) is funcref, (ref null none) is nullref. */
+const NULLABLE_SHORTHAND: Record<string, string> = {
+  func: 'funcref',
+  extern: 'externref',
+  any: 'anyref',
+  eq: 'eqref',
+  i31: 'i31ref',
+  struct: 'structref',
+  array: 'arrayref',
+  exn: 'exnref',
+  none: 'nullref',
+  noextern: 'nullexternref',
+  nofunc: 'nullfuncref',
+  noexn: 'nullexnref',
+};
+
+/** Heap types that only the GC proposal introduces (func, extern and exn predate it). */
+const GC_HEAP_TYPES = new Set(['any', 'eq', 'i31', 'struct', 'array', 'none', 'noextern', 'nofunc']);
+
+/** The mutable state of one parse; `parseModule` turns it into the frozen result. */
+class ModuleParser {
+  readonly r: Reader;
+  readonly bytes: Uint8Array;
+  readonly sections: SectionHeader[] = [];
+  readonly types: TypeDef[] = [];
+  readonly imports: Import[] = [];
+  readonly functions: number[] = [];
+  readonly tables: TableType[] = [];
+  readonly memories: MemoryType[] = [];
+  readonly globals: GlobalType[] = [];
+  readonly tags: number[] = [];
+  readonly exports: Export[] = [];
+  readonly customSections: CustomSection[] = [];
+  readonly features = new Set<Feature>();
+  start: number | null = null;
+  elementCount = 0;
+  dataCount: number | null = null;
+  dataSegmentCount = 0;
+  codeCount = 0;
+  hasCodeSection = false;
+  names: NameSection = EMPTY_NAMES;
+  importedFunctionCount = 0;
+  importedTableCount = 0;
+  importedMemoryCount = 0;
+  importedGlobalCount = 0;
+  importedTagCount = 0;
+  /** Types of every global in the index space (imports first), for `global.get` in constant expressions. */
+  readonly globalSpace: GlobalType[] = [];
+  /** Type index of every function in the index space (imports first). */
+  readonly functionSpace: number[] = [];
+  readonly tagSpace: number[] = [];
+  readonly tableSpace: TableType[] = [];
+  readonly memorySpace: MemoryType[] = [];
+
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+    this.r = new Reader(bytes);
+  }
+
+  parse(): ModuleInfo {
+    const r = this.r;
+    this.readPreamble();
+    let lastRank = 0;
+    let lastId = 0;
+    while (!r.isAtEnd) {
+      const offset = r.offset;
+      r.end = this.bytes.length;
+      r.context = 'module';
+      const id = r.readU8('a section id');
+      const size = r.readU32('a section size');
+      const contentOffset = r.offset;
+      if (id > 13) {
+        r.fail('ERR_BAD_SECTION', `unknown section id ${id} (expected 0 to 13)`, offset);
+      }
+      const sectionName = SECTION_NAMES[id]!;
+      if (size > this.bytes.length - contentOffset) {
+        r.fail(
+          'ERR_SECTION_SIZE',
+          `the ${sectionName} section declares ${size} bytes but only ${this.bytes.length - contentOffset} remain`,
+          offset,
+        );
+      }
+      const end = contentOffset + size;
+      r.end = end;
+      r.context = `${sectionName} section`;
+      let name = sectionName;
+      if (id === SectionId.custom) {
+        name = this.readCustomSection(end);
+      } else {
+        const rank = SECTION_RANK[id]!;
+        if (rank === lastRank) {
+          r.fail('ERR_SECTION_ORDER', `duplicate ${sectionName} section (each known section may appear once)`, offset);
+        }
+        if (rank < lastRank) {
+          r.fail(
+            'ERR_SECTION_ORDER',
+            `the ${sectionName} section must come before the ${SECTION_NAMES[lastId]} section`,
+            offset,
+          );
+        }
+        lastRank = rank;
+        lastId = id;
+        this.readSection(id);
+      }
+      if (r.offset !== end) {
+        r.fail(
+          'ERR_SECTION_SIZE',
+          `the ${sectionName} section declares ${size} bytes but its contents end after ${r.offset - contentOffset}`,
+          r.offset,
+        );
+      }
+      this.sections.push({ id, name, offset, contentOffset, size });
+      r.end = this.bytes.length;
+    }
+    r.end = this.bytes.length;
+    if (!this.hasCodeSection && this.functions.length > 0) {
+      r.fail(
+        'ERR_COUNT_MISMATCH',
+        `the function section declares ${this.functions.length} functions but there is no code section`,
+        this.bytes.length,
+      );
+    }
+    if (this.dataCount !== null && this.dataCount !== this.dataSegmentCount) {
+      r.fail(
+        'ERR_COUNT_MISMATCH',
+        `the data count section says ${this.dataCount} data segments but the data section has ${this.dataSegmentCount}`,
+        this.bytes.length,
+      );
+    }
+    return {
+      byteLength: this.bytes.length,
+      sections: this.sections,
+      types: this.types,
+      imports: this.imports,
+      functions: this.functions,
+      tables: this.tables,
+      memories: this.memories,
+      globals: this.globals,
+      tags: this.tags,
+      exports: this.exports,
+      start: this.start,
+      elementCount: this.elementCount,
+      dataCount: this.dataCount,
+      dataSegmentCount: this.dataSegmentCount,
+      codeCount: this.codeCount,
+      customSections: this.customSections,
+      names: this.names,
+      features: this.features,
+      importedFunctionCount: this.importedFunctionCount,
+      importedTableCount: this.importedTableCount,
+      importedMemoryCount: this.importedMemoryCount,
+      importedGlobalCount: this.importedGlobalCount,
+      importedTagCount: this.importedTagCount,
+    };
+  }
+
+  /** https://webassembly.github.io/spec/core/binary/modules.html#binary-module */
+  readPreamble(): void {
+    const b = this.bytes;
+    for (let i = 0; i < 4; i++) {
+      if (i >= b.length) this.r.fail('ERR_UNEXPECTED_EOF', 'the input ends inside the magic number \\0asm', i);
+      if (b[i] !== [0x00, 0x61, 0x73, 0x6d][i]) {
+        this.r.fail('ERR_BAD_MAGIC', 'not a WebAssembly binary: it does not start with the magic number \\0asm', i);
+      }
+    }
+    for (let i = 4; i < 8; i++) {
+      if (i >= b.length)
+        this.r.fail('ERR_UNEXPECTED_EOF', 'the input ends inside the version (expected 01 00 00 00)', i);
+      if (b[i] !== (i === 4 ? 1 : 0)) {
+        const version = Array.from(b.subarray(4, 8), (x) => x.toString(16).padStart(2, '0')).join(' ');
+        this.r.fail('ERR_BAD_VERSION', `unsupported binary version ${version} (expected 01 00 00 00, version 1)`, 4);
+      }
+    }
+    this.r.offset = 8;
+  }
+
+  readSection(id: number): void {
+    switch (id) {
+      case SectionId.type:
+        this.readTypeSection();
+        break;
+      case SectionId.import:
+        this.readImportSection();
+        break;
+      case SectionId.function:
+        this.readFunctionSection();
+        break;
+      case SectionId.table:
+        this.readTableSection();
+        break;
+      case SectionId.memory:
+        this.readMemorySection();
+        break;
+      case SectionId.tag:
+        this.readTagSection();
+        break;
+      case SectionId.global:
+        this.readGlobalSection();
+        break;
+      case SectionId.export:
+        this.readExportSection();
+        break;
+      case SectionId.start:
+        this.readStartSection();
+        break;
+      case SectionId.element:
+        this.readElementSection();
+        break;
+      case SectionId.dataCount:
+        this.dataCount = this.r.readU32('the data count');
+        this.features.add('bulk-memory');
+        break;
+      case SectionId.code:
+        this.readCodeSection();
+        break;
+      case SectionId.data:
+        this.readDataSection();
+        break;
+    }
+  }
+
+  // ---- types: https://webassembly.github.io/spec/core/binary/types.html ----
+
+  /** https://webassembly.github.io/spec/core/binary/modules.html#type-section (+ GC rec/sub/struct/array). */
+  readTypeSection(): void {
+    const r = this.r;
+    const count = r.readCount('types', MAX_TYPES);
+    for (let i = 0; i < count; i++) {
+      const form = r.peekU8('a type form');
+      if (form === 0x4e) {
+        // rec group: one entry that defines several types.
+        r.offset++;
+        this.features.add('gc');
+        const n = r.readCount('types in a rec group', MAX_TYPES - this.types.length);
+        for (let j = 0; j < n; j++) this.readSubType();
+      } else {
+        this.readSubType();
+      }
+      if (this.types.length > MAX_TYPES) {
+        r.fail('ERR_LIMIT', `more than ${MAX_TYPES} types, more than V8 accepts`);
+      }
+    }
+  }
+
+  readSubType(): void {
+    const r = this.r;
+    const form = r.peekU8('a type form');
+    if (form === 0x50 || form === 0x4f) {
+      // sub / sub final: supertypes, then the composite type.
+      r.offset++;
+      this.features.add('gc');
+      const n = r.readCount('supertypes', 1_000_000);
+      for (let j = 0; j < n; j++) r.readU32('a supertype index');
+    }
+    this.types.push(this.readCompositeType());
+  }
+
+  readCompositeType(): TypeDef {
+    const r = this.r;
+    const offset = r.offset;
+    const form = r.readU8('a type form');
+    switch (form) {
+      case 0x60: {
+        const params = this.readResultType('parameters', MAX_FUNCTION_PARAMS);
+        const results = this.readResultType('results', MAX_FUNCTION_RESULTS);
+        if (results.length > 1) this.features.add('multi-value');
+        return { kind: 'func', params, results };
+      }
+      case 0x5f: {
+        this.features.add('gc');
+        const n = r.readCount('struct fields', MAX_STRUCT_FIELDS, 2);
+        for (let j = 0; j < n; j++) this.readFieldType();
+        return { kind: 'struct' };
+      }
+      case 0x5e:
+        this.features.add('gc');
+        this.readFieldType();
+        return { kind: 'array' };
+      default:
+        return r.fail(
+          'ERR_BAD_TYPE',
+          `unknown type form 0x${hex(form)} (expected 0x60 func, 0x5f struct, 0x5e array, 0x50/0x4f sub or 0x4e rec)`,
+          offset,
+        );
+    }
+  }
+
+  readFieldType(): void {
+    const r = this.r;
+    const b = r.peekU8('a field type');
+    if (b === 0x78 || b === 0x77)
+      r.offset++; // packed i8 / i16
+    else this.readValType();
+    this.readMutability();
+  }
+
+  readMutability(): boolean {
+    const r = this.r;
+    const offset = r.offset;
+    const m = r.readU8('a mutability flag');
+    if (m > 1) r.fail('ERR_BAD_VALUE', `bad mutability flag 0x${hex(m)} (expected 0x00 const or 0x01 var)`, offset);
+    return m === 1;
+  }
+
+  readResultType(what: string, limit: number): ValType[] {
+    const n = this.r.readCount(what, limit);
+    const out: ValType[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.readValType();
+    return out;
+  }
+
+  /** https://webassembly.github.io/spec/core/binary/types.html#value-types */
+  readValType(): ValType {
+    const r = this.r;
+    const offset = r.offset;
+    const b = r.readU8('a value type');
+    switch (b) {
+      case 0x7f:
+        return 'i32';
+      case 0x7e:
+        return 'i64';
+      case 0x7d:
+        return 'f32';
+      case 0x7c:
+        return 'f64';
+      case 0x7b:
+        this.features.add('simd');
+        return 'v128';
+      default:
+        r.offset = offset;
+        return this.readRefType('a value type');
+    }
+  }
+
+  /** https://webassembly.github.io/spec/core/binary/types.html#reference-types (+ typed references of the GC proposal). */
+  readRefType(what = 'a reference type'): RefType {
+    const r = this.r;
+    const offset = r.offset;
+    const b = r.readU8(what);
+    if (b === 0x63 || b === 0x64) {
+      const nullable = b === 0x63;
+      const heap = this.readHeapType();
+      if (typeof heap === 'number') {
+        this.features.add('gc');
+        return nullable ? `(ref null ${heap})` : `(ref ${heap})`;
+      }
+      this.noteHeapType(heap);
+      if (nullable) return NULLABLE_SHORTHAND[heap]!;
+      return `(ref ${heap})`;
+    }
+    const heap = HEAP_TYPES[b];
+    if (heap === undefined) {
+      return r.fail(
+        'ERR_BAD_TYPE',
+        `unknown ${what === 'a value type' ? 'value' : 'reference'} type 0x${hex(b)} (expected i32 0x7f, i64 0x7e, f32 0x7d, f64 0x7c, v128 0x7b or a reference type)`,
+        offset,
+      );
+    }
+    this.noteHeapType(heap);
+    return NULLABLE_SHORTHAND[heap]!;
+  }
+
+  /** An abstract heap type name, or a type index. */
+  readHeapType(): string | number {
+    const r = this.r;
+    const offset = r.offset;
+    const v = r.readS33('a heap type');
+    if (v >= 0) return v;
+    const heap = v >= -64 ? HEAP_TYPES[v + 0x80] : undefined;
+    if (heap === undefined)
+      return r.fail('ERR_BAD_TYPE', `unknown heap type ${v} (expected func, extern, any... or a type index)`, offset);
+    return heap;
+  }
+
+  noteHeapType(heap: string): void {
+    if (heap === 'extern') this.features.add('reference-types');
+    else if (heap === 'exn' || heap === 'noexn') this.features.add('exceptions');
+    else if (GC_HEAP_TYPES.has(heap)) this.features.add('gc');
+  }
+
+  /** https://webassembly.github.io/spec/core/binary/types.html#limits for tables (flags 0x00/0x01, table64 0x04/0x05). */
+  readTableType(): TableType {
+    const elementType = this.readRefType('a table element type');
+    const r = this.r;
+    const offset = r.offset;
+    const flags = r.readU8('table limits flags');
+    if (flags !== 0 && flags !== 1 && flags !== 4 && flags !== 5) {
+      r.fail('ERR_BAD_VALUE', `bad table limits flags 0x${hex(flags)} (expected 0x00, 0x01, 0x04 or 0x05)`, offset);
+    }
+    const index64 = (flags & 4) !== 0;
+    const minimum = index64 ? r.readU64('a table minimum') : r.readU32('a table minimum');
+    const maximum = flags & 1 ? (index64 ? r.readU64('a table maximum') : r.readU32('a table maximum')) : null;
+    if (index64) this.features.add('memory64');
+    if (elementType !== 'funcref') this.features.add('reference-types');
+    return { elementType, minimum, maximum, index64 };
+  }
+
+  /** https://webassembly.github.io/spec/core/binary/types.html#memory-types: flags bit 0 max, bit 1 shared (threads), bit 2 memory64. */
+  readMemoryType(): MemoryType {
+    const r = this.r;
+    const offset = r.offset;
+    const flags = r.readU8('memory limits flags');
+    if (flags > 7) {
+      r.fail('ERR_BAD_VALUE', `bad memory limits flags 0x${hex(flags)} (expected 0x00 to 0x07)`, offset);
+    }
+    const index64 = (flags & 4) !== 0;
+    const shared = (flags & 2) !== 0;
+    const minimum = index64 ? r.readU64('a memory minimum') : r.readU32('a memory minimum');
+    const maximum = flags & 1 ? (index64 ? r.readU64('a memory maximum') : r.readU32('a memory maximum')) : null;
+    if (shared) this.features.add('threads');
+    if (index64) this.features.add('memory64');
+    return { minimum, maximum, shared, index64 };
+  }
+
+  readGlobalType(): GlobalType {
+    const type = this.readValType();
+    const mutable = this.readMutability();
+    return { type, mutable };
+  }
+
+  /** A function type by index, for imports, tags and exports. */
+  funcType(typeIndex: number, offset: number, what: string): FuncType {
+    const t = this.types[typeIndex];
+    if (t === undefined) {
+      this.r.fail(
+        'ERR_BAD_VALUE',
+        `${what} uses type ${typeIndex}, but the module has ${this.types.length} types`,
+        offset,
+      );
+    }
+    if (t.kind !== 'func') {
+      this.r.fail(
+        'ERR_BAD_TYPE',
+        `${what} uses type ${typeIndex}, a ${t.kind} type (expected a function type)`,
+        offset,
+      );
+    }
+    return t;
+  }
+
+  // ---- sections: https://webassembly.github.io/spec/core/binary/modules.html ----
+
+  readImportSection(): void {
+    const r = this.r;
+    const count = r.readCount('imports', MAX_IMPORTS, 4);
+    for (let i = 0; i < count; i++) {
+      const module = r.readName('an import module name', MAX_STRING_SIZE);
+      const name = r.readName('an import name', MAX_STRING_SIZE);
+      const kindOffset = r.offset;
+      const kind = r.readU8('an import kind');
+      let desc: ExternType;
+      switch (kind) {
+        case 0x00: {
+          const offset = r.offset;
+          const typeIndex = r.readU32('a type index');
+          desc = { kind: 'func', typeIndex, type: this.funcType(typeIndex, offset, `import "${module}"."${name}"`) };
+          this.functionSpace.push(typeIndex);
+          this.importedFunctionCount++;
+          break;
+        }
+        case 0x01: {
+          const type = this.readTableType();
+          desc = { kind: 'table', type };
+          this.tableSpace.push(type);
+          this.importedTableCount++;
+          break;
+        }
+        case 0x02: {
+          const type = this.readMemoryType();
+          desc = { kind: 'memory', type };
+          this.memorySpace.push(type);
+          this.importedMemoryCount++;
+          break;
+        }
+        case 0x03: {
+          const type = this.readGlobalType();
+          if (type.mutable) this.features.add('mutable-globals');
+          desc = { kind: 'global', type };
+          this.globalSpace.push(type);
+          this.importedGlobalCount++;
+          break;
+        }
+        case 0x04: {
+          const { typeIndex, type } = this.readTagType(`tag import "${module}"."${name}"`);
+          desc = { kind: 'tag', typeIndex, type };
+          this.tagSpace.push(typeIndex);
+          this.importedTagCount++;
+          break;
+        }
+        default:
+          desc = r.fail(
+            'ERR_BAD_VALUE',
+            `import "${module}"."${name}" has unknown kind 0x${hex(kind)} (expected 0 func, 1 table, 2 memory, 3 global or 4 tag)`,
+            kindOffset,
+          );
+      }
+      this.imports.push({ module, name, desc });
+    }
+    this.checkSpaces();
+  }
+
+  /** Exception-handling proposal: a tag type is an attribute byte 0x00 (exception) then a function type index. */
+  readTagType(what: string): { typeIndex: number; type: FuncType } {
+    const r = this.r;
+    const offset = r.offset;
+    const attribute = r.readU8('a tag attribute');
+    if (attribute !== 0)
+      r.fail('ERR_BAD_VALUE', `${what}: bad tag attribute 0x${hex(attribute)} (expected 0x00)`, offset);
+    const indexOffset = r.offset;
+    const typeIndex = r.readU32('a tag type index');
+    this.features.add('exceptions');
+    return { typeIndex, type: this.funcType(typeIndex, indexOffset, what) };
+  }
+
+  checkSpaces(): void {
+    const r = this.r;
+    if (this.functionSpace.length > MAX_FUNCTIONS)
+      r.fail('ERR_LIMIT', `more than ${MAX_FUNCTIONS} functions, more than V8 accepts`);
+    if (this.tableSpace.length > MAX_TABLES)
+      r.fail('ERR_LIMIT', `more than ${MAX_TABLES} tables, more than V8 accepts`);
+    if (this.memorySpace.length > MAX_MEMORIES)
+      r.fail('ERR_LIMIT', `more than ${MAX_MEMORIES} memories, more than V8 accepts`);
+    if (this.globalSpace.length > MAX_GLOBALS)
+      r.fail('ERR_LIMIT', `more than ${MAX_GLOBALS} globals, more than V8 accepts`);
+    if (this.tagSpace.length > MAX_TAGS) r.fail('ERR_LIMIT', `more than ${MAX_TAGS} tags, more than V8 accepts`);
+    if (this.tableSpace.length > 1) this.features.add('reference-types');
+    if (this.memorySpace.length > 1) this.features.add('multi-memory');
+  }
+
+  readFunctionSection(): void {
+    const r = this.r;
+    const count = r.readCount('functions', MAX_FUNCTIONS);
+    for (let i = 0; i < count; i++) {
+      const offset = r.offset;
+      const typeIndex = r.readU32('a type index');
+      this.funcType(typeIndex, offset, `function ${this.functionSpace.length}`);
+      this.functions.push(typeIndex);
+      this.functionSpace.push(typeIndex);
+    }
+    this.checkSpaces();
+  }
+
+  /** Tables, including the typed-function-references form 0x40 0x00 tabletype expr (a table with an initializer). */
+  readTableSection(): void {
+    const r = this.r;
+    const count = r.readCount('tables', MAX_TABLES);
+    for (let i = 0; i < count; i++) {
+      let type: TableType;
+      if (r.peekU8('a table type') === 0x40) {
+        const offset = r.offset;
+        r.offset++;
+        const reserved = r.readU8('a reserved byte');
+        if (reserved !== 0)
+          r.fail('ERR_BAD_VALUE', `bad table initializer prefix 0x40 0x${hex(reserved)} (expected 0x40 0x00)`, offset);
+        type = this.readTableType();
+        this.readConstExpr('a table initializer');
+      } else {
+        type = this.readTableType();
+      }
+      this.tables.push(type);
+      this.tableSpace.push(type);
+    }
+    this.checkSpaces();
+  }
+
+  readMemorySection(): void {
+    const r = this.r;
+    const count = r.readCount('memories', MAX_MEMORIES, 2);
+    for (let i = 0; i < count; i++) {
+      const type = this.readMemoryType();
+      this.memories.push(type);
+      this.memorySpace.push(type);
+    }
+    this.checkSpaces();
+  }
+
+  readTagSection(): void {
+    const r = this.r;
+    const count = r.readCount('tags', MAX_TAGS, 2);
+    for (let i = 0; i < count; i++) {
+      const { typeIndex } = this.readTagType(`tag ${this.tagSpace.length}`);
+      this.tags.push(typeIndex);
+      this.tagSpace.push(typeIndex);
+    }
+    this.features.add('exceptions');
+    this.checkSpaces();
+  }
+
+  readGlobalSection(): void {
+    const r = this.r;
+    const count = r.readCount('globals', MAX_GLOBALS, 3);
+    for (let i = 0; i < count; i++) {
+      const type = this.readGlobalType();
+      this.readConstExpr(`the initializer of global ${this.globalSpace.length}`);
+      this.globals.push(type);
+      this.globalSpace.push(type);
+    }
+    this.checkSpaces();
+  }
+
+  /**
+   * Skips a constant expression by decoding it (https://webassembly.github.io/spec/core/valid/instructions.html#constant-expressions):
+   * t.const, ref.null, ref.func, global.get, the extended-const arithmetic, v128.const, and the GC allocations.
+   * Stops after its `end`; every instruction consumes at least one byte, so the loop is bounded by the section.
+   */
+  readConstExpr(what: string): void {
+    const r = this.r;
+    for (;;) {
+      const offset = r.offset;
+      const op = r.readU8(`${what} (a constant expression, missing its end 0x0b)`);
+      switch (op) {
+        case 0x0b:
+          return;
+        case 0x41:
+          r.readS32('an i32.const value');
+          break;
+        case 0x42:
+          r.skipS64('an i64.const value');
+          break;
+        case 0x43:
+          r.skip(4, 'an f32.const value');
+          break;
+        case 0x44:
+          r.skip(8, 'an f64.const value');
+          break;
+        case 0x23:
+          r.readU32('a global index');
+          break;
+        case 0xd0:
+          this.readHeapType();
+          this.features.add('reference-types');
+          break;
+        case 0xd2:
+          r.readU32('a function index');
+          this.features.add('reference-types');
+          break;
+        case 0x6a:
+        case 0x6b:
+        case 0x6c:
+        case 0x7c:
+        case 0x7d:
+        case 0x7e:
+          this.features.add('extended-const');
+          break;
+        case 0xfd: {
+          const sub = r.readU32('a SIMD opcode');
+          if (sub !== 12)
+            r.fail('ERR_BAD_VALUE', `${what}: SIMD opcode 0xfd ${sub} is not allowed in a constant expression`, offset);
+          r.skip(16, 'a v128.const value');
+          this.features.add('simd');
+          break;
+        }
+        case 0xfb: {
+          const sub = r.readU32('a GC opcode');
+          this.features.add('gc');
+          switch (sub) {
+            case 0: // struct.new
+            case 1: // struct.new_default
+            case 6: // array.new
+            case 7: // array.new_default
+              r.readU32('a type index');
+              break;
+            case 8: // array.new_fixed
+              r.readU32('a type index');
+              r.readU32('an array length');
+              break;
+            case 0x1a: // any.convert_extern
+            case 0x1b: // extern.convert_any
+            case 0x1c: // ref.i31
+              break;
+            default:
+              r.fail('ERR_BAD_VALUE', `${what}: GC opcode 0xfb ${sub} is not allowed in a constant expression`, offset);
+          }
+          break;
+        }
+        default:
+          r.fail('ERR_BAD_VALUE', `${what}: opcode 0x${hex(op)} is not allowed in a constant expression`, offset);
+      }
+    }
+  }
+
+  readExportSection(): void {
+    const r = this.r;
+    const count = r.readCount('exports', MAX_EXPORTS, 3);
+    for (let i = 0; i < count; i++) {
+      const name = r.readName('an export name', MAX_STRING_SIZE);
+      const kindOffset = r.offset;
+      const kind = r.readU8('an export kind');
+      const indexOffset = r.offset;
+      const index = r.readU32('an export index');
+      const desc = this.externAt(kind, index, name, kindOffset, indexOffset);
+      if (desc.kind === 'global' && desc.type.mutable) this.features.add('mutable-globals');
+      this.exports.push({ name, index, desc });
+    }
+  }
+
+  /** Resolves an index in one of the index spaces (imports first) to its type. */
+  externAt(kind: number, index: number, name: string, kindOffset: number, indexOffset: number): ExternType {
+    const r = this.r;
+    const outOfRange = (what: string, count: number): never =>
+      r.fail(
+        'ERR_BAD_VALUE',
+        `export "${name}" refers to ${what} ${index}, but the module has ${count} ${what}s`,
+        indexOffset,
+      );
+    switch (kind) {
+      case 0x00: {
+        const typeIndex = this.functionSpace[index];
+        if (typeIndex === undefined) return outOfRange('function', this.functionSpace.length);
+        return { kind: 'func', typeIndex, type: this.types[typeIndex] as FuncType };
+      }
+      case 0x01: {
+        const type = this.tableSpace[index];
+        if (type === undefined) return outOfRange('table', this.tableSpace.length);
+        return { kind: 'table', type };
+      }
+      case 0x02: {
+        const type = this.memorySpace[index];
+        if (type === undefined) return outOfRange('memory', this.memorySpace.length);
+        return { kind: 'memory', type };
+      }
+      case 0x03: {
+        const type = this.globalSpace[index];
+        if (type === undefined) return outOfRange('global', this.globalSpace.length);
+        return { kind: 'global', type };
+      }
+      case 0x04: {
+        const typeIndex = this.tagSpace[index];
+        if (typeIndex === undefined) return outOfRange('tag', this.tagSpace.length);
+        return { kind: 'tag', typeIndex, type: this.types[typeIndex] as FuncType };
+      }
+      default:
+        return r.fail(
+          'ERR_BAD_VALUE',
+          `export "${name}" has unknown kind 0x${hex(kind)} (expected 0 func, 1 table, 2 memory, 3 global or 4 tag)`,
+          kindOffset,
+        );
+    }
+  }
+
+  readStartSection(): void {
+    const r = this.r;
+    const offset = r.offset;
+    const index = r.readU32('the start function index');
+    if (index >= this.functionSpace.length) {
+      r.fail(
+        'ERR_BAD_VALUE',
+        `the start function is ${index}, but the module has ${this.functionSpace.length} functions`,
+        offset,
+      );
+    }
+    this.start = index;
+  }
+
+  /** https://webassembly.github.io/spec/core/binary/modules.html#element-section: the 8 encodings, flags 0 to 7. */
+  readElementSection(): void {
+    const r = this.r;
+    const count = r.readCount('element segments', MAX_ELEMENT_SEGMENTS);
+    for (let i = 0; i < count; i++) {
+      const what = `element segment ${i}`;
+      const offset = r.offset;
+      const flags = r.readU32('element segment flags');
+      if (flags > 7) r.fail('ERR_BAD_VALUE', `${what} has flags ${flags} (expected 0 to 7)`, offset);
+      const isPassiveOrDeclarative = (flags & 1) !== 0;
+      const hasTableIndex = (flags & 2) !== 0 && !isPassiveOrDeclarative;
+      const usesExpressions = (flags & 4) !== 0;
+      if (hasTableIndex) r.readU32('a table index');
+      if (!isPassiveOrDeclarative) this.readConstExpr(`the offset of ${what}`);
+      if (isPassiveOrDeclarative || hasTableIndex) {
+        if (usesExpressions) this.readRefType('an element type');
+        else {
+          const kindOffset = r.offset;
+          const elemKind = r.readU8('an element kind');
+          if (elemKind !== 0)
+            r.fail('ERR_BAD_VALUE', `${what} has element kind 0x${hex(elemKind)} (expected 0x00 funcref)`, kindOffset);
+        }
+      }
+      const n = r.readCount(`elements in ${what}`, 10_000_000);
+      if (usesExpressions) {
+        for (let j = 0; j < n; j++) this.readConstExpr(`element ${j} of ${what}`);
+      } else {
+        for (let j = 0; j < n; j++) r.readU32('a function index');
+      }
+      if (isPassiveOrDeclarative) this.features.add('bulk-memory');
+      if (usesExpressions || hasTableIndex) this.features.add('reference-types');
+    }
+    this.elementCount = count;
+  }
+
+  /** https://webassembly.github.io/spec/core/binary/modules.html#code-section: bodies are skipped by their sizes. */
+  readCodeSection(): void {
+    const r = this.r;
+    const countOffset = r.offset;
+    const count = r.readCount('function bodies', MAX_FUNCTIONS);
+    if (count !== this.functions.length) {
+      r.fail(
+        'ERR_COUNT_MISMATCH',
+        `the code section has ${count} function bodies but the function section declares ${this.functions.length} functions`,
+        countOffset,
+      );
+    }
+    for (let i = 0; i < count; i++) {
+      const offset = r.offset;
+      const size = r.readU32('a function body size');
+      if (size > MAX_FUNCTION_SIZE) {
+        r.fail('ERR_LIMIT', `function body ${i} is ${size} bytes, more than V8 accepts (${MAX_FUNCTION_SIZE})`, offset);
+      }
+      if (size === 0)
+        r.fail('ERR_BAD_VALUE', `function body ${i} is empty (it needs at least its locals and end)`, offset);
+      r.skip(size, `function body ${i}`);
+    }
+    this.codeCount = count;
+    this.hasCodeSection = true;
+  }
+
+  /** https://webassembly.github.io/spec/core/binary/modules.html#data-section: flags 0 active, 1 passive, 2 active with memory index. */
+  readDataSection(): void {
+    const r = this.r;
+    const count = r.readCount('data segments', MAX_DATA_SEGMENTS);
+    for (let i = 0; i < count; i++) {
+      const offset = r.offset;
+      const flags = r.readU32('data segment flags');
+      if (flags > 2) r.fail('ERR_BAD_VALUE', `data segment ${i} has flags ${flags} (expected 0, 1 or 2)`, offset);
+      if (flags === 2) r.readU32('a memory index');
+      if (flags !== 1) this.readConstExpr(`the offset of data segment ${i}`);
+      else this.features.add('bulk-memory');
+      const size = r.readU32('a data segment size');
+      r.skip(size, `data segment ${i}`);
+    }
+    this.dataSegmentCount = count;
+  }
+
+  /** https://webassembly.github.io/spec/core/binary/modules.html#custom-section: a name, then bytes we keep as a view. */
+  readCustomSection(end: number): string {
+    const r = this.r;
+    const name = r.readName('a custom section name');
+    const offset = r.offset;
+    const data = this.bytes.subarray(offset, end);
+    r.offset = end;
+    this.customSections.push({ name, data, offset });
+    if (name === 'name' && this.names === EMPTY_NAMES) this.names = decodeNameSection(data);
+    return name;
+  }
+}
+
+/**
+ * Decodes the name section's module name (subsection 0) and function names
+ * (subsection 1) (https://webassembly.github.io/spec/core/appendix/custom.html#name-section).
+ * Any error inside yields what was decoded so far: a bad name section never fails a parse.
+ */
+export function decodeNameSection(data: Uint8Array): NameSection {
+  let module: string | null = null;
+  const functions = new Map<number, string>();
+  const r = new Reader(data, 0, data.length, 'name section');
+  try {
+    while (!r.isAtEnd) {
+      const id = r.readU8('a name subsection id');
+      const size = r.readU32('a name subsection size');
+      if (size > r.remaining) break;
+      const end = r.offset + size;
+      if (id === 0) {
+        r.end = end;
+        module = r.readName('the module name');
+      } else if (id === 1) {
+        r.end = end;
+        const n = r.readCount('function names', MAX_FUNCTIONS);
+        for (let i = 0; i < n; i++) {
+          const index = r.readU32('a function index');
+          functions.set(index, r.readName('a function name'));
+        }
+      }
+      r.offset = end;
+      r.end = data.length;
+    }
+  } catch (error) {
+    if (!(error instanceof WasmParseError)) throw error;
+  }
+  return { module, functions };
+}
+
+function hex(n: number): string {
+  return n.toString(16).padStart(2, '0');
+}
+
+/**
+ * Parses a WebAssembly binary's sections and declarations without decoding code bodies.
+ *
+ * @returns a `ModuleInfo` whose `customSections[i].data` are views into `bytes` (no copy).
+ * @throws WasmParseError when the bytes are not a well-formed module: `ERR_BAD_MAGIC`, `ERR_BAD_VERSION`,
+ *   `ERR_UNEXPECTED_EOF`, `ERR_BAD_LEB`, `ERR_BAD_SECTION` (unknown id), `ERR_SECTION_ORDER` (misplaced or
+ *   duplicate section), `ERR_SECTION_SIZE`, `ERR_BAD_TYPE`, `ERR_BAD_UTF8`, `ERR_BAD_VALUE`, `ERR_LIMIT` (beyond
+ *   V8's limits), `ERR_COUNT_MISMATCH` (function/code or data count/data disagree). `offset` is where reading failed.
+ *   Validation (type checking code) is V8's job: a parsed module may still fail to compile.
+ */
+export function parseModule(bytes: Uint8Array): ModuleInfo {
+  return new ModuleParser(bytes).parse();
+}
