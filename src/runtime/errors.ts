@@ -92,7 +92,8 @@ export type ArgumentErrorCode =
   | 'ERR_ARG_TYPE'
   | 'ERR_ARG_RANGE'
   | 'ERR_NO_EXPORT'
-  | 'ERR_INVALID_OPTION';
+  | 'ERR_INVALID_OPTION'
+  | 'ERR_IMMUTABLE_GLOBAL';
 
 /** A value passed by the caller does not fit: wrong count, type or range, unknown export, bad option. */
 export class ArgumentError extends WasmerError {
