@@ -1,2 +1,23 @@
 export * from './errors.js';
+export { Global, type GlobalDescriptor } from './global.js';
+export { type ExportedFunction, type Exports, type ExportValue, type Imports, Instance } from './instance.js';
+export {
+  type ExportDescriptor,
+  ExportKind,
+  type FunctionExport,
+  type FunctionType,
+  type GlobalExport,
+  type ImportDescriptor,
+  ImportKind,
+  type MemoryExport,
+  type TableExport,
+  type TagExport,
+} from './kinds.js';
+export { type IndexedView, Memory, type MemoryDescriptor, MemoryView, PAGE_SIZE } from './memory.js';
+export { Module, type ModuleOptions, type WasmSource } from './module.js';
 export type * from './parser/types.js';
+export { Table, type TableDescriptor } from './table.js';
+export type { CompilerChoice } from './tiering.js';
+export { COMPILER_CHOICES } from './tiering.js';
+export { type NumericType, Value } from './value.js';
+export { watToWasm } from './wat.js';

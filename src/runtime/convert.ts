@@ -1,0 +1,231 @@
+/**
+ * Argument converters and the wrappers of exported functions. A wrapper is
+ * generated once per signature (`new Function`, cached), so a call costs one
+ * cheap check per argument before the raw V8 call: `(a | 0) === a` for i32,
+ * `typeof a === 'number'` for floats, a range check for i64 bigints. Anything
+ * else (unsigned i32, safe-integer i64, `Value`s, wrong types, wrong counts)
+ * takes the slow path, which converts or throws `ArgumentError`.
+ */
+import { ArgumentError } from './errors.js';
+import type { FuncType, ValType } from './parser/types.js';
+import { toTrap } from './trap.js';
+import { describe, Value } from './value.js';
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/** Converts one argument for parameter `index` (0-based) or throws `ArgumentError`. */
+export type Converter = (value: unknown, index: number, label: string) => unknown;
+
+const I64_MIN = -(1n << 63n);
+const U64_END = 1n << 64n;
+
+/** Our wrapper -> the raw V8 function, so wrappers passed back to Wasm (imports, tables) cost nothing. */
+const RAW_OF = new WeakMap<object, AnyFunction>();
+
+/** The raw V8 function behind one of our export wrappers, or `fn` itself. */
+export function unwrapFunction<T>(fn: T): T {
+  if (typeof fn === 'function') return (RAW_OF.get(fn) as T | undefined) ?? fn;
+  return fn;
+}
+
+export function registerWrapper(wrapper: object, raw: AnyFunction): void {
+  RAW_OF.set(wrapper, raw);
+}
+
+function fail(
+  code: 'ERR_ARG_TYPE' | 'ERR_ARG_RANGE',
+  label: string,
+  index: number,
+  value: unknown,
+  expected: string,
+): never {
+  throw new ArgumentError(code, `${label}: argument ${index + 1} is ${describe(value)}, expected ${expected}`);
+}
+
+function valueOfType(value: unknown, type: string): value is Value {
+  return value instanceof Value && value.type === type;
+}
+
+const I32_EXPECTED = 'an i32 (an integer in [-2^31, 2^32) or Value.i32)';
+const I64_EXPECTED = 'an i64 (a bigint in [-2^63, 2^64), a safe integer, or Value.i64)';
+
+const toI32: Converter = (v, i, label) => {
+  if (typeof v === 'number') {
+    if (Number.isInteger(v) && v >= -0x80000000 && v <= 0xffffffff) return v | 0;
+    return fail('ERR_ARG_RANGE', label, i, v, I32_EXPECTED);
+  }
+  if (valueOfType(v, 'i32')) return v.value;
+  return fail('ERR_ARG_TYPE', label, i, v, I32_EXPECTED);
+};
+
+const toI64: Converter = (v, i, label) => {
+  if (typeof v === 'bigint') {
+    if (v >= I64_MIN && v < U64_END) return v;
+    return fail('ERR_ARG_RANGE', label, i, v, I64_EXPECTED);
+  }
+  if (typeof v === 'number') {
+    if (Number.isSafeInteger(v)) return BigInt(v);
+    return fail('ERR_ARG_RANGE', label, i, v, I64_EXPECTED);
+  }
+  if (valueOfType(v, 'i64')) return v.value;
+  return fail('ERR_ARG_TYPE', label, i, v, I64_EXPECTED);
+};
+
+const toF32: Converter = (v, i, label) => {
+  if (typeof v === 'number') return v;
+  if (valueOfType(v, 'f32')) return v.value;
+  return fail('ERR_ARG_TYPE', label, i, v, 'an f32 (a number or Value.f32)');
+};
+
+const toF64: Converter = (v, i, label) => {
+  if (typeof v === 'number') return v;
+  if (valueOfType(v, 'f64')) return v.value;
+  return fail('ERR_ARG_TYPE', label, i, v, 'an f64 (a number or Value.f64)');
+};
+
+/** v128 arguments become an unsigned bigint in [0, 2^128); the adapter splits them. */
+const toV128: Converter = (v, i, label) => {
+  if (valueOfType(v, 'v128')) return v.value;
+  if (typeof v === 'bigint' || (typeof v === 'number' && Number.isSafeInteger(v))) {
+    try {
+      return Value.v128(v).value;
+    } catch {
+      return fail('ERR_ARG_RANGE', label, i, v, 'a v128 (Value.v128 or a bigint in [-2^127, 2^128))');
+    }
+  }
+  return fail('ERR_ARG_TYPE', label, i, v, 'a v128 (Value.v128 or a bigint in [-2^127, 2^128))');
+};
+
+const toFuncref: Converter = (v, i, label) => {
+  if (v === null) return null;
+  if (typeof v === 'function') return unwrapFunction(v);
+  return fail('ERR_ARG_TYPE', label, i, v, 'a funcref (an exported Wasm function or null)');
+};
+
+const toAny: Converter = (v) => (v instanceof Value ? v.value : v);
+
+/** The converter for one parameter type. */
+export function converterFor(type: ValType): Converter {
+  switch (type) {
+    case 'i32':
+      return toI32;
+    case 'i64':
+      return toI64;
+    case 'f32':
+      return toF32;
+    case 'f64':
+      return toF64;
+    case 'v128':
+      return toV128;
+    case 'funcref':
+      return toFuncref;
+    default:
+      return toAny;
+  }
+}
+
+/** `sum(i32, i32) -> i32`, the label errors use. */
+export function signatureLabel(name: string, type: FuncType): string {
+  const results = type.results.length === 1 ? type.results[0] : `(${type.results.join(', ')})`;
+  return `${name}(${type.params.join(', ')})${type.results.length === 0 ? '' : ` -> ${results}`}`;
+}
+
+/** Converts every argument (checking the count first) for a call of `label`. */
+export function convertArguments(args: ArrayLike<unknown>, converters: readonly Converter[], label: string): unknown[] {
+  if (args.length !== converters.length) {
+    throw new ArgumentError(
+      'ERR_ARG_COUNT',
+      `${label}: expected ${converters.length} argument${converters.length === 1 ? '' : 's'}, got ${args.length}`,
+    );
+  }
+  const out = new Array<unknown>(converters.length);
+  for (let i = 0; i < converters.length; i++) out[i] = (converters[i] as Converter)(args[i], i, label);
+  return out;
+}
+
+// V8's message when a value cannot cross the JS/Wasm boundary (a bad funcref...).
+const BOUNDARY_TYPE_ERROR = 'type incompatibility when transforming from/to JS';
+
+/** The error to throw for an error out of a Wasm call: a Trap, an ArgumentError for a boundary TypeError, or as is. */
+export function callError(error: unknown, label: string, names: ReadonlyMap<number, string> | undefined): unknown {
+  if (error instanceof TypeError && error.message.includes(BOUNDARY_TYPE_ERROR)) {
+    return new ArgumentError('ERR_ARG_TYPE', `${label}: ${error.message}`, { cause: error });
+  }
+  return toTrap(error, names);
+}
+
+type Factory = (raw: AnyFunction, slow: (args: IArguments) => unknown, onError: (e: unknown) => unknown) => AnyFunction;
+
+const FACTORIES = new Map<string, Factory>();
+
+/** Fast-path condition for parameter `a` of `type`, or null when that type always takes the slow path. */
+function fastCheck(type: ValType, a: string): string | null {
+  switch (type) {
+    case 'i32':
+      return `(${a} | 0) === ${a}`;
+    case 'i64':
+      return `typeof ${a} === 'bigint' && ${a} >= I64_MIN && ${a} < U64_END`;
+    case 'f32':
+    case 'f64':
+      return `typeof ${a} === 'number'`;
+    case 'externref':
+      return `!(${a} instanceof Value)`;
+    default:
+      return null;
+  }
+}
+
+function factoryFor(params: readonly ValType[]): Factory {
+  const key = params.join(',');
+  let factory = FACTORIES.get(key);
+  if (factory !== undefined) return factory;
+  const names = params.map((_, i) => `a${i}`);
+  const checks = [`arguments.length === ${params.length}`];
+  let alwaysSlow = false;
+  params.forEach((type, i) => {
+    const check = fastCheck(type, `a${i}`);
+    if (check === null) alwaysSlow = true;
+    else checks.push(check);
+  });
+  const body = alwaysSlow
+    ? `return function (${names.join(', ')}) { return slow(arguments); };`
+    : `return function (${names.join(', ')}) {
+  if (${checks.join(' && ')}) {
+    try { return raw(${names.join(', ')}); } catch (e) { throw onError(e); }
+  }
+  return slow(arguments);
+};`;
+  const make = new Function('I64_MIN', 'U64_END', 'Value', 'raw', 'slow', 'onError', `'use strict';\n${body}`) as (
+    ...args: unknown[]
+  ) => AnyFunction;
+  factory = (raw, slow, onError) => make(I64_MIN, U64_END, Value, raw, slow, onError);
+  FACTORIES.set(key, factory);
+  return factory;
+}
+
+/**
+ * Wraps a raw exported function of signature `type` (with no v128: see v128.ts)
+ * into a function that casts its arguments, and turns traps into `Trap`.
+ */
+export function wrapFunction(
+  raw: AnyFunction,
+  name: string,
+  type: FuncType,
+  names: ReadonlyMap<number, string> | undefined,
+): AnyFunction {
+  const label = signatureLabel(name, type);
+  const converters = type.params.map(converterFor);
+  const onError = (e: unknown): unknown => callError(e, label, names);
+  const slow = (args: IArguments): unknown => {
+    const converted = convertArguments(args, converters, label);
+    try {
+      return raw(...converted);
+    } catch (e) {
+      throw onError(e);
+    }
+  };
+  const wrapper = factoryFor(type.params)(raw, slow, onError);
+  Object.defineProperty(wrapper, 'name', { value: name });
+  registerWrapper(wrapper, raw);
+  return wrapper;
+}

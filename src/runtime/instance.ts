@@ -1,0 +1,216 @@
+/**
+ * `Instance`: an instantiated module whose `exports` cast arguments, turn traps
+ * into `Trap`, and hand out `Memory`, `Global` and `Table` wrappers.
+ */
+import { converterFor, unwrapFunction, wrapFunction } from './convert.js';
+import { ArgumentError, LinkError } from './errors.js';
+import { Global } from './global.js';
+import { formatExternType } from './kinds.js';
+import { Memory, PAGE_SIZE } from './memory.js';
+import { Module, type WasmSource } from './module.js';
+import type { ExternType, Import } from './parser/types.js';
+import { Table } from './table.js';
+import { toTrap } from './trap.js';
+import { hasV128, wrapV128Function } from './v128.js';
+import { describe, Value } from './value.js';
+
+/**
+ * Imports by namespace then name: JS functions (host functions; i64 parameters
+ * arrive as bigint, as V8 passes them), `Memory`/`Global`/`Table` objects or raw
+ * `WebAssembly.*` ones, plain numbers/bigints/`Value`s for immutable globals,
+ * and other instances' exported functions.
+ */
+export type Imports = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+/** An exported function as wrapped by us. */
+export type ExportedFunction = (...args: unknown[]) => unknown;
+
+/** What an export is: a function, a `Memory`, a `Global`, a `Table`, or (for tags) V8's raw object. */
+export type ExportValue = ExportedFunction | Memory | Global | Table | object;
+
+/** `instance.exports`: narrow values with `typeof` / `instanceof`, or give `Instance` your own shape. */
+export type Exports = Readonly<Record<string, ExportValue>>;
+
+/**
+ * An instantiated module. `new Instance(moduleOrBytes, imports?)` links and
+ * runs the start function. Throws:
+ * - `LinkError` `ERR_MISSING_IMPORT` / `ERR_IMPORT_TYPE` (checked by us against the
+ *   module's import types, naming the expected type), `ERR_LINK` (V8's own check);
+ * - `Trap` when the start function or a segment initialization traps;
+ * - whatever a host function called by the start function throws, unchanged;
+ * - the `Module` constructor's errors when given bytes.
+ *
+ * Type `exports` with a type argument: `new Instance<{ sum(a: number, b: number): number }>(bytes)`.
+ */
+export class Instance<E extends object = Exports> {
+  readonly module: Module;
+  readonly raw: WebAssembly.Instance;
+  /** The exports, wrapped: functions cast their arguments (see README), memories are `Memory`s... Frozen. */
+  readonly exports: E;
+  /** The first exported memory, or null. */
+  readonly memory: Memory | null;
+
+  constructor(moduleOrBytes: Module | WasmSource, imports: Imports = {}) {
+    this.module = moduleOrBytes instanceof Module ? moduleOrBytes : new Module(moduleOrBytes);
+    const importObject = resolveImports(this.module.info.imports, imports);
+    const names = this.module.info.names.functions;
+    try {
+      this.raw = new WebAssembly.Instance(this.module.raw, importObject);
+    } catch (e) {
+      if (e instanceof WebAssembly.LinkError) {
+        throw new LinkError('ERR_LINK', `cannot link the module: ${e.message.replace(/^WebAssembly\.\w+\(\): /, '')}`, {
+          cause: e,
+        });
+      }
+      throw toTrap(e, names);
+    }
+    const { exports, memory } = wrapExports(this.module, this.raw);
+    this.exports = exports as E;
+    this.memory = memory;
+  }
+
+  /**
+   * The exported function `name`. Throws ArgumentError `ERR_NO_EXPORT`, listing
+   * the exported functions, when there is none of that name.
+   */
+  getFunction(name: string): ExportedFunction {
+    const fn = (this.exports as Record<string, unknown>)[name];
+    if (typeof fn === 'function') return fn as ExportedFunction;
+    const functions = this.module.info.exports.filter((e) => e.desc.kind === 'func').map((e) => e.name);
+    const what = fn === undefined ? 'not found' : 'is not a function';
+    throw new ArgumentError(
+      'ERR_NO_EXPORT',
+      `export "${name}" ${what} (exported functions: ${functions.length === 0 ? 'none' : functions.join(', ')})`,
+    );
+  }
+}
+
+function wrapExports(module: Module, raw: WebAssembly.Instance): { exports: Exports; memory: Memory | null } {
+  const out: Record<string, ExportValue> = Object.create(null);
+  const wrappers = new Map<unknown, ExportValue>();
+  const names = module.info.names.functions;
+  let memory: Memory | null = null;
+  for (const exp of module.info.exports) {
+    const value = raw.exports[exp.name];
+    let wrapped = wrappers.get(value);
+    if (wrapped === undefined) {
+      wrapped = wrapExport(exp.name, exp.desc, value, names);
+      wrappers.set(value, wrapped);
+    }
+    if (memory === null && wrapped instanceof Memory) memory = wrapped;
+    out[exp.name] = wrapped;
+  }
+  return { exports: Object.freeze(out), memory };
+}
+
+function wrapExport(name: string, desc: ExternType, value: unknown, names: ReadonlyMap<number, string>): ExportValue {
+  switch (desc.kind) {
+    case 'func': {
+      const fn = value as ExportedFunction;
+      return hasV128(desc.type)
+        ? wrapV128Function(fn, name, desc.type, names)
+        : wrapFunction(fn, name, desc.type, names);
+    }
+    case 'memory':
+      return new Memory(value as WebAssembly.Memory, { maximum: desc.type.maximum, shared: desc.type.shared });
+    case 'global':
+      return new Global(value as WebAssembly.Global, desc.type);
+    case 'table':
+      return new Table(value as WebAssembly.Table, { elementType: desc.type.elementType, maximum: desc.type.maximum });
+    case 'tag':
+      return value as object;
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Checks every import against its declared type and builds V8's import object. */
+function resolveImports(declared: readonly Import[], imports: Imports): WebAssembly.Imports {
+  if (declared.length === 0) return {};
+  if (typeof imports !== 'object' || imports === null) {
+    throw new LinkError('ERR_MISSING_IMPORT', `imports must be an object of namespaces, got ${describe(imports)}`);
+  }
+  const out: Record<string, Record<string, WebAssembly.ImportValue>> = Object.create(null);
+  for (const imp of declared) {
+    const label = `${imp.module}.${imp.name}`;
+    const expected = formatExternType(imp.desc);
+    const ns = imports[imp.module];
+    const value = typeof ns === 'object' && ns !== null ? ns[imp.name] : undefined;
+    if (value === undefined) {
+      const provided = typeof ns === 'object' && ns !== null ? Object.keys(ns) : [];
+      const hint =
+        typeof ns === 'object' && ns !== null
+          ? ` ("${imp.module}" provides ${provided.length === 0 ? 'nothing' : provided.join(', ')})`
+          : ` (no "${imp.module}" namespace in the imports)`;
+      throw new LinkError('ERR_MISSING_IMPORT', `missing import ${label}: ${expected}${hint}`);
+    }
+    const bad = (why: string): never => {
+      throw new LinkError('ERR_IMPORT_TYPE', `import ${label} must be a ${expected}, but ${why}`);
+    };
+    out[imp.module] ??= Object.create(null) as Record<string, WebAssembly.ImportValue>;
+    (out[imp.module] as Record<string, WebAssembly.ImportValue>)[imp.name] = checkImport(imp.desc, value, label, bad);
+  }
+  return out;
+}
+
+function checkImport(
+  desc: ExternType,
+  value: unknown,
+  label: string,
+  bad: (why: string) => never,
+): WebAssembly.ImportValue {
+  switch (desc.kind) {
+    case 'func':
+      if (typeof value !== 'function') return bad(`got ${describe(value)}`);
+      return unwrapFunction(value as ExportedFunction);
+    case 'memory': {
+      const raw = value instanceof Memory ? value.raw : value instanceof WebAssembly.Memory ? value : null;
+      if (raw === null) return bad(`got ${describe(value)} (use new Memory({ minimum, maximum }))`);
+      const pages = raw.buffer.byteLength / PAGE_SIZE;
+      if (pages < desc.type.minimum) return bad(`the memory given has only ${plural(pages, 'page')}`);
+      const isShared = typeof SharedArrayBuffer !== 'undefined' && raw.buffer instanceof SharedArrayBuffer;
+      if (isShared !== desc.type.shared) return bad(`the memory given is ${isShared ? '' : 'not '}shared`);
+      if (value instanceof Memory && desc.type.maximum !== null) {
+        if (value.maximum === null) return bad('the memory given has no maximum');
+        if (value.maximum > desc.type.maximum)
+          return bad(`the memory given has a maximum of ${plural(value.maximum, 'page')}`);
+      }
+      return raw;
+    }
+    case 'table': {
+      const raw = value instanceof Table ? value.raw : value instanceof WebAssembly.Table ? value : null;
+      if (raw === null) return bad(`got ${describe(value)} (use new Table({ elementType, minimum, maximum }))`);
+      if (value instanceof Table && value.elementType !== desc.type.elementType) {
+        return bad(`the table given holds ${value.elementType}`);
+      }
+      if (raw.length < desc.type.minimum) return bad(`the table given has only ${plural(raw.length, 'element')}`);
+      if (value instanceof Table && desc.type.maximum !== null) {
+        if (value.maximum === null) return bad('the table given has no maximum');
+        if (value.maximum > desc.type.maximum) return bad(`the table given has a maximum of ${value.maximum}`);
+      }
+      return raw;
+    }
+    case 'global': {
+      if (value instanceof Global) {
+        if (value.type !== desc.type.type || value.mutable !== desc.type.mutable) {
+          return bad(`the global given is ${value.mutable ? 'mut ' : ''}${value.type}`);
+        }
+        return value.raw;
+      }
+      if (value instanceof WebAssembly.Global) return value;
+      if (desc.type.mutable) return bad(`got ${describe(value)}; a mutable global is imported as a Global object`);
+      if (value instanceof Value && value.type !== desc.type.type) return bad(`got ${describe(value)}`);
+      try {
+        return converterFor(desc.type.type)(value, 0, `import ${label}`) as WebAssembly.ImportValue;
+      } catch (e) {
+        return bad(
+          `got ${describe(value)}${e instanceof Error ? ` (${e.message.replace(/^.*expected /, 'expected ')})` : ''}`,
+        );
+      }
+    }
+    case 'tag':
+      return value as WebAssembly.ImportValue;
+  }
+}

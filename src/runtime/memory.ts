@@ -1,0 +1,493 @@
+/**
+ * `Memory` wraps a `WebAssembly.Memory`. Its views (`uint8View()`...) stay valid
+ * when the memory grows: the raw JS API detaches every typed array on growth,
+ * so each view keeps the buffer it last saw and rebuilds its typed array (or
+ * DataView) only when that buffer has been detached or replaced.
+ */
+import { ArgumentError } from './errors.js';
+import { describe } from './value.js';
+
+export const PAGE_SIZE = 65536;
+/** V8's limit for a 32-bit memory: 4 GiB. */
+const MAX_PAGES = 65536;
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** Options of `new Memory(...)`, in pages of 64 KiB. */
+export interface MemoryDescriptor {
+  readonly minimum: number;
+  /** Default: no maximum (required for `shared`). */
+  readonly maximum?: number | null | undefined;
+  readonly shared?: boolean | undefined;
+}
+
+type TypedArray =
+  | Uint8Array
+  | Int8Array
+  | Uint16Array
+  | Int16Array
+  | Uint32Array
+  | Int32Array
+  | BigUint64Array
+  | BigInt64Array
+  | Float32Array
+  | Float64Array;
+
+interface TypedArrayConstructor<A extends TypedArray> {
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): A;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+interface ElementKind<T extends number | bigint, A extends TypedArray> {
+  readonly name: string;
+  readonly ctor: TypedArrayConstructor<A>;
+  readonly read: (dv: DataView, offset: number) => T;
+  readonly write: (dv: DataView, offset: number, value: T) => void;
+  readonly isBigInt: boolean;
+}
+
+function kind<T extends number | bigint, A extends TypedArray>(
+  name: string,
+  ctor: TypedArrayConstructor<A>,
+  read: (dv: DataView, offset: number) => T,
+  write: (dv: DataView, offset: number, value: T) => void,
+): ElementKind<T, A> {
+  return {
+    name,
+    ctor,
+    read,
+    write,
+    isBigInt: (ctor as unknown) === BigInt64Array || (ctor as unknown) === BigUint64Array,
+  };
+}
+
+const KINDS = {
+  uint8: kind(
+    'uint8',
+    Uint8Array,
+    (d, o) => d.getUint8(o),
+    (d, o, v: number) => d.setUint8(o, v),
+  ),
+  int8: kind(
+    'int8',
+    Int8Array,
+    (d, o) => d.getInt8(o),
+    (d, o, v: number) => d.setInt8(o, v),
+  ),
+  uint16: kind(
+    'uint16',
+    Uint16Array,
+    (d, o) => d.getUint16(o, true),
+    (d, o, v: number) => d.setUint16(o, v, true),
+  ),
+  int16: kind(
+    'int16',
+    Int16Array,
+    (d, o) => d.getInt16(o, true),
+    (d, o, v: number) => d.setInt16(o, v, true),
+  ),
+  uint32: kind(
+    'uint32',
+    Uint32Array,
+    (d, o) => d.getUint32(o, true),
+    (d, o, v: number) => d.setUint32(o, v, true),
+  ),
+  int32: kind(
+    'int32',
+    Int32Array,
+    (d, o) => d.getInt32(o, true),
+    (d, o, v: number) => d.setInt32(o, v, true),
+  ),
+  bigUint64: kind(
+    'bigUint64',
+    BigUint64Array,
+    (d, o) => d.getBigUint64(o, true),
+    (d, o, v: bigint) => d.setBigUint64(o, v, true),
+  ),
+  bigInt64: kind(
+    'bigInt64',
+    BigInt64Array,
+    (d, o) => d.getBigInt64(o, true),
+    (d, o, v: bigint) => d.setBigInt64(o, v, true),
+  ),
+  float32: kind(
+    'float32',
+    Float32Array,
+    (d, o) => d.getFloat32(o, true),
+    (d, o, v: number) => d.setFloat32(o, v, true),
+  ),
+  float64: kind(
+    'float64',
+    Float64Array,
+    (d, o) => d.getFloat64(o, true),
+    (d, o, v: number) => d.setFloat64(o, v, true),
+  ),
+};
+
+/**
+ * A typed, little-endian window on a memory from `byteOffset` to its end, that
+ * stays valid after `grow`. Index it (`view[i]`, `view[i] = v`: a Proxy, handy
+ * but slower), or call `get(i)`/`set(i, v)`; copy ranges out with `slice` and in
+ * with `write` at typed-array speed. `array` is the live typed array itself for
+ * hot loops (aligned views only; re-read it after the memory grows).
+ * Out-of-range indexes throw `ArgumentError` (`ERR_ARG_RANGE`).
+ */
+export class MemoryView<T extends number | bigint = number, A extends TypedArray = TypedArray> {
+  /** The memory this view reads. */
+  readonly memory: Memory;
+  /** Where the view starts in the memory, in bytes. */
+  readonly byteOffset: number;
+  readonly bytesPerElement: number;
+  private readonly kind: ElementKind<T, A>;
+  private readonly aligned: boolean;
+  private buf: ArrayBufferLike;
+  private arr: A | null = null;
+  private dv: DataView;
+  private len = 0;
+  private methods: Map<PropertyKey, unknown> | undefined;
+
+  /** @internal use `memory.uint8View()` and friends. */
+  constructor(memory: Memory, kindInfo: ElementKind<T, A>, byteOffset: number) {
+    this.memory = memory;
+    this.kind = kindInfo;
+    this.byteOffset = byteOffset;
+    this.bytesPerElement = kindInfo.ctor.BYTES_PER_ELEMENT;
+    this.aligned = LITTLE_ENDIAN_HOST && byteOffset % this.bytesPerElement === 0;
+    this.buf = memory.raw.buffer;
+    this.dv = new DataView(this.buf);
+    this.rebuild(this.buf);
+  }
+
+  private rebuild(buffer: ArrayBufferLike): void {
+    this.buf = buffer;
+    this.len = Math.max(0, Math.floor((buffer.byteLength - this.byteOffset) / this.bytesPerElement));
+    this.dv = new DataView(buffer);
+    this.arr = this.aligned ? new this.kind.ctor(buffer, this.byteOffset, this.len) : null;
+  }
+
+  /** Rebuilds the typed array when the memory grew since the last access. */
+  private sync(): void {
+    // A grown non-shared memory detaches its old buffer (byteLength 0); a shared
+    // one hands out a new, longer SharedArrayBuffer.
+    if (this.buf.byteLength === 0 || this.memory.shared) {
+      const current = this.memory.raw.buffer;
+      if (current !== this.buf) this.rebuild(current);
+    }
+  }
+
+  /** Number of whole elements from `byteOffset` to the end of the memory (grows with it). */
+  get length(): number {
+    this.sync();
+    return this.len;
+  }
+
+  /** The live typed array (aligned views on little-endian hosts only). It goes stale when the memory grows. */
+  get array(): A {
+    this.sync();
+    if (this.arr === null) {
+      throw new ArgumentError(
+        'ERR_ARG_RANGE',
+        `${this.kind.name}View(${this.byteOffset}) is not aligned to ${this.bytesPerElement} bytes, so it has no typed array: use get, set or slice`,
+      );
+    }
+    return this.arr;
+  }
+
+  private checkIndex(index: number): void {
+    if (!(Number.isInteger(index) && index >= 0 && index < this.len)) {
+      throw new ArgumentError(
+        typeof index === 'number' ? 'ERR_ARG_RANGE' : 'ERR_ARG_TYPE',
+        `${this.kind.name}View: index ${describe(index)} is outside [0, ${this.len})`,
+      );
+    }
+  }
+
+  /** The element at `index`; throws ArgumentError when out of range. */
+  get(index: number): T {
+    this.sync();
+    const arr = this.arr;
+    if (arr !== null && index >>> 0 === index && index < this.len) return arr[index] as T;
+    this.checkIndex(index);
+    return this.kind.read(this.dv, this.byteOffset + index * this.bytesPerElement);
+  }
+
+  /** Stores `value` (wrapped like a typed array does) at `index`. */
+  set(index: number, value: T): void {
+    this.sync();
+    if (typeof value !== (this.kind.isBigInt ? 'bigint' : 'number')) {
+      throw new ArgumentError(
+        'ERR_ARG_TYPE',
+        `${this.kind.name}View: value ${describe(value)} is not a ${this.kind.isBigInt ? 'bigint' : 'number'}`,
+      );
+    }
+    const arr = this.arr;
+    if (arr !== null && index >>> 0 === index && index < this.len) {
+      (arr as unknown as T[])[index] = value;
+      return;
+    }
+    this.checkIndex(index);
+    this.kind.write(this.dv, this.byteOffset + index * this.bytesPerElement, value);
+  }
+
+  /** A copy of elements [start, end) as a typed array (negative indexes count from the end, like TypedArray.slice). */
+  slice(start = 0, end?: number): A {
+    this.sync();
+    if (this.arr !== null) return this.arr.slice(start, end) as A;
+    const [from, to] = clampRange(start, end, this.len);
+    const base = this.byteOffset + from * this.bytesPerElement;
+    const count = to - from;
+    if (LITTLE_ENDIAN_HOST) {
+      const copy = new Uint8Array(count * this.bytesPerElement);
+      copy.set(new Uint8Array(this.buf, base, count * this.bytesPerElement));
+      return new this.kind.ctor(copy.buffer);
+    }
+    const out = new this.kind.ctor(new ArrayBuffer(count * this.bytesPerElement));
+    for (let i = 0; i < count; i++) {
+      (out as unknown as T[])[i] = this.kind.read(this.dv, base + i * this.bytesPerElement);
+    }
+    return out;
+  }
+
+  /** Copies `values` into the view starting at element `index`; throws ArgumentError when they do not fit. */
+  write(values: ArrayLike<T>, index = 0): void {
+    this.sync();
+    if (!Number.isInteger(index) || index < 0 || index + values.length > this.len) {
+      throw new ArgumentError(
+        'ERR_ARG_RANGE',
+        `${this.kind.name}View.write: ${values.length} elements at index ${index} do not fit in ${this.len}`,
+      );
+    }
+    if (this.arr !== null) {
+      (this.arr as unknown as { set(a: ArrayLike<T>, o: number): void }).set(values, index);
+      return;
+    }
+    for (let i = 0; i < values.length; i++) {
+      this.kind.write(this.dv, this.byteOffset + (index + i) * this.bytesPerElement, values[i] as T);
+    }
+  }
+
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let i = 0; i < this.length; i++) yield this.get(i);
+  }
+
+  /** @internal: methods bound to the view, for the indexing Proxy. */
+  boundMethod(prop: PropertyKey, fn: (...args: unknown[]) => unknown): unknown {
+    this.methods ??= new Map();
+    let bound = this.methods.get(prop);
+    if (bound === undefined) {
+      bound = fn.bind(this);
+      this.methods.set(prop, bound);
+    }
+    return bound;
+  }
+}
+
+function clampRange(start: number, end: number | undefined, length: number): [number, number] {
+  const rel = (v: number): number => {
+    const n = Math.trunc(v) || 0;
+    return n < 0 ? Math.max(length + n, 0) : Math.min(n, length);
+  };
+  const from = rel(start);
+  const to = end === undefined ? length : rel(end);
+  return [from, Math.max(from, to)];
+}
+
+/** A canonical array index ("0", "17"), or -1. Anything else is a property name. */
+function indexOf(prop: PropertyKey): number {
+  if (typeof prop !== 'string') return -1;
+  const c = prop.charCodeAt(0);
+  if (!((c >= 48 && c <= 57) || c === 45)) return -1;
+  const n = Number(prop);
+  return String(n) === prop ? n : -1;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: one handler for every element type.
+const INDEXING: ProxyHandler<MemoryView<any, any>> = {
+  get(target, prop) {
+    const i = indexOf(prop);
+    if (i !== -1 || prop === '-1') return target.get(i === -1 ? -1 : i);
+    const v: unknown = Reflect.get(target, prop, target);
+    return typeof v === 'function' ? target.boundMethod(prop, v as (...args: unknown[]) => unknown) : v;
+  },
+  set(target, prop, value) {
+    const i = indexOf(prop);
+    if (i !== -1 || prop === '-1') {
+      target.set(i === -1 ? -1 : i, value);
+      return true;
+    }
+    return Reflect.set(target, prop, value, target);
+  },
+  has(target, prop) {
+    const i = indexOf(prop);
+    if (i !== -1) return i >= 0 && i < target.length;
+    return Reflect.has(target, prop);
+  },
+};
+
+/** A memory view you can also index: `view[i]`, `view[i] = v`. */
+export type IndexedView<T extends number | bigint, A extends TypedArray> = MemoryView<T, A> & { [index: number]: T };
+
+/**
+ * A linear memory: create one to import (`new Memory({ minimum: 1, maximum: 10 })`),
+ * or get the instance's from `instance.memory` / `instance.exports.memory`.
+ */
+export class Memory {
+  readonly raw: WebAssembly.Memory;
+  /** Maximum size in pages, or `null` when none was declared (or it is unknown for a wrapped raw memory). */
+  readonly maximum: number | null;
+  readonly shared: boolean;
+
+  /**
+   * `new Memory({ minimum, maximum?, shared? })` (sizes in 64 KiB pages) creates a memory;
+   * `new Memory(rawWebAssemblyMemory)` wraps an existing one. Throws ArgumentError
+   * (`ERR_INVALID_OPTION`) on a bad descriptor.
+   */
+  constructor(descriptor: MemoryDescriptor | WebAssembly.Memory, type?: { maximum: number | null; shared: boolean }) {
+    if (descriptor instanceof WebAssembly.Memory) {
+      this.raw = descriptor;
+      this.shared =
+        type?.shared ?? (typeof SharedArrayBuffer !== 'undefined' && descriptor.buffer instanceof SharedArrayBuffer);
+      this.maximum = type?.maximum ?? null;
+      return;
+    }
+    if (typeof descriptor !== 'object' || descriptor === null) {
+      throw new ArgumentError(
+        'ERR_INVALID_OPTION',
+        `new Memory: expected { minimum, maximum?, shared? }, got ${describe(descriptor)}`,
+      );
+    }
+    const { minimum, maximum = null, shared = false } = descriptor;
+    checkPages('minimum', minimum);
+    if (maximum !== null) {
+      checkPages('maximum', maximum);
+      if (maximum < minimum) {
+        throw new ArgumentError(
+          'ERR_INVALID_OPTION',
+          `new Memory: maximum (${maximum}) is less than minimum (${minimum})`,
+        );
+      }
+    }
+    if (typeof shared !== 'boolean') {
+      throw new ArgumentError('ERR_INVALID_OPTION', `new Memory: shared must be a boolean, got ${describe(shared)}`);
+    }
+    if (shared && maximum === null) {
+      throw new ArgumentError('ERR_INVALID_OPTION', 'new Memory: a shared memory needs a maximum');
+    }
+    const raw: WebAssembly.MemoryDescriptor = { initial: minimum };
+    if (maximum !== null) raw.maximum = maximum;
+    if (shared) raw.shared = true;
+    try {
+      this.raw = new WebAssembly.Memory(raw);
+    } catch (e) {
+      throw new ArgumentError(
+        'ERR_ARG_RANGE',
+        `new Memory: cannot allocate ${minimum} pages: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
+    }
+    this.maximum = maximum;
+    this.shared = shared;
+  }
+
+  /** The raw buffer, zero copy. It is replaced (and, unless shared, detached) when the memory grows. */
+  get buffer(): ArrayBuffer | SharedArrayBuffer {
+    return this.raw.buffer;
+  }
+
+  /** Size in pages of 64 KiB. */
+  get size(): number {
+    return this.raw.buffer.byteLength / PAGE_SIZE;
+  }
+
+  /** Size in bytes. */
+  get dataSize(): number {
+    return this.raw.buffer.byteLength;
+  }
+
+  /**
+   * Grows the memory by `pages` and returns the previous size in pages. Throws
+   * ArgumentError `ERR_ARG_RANGE` (memory unchanged) when that would pass the
+   * maximum or the engine cannot allocate it, `ERR_ARG_TYPE` when `pages` is not
+   * a non-negative integer.
+   */
+  grow(pages: number): number {
+    if (typeof pages !== 'number' || !Number.isInteger(pages) || pages < 0) {
+      throw new ArgumentError(
+        typeof pages === 'number' ? 'ERR_ARG_RANGE' : 'ERR_ARG_TYPE',
+        `memory.grow: pages must be a non-negative integer, got ${describe(pages)}`,
+      );
+    }
+    const size = this.size;
+    const max = this.maximum ?? MAX_PAGES;
+    if (size + pages > max) {
+      throw new ArgumentError(
+        'ERR_ARG_RANGE',
+        `memory.grow: cannot grow from ${size} to ${size + pages} pages, the maximum is ${max}`,
+      );
+    }
+    try {
+      return this.raw.grow(pages);
+    } catch (e) {
+      throw new ArgumentError(
+        'ERR_ARG_RANGE',
+        `memory.grow: cannot grow from ${size} to ${size + pages} pages: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+  }
+
+  private view<T extends number | bigint, A extends TypedArray>(
+    kindInfo: ElementKind<T, A>,
+    offset: number,
+  ): IndexedView<T, A> {
+    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset > this.dataSize) {
+      throw new ArgumentError(
+        typeof offset === 'number' ? 'ERR_ARG_RANGE' : 'ERR_ARG_TYPE',
+        `${kindInfo.name}View: offset ${describe(offset)} is outside the memory [0, ${this.dataSize}]`,
+      );
+    }
+    return new Proxy(new MemoryView(this, kindInfo, offset), INDEXING) as IndexedView<T, A>;
+  }
+
+  uint8View(offset = 0): IndexedView<number, Uint8Array> {
+    return this.view(KINDS.uint8, offset);
+  }
+  int8View(offset = 0): IndexedView<number, Int8Array> {
+    return this.view(KINDS.int8, offset);
+  }
+  uint16View(offset = 0): IndexedView<number, Uint16Array> {
+    return this.view(KINDS.uint16, offset);
+  }
+  int16View(offset = 0): IndexedView<number, Int16Array> {
+    return this.view(KINDS.int16, offset);
+  }
+  uint32View(offset = 0): IndexedView<number, Uint32Array> {
+    return this.view(KINDS.uint32, offset);
+  }
+  int32View(offset = 0): IndexedView<number, Int32Array> {
+    return this.view(KINDS.int32, offset);
+  }
+  bigUint64View(offset = 0): IndexedView<bigint, BigUint64Array> {
+    return this.view(KINDS.bigUint64, offset);
+  }
+  bigInt64View(offset = 0): IndexedView<bigint, BigInt64Array> {
+    return this.view(KINDS.bigInt64, offset);
+  }
+  float32View(offset = 0): IndexedView<number, Float32Array> {
+    return this.view(KINDS.float32, offset);
+  }
+  float64View(offset = 0): IndexedView<number, Float64Array> {
+    return this.view(KINDS.float64, offset);
+  }
+}
+
+function checkPages(field: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_PAGES) {
+    throw new ArgumentError(
+      'ERR_INVALID_OPTION',
+      `new Memory: ${field} must be an integer number of pages in [0, ${MAX_PAGES}], got ${describe(value)}`,
+    );
+  }
+}

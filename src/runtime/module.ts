@@ -1,0 +1,251 @@
+/**
+ * `Module`: a compiled WebAssembly module plus what our parser read from it
+ * (`info`), which is where the typed `exports`/`imports` descriptors, custom
+ * sections, names and link checks come from.
+ */
+import { decodeArtifact, encodeArtifact, isArtifact } from './artifact.js';
+import { ArgumentError, CompileError, WasmParseError } from './errors.js';
+import { type Imports, Instance } from './instance.js';
+import { describeExtern, describeImport, type ExportDescriptor, type ImportDescriptor } from './kinds.js';
+import { parseModule } from './parser/index.js';
+import type { ModuleInfo } from './parser/types.js';
+import { COMPILER_CHOICES, type CompilerChoice, type TieringFacts, withTiering } from './tiering.js';
+import { describe } from './value.js';
+import { watToWasm } from './wat.js';
+
+export interface ModuleOptions {
+  /** How V8 compiles the module: 'auto' (default), 'baseline' (Liftoff) or 'optimizing' (TurboFan). */
+  readonly compiler?: CompilerChoice | undefined;
+}
+
+/** Bytes a module can be built from. */
+export type WasmSource = Uint8Array | ArrayBuffer | ArrayBufferView;
+
+const HEADER_LENGTH = 8;
+const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+// Lets the async paths hand an already compiled module to the constructor.
+const PRECOMPILED = Symbol('precompiled');
+interface Precompiled {
+  readonly [PRECOMPILED]: true;
+  readonly raw: WebAssembly.Module;
+  readonly info: ModuleInfo;
+}
+
+/**
+ * A compiled WebAssembly module. `new Module(bytes)` compiles synchronously on
+ * this thread; `await Module.compile(bytesOrText)` compiles off it.
+ */
+export class Module {
+  /** V8's compiled module. */
+  readonly raw: WebAssembly.Module;
+  /** What our parser read: types, imports, exports, sections, names, features. */
+  readonly info: ModuleInfo;
+  /** The Wasm binary (our own copy of the bytes given). */
+  readonly bytes: Uint8Array;
+  readonly compiler: CompilerChoice;
+  private exportList: readonly ExportDescriptor[] | undefined;
+  private importList: readonly ImportDescriptor[] | undefined;
+
+  /**
+   * Parses and compiles `bytes`. Throws:
+   * - `WasmParseError` when the bytes are not a Wasm binary at all (bad magic or version, too short),
+   *   or our parser rejects a module V8 accepted;
+   * - `CompileError` (`ERR_COMPILE`) with V8's reason and byte `offset` when V8 rejects it;
+   * - `ArgumentError` for a bad argument (`ERR_ARG_TYPE`: use `Module.compile` for text) or option.
+   */
+  constructor(bytes: WasmSource, options?: ModuleOptions);
+  /** @internal */
+  constructor(bytes: WasmSource, options: ModuleOptions | undefined, precompiled: Precompiled);
+  constructor(bytes: WasmSource, options: ModuleOptions = {}, precompiled?: Precompiled) {
+    this.compiler = checkOptions(options);
+    this.bytes = copyBytes(bytes, 'new Module');
+    if (precompiled?.[PRECOMPILED] === true) {
+      this.raw = precompiled.raw;
+      this.info = precompiled.info;
+      return;
+    }
+    const parsed = parse(this.bytes);
+    this.raw = withTiering(this.compiler, facts(this.bytes, parsed.info), () => {
+      try {
+        return new WebAssembly.Module(this.bytes);
+      } catch (e) {
+        throw toCompileError(e);
+      }
+    });
+    if (parsed.info === undefined) throw parsed.error;
+    this.info = parsed.info;
+  }
+
+  /**
+   * Compiles asynchronously (V8 compiles on background threads). A string is
+   * WebAssembly text, converted first (`WatError` if it is not valid). Throws
+   * like the constructor otherwise.
+   */
+  static async compile(source: WasmSource | string, options: ModuleOptions = {}): Promise<Module> {
+    const compiler = checkOptions(options);
+    const bytes = typeof source === 'string' ? await watToWasm(source) : copyBytes(source, 'Module.compile');
+    const parsed = parse(bytes);
+    const raw = await withTiering(compiler, facts(bytes, parsed.info), async () => {
+      try {
+        return await WebAssembly.compile(bytes);
+      } catch (e) {
+        throw toCompileError(e);
+      }
+    });
+    if (parsed.info === undefined) throw parsed.error;
+    return new Module(bytes, options, { [PRECOMPILED]: true, raw, info: parsed.info });
+  }
+
+  /**
+   * Builds a module from whatever a file holds: a Wasm binary (starts with
+   * `\0asm`), a serialized module (`Module.serialize`, `wasmer-ts compile`), or
+   * UTF-8 WebAssembly text. Throws `WasmParseError` (`ERR_BAD_MAGIC`) for
+   * anything else, and as `compile`/`deserialize`/the text converter do.
+   */
+  static async from(bytes: Uint8Array, options: ModuleOptions = {}): Promise<Module> {
+    if (!(bytes instanceof Uint8Array)) {
+      throw new ArgumentError('ERR_ARG_TYPE', `Module.from: expected a Uint8Array, got ${describe(bytes)}`);
+    }
+    if (bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d) {
+      return Module.compile(bytes, options);
+    }
+    if (isArtifact(bytes)) return Module.deserialize(bytes, options);
+    let text: string;
+    try {
+      text = FATAL_UTF8.decode(bytes);
+    } catch {
+      throw new WasmParseError(
+        'ERR_BAD_MAGIC',
+        'not a WebAssembly binary (no \\0asm magic), not a serialized module, and not UTF-8 WebAssembly text',
+        0,
+      );
+    }
+    return Module.compile(text, options);
+  }
+
+  /** Whether `bytes` is a valid Wasm binary, by V8's judgement. Never throws, whatever it is given. */
+  static validate(bytes: unknown): boolean {
+    if (!(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) return false;
+    try {
+      return WebAssembly.validate(bytes);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Rebuilds a module from `module.serialize()` output. Throws `ArtifactError`
+   * (`ERR_ARTIFACT_MAGIC`, `_VERSION`, `_TRUNCATED`, `_CORRUPT`) for a bad blob.
+   */
+  static deserialize(bytes: Uint8Array, options: ModuleOptions = {}): Module {
+    const { wasm } = decodeArtifact(bytes);
+    return new Module(wasm, options);
+  }
+
+  /** A versioned container holding the Wasm binary (see the artifact format); `Module.deserialize` reads it. */
+  serialize(): Uint8Array {
+    return encodeArtifact({ wasm: this.bytes });
+  }
+
+  /** The exports: `[{ kind: ExportKind.FUNCTION, name: 'sum', type: { params: ['i32', 'i32'], results: ['i32'] } }, ...]`. */
+  get exports(): readonly ExportDescriptor[] {
+    this.exportList ??= Object.freeze(this.info.exports.map((e) => Object.freeze(describeExtern(e.name, e.desc))));
+    return this.exportList;
+  }
+
+  /** The imports, like `exports` plus `namespace`: `[{ kind: ImportKind.MEMORY, namespace: 'ns', name: 'mem', minimumPages: 3, ... }]`. */
+  get imports(): readonly ImportDescriptor[] {
+    this.importList ??= Object.freeze(this.info.imports.map((i) => Object.freeze(describeImport(i))));
+    return this.importList;
+  }
+
+  /** The module's name from the name section, or null. */
+  get name(): string | null {
+    return this.info.names.module;
+  }
+
+  /** Names of the custom sections, each once, in file order. */
+  get customSectionNames(): string[] {
+    return [...new Set(this.info.customSections.map((s) => s.name))];
+  }
+
+  /** A copy of the payload of the first custom section called `name`, or null. */
+  customSection(name: string): Uint8Array | null {
+    const section = this.info.customSections.find((s) => s.name === name);
+    return section === undefined ? null : section.data.slice();
+  }
+
+  /** Copies of the payloads of every custom section called `name`, in file order. */
+  customSections(name: string): Uint8Array[] {
+    return this.info.customSections.filter((s) => s.name === name).map((s) => s.data.slice());
+  }
+
+  /** Instantiates the module: see `new Instance`. */
+  instantiate(imports?: Imports): Instance {
+    return new Instance(this, imports);
+  }
+}
+
+function checkOptions(options: unknown): CompilerChoice {
+  if (options === undefined || options === null) return 'auto';
+  if (typeof options !== 'object') {
+    throw new ArgumentError('ERR_INVALID_OPTION', `module options must be an object, got ${describe(options)}`);
+  }
+  const compiler = (options as { compiler?: unknown }).compiler ?? 'auto';
+  if (!COMPILER_CHOICES.includes(compiler as CompilerChoice)) {
+    throw new ArgumentError(
+      'ERR_INVALID_OPTION',
+      `options.compiler must be one of ${COMPILER_CHOICES.join(', ')}, got ${describe(compiler)}`,
+    );
+  }
+  return compiler as CompilerChoice;
+}
+
+function copyBytes(bytes: unknown, what: string): Uint8Array {
+  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes.slice(0));
+  if (ArrayBuffer.isView(bytes)) {
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength).slice();
+  }
+  if (typeof bytes === 'string') {
+    throw new ArgumentError(
+      'ERR_ARG_TYPE',
+      `${what}: got a string; WebAssembly text needs the asynchronous converter: use await Module.compile(text)`,
+    );
+  }
+  throw new ArgumentError('ERR_ARG_TYPE', `${what}: expected a Uint8Array or ArrayBuffer, got ${describe(bytes)}`);
+}
+
+function isHeaderError(e: WasmParseError): boolean {
+  return e.code === 'ERR_BAD_MAGIC' || e.code === 'ERR_BAD_VERSION' || e.offset < HEADER_LENGTH;
+}
+
+/** Our parse: a header problem is thrown now; any other parse error waits until V8 has had its say. */
+function parse(bytes: Uint8Array): { info: ModuleInfo; error?: undefined } | { info?: undefined; error: unknown } {
+  try {
+    return { info: parseModule(bytes) };
+  } catch (e) {
+    if (e instanceof WasmParseError && isHeaderError(e)) throw e;
+    return { error: e };
+  }
+}
+
+function facts(bytes: Uint8Array, info: ModuleInfo | undefined): TieringFacts {
+  return {
+    byteLength: bytes.length,
+    isWasiCommand: info?.exports.some((e) => e.name === '_start' && e.desc.kind === 'func') ?? false,
+  };
+}
+
+const V8_PREFIX = /^WebAssembly\.\w+\(\): /;
+const V8_OFFSET = /@\+(\d+)\s*$/;
+
+/** V8's CompileError as ours: its message without the API prefix, and the byte offset from its `@+123` suffix. */
+export function toCompileError(e: unknown): unknown {
+  if (!(e instanceof WebAssembly.CompileError)) return e;
+  const m = V8_OFFSET.exec(e.message);
+  const offset = m === null ? null : Number(m[1]);
+  const reason = e.message.replace(V8_PREFIX, '').replace(V8_OFFSET, '').trim();
+  const where = offset === null ? '' : ` (at byte 0x${offset.toString(16)})`;
+  return new CompileError(`invalid module: ${reason}${where}`, offset, { cause: e });
+}

@@ -1,0 +1,155 @@
+/**
+ * `Table` wraps a `WebAssembly.Table` of references (funcref or externref).
+ */
+import { unwrapFunction } from './convert.js';
+import { ArgumentError } from './errors.js';
+import type { RefType } from './parser/types.js';
+import { describe } from './value.js';
+
+/** V8's limit on table sizes. */
+const MAX_TABLE_ELEMENTS = 10_000_000;
+
+/** Options of `new Table(...)`: `elementType` is the spec's 'funcref' (the old JS API's 'anyfunc') or 'externref'. */
+export interface TableDescriptor {
+  readonly elementType: 'funcref' | 'externref';
+  readonly minimum: number;
+  readonly maximum?: number | null | undefined;
+}
+
+/**
+ * A table of references: `length`, `get(i)`, `set(i, ref)`, `grow(n)`. Functions
+ * read from a funcref table are V8's raw exported functions (their arguments are
+ * cast by V8, not by us); `set` accepts our export wrappers too.
+ */
+export class Table {
+  readonly raw: WebAssembly.Table;
+  readonly elementType: RefType;
+  /** Maximum number of elements, or `null` when none was declared (or it is unknown for a wrapped raw table). */
+  readonly maximum: number | null;
+
+  /**
+   * `new Table({ elementType: 'funcref', minimum: 1, maximum: 2 })` creates a table;
+   * `new Table(rawTable, { elementType, maximum })` wraps one. Throws ArgumentError `ERR_INVALID_OPTION`.
+   */
+  constructor(
+    descriptor: TableDescriptor | WebAssembly.Table,
+    type?: { elementType: RefType; maximum: number | null },
+  ) {
+    if (descriptor instanceof WebAssembly.Table) {
+      this.raw = descriptor;
+      this.elementType = type?.elementType ?? 'funcref';
+      this.maximum = type?.maximum ?? null;
+      return;
+    }
+    if (typeof descriptor !== 'object' || descriptor === null) {
+      throw new ArgumentError(
+        'ERR_INVALID_OPTION',
+        `new Table: expected { elementType, minimum, maximum? }, got ${describe(descriptor)}`,
+      );
+    }
+    const { elementType, minimum, maximum = null } = descriptor;
+    if (elementType !== 'funcref' && elementType !== 'externref') {
+      throw new ArgumentError(
+        'ERR_INVALID_OPTION',
+        `new Table: elementType must be 'funcref' or 'externref', got ${describe(elementType)}`,
+      );
+    }
+    checkCount('minimum', minimum);
+    if (maximum !== null) {
+      checkCount('maximum', maximum);
+      if (maximum < minimum) {
+        throw new ArgumentError(
+          'ERR_INVALID_OPTION',
+          `new Table: maximum (${maximum}) is less than minimum (${minimum})`,
+        );
+      }
+    }
+    const raw: WebAssembly.TableDescriptor = {
+      element: elementType === 'funcref' ? 'anyfunc' : 'externref',
+      initial: minimum,
+    };
+    if (maximum !== null) raw.maximum = maximum;
+    this.raw = new WebAssembly.Table(raw);
+    this.elementType = elementType;
+    this.maximum = maximum;
+  }
+
+  get length(): number {
+    return this.raw.length;
+  }
+
+  private checkIndex(what: string, index: unknown): asserts index is number {
+    const length = this.raw.length;
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= length) {
+      throw new ArgumentError(
+        typeof index === 'number' ? 'ERR_ARG_RANGE' : 'ERR_ARG_TYPE',
+        `table.${what}: index ${describe(index)} is outside [0, ${length})`,
+      );
+    }
+  }
+
+  private ref(what: string, value: unknown): unknown {
+    if (this.elementType === 'funcref' && value !== null && typeof value !== 'function') {
+      throw new ArgumentError('ERR_ARG_TYPE', `table.${what}: ${describe(value)} is not a function or null`);
+    }
+    return unwrapFunction(value);
+  }
+
+  /** The reference at `index`: a function or null for funcref tables. */
+  get(index: number): unknown {
+    this.checkIndex('get', index);
+    return this.raw.get(index);
+  }
+
+  /** Stores a reference (an exported Wasm function or null for funcref tables) at `index`. */
+  set(index: number, value: unknown): void {
+    this.checkIndex('set', index);
+    const ref = this.ref('set', value);
+    try {
+      this.raw.set(index, ref);
+    } catch (e) {
+      throw new ArgumentError(
+        'ERR_ARG_TYPE',
+        `table.set: ${describe(value)} cannot be stored: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
+    }
+  }
+
+  /** Adds `delta` elements (set to `init`, default null) and returns the previous length. */
+  grow(delta: number, init: unknown = null): number {
+    const length = this.raw.length;
+    if (typeof delta !== 'number' || !Number.isInteger(delta) || delta < 0) {
+      throw new ArgumentError(
+        typeof delta === 'number' ? 'ERR_ARG_RANGE' : 'ERR_ARG_TYPE',
+        `table.grow: delta must be a non-negative integer, got ${describe(delta)}`,
+      );
+    }
+    const max = this.maximum ?? MAX_TABLE_ELEMENTS;
+    if (length + delta > max) {
+      throw new ArgumentError(
+        'ERR_ARG_RANGE',
+        `table.grow: cannot grow from ${length} to ${length + delta} elements, the maximum is ${max}`,
+      );
+    }
+    const ref = this.ref('grow', init);
+    try {
+      return this.raw.grow(delta, ref);
+    } catch (e) {
+      throw new ArgumentError('ERR_ARG_RANGE', `table.grow: cannot grow by ${delta}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+  }
+}
+
+function checkCount(field: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TABLE_ELEMENTS) {
+    throw new ArgumentError(
+      'ERR_INVALID_OPTION',
+      `new Table: ${field} must be an integer in [0, ${MAX_TABLE_ELEMENTS}], got ${describe(value)}`,
+    );
+  }
+}

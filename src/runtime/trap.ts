@@ -1,0 +1,44 @@
+/**
+ * Turns V8's errors out of a Wasm call into our `Trap`: `WebAssembly.RuntimeError`
+ * (unreachable, out-of-bounds access, division by zero...) and the stack
+ * overflow `RangeError`. Everything else (a host function's own error, `WasiExit`,
+ * a `Trap` from a nested instance) passes through unchanged.
+ */
+import { Trap, type TrapFrame } from './errors.js';
+
+// V8 formats a Wasm frame as `at name (wasm://wasm/<hash>:wasm-function[3]:0x5a)`,
+// or without the name and parentheses when the function has none.
+const WASM_FRAME = /^\s*at (?:(.+?) \()?wasm:\/\/wasm\/[^:]*:wasm-function\[(\d+)\]:0x([0-9a-f]+)\)?\s*$/;
+
+const STACK_OVERFLOW = 'Maximum call stack size exceeded';
+
+/**
+ * Returns the error to rethrow: a `Trap` for a V8 trap, `error` itself otherwise.
+ * `names` (the name section's function names) fills in names V8 did not print.
+ */
+export function toTrap(error: unknown, names?: ReadonlyMap<number, string>): unknown {
+  if (error instanceof WebAssembly.RuntimeError) {
+    return new Trap(error.message, parseWasmFrames(error.stack, names), { cause: error });
+  }
+  if (error instanceof RangeError && error.message === STACK_OVERFLOW) {
+    return new Trap('call stack exhausted', parseWasmFrames(error.stack, names), { cause: error });
+  }
+  return error;
+}
+
+/** The Wasm frames of a V8 stack trace, innermost first. */
+export function parseWasmFrames(stack: string | undefined, names?: ReadonlyMap<number, string>): TrapFrame[] {
+  if (stack === undefined) return [];
+  const frames: TrapFrame[] = [];
+  for (const line of stack.split('\n')) {
+    const m = WASM_FRAME.exec(line);
+    if (m === null) continue;
+    const functionIndex = Number(m[2]);
+    frames.push({
+      functionIndex,
+      functionName: m[1] ?? names?.get(functionIndex) ?? null,
+      moduleOffset: Number.parseInt(m[3] ?? '', 16),
+    });
+  }
+  return frames;
+}

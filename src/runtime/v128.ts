@@ -1,0 +1,212 @@
+/**
+ * Calls Wasm functions whose signature has `v128`, which V8 refuses to pass
+ * across the JS boundary. For each such signature we build (once, in binary,
+ * with the tiny encoder below) an adapter module that imports the target
+ * function and exports `call` with only scalar parameters: each v128 argument
+ * is read from the adapter's memory (slot i = bytes 16*i..16*i+15), and every
+ * result is stored to the slot after the parameters'. JS writes and reads those
+ * slots, so a v128 crosses as 16 little-endian bytes.
+ */
+import { callError, convertArguments, converterFor, registerWrapper, signatureLabel } from './convert.js';
+import { ArgumentError } from './errors.js';
+import type { FuncType, ValType } from './parser/types.js';
+import { Value } from './value.js';
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+const VALTYPE_BYTE: Record<string, number> = {
+  i32: 0x7f,
+  i64: 0x7e,
+  f32: 0x7d,
+  f64: 0x7c,
+  v128: 0x7b,
+  funcref: 0x70,
+  externref: 0x6f,
+};
+
+// Store opcode and alignment (log2) for each storable result type.
+const STORE: Record<string, readonly number[]> = {
+  i32: [0x36, 2],
+  i64: [0x37, 3],
+  f32: [0x38, 2],
+  f64: [0x39, 3],
+  v128: [0xfd, 0x0b, 4],
+};
+
+const SLOT = 16;
+
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+function name(s: string): number[] {
+  const bytes = [...new TextEncoder().encode(s)];
+  return [...uleb(bytes.length), ...bytes];
+}
+
+function vec(items: readonly number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+
+function funcType(params: readonly ValType[], results: readonly ValType[]): number[] {
+  const enc = (t: ValType): number[] => [VALTYPE_BYTE[t] as number];
+  return [0x60, ...vec(params.map(enc)), ...vec(results.map(enc))];
+}
+
+/** Whether the adapter can handle `type`: numeric and v128 parameters and results (plus reference parameters). */
+export function isAdaptable(type: FuncType): boolean {
+  return type.params.every((t) => VALTYPE_BYTE[t] !== undefined) && type.results.every((t) => STORE[t] !== undefined);
+}
+
+/** The adapter module's binary for `type` (exported so tests can check it against V8's validator). */
+export function encodeAdapter(type: FuncType): Uint8Array {
+  const scalarParams = type.params.filter((t) => t !== 'v128');
+  const resultBase = SLOT * type.params.length;
+  const pages = Math.max(1, Math.ceil((SLOT * (type.params.length + type.results.length)) / 65536));
+  const body: number[] = [];
+  let k = 0;
+  type.params.forEach((t, i) => {
+    if (t === 'v128') body.push(0x41, ...sleb(SLOT * i), 0xfd, 0x00, 4, 0);
+    else body.push(0x20, ...uleb(k++));
+  });
+  body.push(0x10, 0);
+  const firstLocal = scalarParams.length;
+  for (let j = type.results.length - 1; j >= 0; j--) body.push(0x21, ...uleb(firstLocal + j));
+  type.results.forEach((t, j) => {
+    const op = STORE[t] as readonly number[];
+    body.push(0x41, ...sleb(resultBase + SLOT * j), 0x20, ...uleb(firstLocal + j), ...op, 0);
+  });
+  body.push(0x0b);
+  const locals = vec(type.results.map((t) => [1, VALTYPE_BYTE[t] as number]));
+  const code = [...locals, ...body];
+  return Uint8Array.from([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(1, vec([funcType(type.params, type.results), funcType(scalarParams, [])])),
+    ...section(2, vec([[...name('t'), ...name('f'), 0x00, 0x00]])),
+    ...section(3, vec([[1]])),
+    ...section(5, vec([[0x00, ...uleb(pages)]])),
+    ...section(
+      7,
+      vec([
+        [...name('call'), 0x00, 1],
+        [...name('memory'), 0x02, 0],
+      ]),
+    ),
+    ...section(10, vec([[...uleb(code.length), ...code]])),
+  ]);
+}
+
+const ADAPTERS = new Map<string, WebAssembly.Module>();
+
+function adapterModule(type: FuncType): WebAssembly.Module {
+  const key = `${type.params.join(',')}->${type.results.join(',')}`;
+  let module = ADAPTERS.get(key);
+  if (module === undefined) {
+    module = new WebAssembly.Module(encodeAdapter(type));
+    ADAPTERS.set(key, module);
+  }
+  return module;
+}
+
+const MASK64 = (1n << 64n) - 1n;
+
+/**
+ * A JS-callable wrapper for a raw exported function whose signature has v128.
+ * v128 arguments are `Value.v128`s or bigints; v128 results come back as
+ * `Value.v128`, i64 as bigint, several results as an array.
+ */
+export function wrapV128Function(
+  raw: AnyFunction,
+  fnName: string,
+  type: FuncType,
+  names: ReadonlyMap<number, string> | undefined,
+): AnyFunction {
+  const label = signatureLabel(fnName, type);
+  if (!isAdaptable(type)) {
+    const unsupported = (): never => {
+      throw new ArgumentError(
+        'ERR_ARG_TYPE',
+        `${label}: this signature mixes v128 with reference results and cannot be called from JS`,
+      );
+    };
+    return unsupported;
+  }
+  const adapter = new WebAssembly.Instance(adapterModule(type), { t: { f: raw } });
+  const call = adapter.exports.call as AnyFunction;
+  const view = new DataView((adapter.exports.memory as WebAssembly.Memory).buffer);
+  const converters = type.params.map(converterFor);
+  const resultBase = SLOT * type.params.length;
+  const wrapper = (...args: unknown[]): unknown => {
+    const converted = convertArguments(args, converters, label);
+    const scalars: unknown[] = [];
+    type.params.forEach((t, i) => {
+      const v = converted[i];
+      if (t === 'v128') {
+        const big = v as bigint;
+        view.setBigUint64(SLOT * i, big & MASK64, true);
+        view.setBigUint64(SLOT * i + 8, big >> 64n, true);
+      } else scalars.push(v);
+    });
+    try {
+      call(...scalars);
+    } catch (e) {
+      throw callError(e, label, names);
+    }
+    const results = type.results.map((t, j) => readSlot(view, resultBase + SLOT * j, t));
+    return results.length === 1 ? results[0] : results.length === 0 ? undefined : results;
+  };
+  Object.defineProperty(wrapper, 'name', { value: fnName });
+  registerWrapper(wrapper, raw);
+  return wrapper;
+}
+
+function readSlot(view: DataView, offset: number, type: ValType): unknown {
+  switch (type) {
+    case 'i32':
+      return view.getInt32(offset, true);
+    case 'i64':
+      return view.getBigInt64(offset, true);
+    case 'f32':
+      return view.getFloat32(offset, true);
+    case 'f64':
+      return view.getFloat64(offset, true);
+    default:
+      return Value.v128((view.getBigUint64(offset + 8, true) << 64n) | view.getBigUint64(offset, true));
+  }
+}
+
+/** Whether a signature needs the adapter. */
+export function hasV128(type: FuncType): boolean {
+  return type.params.includes('v128') || type.results.includes('v128');
+}
