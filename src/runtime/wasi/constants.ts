@@ -1,0 +1,210 @@
+/**
+ * WASI preview1 numbers: errnos, rights, flags and record layouts, from
+ * https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/witx/typenames.witx
+ * (and the older `wasi_unstable` witx where it differs: see `unstable.ts`).
+ */
+
+export const ERRNO = {
+  SUCCESS: 0,
+  TOOBIG: 1,
+  ACCES: 2,
+  AGAIN: 6,
+  BADF: 8,
+  BUSY: 10,
+  EXIST: 20,
+  FAULT: 21,
+  FBIG: 22,
+  ILSEQ: 25,
+  INTR: 27,
+  INVAL: 28,
+  IO: 29,
+  ISDIR: 31,
+  LOOP: 32,
+  MFILE: 33,
+  MLINK: 34,
+  NAMETOOLONG: 37,
+  NFILE: 41,
+  NODEV: 43,
+  NOENT: 44,
+  NOMEM: 48,
+  NOSPC: 51,
+  NOSYS: 52,
+  NOTDIR: 54,
+  NOTEMPTY: 55,
+  NOTSOCK: 57,
+  NOTSUP: 58,
+  NOTTY: 59,
+  NXIO: 60,
+  OVERFLOW: 61,
+  PERM: 63,
+  PIPE: 64,
+  RANGE: 68,
+  ROFS: 69,
+  SPIPE: 70,
+  TXTBSY: 74,
+  XDEV: 75,
+  NOTCAPABLE: 76,
+} as const;
+
+/** Host `err.code` (libuv names) -> WASI errno. Anything unknown becomes EIO. */
+export const HOST_ERRNO: Readonly<Record<string, number>> = {
+  E2BIG: 1,
+  EACCES: 2,
+  EADDRINUSE: 3,
+  EADDRNOTAVAIL: 4,
+  EAFNOSUPPORT: 5,
+  EAGAIN: 6,
+  EWOULDBLOCK: 6,
+  EALREADY: 7,
+  EBADF: 8,
+  EBUSY: 10,
+  ECANCELED: 11,
+  ECONNABORTED: 13,
+  ECONNREFUSED: 14,
+  ECONNRESET: 15,
+  EDQUOT: 19,
+  EEXIST: 20,
+  EFAULT: 21,
+  EFBIG: 22,
+  EHOSTUNREACH: 23,
+  EILSEQ: 25,
+  EINTR: 27,
+  EINVAL: 28,
+  EIO: 29,
+  EISDIR: 31,
+  ELOOP: 32,
+  EMFILE: 33,
+  EMLINK: 34,
+  ENAMETOOLONG: 37,
+  ENFILE: 41,
+  ENODEV: 43,
+  ENOENT: 44,
+  ENOMEM: 48,
+  ENOSPC: 51,
+  ENOSYS: 52,
+  ENOTDIR: 54,
+  ENOTEMPTY: 55,
+  ENOTSOCK: 57,
+  ENOTSUP: 58,
+  EOPNOTSUPP: 58,
+  ENOTTY: 59,
+  ENXIO: 60,
+  EOVERFLOW: 61,
+  EPERM: 63,
+  EPIPE: 64,
+  ERANGE: 68,
+  EROFS: 69,
+  ESPIPE: 70,
+  ETIMEDOUT: 73,
+  ETXTBSY: 74,
+  EXDEV: 75,
+};
+
+export const FILETYPE = {
+  UNKNOWN: 0,
+  BLOCK_DEVICE: 1,
+  CHARACTER_DEVICE: 2,
+  DIRECTORY: 3,
+  REGULAR_FILE: 4,
+  SOCKET_DGRAM: 5,
+  SOCKET_STREAM: 6,
+  SYMBOLIC_LINK: 7,
+} as const;
+
+export const FDFLAGS = { APPEND: 1, DSYNC: 2, NONBLOCK: 4, RSYNC: 8, SYNC: 16 } as const;
+export const OFLAGS = { CREAT: 1, DIRECTORY: 2, EXCL: 4, TRUNC: 8 } as const;
+export const LOOKUP_SYMLINK_FOLLOW = 1;
+export const FSTFLAGS = { ATIM: 1, ATIM_NOW: 2, MTIM: 4, MTIM_NOW: 8 } as const;
+export const CLOCK = { REALTIME: 0, MONOTONIC: 1, PROCESS_CPUTIME: 2, THREAD_CPUTIME: 3 } as const;
+export const EVENTTYPE = { CLOCK: 0, FD_READ: 1, FD_WRITE: 2 } as const;
+export const SUBCLOCKFLAGS_ABSTIME = 1;
+export const PREOPENTYPE_DIR = 0;
+
+/** Rights, one bit each (witx `rights`). */
+export const RIGHTS = {
+  FD_DATASYNC: 1n << 0n,
+  FD_READ: 1n << 1n,
+  FD_SEEK: 1n << 2n,
+  FD_FDSTAT_SET_FLAGS: 1n << 3n,
+  FD_SYNC: 1n << 4n,
+  FD_TELL: 1n << 5n,
+  FD_WRITE: 1n << 6n,
+  FD_ADVISE: 1n << 7n,
+  FD_ALLOCATE: 1n << 8n,
+  PATH_CREATE_DIRECTORY: 1n << 9n,
+  PATH_CREATE_FILE: 1n << 10n,
+  PATH_LINK_SOURCE: 1n << 11n,
+  PATH_LINK_TARGET: 1n << 12n,
+  PATH_OPEN: 1n << 13n,
+  FD_READDIR: 1n << 14n,
+  PATH_READLINK: 1n << 15n,
+  PATH_RENAME_SOURCE: 1n << 16n,
+  PATH_RENAME_TARGET: 1n << 17n,
+  PATH_FILESTAT_GET: 1n << 18n,
+  PATH_FILESTAT_SET_SIZE: 1n << 19n,
+  PATH_FILESTAT_SET_TIMES: 1n << 20n,
+  FD_FILESTAT_GET: 1n << 21n,
+  FD_FILESTAT_SET_SIZE: 1n << 22n,
+  FD_FILESTAT_SET_TIMES: 1n << 23n,
+  PATH_SYMLINK: 1n << 24n,
+  PATH_REMOVE_DIRECTORY: 1n << 25n,
+  PATH_UNLINK_FILE: 1n << 26n,
+  POLL_FD_READWRITE: 1n << 27n,
+  SOCK_SHUTDOWN: 1n << 28n,
+  SOCK_ACCEPT: 1n << 29n,
+} as const;
+
+export const RIGHTS_ALL = (1n << 30n) - 1n;
+
+/** What a regular file can do. */
+export const RIGHTS_FILE =
+  RIGHTS.FD_DATASYNC |
+  RIGHTS.FD_READ |
+  RIGHTS.FD_SEEK |
+  RIGHTS.FD_FDSTAT_SET_FLAGS |
+  RIGHTS.FD_SYNC |
+  RIGHTS.FD_TELL |
+  RIGHTS.FD_WRITE |
+  RIGHTS.FD_ADVISE |
+  RIGHTS.FD_ALLOCATE |
+  RIGHTS.FD_FILESTAT_GET |
+  RIGHTS.FD_FILESTAT_SET_SIZE |
+  RIGHTS.FD_FILESTAT_SET_TIMES |
+  RIGHTS.POLL_FD_READWRITE;
+
+/** What a directory can do (its own rights; files opened below it inherit RIGHTS_FILE | RIGHTS_DIR). */
+export const RIGHTS_DIR =
+  RIGHTS.FD_FDSTAT_SET_FLAGS |
+  RIGHTS.FD_SYNC |
+  RIGHTS.FD_DATASYNC |
+  RIGHTS.PATH_CREATE_DIRECTORY |
+  RIGHTS.PATH_CREATE_FILE |
+  RIGHTS.PATH_LINK_SOURCE |
+  RIGHTS.PATH_LINK_TARGET |
+  RIGHTS.PATH_OPEN |
+  RIGHTS.FD_READDIR |
+  RIGHTS.PATH_READLINK |
+  RIGHTS.PATH_RENAME_SOURCE |
+  RIGHTS.PATH_RENAME_TARGET |
+  RIGHTS.PATH_FILESTAT_GET |
+  RIGHTS.PATH_FILESTAT_SET_SIZE |
+  RIGHTS.PATH_FILESTAT_SET_TIMES |
+  RIGHTS.FD_FILESTAT_GET |
+  RIGHTS.FD_FILESTAT_SET_TIMES |
+  RIGHTS.PATH_SYMLINK |
+  RIGHTS.PATH_REMOVE_DIRECTORY |
+  RIGHTS.PATH_UNLINK_FILE |
+  RIGHTS.POLL_FD_READWRITE;
+
+/** What stdin/stdout/stderr can do: no seek or tell (they are streams). */
+export const RIGHTS_STDIO =
+  RIGHTS.FD_READ |
+  RIGHTS.FD_WRITE |
+  RIGHTS.FD_FDSTAT_SET_FLAGS |
+  RIGHTS.FD_FILESTAT_GET |
+  RIGHTS.POLL_FD_READWRITE |
+  RIGHTS.FD_SYNC |
+  RIGHTS.FD_DATASYNC;
+
+/** Symlink resolution gives up after this many links, like Linux's MAXSYMLINKS. */
+export const MAX_SYMLINKS = 40;

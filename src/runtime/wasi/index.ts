@@ -1,0 +1,249 @@
+/**
+ * WASI preview1 for wasmer-ts: our own implementation over node:fs, with a real
+ * sandbox (see `sandbox.ts`). Nothing from the host leaks in unless given: no
+ * environment, no arguments, no directories.
+ */
+import { statSync } from 'node:fs';
+import { resolve as resolveHostPath } from 'node:path';
+import { WasiError, WasiExit } from '../errors.js';
+import { toTrap } from '../trap.js';
+import { WasiHost } from './host.js';
+import { concat, inputChannel, type OutputChannel, type OutputOption, outputChannel, type StdinOption } from './stdio.js';
+
+export type { OutputOption, StdinOption } from './stdio.js';
+
+/** Options of `new Wasi(options)`. Every field is optional; nothing is inherited from the host process by default. */
+export interface WasiOptions {
+  /** The program's argv, including argv[0] (the program name). Default: `[]`. */
+  readonly args?: readonly string[];
+  /** Environment variables. Keys may not contain `=` or NUL. Default: `{}`. */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Directories the guest may use: `{ guestPath: hostPath }`, e.g. `{ '/': './sandbox', '/tmp': '/tmp/x' }`.
+   * The guest can reach nothing outside them (no `..`, absolute paths or symlinks out).
+   * Each host path must be an existing directory. Default: none.
+   */
+  readonly preopens?: Readonly<Record<string, string>>;
+  /** The guest's stdin: `'inherit'` (the host's fd 0), `'ignore'` (empty), a string or bytes, or `{ fd }`. Default `'inherit'`. */
+  readonly stdin?: StdinOption;
+  /** The guest's stdout: `'inherit'` (unbuffered writes to fd 1), `'pipe'` (read `wasi.stdout`), `'ignore'`, a callback, or `{ fd }`. Default `'inherit'`. */
+  readonly stdout?: OutputOption;
+  /** The guest's stderr, as `stdout` (inherit writes to fd 2). Default `'inherit'`. */
+  readonly stderr?: OutputOption;
+  /**
+   * When true (the default), `start()` returns the `proc_exit` code as a value.
+   * When false, `proc_exit` surfaces as a thrown `WasiExit` carrying `exitCode`.
+   */
+  readonly returnOnExit?: boolean;
+}
+
+type ModuleLike = WebAssembly.Module | { readonly raw: WebAssembly.Module };
+type InstanceLike =
+  | WebAssembly.Instance
+  | { readonly raw: WebAssembly.Instance; readonly module?: { readonly info?: { readonly names?: { readonly functions?: ReadonlyMap<number, string> } } } };
+
+function functionNames(instance: InstanceLike): ReadonlyMap<number, string> | undefined {
+  return instance instanceof WebAssembly.Instance ? undefined : instance.module?.info?.names?.functions;
+}
+
+export const WASI_PREVIEW1 = 'wasi_snapshot_preview1';
+export const WASI_UNSTABLE = 'wasi_unstable';
+
+/** Which WASI namespaces `module` imports from (possibly none). */
+export function wasiVersions(module: ModuleLike): { preview1: boolean; unstable: boolean } {
+  const raw = module instanceof WebAssembly.Module ? module : module.raw;
+  let preview1 = false;
+  let unstable = false;
+  for (const imp of WebAssembly.Module.imports(raw)) {
+    if (imp.module === WASI_PREVIEW1) preview1 = true;
+    else if (imp.module === WASI_UNSTABLE) unstable = true;
+  }
+  return { preview1, unstable };
+}
+
+/** Whether `module` imports any WASI function (preview1 or unstable). */
+export function isWasiModule(module: ModuleLike): boolean {
+  const v = wasiVersions(module);
+  return v.preview1 || v.unstable;
+}
+
+function invalid(message: string): WasiError {
+  return new WasiError('ERR_WASI_OPTION', message);
+}
+
+function checkOutput(name: string, value: unknown): OutputOption {
+  if (value === undefined) return 'inherit';
+  if (value === 'inherit' || value === 'ignore' || value === 'pipe' || typeof value === 'function') {
+    return value as OutputOption;
+  }
+  if (typeof value === 'object' && value !== null && Number.isInteger((value as { fd?: unknown }).fd)) {
+    return value as { fd: number };
+  }
+  throw invalid(`options.${name} must be 'inherit', 'pipe', 'ignore', a function or { fd }, got ${String(value)}`);
+}
+
+/**
+ * A WASI preview1 environment for one program run.
+ *
+ * ```ts
+ * const wasi = new Wasi({ args: ['prog', 'x'], preopens: { '/': dir }, stdout: 'pipe' });
+ * const instance = module.instantiate(wasi.getImports(module));
+ * const exitCode = wasi.start(instance);
+ * console.log(exitCode, wasi.stdoutText);
+ * ```
+ */
+export class Wasi {
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** Preopens as `[guestPath, absoluteHostPath]`, in fd order (fd 3, 4, ...). */
+  readonly preopens: readonly (readonly [string, string])[];
+  private readonly options: WasiOptions;
+  private readonly stdoutChannel: OutputChannel;
+  private readonly stderrChannel: OutputChannel;
+  private host: WasiHost | null = null;
+  private started = false;
+
+  /** Throws `WasiError` (code `ERR_WASI_OPTION`, or `ERR_WASI_PREOPEN` naming the path) on bad options. */
+  constructor(options: WasiOptions = {}) {
+    if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
+    const args = options.args ?? [];
+    if (!Array.isArray(args) || args.some((a) => typeof a !== 'string' || a.includes('\0'))) {
+      throw invalid('options.args must be an array of strings without NUL bytes');
+    }
+    const env = options.env ?? {};
+    if (typeof env !== 'object' || env === null) throw invalid('options.env must be an object of strings');
+    for (const [key, value] of Object.entries(env)) {
+      if (key === '' || key.includes('=') || key.includes('\0')) {
+        throw invalid(`options.env key ${JSON.stringify(key)} is not a valid variable name (empty, or has "=" or NUL)`);
+      }
+      if (typeof value !== 'string' || value.includes('\0')) {
+        throw invalid(`options.env.${key} must be a string without NUL bytes`);
+      }
+    }
+    const preopens: [string, string][] = [];
+    for (const [guest, hostPath] of Object.entries(options.preopens ?? {})) {
+      if (typeof hostPath !== 'string' || hostPath === '' || guest === '' || guest.includes('\0')) {
+        throw invalid(`options.preopens[${JSON.stringify(guest)}] must map a guest path to a host directory`);
+      }
+      const absolute = resolveHostPath(hostPath);
+      let isDir = false;
+      try {
+        isDir = statSync(absolute).isDirectory();
+      } catch (cause) {
+        throw new WasiError('ERR_WASI_PREOPEN', `preopen ${guest}: cannot open host directory ${hostPath}`, { cause });
+      }
+      if (!isDir) throw new WasiError('ERR_WASI_PREOPEN', `preopen ${guest}: host path ${hostPath} is not a directory`);
+      preopens.push([guest, absolute]);
+    }
+    const stdin = options.stdin;
+    if (
+      stdin !== undefined &&
+      stdin !== 'inherit' &&
+      stdin !== 'ignore' &&
+      typeof stdin !== 'string' &&
+      !(stdin instanceof Uint8Array) &&
+      !(typeof stdin === 'object' && stdin !== null && Number.isInteger((stdin as { fd?: unknown }).fd))
+    ) {
+      throw invalid("options.stdin must be 'inherit', 'ignore', a string, a Uint8Array or { fd }");
+    }
+    this.args = [...args];
+    this.env = { ...env };
+    this.preopens = preopens;
+    this.options = options;
+    this.stdoutChannel = outputChannel(checkOutput('stdout', options.stdout), 1);
+    this.stderrChannel = outputChannel(checkOutput('stderr', options.stderr), 2);
+  }
+
+  /**
+   * The import object for `module`: `wasi_snapshot_preview1` or `wasi_unstable`
+   * (or both), by what the module imports. Calling it again starts a fresh fd table.
+   */
+  getImports(module: ModuleLike): WebAssembly.Imports {
+    const { preview1, unstable } = wasiVersions(module);
+    this.host?.dispose();
+    const host = new WasiHost({
+      args: this.args,
+      env: Object.entries(this.env).map(([k, v]) => `${k}=${v}`),
+      preopens: this.preopens,
+      stdin: inputChannel(this.options.stdin ?? 'inherit'),
+      stdout: this.stdoutChannel,
+      stderr: this.stderrChannel,
+    });
+    this.host = host;
+    const imports: WebAssembly.Imports = {};
+    if (preview1 || !unstable) imports[WASI_PREVIEW1] = host.imports(false);
+    if (unstable) imports[WASI_UNSTABLE] = host.imports(true);
+    return imports;
+  }
+
+  private attach(instance: InstanceLike): WebAssembly.Instance {
+    if (this.host === null) {
+      throw new WasiError('ERR_WASI_NOT_READY', 'call wasi.getImports(module) and instantiate with it before start()');
+    }
+    if (this.started) throw new WasiError('ERR_WASI_STARTED', 'this Wasi was already started: create a new one per run');
+    const raw = instance instanceof WebAssembly.Instance ? instance : instance.raw;
+    const memory = raw.exports.memory;
+    if (!(memory instanceof WebAssembly.Memory)) {
+      throw new WasiError('ERR_WASI_NO_MEMORY', 'the module does not export a memory named "memory", which WASI needs');
+    }
+    this.host.memory = memory;
+    this.started = true;
+    return raw;
+  }
+
+  /**
+   * Runs a command: calls `_start` and returns the exit code (0 when `_start`
+   * returns, n for `proc_exit(n)`). A trap throws `Trap`; errors thrown by other
+   * host functions pass through. Throws `WasiError` `ERR_WASI_NO_START` when the module has no `_start`.
+   */
+  start(instance: InstanceLike): number {
+    const raw = this.attach(instance);
+    const start = raw.exports._start;
+    if (typeof start !== 'function') {
+      throw new WasiError('ERR_WASI_NO_START', 'the module exports no "_start" function: it is not a WASI command');
+    }
+    try {
+      start();
+      return 0;
+    } catch (err) {
+      if (err instanceof WasiExit) {
+        if (this.options.returnOnExit === false) throw err;
+        return err.exitCode;
+      }
+      throw toTrap(err, functionNames(instance));
+    } finally {
+      this.host?.dispose();
+    }
+  }
+
+  /** Sets up a reactor: calls `_initialize` when exported. The instance's other exports may then be called. */
+  initialize(instance: InstanceLike): void {
+    const raw = this.attach(instance);
+    const init = raw.exports._initialize;
+    if (typeof init === 'function') {
+      try {
+        init();
+      } catch (err) {
+        if (err instanceof WasiExit) throw err;
+        throw toTrap(err, functionNames(instance));
+      }
+    }
+  }
+
+  /** Bytes the guest wrote to stdout (only with `stdout: 'pipe'`; empty otherwise). */
+  get stdout(): Uint8Array {
+    return concat(this.stdoutChannel.chunks ?? []);
+  }
+  /** `stdout` decoded as UTF-8. */
+  get stdoutText(): string {
+    return new TextDecoder().decode(this.stdout);
+  }
+  /** Bytes the guest wrote to stderr (only with `stderr: 'pipe'`). */
+  get stderr(): Uint8Array {
+    return concat(this.stderrChannel.chunks ?? []);
+  }
+  /** `stderr` decoded as UTF-8. */
+  get stderrText(): string {
+    return new TextDecoder().decode(this.stderr);
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * The guest's fds 0, 1 and 2: the host's own (unbuffered, synchronous), bytes
+ * given up front, captured output, or a callback per write.
+ */
+import { fstatSync, readSync, writeSync } from 'node:fs';
+import { FILETYPE } from './constants.js';
+
+/** Where the guest's stdin comes from. A string is encoded as UTF-8. */
+export type StdinOption = 'inherit' | 'ignore' | string | Uint8Array | { readonly fd: number };
+/**
+ * Where the guest's stdout or stderr goes: `'inherit'` writes straight to the
+ * host process's fd 1/2, `'pipe'` captures into `wasi.stdout`/`wasi.stderr`,
+ * `'ignore'` drops it, a function receives each write (a copy), `{ fd }` writes to a host fd.
+ */
+export type OutputOption = 'inherit' | 'ignore' | 'pipe' | ((chunk: Uint8Array) => void) | { readonly fd: number };
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/** Blocks the thread for `ms` milliseconds without spinning (host calls from Wasm are synchronous). */
+export function sleepMs(ms: number): void {
+  if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
+}
+
+export interface InputChannel {
+  /** Reads up to `into.length` bytes; 0 means end of input. */
+  read(into: Uint8Array): number;
+  /** The host fd behind the channel, if any (for fstat and isatty). */
+  readonly hostFd: number | null;
+  readonly filetype: number;
+}
+
+export interface OutputChannel {
+  write(bytes: Uint8Array): void;
+  readonly hostFd: number | null;
+  readonly filetype: number;
+  /** Captured bytes (`'pipe'` only). */
+  readonly chunks: Uint8Array[] | null;
+}
+
+function hostFiletype(fd: number): number {
+  try {
+    const st = fstatSync(fd);
+    if (st.isFile()) return FILETYPE.REGULAR_FILE;
+    if (st.isDirectory()) return FILETYPE.DIRECTORY;
+    if (st.isSocket()) return FILETYPE.SOCKET_STREAM;
+    if (st.isBlockDevice()) return FILETYPE.BLOCK_DEVICE;
+    if (st.isCharacterDevice()) return FILETYPE.CHARACTER_DEVICE;
+    return FILETYPE.UNKNOWN;
+  } catch {
+    return FILETYPE.CHARACTER_DEVICE;
+  }
+}
+
+function isAgain(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'EAGAIN' || code === 'EWOULDBLOCK';
+}
+
+export function inputChannel(option: StdinOption): InputChannel {
+  if (option === 'ignore') return { read: () => 0, hostFd: null, filetype: FILETYPE.CHARACTER_DEVICE };
+  if (option !== 'inherit' && (typeof option === 'string' || option instanceof Uint8Array)) {
+    const bytes = typeof option === 'string' ? new TextEncoder().encode(option) : option;
+    let offset = 0;
+    return {
+      read(into) {
+        const n = Math.min(into.length, bytes.length - offset);
+        into.set(bytes.subarray(offset, offset + n));
+        offset += n;
+        return n;
+      },
+      hostFd: null,
+      filetype: FILETYPE.CHARACTER_DEVICE,
+    };
+  }
+  const fd = option === 'inherit' ? 0 : option.fd;
+  return {
+    read(into) {
+      for (;;) {
+        try {
+          return readSync(fd, into, 0, into.length, null);
+        } catch (err) {
+          // A non-blocking stdin (a pipe Node or the parent set O_NONBLOCK on): wait a little, retry.
+          if (isAgain(err)) sleepMs(5);
+          else if ((err as { code?: unknown }).code === 'EOF') return 0;
+          else throw err;
+        }
+      }
+    },
+    hostFd: fd,
+    filetype: hostFiletype(fd),
+  };
+}
+
+export function outputChannel(option: OutputOption, inheritFd: number): OutputChannel {
+  if (option === 'ignore') return { write() {}, hostFd: null, filetype: FILETYPE.CHARACTER_DEVICE, chunks: null };
+  if (option === 'pipe') {
+    const chunks: Uint8Array[] = [];
+    return { write: (b) => chunks.push(b.slice()), hostFd: null, filetype: FILETYPE.CHARACTER_DEVICE, chunks };
+  }
+  if (typeof option === 'function') {
+    return { write: (b) => option(b.slice()), hostFd: null, filetype: FILETYPE.CHARACTER_DEVICE, chunks: null };
+  }
+  const fd = option === 'inherit' ? inheritFd : option.fd;
+  return {
+    write(bytes) {
+      let offset = 0;
+      while (offset < bytes.length) {
+        try {
+          offset += writeSync(fd, bytes, offset, bytes.length - offset);
+        } catch (err) {
+          if (isAgain(err)) sleepMs(1);
+          else throw err;
+        }
+      }
+    },
+    hostFd: fd,
+    filetype: hostFiletype(fd),
+    chunks: null,
+  };
+}
+
+/** Concatenates captured chunks. */
+export function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const c of chunks) length += c.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
