@@ -1,0 +1,243 @@
+/**
+ * The automatic on-disk cache of compiled modules used by `run` and `call`.
+ *
+ * An entry is an artifact (../artifact.ts) holding the Wasm and V8's machine
+ * code, in `<dir>/<wasm sha256>-<engine hash>.wasmu`, so a different Node, V8,
+ * CPU, flag set or wasmer-ts version simply looks up another key. Entries are
+ * written to a temporary file and renamed, so a concurrent reader sees a whole
+ * entry or none. A corrupt or refused entry is a miss and is deleted. No cache
+ * operation ever throws: a cache failure must never fail a command.
+ *
+ * When it is filled: after a run (`CachedCompile.save()`), from the code V8
+ * tiered up to TurboFan during that run. That costs one serialization and no
+ * extra compile, and it stores exactly the hot functions; a run too short for
+ * V8 to optimize anything stores nothing. Cold functions in a loaded entry
+ * start in Liftoff and tier up as usual. `compileOptimized` (the `compile`
+ * command) is the way to get every function optimized ahead of time.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { currentEngine, encodeArtifact, readArtifact, sha256Hex } from '../artifact.js';
+import { defaultCompile, loadArtifactModule, serializeMachineCode } from './machine-code.js';
+import { nativeStatus } from './native.js';
+
+export const CACHE_EXTENSION = '.wasmu';
+
+/**
+ * `$XDG_CACHE_HOME/wasmer-ts`, else `~/.cache/wasmer-ts`. Takes the environment
+ * as an argument (the CLI passes `process.env`) because the library never reads it.
+ */
+export function defaultCacheDir(env: Readonly<Record<string, string | undefined>>): string {
+  const xdg = env.XDG_CACHE_HOME;
+  const base = xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(env.HOME ?? homedir(), '.cache');
+  return path.join(base, 'wasmer-ts');
+}
+
+/** A short hash of everything machine code depends on. */
+export function engineKey(): string {
+  return createHash('sha256').update(JSON.stringify(currentEngine())).digest('hex').slice(0, 16);
+}
+
+export interface CacheEntry {
+  readonly key: string;
+  readonly file: string;
+  readonly byteLength: number;
+  readonly modified: Date;
+  readonly wasmSha256: string | null;
+  readonly wasmByteLength: number | null;
+  readonly machineCodeByteLength: number | null;
+  /** False when the file is damaged or not an artifact (the next lookup deletes it). */
+  readonly valid: boolean;
+  /** True when the entry was written by this engine (Node, V8, CPU, flags, wasmer-ts). */
+  readonly isCurrentEngine: boolean;
+}
+
+export interface CacheHit {
+  readonly module: WebAssembly.Module;
+  /** False when V8 refused the entry's code (the entry is then deleted and the Wasm compiled). */
+  readonly usedMachineCode: boolean;
+}
+
+/** A directory of cached modules. Every method swallows I/O errors (reported through `onNotice`). */
+export class ModuleCache {
+  readonly dir: string;
+  private readonly onNotice: (message: string) => void;
+
+  constructor(dir: string, options: { onNotice?: (message: string) => void } = {}) {
+    this.dir = dir;
+    this.onNotice = options.onNotice ?? (() => {});
+  }
+
+  /** The file an entry for `wasm` has in this process. */
+  fileFor(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): string {
+    return path.join(this.dir, `${wasmSha256}-${engineKey()}${CACHE_EXTENSION}`);
+  }
+
+  /**
+   * The cached module for `wasm`, or null on a miss. A damaged entry, one for
+   * other Wasm bytes, or one V8 refuses, is deleted and counts as a miss.
+   */
+  async get(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): Promise<CacheHit | null> {
+    const file = this.fileFor(wasm, wasmSha256);
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(file));
+    } catch {
+      return null;
+    }
+    try {
+      const read = readArtifact(bytes);
+      if (read.header.wasmSha256 !== wasmSha256 || read.machineCode === null) {
+        throw new Error('the entry does not hold machine code for these Wasm bytes');
+      }
+      const loaded = await loadArtifactModule(bytes);
+      if (!loaded.usedMachineCode) {
+        await this.drop(file, loaded.notice ?? 'V8 refused its machine code');
+        return { module: loaded.module, usedMachineCode: false };
+      }
+      return { module: loaded.module, usedMachineCode: true };
+    } catch (error) {
+      await this.drop(file, error instanceof Error ? error.message : String(error));
+      return null;
+    }
+  }
+
+  /**
+   * Stores V8's current machine code for `module` (compiled from `wasm`).
+   * Returns the number of machine-code bytes stored, 0 when there was nothing
+   * to store (no addon, nothing optimized yet) or the write failed.
+   */
+  async put(module: WebAssembly.Module, wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): Promise<number> {
+    try {
+      const machineCode = serializeMachineCode(module, wasm);
+      if (machineCode === null || machineCode.length === 0) return 0;
+      await this.write(this.fileFor(wasm, wasmSha256), encodeArtifact({ wasm, machineCode }));
+      return machineCode.length;
+    } catch (error) {
+      this.onNotice(`cache: could not save ${this.dir}: ${error instanceof Error ? error.message : String(error)}`);
+      return 0;
+    }
+  }
+
+  /** Writes a whole artifact as the entry for its Wasm (atomically: temp file, then rename). */
+  async write(file: string, artifact: Uint8Array): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await writeFile(temp, artifact, { mode: 0o644 });
+      await rename(temp, file);
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Every entry, newest first. Missing directory = empty list. */
+  async list(): Promise<CacheEntry[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const current = engineKey();
+    const entries: CacheEntry[] = [];
+    for (const name of names) {
+      if (!name.endsWith(CACHE_EXTENSION)) continue;
+      const file = path.join(this.dir, name);
+      try {
+        const [info, bytes] = await Promise.all([stat(file), readFile(file)]);
+        const key = name.slice(0, -CACHE_EXTENSION.length);
+        let header = null;
+        try {
+          header = readArtifact(new Uint8Array(bytes)).header;
+        } catch {
+          header = null;
+        }
+        entries.push({
+          key,
+          file,
+          byteLength: info.size,
+          modified: info.mtime,
+          wasmSha256: header?.wasmSha256 ?? null,
+          wasmByteLength: header?.wasmByteLength ?? null,
+          machineCodeByteLength: header?.machineCodeByteLength ?? null,
+          valid: header !== null && key.startsWith(header.wasmSha256),
+          isCurrentEngine: key.endsWith(`-${current}`),
+        });
+      } catch {
+        // Removed by a concurrent clean: skip it.
+      }
+    }
+    return entries.sort((a, b) => b.modified.getTime() - a.modified.getTime());
+  }
+
+  /** Deletes every entry (and stray temp files). Returns how many files and bytes were freed. */
+  async clean(): Promise<{ removed: number; byteLength: number }> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return { removed: 0, byteLength: 0 };
+    }
+    let removed = 0;
+    let byteLength = 0;
+    for (const name of names) {
+      if (!name.endsWith(CACHE_EXTENSION) && !name.endsWith('.tmp')) continue;
+      const file = path.join(this.dir, name);
+      try {
+        const { size } = await stat(file);
+        await unlink(file);
+        removed++;
+        byteLength += size;
+      } catch {
+        // Already gone.
+      }
+    }
+    return { removed, byteLength };
+  }
+
+  private async drop(file: string, why: string): Promise<void> {
+    this.onNotice(`cache: discarded ${path.basename(file)} (${why.split('\n')[0]})`);
+    await unlink(file).catch(() => {});
+  }
+}
+
+export interface CachedCompileOptions {
+  /** The cache directory (see `defaultCacheDir`); null turns the cache off (`--no-cache`). */
+  readonly dir: string | null;
+  /** One-line notices for stderr (a discarded entry, a failed write). */
+  readonly onNotice?: (message: string) => void;
+  /** How to compile on a miss (defaults to `WebAssembly.compile`); the runtime's Module passes its tiering-aware compile. */
+  readonly compile?: (wasm: Uint8Array) => Promise<WebAssembly.Module>;
+}
+
+export interface CachedCompile {
+  readonly module: WebAssembly.Module;
+  /** True when the module came from the cache with its machine code. */
+  readonly fromCache: boolean;
+  /**
+   * Call after the run: on a miss, stores the code V8 optimized during the run.
+   * Resolves to the machine-code bytes stored (0 = nothing). Never rejects.
+   */
+  save(): Promise<number>;
+}
+
+/**
+ * Compiles `wasm` for `run`/`call` through the cache: a hit loads machine code,
+ * a miss compiles normally and `save()` fills the entry after the run.
+ */
+export async function compileWithCache(wasm: Uint8Array, options: CachedCompileOptions): Promise<CachedCompile> {
+  const compile = options.compile ?? defaultCompile;
+  if (options.dir === null || !nativeStatus().available) {
+    return { module: await compile(wasm), fromCache: false, save: async () => 0 };
+  }
+  const cache = new ModuleCache(options.dir, options.onNotice === undefined ? {} : { onNotice: options.onNotice });
+  const wasmSha256 = sha256Hex(wasm);
+  const hit = await cache.get(wasm, wasmSha256);
+  if (hit?.usedMachineCode) return { module: hit.module, fromCache: true, save: async () => 0 };
+  const module = hit?.module ?? (await compile(wasm));
+  return { module, fromCache: false, save: () => cache.put(module, wasm, wasmSha256) };
+}

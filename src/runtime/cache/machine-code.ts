@@ -1,0 +1,255 @@
+/**
+ * Saving and loading V8's machine code for a module, through the artifact
+ * format (../artifact.ts) and the native addon (./native.ts).
+ *
+ * Saving: `compileOptimized` compiles every function eagerly with TurboFan in a
+ * short-lived child process. V8's flags are process-wide, so the child sets
+ * `--no-liftoff --no-wasm-lazy-compilation` around its one compile, restores
+ * the defaults (including `--wasm-dynamic-tiering`, which `--no-liftoff` turns
+ * off by implication) so that V8's flag hash in the serialized header matches a
+ * plain process, serializes, and checks that V8 accepts the result before
+ * handing it back. The parent's flags are never touched, and it stays free to
+ * report progress.
+ *
+ * Loading: `loadArtifactModule` checks every header field, the Wasm hash and the
+ * payload hash before V8 sees a byte; on any mismatch it compiles the Wasm bytes
+ * instead and returns a one-line `notice` saying why.
+ */
+import { spawn } from 'node:child_process';
+import {
+  type ArtifactHeader,
+  currentEngine,
+  encodeArtifact,
+  engineMismatch,
+  readArtifact,
+  sha256Hex,
+} from '../artifact.js';
+import { CompileError } from '../errors.js';
+import { type NativeStatus, nativeAddon, nativeStatus } from './native.js';
+
+/** A module loaded from an artifact. */
+export interface LoadedArtifact {
+  readonly module: WebAssembly.Module;
+  readonly wasm: Uint8Array;
+  /** True when V8 accepted the saved machine code (no compile happened). */
+  readonly usedMachineCode: boolean;
+  /** Why saved machine code was not used, in one line; null when it was used or there was none. */
+  readonly notice: string | null;
+  readonly header: ArtifactHeader;
+}
+
+export interface LoadOptions {
+  /** How to compile the Wasm when the machine code cannot be used (defaults to `WebAssembly.compile`). */
+  readonly compile?: (wasm: Uint8Array) => Promise<WebAssembly.Module>;
+}
+
+/** `WebAssembly.compile`, with V8 errors as `CompileError`. */
+export async function defaultCompile(wasm: Uint8Array): Promise<WebAssembly.Module> {
+  try {
+    return await WebAssembly.compile(wasm);
+  } catch (error) {
+    throw new CompileError(`V8 could not compile the module: ${(error as Error).message}`, null, { cause: error });
+  }
+}
+
+/**
+ * Compiles the module inside an artifact, from its machine code when every
+ * check passes, from its Wasm bytes otherwise. Throws `ArtifactError` only when
+ * the header or the Wasm itself is damaged (nothing trustworthy to run), and
+ * `CompileError` if the Wasm does not compile.
+ */
+export async function loadArtifactModule(bytes: Uint8Array, options: LoadOptions = {}): Promise<LoadedArtifact> {
+  const read = readArtifact(bytes);
+  const { wasm, header } = read;
+  const compile = options.compile ?? defaultCompile;
+  const fallback = async (notice: string | null): Promise<LoadedArtifact> => ({
+    module: await compile(wasm),
+    wasm,
+    usedMachineCode: false,
+    notice: notice === null ? null : `machine code not used (${notice}); compiled from the Wasm bytes instead`,
+    header,
+  });
+  if (header.machineCodeByteLength === 0) return fallback(null);
+  if (read.machineCodeProblem !== null) return fallback(read.machineCodeProblem.reason);
+  const code = read.machineCode;
+  if (code === null) return fallback('the artifact carries no machine code');
+  const mismatch = engineMismatch(header);
+  if (mismatch !== null) return fallback(mismatch);
+  const addon = nativeAddon();
+  if (addon === null) return fallback(nativeStatus().reason ?? 'the native addon is unavailable');
+  const marker = {};
+  const armed = addon.arm(marker, wasm, code);
+  if (armed !== true) return fallback(armed);
+  let module: WebAssembly.Module;
+  try {
+    module = await WebAssembly.compileStreaming(marker);
+  } catch (error) {
+    addon.disarm(marker);
+    throw new CompileError(`V8 could not compile the module: ${(error as Error).message}`, null, { cause: error });
+  }
+  const accepted = (marker as { accepted?: unknown }).accepted === true;
+  return {
+    module,
+    wasm,
+    usedMachineCode: accepted,
+    notice: accepted
+      ? null
+      : 'machine code not used (V8 rejected its header: another V8 build, CPU or flags); compiled from the Wasm bytes instead',
+    header,
+  };
+}
+
+/**
+ * V8's machine code for `module` as it is now (after a run, the functions V8
+ * has tiered up to TurboFan), or null when the addon is unavailable or V8 has
+ * nothing optimized yet. `wasm` must be the bytes `module` was compiled from;
+ * it is checked, so code is never paired with other Wasm.
+ */
+export function serializeMachineCode(module: WebAssembly.Module, wasm: Uint8Array): Uint8Array | null {
+  const addon = nativeAddon();
+  if (addon === null) return null;
+  const wire = addon.wireBytes(module);
+  if (wire.length !== wasm.length || sha256Hex(wire) !== sha256Hex(wasm)) return null;
+  return addon.serialize(module);
+}
+
+/** An artifact for an already compiled module: its Wasm plus whatever machine code V8 can serialize now. */
+export function artifactFromModule(module: WebAssembly.Module, wasm: Uint8Array): Uint8Array {
+  return encodeArtifact({ wasm, machineCode: serializeMachineCode(module, wasm) });
+}
+
+export interface OptimizedCompile {
+  /** The artifact: Wasm plus eagerly optimized machine code when the addon works here. */
+  readonly artifact: Uint8Array;
+  readonly machineCodeByteLength: number;
+  /** Why the artifact has no machine code, or null. */
+  readonly notice: string | null;
+}
+
+export interface OptimizeOptions {
+  /** Called about once a second while TurboFan compiles, with the elapsed milliseconds. */
+  readonly onProgress?: (elapsedMs: number) => void;
+}
+
+// The child: read Wasm on stdin, compile eagerly with TurboFan, restore the
+// default flags, serialize, check V8 accepts it, write it to stdout.
+const CHILD_SCRIPT = `
+import { createRequire } from 'node:module';
+import v8 from 'node:v8';
+const addon = createRequire(import.meta.url)(process.argv[1]);
+const chunks = [];
+for await (const c of process.stdin) chunks.push(c);
+const wasm = new Uint8Array(Buffer.concat(chunks));
+v8.setFlagsFromString('--no-liftoff');
+v8.setFlagsFromString('--no-wasm-lazy-compilation');
+let module;
+try {
+  module = new WebAssembly.Module(wasm);
+} catch (error) {
+  process.stderr.write(String(error.message));
+  process.exit(3);
+} finally {
+  v8.setFlagsFromString('--liftoff');
+  v8.setFlagsFromString('--wasm-lazy-compilation');
+  v8.setFlagsFromString('--wasm-dynamic-tiering');
+  // Then whatever this process was started with, so its flags end as they began.
+  for (const flag of process.execArgv) if (/^--(no-)?(wasm|liftoff|turbo|experimental-wasm|jitless|single-threaded|predictable|max-wasm)/.test(flag)) try { v8.setFlagsFromString(flag); } catch {}
+}
+const code = addon.serialize(module);
+if (code === null) { process.stderr.write('V8 produced no machine code'); process.exit(4); }
+const marker = {};
+const armed = addon.arm(marker, wasm, code);
+if (armed !== true) { process.stderr.write(armed); process.exit(4); }
+await WebAssembly.compileStreaming(marker);
+if (marker.accepted !== true) { process.stderr.write('V8 rejected the code it just serialized'); process.exit(4); }
+process.stdout.write(code);
+`;
+
+/**
+ * Compiles `wasm` eagerly with TurboFan and returns an artifact carrying the
+ * machine code. Slow for big modules (tens of seconds for several MB): that is
+ * the point, it is paid once. Without the addon, the artifact holds only the
+ * Wasm and `notice` says why. Throws `CompileError` if the Wasm does not compile.
+ */
+export async function compileOptimized(wasm: Uint8Array, options: OptimizeOptions = {}): Promise<OptimizedCompile> {
+  const status: NativeStatus = nativeStatus();
+  if (!status.available || nativeAddon() === null) {
+    // Still validate, so `compile` of a bad module fails the same way everywhere.
+    await defaultCompile(wasm);
+    return {
+      artifact: encodeArtifact({ wasm }),
+      machineCodeByteLength: 0,
+      notice: `no machine code saved (${status.reason ?? 'native addon unavailable'})`,
+    };
+  }
+  const started = Date.now();
+  const timer =
+    options.onProgress === undefined ? null : setInterval(() => options.onProgress?.(Date.now() - started), 1000);
+  try {
+    const { code, stdout, stderr } = await runChild(status.path, wasm);
+    if (code === 3) {
+      throw new CompileError(`V8 could not compile the module: ${stderr.toString('utf8')}`, null);
+    }
+    if (code !== 0) {
+      await defaultCompile(wasm);
+      const why = stderr.toString('utf8').split('\n')[0] || `the optimizing compiler process exited with ${code}`;
+      return { artifact: encodeArtifact({ wasm }), machineCodeByteLength: 0, notice: `no machine code saved (${why})` };
+    }
+    const machineCode = new Uint8Array(stdout.buffer, stdout.byteOffset, stdout.byteLength);
+    return {
+      artifact: encodeArtifact({ wasm, machineCode, engine: currentEngine() }),
+      machineCodeByteLength: machineCode.length,
+      notice: null,
+    };
+  } finally {
+    if (timer !== null) clearInterval(timer);
+  }
+}
+
+function runChild(
+  addonPath: string,
+  wasm: Uint8Array,
+): Promise<{ code: number | null; stdout: Buffer; stderr: Buffer }> {
+  return new Promise((resolve, reject) => {
+    // Same execArgv as this process, so V8's flag hash (and ours) match it.
+    const child = spawn(process.execPath, [...process.execArgv, '--input-type=module', '-e', CHILD_SCRIPT, addonPath], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.stdin.on('error', () => {
+      // The child exited early (compile error); its exit code says why.
+    });
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err) }));
+    child.stdin.end(wasm);
+  });
+}
+
+/** What `inspect` shows about an artifact. */
+export interface ArtifactDescription {
+  readonly header: ArtifactHeader;
+  readonly hasMachineCode: boolean;
+  /** True when this process would load the machine code instead of compiling. */
+  readonly machineCodeUsable: boolean;
+  /** Why the machine code is not usable here (or absent), else null. */
+  readonly reason: string | null;
+}
+
+/**
+ * Describes an artifact without compiling it. Throws `ArtifactError` when the
+ * header or Wasm is damaged; a damaged or foreign machine-code payload is only
+ * reported.
+ */
+export function describeArtifact(bytes: Uint8Array): ArtifactDescription {
+  const read = readArtifact(bytes);
+  const { header } = read;
+  const hasMachineCode = header.machineCodeByteLength > 0;
+  let reason: string | null = null;
+  if (!hasMachineCode) reason = 'the artifact carries no machine code';
+  else if (read.machineCodeProblem !== null) reason = read.machineCodeProblem.reason;
+  else reason = engineMismatch(header) ?? (nativeStatus().available ? null : nativeStatus().reason);
+  return { header, hasMachineCode, machineCodeUsable: reason === null, reason };
+}
