@@ -1,0 +1,91 @@
+/**
+ * `wasmer-ts call FILE FUNCTION [ARGS...]`: the invocation engine of `run --invoke`,
+ * plus `--args-json` and `--repeat` (calls per second).
+ */
+import { Command } from 'commander';
+import { ArgumentError } from '../runtime/errors.js';
+import { formatSignature } from './format.js';
+import { inputLabel, loadModule } from './input.js';
+import { formatResults, invoke, jsonResults, parseArgsJson } from './invoke.js';
+import { addJsonOption, addRunOptions, type RawRunOptions, runOptionsFrom } from './options.js';
+import { printJson } from './print.js';
+
+interface RawOptions extends RawRunOptions {
+  argsJson?: unknown[];
+  repeat?: number;
+}
+
+const MAX_REPEAT = 1e9;
+
+function parseRepeat(text: string): number {
+  const n = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(n >= 1 && n <= MAX_REPEAT)) {
+    throw new ArgumentError(
+      'ERR_INVALID_OPTION',
+      `--repeat ${JSON.stringify(text)}: expected a whole number of calls from 1 to ${MAX_REPEAT}`,
+    );
+  }
+  return n;
+}
+
+export const callCommand = addJsonOption(
+  addRunOptions(
+    new Command('call')
+      .description('Call one exported function and print its results')
+      .argument('<file>', '.wasm, .wat, or a module compiled by `wasmer-ts compile`')
+      .argument('<function>', 'the exported function to call')
+      .argument('[args...]', 'its arguments, parsed by its parameter types (see `run --help`)')
+      .option(
+        '--args-json <json>',
+        'the arguments as a JSON array instead: numbers, or strings for any literal',
+        parseArgsJson,
+      )
+      .option('--repeat <n>', 'call it N times and report calls per second (on stderr, or in the JSON)', parseRepeat),
+  ),
+)
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ wasmer-ts call fixtures/simple.wasm sum 5 37
+  42
+  $ wasmer-ts call math.wasm mul64 --args-json '["9007199254740993", 2]'
+  $ wasmer-ts call fixtures/simple.wasm sum 1 2 --repeat 1000000 --json`,
+  )
+  .action(async (file: string, name: string, args: string[], raw: RawOptions) => {
+    if (raw.argsJson !== undefined && args.length > 0) {
+      throw new ArgumentError(
+        'ERR_INVALID_OPTION',
+        'give the arguments either on the command line or with --args-json, not both',
+      );
+    }
+    const options = runOptionsFrom(raw);
+    const module = await loadModule(file, options);
+    const outcome = await invoke({
+      module,
+      label: inputLabel(file),
+      name,
+      args: raw.argsJson ?? args,
+      options,
+      programArgs: [file],
+      ...(raw.repeat !== undefined ? { repeat: raw.repeat } : {}),
+    });
+    if (options.json) {
+      printJson({
+        function: outcome.fn.name,
+        signature: formatSignature(outcome.fn.name, outcome.fn.type),
+        results: jsonResults(outcome.fn.type, outcome.results),
+        exitCode: outcome.exitCode,
+        repeat: outcome.timing,
+      });
+    } else {
+      process.stdout.write(formatResults(outcome.fn.type, outcome.results));
+      const t = outcome.timing;
+      if (t !== null) {
+        process.stderr.write(
+          `${t.calls} calls in ${t.seconds.toFixed(3)} s: ${Math.round(t.callsPerSecond).toLocaleString('en-US')} calls/s\n`,
+        );
+      }
+    }
+    if (outcome.exitCode !== null) process.exitCode = outcome.exitCode;
+  });

@@ -1,0 +1,152 @@
+/**
+ * Text forms shared by the commands: Wasm values (results of `run --invoke` and
+ * `call`), signatures and extern types (`inspect`, error messages), sizes.
+ * Pure functions: no I/O, no colour (callers colour what they print).
+ */
+import type { ExternType, FuncType, Limits, ValType } from '../runtime/parser/types.js';
+
+/** `sum(i32, i32) -> i32`, `init()`, `pair() -> (i32, i64)`. */
+export function formatSignature(name: string, type: Pick<FuncType, 'params' | 'results'>): string {
+  return `${name}(${type.params.join(', ')})${formatResultsSuffix(type.results)}`;
+}
+
+function formatResultsSuffix(results: readonly ValType[]): string {
+  if (results.length === 0) return '';
+  if (results.length === 1) return ` -> ${results[0]}`;
+  return ` -> (${results.join(', ')})`;
+}
+
+/** `1..∞`, `1..16`. */
+export function formatLimits(limits: Limits): string {
+  return `${limits.minimum}..${limits.maximum === null ? '∞' : limits.maximum}`;
+}
+
+/**
+ * The type of an import or export as `inspect` shows it: `func (i32, i32) -> i32`,
+ * `memory 1..∞ pages shared i64`, `table 1..1 funcref`, `global mut i32`, `tag (i32)`.
+ */
+export function formatExternType(desc: ExternType): string {
+  switch (desc.kind) {
+    case 'func':
+      return `func (${desc.type.params.join(', ')}) -> ${formatValTypes(desc.type.results)}`;
+    case 'tag':
+      return `tag (${desc.type.params.join(', ')})`;
+    case 'memory': {
+      const t = desc.type;
+      return `memory ${formatLimits(t)} pages${t.shared ? ' shared' : ''}${t.index64 ? ' i64' : ''}`;
+    }
+    case 'table': {
+      const t = desc.type;
+      return `table ${formatLimits(t)} ${t.elementType}${t.index64 ? ' i64' : ''}`;
+    }
+    case 'global':
+      return `global ${desc.type.mutable ? 'mut ' : ''}${desc.type.type}`;
+  }
+}
+
+function formatValTypes(types: readonly ValType[]): string {
+  return types.length === 1 ? (types[0] as string) : `(${types.join(', ')})`;
+}
+
+/** The shortest decimal that reads back as the same f32 (`7.42`, not `7.420000076293945`). */
+export function formatF32(x: number): string {
+  const special = formatSpecialFloat(x);
+  if (special !== null) return special;
+  for (let precision = 1; precision < 9; precision++) {
+    const candidate = Number(x.toPrecision(precision));
+    if (Math.fround(candidate) === x) return String(candidate);
+  }
+  // 9 significant digits always round-trip an f32.
+  return String(Number(x.toPrecision(9)));
+}
+
+/** The shortest decimal that reads back as the same f64 (JS's own `String`), with Wasm's nan/inf/-0. */
+export function formatF64(x: number): string {
+  return formatSpecialFloat(x) ?? String(x);
+}
+
+function formatSpecialFloat(x: number): string | null {
+  if (Number.isNaN(x)) return 'nan';
+  if (x === Number.POSITIVE_INFINITY) return 'inf';
+  if (x === Number.NEGATIVE_INFINITY) return '-inf';
+  if (Object.is(x, -0)) return '-0';
+  return null;
+}
+
+/** A v128 as `0x` and 32 hex digits (the lane bytes read as one little-endian 128-bit integer). */
+export function formatV128(value: bigint): string {
+  return `0x${BigInt.asUintN(128, value).toString(16).padStart(32, '0')}`;
+}
+
+/** A JSON-safe value: i64 and v128 as strings, floats as numbers except nan/inf/-inf/-0 as strings. */
+export type JsonValue = number | string | null;
+
+/** One result (or argument) value in the text form printed by `run --invoke` and `call`. */
+export function formatValue(type: ValType, value: unknown): string {
+  switch (type) {
+    case 'i32':
+      return String(Number(value) | 0);
+    case 'i64':
+      return BigInt.asIntN(64, toBigInt(value)).toString();
+    case 'f32':
+      return formatF32(Number(value));
+    case 'f64':
+      return formatF64(Number(value));
+    case 'v128':
+      return formatV128(toBigInt(value));
+    default:
+      return formatReference(value);
+  }
+}
+
+/** The same value for `--json`. */
+export function jsonValue(type: ValType, value: unknown): JsonValue {
+  switch (type) {
+    case 'i32':
+      return Number(value) | 0;
+    case 'i64':
+      return BigInt.asIntN(64, toBigInt(value)).toString();
+    case 'f32':
+    case 'f64': {
+      const x = Number(value);
+      const text = type === 'f32' ? formatF32(x) : formatF64(x);
+      return Number.isFinite(x) && !Object.is(x, -0) ? Number(text) : text;
+    }
+    case 'v128':
+      return formatV128(toBigInt(value));
+    default:
+      return value === null ? null : formatReference(value);
+  }
+}
+
+function formatReference(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'function') return `<funcref ${value.name || 'anonymous'}>`;
+  return '<ref>';
+}
+
+/** Accepts what the runtime hands back for i64/v128: a bigint, a number, or a `Value` with a `value` field. */
+function toBigInt(value: unknown): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number') return BigInt(value);
+  if (typeof value === 'object' && value !== null && 'value' in value) return toBigInt(value.value);
+  throw new TypeError(`expected an integer result, got ${typeof value}`);
+}
+
+/** `1.2 MB`-style size for humans (bytes below 1 KiB shown exactly). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
+}
+
+/** `0x1a` */
+export function hex(n: number): string {
+  return `0x${n.toString(16)}`;
+}

@@ -1,0 +1,222 @@
+/**
+ * The CLI's file layer: every command reads its input through `readInput` and
+ * loads modules through `loadModule`; `compile` writes through `writeOutput`.
+ * Keeping it in one place lets the machine-code cache (issue 5) plug in here.
+ */
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { InputError } from '../runtime/errors.js';
+import type { CompilerChoice } from '../runtime/tiering.js';
+import { formatSize } from './format.js';
+import { InFile } from './report.js';
+
+/** The name shown for an input in messages: the path as given, or `<stdin>` for `-`. */
+export function inputLabel(path: string): string {
+  return path === '-' ? '<stdin>' : path;
+}
+
+/**
+ * Reads a whole input file, or stdin for `-`.
+ * @throws InputError ERR_INPUT_NOT_FOUND, ERR_INPUT_IS_DIRECTORY, ERR_INPUT_UNREADABLE or
+ *   ERR_INPUT_EMPTY, each one line naming the path.
+ */
+export async function readInput(path: string): Promise<Uint8Array> {
+  const bytes = path === '-' ? await readStdin() : await readPath(path);
+  if (bytes.byteLength === 0) {
+    throw new InputError(
+      'ERR_INPUT_EMPTY',
+      `${inputLabel(path)} is empty (0 bytes): expected a .wasm, .wat or compiled module`,
+      path,
+    );
+  }
+  return bytes;
+}
+
+async function readPath(path: string): Promise<Uint8Array> {
+  try {
+    const buffer = await readFile(path);
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  } catch (error) {
+    throw inputErrorFrom(error, path);
+  }
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  if (process.stdin.isTTY) {
+    throw new InputError(
+      'ERR_INPUT_UNREADABLE',
+      'stdin is a terminal: pipe a module in (`wasmer-ts validate - < add.wasm`) or pass a file',
+      '-',
+    );
+  }
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  } catch (error) {
+    throw inputErrorFrom(error, '-');
+  }
+  const buffer = Buffer.concat(chunks);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+function inputErrorFrom(error: unknown, path: string): InputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const label = inputLabel(path);
+  switch (code) {
+    case 'ENOENT':
+      return new InputError('ERR_INPUT_NOT_FOUND', `${label}: no such file`, path, { cause: error });
+    case 'ENOTDIR':
+      return new InputError('ERR_INPUT_NOT_FOUND', `${label}: no such file (a parent is not a directory)`, path, {
+        cause: error,
+      });
+    case 'EISDIR':
+      return new InputError('ERR_INPUT_IS_DIRECTORY', `${label} is a directory, not a module file`, path, {
+        cause: error,
+      });
+    case 'EACCES':
+    case 'EPERM':
+      return new InputError('ERR_INPUT_UNREADABLE', `${label}: permission denied`, path, { cause: error });
+    default:
+      return new InputError(
+        'ERR_INPUT_UNREADABLE',
+        `${label}: cannot read (${code ?? (error instanceof Error ? error.message : String(error))})`,
+        path,
+        { cause: error },
+      );
+  }
+}
+
+/** Options of every command that loads a module (see options.ts). */
+export interface LoadOptions {
+  readonly compiler?: CompilerChoice;
+  /** `--cache-dir`; `null` when not given. Wired by the cache (issue 5). */
+  readonly cacheDir?: string | null;
+  /** `--no-cache`. */
+  readonly cache?: boolean;
+}
+
+/**
+ * Reads `path` and compiles it: a `.wasm`, `.wat` text, or an artifact from
+ * `compile` (Module.from sniffs which). Errors are wrapped in `InFile` so the
+ * reporter names the file; their exit code stays the wrapped error's.
+ */
+export async function loadModule(path: string, options: LoadOptions = {}) {
+  const bytes = await readInput(path);
+  const { Module } = await import('../runtime/index.js');
+  const label = inputLabel(path);
+  const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
+  try {
+    return await Module.from(bytes, options.compiler === undefined ? {} : { compiler: options.compiler });
+  } catch (error) {
+    throw new InFile(label, error);
+  } finally {
+    stop();
+  }
+}
+
+/**
+ * Shows a spinner on stderr if the work outlasts a second, on a TTY only.
+ * Returns the function that stops it and clears its line.
+ */
+export function startProgress(text: string, delayMs = 1000): () => void {
+  if (!process.stderr.isTTY) return () => {};
+  const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+  const started = Date.now();
+  let frame = 0;
+  let spinner: NodeJS.Timeout | undefined;
+  const delay = setTimeout(() => {
+    spinner = setInterval(() => {
+      const seconds = Math.round((Date.now() - started) / 1000);
+      process.stderr.write(`\r${frames[frame++ % frames.length]} ${text}… ${seconds}s`);
+    }, 100);
+    spinner.unref();
+  }, delayMs);
+  delay.unref();
+  return () => {
+    clearTimeout(delay);
+    if (spinner !== undefined) {
+      clearInterval(spinner);
+      process.stderr.write('\r\x1b[K');
+    }
+  };
+}
+
+/**
+ * Writes `bytes` to `path` atomically (a temp file beside it, then rename), so a
+ * reader never sees half an artifact.
+ * @throws InputError ERR_OUTPUT_UNWRITABLE naming the path.
+ */
+export async function writeOutput(path: string, bytes: Uint8Array): Promise<void> {
+  const dir = dirname(path);
+  try {
+    const info = await stat(path).catch(() => null);
+    if (info?.isDirectory()) {
+      throw new InputError('ERR_OUTPUT_UNWRITABLE', `${path} is a directory: give a file name to -o`, path);
+    }
+    const temp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+    try {
+      await writeFile(temp, bytes);
+      await rename(temp, path);
+    } catch (error) {
+      await unlink(temp).catch(() => {});
+      throw error;
+    }
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? `directory ${dir} does not exist`
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : (code ?? String(error));
+    throw new InputError('ERR_OUTPUT_UNWRITABLE', `cannot write ${path}: ${why}`, path, { cause: error });
+  }
+}
+
+/** The Wasm binary behind an input, without compiling it (for `inspect` and `validate`). */
+export interface ModuleBytes {
+  /** The Wasm binary: the file itself, the .wat converted, or the artifact's embedded module. */
+  readonly wasm: Uint8Array;
+  readonly format: 'wasm' | 'wat' | 'artifact';
+  /** Size of the input as read. */
+  readonly inputSize: number;
+  /** The verified artifact header, for `format: 'artifact'`. */
+  readonly artifact: import('../runtime/artifact.js').ReadArtifact | null;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads `path` and returns the Wasm binary in it, sniffing the format:
+ * `\0asm` is a binary (even a truncated one), the artifact magic an artifact,
+ * valid UTF-8 text is .wat; anything else is handed to the parser as a binary,
+ * which rejects it with its byte offset.
+ * @throws InputError (unreadable), ArtifactError, WatError: wrapped in `InFile`.
+ */
+export async function readModuleBytes(path: string): Promise<ModuleBytes> {
+  const bytes = await readInput(path);
+  const label = inputLabel(path);
+  try {
+    if (bytes[0] === 0x00) return { wasm: bytes, format: 'wasm', inputSize: bytes.byteLength, artifact: null };
+    const { isArtifact, readArtifact } = await import('../runtime/artifact.js');
+    if (isArtifact(bytes)) {
+      const artifact = readArtifact(bytes);
+      return { wasm: artifact.wasm, format: 'artifact', inputSize: bytes.byteLength, artifact };
+    }
+    let text: string | null = null;
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      text = null;
+    }
+    if (text === null || text.includes('\0')) {
+      return { wasm: bytes, format: 'wasm', inputSize: bytes.byteLength, artifact: null };
+    }
+    const { watToWasm } = await import('../runtime/wat.js');
+    const wasm = await watToWasm(text, label);
+    return { wasm, format: 'wat', inputSize: bytes.byteLength, artifact: null };
+  } catch (error) {
+    throw new InFile(label, error);
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * `wasmer-ts inspect FILE`: what a module is made of, from our parser alone
+ * (no compile): sections, counts, imports/exports with types, start, custom
+ * sections, module name, proposals used.
+ */
+import { Command } from 'commander';
+import type { ExternType, Feature, ModuleInfo } from '../runtime/parser/types.js';
+import { formatExternType, formatSize, hex } from './format.js';
+import { inputLabel, type ModuleBytes, readModuleBytes } from './input.js';
+import { addJsonOption } from './options.js';
+import { printJson } from './print.js';
+import { InFile } from './report.js';
+
+export const inspectCommand = addJsonOption(
+  new Command('inspect')
+    .description('Show what a module contains: sections, imports, exports with types, proposals used')
+    .argument('<file>', '.wasm, .wat, a module compiled by `wasmer-ts compile`, or - for stdin'),
+)
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ wasmer-ts inspect fixtures/simple.wasm
+  $ wasmer-ts inspect app.wasmu --json | jq '.exports[].name'
+  $ wat2wasm -o /dev/stdout prog.wat | wasmer-ts inspect -`,
+  )
+  .action(async (file: string, raw: { json?: boolean }) => {
+    const input = await readModuleBytes(file);
+    const label = inputLabel(file);
+    let info: ModuleInfo;
+    let features: Feature[];
+    try {
+      const { parseModule } = await import('../runtime/parser/index.js');
+      info = parseModule(input.wasm);
+      features = await usedFeatures(input.wasm, info);
+    } catch (error) {
+      throw new InFile(label, error);
+    }
+    const report = describeModule(label, input, info, features);
+    if (raw.json === true) printJson(report);
+    else process.stdout.write(await renderInspect(report));
+  });
+
+/** Proposals used: what section headers tell (parser) plus what code bodies use (scanner). */
+async function usedFeatures(wasm: Uint8Array, info: ModuleInfo): Promise<Feature[]> {
+  const features = new Set<Feature>(info.features);
+  const { scanCodeFeatures } = await import('../runtime/parser/features.js');
+  for (const f of scanCodeFeatures(wasm, info)) features.add(f);
+  return [...features].sort();
+}
+
+/** The `--json` document (README "inspect --json"). Keys are stable; new keys may be added. */
+export interface InspectReport {
+  readonly file: string;
+  readonly format: ModuleBytes['format'];
+  readonly size: number;
+  readonly wasmSize: number;
+  readonly moduleName: string | null;
+  readonly sections: readonly { id: number; name: string; offset: number; size: number }[];
+  readonly counts: Readonly<Record<string, number>>;
+  readonly imports: readonly ({ module: string; name: string } & ExternDescription)[];
+  readonly exports: readonly ({ name: string; index: number } & ExternDescription)[];
+  readonly start: { index: number; name: string | null } | null;
+  readonly customSections: readonly { name: string; offset: number; size: number }[];
+  readonly features: readonly Feature[];
+  readonly artifact: ArtifactDescription | null;
+}
+
+export type ExternDescription = { kind: ExternType['kind']; type: string } & Record<string, unknown>;
+
+interface ArtifactDescription {
+  readonly formatVersion: number;
+  readonly wasmerTsVersion: string;
+  readonly nodeVersion: string;
+  readonly v8Version: string;
+  readonly arch: string;
+  readonly wasmSha256: string;
+  readonly machineCodeSize: number;
+  /** Why the machine code cannot be used in this process, or null when it can (or there is none). */
+  readonly machineCodeUnusable: string | null;
+}
+
+function describeExtern(desc: ExternType): ExternDescription {
+  const type = formatExternType(desc);
+  switch (desc.kind) {
+    case 'func':
+    case 'tag':
+      return { kind: desc.kind, type, typeIndex: desc.typeIndex, params: desc.type.params, results: desc.type.results };
+    case 'memory':
+      return {
+        kind: desc.kind,
+        type,
+        minimum: desc.type.minimum,
+        maximum: desc.type.maximum,
+        shared: desc.type.shared,
+        index64: desc.type.index64,
+      };
+    case 'table':
+      return {
+        kind: desc.kind,
+        type,
+        elementType: desc.type.elementType,
+        minimum: desc.type.minimum,
+        maximum: desc.type.maximum,
+        index64: desc.type.index64,
+      };
+    case 'global':
+      return { kind: desc.kind, type, valueType: desc.type.type, mutable: desc.type.mutable };
+  }
+}
+
+export function describeModule(
+  file: string,
+  input: ModuleBytes,
+  info: ModuleInfo,
+  features: readonly Feature[],
+): InspectReport {
+  const customSections = info.sections
+    .filter((s) => s.id === 0)
+    .map((s) => ({ name: s.name, offset: s.offset, size: s.size }));
+  return {
+    file,
+    format: input.format,
+    size: input.inputSize,
+    wasmSize: input.wasm.byteLength,
+    moduleName: info.names.module,
+    sections: info.sections.map((s) => ({ id: s.id, name: s.name, offset: s.offset, size: s.size })),
+    counts: {
+      types: info.types.length,
+      imports: info.imports.length,
+      functions: info.functions.length,
+      tables: info.tables.length,
+      memories: info.memories.length,
+      globals: info.globals.length,
+      tags: info.tags.length,
+      exports: info.exports.length,
+      elementSegments: info.elementCount,
+      dataSegments: info.dataSegmentCount,
+      importedFunctions: info.importedFunctionCount,
+      importedTables: info.importedTableCount,
+      importedMemories: info.importedMemoryCount,
+      importedGlobals: info.importedGlobalCount,
+      importedTags: info.importedTagCount,
+      customSections: customSections.length,
+    },
+    imports: info.imports.map((i) => ({ module: i.module, name: i.name, ...describeExtern(i.desc) })),
+    exports: info.exports.map((e) => ({ name: e.name, index: e.index, ...describeExtern(e.desc) })),
+    start: info.start === null ? null : { index: info.start, name: info.names.functions.get(info.start) ?? null },
+    customSections,
+    features,
+    artifact: input.artifact === null ? null : describeArtifact(input.artifact),
+  };
+}
+
+function describeArtifact(artifact: NonNullable<ModuleBytes['artifact']>): ArtifactDescription {
+  const h = artifact.header;
+  return {
+    formatVersion: h.formatVersion,
+    wasmerTsVersion: h.wasmerTsVersion,
+    nodeVersion: h.nodeVersion,
+    v8Version: h.v8Version,
+    arch: h.arch,
+    wasmSha256: h.wasmSha256,
+    machineCodeSize: h.machineCodeByteLength,
+    machineCodeUnusable: artifact.machineCodeProblem?.reason ?? null,
+  };
+}
+
+/** The human form of an `InspectReport`. Colour only when stdout is a colour TTY. */
+export async function renderInspect(r: InspectReport): Promise<string> {
+  let bold = (s: string) => s;
+  let dim = (s: string) => s;
+  if (process.stdout.isTTY) {
+    const { default: chalk } = await import('chalk');
+    bold = chalk.bold;
+    dim = chalk.dim;
+  }
+  const out: string[] = [];
+  const what = r.format === 'wasm' ? 'WebAssembly binary' : r.format === 'wat' ? 'WebAssembly text' : 'compiled module';
+  out.push(
+    `${bold(r.file)}: ${what}, ${formatSize(r.size)}${r.format === 'wasm' ? '' : ` (Wasm ${formatSize(r.wasmSize)})`}`,
+  );
+  if (r.moduleName !== null) out.push(`module name: ${r.moduleName}`);
+  if (r.artifact !== null) {
+    const a = r.artifact;
+    out.push(
+      `artifact: format ${a.formatVersion}, wasmer-ts ${a.wasmerTsVersion}, Node ${a.nodeVersion}, V8 ${a.v8Version}, ${a.arch}`,
+      a.machineCodeSize === 0
+        ? '  machine code: none (compiled from the Wasm bytes when loaded)'
+        : `  machine code: ${formatSize(a.machineCodeSize)}${a.machineCodeUnusable === null ? '' : ` (unusable: ${a.machineCodeUnusable})`}`,
+    );
+  }
+
+  out.push('', bold(`sections (${r.sections.length})`));
+  const rows = r.sections.map((s) => [
+    String(s.id),
+    s.id === 0 ? `custom "${s.name}"` : s.name,
+    hex(s.offset),
+    String(s.size),
+  ]);
+  out.push(...table(['id', 'name', 'offset', 'size'], rows).map((l, i) => (i === 0 ? dim(l) : l)));
+
+  const c = r.counts;
+  out.push(
+    '',
+    bold('counts'),
+    `  types ${c.types}, functions ${c.functions} (+${c.importedFunctions} imported), tables ${c.tables}, memories ${c.memories}, globals ${c.globals}, tags ${c.tags}`,
+    `  element segments ${c.elementSegments}, data segments ${c.dataSegments}`,
+  );
+
+  out.push('', bold(`imports (${r.imports.length})`));
+  for (const i of r.imports) out.push(`  ${i.module}.${i.name}: ${i.type}`);
+  out.push('', bold(`exports (${r.exports.length})`));
+  for (const e of r.exports) out.push(`  ${e.name}: ${e.type}`);
+
+  out.push(
+    '',
+    `${bold('start')}: ${r.start === null ? 'none' : `func[${r.start.index}]${r.start.name === null ? '' : ` <${r.start.name}>`}`}`,
+  );
+
+  out.push('', bold(`custom sections (${r.customSections.length})`));
+  for (const s of r.customSections) out.push(`  ${s.name}: ${formatSize(s.size)}`);
+
+  out.push('', `${bold('proposals')}: ${r.features.length === 0 ? 'none (MVP only)' : r.features.join(', ')}`);
+  return `${out.join('\n')}\n`;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: readonly string[]) =>
+    `  ${cells.map((cell, i) => (i === 1 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ')}`.trimEnd();
+  return [line(header), ...rows.map(line)];
+}

@@ -1,0 +1,391 @@
+/**
+ * The one invocation engine behind `run --invoke` and `call`: find the export,
+ * parse the arguments by its parameter types, call it (in-process, or through
+ * `runProgram` when WASI limits ask for a worker), and print the results.
+ */
+import { ArgumentError, WasiExit } from '../runtime/errors.js';
+import type { FuncType, ModuleInfo, ValType } from '../runtime/parser/types.js';
+import { formatSignature, formatValue, type JsonValue, jsonValue } from './format.js';
+import type { RunOptions } from './options.js';
+
+/** The parts of `Module` the engine uses (see src/runtime/module.ts). */
+export interface InvocableModule {
+  readonly info: ModuleInfo;
+  instantiate(imports?: WebAssembly.Imports): { readonly exports: Record<string, unknown> };
+}
+
+export interface ExportedFunction {
+  readonly name: string;
+  readonly type: FuncType;
+}
+
+/** Every exported function, in export order. */
+export function exportedFunctions(info: ModuleInfo): ExportedFunction[] {
+  const functions: ExportedFunction[] = [];
+  for (const e of info.exports) if (e.desc.kind === 'func') functions.push({ name: e.name, type: e.desc.type });
+  return functions;
+}
+
+/**
+ * The export `name`, which must be a function.
+ * @throws ArgumentError ERR_NO_EXPORT listing the exported functions and the nearest name.
+ */
+export function findFunction(info: ModuleInfo, name: string, label: string): ExportedFunction {
+  const functions = exportedFunctions(info);
+  const found = functions.find((f) => f.name === name);
+  if (found !== undefined) return found;
+  const other = info.exports.find((e) => e.name === name);
+  if (other !== undefined) {
+    throw new ArgumentError(
+      'ERR_NO_EXPORT',
+      `export "${name}" of ${label} is a ${other.desc.kind}, not a function${listFunctions(functions)}`,
+    );
+  }
+  const nearest = nearestName(
+    name,
+    functions.map((f) => f.name),
+  );
+  const hint = nearest === null ? '' : `; did you mean "${nearest}"?`;
+  throw new ArgumentError('ERR_NO_EXPORT', `export "${name}" not found in ${label}${listFunctions(functions)}${hint}`);
+}
+
+function listFunctions(functions: readonly ExportedFunction[]): string {
+  if (functions.length === 0) return ' (it exports no functions)';
+  const shown = functions.slice(0, 20).map((f) => f.name);
+  return ` (exports: ${shown.join(', ')}${functions.length > 20 ? `, … ${functions.length - 20} more` : ''})`;
+}
+
+/** The candidate closest to `name` by edit distance, if it is close enough to be a likely typo. */
+export function nearestName(name: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : null;
+}
+
+/** Damerau-Levenshtein (optimal string alignment), so a swap like mian/main costs 1. */
+function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[] = new Array(rows * cols).fill(0);
+  for (let i = 0; i < rows; i++) d[i * cols] = i;
+  for (let j = 0; j < cols; j++) d[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        v = Math.min(v, d[(i - 2) * cols + j - 2]! + 1);
+      }
+      d[i * cols + j] = v;
+    }
+  }
+  return d[rows * cols - 1]!;
+}
+
+// ---------------------------------------------------------------------------
+// Argument literals
+
+const INTEGER = /^([+-]?)(0x[0-9a-f]+|[0-9]+)$/i;
+const DECIMAL_FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const HEX_FLOAT = /^([+-]?)0x([0-9a-f]*)\.?([0-9a-f]*)(?:p([+-]?\d+))?$/i;
+const LANES = /^(i8x16|i16x8|i32x4|i64x2|f32x4|f64x2):(.*)$/i;
+
+/** Thrown by the literal parsers; the caller adds which function and parameter. */
+class LiteralError extends Error {}
+
+function parseInteger(text: string, bits: 32 | 64 | 128): bigint {
+  const match = INTEGER.exec(text);
+  if (match === null) throw new LiteralError(`expected an integer (decimal or 0x hex)`);
+  const magnitude = BigInt(match[2] as string);
+  const value = match[1] === '-' ? -magnitude : magnitude;
+  // Signed and unsigned ranges are both accepted: -1 and 0xffffffff are the same i32.
+  const min = -(1n << BigInt(bits - 1));
+  const max = (1n << BigInt(bits)) - 1n;
+  if (value < min || value > max) throw new LiteralError(`out of range for ${bits === 128 ? 'v128' : `i${bits}`}`);
+  return BigInt.asIntN(bits, value);
+}
+
+/** f32/f64 literal: decimal, `1e10`, `nan`, `inf`, `-inf`, `-0`, or a hex float (`0x1.8p3`). */
+function parseFloatLiteral(text: string, type: 'f32' | 'f64'): number {
+  const lower = text.toLowerCase();
+  let value: number;
+  if (/^[+-]?nan$/.test(lower)) value = Number.NaN;
+  else if (/^[+-]?inf(inity)?$/.test(lower)) value = lower.startsWith('-') ? -Infinity : Infinity;
+  else if (DECIMAL_FLOAT.test(text)) value = Number(text);
+  else {
+    const hex = HEX_FLOAT.exec(text);
+    if (hex === null || (hex[2] === '' && hex[3] === '')) {
+      throw new LiteralError('expected a number such as 1.5, -0, 1e10, 0x1.8p3, nan, inf or -inf');
+    }
+    const digits = `${hex[2]}${hex[3]}`;
+    const exponent = Number(hex[4] ?? '0') - 4 * (hex[3] as string).length;
+    const magnitude = Number(BigInt(`0x${digits}`)) * 2 ** exponent;
+    value = hex[1] === '-' ? -magnitude : magnitude;
+  }
+  if (type === 'f32') {
+    const rounded = Math.fround(value);
+    if (Number.isFinite(value) && !Number.isFinite(rounded)) throw new LiteralError('out of range for f32');
+    return rounded;
+  }
+  if (Number.isFinite(value) || !DECIMAL_FLOAT.test(text)) return value;
+  throw new LiteralError('out of range for f64');
+}
+
+/** v128: one 128-bit integer (decimal or 0x hex, little-endian lanes) or lanes, `i32x4:1,2,3,4`. */
+function parseV128(text: string): bigint {
+  const lanes = LANES.exec(text);
+  if (lanes === null) return parseInteger(text, 128);
+  const shape = (lanes[1] as string).toLowerCase();
+  const [kind, countText] = shape.split('x') as [string, string];
+  const count = Number(countText);
+  const width = 128 / count;
+  const parts = (lanes[2] as string).split(',').map((s) => s.trim());
+  if (parts.length !== count)
+    throw new LiteralError(`${shape} needs ${count} comma-separated lanes, got ${parts.length}`);
+  let result = 0n;
+  for (let i = count - 1; i >= 0; i--) {
+    const part = parts[i] as string;
+    let bits: bigint;
+    if (kind.startsWith('i')) {
+      const match = INTEGER.exec(part);
+      if (match === null) throw new LiteralError(`lane ${i}: expected an integer`);
+      const magnitude = BigInt(match[2] as string);
+      const v = match[1] === '-' ? -magnitude : magnitude;
+      if (v < -(1n << BigInt(width - 1)) || v > (1n << BigInt(width)) - 1n) {
+        throw new LiteralError(`lane ${i}: out of range for i${width}`);
+      }
+      bits = BigInt.asUintN(width, v);
+    } else {
+      const x = parseFloatLiteral(part, width === 32 ? 'f32' : 'f64');
+      const view = new DataView(new ArrayBuffer(8));
+      if (width === 32) {
+        view.setFloat32(0, x, true);
+        bits = BigInt(view.getUint32(0, true));
+      } else {
+        view.setFloat64(0, x, true);
+        bits = view.getBigUint64(0, true);
+      }
+    }
+    result = (result << BigInt(width)) | bits;
+  }
+  return BigInt.asIntN(128, result);
+}
+
+/** A parameter value ready for the runtime: number (i32/f32/f64), bigint (i64, v128) or null (references). */
+export type ArgValue = number | bigint | null;
+
+/** Parses one command-line literal for a parameter of type `type`. */
+export function parseLiteral(type: ValType, text: string): ArgValue {
+  switch (type) {
+    case 'i32':
+      return Number(parseInteger(text, 32));
+    case 'i64':
+      return parseInteger(text, 64);
+    case 'f32':
+    case 'f64':
+      return parseFloatLiteral(text, type as 'f32' | 'f64');
+    case 'v128':
+      return parseV128(text);
+    default:
+      if (text === 'null') return null;
+      throw new LiteralError(`a ${type} parameter can only be given as null from the command line`);
+  }
+}
+
+/**
+ * Parses the arguments of `fn`, from command-line text or from `--args-json`
+ * values (numbers, or strings holding any literal the command line accepts).
+ * @throws ArgumentError ERR_ARG_COUNT or ERR_ARG_TYPE naming the signature and the parameter.
+ */
+export function parseArguments(fn: ExportedFunction, values: readonly unknown[]): ArgValue[] {
+  const { params } = fn.type;
+  const signature = formatSignature(fn.name, fn.type);
+  if (values.length !== params.length) {
+    const given =
+      values.length === 0 ? 'none were given' : `${values.length} ${values.length === 1 ? 'was' : 'were'} given`;
+    throw new ArgumentError(
+      'ERR_ARG_COUNT',
+      `${signature} takes ${params.length} argument${params.length === 1 ? '' : 's'}, but ${given}`,
+    );
+  }
+  return params.map((type, i) => {
+    const value = values[i];
+    const text = literalText(value);
+    try {
+      if (text === null) throw new LiteralError('expected a number, a string or null');
+      return parseLiteral(type, text);
+    } catch (error) {
+      if (!(error instanceof LiteralError)) throw error;
+      throw new ArgumentError(
+        'ERR_ARG_TYPE',
+        `argument ${i + 1} of ${signature}: ${JSON.stringify(value)} is not a valid ${type}: ${error.message}`,
+      );
+    }
+  });
+}
+
+function literalText(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : null;
+  if (typeof value === 'bigint') return value.toString();
+  if (value === null) return 'null';
+  return null;
+}
+
+/** Parses `--args-json`: a JSON array. */
+export function parseArgsJson(text: string): unknown[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ArgumentError('ERR_INVALID_OPTION', `--args-json ${JSON.stringify(text)}: not valid JSON`, {
+      cause: error,
+    });
+  }
+  if (!Array.isArray(value)) {
+    throw new ArgumentError('ERR_INVALID_OPTION', `--args-json ${JSON.stringify(text)}: expected a JSON array`);
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------
+// Results
+
+/** The raw return of a call as a list: none, one value, or the multi-value array. */
+export function resultList(type: FuncType, raw: unknown): unknown[] {
+  if (type.results.length === 0) return [];
+  if (type.results.length === 1) return [raw];
+  return Array.isArray(raw) ? raw : [raw];
+}
+
+/** One line per result. */
+export function formatResults(type: FuncType, results: readonly unknown[]): string {
+  return results.map((value, i) => `${formatValue(type.results[i] as ValType, value)}\n`).join('');
+}
+
+export interface JsonResult {
+  readonly type: ValType;
+  readonly value: JsonValue;
+}
+
+export function jsonResults(type: FuncType, results: readonly unknown[]): JsonResult[] {
+  return results.map((value, i) => {
+    const t = type.results[i] as ValType;
+    return { type: t, value: jsonValue(t, value) };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// The call itself
+
+export interface InvokeRequest {
+  readonly module: InvocableModule & object;
+  /** The file as shown in messages. */
+  readonly label: string;
+  readonly name: string;
+  /** Command-line literals, or `--args-json` values. */
+  readonly args: readonly unknown[];
+  readonly options: RunOptions;
+  /** Program arguments for WASI (argv[0] is the file). */
+  readonly programArgs: readonly string[];
+  /** `call --repeat N`: N calls in-process, timed. */
+  readonly repeat?: number;
+}
+
+export interface InvokeOutcome {
+  readonly fn: ExportedFunction;
+  readonly results: unknown[];
+  /** Set for `--repeat`. */
+  readonly timing: { readonly calls: number; readonly seconds: number; readonly callsPerSecond: number } | null;
+  /** Set when the guest called proc_exit during the call. */
+  readonly exitCode: number | null;
+}
+
+/** True when the module imports any WASI namespace. */
+export function importsWasi(info: ModuleInfo): boolean {
+  return info.imports.some((i) => i.module === 'wasi_snapshot_preview1' || i.module === 'wasi_unstable');
+}
+
+/**
+ * Calls `request.name` with the parsed arguments. Runs in-process, except with
+ * `--timeout` or `--max-memory`, where WASI's `runProgram` runs it in a worker.
+ */
+export async function invoke(request: InvokeRequest): Promise<InvokeOutcome> {
+  const { module, options } = request;
+  const fn = findFunction(module.info, request.name, request.label);
+  const args = parseArguments(fn, request.args);
+  const repeat = request.repeat ?? 1;
+  const hasLimits = options.timeoutMs !== null || options.maxMemoryBytes !== null;
+  const isWasi = importsWasi(module.info);
+
+  if (hasLimits) {
+    if (repeat !== 1) {
+      throw new ArgumentError('ERR_INVALID_OPTION', '--repeat cannot be combined with --timeout or --max-memory');
+    }
+    const { runProgram } = await import('../runtime/wasi/index.js');
+    const outcome = await runProgram({
+      module: module as never,
+      ...(isWasi ? { wasi: await wasiOptions(request) } : {}),
+      invoke: { name: fn.name, args: await runtimeArgs(fn, args) },
+      ...(options.timeoutMs !== null ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.maxMemoryBytes !== null ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
+      compiler: options.compiler,
+    });
+    const results = outcome.results ?? [];
+    return { fn, results, timing: null, exitCode: outcome.results === null ? outcome.exitCode : null };
+  }
+
+  let imports: WebAssembly.Imports = {};
+  let initialize: ((instance: never) => void) | null = null;
+  if (isWasi) {
+    const { Wasi } = await import('../runtime/wasi/index.js');
+    const wasi = new Wasi(await wasiOptions(request));
+    imports = wasi.getImports(module as never);
+    initialize = (instance) => wasi.initialize(instance);
+  }
+  const instance = module.instantiate(imports);
+  const f = instance.exports[fn.name] as (...a: unknown[]) => unknown;
+  const callArgs = await runtimeArgs(fn, args);
+  try {
+    // A reactor's _initialize runs its constructors before any export is called.
+    if (initialize !== null && typeof instance.exports._initialize === 'function') initialize(instance as never);
+    let raw = f(...callArgs);
+    if (repeat <= 1) return { fn, results: resultList(fn.type, raw), timing: null, exitCode: null };
+    // The first call above warmed up (lazy compilation); time the next `repeat`.
+    const t0 = performance.now();
+    for (let i = 0; i < repeat; i++) raw = f(...callArgs);
+    const seconds = (performance.now() - t0) / 1000;
+    const timing = {
+      calls: repeat,
+      seconds,
+      callsPerSecond: seconds > 0 ? repeat / seconds : Number.POSITIVE_INFINITY,
+    };
+    return { fn, results: resultList(fn.type, raw), timing, exitCode: null };
+  } catch (error) {
+    if (error instanceof WasiExit) return { fn, results: [], timing: null, exitCode: error.exitCode };
+    throw error;
+  }
+}
+
+/** v128 arguments go to the runtime as `Value.v128`; everything else as is. */
+async function runtimeArgs(fn: ExportedFunction, args: readonly ArgValue[]): Promise<unknown[]> {
+  if (!fn.type.params.includes('v128')) return args as unknown[];
+  const { Value } = await import('../runtime/index.js');
+  return args.map((a, i) => (fn.type.params[i] === 'v128' ? Value.v128(a as bigint) : a));
+}
+
+/** WASI options from the command line: args, env, preopens, and the process's stdio. */
+export async function wasiOptions(request: Pick<InvokeRequest, 'programArgs' | 'options'>) {
+  return {
+    args: [...request.programArgs],
+    env: { ...request.options.env },
+    preopens: { ...request.options.preopens },
+  };
+}

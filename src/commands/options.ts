@@ -1,0 +1,187 @@
+/**
+ * Flags shared by several commands, and the strict parsers of their values.
+ * A bad value is an `ArgumentError` (exit 2) whose message names the flag and
+ * shows the value, e.g. `--timeout "5 sec": expected a number and a unit (500ms, 5s, 2m, 1h)`.
+ */
+import { statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { ArgumentError } from '../runtime/errors.js';
+import type { CompilerChoice } from '../runtime/tiering.js';
+
+export const COMPILERS: readonly CompilerChoice[] = ['auto', 'baseline', 'optimizing'];
+
+/** What `run` and `call` get from their flags, already checked. */
+export interface RunOptions {
+  readonly json: boolean;
+  readonly compiler: CompilerChoice;
+  readonly cacheDir: string | null;
+  readonly cache: boolean;
+  readonly timeoutMs: number | null;
+  readonly maxMemoryBytes: number | null;
+  /** guest path -> host path */
+  readonly preopens: Readonly<Record<string, string>>;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** commander's raw option bag for the flags below. */
+export interface RawRunOptions {
+  json?: boolean;
+  compiler?: CompilerChoice;
+  cacheDir?: string;
+  cache?: boolean;
+  timeout?: number;
+  maxMemory?: number;
+  dir?: Preopen[];
+  env?: [string, string][];
+  forwardEnv?: string[];
+}
+
+interface Preopen {
+  readonly host: string;
+  readonly guest: string;
+}
+
+/** `--json`: every command has it. */
+export function addJsonOption(command: Command): Command {
+  return command.option('--json', 'print one JSON document on stdout (shape in the README)');
+}
+
+/** `--compiler`, `--cache-dir`, `--no-cache`: every command that compiles a module. */
+export function addCompileOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--compiler <choice>', 'V8 compiler: auto, baseline (Liftoff) or optimizing (TurboFan)')
+        .choices(COMPILERS)
+        .default('auto'),
+    )
+    .option('--cache-dir <dir>', 'directory of the compiled-module cache')
+    .option('--no-cache', 'neither read nor fill the compiled-module cache');
+}
+
+/** The flags `run` and `call` share: WASI set-up and limits, plus the compile options. */
+export function addRunOptions(command: Command): Command {
+  addCompileOptions(command);
+  return command
+    .option('--dir <host[::guest]>', 'give the program a host directory (repeatable)', collect(parseDir))
+    .option('--env <name=value>', 'set an environment variable for the program (repeatable)', collect(parseEnv))
+    .option(
+      '--forward-env <name>',
+      "pass the host's variable NAME on to the program (repeatable)",
+      collect((name) => parseEnvName(name)),
+    )
+    .option('--timeout <duration>', 'stop the program after this long: 500ms, 5s, 2m, 1h (exit 124)', parseDuration)
+    .option(
+      '--max-memory <size>',
+      'cap the linear memory: 256MiB, 1GiB, 64KiB, 100pages (memory.grow fails beyond it)',
+      parseMemorySize,
+    );
+}
+
+function collect<T>(parse: (value: string) => T): (value: string, previous: T[] | undefined) => T[] {
+  return (value, previous) => [...(previous ?? []), parse(value)];
+}
+
+/** Turns commander's option bag into checked `RunOptions`. `env` is the host environment for `--forward-env`. */
+export function runOptionsFrom(raw: RawRunOptions, env: NodeJS.ProcessEnv = process.env): RunOptions {
+  const guestEnv: Record<string, string> = {};
+  for (const name of raw.forwardEnv ?? []) {
+    const value = env[name];
+    if (value !== undefined) guestEnv[name] = value;
+  }
+  for (const [name, value] of raw.env ?? []) guestEnv[name] = value;
+  const preopens: Record<string, string> = {};
+  for (const { host, guest } of raw.dir ?? []) {
+    if (preopens[guest] !== undefined) {
+      throw invalid('--dir', `${host}::${guest}`, `guest path ${guest} is already mapped to ${preopens[guest]}`);
+    }
+    preopens[guest] = host;
+  }
+  return {
+    json: raw.json === true,
+    compiler: raw.compiler ?? 'auto',
+    cacheDir: raw.cacheDir ?? null,
+    cache: raw.cache !== false,
+    timeoutMs: raw.timeout ?? null,
+    maxMemoryBytes: raw.maxMemory ?? null,
+    preopens,
+    env: guestEnv,
+  };
+}
+
+function invalid(flag: string, value: string, expected: string): ArgumentError {
+  return new ArgumentError('ERR_INVALID_OPTION', `${flag} ${JSON.stringify(value)}: ${expected}`);
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `500ms`, `5s`, `1.5s`, `2m`, `1h` -> milliseconds. A unit is required; zero and junk are refused. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?|\.\d+)(ms|s|m|h)$/.exec(text.trim());
+  if (match === null) throw invalid('--timeout', text, 'expected a number and a unit (500ms, 5s, 2m, 1h)');
+  const ms = Math.round(Number(match[1]) * (DURATION_UNITS[match[2] as string] as number));
+  if (!(ms >= 1)) throw invalid('--timeout', text, 'the time limit must be at least 1ms');
+  if (ms > 2 ** 31 - 1) throw invalid('--timeout', text, 'the time limit must be under 24 days');
+  return ms;
+}
+
+const PAGE = 65536;
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  b: 1,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
+  kb: 1000,
+  mb: 1000 ** 2,
+  gb: 1000 ** 3,
+  page: PAGE,
+  pages: PAGE,
+};
+
+/**
+ * `256MiB`, `1GiB`, `64KiB`, `1000000B`, `100pages`, `100 pages`, `4MB` -> bytes.
+ * A unit is required (a bare number is ambiguous between bytes and pages).
+ * The cap must hold at least one 64 KiB page.
+ */
+export function parseMemorySize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(text.trim());
+  const factor = match === null ? undefined : SIZE_UNITS[(match[2] as string).toLowerCase()];
+  if (match === null || factor === undefined) {
+    throw invalid('--max-memory', text, 'expected a size with a unit: 256MiB, 1GiB, 64KiB, 4MB, 100pages or 1000000B');
+  }
+  const bytes = Math.floor(Number(match[1]) * factor);
+  if (bytes < PAGE) throw invalid('--max-memory', text, 'the cap must be at least one 64KiB page');
+  if (!Number.isSafeInteger(bytes)) throw invalid('--max-memory', text, 'the size is too large');
+  return bytes;
+}
+
+/** `HOST` or `HOST::GUEST`; the host directory must exist. The guest path defaults to HOST as written. */
+export function parseDir(text: string): Preopen {
+  const at = text.indexOf('::');
+  const host = at === -1 ? text : text.slice(0, at);
+  const guest = at === -1 ? text : text.slice(at + 2);
+  if (host === '' || guest === '') throw invalid('--dir', text, 'expected HOST or HOST::GUEST');
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(host).isDirectory();
+  } catch {
+    throw invalid('--dir', text, `host directory ${host} does not exist`);
+  }
+  if (!isDirectory) throw invalid('--dir', text, `${host} is not a directory`);
+  return { host, guest };
+}
+
+/** `NAME=VALUE` (VALUE may be empty or contain `=`). */
+export function parseEnv(text: string): [string, string] {
+  const at = text.indexOf('=');
+  if (at <= 0) throw invalid('--env', text, 'expected NAME=VALUE');
+  return [parseEnvName(text.slice(0, at), '--env'), text.slice(at + 1)];
+}
+
+function parseEnvName(name: string, flag = '--forward-env'): string {
+  if (name === '' || name.includes('=') || name.includes('\0')) {
+    throw invalid(flag, name, 'a variable name must be non-empty and contain no "=" or NUL');
+  }
+  return name;
+}

@@ -1,0 +1,177 @@
+/**
+ * The one place that turns errors into text and exit codes. Commands throw;
+ * `cli.ts` hands whatever escapes to `reportError`, which prints it on stderr and
+ * returns the exit status. Nothing else in the CLI decides an exit code, except
+ * a WASI program's own status, which `run` passes through.
+ */
+import {
+  ArgumentError,
+  ArtifactError,
+  CompileError,
+  InputError,
+  LinkError,
+  TimeoutError,
+  Trap,
+  WasiError,
+  WasiExit,
+  WasmParseError,
+  WatError,
+} from '../runtime/errors.js';
+
+/** Exit statuses of every command. `n` (a WASI program's `proc_exit(n)`) is passed through as is. */
+export const EXIT = {
+  OK: 0,
+  INTERNAL: 1,
+  USAGE: 2,
+  INPUT: 3,
+  INVALID_MODULE: 4,
+  LINK: 5,
+  TIMEOUT: 124,
+  TRAP: 134,
+} as const;
+
+/** The table shown by `--help` and in the README. */
+export const EXIT_CODE_TABLE: readonly (readonly [code: string, meaning: string])[] = [
+  ['0', 'success'],
+  ['1', 'internal error (a bug in wasmer-ts: the stack is printed, please report it)'],
+  ['2', 'usage error (unknown flag, bad value, unknown export, wrong argument count or type)'],
+  ['3', 'input unreadable (missing file, directory, permission denied, empty file)'],
+  ['4', 'invalid module (parse, validation or .wat error; `validate` when any file is invalid)'],
+  ['5', 'link error (a missing or mistyped import)'],
+  ['124', 'time limit reached (--timeout)'],
+  ['134', 'the guest trapped (message and Wasm backtrace on stderr)'],
+  ['n', 'a WASI program exited with proc_exit(n) (`run` passes it through)'],
+];
+
+/** The exit-code table as help text. */
+export function exitCodeHelp(): string {
+  const width = Math.max(...EXIT_CODE_TABLE.map(([code]) => code.length));
+  return `Exit status:\n${EXIT_CODE_TABLE.map(([code, meaning]) => `  ${code.padStart(width)}  ${meaning}`).join('\n')}`;
+}
+
+/**
+ * An error that happened while reading or loading one named file. The reporter
+ * prints `FILE: message` and takes the exit code from the wrapped error.
+ */
+export class InFile extends Error {
+  readonly file: string;
+  readonly error: unknown;
+  constructor(file: string, error: unknown) {
+    super(`${file}: ${messageOf(error)}`);
+    this.name = 'InFile';
+    this.file = file;
+    this.error = error;
+  }
+}
+
+/** Commander's own errors (unknown flag, missing argument, bad choice), already worded by commander. */
+export class CommanderUsageError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.name = 'CommanderUsageError';
+    this.exitCode = exitCode;
+  }
+}
+
+/** The exit status for an error thrown by a command. */
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof InFile) return exitCodeFor(error.error);
+  if (error instanceof WasiExit) return error.exitCode;
+  if (error instanceof CommanderUsageError) return error.exitCode;
+  if (error instanceof ArgumentError || error instanceof WasiError) return EXIT.USAGE;
+  if (error instanceof InputError) return EXIT.INPUT;
+  if (
+    error instanceof WasmParseError ||
+    error instanceof CompileError ||
+    error instanceof WatError ||
+    error instanceof ArtifactError
+  ) {
+    return EXIT.INVALID_MODULE;
+  }
+  if (error instanceof LinkError) return EXIT.LINK;
+  if (error instanceof TimeoutError) return EXIT.TIMEOUT;
+  if (error instanceof Trap) return EXIT.TRAP;
+  return EXIT.INTERNAL;
+}
+
+/** True for an error of ours about the user's input; false for a bug (which gets its stack printed). */
+export function isUserError(error: unknown): boolean {
+  return exitCodeFor(error) !== EXIT.INTERNAL;
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** A red `error:` label, or a plain one; the caller decides from the stream whether colour is on. */
+export type Paint = (text: string) => string;
+const plain: Paint = (text) => text;
+
+/**
+ * The text printed for an error: `error: MESSAGE`, then each `cause` indented one
+ * level deeper. Internal errors get their stack and a request to report them.
+ */
+export function formatError(error: unknown, paint: Paint = plain): string {
+  if (error instanceof CommanderUsageError) {
+    // Commander's messages already start with "error: ".
+    return error.message.replace(/^error:/, paint('error:')).trimEnd();
+  }
+  const lines: string[] = [];
+  const user = isUserError(error);
+  if (user) {
+    lines.push(`${paint('error:')} ${messageOf(error)}`);
+  } else {
+    lines.push(`${paint('error:')} internal error: ${messageOf(error)}`);
+    const stack = error instanceof Error ? error.stack : undefined;
+    if (stack) lines.push(stack.split('\n').slice(1).join('\n'));
+    lines.push('This is a bug in wasmer-ts. Please report it with the command you ran and the input file.');
+  }
+  const inner = error instanceof InFile ? error.error : error;
+  if (inner instanceof WatError && error instanceof InFile) {
+    lines.push(`  (${error.file} is not a WebAssembly binary, so it was read as WebAssembly text)`);
+  }
+  // An input error's cause is Node's errno text, which the message already says in words.
+  if (inner instanceof InputError) return lines.join('\n');
+  let cause = causeOf(error);
+  let depth = 1;
+  const seen = new Set<unknown>([error]);
+  while (cause !== undefined && !seen.has(cause) && depth <= 8) {
+    seen.add(cause);
+    const text = messageOf(cause).trim();
+    // Skip a cause that only repeats what is already printed (a Trap's V8 RuntimeError, wabt's text).
+    if (!lines.some((line) => line.includes(text))) {
+      const indent = '  '.repeat(depth);
+      lines.push(`${indent}caused by: ${text.split('\n').join(`\n${indent}  `)}`);
+      depth++;
+    }
+    cause = causeOf(cause);
+  }
+  return lines.join('\n');
+}
+
+function causeOf(error: unknown): unknown {
+  const inner = error instanceof InFile ? error.error : error;
+  if (inner instanceof Error && 'cause' in inner) return inner.cause;
+  return undefined;
+}
+
+/** Prints `error` on stderr (red label only when stderr is a colour TTY) and returns the exit status. */
+export async function reportError(error: unknown): Promise<number> {
+  const code = exitCodeFor(error);
+  if (error instanceof WasiExit) return code;
+  if (isBrokenPipe(error)) return EXIT.OK;
+  let paint = plain;
+  if (process.stderr.isTTY) {
+    const { chalkStderr } = await import('chalk');
+    paint = (text) => chalkStderr.red.bold(text);
+  }
+  process.stderr.write(`${formatError(error, paint)}\n`);
+  return code;
+}
+
+/** `| head` closed our stdout: stop quietly, the reader has what it wanted. */
+export function isBrokenPipe(error: unknown): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === 'EPIPE';
+}
