@@ -21,3 +21,4 @@ export type { CompilerChoice } from './tiering.js';
 export { COMPILER_CHOICES } from './tiering.js';
 export { type NumericType, Value } from './value.js';
 export { watToWasm } from './wat.js';
+export * from './wasi/index.js';

@@ -11,6 +11,8 @@ import { WasiHost } from './host.js';
 import { concat, inputChannel, type OutputChannel, type OutputOption, outputChannel, type StdinOption } from './stdio.js';
 
 export type { OutputOption, StdinOption } from './stdio.js';
+// The CLI imports runProgram from here too.
+export { runProgram, type RunProgramOptions, type RunProgramResult } from '../run-program.js';
 
 /** Options of `new Wasi(options)`. Every field is optional; nothing is inherited from the host process by default. */
 export interface WasiOptions {
