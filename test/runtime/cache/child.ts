@@ -1,0 +1,89 @@
+// Runs code that loads machine code in a CHILD process: a bad payload that got
+// past our checks could crash the process, and that must fail the test, not
+// take vitest down. Children import the built library (dist/), as users do.
+import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const DIST = fileURLToPath(new URL('../../../dist/runtime/', import.meta.url));
+const SRC = fileURLToPath(new URL('../../../src/runtime/', import.meta.url));
+
+/** Fails clearly when dist/ is missing or older than the sources it is built from. */
+export function assertBuilt(): void {
+  for (const file of ['artifact', 'cache/machine-code', 'cache/native', 'cache/index']) {
+    const built = `${DIST}${file}.js`;
+    if (!existsSync(built) || statSync(built).mtimeMs < statSync(`${SRC}${file}.ts`).mtimeMs) {
+      throw new Error(`${built} is missing or stale: run \`npm run build\` first (npm test does)`);
+    }
+  }
+}
+
+export interface ChildResult {
+  readonly status: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `script` (an ES module body; `DIST` is defined as the dist/runtime/ URL
+ * prefix) in a fresh node with `args` as process.argv[1..].
+ */
+export function runChild(
+  script: string,
+  args: readonly string[] = [],
+  options: { env?: Record<string, string>; execArgv?: readonly string[] } = {},
+): Promise<ChildResult> {
+  const body = `const DIST = ${JSON.stringify(new URL(`file://${DIST}`).href)};\n${script}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...(options.execArgv ?? []), '--input-type=module', '-e', body, ...args], {
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+    });
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+  });
+}
+
+/** A compute-heavy module (FNV-style mixing in a loop) whose result depends on every instruction. */
+export const KERNEL_WAT = `(module
+  (func $mix (param $h i32) (param $x i32) (result i32)
+    (i32.mul (i32.xor (local.get $h) (local.get $x)) (i32.const 16777619)))
+  (func (export "work") (param $n i32) (result i32)
+    (local $i i32) (local $h i32) (local $a i32) (local $b i32)
+    (local.set $h (i32.const -2128831035))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $a (i32.add (i32.mul (local.get $i) (i32.const 1664525)) (i32.const 1013904223)))
+      (local.set $b (i32.rotl (local.get $a) (i32.and (local.get $i) (i32.const 31))))
+      (local.set $h (call $mix (local.get $h) (i32.xor (local.get $a) (local.get $b))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next)))
+    (local.get $h))
+  (func (export "twice") (param $x i32) (result i32) (i32.shl (local.get $x) (i32.const 1))))`;
+
+/** The same exports computing something else: pairing its code with KERNEL_WAT's must never run. */
+export const OTHER_WAT = `(module
+  (func (export "work") (param $n i32) (result i32)
+    (i32.add (i32.mul (local.get $n) (i32.const 3)) (i32.const 7)))
+  (func (export "twice") (param $x i32) (result i32) (i32.mul (local.get $x) (i32.const 3))))`;
+
+/** What KERNEL_WAT's work(n) returns, computed in JS. */
+export function kernelWork(n: number): number {
+  let h = -2128831035 | 0;
+  for (let i = 0; i < n; i++) {
+    const a = (Math.imul(i, 1664525) + 1013904223) | 0;
+    const s = i & 31;
+    const b = s === 0 ? a : (a << s) | (a >>> (32 - s)) | 0;
+    h = Math.imul(h ^ (a ^ b), 16777619);
+  }
+  return h;
+}

@@ -1,0 +1,230 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentEngine, decodeArtifact, encodeArtifact } from '../../../src/runtime/artifact.js';
+import { compileOptimized, describeArtifact, loadArtifactModule } from '../../../src/runtime/cache/machine-code.js';
+import { nativeStatus } from '../../../src/runtime/cache/native.js';
+import { wat } from '../../helpers/wat.js';
+import { assertBuilt, KERNEL_WAT, kernelWork, OTHER_WAT, runChild } from './child.js';
+
+const N = 5000;
+const EXPECTED = kernelWork(N);
+
+// Loads each artifact file named on the command line and prints one JSON line per file.
+const LOAD_AND_RUN = `
+import { readFileSync } from 'node:fs';
+const { loadArtifactModule } = await import(DIST + 'cache/machine-code.js');
+for (const file of process.argv.slice(1)) {
+  try {
+    const loaded = await loadArtifactModule(new Uint8Array(readFileSync(file)));
+    const { exports } = new WebAssembly.Instance(loaded.module, {});
+    console.log(JSON.stringify({ file, result: exports.work(${N}), twice: exports.twice(21), usedMachineCode: loaded.usedMachineCode, notice: loaded.notice }));
+  } catch (error) {
+    console.log(JSON.stringify({ file, error: error.code ?? String(error) }));
+  }
+}
+`;
+
+interface Outcome {
+  file: string;
+  result?: number;
+  twice?: number;
+  usedMachineCode?: boolean;
+  notice?: string | null;
+  error?: string;
+}
+
+async function loadInChild(
+  files: string[],
+  options: { env?: Record<string, string>; execArgv?: string[] } = {},
+): Promise<Outcome[]> {
+  const child = await runChild(LOAD_AND_RUN, files, options);
+  // A crash (signal or abort) inside V8 must fail here, whatever the payload was.
+  expect(child.signal, child.stderr).toBeNull();
+  expect(child.status, child.stderr).toBe(0);
+  const outcomes = child.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Outcome);
+  expect(outcomes.map((o) => o.file)).toEqual(files);
+  return outcomes;
+}
+
+const native = nativeStatus();
+let dir: string;
+let kernel: Uint8Array;
+let other: Uint8Array;
+let optimized: Uint8Array;
+let machineCode: Uint8Array;
+
+function save(name: string, bytes: Uint8Array): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+beforeAll(async () => {
+  assertBuilt();
+  dir = mkdtempSync(path.join(tmpdir(), 'wasmer-ts-mc-'));
+  kernel = await wat(KERNEL_WAT);
+  other = await wat(OTHER_WAT);
+  const compiled = await compileOptimized(kernel);
+  optimized = compiled.artifact;
+  machineCode = decodeArtifact(optimized).machineCode ?? new Uint8Array();
+});
+
+afterAll(() => {
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('loading without machine code', () => {
+  it('compiles a Wasm-only artifact silently', async () => {
+    const loaded = await loadArtifactModule(encodeArtifact({ wasm: kernel }));
+    expect(loaded.usedMachineCode).toBe(false);
+    expect(loaded.notice).toBeNull();
+    const { exports } = new WebAssembly.Instance(loaded.module, {});
+    expect((exports.work as (n: number) => number)(N)).toBe(EXPECTED);
+  });
+
+  it('describes an artifact without machine code', () => {
+    const description = describeArtifact(encodeArtifact({ wasm: kernel }));
+    expect(description.hasMachineCode).toBe(false);
+    expect(description.machineCodeUsable).toBe(false);
+    expect(description.reason).toMatch(/no machine code/);
+  });
+});
+
+describe.runIf(native.available)('machine code through the native addon', () => {
+  it('compileOptimized stores TurboFan code that a fresh process loads and runs correctly', async () => {
+    expect(machineCode.length).toBeGreaterThan(0);
+    const description = describeArtifact(optimized);
+    expect(description).toMatchObject({ hasMachineCode: true, machineCodeUsable: true, reason: null });
+    const [outcome] = await loadInChild([save('good.wasmu', optimized)]);
+    expect(outcome).toMatchObject({ result: EXPECTED, twice: 42, usedMachineCode: true, notice: null });
+  });
+
+  it('keeps Node’s own compileStreaming of a Response working once the loader is installed', async () => {
+    const script = `
+      const { loadArtifactModule } = await import(DIST + 'cache/machine-code.js');
+      const { readFileSync } = await import('node:fs');
+      const loaded = await loadArtifactModule(new Uint8Array(readFileSync(process.argv[1])));
+      const wasm = readFileSync(process.argv[2]);
+      const fromResponse = await WebAssembly.compileStreaming(new Response(wasm, { headers: { 'content-type': 'application/wasm' } }));
+      const { exports } = new WebAssembly.Instance(fromResponse, {});
+      console.log(loaded.usedMachineCode, exports.twice(5));
+      await WebAssembly.compileStreaming(new Response(wasm)).catch((e) => console.log(e.constructor.name));
+    `;
+    const child = await runChild(script, [save('resp.wasmu', optimized), save('kernel.wasm', kernel)]);
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe('true 10\nTypeError\n');
+  });
+
+  it('falls back with a notice when the addon is disabled', async () => {
+    const [outcome] = await loadInChild([save('noaddon.wasmu', optimized)], { env: { WASMER_TS_NATIVE: '0' } });
+    expect(outcome).toMatchObject({ result: EXPECTED, usedMachineCode: false });
+    expect(outcome?.notice).toMatch(/WASMER_TS_NATIVE=0/);
+  });
+
+  it('falls back when the artifact was made for another V8, Node, CPU or wasmer-ts', async () => {
+    const here = currentEngine();
+    const variants = {
+      v8: { ...here, v8Version: '10.2.154.26' },
+      node: { ...here, nodeVersion: '18.20.0' },
+      cpu: { ...here, cpuFingerprint: `${here.arch}-0000000000000000` },
+      wasmerTs: { ...here, wasmerTsVersion: '0.0.1' },
+      arch: { ...here, arch: here.arch === 'x64' ? 'arm64' : 'x64' },
+    };
+    const files = Object.entries(variants).map(([name, engine]) =>
+      save(`engine-${name}.wasmu`, encodeArtifact({ wasm: kernel, machineCode, engine })),
+    );
+    const outcomes = await loadInChild(files);
+    for (const outcome of outcomes) {
+      expect(outcome, outcome.file).toMatchObject({ result: EXPECTED, twice: 42, usedMachineCode: false });
+      expect(outcome.notice, outcome.file).toMatch(/^machine code not used \(it was compiled for /);
+    }
+    expect(outcomes[0]?.notice).toMatch(/V8 version 10\.2\.154\.26/);
+  });
+
+  it('falls back when V8 flags differ, recorded or real', async () => {
+    const recorded = save(
+      'flags.wasmu',
+      encodeArtifact({
+        wasm: kernel,
+        machineCode,
+        engine: { ...currentEngine(), flagFingerprint: 'f00dfeedf00dfeed' },
+      }),
+    );
+    const [fromHeader] = await loadInChild([recorded]);
+    expect(fromHeader).toMatchObject({ result: EXPECTED, usedMachineCode: false });
+    expect(fromHeader?.notice).toMatch(/V8 flags/);
+    const [fromProcess] = await loadInChild([save('plain.wasmu', optimized)], {
+      execArgv: ['--no-wasm-dynamic-tiering'],
+    });
+    expect(fromProcess).toMatchObject({ result: EXPECTED, usedMachineCode: false });
+    expect(fromProcess?.notice).toMatch(/V8 flags/);
+  });
+
+  it('falls back when V8 itself refuses the payload header', async () => {
+    // Bytes 4..8 of V8's serialized module are its version hash; re-encode so our checks pass.
+    const tampered = machineCode.slice();
+    tampered[5]! ^= 0xff;
+    const [outcome] = await loadInChild([save('v8hdr.wasmu', encodeArtifact({ wasm: kernel, machineCode: tampered }))]);
+    expect(outcome).toMatchObject({ result: EXPECTED, usedMachineCode: false });
+    expect(outcome?.notice).toMatch(/V8 rejected/);
+  });
+
+  it('fault injection: truncation, bit flips, swapped Wasm and version fields never crash or give a wrong answer', async () => {
+    const bytes = optimized;
+    const codeAt = bytes.length - machineCode.length;
+    const wasmAt = codeAt - kernel.length;
+    const cases: { name: string; bytes: Uint8Array }[] = [];
+    // Truncation: every header length, some inside the Wasm, many inside the payload.
+    const cuts = new Set<number>();
+    for (let n = 0; n < wasmAt; n += 7) cuts.add(n);
+    for (let n = wasmAt; n < codeAt; n += Math.max(1, kernel.length >> 3)) cuts.add(n);
+    for (let k = 0; k < 40; k++) cuts.add(codeAt + Math.floor((k * machineCode.length) / 40));
+    for (const n of cuts) cases.push({ name: `cut-${n}`, bytes: bytes.subarray(0, n) });
+    // Bit flips: spread over the file, and densely over the payload (where V8 would trust them).
+    const offsets = new Set<number>();
+    for (let k = 0; k < 60; k++) offsets.add(Math.floor((k * codeAt) / 60));
+    for (let k = 0; k < 120; k++) offsets.add(codeAt + Math.floor((k * machineCode.length) / 120));
+    for (const offset of offsets) {
+      const flipped = bytes.slice();
+      flipped[offset]! ^= 1 << (offset % 8);
+      cases.push({ name: `flip-${offset}`, bytes: flipped });
+    }
+    // The Wasm region swapped for another module's bytes (same length, header untouched).
+    const swapped = bytes.slice();
+    swapped.set(other.subarray(0, Math.min(other.length, kernel.length)), wasmAt);
+    cases.push({ name: 'swap-wasm', bytes: swapped });
+    // The format version changed.
+    const version = bytes.slice();
+    new DataView(version.buffer).setUint32(8, 7, true);
+    cases.push({ name: 'format-version', bytes: version });
+
+    const files = cases.map((c) => save(`${c.name}.wasmu`, c.bytes));
+    const outcomes = await loadInChild(files);
+    let recompiled = 0;
+    let typedErrors = 0;
+    for (const outcome of outcomes) {
+      const name = path.basename(outcome.file);
+      if (outcome.error !== undefined) {
+        expect(outcome.error, name).toMatch(/^ERR_ARTIFACT_(MAGIC|TRUNCATED|CORRUPT|VERSION)$/);
+        typedErrors++;
+        continue;
+      }
+      expect(outcome, name).toMatchObject({ result: EXPECTED, twice: 42, usedMachineCode: false });
+      expect(outcome.notice, name).toMatch(/^machine code not used/);
+      recompiled++;
+    }
+    // Damage confined to the payload always ends in a recompile, never an error.
+    const payloadCases = outcomes.filter((o) => {
+      const m = /-(\d+)\.wasmu$/.exec(o.file);
+      return m !== null && Number(m[1]) >= codeAt;
+    });
+    for (const outcome of payloadCases) expect(outcome.error, outcome.file).toBeUndefined();
+    expect(recompiled).toBeGreaterThanOrEqual(150);
+    expect(typedErrors).toBeGreaterThan(0);
+  });
+});
