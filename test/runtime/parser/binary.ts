@@ -79,7 +79,14 @@ export function body(instructions: number[]): number[] {
 export async function watUnchecked(text: string): Promise<Uint8Array> {
   const { default: init } = await import('wabt');
   const w = await init();
-  const parsed = w.parseWat('fixture.wat', text, { threads: true, exceptions: true, simd: true, memory64: true });
+  const parsed = w.parseWat('fixture.wat', text, {
+    threads: true,
+    exceptions: true,
+    simd: true,
+    relaxed_simd: true,
+    memory64: true,
+    tail_call: true,
+  });
   try {
     parsed.resolveNames();
     return new Uint8Array(parsed.toBinary({ write_debug_names: true }).buffer);
