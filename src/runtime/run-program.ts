@@ -10,9 +10,9 @@ import {
   CompileError,
   LinkError,
   type LinkErrorCode,
+  TimeoutError,
   Trap,
   type TrapFrame,
-  TimeoutError,
   WasiError,
   WasiExit,
   WasmerError,
@@ -69,7 +69,10 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
   }
   const { timeoutMs, maxMemoryBytes } = options;
   if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && Number.isFinite(timeoutMs))) {
-    throw new ArgumentError('ERR_INVALID_OPTION', `runProgram: options.timeoutMs must be a positive number, got ${timeoutMs}`);
+    throw new ArgumentError(
+      'ERR_INVALID_OPTION',
+      `runProgram: options.timeoutMs must be a positive number, got ${timeoutMs}`,
+    );
   }
   if (
     maxMemoryBytes !== undefined &&
@@ -99,9 +102,13 @@ async function capModule(module: Module, maxPages: number, compiler: CompilerCho
   try {
     rewrite = (await import(rewritePath)) as typeof rewrite;
   } catch (cause) {
-    throw new WasiError('ERR_MAX_MEMORY_UNSUPPORTED', 'maxMemoryBytes needs the module rewriter, which failed to load', {
-      cause,
-    });
+    throw new WasiError(
+      'ERR_MAX_MEMORY_UNSUPPORTED',
+      'maxMemoryBytes needs the module rewriter, which failed to load',
+      {
+        cause,
+      },
+    );
   }
   return new Module(rewrite.capMemoryMaximum(module.bytes, maxPages), { compiler });
 }
@@ -128,7 +135,11 @@ function importedMemories(info: ModuleInfo, maxPages: number | null): WebAssembl
   return out;
 }
 
-function withoutCallbacks(o: WasiOptions): { options: WasiOptions; stdout: 'pipe' | 'call' | null; stderr: 'pipe' | 'call' | null } {
+function withoutCallbacks(o: WasiOptions): {
+  options: WasiOptions;
+  stdout: 'pipe' | 'call' | null;
+  stderr: 'pipe' | 'call' | null;
+} {
   const kind = (v: unknown) => (v === 'pipe' ? 'pipe' : typeof v === 'function' ? 'call' : null);
   const { stdout, stderr, ...rest } = o;
   const out: { -readonly [K in keyof WasiOptions]: WasiOptions[K] } = { ...rest };
@@ -207,11 +218,14 @@ interface SerializedError {
 }
 
 function serializeError(err: unknown): SerializedError {
-  if (err instanceof Trap) return { name: 'Trap', code: err.code, message: err.message, reason: err.reason, frames: err.frames };
+  if (err instanceof Trap)
+    return { name: 'Trap', code: err.code, message: err.message, reason: err.reason, frames: err.frames };
   if (err instanceof WasiExit) return { name: 'WasiExit', code: null, message: err.message, exitCode: err.exitCode };
-  if (err instanceof CompileError) return { name: 'CompileError', code: err.code, message: err.message, offset: err.offset };
+  if (err instanceof CompileError)
+    return { name: 'CompileError', code: err.code, message: err.message, offset: err.offset };
   if (err instanceof WasmerError) return { name: err.name, code: err.code, message: err.message };
-  if (err instanceof Error) return { name: err.name, code: null, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
+  if (err instanceof Error)
+    return { name: err.name, code: null, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
   return { name: 'Error', code: null, message: String(err) };
 }
 
@@ -296,7 +310,9 @@ function runInWorker(
     worker.on('error', (err) => finish(() => reject(err)));
     worker.on('exit', (code) =>
       finish(() =>
-        reject(new WasiError('ERR_WORKER_EXIT', `the program's worker thread stopped unexpectedly (exit code ${code})`)),
+        reject(
+          new WasiError('ERR_WORKER_EXIT', `the program's worker thread stopped unexpectedly (exit code ${code})`),
+        ),
       ),
     );
   });

@@ -6,8 +6,10 @@
  */
 import { randomFillSync } from 'node:crypto';
 import {
+  type BigIntStats,
   closeSync,
   fdatasyncSync,
+  constants as fsc,
   fstatSync,
   fsyncSync,
   ftruncateSync,
@@ -17,13 +19,11 @@ import {
   lutimesSync,
   mkdirSync,
   openSync,
-  constants as fsc,
   readdirSync,
   readlinkSync,
   readSync,
   renameSync,
   rmdirSync,
-  type BigIntStats,
   symlinkSync,
   unlinkSync,
   writeSync,
@@ -305,10 +305,8 @@ export class WasiHost {
     const shownA = old !== undefined && old.atimHost === before.atimeNs ? old.atim : before.atimeNs;
     const shownM = old !== undefined && old.mtimHost === before.mtimeNs ? old.mtim : before.mtimeNs;
     const now = this.now();
-    const a =
-      (fst & FSTFLAGS.ATIM) !== 0 ? atim : (fst & FSTFLAGS.ATIM_NOW) !== 0 ? now : shownA;
-    const m =
-      (fst & FSTFLAGS.MTIM) !== 0 ? mtim : (fst & FSTFLAGS.MTIM_NOW) !== 0 ? now : shownM;
+    const a = (fst & FSTFLAGS.ATIM) !== 0 ? atim : (fst & FSTFLAGS.ATIM_NOW) !== 0 ? now : shownA;
+    const m = (fst & FSTFLAGS.MTIM) !== 0 ? mtim : (fst & FSTFLAGS.MTIM_NOW) !== 0 ? now : shownM;
     set(Number(a) / 1e9, Number(m) / 1e9);
     const after = stat();
     this.timeOverrides.set(`${after.dev}:${after.ino}`, {
@@ -339,7 +337,8 @@ export class WasiHost {
       fd_sync: (fd: number) => this.fdSync(fd, RIGHTS.FD_SYNC, false),
       fd_fdstat_get: (fd: number, ptr: number) => this.fdFdstatGet(fd, ptr),
       fd_fdstat_set_flags: (fd: number, flags: number) => this.fdFdstatSetFlags(fd, flags),
-      fd_fdstat_set_rights: (fd: number, base: bigint, inheriting: bigint) => this.fdFdstatSetRights(fd, base, inheriting),
+      fd_fdstat_set_rights: (fd: number, base: bigint, inheriting: bigint) =>
+        this.fdFdstatSetRights(fd, base, inheriting),
       fd_filestat_get: (fd: number, ptr: number) => this.fdFilestatGet(fd, ptr, layout),
       fd_filestat_set_size: (fd: number, size: bigint) => this.fdFilestatSetSize(fd, size),
       fd_filestat_set_times: (fd: number, atim: bigint, mtim: bigint, fst: number) =>
@@ -354,7 +353,8 @@ export class WasiHost {
       fd_readdir: (fd: number, buf: number, len: number, cookie: bigint, used: number) =>
         this.fdReaddir(fd, buf, len, cookie, used),
       fd_renumber: (from: number, to: number) => this.fdRenumber(from, to),
-      fd_seek: (fd: number, offset: bigint, whence: number, ptr: number) => this.fdSeek(fd, offset, whence, ptr, layout),
+      fd_seek: (fd: number, offset: bigint, whence: number, ptr: number) =>
+        this.fdSeek(fd, offset, whence, ptr, layout),
       fd_tell: (fd: number, ptr: number) => this.fdTell(fd, ptr),
       fd_write: (fd: number, iovs: number, count: number, nwritten: number) => this.fdWrite(fd, iovs, count, nwritten),
       path_create_directory: (fd: number, ptr: number, len: number) => this.pathCreateDirectory(fd, ptr, len),
@@ -369,8 +369,15 @@ export class WasiHost {
         mtim: bigint,
         fst: number,
       ) => this.pathFilestatSetTimes(fd, flags, ptr, len, atim, mtim, fst),
-      path_link: (oldFd: number, oldFlags: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) =>
-        this.pathLink(oldFd, oldFlags, oldPtr, oldLen, newFd, newPtr, newLen),
+      path_link: (
+        oldFd: number,
+        oldFlags: number,
+        oldPtr: number,
+        oldLen: number,
+        newFd: number,
+        newPtr: number,
+        newLen: number,
+      ) => this.pathLink(oldFd, oldFlags, oldPtr, oldLen, newFd, newPtr, newLen),
       path_open: (
         fd: number,
         dirflags: number,
@@ -872,10 +879,13 @@ export class WasiHost {
     len: number,
     oflags: number,
     base: bigint,
-    inheriting: bigint,
+    _inheriting: bigint,
     fdflags: number,
     out: number,
   ): number {
+    // Like wasmtime, the requested rights choose the access mode (read, write or both);
+    // the new fd then gets what its type allows within the parent's inheriting rights,
+    // minus what the access mode rules out. fd_fdstat_set_rights can only drop rights.
     const dir = this.dirEntry(fd, RIGHTS.PATH_OPEN);
     if ((oflags & OFLAGS.CREAT) !== 0 && (dir.rightsBase & RIGHTS.PATH_CREATE_FILE) === 0n) return ERRNO.NOTCAPABLE;
     if ((oflags & OFLAGS.TRUNC) !== 0 && (dir.rightsBase & RIGHTS.PATH_FILESTAT_SET_SIZE) === 0n)
@@ -975,7 +985,14 @@ export class WasiHost {
     return ERRNO.SUCCESS;
   }
 
-  private pathRename(fd: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number): number {
+  private pathRename(
+    fd: number,
+    oldPtr: number,
+    oldLen: number,
+    newFd: number,
+    newPtr: number,
+    newLen: number,
+  ): number {
     const oldDir = this.dirEntry(fd, RIGHTS.PATH_RENAME_SOURCE);
     const newDir = this.dirEntry(newFd, RIGHTS.PATH_RENAME_TARGET);
     const from = this.resolve(oldDir, oldPtr, oldLen, false, true);
@@ -1084,7 +1101,8 @@ export class WasiHost {
     }
     const now = process.hrtime.bigint();
     for (const c of clocks) {
-      if (c.deadline <= now) ready.push({ userdata: c.userdata, error: ERRNO.SUCCESS, type: EVENTTYPE.CLOCK, nbytes: 0n });
+      if (c.deadline <= now)
+        ready.push({ userdata: c.userdata, error: ERRNO.SUCCESS, type: EVENTTYPE.CLOCK, nbytes: 0n });
     }
     for (let i = 0; i < ready.length; i++) {
       const ev = ready[i]!;

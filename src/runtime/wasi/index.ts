@@ -8,11 +8,18 @@ import { resolve as resolveHostPath } from 'node:path';
 import { WasiError, WasiExit } from '../errors.js';
 import { toTrap } from '../trap.js';
 import { WasiHost } from './host.js';
-import { concat, inputChannel, type OutputChannel, type OutputOption, outputChannel, type StdinOption } from './stdio.js';
+import {
+  concat,
+  inputChannel,
+  type OutputChannel,
+  type OutputOption,
+  outputChannel,
+  type StdinOption,
+} from './stdio.js';
 
-export type { OutputOption, StdinOption } from './stdio.js';
 // The CLI imports runProgram from here too.
-export { runProgram, type RunProgramOptions, type RunProgramResult } from '../run-program.js';
+export { type RunProgramOptions, type RunProgramResult, runProgram } from '../run-program.js';
+export type { OutputOption, StdinOption } from './stdio.js';
 
 /** Options of `new Wasi(options)`. Every field is optional; nothing is inherited from the host process by default. */
 export interface WasiOptions {
@@ -42,7 +49,10 @@ export interface WasiOptions {
 type ModuleLike = WebAssembly.Module | { readonly raw: WebAssembly.Module };
 type InstanceLike =
   | WebAssembly.Instance
-  | { readonly raw: WebAssembly.Instance; readonly module?: { readonly info?: { readonly names?: { readonly functions?: ReadonlyMap<number, string> } } } };
+  | {
+      readonly raw: WebAssembly.Instance;
+      readonly module?: { readonly info?: { readonly names?: { readonly functions?: ReadonlyMap<number, string> } } };
+    };
 
 function functionNames(instance: InstanceLike): ReadonlyMap<number, string> | undefined {
   return instance instanceof WebAssembly.Instance ? undefined : instance.module?.info?.names?.functions;
@@ -182,7 +192,8 @@ export class Wasi {
     if (this.host === null) {
       throw new WasiError('ERR_WASI_NOT_READY', 'call wasi.getImports(module) and instantiate with it before start()');
     }
-    if (this.started) throw new WasiError('ERR_WASI_STARTED', 'this Wasi was already started: create a new one per run');
+    if (this.started)
+      throw new WasiError('ERR_WASI_STARTED', 'this Wasi was already started: create a new one per run');
     const raw = instance instanceof WebAssembly.Instance ? instance : instance.raw;
     const memory = raw.exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) {
