@@ -1,0 +1,106 @@
+/**
+ * Small binary rewrites: LEB128 encoding (https://webassembly.github.io/spec/core/binary/values.html#integers)
+ * and re-encoding the memory section so a module cannot grow past a memory cap.
+ */
+import { ArgumentError } from '../errors.js';
+import { parseModule, SectionId } from './index.js';
+import type { MemoryType } from './types.js';
+
+/** Unsigned LEB128 of a 32-bit value, shortest form. Throws `ArgumentError('ERR_ARG_RANGE')` outside 0..2^32-1. */
+export function encodeU32(value: number): Uint8Array {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
+    throw new ArgumentError('ERR_ARG_RANGE', `encodeU32 takes an integer from 0 to 4294967295, got ${value}`);
+  }
+  return encodeUnsigned(value);
+}
+
+/** Unsigned LEB128 of a 64-bit value (a bigint, or a number up to 2^53 - 1), shortest form. */
+export function encodeU64(value: number | bigint): Uint8Array {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new ArgumentError('ERR_ARG_RANGE', `encodeU64 takes a safe integer >= 0 or a bigint, got ${value}`);
+    }
+    return encodeUnsigned(value);
+  }
+  if (value < 0n || value > 0xffff_ffff_ffff_ffffn) {
+    throw new ArgumentError('ERR_ARG_RANGE', `encodeU64 takes a bigint from 0 to 2^64 - 1, got ${value}`);
+  }
+  const out: number[] = [];
+  let v = value;
+  do {
+    let b = Number(v & 0x7fn);
+    v >>= 7n;
+    if (v !== 0n) b |= 0x80;
+    out.push(b);
+  } while (v !== 0n);
+  return new Uint8Array(out);
+}
+
+/** Numbers up to 2^53: division instead of bit operations, which would truncate to 32 bits. */
+function encodeUnsigned(value: number): Uint8Array {
+  const out: number[] = [];
+  let v = value;
+  do {
+    let b = v % 128;
+    v = Math.floor(v / 128);
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return new Uint8Array(out);
+}
+
+/** https://webassembly.github.io/spec/core/binary/types.html#memory-types, with the threads (shared) and memory64 flags. */
+function encodeMemoryType(memory: MemoryType, maximum: number): number[] {
+  const flags = 0x01 | (memory.shared ? 0x02 : 0) | (memory.index64 ? 0x04 : 0);
+  const encode = memory.index64 ? encodeU64 : encodeU32;
+  return [flags, ...encode(memory.minimum), ...encode(maximum)];
+}
+
+/**
+ * A copy of `bytes` whose defined memories (not the imported ones: their host
+ * sets them) declare `maximum = min(declared, maxPages)`, so `memory.grow`
+ * past the cap returns -1 inside the guest instead of allocating. Everything
+ * but the memory section is copied unchanged; shared and memory64 flags are kept.
+ *
+ * @param maxPages the cap in 64 KiB pages.
+ * @throws ArgumentError `ERR_INVALID_OPTION` when `maxPages` is not a non-negative integer, or a memory's
+ *   minimum already exceeds it (the module could not even start under the cap).
+ * @throws WasmParseError when `bytes` is not a well-formed module.
+ */
+export function capMemoryMaximum(bytes: Uint8Array, maxPages: number): Uint8Array {
+  if (!Number.isSafeInteger(maxPages) || maxPages < 0) {
+    throw new ArgumentError(
+      'ERR_INVALID_OPTION',
+      `the memory cap must be a whole number of 64 KiB pages (0 or more), got ${String(maxPages)}`,
+    );
+  }
+  const info = parseModule(bytes);
+  const memorySection = info.sections.find((s) => s.id === SectionId.memory);
+  if (memorySection === undefined) return bytes.slice();
+  const content: number[] = [...encodeU32(info.memories.length)];
+  info.memories.forEach((memory, i) => {
+    if (memory.minimum > maxPages) {
+      const index = info.importedMemoryCount + i;
+      throw new ArgumentError(
+        'ERR_INVALID_OPTION',
+        `memory ${index} of the module needs ${memory.minimum} pages (${formatBytes(memory.minimum)}) at start, ` +
+          `more than the cap of ${maxPages} pages (${formatBytes(maxPages)}); raise the memory limit`,
+      );
+    }
+    const maximum = memory.maximum === null ? maxPages : Math.min(memory.maximum, maxPages);
+    content.push(...encodeMemoryType(memory, maximum));
+  });
+  const header = [SectionId.memory, ...encodeU32(content.length)];
+  const end = memorySection.contentOffset + memorySection.size;
+  const out = new Uint8Array(memorySection.offset + header.length + content.length + (bytes.length - end));
+  out.set(bytes.subarray(0, memorySection.offset), 0);
+  out.set(header, memorySection.offset);
+  out.set(content, memorySection.offset + header.length);
+  out.set(bytes.subarray(end), memorySection.offset + header.length + content.length);
+  return out;
+}
+
+function formatBytes(pages: number): string {
+  const mib = (pages * 65536) / (1024 * 1024);
+  return mib >= 1 ? `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB` : `${pages * 64} KiB`;
+}
