@@ -1,0 +1,211 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeArtifact, encodeArtifact, sha256Hex } from '../../../src/runtime/artifact.js';
+import { compileWithCache, defaultCacheDir, engineKey, ModuleCache } from '../../../src/runtime/cache/index.js';
+import { compileOptimized } from '../../../src/runtime/cache/machine-code.js';
+import { nativeStatus } from '../../../src/runtime/cache/native.js';
+import { wat } from '../../helpers/wat.js';
+import { assertBuilt, KERNEL_WAT, kernelWork, OTHER_WAT, runChild } from './child.js';
+
+const N = 20000;
+let root: string;
+let kernel: Uint8Array;
+let other: Uint8Array;
+let counter = 0;
+
+function freshDir(): string {
+  return path.join(root, `cache-${counter++}`);
+}
+
+function work(module: WebAssembly.Module, n: number): number {
+  const { exports } = new WebAssembly.Instance(module, {});
+  return (exports.work as (n: number) => number)(n);
+}
+
+beforeAll(async () => {
+  assertBuilt();
+  root = mkdtempSync(path.join(tmpdir(), 'wasmer-ts-cache-'));
+  kernel = await wat(KERNEL_WAT);
+  other = await wat(OTHER_WAT);
+});
+
+afterAll(() => {
+  if (root !== undefined) rmSync(root, { recursive: true, force: true });
+});
+
+describe('defaultCacheDir', () => {
+  it('uses $XDG_CACHE_HOME/wasmer-ts, else ~/.cache/wasmer-ts', () => {
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/x/cache', HOME: '/home/u' })).toBe('/x/cache/wasmer-ts');
+    expect(defaultCacheDir({ HOME: '/home/u' })).toBe('/home/u/.cache/wasmer-ts');
+    // The XDG spec says relative paths are invalid and must be ignored.
+    expect(defaultCacheDir({ XDG_CACHE_HOME: 'rel', HOME: '/home/u' })).toBe('/home/u/.cache/wasmer-ts');
+  });
+});
+
+describe('cache without machine code', () => {
+  it('compiles normally and stores nothing when the cache is off', async () => {
+    const compiled = await compileWithCache(kernel, { dir: null });
+    expect(compiled.fromCache).toBe(false);
+    expect(work(compiled.module, 10)).toBe(kernelWork(10));
+    expect(await compiled.save()).toBe(0);
+  });
+
+  it('never throws on an unusable directory', async () => {
+    const file = path.join(root, 'a-file');
+    writeFileSync(file, 'x');
+    const notices: string[] = [];
+    const cache = new ModuleCache(path.join(file, 'sub'), { onNotice: (m) => notices.push(m) });
+    expect(await cache.get(kernel)).toBeNull();
+    expect(await cache.list()).toEqual([]);
+    expect(await cache.clean()).toEqual({ removed: 0, byteLength: 0 });
+    const module = await WebAssembly.compile(kernel);
+    work(module, N);
+    await cache.put(module, kernel);
+    if (nativeStatus().available) expect(notices.join('\n')).toMatch(/could not save/);
+  });
+});
+
+describe.runIf(nativeStatus().available)('cache with machine code', () => {
+  it('fills after a run from the code V8 tiered up, then a fresh process hits it', async () => {
+    const dir = freshDir();
+    const first = await compileWithCache(kernel, { dir });
+    expect(first.fromCache).toBe(false);
+    const { exports } = new WebAssembly.Instance(first.module, {});
+    const f = exports.work as (n: number) => number;
+    // Enough calls for V8's dynamic tiering to optimize `work` (calls, not one long loop: no OSR in Wasm).
+    for (let i = 0; i < 200; i++) f(N);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const stored = await first.save();
+    expect(stored).toBeGreaterThan(0);
+    const entries = await new ModuleCache(dir).list();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      wasmSha256: sha256Hex(kernel),
+      machineCodeByteLength: stored,
+      valid: true,
+      isCurrentEngine: true,
+    });
+    expect(entries[0]?.key).toBe(`${sha256Hex(kernel)}-${engineKey()}`);
+
+    const script = `
+      const { compileWithCache } = await import(DIST + 'cache/index.js');
+      const { readFileSync } = await import('node:fs');
+      const wasm = new Uint8Array(readFileSync(process.argv[2]));
+      const c = await compileWithCache(wasm, { dir: process.argv[1], onNotice: (m) => console.error(m) });
+      console.log(c.fromCache, new WebAssembly.Instance(c.module, {}).exports.work(${N}));
+    `;
+    const kernelFile = path.join(root, 'kernel.wasm');
+    writeFileSync(kernelFile, kernel);
+    const child = await runChild(script, [dir, kernelFile]);
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe(`true ${kernelWork(N)}\n`);
+  });
+
+  it('treats a corrupt entry as a miss and deletes it', async () => {
+    const dir = freshDir();
+    const cache = new ModuleCache(dir);
+    const { artifact } = await compileOptimized(kernel);
+    const file = cache.fileFor(kernel);
+    await cache.write(file, artifact);
+    expect(await cache.get(kernel)).toMatchObject({ usedMachineCode: true });
+    const damaged = artifact.slice();
+    damaged[damaged.length - 10]! ^= 0x40;
+    writeFileSync(file, damaged);
+    const notices: string[] = [];
+    const noisy = new ModuleCache(dir, { onNotice: (m) => notices.push(m) });
+    expect(await noisy.get(kernel)).toBeNull();
+    expect(readdirSync(dir)).toEqual([]);
+    expect(notices[0]).toMatch(/discarded .*machine code/);
+  });
+
+  it('discards an entry that holds another module under this key', async () => {
+    const dir = freshDir();
+    const cache = new ModuleCache(dir);
+    const { artifact } = await compileOptimized(other);
+    await cache.write(cache.fileFor(kernel), artifact);
+    expect(await cache.get(kernel)).toBeNull();
+    expect(readdirSync(dir)).toEqual([]);
+    const compiled = await compileWithCache(kernel, { dir });
+    expect(compiled.fromCache).toBe(false);
+    expect(work(compiled.module, 100)).toBe(kernelWork(100));
+  });
+
+  it('lists and cleans entries', async () => {
+    const dir = freshDir();
+    const cache = new ModuleCache(dir);
+    const a = await compileOptimized(kernel);
+    const b = await compileOptimized(other);
+    await cache.write(cache.fileFor(kernel), a.artifact);
+    await cache.write(cache.fileFor(other), b.artifact);
+    writeFileSync(path.join(dir, `junk-${engineKey()}.wasmu`), 'not an artifact');
+    const entries = await cache.list();
+    expect(entries).toHaveLength(3);
+    expect(entries.filter((e) => e.valid).map((e) => e.wasmSha256)).toEqual(
+      expect.arrayContaining([sha256Hex(kernel), sha256Hex(other)]),
+    );
+    expect(entries.find((e) => !e.valid)?.wasmSha256).toBeNull();
+    const total = entries.reduce((n, e) => n + e.byteLength, 0);
+    expect(await cache.clean()).toEqual({ removed: 3, byteLength: total });
+    expect(await cache.list()).toEqual([]);
+  });
+
+  it('concurrent writers of one key never leave a torn entry for readers', async () => {
+    const dir = freshDir();
+    const { artifact } = await compileOptimized(kernel);
+    const artifactFile = path.join(root, 'concurrent.wasmu');
+    writeFileSync(artifactFile, artifact);
+    const kernelFile = path.join(root, 'concurrent.wasm');
+    writeFileSync(kernelFile, kernel);
+    // Each writer rewrites the same entry many times; each reader reads it as fast as it can.
+    const writer = `
+      const { ModuleCache } = await import(DIST + 'cache/index.js');
+      const { readFileSync } = await import('node:fs');
+      const cache = new ModuleCache(process.argv[1]);
+      const wasm = new Uint8Array(readFileSync(process.argv[3]));
+      const artifact = new Uint8Array(readFileSync(process.argv[2]));
+      for (let i = 0; i < 40; i++) await cache.write(cache.fileFor(wasm), artifact);
+      console.log('wrote');
+    `;
+    const reader = `
+      const { readArtifact } = await import(DIST + 'artifact.js');
+      const { readFileSync } = await import('node:fs');
+      const { ModuleCache } = await import(DIST + 'cache/index.js');
+      const wasm = new Uint8Array(readFileSync(process.argv[2]));
+      const file = new ModuleCache(process.argv[1]).fileFor(wasm);
+      let seen = 0, bad = 0;
+      const until = Date.now() + 1500;
+      while (Date.now() < until) {
+        let bytes;
+        try { bytes = new Uint8Array(readFileSync(file)); } catch { continue; }
+        try { if (readArtifact(bytes).machineCode === null) bad++; else seen++; } catch { bad++; }
+      }
+      console.log(seen, bad);
+    `;
+    const runs = [
+      ...Array.from({ length: 4 }, () => runChild(writer, [dir, artifactFile, kernelFile])),
+      runChild(reader, [dir, kernelFile]),
+      runChild(reader, [dir, kernelFile]),
+    ];
+    const results = await Promise.all(runs);
+    for (const r of results) expect(r.status, r.stderr).toBe(0);
+    for (const r of results.slice(0, 4)) expect(r.stdout).toBe('wrote\n');
+    for (const r of results.slice(4)) {
+      const [seen, bad] = r.stdout.trim().split(' ').map(Number);
+      expect(bad).toBe(0);
+      expect(seen).toBeGreaterThan(0);
+    }
+    // One entry, valid, no temp files left behind.
+    expect(readdirSync(dir)).toHaveLength(1);
+    expect(decodeArtifact(new Uint8Array(readFileSync(path.join(dir, readdirSync(dir)[0]!)))).wasm).toEqual(kernel);
+  });
+
+  it('does not store anything for a module compiled from other bytes', async () => {
+    const cache = new ModuleCache(freshDir());
+    const module = await WebAssembly.compile(other);
+    expect(await cache.put(module, kernel)).toBe(0);
+    expect(await cache.list()).toEqual([]);
+    expect(encodeArtifact({ wasm: kernel }).length).toBeGreaterThan(kernel.length);
+  });
+});
