@@ -1,0 +1,159 @@
+// The escape suite: a guest (fixtures/wasi/escape.c) tries every route out of its
+// preopened directory; every attempt must fail with the right errno and nothing
+// outside the sandbox may change.
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WASI as NodeWasi } from 'node:wasi';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { keyValues, runWasi, wasiFixture } from './helpers.js';
+
+const NOTCAPABLE = '76';
+const LOOP = '32';
+const ILSEQ = '25';
+const SECRET = 'TOP SECRET: the host must never hand this to the guest';
+
+/** Every entry under `dir` (name, type, size, mtime, content or link target), skipping `skip`. */
+function treeHash(dir: string, skip: string): string {
+  const hash = createHash('sha256');
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (p === skip) continue;
+      const st = lstatSync(p, { bigint: true });
+      hash.update(`${p}\0${st.mode}\0${st.size}\0${st.mtimeNs}\0${st.nlink}\0`);
+      if (st.isSymbolicLink()) hash.update(readlinkSync(p));
+      else if (st.isDirectory()) walk(p);
+      else hash.update(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return hash.digest('hex');
+}
+
+let top: string;
+let sandbox: string;
+
+beforeEach(() => {
+  top = mkdtempSync(join(tmpdir(), 'wasmer-ts-escape-'));
+  sandbox = join(top, 'sandbox');
+  writeFileSync(join(top, 'secret'), SECRET);
+  mkdirSync(join(top, 'outside'));
+  writeFileSync(join(top, 'outside', 'x'), 'outside file');
+  mkdirSync(join(sandbox, 'sub'), { recursive: true });
+  writeFileSync(join(sandbox, 'inside.txt'), 'inside');
+  symlinkSync('../secret', join(sandbox, 'rel_out'));
+  symlinkSync(join(top, 'secret'), join(sandbox, 'abs_out'));
+  symlinkSync('chain2', join(sandbox, 'chain1'));
+  symlinkSync('../secret', join(sandbox, 'chain2'));
+  symlinkSync('../created_by_link', join(sandbox, 'dangling_out'));
+  symlinkSync('..', join(sandbox, 'dir_out'));
+  symlinkSync(top, join(sandbox, 'abs_dir_out'));
+  symlinkSync('../..', join(sandbox, 'sub', 'up2'));
+});
+
+afterEach(() => rmSync(top, { recursive: true, force: true }));
+
+describe('the WASI sandbox', () => {
+  it('refuses every route out of the preopen and changes nothing outside it', () => {
+    const before = treeHash(top, sandbox);
+    const { exitCode, stdout } = runWasi(wasiFixture('escape'), { preopens: { '/': sandbox } });
+    expect(exitCode).toBe(0);
+    const results = keyValues(stdout);
+    const expected: Record<string, string> = {
+      dotdot: NOTCAPABLE,
+      dotdot_nested: NOTCAPABLE,
+      dotdot_deep: NOTCAPABLE,
+      absolute: NOTCAPABLE,
+      absolute_etc: NOTCAPABLE,
+      dotdot_create: NOTCAPABLE,
+      link_rel_follow: NOTCAPABLE,
+      // Not following a final symlink is O_NOFOLLOW: ELOOP, as on Linux.
+      link_rel_nofollow: LOOP,
+      link_abs_follow: NOTCAPABLE,
+      link_chain_follow: NOTCAPABLE,
+      link_dangling_create: NOTCAPABLE,
+      link_dir_middle: NOTCAPABLE,
+      link_abs_dir_middle: NOTCAPABLE,
+      link_dir_trailing_slash: NOTCAPABLE,
+      link_in_subdir_middle: NOTCAPABLE,
+      stat_follow_rel: NOTCAPABLE,
+      stat_follow_abs: NOTCAPABLE,
+      set_times_dotdot: NOTCAPABLE,
+      set_times_follow: NOTCAPABLE,
+      symlink_create_rel: NOTCAPABLE,
+      symlink_create_abs: NOTCAPABLE,
+      symlink_create_deep: NOTCAPABLE,
+      symlink_path_dotdot: NOTCAPABLE,
+      symlink_inside: '0',
+      symlink_inside_open: '0',
+      symlink_subdir_up: '0',
+      symlink_subdir_up_twice: NOTCAPABLE,
+      link_source_dotdot: NOTCAPABLE,
+      link_target_dotdot: NOTCAPABLE,
+      link_source_follow: NOTCAPABLE,
+      link_source_abs: NOTCAPABLE,
+      rename_source_dotdot: NOTCAPABLE,
+      rename_target_dotdot: NOTCAPABLE,
+      rename_target_via_link: NOTCAPABLE,
+      mkdir_dotdot: NOTCAPABLE,
+      mkdir_via_link: NOTCAPABLE,
+      unlink_dotdot: NOTCAPABLE,
+      unlink_via_link: NOTCAPABLE,
+      rmdir_dotdot: NOTCAPABLE,
+      nul_open: ILSEQ,
+      nul_symlink_target: ILSEQ,
+      open_sub: '0',
+      sub_dotdot: NOTCAPABLE,
+      sub_dotdot_secret: NOTCAPABLE,
+      inside: '0',
+    };
+    expect(Object.fromEntries(results)).toEqual(expected);
+    expect(treeHash(top, sandbox)).toBe(before);
+    expect(readdirSync(top).sort()).toEqual(['outside', 'sandbox', 'secret']);
+    // The links the guest was allowed to make stay inside; the refused ones were not made.
+    expect(readlinkSync(join(sandbox, 'mine_ok'))).toBe('inside.txt');
+    expect(readdirSync(sandbox)).not.toContain('mine_rel');
+    expect(readdirSync(sandbox)).not.toContain('mine_abs');
+  });
+
+  it('does not let the guest read the secret through any route', () => {
+    const { stdout } = runWasi(wasiFixture('escape'), { preopens: { '/': sandbox } });
+    expect(stdout).not.toContain('SECRET');
+  });
+
+  // Why wasmer-ts has its own WASI: Node's built-in one resolves through a symlink
+  // out of the preopen (its docs say not to run untrusted code with it).
+  it('contrast: under node:wasi the same guest deletes the secret beside the sandbox', () => {
+    const devNull = openSync('/dev/null', 'w');
+    try {
+      const wasi = new NodeWasi({
+        version: 'preview1',
+        preopens: { '/': sandbox },
+        returnOnExit: true,
+        stdout: devNull,
+      });
+      const instance = new WebAssembly.Instance(
+        new WebAssembly.Module(wasiFixture('escape')),
+        wasi.getImportObject() as WebAssembly.Imports,
+      );
+      wasi.start(instance);
+    } finally {
+      closeSync(devNull);
+    }
+    expect(readdirSync(top)).not.toContain('secret');
+  });
+});
