@@ -1,3 +1,18 @@
+export {
+  type ArtifactHeader,
+  decodeArtifact,
+  type EngineFingerprint,
+  encodeArtifact,
+  isArtifact,
+} from './artifact.js';
+export { type CacheEntry, defaultCacheDir, ModuleCache, saveToCache } from './cache/index.js';
+export {
+  type ArtifactDescription,
+  compileOptimized,
+  describeArtifact,
+  loadArtifactModule,
+} from './cache/machine-code.js';
+export { type NativeStatus, nativeStatus } from './cache/native.js';
 export * from './errors.js';
 export { Global, type GlobalDescriptor } from './global.js';
 export { type ExportedFunction, type Exports, type ExportValue, type Imports, Instance } from './instance.js';
@@ -20,5 +35,5 @@ export { Table, type TableDescriptor } from './table.js';
 export type { CompilerChoice } from './tiering.js';
 export { COMPILER_CHOICES } from './tiering.js';
 export { type NumericType, Value } from './value.js';
-export { watToWasm } from './wat.js';
 export * from './wasi/index.js';
+export { watToWasm } from './wat.js';

@@ -3,7 +3,9 @@
  * (`info`), which is where the typed `exports`/`imports` descriptors, custom
  * sections, names and link checks come from.
  */
-import { decodeArtifact, encodeArtifact, isArtifact } from './artifact.js';
+import { decodeArtifact, isArtifact } from './artifact.js';
+import { compileWithCache } from './cache/index.js';
+import { artifactFromModule, loadArtifactModule } from './cache/machine-code.js';
 import { ArgumentError, CompileError, WasmParseError } from './errors.js';
 import { type Imports, Instance } from './instance.js';
 import { describeExtern, describeImport, type ExportDescriptor, type ImportDescriptor } from './kinds.js';
@@ -16,6 +18,13 @@ import { watToWasm } from './wat.js';
 export interface ModuleOptions {
   /** How V8 compiles the module: 'auto' (default), 'baseline' (Liftoff) or 'optimizing' (TurboFan). */
   readonly compiler?: CompilerChoice | undefined;
+  /**
+   * `Module.from` only: the machine-code cache directory for Wasm binaries
+   * (see `defaultCacheDir`); after running, `saveToCache(module.raw)` fills it.
+   */
+  readonly cacheDir?: string | null | undefined;
+  /** `Module.from` only: one-line notices (saved machine code not usable here, a discarded cache entry). */
+  readonly onNotice?: ((message: string) => void) | undefined;
 }
 
 /** Bytes a module can be built from. */
@@ -107,10 +116,26 @@ export class Module {
     if (!(bytes instanceof Uint8Array)) {
       throw new ArgumentError('ERR_ARG_TYPE', `Module.from: expected a Uint8Array, got ${describe(bytes)}`);
     }
-    if (bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d) {
-      return Module.compile(bytes, options);
+    const isWasm = bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+    if (isWasm && (options.cacheDir ?? null) === null) return Module.compile(bytes, options);
+    if (isWasm || isArtifact(bytes)) {
+      // Machine code from the cache or the artifact when every check passes (issue 5), else a normal compile.
+      checkOptions(options);
+      const compile = async (wasm: Uint8Array) => (await Module.compile(wasm, { compiler: options.compiler })).raw;
+      const onNotice = options.onNotice ?? (() => {});
+      let wasm = bytes;
+      let raw: WebAssembly.Module;
+      if (isWasm) {
+        raw = (await compileWithCache(bytes, { dir: options.cacheDir ?? null, onNotice, compile })).module;
+      } else {
+        const loaded = await loadArtifactModule(bytes, { compile });
+        if (loaded.notice !== null) onNotice(loaded.notice);
+        ({ wasm, module: raw } = loaded);
+      }
+      const parsed = parse(wasm);
+      if (parsed.info === undefined) throw parsed.error;
+      return new Module(wasm, options, { [PRECOMPILED]: true, raw, info: parsed.info });
     }
-    if (isArtifact(bytes)) return Module.deserialize(bytes, options);
     let text: string;
     try {
       text = FATAL_UTF8.decode(bytes);
@@ -135,7 +160,8 @@ export class Module {
   }
 
   /**
-   * Rebuilds a module from `module.serialize()` output. Throws `ArtifactError`
+   * Rebuilds a module from `module.serialize()` output, compiling its Wasm
+   * (synchronously: saved machine code needs the async `Module.from`). Throws `ArtifactError`
    * (`ERR_ARTIFACT_MAGIC`, `_VERSION`, `_TRUNCATED`, `_CORRUPT`) for a bad blob.
    */
   static deserialize(bytes: Uint8Array, options: ModuleOptions = {}): Module {
@@ -143,9 +169,13 @@ export class Module {
     return new Module(wasm, options);
   }
 
-  /** A versioned container holding the Wasm binary (see the artifact format); `Module.deserialize` reads it. */
+  /**
+   * A versioned container holding the Wasm binary and, when the native addon is
+   * built, the machine code V8 has optimized so far (see src/runtime/artifact.ts);
+   * `Module.from` loads both, `Module.deserialize` the Wasm.
+   */
   serialize(): Uint8Array {
-    return encodeArtifact({ wasm: this.bytes });
+    return artifactFromModule(this.raw, this.bytes);
   }
 
   /** The exports: `[{ kind: ExportKind.FUNCTION, name: 'sum', type: { params: ['i32', 'i32'], results: ['i32'] } }, ...]`. */

@@ -239,5 +239,24 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   const hit = await cache.get(wasm, wasmSha256);
   if (hit?.usedMachineCode) return { module: hit.module, fromCache: true, save: async () => 0 };
   const module = hit?.module ?? (await compile(wasm));
-  return { module, fromCache: false, save: () => cache.put(module, wasm, wasmSha256) };
+  let saved: Promise<number> | undefined;
+  const save = () => {
+    saved ??= cache.put(module, wasm, wasmSha256);
+    return saved;
+  };
+  pendingSaves.set(module, save);
+  return { module, fromCache: false, save };
+}
+
+// Modules compiled through the cache on a miss, so `saveToCache` can find their entry.
+const pendingSaves = new WeakMap<WebAssembly.Module, () => Promise<number>>();
+
+/**
+ * After a run: stores the machine code V8 optimized during it, for a module
+ * that `compileWithCache` (or `Module.from` with `cacheDir`) compiled on a miss.
+ * Resolves to the bytes of machine code stored; 0 when there is nothing to do
+ * (cache hit, cache off, nothing optimized). Never rejects.
+ */
+export function saveToCache(module: WebAssembly.Module): Promise<number> {
+  return pendingSaves.get(module)?.() ?? Promise.resolve(0);
 }
