@@ -86,7 +86,9 @@ export class Instance<E extends object = Exports> {
 }
 
 function wrapExports(module: Module, raw: WebAssembly.Instance): { exports: Exports; memory: Memory | null } {
-  const out: Record<string, ExportValue> = Object.create(null);
+  // A plain object, not Object.create(null): V8 keeps null-prototype objects in
+  // dictionary mode, which made every `exports.f` load several times slower.
+  const out: Record<string, ExportValue> = {};
   const wrappers = new Map<unknown, ExportValue>();
   const names = module.info.names.functions;
   let memory: Memory | null = null;
