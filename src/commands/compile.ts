@@ -1,14 +1,17 @@
 /**
- * `wasmer-ts compile FILE -o OUT`: compiles a module and writes it serialized
- * (`Module.serialize`), so `run`, `call` and `inspect` can load it without
- * converting or re-reading text. Reading and writing go through input.ts.
+ * `wasmer-ts compile FILE -o OUT`: compiles every function with TurboFan and
+ * writes an artifact (src/runtime/artifact.ts) with the Wasm and V8's machine
+ * code, so `run` and `call` start without compiling. Reading and writing go
+ * through input.ts.
  */
 import { Command } from 'commander';
+import { nativeStatus } from '../runtime/cache/native.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { formatSize } from './format.js';
-import { inputLabel, loadModule, writeOutput } from './input.js';
+import { inputLabel, readModuleBytes, startProgress, writeOutput } from './input.js';
 import { addCompileOptions, addJsonOption, type RawRunOptions } from './options.js';
 import { printJson } from './print.js';
+import { InFile } from './report.js';
 
 /** `add.wasm` -> `add.wasmu`; `prog.wat` -> `prog.wasmu`. */
 export function defaultOutput(file: string): string {
@@ -28,10 +31,11 @@ export const compileCommand = addJsonOption(
     `
 Examples:
   $ wasmer-ts compile fixtures/simple.wasm -o simple.wasmu
-  wrote simple.wasmu (1.1 KiB)
+  wrote simple.wasmu (1.1 KiB, machine code 512 B)
   $ wasmer-ts run simple.wasmu --invoke sum 5 37
   42`,
   )
+  .addHelpText('after', () => `\n${machineCodeHelp()}`)
   .action(
     async (
       file: string,
@@ -41,14 +45,40 @@ Examples:
         throw new ArgumentError('ERR_INVALID_OPTION', 'compiling stdin needs -o FILE to say where to write');
       }
       const output = raw.output ?? defaultOutput(file);
-      const module = await loadModule(file, {
-        compiler: raw.compiler ?? 'auto',
-        cacheDir: raw.cacheDir ?? null,
-        cache: raw.cache !== false,
-      });
-      const bytes = module.serialize();
+      const label = inputLabel(file);
+      const { wasm } = await readModuleBytes(file);
+      // Every function eagerly with TurboFan, saved as machine code when the addon is built (issue 5).
+      const { compileOptimized } = await import('../runtime/cache/machine-code.js');
+      const stop = startProgress(`optimizing ${label} (${formatSize(wasm.byteLength)}) with TurboFan`);
+      const onProgress = (ms: number) => {
+        if (!process.stderr.isTTY && ms >= 5000 && ms % 5000 < 1000) {
+          process.stderr.write(`optimizing ${label} with TurboFan… ${Math.round(ms / 1000)}s\n`);
+        }
+      };
+      let result: Awaited<ReturnType<typeof compileOptimized>>;
+      try {
+        result = await compileOptimized(wasm, { onProgress });
+      } catch (error) {
+        throw new InFile(label, error);
+      } finally {
+        stop();
+      }
+      if (result.notice !== null) process.stderr.write(`note: ${result.notice}\n`);
+      const bytes = result.artifact;
       await writeOutput(output, bytes);
-      if (raw.json === true) printJson({ input: inputLabel(file), output, size: bytes.byteLength });
-      else process.stdout.write(`wrote ${output} (${formatSize(bytes.byteLength)})\n`);
+      const machineCodeSize = result.machineCodeByteLength;
+      if (raw.json === true) printJson({ input: label, output, size: bytes.byteLength, machineCodeSize });
+      else {
+        const code = machineCodeSize > 0 ? `, machine code ${formatSize(machineCodeSize)}` : ', Wasm only';
+        process.stdout.write(`wrote ${output} (${formatSize(bytes.byteLength)}${code})\n`);
+      }
     },
   );
+
+/** The help's last paragraph: whether this install saves machine code. */
+function machineCodeHelp(): string {
+  const status = nativeStatus();
+  return status.available
+    ? 'Machine code: saved (native addon loaded); run/call load it when Node, V8, CPU and flags match, else recompile.'
+    : `Machine code: not saved here (${status.reason}); the output holds the Wasm only and runs anywhere.`;
+}
