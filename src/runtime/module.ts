@@ -7,7 +7,7 @@ import { decodeArtifact, isArtifact } from './artifact.js';
 import { compileWithCache } from './cache/index.js';
 import { artifactFromModule, loadArtifactModule } from './cache/machine-code.js';
 import { ArgumentError, CompileError, WasmParseError } from './errors.js';
-import { type Imports, Instance } from './instance.js';
+import { type Exports, type Imports, Instance } from './instance.js';
 import { describeExtern, describeImport, type ExportDescriptor, type ImportDescriptor } from './kinds.js';
 import { parseModule } from './parser/index.js';
 import type { ModuleInfo } from './parser/types.js';
@@ -212,8 +212,8 @@ export class Module {
   }
 
   /** Instantiates the module: see `new Instance`. */
-  instantiate(imports?: Imports): Instance {
-    return new Instance(this, imports);
+  instantiate<E extends object = Exports>(imports?: Imports): Instance<E> {
+    return new Instance<E>(this, imports);
   }
 }
 

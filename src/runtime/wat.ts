@@ -46,9 +46,18 @@ export async function watToWasm(text: string, filename = 'input.wat'): Promise<U
   try {
     parsed = w.parseWat(filename, text, ALL_FEATURES);
     parsed.resolveNames();
-    parsed.validate();
-    const { buffer } = parsed.toBinary({ write_debug_names: true });
-    return new Uint8Array(buffer);
+    let validation: unknown = null;
+    try {
+      parsed.validate();
+    } catch (e) {
+      validation = e;
+    }
+    const bytes = new Uint8Array(parsed.toBinary({ write_debug_names: true }).buffer);
+    // wabt.js validates with its default feature set whatever the parse enabled
+    // (it rejects shared memories, multi-memory...), so V8 has the last word; when
+    // both reject, wabt's message (with line and column) is the more helpful one.
+    if (validation !== null && !WebAssembly.validate(bytes)) throw validation;
+    return bytes;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     throw new WatError(`invalid WebAssembly text: ${message.trim()}`, { cause: e });
