@@ -4,6 +4,7 @@
  * sections, module name, proposals used.
  */
 import { Command } from 'commander';
+import { machineCodeUnusableReason } from '../runtime/cache/machine-code.js';
 import type { ExternType, Feature, ModuleInfo } from '../runtime/parser/types.js';
 import { formatExternType, formatSize, hex } from './format.js';
 import { inputLabel, type ModuleBytes, readModuleBytes } from './input.js';
@@ -162,7 +163,7 @@ function describeArtifact(artifact: NonNullable<ModuleBytes['artifact']>): Artif
     arch: h.arch,
     wasmSha256: h.wasmSha256,
     machineCodeSize: h.machineCodeByteLength,
-    machineCodeUnusable: artifact.machineCodeProblem?.reason ?? null,
+    machineCodeUnusable: h.machineCodeByteLength === 0 ? null : machineCodeUnusableReason(artifact),
   };
 }
 
@@ -187,7 +188,7 @@ export async function renderInspect(r: InspectReport): Promise<string> {
       `artifact: format ${a.formatVersion}, wasmer-ts ${a.wasmerTsVersion}, Node ${a.nodeVersion}, V8 ${a.v8Version}, ${a.arch}`,
       a.machineCodeSize === 0
         ? '  machine code: none (compiled from the Wasm bytes when loaded)'
-        : `  machine code: ${formatSize(a.machineCodeSize)}${a.machineCodeUnusable === null ? '' : ` (unusable: ${a.machineCodeUnusable})`}`,
+        : `  machine code: ${formatSize(a.machineCodeSize)}${a.machineCodeUnusable === null ? ', usable here' : ` (unusable here: ${a.machineCodeUnusable})`}`,
     );
   }
 

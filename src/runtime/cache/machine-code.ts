@@ -21,6 +21,7 @@ import {
   currentEngine,
   encodeArtifact,
   engineMismatch,
+  type ReadArtifact,
   readArtifact,
   sha256Hex,
 } from '../artifact.js';
@@ -245,11 +246,24 @@ export interface ArtifactDescription {
  */
 export function describeArtifact(bytes: Uint8Array): ArtifactDescription {
   const read = readArtifact(bytes);
-  const { header } = read;
-  const hasMachineCode = header.machineCodeByteLength > 0;
-  let reason: string | null = null;
-  if (!hasMachineCode) reason = 'the artifact carries no machine code';
-  else if (read.machineCodeProblem !== null) reason = read.machineCodeProblem.reason;
-  else reason = engineMismatch(header) ?? (nativeStatus().available ? null : nativeStatus().reason);
-  return { header, hasMachineCode, machineCodeUsable: reason === null, reason };
+  const reason = machineCodeUnusableReason(read);
+  return {
+    header: read.header,
+    hasMachineCode: read.header.machineCodeByteLength > 0,
+    machineCodeUsable: reason === null,
+    reason,
+  };
+}
+
+/**
+ * Why this process would not use an artifact's machine code (absent, damaged,
+ * built for another engine, addon unavailable), or null when it would.
+ */
+export function machineCodeUnusableReason(read: ReadArtifact): string | null {
+  if (read.header.machineCodeByteLength === 0) return 'the artifact carries no machine code';
+  if (read.machineCodeProblem !== null) return read.machineCodeProblem.reason;
+  const mismatch = engineMismatch(read.header);
+  if (mismatch !== null) return mismatch;
+  const status = nativeStatus();
+  return status.available ? null : (status.reason ?? 'the native addon is unavailable');
 }
