@@ -176,7 +176,8 @@ const FACTORIES = new Map<string, Factory>();
 function fastCheck(type: ValType, a: string): string | null {
   switch (type) {
     case 'i32':
-      return `(${a} | 0) === ${a}`;
+      // typeof first: `|` on a bigint throws, and on an object calls its valueOf.
+      return `typeof ${a} === 'number' && (${a} | 0) === ${a}`;
     case 'i64':
       // TurboFan lowers asIntN(64) to a machine op: far cheaper than two bigint
       // comparisons. Unsigned values in [2^63, 2^64) take the slow path.
