@@ -1,0 +1,17 @@
+// Runs a WASI command with plain `node:wasi` and Node's default tiering: the
+// contrast for `wasmer-ts run`. Usage: node node-wasi.mjs FILE.wasm [ARGS...]
+//
+// Node 20.20.2's node:wasi corrupts the heap when a GC runs inside one of its
+// fast API calls (seen as an abort in uvwasi_destroy, or a segfault, on the
+// kernels that grow memory to tens of MB): the bench starts this script with
+// --no-turbo-fast-api-calls, which touches no Wasm tiering flag, and the WASI
+// object is kept reachable for the whole run.
+import { readFileSync } from 'node:fs';
+import { WASI } from 'node:wasi';
+
+const [file, ...args] = process.argv.slice(2);
+const wasi = new WASI({ version: 'preview1', args: [file, ...args], env: {}, returnOnExit: true });
+const module = new WebAssembly.Module(readFileSync(file));
+const instance = new WebAssembly.Instance(module, wasi.getImportObject());
+globalThis.keepWasi = wasi;
+process.exitCode = wasi.start(instance);
