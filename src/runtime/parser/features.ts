@@ -126,6 +126,8 @@ class CodeScanner {
   readonly r: Reader;
   readonly info: ModuleInfo;
   readonly features: Set<Feature>;
+  /** Index in the code section of the body being scanned, for messages. */
+  bodyIndex = 0;
 
   constructor(bytes: Uint8Array, info: ModuleInfo, features: Set<Feature>) {
     this.r = new Reader(bytes, 0, bytes.length, 'code section');
@@ -145,12 +147,18 @@ class CodeScanner {
       if (size > r.remaining) r.failEof(`function body ${i}`, r.end);
       const bodyEnd = r.offset + size;
       r.end = bodyEnd;
-      r.context = `body of function ${this.info.importedFunctionCount + i}`;
+      r.context = 'function body';
+      this.bodyIndex = i;
       this.scanLocals();
       this.scanInstructions();
       r.offset = bodyEnd;
     }
     r.end = end;
+  }
+
+  /** Where we are, for error messages: built only when something fails. */
+  where(): string {
+    return `the body of function ${this.info.importedFunctionCount + this.bodyIndex}`;
   }
 
   /** https://webassembly.github.io/spec/core/binary/modules.html#code-section: vec(count valtype). */
@@ -162,11 +170,7 @@ class CodeScanner {
       const offset = r.offset;
       total += r.readU32('a local count');
       if (total > MAX_FUNCTION_LOCALS) {
-        r.fail(
-          'ERR_LIMIT',
-          `more than ${MAX_FUNCTION_LOCALS} locals in the ${r.context}, more than V8 accepts`,
-          offset,
-        );
+        r.fail('ERR_LIMIT', `more than ${MAX_FUNCTION_LOCALS} locals in ${this.where()}, more than V8 accepts`, offset);
       }
       this.skipValType();
     }
@@ -200,7 +204,7 @@ class CodeScanner {
       this.features.add('gc');
       return;
     }
-    r.fail('ERR_BAD_TYPE', `unknown value type 0x${hex(b)} in the ${r.context}`, offset);
+    r.fail('ERR_BAD_TYPE', `unknown value type 0x${hex(b)} in ${this.where()}`, offset);
   }
 
   skipHeapType(): void {
@@ -209,7 +213,7 @@ class CodeScanner {
     const v = r.readS33('a heap type');
     if (v < 0 && !(v >= -0x17 && v <= -0x0c)) {
       // Abstract heap types are the bytes 0x69..0x74, i.e. -0x17..-0x0c as s33.
-      r.fail('ERR_BAD_TYPE', `unknown heap type ${v} in the ${r.context}`, offset);
+      r.fail('ERR_BAD_TYPE', `unknown heap type ${v} in ${this.where()}`, offset);
     }
     if (v === -0x17 || v === -0x0c) this.features.add('exceptions');
   }
@@ -228,7 +232,7 @@ class CodeScanner {
     }
     const offset = r.offset;
     const index = r.readS33('a block type');
-    if (index < 0) r.fail('ERR_BAD_TYPE', `bad block type ${index} in the ${r.context}`, offset);
+    if (index < 0) r.fail('ERR_BAD_TYPE', `bad block type ${index} in ${this.where()}`, offset);
     const type = this.info.types[index];
     if (type === undefined || type.kind !== 'func') {
       this.r.fail('ERR_BAD_TYPE', `block type ${index} is not a function type of this module`, offset);
@@ -320,7 +324,7 @@ class CodeScanner {
           this.skipAtomic(offset);
           break;
         default:
-          r.fail('ERR_BAD_VALUE', `unknown opcode 0x${hex(op)} in the ${r.context}`, offset);
+          r.fail('ERR_BAD_VALUE', `unknown opcode 0x${hex(op)} in ${this.where()}`, offset);
       }
     }
   }
@@ -380,7 +384,7 @@ class CodeScanner {
         this.features.add('reference-types');
         return;
       default:
-        r.fail('ERR_BAD_VALUE', `unknown opcode 0xfc ${sub} in the ${r.context}`, offset);
+        r.fail('ERR_BAD_VALUE', `unknown opcode 0xfc ${sub} in ${this.where()}`, offset);
     }
     this.features.add('bulk-memory');
   }
@@ -399,11 +403,11 @@ class CodeScanner {
       this.skipMemArg();
       r.readU8('a lane index');
     } else if (sub <= 255) {
-      if (SIMD_UNASSIGNED.has(sub)) r.fail('ERR_BAD_VALUE', `unknown opcode 0xfd ${sub} in the ${r.context}`, offset);
+      if (SIMD_UNASSIGNED.has(sub)) r.fail('ERR_BAD_VALUE', `unknown opcode 0xfd ${sub} in ${this.where()}`, offset);
     } else if (sub <= 0x113) {
       this.features.add('relaxed-simd');
     } else {
-      r.fail('ERR_BAD_VALUE', `unknown opcode 0xfd ${sub} in the ${r.context}`, offset);
+      r.fail('ERR_BAD_VALUE', `unknown opcode 0xfd ${sub} in ${this.where()}`, offset);
     }
     this.features.add('simd');
   }
@@ -418,7 +422,7 @@ class CodeScanner {
       const at = r.offset;
       if (r.readU8('the atomic.fence flags') !== 0) r.fail('ERR_BAD_VALUE', 'atomic.fence takes a zero byte', at);
     } else {
-      r.fail('ERR_BAD_VALUE', `unknown opcode 0xfe ${sub} in the ${r.context}`, offset);
+      r.fail('ERR_BAD_VALUE', `unknown opcode 0xfe ${sub} in ${this.where()}`, offset);
     }
     this.features.add('threads');
   }
@@ -476,7 +480,7 @@ class CodeScanner {
         break;
       }
       default:
-        r.fail('ERR_BAD_VALUE', `unknown opcode 0xfb ${sub} in the ${r.context}`, offset);
+        r.fail('ERR_BAD_VALUE', `unknown opcode 0xfb ${sub} in ${this.where()}`, offset);
     }
   }
 }

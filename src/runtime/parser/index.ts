@@ -141,7 +141,8 @@ class ModuleParser {
   dataSegmentCount = 0;
   codeCount = 0;
   hasCodeSection = false;
-  names: NameSection = EMPTY_NAMES;
+  /** Payload of the first `name` custom section; decoded only when `names` is read. */
+  nameSectionData: Uint8Array | null = null;
   importedFunctionCount = 0;
   importedTableCount = 0;
   importedMemoryCount = 0;
@@ -230,6 +231,8 @@ class ModuleParser {
         this.bytes.length,
       );
     }
+    const nameSectionData = this.nameSectionData;
+    let names: NameSection | null = nameSectionData === null ? EMPTY_NAMES : null;
     return {
       byteLength: this.bytes.length,
       sections: this.sections,
@@ -247,7 +250,12 @@ class ModuleParser {
       dataSegmentCount: this.dataSegmentCount,
       codeCount: this.codeCount,
       customSections: this.customSections,
-      names: this.names,
+      // Decoded on first read: a module's name section can hold 100k+ names that `inspect` or `validate`
+      // never look at, and decoding them would cost more than the rest of the parse.
+      get names(): NameSection {
+        names ??= decodeNameSection(nameSectionData!);
+        return names;
+      },
       features: this.features,
       importedFunctionCount: this.importedFunctionCount,
       importedTableCount: this.importedTableCount,
@@ -636,7 +644,10 @@ class ModuleParser {
     for (let i = 0; i < count; i++) {
       const offset = r.offset;
       const typeIndex = r.readU32('a type index');
-      this.funcType(typeIndex, offset, `function ${this.functionSpace.length}`);
+      const type = this.types[typeIndex];
+      if (type === undefined || type.kind !== 'func') {
+        this.funcType(typeIndex, offset, `function ${this.functionSpace.length}`); // throws
+      }
       this.functions.push(typeIndex);
       this.functionSpace.push(typeIndex);
     }
@@ -694,7 +705,7 @@ class ModuleParser {
     const count = r.readCount('globals', MAX_GLOBALS, 3);
     for (let i = 0; i < count; i++) {
       const type = this.readGlobalType();
-      this.readConstExpr(`the initializer of global ${this.globalSpace.length}`);
+      this.readConstExpr('a global initializer');
       this.globals.push(type);
       this.globalSpace.push(type);
     }
@@ -710,7 +721,7 @@ class ModuleParser {
     const r = this.r;
     for (;;) {
       const offset = r.offset;
-      const op = r.readU8(`${what} (a constant expression, missing its end 0x0b)`);
+      const op = r.readU8('a constant expression (missing its end 0x0b)');
       switch (op) {
         case 0x0b:
           return;
@@ -860,27 +871,30 @@ class ModuleParser {
     const r = this.r;
     const count = r.readCount('element segments', MAX_ELEMENT_SEGMENTS);
     for (let i = 0; i < count; i++) {
-      const what = `element segment ${i}`;
       const offset = r.offset;
       const flags = r.readU32('element segment flags');
-      if (flags > 7) r.fail('ERR_BAD_VALUE', `${what} has flags ${flags} (expected 0 to 7)`, offset);
+      if (flags > 7) r.fail('ERR_BAD_VALUE', `element segment ${i} has flags ${flags} (expected 0 to 7)`, offset);
       const isPassiveOrDeclarative = (flags & 1) !== 0;
       const hasTableIndex = (flags & 2) !== 0 && !isPassiveOrDeclarative;
       const usesExpressions = (flags & 4) !== 0;
       if (hasTableIndex) r.readU32('a table index');
-      if (!isPassiveOrDeclarative) this.readConstExpr(`the offset of ${what}`);
+      if (!isPassiveOrDeclarative) this.readConstExpr('an element segment offset');
       if (isPassiveOrDeclarative || hasTableIndex) {
         if (usesExpressions) this.readRefType('an element type');
         else {
           const kindOffset = r.offset;
           const elemKind = r.readU8('an element kind');
           if (elemKind !== 0)
-            r.fail('ERR_BAD_VALUE', `${what} has element kind 0x${hex(elemKind)} (expected 0x00 funcref)`, kindOffset);
+            r.fail(
+              'ERR_BAD_VALUE',
+              `element segment ${i} has element kind 0x${hex(elemKind)} (expected 0x00 funcref)`,
+              kindOffset,
+            );
         }
       }
-      const n = r.readCount(`elements in ${what}`, 10_000_000);
+      const n = r.readCount('elements in an element segment', 10_000_000);
       if (usesExpressions) {
-        for (let j = 0; j < n; j++) this.readConstExpr(`element ${j} of ${what}`);
+        for (let j = 0; j < n; j++) this.readConstExpr('an element expression');
       } else {
         for (let j = 0; j < n; j++) r.readU32('a function index');
       }
@@ -910,7 +924,8 @@ class ModuleParser {
       }
       if (size === 0)
         r.fail('ERR_BAD_VALUE', `function body ${i} is empty (it needs at least its locals and end)`, offset);
-      r.skip(size, `function body ${i}`);
+      if (size > r.remaining) r.failEof(`function body ${i}`, r.end);
+      r.offset += size;
     }
     this.codeCount = count;
     this.hasCodeSection = true;
@@ -925,10 +940,11 @@ class ModuleParser {
       const flags = r.readU32('data segment flags');
       if (flags > 2) r.fail('ERR_BAD_VALUE', `data segment ${i} has flags ${flags} (expected 0, 1 or 2)`, offset);
       if (flags === 2) r.readU32('a memory index');
-      if (flags !== 1) this.readConstExpr(`the offset of data segment ${i}`);
+      if (flags !== 1) this.readConstExpr('a data segment offset');
       else this.features.add('bulk-memory');
       const size = r.readU32('a data segment size');
-      r.skip(size, `data segment ${i}`);
+      if (size > r.remaining) r.failEof(`data segment ${i}`, r.end);
+      r.offset += size;
     }
     this.dataSegmentCount = count;
   }
@@ -941,7 +957,7 @@ class ModuleParser {
     const data = this.bytes.subarray(offset, end);
     r.offset = end;
     this.customSections.push({ name, data, offset });
-    if (name === 'name' && this.names === EMPTY_NAMES) this.names = decodeNameSection(data);
+    if (name === 'name' && this.nameSectionData === null) this.nameSectionData = data;
     return name;
   }
 }

@@ -234,7 +234,7 @@ export class Reader {
   /** A vector length that cannot exceed the bytes left (each element takes at least `minSize` bytes). */
   readCount(what: string, limit: number, minSize = 1): number {
     const start = this.offset;
-    const n = this.readU32(`the number of ${what}`);
+    const n = this.readU32('a vector length');
     if (n > limit) {
       this.fail('ERR_LIMIT', `${n} ${what} is more than V8 accepts (${limit})`, start);
     }
