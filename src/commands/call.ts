@@ -4,11 +4,8 @@
  */
 import { Command } from 'commander';
 import { ArgumentError } from '../runtime/errors.js';
-import { formatSignature } from './format.js';
-import { inputLabel, loadModule } from './input.js';
-import { formatResults, invoke, jsonResults, parseArgsJson } from './invoke.js';
+import { invokeAndPrint, parseArgsJson } from './invoke.js';
 import { addJsonOption, addRunOptions, type RawRunOptions, runOptionsFrom } from './options.js';
-import { printJson } from './print.js';
 
 interface RawOptions extends RawRunOptions {
   argsJson?: unknown[];
@@ -59,33 +56,5 @@ Examples:
         'give the arguments either on the command line or with --args-json, not both',
       );
     }
-    const options = runOptionsFrom(raw);
-    const module = await loadModule(file, options);
-    const outcome = await invoke({
-      module,
-      label: inputLabel(file),
-      name,
-      args: raw.argsJson ?? args,
-      options,
-      programArgs: [file],
-      ...(raw.repeat !== undefined ? { repeat: raw.repeat } : {}),
-    });
-    if (options.json) {
-      printJson({
-        function: outcome.fn.name,
-        signature: formatSignature(outcome.fn.name, outcome.fn.type),
-        results: jsonResults(outcome.fn.type, outcome.results),
-        exitCode: outcome.exitCode,
-        repeat: outcome.timing,
-      });
-    } else {
-      process.stdout.write(formatResults(outcome.fn.type, outcome.results));
-      const t = outcome.timing;
-      if (t !== null) {
-        process.stderr.write(
-          `${t.calls} calls in ${t.seconds.toFixed(3)} s: ${Math.round(t.callsPerSecond).toLocaleString('en-US')} calls/s\n`,
-        );
-      }
-    }
-    if (outcome.exitCode !== null) process.exitCode = outcome.exitCode;
+    await invokeAndPrint(file, name, raw.argsJson ?? args, runOptionsFrom(raw), raw.repeat);
   });

@@ -3,7 +3,8 @@
  * loads modules through `loadModule`; `compile` writes through `writeOutput`.
  * Keeping it in one place lets the machine-code cache (issue 5) plug in here.
  */
-import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../runtime/errors.js';
 import type { CompilerChoice } from '../runtime/tiering.js';
@@ -34,7 +35,8 @@ export async function readInput(path: string): Promise<Uint8Array> {
 
 async function readPath(path: string): Promise<Uint8Array> {
   try {
-    const buffer = await readFile(path);
+    // Sync: one file per command, and it skips the FileHandle machinery of fs/promises (start-up time).
+    const buffer = readFileSync(path);
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch (error) {
     throw inputErrorFrom(error, path);
@@ -102,7 +104,8 @@ export interface LoadOptions {
  */
 export async function loadModule(path: string, options: LoadOptions = {}) {
   const bytes = await readInput(path);
-  const { Module } = await import('../runtime/index.js');
+  // module.js, not index.js: the public index also loads WASI and the cache, which this path may not need.
+  const { Module } = await import('../runtime/module.js');
   const label = inputLabel(path);
   const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
   try {

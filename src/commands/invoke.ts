@@ -6,7 +6,9 @@
 import { ArgumentError, WasiExit } from '../runtime/errors.js';
 import type { FuncType, ModuleInfo, ValType } from '../runtime/parser/types.js';
 import { formatSignature, formatValue, type JsonValue, jsonValue } from './format.js';
+import { inputLabel, loadModule } from './input.js';
 import type { RunOptions } from './options.js';
+import { printJson } from './print.js';
 
 /** The parts of `Module` the engine uses (see src/runtime/module.ts). */
 export interface InvocableModule {
@@ -377,7 +379,7 @@ export async function invoke(request: InvokeRequest): Promise<InvokeOutcome> {
 /** v128 arguments go to the runtime as `Value.v128`; everything else as is. */
 async function runtimeArgs(fn: ExportedFunction, args: readonly ArgValue[]): Promise<unknown[]> {
   if (!fn.type.params.includes('v128')) return args as unknown[];
-  const { Value } = await import('../runtime/index.js');
+  const { Value } = await import('../runtime/value.js');
   return args.map((a, i) => (fn.type.params[i] === 'v128' ? Value.v128(a as bigint) : a));
 }
 
@@ -388,4 +390,46 @@ export async function wasiOptions(request: Pick<InvokeRequest, 'programArgs' | '
     env: { ...request.options.env },
     preopens: { ...request.options.preopens },
   };
+}
+
+/**
+ * `run FILE --invoke FN ARGS...` and `call FILE FN ARGS...`: loads the module,
+ * calls the function and prints the results (text or `--json`). The results
+ * go to stdout one per line; `--repeat` timing goes to stderr.
+ */
+export async function invokeAndPrint(
+  file: string,
+  name: string,
+  args: readonly unknown[],
+  options: RunOptions,
+  repeat?: number,
+): Promise<void> {
+  const module = await loadModule(file, options);
+  const outcome = await invoke({
+    module,
+    label: inputLabel(file),
+    name,
+    args,
+    options,
+    programArgs: [file],
+    ...(repeat !== undefined ? { repeat } : {}),
+  });
+  const t = outcome.timing;
+  if (options.json) {
+    printJson({
+      function: outcome.fn.name,
+      signature: formatSignature(outcome.fn.name, outcome.fn.type),
+      results: jsonResults(outcome.fn.type, outcome.results),
+      exitCode: outcome.exitCode,
+      repeat: t,
+    });
+  } else {
+    process.stdout.write(formatResults(outcome.fn.type, outcome.results));
+    if (t !== null) {
+      const rate = Math.round(t.callsPerSecond).toLocaleString('en-US');
+      process.stderr.write(`${t.calls} calls in ${t.seconds.toFixed(3)} s: ${rate} calls/s\n`);
+    }
+  }
+  // proc_exit during the call: its status is the command's, as for `run`.
+  if (outcome.exitCode !== null) process.exitCode = outcome.exitCode;
 }

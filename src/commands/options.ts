@@ -4,8 +4,8 @@
  * shows the value, e.g. `--timeout "5 sec": expected a number and a unit (500ms, 5s, 2m, 1h)`.
  */
 import { statSync } from 'node:fs';
+// Type-only: the fast path of `run --invoke` (cli.ts) uses this file without loading commander.
 import type { Command } from 'commander';
-import { Option } from 'commander';
 import { ArgumentError } from '../runtime/errors.js';
 import type { CompilerChoice } from '../runtime/tiering.js';
 
@@ -51,7 +51,8 @@ export function addJsonOption(command: Command): Command {
 export function addCompileOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--compiler <choice>', 'V8 compiler: auto, baseline (Liftoff) or optimizing (TurboFan)')
+      command
+        .createOption('--compiler <choice>', 'V8 compiler: auto, baseline (Liftoff) or optimizing (TurboFan)')
         .choices(COMPILERS)
         .default('auto'),
     )
@@ -83,6 +84,18 @@ function collect<T>(parse: (value: string) => T): (value: string, previous: T[] 
 }
 
 /** Turns commander's option bag into checked `RunOptions`. `env` is the host environment for `--forward-env`. */
+/** The options of a `run`/`call` given no flags. */
+export const DEFAULT_RUN_OPTIONS: RunOptions = {
+  json: false,
+  compiler: 'auto',
+  cacheDir: null,
+  cache: true,
+  timeoutMs: null,
+  maxMemoryBytes: null,
+  preopens: {},
+  env: {},
+};
+
 export function runOptionsFrom(raw: RawRunOptions, env: NodeJS.ProcessEnv = process.env): RunOptions {
   const guestEnv: Record<string, string> = {};
   for (const name of raw.forwardEnv ?? []) {

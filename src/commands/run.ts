@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { ArgumentError } from '../runtime/errors.js';
 import { formatSignature } from './format.js';
 import { inputLabel, loadModule } from './input.js';
-import { exportedFunctions, formatResults, invoke, jsonResults } from './invoke.js';
+import { exportedFunctions, invokeAndPrint } from './invoke.js';
 import { addJsonOption, addRunOptions, type RawRunOptions, runOptionsFrom } from './options.js';
 import { printJson } from './print.js';
 
@@ -40,31 +40,13 @@ Examples:
   )
   .action(async (file: string, args: string[], raw: RawOptions) => {
     const options = runOptionsFrom(raw);
-    const module = await loadModule(file, options);
-    const label = inputLabel(file);
     if (raw.invoke !== undefined) {
-      const outcome = await invoke({
-        module,
-        label,
-        name: raw.invoke,
-        args,
-        options,
-        programArgs: [file],
-      });
-      if (options.json) {
-        printJson({
-          function: outcome.fn.name,
-          signature: formatSignature(outcome.fn.name, outcome.fn.type),
-          results: jsonResults(outcome.fn.type, outcome.results),
-          exitCode: outcome.exitCode,
-        });
-      } else {
-        process.stdout.write(formatResults(outcome.fn.type, outcome.results));
-      }
-      if (outcome.exitCode !== null) process.exitCode = outcome.exitCode;
+      await invokeAndPrint(file, raw.invoke, args, options);
       return;
     }
 
+    const module = await loadModule(file, options);
+    const label = inputLabel(file);
     const functions = exportedFunctions(module.info);
     if (!functions.some((f) => f.name === '_start')) {
       const list = functions.map((f) => `  ${formatSignature(f.name, f.type)}`).join('\n');

@@ -64,7 +64,7 @@ export async function validateOne(file: string): Promise<Verdict> {
     parseModule(wasm);
     if (!WebAssembly.validate(wasm)) {
       // V8 says only "no"; compiling gives its reason and offset as our CompileError.
-      const { Module } = await import('../runtime/index.js');
+      const { Module } = await import('../runtime/module.js');
       new Module(wasm);
       return {
         file: label,
