@@ -37,7 +37,7 @@ describe('Module construction', () => {
   it('compiles bytes from a Uint8Array, an ArrayBuffer or a Buffer and keeps its own copy', async () => {
     const bytes = await fixture('simple');
     const fromView = new Module(bytes);
-    const fromBuffer = new Module(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const fromBuffer = new Module(bytes.slice().buffer as ArrayBuffer);
     const fromNodeBuffer = new Module(Buffer.from(bytes));
     for (const m of [fromView, fromBuffer, fromNodeBuffer]) {
       expect(m.raw).toBeInstanceOf(WebAssembly.Module);
@@ -263,7 +263,7 @@ describe('serialize and deserialize', () => {
   it('throws ArtifactError for truncated, corrupted and foreign blobs', async () => {
     const blob = new Module(await fixture('simple')).serialize();
     const corrupted = blob.slice();
-    corrupted[corrupted.length - 5] ^= 0xff;
+    corrupted[corrupted.length - 5] = (corrupted[corrupted.length - 5] as number) ^ 0xff;
     for (const bad of [blob.subarray(0, blob.length - 10), corrupted, await fixture('simple'), Uint8Array.of(1, 2)]) {
       expect(() => Module.deserialize(bad)).toThrow(ArtifactError);
     }
