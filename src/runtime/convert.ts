@@ -93,7 +93,8 @@ const toV128: Converter = (v, i, label) => {
       return fail('ERR_ARG_RANGE', label, i, v, 'a v128 (Value.v128 or a bigint in [-2^127, 2^128))');
     }
   }
-  return fail('ERR_ARG_TYPE', label, i, v, 'a v128 (Value.v128 or a bigint in [-2^127, 2^128))');
+  const code = typeof v === 'number' ? 'ERR_ARG_RANGE' : 'ERR_ARG_TYPE';
+  return fail(code, label, i, v, 'a v128 (Value.v128 or a bigint in [-2^127, 2^128))');
 };
 
 const toFuncref: Converter = (v, i, label) => {
