@@ -83,8 +83,6 @@ const SECTION_NAMES = [
 /** Position of each known section id in the required order: tag sits between memory and global, data count before code. */
 const SECTION_RANK = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
 
-const EMPTY_NAMES: NameSection = { module: null, functions: new Map() };
-
 /** Abstract heap types (GC proposal, https://webassembly.github.io/gc/core/binary/types.html#heap-types) by byte. */
 const HEAP_TYPES: Record<number, string> = {
   112: 'func',
@@ -232,7 +230,7 @@ class ModuleParser {
       );
     }
     const nameSectionData = this.nameSectionData;
-    let names: NameSection | null = nameSectionData === null ? EMPTY_NAMES : null;
+    let names: NameSection | null = nameSectionData === null ? { module: null, functions: new Map() } : null;
     return {
       byteLength: this.bytes.length,
       sections: this.sections,

@@ -16,7 +16,10 @@ const SORT = new Uint8Array(readFileSync(new URL('./data/sort.wasm', import.meta
 const fixtures = await buildFixtures();
 const CORPUS: Uint8Array[] = [SORT, ...Object.values(fixtures)];
 
-/** Runs the parser (and the code scanner when parsing succeeds); fails the property on anything but WasmParseError. */
+/**
+ * Runs the parser (and the code scanner when parsing succeeds); fails the property on anything but
+ * WasmParseError, and on a rejection of bytes V8 accepts.
+ */
 function check(bytes: Uint8Array): 'parsed' | 'rejected' {
   try {
     const info = parseModule(bytes);
@@ -32,6 +35,8 @@ function check(bytes: Uint8Array): 'parsed' | 'rejected' {
     expect(error.offset).toBeGreaterThanOrEqual(0);
     expect(error.offset).toBeLessThanOrEqual(bytes.length);
     expect(error.code).toMatch(/^ERR_/);
+    // What we call malformed, V8 must not accept.
+    if (WebAssembly.validate(bytes)) throw new Error(`V8 accepts what parseModule rejects: ${error.message}`);
     return 'rejected';
   }
 }
@@ -62,12 +67,20 @@ const mutated = fc
         case 'flip':
           if (at < bytes.length) bytes[at] = (bytes[at] ?? 0) ^ (1 << (e.byte & 7));
           break;
-        case 'insert':
-          bytes = new Uint8Array([...bytes.subarray(0, at), ...new Array(e.length).fill(e.byte), ...bytes.subarray(at)]);
+        case 'insert': {
+          const out = new Uint8Array(bytes.length + e.length).fill(e.byte);
+          out.set(bytes.subarray(0, at), 0);
+          out.set(bytes.subarray(at), at + e.length);
+          bytes = out;
           break;
-        case 'delete':
-          bytes = new Uint8Array([...bytes.subarray(0, at), ...bytes.subarray(at + e.length)]);
+        }
+        case 'delete': {
+          const out = new Uint8Array(Math.max(at, bytes.length - e.length));
+          out.set(bytes.subarray(0, at), 0);
+          out.set(bytes.subarray(at + e.length), at);
+          bytes = out;
           break;
+        }
         case 'truncate':
           bytes = bytes.slice(0, at);
           break;
@@ -121,6 +134,21 @@ describe('parser robustness (fast-check)', () => {
     );
     // The mutations must actually exercise the error paths.
     expect(rejected).toBeGreaterThan(300);
+  });
+
+  it('never rejects a mutated module that V8 accepts (V8 as the oracle)', () => {
+    let v8Accepted = 0;
+    fc.assert(
+      fc.property(mutated, (bytes) => {
+        if (!WebAssembly.validate(bytes)) return;
+        v8Accepted++;
+        const info = parseModule(bytes);
+        expect(info.byteLength).toBe(bytes.length);
+        expect(() => scanCodeFeatures(bytes, info)).not.toThrow();
+      }),
+      { numRuns: 4000 },
+    );
+    expect(v8Accepted).toBeGreaterThan(5); // about 1% of mutations stay valid
   });
 
   it('parses a module the same inside a larger buffer (views with a byteOffset)', () => {
