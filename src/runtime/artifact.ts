@@ -112,9 +112,14 @@ function wasmerTsVersion(): string {
  */
 const CODEGEN_FLAG = /^--(no-)?(wasm|liftoff|turbo|experimental-wasm|jitless|single-threaded|predictable|max-wasm)/;
 
+/** True for a command-line flag that changes the code V8 generates for Wasm. */
+export function isCodegenFlag(arg: string): boolean {
+  return CODEGEN_FLAG.test(arg.replaceAll('_', '-'));
+}
+
 /** A short hash of the code-affecting V8 flags in effect for this process. */
 export function v8FlagFingerprint(argv: readonly string[] = processFlags()): string {
-  const relevant = argv.filter((a) => CODEGEN_FLAG.test(a.replaceAll('_', '-'))).map((a) => a.replaceAll('_', '-'));
+  const relevant = argv.filter(isCodegenFlag).map((a) => a.replaceAll('_', '-'));
   relevant.sort();
   return relevant.length === 0 ? 'default' : sha256Hex(new TextEncoder().encode(relevant.join('\n'))).slice(0, 16);
 }

@@ -16,11 +16,13 @@
  * instead and returns a one-line `notice` saying why.
  */
 import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import {
   type ArtifactHeader,
   currentEngine,
   encodeArtifact,
   engineMismatch,
+  isCodegenFlag,
   type ReadArtifact,
   readArtifact,
   sha256Hex,
@@ -132,15 +134,26 @@ export interface OptimizeOptions {
   readonly onProgress?: (elapsedMs: number) => void;
 }
 
-// The child: read Wasm on stdin, compile eagerly with TurboFan, restore the
-// default flags, serialize, check V8 accepts it, write it to stdout.
+// The child: read the Wasm (stdin, or a file in background mode), compile it
+// eagerly with TurboFan, restore the default flags, serialize, and check V8
+// accepts the result. Foreground: the code goes to stdout. Background (a cache
+// fill after `run`): it writes the cache entry itself, atomically, then exits.
+// argv: addon path, codegen flags (JSON), [wasm file, artifact.js URL, entry file]
 const CHILD_SCRIPT = `
 import { createRequire } from 'node:module';
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import v8 from 'node:v8';
-const addon = createRequire(import.meta.url)(process.argv[1]);
-const chunks = [];
-for await (const c of process.stdin) chunks.push(c);
-const wasm = new Uint8Array(Buffer.concat(chunks));
+const [addonPath, flagsJson, wasmFile, artifactUrl, entryFile] = process.argv.slice(1);
+const addon = createRequire(import.meta.url)(addonPath);
+let wasm;
+if (wasmFile === undefined) {
+  const chunks = [];
+  for await (const c of process.stdin) chunks.push(c);
+  wasm = new Uint8Array(Buffer.concat(chunks));
+} else {
+  wasm = new Uint8Array(readFileSync(wasmFile));
+  unlinkSync(wasmFile);
+}
 v8.setFlagsFromString('--no-liftoff');
 v8.setFlagsFromString('--no-wasm-lazy-compilation');
 let module;
@@ -153,8 +166,8 @@ try {
   v8.setFlagsFromString('--liftoff');
   v8.setFlagsFromString('--wasm-lazy-compilation');
   v8.setFlagsFromString('--wasm-dynamic-tiering');
-  // Then whatever this process was started with, so its flags end as they began.
-  for (const flag of process.execArgv) if (/^--(no-)?(wasm|liftoff|turbo|experimental-wasm|jitless|single-threaded|predictable|max-wasm)/.test(flag)) try { v8.setFlagsFromString(flag); } catch {}
+  // Then the codegen flags this process was started with, so its flags end as they began.
+  for (const flag of JSON.parse(flagsJson)) v8.setFlagsFromString(flag);
 }
 const code = addon.serialize(module);
 if (code === null) { process.stderr.write('V8 produced no machine code'); process.exit(4); }
@@ -163,7 +176,19 @@ const armed = addon.arm(marker, wasm, code);
 if (armed !== true) { process.stderr.write(armed); process.exit(4); }
 await WebAssembly.compileStreaming(marker);
 if (marker.accepted !== true) { process.stderr.write('V8 rejected the code it just serialized'); process.exit(4); }
-process.stdout.write(code);
+if (entryFile === undefined) {
+  process.stdout.write(code);
+} else {
+  const { encodeArtifact } = await import(artifactUrl);
+  const temp = entryFile + '.' + process.pid + '.tmp';
+  try {
+    writeFileSync(temp, encodeArtifact({ wasm, machineCode: code }));
+    renameSync(temp, entryFile);
+  } catch (error) {
+    try { unlinkSync(temp); } catch {}
+    process.exit(5);
+  }
+}
 `;
 
 /**
@@ -207,15 +232,44 @@ export async function compileOptimized(wasm: Uint8Array, options: OptimizeOption
   }
 }
 
+/** Node arguments for the compile child: this process's codegen flags, so V8's flag hash (and ours) match. */
+function childArgs(addonPath: string, extra: readonly string[] = []): string[] {
+  const flags = process.execArgv.filter(isCodegenFlag);
+  return [...flags, '--input-type=module', '-e', CHILD_SCRIPT, addonPath, JSON.stringify(flags), ...extra];
+}
+
+/**
+ * Starts a detached process that compiles `wasm` eagerly with TurboFan and
+ * writes the artifact to `entryFile` (atomically), outliving this process.
+ * Returns false when it could not start (no addon, temp file not writable).
+ * Used by the cache after a run; never throws.
+ */
+export function startBackgroundFill(wasm: Uint8Array, entryFile: string): boolean {
+  const status = nativeStatus();
+  if (!status.available) return false;
+  const wasmFile = `${entryFile}.${process.pid}.${Date.now()}.wasm.tmp`;
+  try {
+    writeFileSync(wasmFile, wasm);
+    const artifactUrl = new URL('../artifact.js', import.meta.url).href;
+    const child = spawn(process.execPath, childArgs(status.path, [wasmFile, artifactUrl, entryFile]), {
+      detached: true,
+      stdio: 'ignore',
+    });
+    child.on('error', () => rmSync(wasmFile, { force: true }));
+    child.unref();
+    return true;
+  } catch {
+    rmSync(wasmFile, { force: true });
+    return false;
+  }
+}
+
 function runChild(
   addonPath: string,
   wasm: Uint8Array,
 ): Promise<{ code: number | null; stdout: Buffer; stderr: Buffer }> {
   return new Promise((resolve, reject) => {
-    // Same execArgv as this process, so V8's flag hash (and ours) match it.
-    const child = spawn(process.execPath, [...process.execArgv, '--input-type=module', '-e', CHILD_SCRIPT, addonPath], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(process.execPath, childArgs(addonPath), { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));

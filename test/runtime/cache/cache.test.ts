@@ -49,7 +49,7 @@ describe('cache without machine code', () => {
     const compiled = await compileWithCache(kernel, { dir: null });
     expect(compiled.fromCache).toBe(false);
     expect(work(compiled.module, 10)).toBe(kernelWork(10));
-    expect(await compiled.save()).toBe(0);
+    expect(await compiled.save()).toEqual({ kind: 'none', machineCodeByteLength: 0 });
   });
 
   it('never throws on an unusable directory', async () => {
@@ -70,14 +70,15 @@ describe('cache without machine code', () => {
 describe.runIf(nativeStatus().available)('cache with machine code', () => {
   it('fills after a run from the code V8 tiered up, then a fresh process hits it', async () => {
     const dir = freshDir();
-    const first = await compileWithCache(kernel, { dir });
+    const first = await compileWithCache(kernel, { dir, fill: 'tiered' });
     expect(first.fromCache).toBe(false);
     const { exports } = new WebAssembly.Instance(first.module, {});
     const f = exports.work as (n: number) => number;
     // Enough calls for V8's dynamic tiering to optimize `work` (calls, not one long loop: no OSR in Wasm).
     for (let i = 0; i < 200; i++) f(N);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const stored = await first.save();
+    const { kind, machineCodeByteLength: stored } = await first.save();
+    expect(kind).toBe('tiered');
     expect(stored).toBeGreaterThan(0);
     const entries = await new ModuleCache(dir).list();
     expect(entries).toHaveLength(1);
@@ -101,6 +102,36 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     const child = await runChild(script, [dir, kernelFile]);
     expect(child.stderr).toBe('');
     expect(child.stdout).toBe(`true ${kernelWork(N)}\n`);
+  });
+
+  it('fills a small module by an eager compile in a background process that outlives the run', async () => {
+    const dir = freshDir();
+    const kernelFile = path.join(root, 'eager.wasm');
+    writeFileSync(kernelFile, kernel);
+    const script = `
+      const { compileWithCache } = await import(DIST + 'cache/index.js');
+      const { readFileSync } = await import('node:fs');
+      const wasm = new Uint8Array(readFileSync(process.argv[2]));
+      const c = await compileWithCache(wasm, { dir: process.argv[1], onNotice: (m) => console.error(m) });
+      const result = new WebAssembly.Instance(c.module, {}).exports.work(${N});
+      const fill = await c.save();
+      console.log(c.fromCache, result, fill.kind);
+    `;
+    const first = await runChild(script, [dir, kernelFile]);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toBe(`false ${kernelWork(N)} eager\n`);
+    // The detached compile finishes on its own; wait for its atomic rename.
+    const cache = new ModuleCache(dir);
+    for (let i = 0; i < 100 && (await cache.list()).length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const entries = await cache.list();
+    expect(entries).toHaveLength(1);
+    const { machineCodeByteLength } = decodeArtifact((await compileOptimized(kernel)).artifact).header;
+    expect(entries[0]).toMatchObject({ valid: true, machineCodeByteLength });
+    expect(readdirSync(dir)).toHaveLength(1);
+    const second = await runChild(script, [dir, kernelFile]);
+    expect(second.stdout).toBe(`true ${kernelWork(N)} none\n`);
   });
 
   it('treats a corrupt entry as a miss and deletes it', async () => {
@@ -175,7 +206,7 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
       const wasm = new Uint8Array(readFileSync(process.argv[2]));
       const file = new ModuleCache(process.argv[1]).fileFor(wasm);
       let seen = 0, bad = 0;
-      const until = Date.now() + 1500;
+      const until = Date.now() + 1000;
       while (Date.now() < until) {
         let bytes;
         try { bytes = new Uint8Array(readFileSync(file)); } catch { continue; }
@@ -204,7 +235,7 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
   it('does not store anything for a module compiled from other bytes', async () => {
     const cache = new ModuleCache(freshDir());
     const module = await WebAssembly.compile(other);
-    expect(await cache.put(module, kernel)).toBe(0);
+    expect(await cache.put(module, kernel)).toEqual({ kind: 'none', machineCodeByteLength: 0 });
     expect(await cache.list()).toEqual([]);
     expect(encodeArtifact({ wasm: kernel }).length).toBeGreaterThan(kernel.length);
   });
