@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { WasmParseError } from '../../../src/runtime/errors.js';
 import { scanCodeFeatures } from '../../../src/runtime/parser/features.js';
@@ -99,6 +100,16 @@ describe('scanCodeFeatures', () => {
     const features = await featuresOf(text, { unchecked: true });
     expect(features.has('threads')).toBe(true);
     expect(features.has('sign-extension')).toBe(true);
+  });
+
+  it('finds what clang emitted for C code (see data/features.c), a V8-valid module', () => {
+    const bytes = new Uint8Array(readFileSync(new URL('./data/features.wasm', import.meta.url)));
+    expect(WebAssembly.validate(bytes)).toBe(true);
+    const info = parseModule(bytes);
+    expect([...info.features]).toEqual(['threads']); // the shared imported memory
+    expect([...scanCodeFeatures(bytes, info)].sort()).toEqual(
+      ['bulk-memory', 'saturating-float-to-int', 'sign-extension', 'simd', 'tail-calls', 'threads'].sort(),
+    );
   });
 
   it('includes the features parseModule found in the headers', async () => {
