@@ -29,7 +29,7 @@ export async function run() {
         "import { readFileSync } from 'node:fs';",
         'const m = new WebAssembly.Module(readFileSync(process.argv[2]));',
         'const i = new WebAssembly.Instance(m);',
-        'process.stdout.write(`${i.exports.sum(5, 37)}\\n`);',
+        "process.stdout.write(String(i.exports.sum(5, 37)) + '\\n');",
       ].join('\n'),
     );
     const node = process.execPath;

@@ -5,6 +5,7 @@
  */
 import { ArgumentError, WasiExit } from '../runtime/errors.js';
 import type { FuncType, ModuleInfo, ValType } from '../runtime/parser/types.js';
+import type { WasiOptions } from '../runtime/wasi/index.js';
 import { formatSignature, formatValue, type JsonValue, jsonValue } from './format.js';
 import { inputLabel, loadModule } from './input.js';
 import type { RunOptions } from './options.js';
@@ -334,7 +335,7 @@ export async function invoke(request: InvokeRequest): Promise<InvokeOutcome> {
     const { runProgram } = await import('../runtime/wasi/index.js');
     const outcome = await runProgram({
       module: module as never,
-      ...(isWasi ? { wasi: await wasiOptions(request) } : {}),
+      ...(isWasi ? { wasi: wasiOptions(request.programArgs, request.options) } : {}),
       invoke: { name: fn.name, args: await runtimeArgs(fn, args) },
       ...(options.timeoutMs !== null ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.maxMemoryBytes !== null ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
@@ -348,7 +349,7 @@ export async function invoke(request: InvokeRequest): Promise<InvokeOutcome> {
   let initialize: ((instance: never) => void) | null = null;
   if (isWasi) {
     const { Wasi } = await import('../runtime/wasi/index.js');
-    const wasi = new Wasi(await wasiOptions(request));
+    const wasi = new Wasi(wasiOptions(request.programArgs, request.options));
     imports = wasi.getImports(module as never);
     initialize = (instance) => wasi.initialize(instance);
   }
@@ -383,12 +384,17 @@ async function runtimeArgs(fn: ExportedFunction, args: readonly ArgValue[]): Pro
   return args.map((a, i) => (fn.type.params[i] === 'v128' ? Value.v128(a as bigint) : a));
 }
 
-/** WASI options from the command line: args, env, preopens, and the process's stdio. */
-export async function wasiOptions(request: Pick<InvokeRequest, 'programArgs' | 'options'>) {
+/**
+ * WASI options from the command line: args, env, preopens; stdio inherited,
+ * except that with `--json` the guest's stdout goes to stderr so that stdout
+ * carries only the JSON document. `run` (for `_start`) uses it too.
+ */
+export function wasiOptions(programArgs: readonly string[], options: RunOptions): WasiOptions {
   return {
-    args: [...request.programArgs],
-    env: { ...request.options.env },
-    preopens: { ...request.options.preopens },
+    args: [...programArgs],
+    env: { ...options.env },
+    preopens: { ...options.preopens },
+    ...(options.json ? { stdout: { fd: 2 } } : {}),
   };
 }
 

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { ArgumentError } from '../runtime/errors.js';
 import { formatSignature } from './format.js';
 import { inputLabel, loadModule } from './input.js';
-import { exportedFunctions, invokeAndPrint } from './invoke.js';
+import { exportedFunctions, invokeAndPrint, wasiOptions } from './invoke.js';
 import { addJsonOption, addRunOptions, type RawRunOptions, runOptionsFrom } from './options.js';
 import { printJson } from './print.js';
 
@@ -59,7 +59,7 @@ Examples:
     const { runProgram } = await import('../runtime/wasi/index.js');
     const { exitCode } = await runProgram({
       module,
-      wasi: { args: [file, ...args], env: { ...options.env }, preopens: { ...options.preopens } },
+      wasi: wasiOptions([file, ...args], options),
       ...(options.timeoutMs !== null ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.maxMemoryBytes !== null ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
       compiler: options.compiler,

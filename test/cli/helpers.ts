@@ -1,0 +1,83 @@
+// Helpers for the CLI tests: run the built `bin/wasmer-ts.js` as a subprocess,
+// and build the .wat fixtures of test/cli/fixtures.ts into a temp directory.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { wat } from '../helpers/wat.js';
+import { CLI_FIXTURES } from './fixtures.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BIN = join(ROOT, 'bin/wasmer-ts.js');
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface CliOptions {
+  readonly cwd?: string;
+  /** Bytes or text for stdin; stdin is empty (not a TTY) otherwise. */
+  readonly input?: string | Uint8Array;
+  /** Added to the environment (which has FORCE_COLOR and NO_COLOR removed). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** Runs `wasmer-ts ARGS...` and collects its exit code, stdout and stderr. */
+export function cli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && k !== 'FORCE_COLOR' && k !== 'NO_COLOR') env[k] = v;
+  }
+  Object.assign(env, options.env);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    );
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** A temp directory holding every fixture of test/cli/fixtures.ts as NAME.wat and NAME.wasm. */
+export async function fixtureDir(): Promise<{ dir: string; cleanup: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'wasmer-ts-cli-'));
+  await Promise.all(
+    Object.entries(CLI_FIXTURES).map(async ([name, text]) => {
+      writeFileSync(join(dir, `${name}.wat`), text);
+      writeFileSync(join(dir, `${name}.wasm`), await wat(text));
+    }),
+  );
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Appends a custom section (id 0) named `name` with `payload` to a module. */
+export function withCustomSection(module: Uint8Array, name: string, payload: Uint8Array): Uint8Array {
+  const nameBytes = new TextEncoder().encode(name);
+  const content = [...leb(nameBytes.length), ...nameBytes, ...payload];
+  return Uint8Array.from([...module, 0, ...leb(content.length), ...content]);
+}
+
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+/** True when `command --version` runs (Debian's wabt, clang...). */
+export function hasTool(command: string): boolean {
+  return spawnSync(command, ['--version']).status === 0;
+}
