@@ -4,7 +4,7 @@
  * bodies and data payloads by their sizes. Pure: bytes in, `ModuleInfo` out, or
  * a `WasmParseError` with a code, what was expected, and the byte offset.
  */
-import { WasmParseError } from '../errors.js';
+import { ArgumentError, WasmParseError } from '../errors.js';
 import { Reader } from './reader.js';
 import type {
   CustomSection,
@@ -1008,7 +1008,17 @@ function hex(n: number): string {
  *   duplicate section), `ERR_SECTION_SIZE`, `ERR_BAD_TYPE`, `ERR_BAD_UTF8`, `ERR_BAD_VALUE`, `ERR_LIMIT` (beyond
  *   V8's limits), `ERR_COUNT_MISMATCH` (function/code or data count/data disagree). `offset` is where reading failed.
  *   Validation (type checking code) is V8's job: a parsed module may still fail to compile.
+ * @throws ArgumentError `ERR_ARG_TYPE` when `bytes` is not a Uint8Array.
  */
 export function parseModule(bytes: Uint8Array): ModuleInfo {
+  if (!(bytes instanceof Uint8Array)) {
+    // A JS caller handing an ArrayBuffer would otherwise get a misleading "bad magic".
+    const got =
+      bytes === null ? 'null' : typeof bytes === 'object' ? (bytes as object).constructor?.name : typeof bytes;
+    throw new ArgumentError(
+      'ERR_ARG_TYPE',
+      `parseModule takes a Uint8Array, got ${got} (wrap an ArrayBuffer with new Uint8Array(buffer))`,
+    );
+  }
   return new ModuleParser(bytes).parse();
 }

@@ -167,6 +167,14 @@ describe('well-formed hand-made modules', () => {
 });
 
 describe('malformed modules give WasmParseError with a precise code and offset', () => {
+  it('rejects a non-Uint8Array argument with ArgumentError', () => {
+    expect(() => parseModule(GOOD.buffer as unknown as Uint8Array)).toThrow(
+      expect.objectContaining({ code: 'ERR_ARG_TYPE', message: expect.stringContaining('ArrayBuffer') }),
+    );
+    expect(() => parseModule(null as unknown as Uint8Array)).toThrow(expect.objectContaining({ code: 'ERR_ARG_TYPE' }));
+    expect(parseModule(Buffer.from(GOOD)).exports).toHaveLength(1);
+  });
+
   it.each<[string, number[], string, number]>([
     ['empty input', [], 'ERR_UNEXPECTED_EOF', 0],
     ['bad magic', [0x00, 0x61, 0x73, 0x6e, 1, 0, 0, 0], 'ERR_BAD_MAGIC', 3],
