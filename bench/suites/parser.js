@@ -22,7 +22,7 @@ function u32(n) {
   return out;
 }
 
-function name_(s) {
+function encodeName(s) {
   const b = [...Buffer.from(s, 'utf8')];
   return [...u32(b.length), ...b];
 }
@@ -30,7 +30,10 @@ function name_(s) {
 /** Pushes a section (id, size, content) onto `chunks`, content given as arrays or Uint8Arrays. */
 function section(chunks, id, parts) {
   const size = parts.reduce((n, p) => n + p.length, 0);
-  chunks.push(Uint8Array.from([id, ...u32(size)]), ...parts.map((p) => (p instanceof Uint8Array ? p : Uint8Array.from(p))));
+  chunks.push(
+    Uint8Array.from([id, ...u32(size)]),
+    ...parts.map((p) => (p instanceof Uint8Array ? p : Uint8Array.from(p))),
+  );
 }
 
 /** One function body of about 200 bytes: arithmetic, loads/stores, a block with br_if, and a call. */
@@ -54,7 +57,7 @@ function buildModule() {
   section(chunks, 3, [u32(FUNCTIONS), fnIndices]);
   section(chunks, 5, [[1, 0x00, ...u32(DATA_SEGMENTS * 16 + 1)]]); // memory big enough for the data
   const exports = [];
-  for (let i = 0; i < FUNCTIONS; i += 100) exports.push(...name_(`f${i}`), 0x00, ...u32(i));
+  for (let i = 0; i < FUNCTIONS; i += 100) exports.push(...encodeName(`f${i}`), 0x00, ...u32(i));
   section(chunks, 7, [u32(FUNCTIONS / 100), exports]);
   const bodies = [];
   for (let i = 0; i < FUNCTIONS; i++) bodies.push(functionBody(i));
@@ -66,9 +69,9 @@ function buildModule() {
   }
   section(chunks, 11, data);
   const names = [];
-  for (let i = 0; i < FUNCTIONS; i++) names.push(...u32(i), ...name_(`function_${i}`));
+  for (let i = 0; i < FUNCTIONS; i++) names.push(...u32(i), ...encodeName(`function_${i}`));
   const fnNames = [...u32(FUNCTIONS), ...names];
-  section(chunks, 0, [name_('name'), [1, ...u32(fnNames.length)], fnNames]);
+  section(chunks, 0, [encodeName('name'), [1, ...u32(fnNames.length)], fnNames]);
   const total = chunks.reduce((n, c) => n + c.length, 0);
   const out = new Uint8Array(total);
   let at = 0;
