@@ -202,10 +202,19 @@ export async function renderInspect(r: InspectReport): Promise<string> {
   out.push(...table(['id', 'name', 'offset', 'size'], rows).map((l, i) => (i === 0 ? dim(l) : l)));
 
   const c = r.counts;
+  const count = (name: string, defined = 0, imported = 0) =>
+    `${name} ${defined}${imported > 0 ? ` (+${imported} imported)` : ''}`;
   out.push(
     '',
     bold('counts'),
-    `  types ${c.types}, functions ${c.functions} (+${c.importedFunctions} imported), tables ${c.tables}, memories ${c.memories}, globals ${c.globals}, tags ${c.tags}`,
+    `  ${[
+      count('types', c.types),
+      count('functions', c.functions, c.importedFunctions),
+      count('tables', c.tables, c.importedTables),
+      count('memories', c.memories, c.importedMemories),
+      count('globals', c.globals, c.importedGlobals),
+      count('tags', c.tags, c.importedTags),
+    ].join(', ')}`,
     `  element segments ${c.elementSegments}, data segments ${c.dataSegments}`,
   );
 
