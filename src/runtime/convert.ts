@@ -6,15 +6,23 @@
  * else (unsigned i32, safe-integer i64, `Value`s, wrong types, wrong counts)
  * takes the slow path, which converts or throws `ArgumentError`.
  */
-import { ArgumentError } from './errors.js';
+import { ArgumentError, WasmParseError } from './errors.js';
+import { Reader } from './parser/reader.js';
 import type { FuncType, ValType } from './parser/types.js';
 import { toTrap } from './trap.js';
 import { describe, Value } from './value.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
+/** What errors call the function: `sum(x: i32, y: i32) -> i32`, or a thunk building it (only on error). */
+export type Label = string | (() => string);
+
+function labelText(label: Label): string {
+  return typeof label === 'string' ? label : label();
+}
+
 /** Converts one argument for parameter `index` (0-based) or throws `ArgumentError`. */
-export type Converter = (value: unknown, index: number, label: string) => unknown;
+export type Converter = (value: unknown, index: number, label: Label) => unknown;
 
 const I64_MIN = -(1n << 63n);
 const U64_END = 1n << 64n;
@@ -34,12 +42,15 @@ export function registerWrapper(wrapper: object, raw: AnyFunction): void {
 
 function fail(
   code: 'ERR_ARG_TYPE' | 'ERR_ARG_RANGE',
-  label: string,
+  label: Label,
   index: number,
   value: unknown,
   expected: string,
 ): never {
-  throw new ArgumentError(code, `${label}: argument ${index + 1} is ${describe(value)}, expected ${expected}`);
+  throw new ArgumentError(
+    code,
+    `${labelText(label)}: argument ${index + 1} is ${describe(value)}, expected ${expected}`,
+  );
 }
 
 function valueOfType(value: unknown, type: string): value is Value {
@@ -125,23 +136,67 @@ export function converterFor(type: ValType): Converter {
   }
 }
 
-/** `sum(i32, i32) -> i32`, the label errors use. */
-export function signatureLabel(name: string, type: FuncType): string {
+/** `sum(x: i32, y: i32) -> i32` (parameter names from the name section when it has them), the label errors use. */
+export function signatureLabel(name: string, type: FuncType, paramNames: readonly (string | undefined)[] = []): string {
   const results = type.results.length === 1 ? type.results[0] : `(${type.results.join(', ')})`;
-  return `${name}(${type.params.join(', ')})${type.results.length === 0 ? '' : ` -> ${results}`}`;
+  const params = type.params.map((t, i) => (paramNames[i] === undefined ? t : `${paramNames[i]}: ${t}`));
+  return `${name}(${params.join(', ')})${type.results.length === 0 ? '' : ` -> ${results}`}`;
+}
+
+/**
+ * The names of the first `count` locals (the parameters) of function
+ * `funcIndex`, from the name section's local names (subsection 2,
+ * https://webassembly.github.io/spec/core/appendix/custom.html#local-names).
+ * Only called to word an error, so it scans the section then. A malformed
+ * section yields what was read before the damage.
+ */
+export function decodeParamNames(
+  nameSection: Uint8Array | undefined,
+  funcIndex: number,
+  count: number,
+): (string | undefined)[] {
+  const out = new Array<string | undefined>(count).fill(undefined);
+  if (nameSection === undefined || count === 0) return out;
+  const r = new Reader(nameSection, 0, nameSection.length, 'name section');
+  try {
+    while (!r.isAtEnd) {
+      const id = r.readU8();
+      const size = r.readU32();
+      const end = r.offset + size;
+      if (id !== 2) {
+        r.offset = end;
+        continue;
+      }
+      const functions = r.readU32();
+      for (let f = 0; f < functions; f++) {
+        const index = r.readU32();
+        const locals = r.readU32();
+        for (let l = 0; l < locals; l++) {
+          const local = r.readU32();
+          const name = r.readName();
+          if (index === funcIndex && local < count) out[local] = name;
+        }
+        if (index === funcIndex) return out;
+      }
+      return out;
+    }
+  } catch (e) {
+    if (!(e instanceof WasmParseError)) throw e;
+  }
+  return out;
 }
 
 /** Converts every argument (checking the count first) for a call of `label`. */
 export function convertArguments(
   args: ArrayLike<unknown>,
   converters: readonly Converter[],
-  label: string,
+  label: Label,
   count = args.length,
 ): unknown[] {
   if (count !== converters.length) {
     throw new ArgumentError(
       'ERR_ARG_COUNT',
-      `${label}: expected ${converters.length} argument${converters.length === 1 ? '' : 's'}, got ${count}`,
+      `${labelText(label)}: expected ${converters.length} argument${converters.length === 1 ? '' : 's'}, got ${count}`,
     );
   }
   const out = new Array<unknown>(converters.length);
@@ -153,9 +208,9 @@ export function convertArguments(
 const BOUNDARY_TYPE_ERROR = 'type incompatibility when transforming from/to JS';
 
 /** The error to throw for an error out of a Wasm call: a Trap, an ArgumentError for a boundary TypeError, or as is. */
-export function callError(error: unknown, label: string, names: ReadonlyMap<number, string> | undefined): unknown {
+export function callError(error: unknown, label: Label, names: ReadonlyMap<number, string> | undefined): unknown {
   if (error instanceof TypeError && error.message.includes(BOUNDARY_TYPE_ERROR)) {
-    return new ArgumentError('ERR_ARG_TYPE', `${label}: ${error.message}`, { cause: error });
+    return new ArgumentError('ERR_ARG_TYPE', `${labelText(label)}: ${error.message}`, { cause: error });
   }
   return toTrap(error, names);
 }
@@ -232,8 +287,13 @@ export function wrapFunction(
   name: string,
   type: FuncType,
   names: ReadonlyMap<number, string> | undefined,
+  paramNames?: () => readonly (string | undefined)[],
 ): AnyFunction {
-  const label = signatureLabel(name, type);
+  let text: string | undefined;
+  const label = (): string => {
+    text ??= signatureLabel(name, type, paramNames?.());
+    return text;
+  };
   const converters = type.params.map(converterFor);
   const onError = (e: unknown): unknown => callError(e, label, names);
   const slow = (count: number, ...args: unknown[]): unknown => {

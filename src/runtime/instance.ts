@@ -2,7 +2,7 @@
  * `Instance`: an instantiated module whose `exports` cast arguments, turn traps
  * into `Trap`, and hand out `Memory`, `Global` and `Table` wrappers.
  */
-import { converterFor, unwrapFunction, wrapFunction } from './convert.js';
+import { converterFor, decodeParamNames, unwrapFunction, wrapFunction } from './convert.js';
 import { ArgumentError, LinkError } from './errors.js';
 import { Global } from './global.js';
 import { formatExternType } from './kinds.js';
@@ -89,6 +89,7 @@ function wrapExports(module: Module, raw: WebAssembly.Instance): { exports: Expo
   // A plain object, not Object.create(null): V8 keeps null-prototype objects in
   // dictionary mode, which made every `exports.f` load several times slower.
   const out: Record<string, ExportValue> = {};
+  const nameSection = module.info.customSections.find((s) => s.name === 'name')?.data;
   const wrappers = new Map<unknown, ExportValue>();
   const names = module.info.names.functions;
   let memory: Memory | null = null;
@@ -96,7 +97,7 @@ function wrapExports(module: Module, raw: WebAssembly.Instance): { exports: Expo
     const value = raw.exports[exp.name];
     let wrapped = wrappers.get(value);
     if (wrapped === undefined) {
-      wrapped = wrapExport(exp.name, exp.desc, value, names);
+      wrapped = wrapExport(exp.name, exp.index, exp.desc, value, names, nameSection);
       wrappers.set(value, wrapped);
     }
     if (memory === null && wrapped instanceof Memory) memory = wrapped;
@@ -105,13 +106,21 @@ function wrapExports(module: Module, raw: WebAssembly.Instance): { exports: Expo
   return { exports: Object.freeze(out), memory };
 }
 
-function wrapExport(name: string, desc: ExternType, value: unknown, names: ReadonlyMap<number, string>): ExportValue {
+function wrapExport(
+  name: string,
+  index: number,
+  desc: ExternType,
+  value: unknown,
+  names: ReadonlyMap<number, string>,
+  nameSection: Uint8Array | undefined,
+): ExportValue {
   switch (desc.kind) {
     case 'func': {
       const fn = value as ExportedFunction;
+      const paramNames = (): (string | undefined)[] => decodeParamNames(nameSection, index, desc.type.params.length);
       return hasV128(desc.type)
-        ? wrapV128Function(fn, name, desc.type, names)
-        : wrapFunction(fn, name, desc.type, names);
+        ? wrapV128Function(fn, name, desc.type, names, paramNames)
+        : wrapFunction(fn, name, desc.type, names, paramNames);
     }
     case 'memory':
       return new Memory(value as WebAssembly.Memory, { maximum: desc.type.maximum, shared: desc.type.shared });

@@ -151,8 +151,9 @@ export function wrapV128Function(
   fnName: string,
   type: FuncType,
   names: ReadonlyMap<number, string> | undefined,
+  paramNames?: () => readonly (string | undefined)[],
 ): AnyFunction {
-  const label = signatureLabel(fnName, type);
+  const label = signatureLabel(fnName, type, paramNames?.());
   if (!isAdaptable(type)) {
     const unsupported = (): never => {
       throw new ArgumentError(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeParamNames } from '../../src/runtime/convert.js';
 import {
   ArgumentError,
   Global,
@@ -90,6 +91,28 @@ describe('exported functions', () => {
       expect((error as ArgumentError).code, String(call)).toBe(code);
     }
     expect(() => e.add64?.(1n)).toThrow('add64(i64, i64) -> i64: expected 2 arguments, got 1');
+  });
+
+  it('uses parameter names from the name section in errors', async () => {
+    const i = new Instance<Fns>(await fixture('simple'));
+    expect(() => i.exports.sum?.(1, 'abc')).toThrow(
+      'sum(x: i32, y: i32) -> i32: argument 2 is "abc" (string), expected an i32 (an integer in [-2^31, 2^32) or Value.i32)',
+    );
+    const bare = new Instance<Fns>(await fixture('simple', { names: false }));
+    expect(() => bare.exports.sum?.(1)).toThrow('sum(i32, i32) -> i32: expected 2 arguments, got 1');
+  });
+
+  it('reads parameter names defensively from a damaged name section', async () => {
+    const bytes = await fixture('simple');
+    const info = new Module(bytes).info;
+    const section = info.customSections.find((s) => s.name === 'name')?.data as Uint8Array;
+    expect(decodeParamNames(section, 0, 2)).toEqual(['x', 'y']);
+    expect(decodeParamNames(section, 5, 1)).toEqual([undefined]);
+    for (let cut = 0; cut < section.length; cut++) {
+      const names = decodeParamNames(section.subarray(0, cut), 0, 2);
+      expect(names.length).toBe(2);
+    }
+    expect(decodeParamNames(undefined, 0, 2)).toEqual([undefined, undefined]);
   });
 
   it('keeps working on the fast path after slow-path calls', async () => {
