@@ -91,7 +91,7 @@ function inputErrorFrom(error: unknown, path: string): InputError {
 /** Options of every command that loads a module (see options.ts). */
 export interface LoadOptions {
   readonly compiler?: CompilerChoice;
-  /** `--cache-dir`; `null` when not given. Wired by the cache (issue 5). */
+  /** `--cache-dir`; `null` when not given: $XDG_CACHE_HOME/wasmer-ts or ~/.cache/wasmer-ts. */
   readonly cacheDir?: string | null;
   /** `--no-cache`. */
   readonly cache?: boolean;
@@ -108,8 +108,18 @@ export async function loadModule(path: string, options: LoadOptions = {}) {
   const { Module } = await import('../runtime/module.js');
   const label = inputLabel(path);
   const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
+  // The machine-code cache (issue 5): on by default, --no-cache turns it off. A
+  // miss is filled when the command is over (beforeExit), so no run waits for it.
+  const { defaultCacheDir, saveToCache } = await import('../runtime/cache/index.js');
+  const cacheDir = options.cache === false ? null : (options.cacheDir ?? defaultCacheDir(process.env));
   try {
-    return await Module.from(bytes, options.compiler === undefined ? {} : { compiler: options.compiler });
+    const module = await Module.from(bytes, {
+      ...(options.compiler === undefined ? {} : { compiler: options.compiler }),
+      cacheDir,
+      onNotice: (message) => process.stderr.write(`note: ${message}\n`),
+    });
+    if (cacheDir !== null) process.once('beforeExit', () => void saveToCache(module.raw));
+    return module;
   } catch (error) {
     throw new InFile(label, error);
   } finally {

@@ -19,7 +19,8 @@
  *   process (milliseconds, no extra compile): the hot functions only; the rest
  *   start in Liftoff and tier up as usual. An eager compile of tens of MB would
  *   keep a core busy for tens of seconds after the command, unasked.
- * A run too short for V8 to optimize anything stores nothing in the second case.
+ * A run too short for V8 to optimize anything stores nothing in the second case,
+ * and a run shorter than `MIN_RUN_MS` (compile included) fills nothing at all.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
@@ -253,7 +254,16 @@ export interface CachedCompileOptions {
   readonly compile?: (wasm: Uint8Array) => Promise<WebAssembly.Module>;
   /** How `save()` fills a miss (default `auto`). */
   readonly fill?: CacheFill;
+  /**
+   * `save()` fills nothing when less than this many milliseconds passed since
+   * the compile started (default `MIN_RUN_MS`): such a run has little to gain,
+   * and a tiny module called once should not cost a background compile.
+   */
+  readonly minRunMs?: number;
 }
+
+/** Runs shorter than this (compile included) do not fill the cache: at most this much could be saved. */
+export const MIN_RUN_MS = 50;
 
 export interface CachedCompile {
   readonly module: WebAssembly.Module;
@@ -269,6 +279,7 @@ export interface CachedCompile {
  */
 export async function compileWithCache(wasm: Uint8Array, options: CachedCompileOptions): Promise<CachedCompile> {
   const compile = options.compile ?? defaultCompile;
+  const started = performance.now();
   const none = async () => NOTHING;
   if (options.dir === null || !nativeStatus().available) {
     return { module: await compile(wasm), fromCache: false, save: none };
@@ -280,9 +291,13 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   const module = hit?.module ?? (await compile(wasm));
   const fill = options.fill ?? 'auto';
   const eager = fill === 'eager' || (fill === 'auto' && wasm.length <= EAGER_FILL_MAX_BYTES);
+  const minRunMs = options.minRunMs ?? MIN_RUN_MS;
   let saved: Promise<CacheFillResult> | undefined;
   const save = () => {
-    saved ??= eager ? cache.fillInBackground(wasm, wasmSha256) : cache.put(module, wasm, wasmSha256);
+    if (saved === undefined) {
+      if (performance.now() - started < minRunMs) saved = none();
+      else saved = eager ? cache.fillInBackground(wasm, wasmSha256) : cache.put(module, wasm, wasmSha256);
+    }
     return saved;
   };
   pendingSaves.set(module, save);

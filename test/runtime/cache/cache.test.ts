@@ -112,7 +112,7 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
       const { compileWithCache } = await import(DIST + 'cache/index.js');
       const { readFileSync } = await import('node:fs');
       const wasm = new Uint8Array(readFileSync(process.argv[2]));
-      const c = await compileWithCache(wasm, { dir: process.argv[1], onNotice: (m) => console.error(m) });
+      const c = await compileWithCache(wasm, { dir: process.argv[1], minRunMs: 0, onNotice: (m) => console.error(m) });
       const result = new WebAssembly.Instance(c.module, {}).exports.work(${N});
       const fill = await c.save();
       console.log(c.fromCache, result, fill.kind);
@@ -132,6 +132,14 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     expect(readdirSync(dir)).toHaveLength(1);
     const second = await runChild(script, [dir, kernelFile]);
     expect(second.stdout).toBe(`true ${kernelWork(N)} none\n`);
+  });
+
+  it('fills nothing after a run shorter than minRunMs', async () => {
+    const dir = freshDir();
+    const compiled = await compileWithCache(kernel, { dir, minRunMs: 60_000 });
+    expect(work(compiled.module, 10)).toBe(kernelWork(10));
+    expect(await compiled.save()).toEqual({ kind: 'none', machineCodeByteLength: 0 });
+    expect(await new ModuleCache(dir).list()).toEqual([]);
   });
 
   it('treats a corrupt entry as a miss and deletes it', async () => {
