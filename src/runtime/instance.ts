@@ -101,7 +101,8 @@ function wrapExports(module: Module, raw: WebAssembly.Instance): { exports: Expo
       wrappers.set(value, wrapped);
     }
     if (memory === null && wrapped instanceof Memory) memory = wrapped;
-    out[exp.name] = wrapped;
+    // defineProperty, not assignment: an export may be called "__proto__".
+    Object.defineProperty(out, exp.name, { value: wrapped, enumerable: true });
   }
   return { exports: Object.freeze(out), memory };
 }

@@ -136,6 +136,16 @@ describe('exported functions', () => {
     );
   });
 
+  it('exposes exports whatever their names, __proto__ included', async () => {
+    const i = await instance(
+      '(module (func (export "__proto__") (result i32) i32.const 1) (func (export "constructor") (result i32) i32.const 2) (func (export "") (result i32) i32.const 3))',
+    );
+    expect(Object.keys(i.exports)).toEqual(['__proto__', 'constructor', '']);
+    expect(i.getFunction('__proto__')()).toBe(1);
+    expect(i.getFunction('constructor')()).toBe(2);
+    expect(i.getFunction('')()).toBe(3);
+  });
+
   it('freezes the exports object', async () => {
     const i = await instance(ARITH);
     expect(Object.isFrozen(i.exports)).toBe(true);
