@@ -15,15 +15,23 @@ function packageVersion(): string {
 
 /** Builds the program. `onError` collects commander's own messages so report.ts prints them. */
 export async function buildProgram(onError: (message: string) => void): Promise<Command> {
-  const [{ Command }, { runCommand }, { callCommand }, { inspectCommand }, { validateCommand }, { compileCommand }] =
-    await Promise.all([
-      import('commander'),
-      import('./commands/run.js'),
-      import('./commands/call.js'),
-      import('./commands/inspect.js'),
-      import('./commands/validate.js'),
-      import('./commands/compile.js'),
-    ]);
+  const [
+    { Command },
+    { runCommand },
+    { callCommand },
+    { inspectCommand },
+    { validateCommand },
+    { compileCommand },
+    { cacheCommand },
+  ] = await Promise.all([
+    import('commander'),
+    import('./commands/run.js'),
+    import('./commands/call.js'),
+    import('./commands/inspect.js'),
+    import('./commands/validate.js'),
+    import('./commands/compile.js'),
+    import('./commands/cache.js'),
+  ]);
   const program = new Command('wasmer-ts')
     .description('Run, call, inspect, validate and compile WebAssembly modules with V8.')
     .version(packageVersion(), '-V, --version', 'print the wasmer-ts version')
@@ -41,7 +49,7 @@ Examples:
 
 ${exitCodeHelp()}`,
     );
-  for (const command of [runCommand, callCommand, inspectCommand, validateCommand, compileCommand]) {
+  for (const command of [runCommand, callCommand, inspectCommand, validateCommand, compileCommand, cacheCommand]) {
     command.copyInheritedSettings(program);
     program.addCommand(command);
   }
