@@ -70,7 +70,7 @@ int main(void) {
     data[i] = (uint8_t)(x >> 24);
   }
   uint32_t sum = 0;
-  for (int round = 0; round < 40; round++) {
+  for (int round = 0; round < 72; round++) {
     size_t len = encode(data, n - round, text);
     long m = decode(text, len, back);
     if (m != (long)(n - round) || !same(data, back, n - round)) {

@@ -43,12 +43,12 @@ int main(void) {
   }
   uint32_t f = 0;
   uint64_t m = 0;
-  for (int round = 0; round < 24; round++) {
+  for (int round = 0; round < 44; round++) {
     buf[round * 4099] ^= (uint8_t)f;
     f ^= fnv1a(buf, n);
     m ^= mix64(buf, n, m);
   }
-  for (int round = 0; round < 64; round++) m ^= mix64(buf + round, n - 64, m);
+  for (int round = 0; round < 116; round++) m ^= mix64(buf + round, n - 64, m);
   printf("hash %08x %016llx\n", f, (unsigned long long)m);
   free(buf);
   return 0;

@@ -50,7 +50,7 @@ int main(void) {
       /* 29 next_i */ {LOAD, 1}, {PUSH, 1}, {ADD, 0}, {STORE, 1}, {JMP, 2},
       /* 34 */ {HALT, 0},
   };
-  int64_t vars[4] = {0, 0, 0, 250000};
+  int64_t vars[4] = {0, 0, 0, 450000};
   int64_t total = run(program, vars);
   printf("interp %lld\n", (long long)total);
   return 0;

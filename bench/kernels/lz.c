@@ -123,7 +123,7 @@ int main(void) {
   }
   size_t packed_len = 0;
   uint32_t sum = 0;
-  for (int round = 0; round < 7; round++) {
+  for (int round = 0; round < 13; round++) {
     packed_len = compress(data, n, packed);
     size_t m = decompress(packed, packed_len, back);
     if (m != n || memcmp(data, back, n) != 0) {

@@ -1,10 +1,10 @@
-// Mandelbrot set on a 2800x2800 grid, 80 iterations per point, bits packed
+// Mandelbrot set on a 3800x3800 grid, 80 iterations per point, bits packed
 // eight to a byte as in the benchmarks game; prints a checksum of the bitmap.
 #include <stdint.h>
 #include <stdio.h>
 
 int main(void) {
-  const int size = 2800, iterations = 80;
+  const int size = 3800, iterations = 80;
   uint32_t sum = 0;
   for (int y = 0; y < size; y++) {
     double ci = 2.0 * y / size - 1.0;

@@ -27,7 +27,7 @@ int main(void) {
       bt[j * N + i] = (double)((i * 5 + j * 11) % 23) / 23.0 - 0.5;
     }
   double trace = 0;
-  for (int round = 0; round < 12; round++) {
+  for (int round = 0; round < 22; round++) {
     matmul(a, bt, c);
     for (int i = 0; i < N; i++) trace += c[i * N + i];
     // Feed the product back so rounds are not identical.

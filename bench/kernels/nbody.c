@@ -80,7 +80,7 @@ static void advance(double dt) {
 int main(void) {
   offset_momentum();
   printf("nbody %.9f", energy());
-  for (int i = 0; i < 10000000; i++) advance(0.01);
+  for (int i = 0; i < 18000000; i++) advance(0.01);
   printf(" %.9f\n", energy());
   return 0;
 }

@@ -63,7 +63,7 @@ int main(void) {
   const long n = 1000000;
   uint32_t *a = malloc(n * sizeof *a);
   uint64_t sum = 0;
-  for (int round = 0; round < 10; round++) {
+  for (int round = 0; round < 18; round++) {
     for (long i = 0; i < n; i++) a[i] = next();
     quicksort(a, n);
     for (long i = 1; i < n; i++)

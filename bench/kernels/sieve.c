@@ -10,7 +10,7 @@ int main(void) {
   uint8_t *composite = malloc(n + 1);
   uint64_t total = 0;
   uint32_t count = 0;
-  for (int round = 0; round < 3; round++) {
+  for (int round = 0; round < 5; round++) {
     memset(composite, 0, n + 1);
     count = 0;
     for (uint32_t i = 2; i <= n; i++) {

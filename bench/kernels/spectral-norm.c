@@ -28,7 +28,7 @@ static void mul_atav(int n, const double *v, double *out, double *tmp) {
 }
 
 int main(void) {
-  const int n = 3500;
+  const int n = 4700;
   double *u = malloc(n * sizeof *u), *v = malloc(n * sizeof *v), *t = malloc(n * sizeof *t);
   for (int i = 0; i < n; i++) u[i] = 1;
   for (int i = 0; i < 10; i++) {

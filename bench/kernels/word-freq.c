@@ -74,7 +74,7 @@ int main(void) {
   }
   size_t len = pos;
   long words = 0;
-  for (int round = 0; round < 4; round++) {
+  for (int round = 0; round < 8; round++) {
     memset(table, 0, sizeof table);
     size_t i = 0;
     while (i < len) {

@@ -8,7 +8,7 @@
 // baseline, against `node -e 0`.
 //
 //   npm run bench -- kernels
-//   BENCH_RUNS=1 npm run bench -- kernels        (one run each: about a minute)
+//   BENCH_RUNS=1 npm run bench -- kernels        (one round instead of two: half the time)
 //   BENCH_KERNELS=nbody,sieve npm run bench -- kernels
 //
 // Runs are interleaved (every runner once per round) so background load hits
@@ -176,7 +176,7 @@ function startup(runs) {
 }
 
 export async function run() {
-  const runs = positiveInt(process.env.BENCH_RUNS, 3);
+  const runs = positiveInt(process.env.BENCH_RUNS, 2);
   await kernels(runs);
   startup(positiveInt(process.env.BENCH_STARTUP_RUNS, 20));
 }
