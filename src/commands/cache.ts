@@ -93,7 +93,16 @@ const cleanCommand = withFlags(new Command('clean').description('Delete every ca
     else process.stdout.write(`removed ${removed} entr${removed === 1 ? 'y' : 'ies'} (${formatSize(byteLength)})\n`);
   });
 
-export const cacheCommand = new Command('cache')
+/** A command whose subcommands inherit what the program gives it (exitOverride, output), so report.ts handles their errors too. */
+class CommandGroup extends Command {
+  override copyInheritedSettings(source: Command): this {
+    super.copyInheritedSettings(source);
+    for (const sub of this.commands) sub.copyInheritedSettings(this);
+    return this;
+  }
+}
+
+export const cacheCommand = new CommandGroup('cache')
   .description('Show, list or empty the compiled-module cache that run and call fill')
   .addHelpText(
     'after',
