@@ -1002,7 +1002,8 @@ function hex(n: number): string {
 /**
  * Parses a WebAssembly binary's sections and declarations without decoding code bodies.
  *
- * @returns a `ModuleInfo` whose `customSections[i].data` are views into `bytes` (no copy).
+ * @returns a `ModuleInfo` whose `customSections[i].data` are views into `bytes` (no copy); its `names` (the
+ *   name section) is decoded on first read, so `bytes` must not change before then.
  * @throws WasmParseError when the bytes are not a well-formed module: `ERR_BAD_MAGIC`, `ERR_BAD_VERSION`,
  *   `ERR_UNEXPECTED_EOF`, `ERR_BAD_LEB`, `ERR_BAD_SECTION` (unknown id), `ERR_SECTION_ORDER` (misplaced or
  *   duplicate section), `ERR_SECTION_SIZE`, `ERR_BAD_TYPE`, `ERR_BAD_UTF8`, `ERR_BAD_VALUE`, `ERR_LIMIT` (beyond
