@@ -50,10 +50,16 @@ Examples:
 ${exitCodeHelp()}`,
     );
   for (const command of [runCommand, callCommand, inspectCommand, validateCommand, compileCommand, cacheCommand]) {
-    command.copyInheritedSettings(program);
+    inheritSettings(command, program);
     program.addCommand(command);
   }
   return program;
+}
+
+/** exitOverride and output settings for a command and its own subcommands (`cache ls`...). */
+function inheritSettings(command: Command, parent: Command): void {
+  command.copyInheritedSettings(parent);
+  for (const sub of command.commands) inheritSettings(sub, command);
 }
 
 async function main(argv: readonly string[]): Promise<number> {

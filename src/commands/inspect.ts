@@ -167,12 +167,12 @@ function describeArtifact(artifact: NonNullable<ModuleBytes['artifact']>): Artif
   };
 }
 
-/** The human form of an `InspectReport`. Colour only when stdout is a colour TTY. */
+/** The human form of an `InspectReport`. Colour only when stdout takes it (chalk: TTY, NO_COLOR, FORCE_COLOR). */
 export async function renderInspect(r: InspectReport): Promise<string> {
   let bold = (s: string) => s;
   let dim = (s: string) => s;
-  if (process.stdout.isTTY) {
-    const { default: chalk } = await import('chalk');
+  const { default: chalk } = await import('chalk');
+  if (chalk.level > 0) {
     bold = chalk.bold;
     dim = chalk.dim;
   }

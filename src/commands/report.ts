@@ -157,16 +157,14 @@ function causeOf(error: unknown): unknown {
   return undefined;
 }
 
-/** Prints `error` on stderr (red label only when stderr is a colour TTY) and returns the exit status. */
+/** Prints `error` on stderr (a red label only when stderr takes colour) and returns the exit status. */
 export async function reportError(error: unknown): Promise<number> {
   const code = exitCodeFor(error);
   if (error instanceof WasiExit) return code;
   if (isBrokenPipe(error)) return EXIT.OK;
-  let paint = plain;
-  if (process.stderr.isTTY) {
-    const { chalkStderr } = await import('chalk');
-    paint = (text) => chalkStderr.red.bold(text);
-  }
+  // chalk decides: colour on a TTY, off when piped or with NO_COLOR, forced by FORCE_COLOR.
+  const { chalkStderr } = await import('chalk');
+  const paint: Paint = chalkStderr.level > 0 ? (text) => chalkStderr.red.bold(text) : plain;
   process.stderr.write(`${formatError(error, paint)}\n`);
   return code;
 }

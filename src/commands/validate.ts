@@ -39,9 +39,9 @@ Examples:
   .action(async (files: string[], raw: { json?: boolean; quiet?: boolean }) => {
     const verdicts: Verdict[] = [];
     let paint: { ok: (s: string) => string; bad: (s: string) => string } = { ok: (s) => s, bad: (s) => s };
-    if (raw.json !== true && process.stdout.isTTY) {
+    if (raw.json !== true) {
       const { default: chalk } = await import('chalk');
-      paint = { ok: chalk.green, bad: chalk.red };
+      if (chalk.level > 0) paint = { ok: chalk.green, bad: chalk.red };
     }
     for (const file of files) {
       const verdict = await validateOne(file);
