@@ -19,6 +19,7 @@ import {
 } from './errors.js';
 import { Instance } from './instance.js';
 import { Module } from './module.js';
+import { capMemoryMaximum } from './parser/rewrite.js';
 import type { ModuleInfo } from './parser/types.js';
 import type { CompilerChoice } from './tiering.js';
 import { toTrap } from './trap.js';
@@ -85,7 +86,7 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
   }
   let module = options.module;
   const maxPages = maxMemoryBytes === undefined ? null : Math.floor(maxMemoryBytes / PAGE);
-  if (maxPages !== null) module = await capModule(module, maxPages, options.compiler ?? module.compiler);
+  if (maxPages !== null) module = capModule(module, maxPages, options.compiler ?? module.compiler);
   // Validate WASI options here, on the caller's thread, so errors name the caller's values.
   const wasiOptions = options.wasi ?? {};
   new Wasi(wasiOptions);
@@ -93,24 +94,10 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
   return runInWorker(module, wasiOptions, options.invoke ?? null, maxPages, timeoutMs);
 }
 
-async function capModule(module: Module, maxPages: number, compiler: CompilerChoice): Promise<Module> {
-  const hasOwnMemory = module.info.memories.length > 0;
-  if (!hasOwnMemory) return module;
-  // Kept as a variable so the parser's rewriter is loaded only when a cap is asked for.
-  const rewritePath = './parser/rewrite.js';
-  let rewrite: { capMemoryMaximum(bytes: Uint8Array, maxPages: number): Uint8Array };
-  try {
-    rewrite = (await import(rewritePath)) as typeof rewrite;
-  } catch (cause) {
-    throw new WasiError(
-      'ERR_MAX_MEMORY_UNSUPPORTED',
-      'maxMemoryBytes needs the module rewriter, which failed to load',
-      {
-        cause,
-      },
-    );
-  }
-  return new Module(rewrite.capMemoryMaximum(module.bytes, maxPages), { compiler });
+/** Rebuilds `module` with its own memories capped (imported ones are capped where we create them). */
+function capModule(module: Module, maxPages: number, compiler: CompilerChoice): Module {
+  if (module.info.memories.length === 0) return module;
+  return new Module(capMemoryMaximum(module.bytes, maxPages), { compiler });
 }
 
 /** Memories the module imports, created with the cap applied (WASI gives none itself). */
