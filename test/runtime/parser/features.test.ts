@@ -211,6 +211,18 @@ describe('scanCodeFeatures', () => {
     );
   });
 
+  it('rejects more locals than V8 accepts, before reading them', () => {
+    // Two local groups of 30,000 i32 each: 60,000 > 50,000.
+    const locals = [2, ...u32(30_000), 0x7f, ...u32(30_000), 0x7f];
+    const content = [...locals, 0x0b];
+    const bytes = module(
+      section(1, vec([functype([], [])])),
+      section(3, vec([[0]])),
+      section(10, vec([[...u32(content.length), ...content]])),
+    );
+    expect(() => scanCodeFeatures(bytes, parseModule(bytes))).toThrow(expect.objectContaining({ code: 'ERR_LIMIT' }));
+  });
+
   it('rejects a block type index that is not a type of the module', () => {
     const bytes = oneFunction([0x02, 0x05, 0x0b]);
     expect(() => scanCodeFeatures(bytes, parseModule(bytes))).toThrow(

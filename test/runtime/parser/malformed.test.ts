@@ -298,6 +298,11 @@ describe('malformed modules give WasmParseError with a precise code and offset',
   it.each<[string, number[][], string]>([
     ['an unknown import kind', [section(2, vec([[...name('m'), ...name('x'), 0x05, 0]]))], 'ERR_BAD_VALUE'],
     ['an import of a missing type', [section(2, vec([[...name('m'), ...name('f'), 0x00, 3]]))], 'ERR_BAD_VALUE'],
+    [
+      'a function import whose type is a struct',
+      [section(1, vec([[0x5f, 0]])), section(2, vec([[...name('m'), ...name('f'), 0x00, 0]]))],
+      'ERR_BAD_TYPE',
+    ],
     ['memory flags 0x08', [section(5, vec([[0x08, 1]]))], 'ERR_BAD_VALUE'],
     ['table limits flags 0x02', [section(4, vec([[FUNCREF, 0x02, 1]]))], 'ERR_BAD_VALUE'],
     ['a mutability flag of 2', [section(6, vec([[I32, 2, 0x41, 0, END]]))], 'ERR_BAD_VALUE'],
