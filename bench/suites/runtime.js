@@ -61,6 +61,23 @@ export async function run() {
   for (let i = 0; i < bytes.length; i += 4096) bytes[i] = i & 0xff;
   const view = memory.uint8View();
   const unaligned = memory.uint16View(1);
+  // Element access: indexing goes through a Proxy, get() does not, `array` is the live typed array.
+  const N = 1 << 20;
+  const reader = (body) =>
+    new Function('v', 'N', `return () => { let acc = 0; for (let i = 0; i < N; i++) acc += ${body}; return acc; };`);
+  const rawArray = new Uint8Array(memory.buffer);
+  const access = [
+    ['raw Uint8Array[i]', reader('v[i]')(rawArray, N)],
+    ['view.array[i]', reader('v.array[i]')(view, N)],
+    ['view.get(i)', reader('v.get(i)')(view, N)],
+    ['view[i] (Proxy)', reader('v[i]')(view, N)],
+  ].map(([label, fn]) => [label, measure(fn, { samples: 9, warmup: 2 }).median / N]);
+  const rawAccess = access[0][1];
+  printTable(
+    'runtime: reading 1M bytes one by one',
+    access.map(([label, ns]) => ({ case: label, 'ns/element': ns, ratio: ns / rawAccess })),
+  );
+
   // 64 MiB copies are dominated by allocation and GC: interleave the three
   // sides over several rounds and keep each one's best median.
   const sliceOpts = { samples: 5, warmup: 1 };

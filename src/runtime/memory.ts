@@ -126,8 +126,8 @@ const KINDS = {
 
 /**
  * A typed, little-endian window on a memory from `byteOffset` to its end, that
- * stays valid after `grow`. Index it (`view[i]`, `view[i] = v`: a Proxy, handy
- * but slower), or call `get(i)`/`set(i, v)`; copy ranges out with `slice` and in
+ * stays valid after `grow`. Index it (`view[i]`, `view[i] = v`: through a Proxy,
+ * handy but slower), or call `get(i)`/`set(i, v)`; copy ranges out with `slice` and in
  * with `write` at typed-array speed. `array` is the live typed array itself for
  * hot loops (aligned views only; re-read it after the memory grows).
  * Out-of-range indexes throw `ArgumentError` (`ERR_ARG_RANGE`).
@@ -144,7 +144,6 @@ export class MemoryView<T extends number | bigint = number, A extends TypedArray
   private arr: A | null = null;
   private dv: DataView;
   private len = 0;
-  private methods: Map<PropertyKey, unknown> | undefined;
 
   /** @internal use `memory.uint8View()` and friends. */
   constructor(memory: Memory, kindInfo: ElementKind<T, A>, byteOffset: number) {
@@ -269,17 +268,6 @@ export class MemoryView<T extends number | bigint = number, A extends TypedArray
   *[Symbol.iterator](): IterableIterator<T> {
     for (let i = 0; i < this.length; i++) yield this.get(i);
   }
-
-  /** @internal: methods bound to the view, for the indexing Proxy. */
-  boundMethod(prop: PropertyKey, fn: (...args: unknown[]) => unknown): unknown {
-    this.methods ??= new Map();
-    let bound = this.methods.get(prop);
-    if (bound === undefined) {
-      bound = fn.bind(this);
-      this.methods.set(prop, bound);
-    }
-    return bound;
-  }
 }
 
 function clampRange(start: number, end: number | undefined, length: number): [number, number] {
@@ -292,37 +280,33 @@ function clampRange(start: number, end: number | undefined, length: number): [nu
   return [from, Math.max(from, to)];
 }
 
-/** A canonical array index ("0", "17"), or -1. Anything else is a property name. */
-function indexOf(prop: PropertyKey): number {
-  if (typeof prop !== 'string') return -1;
+/** A canonical numeric property name ("0", "17", "-1", "1.5") as a number, or null for any other name. */
+function indexOf(prop: PropertyKey): number | null {
+  if (typeof prop !== 'string') return null;
   const c = prop.charCodeAt(0);
-  if (!((c >= 48 && c <= 57) || c === 45)) return -1;
+  if (!((c >= 48 && c <= 57) || c === 45)) return null;
   const n = Number(prop);
-  return String(n) === prop ? n : -1;
+  return String(n) === prop ? n : null;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: one handler for every element type.
-const INDEXING: ProxyHandler<MemoryView<any, any>> = {
-  get(target, prop) {
+// Indexing without wrapping each view in a Proxy: the Proxy sits at the end of
+// MemoryView.prototype's chain, so `view.get`, `view.length`, `view.array`...
+// are ordinary fast property loads, and only names found nowhere else (numeric
+// indexes) reach the traps, with the view as `receiver`.
+const INDEXING: ProxyHandler<object> = {
+  get(target, prop, receiver) {
     const i = indexOf(prop);
-    if (i !== -1 || prop === '-1') return target.get(i === -1 ? -1 : i);
-    const v: unknown = Reflect.get(target, prop, target);
-    return typeof v === 'function' ? target.boundMethod(prop, v as (...args: unknown[]) => unknown) : v;
+    if (i !== null) return (receiver as MemoryView<number | bigint>).get(i);
+    return Reflect.get(target, prop, receiver);
   },
-  set(target, prop, value) {
+  set(target, prop, value, receiver) {
     const i = indexOf(prop);
-    if (i !== -1 || prop === '-1') {
-      target.set(i === -1 ? -1 : i, value);
-      return true;
-    }
-    return Reflect.set(target, prop, value, target);
-  },
-  has(target, prop) {
-    const i = indexOf(prop);
-    if (i !== -1) return i >= 0 && i < target.length;
-    return Reflect.has(target, prop);
+    if (i === null) return Reflect.set(target, prop, value, receiver);
+    (receiver as MemoryView<number | bigint>).set(i, value);
+    return true;
   },
 };
+Object.setPrototypeOf(MemoryView.prototype, new Proxy({}, INDEXING));
 
 /** A memory view you can also index: `view[i]`, `view[i] = v`. */
 export type IndexedView<T extends number | bigint, A extends TypedArray> = MemoryView<T, A> & { [index: number]: T };
@@ -448,7 +432,7 @@ export class Memory {
         `${kindInfo.name}View: offset ${describe(offset)} is outside the memory [0, ${this.dataSize}]`,
       );
     }
-    return new Proxy(new MemoryView(this, kindInfo, offset), INDEXING) as IndexedView<T, A>;
+    return new MemoryView(this, kindInfo, offset) as IndexedView<T, A>;
   }
 
   uint8View(offset = 0): IndexedView<number, Uint8Array> {
