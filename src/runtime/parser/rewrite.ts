@@ -6,6 +6,9 @@ import { ArgumentError } from '../errors.js';
 import { parseModule, SectionId } from './index.js';
 import type { MemoryType } from './types.js';
 
+/** https://webassembly.github.io/spec/core/valid/types.html#memory-types: 2^16 pages of 64 KiB. */
+const MAX_MEMORY32_PAGES = 65536;
+
 /** Unsigned LEB128 of a 32-bit value, shortest form. Throws `ArgumentError('ERR_ARG_RANGE')` outside 0..2^32-1. */
 export function encodeU32(value: number): Uint8Array {
   if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
@@ -87,7 +90,9 @@ export function capMemoryMaximum(bytes: Uint8Array, maxPages: number): Uint8Arra
           `more than the cap of ${maxPages} pages (${formatBytes(maxPages)}); raise the memory limit`,
       );
     }
-    const maximum = memory.maximum === null ? maxPages : Math.min(memory.maximum, maxPages);
+    // A 32-bit memory cannot declare more than 65536 pages (4 GiB): a larger cap means no change for it.
+    const cap = memory.index64 ? maxPages : Math.min(maxPages, MAX_MEMORY32_PAGES);
+    const maximum = memory.maximum === null ? cap : Math.min(memory.maximum, cap);
     content.push(...encodeMemoryType(memory, maximum));
   });
   const header = [SectionId.memory, ...encodeU32(content.length)];

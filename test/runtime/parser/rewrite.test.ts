@@ -87,6 +87,12 @@ describe('capMemoryMaximum', () => {
     expect(instantiate(bytes).grow(8)).toBe(1);
   });
 
+  it('writes a valid maximum for a 32-bit memory when the cap is above 4 GiB', async () => {
+    const capped = capMemoryMaximum(await wat(GROWER.replace('MAX', '')), 1_000_000);
+    expect(parseModule(capped).memories[0]?.maximum).toBe(65536);
+    expect(WebAssembly.validate(capped)).toBe(true);
+  });
+
   it('keeps a smaller declared maximum', async () => {
     const bytes = await wat(GROWER.replace('MAX', '2'));
     const capped = capMemoryMaximum(bytes, 100);
