@@ -1,0 +1,101 @@
+// WASI: fd_write throughput (a guest writing 100 MiB to stdout redirected to a
+// file) and a file-heavy program (fixtures/wasi/fileheavy.c: 500 files created,
+// written, read, stat'ed, listed, renamed, deleted), each under our WASI and
+// under Node's built-in node:wasi, in the same process. Runs the built dist/.
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WASI as NodeWasi } from 'node:wasi';
+import { Instance, Module, Wasi } from '../../dist/runtime/index.js';
+import { measure, printTable } from '../lib.js';
+
+export const name = 'wasi';
+
+const fixtures = fileURLToPath(new URL('../../fixtures/wasi/', import.meta.url));
+const MEGABYTES = 100;
+const FILES = 500;
+
+function runOurs(module, options) {
+  const wasi = new Wasi({ stdin: 'ignore', stderr: 'inherit', ...options });
+  const code = wasi.start(new Instance(module, wasi.getImports(module)));
+  if (code !== 0) throw new Error(`our WASI: exit code ${code}`);
+}
+
+function runNode(raw, options) {
+  const wasi = new NodeWasi({ version: 'preview1', returnOnExit: true, ...options });
+  const code = wasi.start(new WebAssembly.Instance(raw, wasi.getImportObject()));
+  if (code !== 0) throw new Error(`node:wasi: exit code ${code}`);
+}
+
+export async function run() {
+  const dir = mkdtempSync(join(tmpdir(), 'wasmer-ts-bench-wasi-'));
+  const writer = new Module(readFileSync(`${fixtures}writer.wasm`));
+  const heavy = new Module(readFileSync(`${fixtures}fileheavy.wasm`));
+  const out = join(dir, 'stdout.bin');
+  const rows = [];
+  try {
+    // fd_write: the guest's stdout is a file, written unbuffered.
+    const write = (runner) => () => {
+      const fd = openSync(out, 'w');
+      try {
+        runner(fd);
+      } finally {
+        closeSync(fd);
+      }
+    };
+    const args = ['writer', String(MEGABYTES)];
+    const ours = measure(
+      write((fd) => runOurs(writer, { args, stdout: { fd } })),
+      { samples: 5, warmup: 1 },
+    );
+    if (statSync(out).size !== MEGABYTES * 1048576) throw new Error('writer wrote the wrong amount');
+    const node = measure(
+      write((fd) => runNode(writer.raw, { args, stdout: fd })),
+      { samples: 5, warmup: 1 },
+    );
+    const mbps = (t) => MEGABYTES / (t.median / 1e9);
+    rows.push({
+      case: `fd_write ${MEGABYTES} MiB to a file`,
+      'wasmer-ts ms': ours.median / 1e6,
+      'node:wasi ms': node.median / 1e6,
+      'wasmer-ts MiB/s': mbps(ours),
+      'node:wasi MiB/s': mbps(node),
+      'ours/node time': ours.median / node.median,
+    });
+
+    // A file-heavy program in a preopened directory (emptied before every run).
+    const work = join(dir, 'work');
+    const fresh = () => {
+      rmSync(work, { recursive: true, force: true });
+      mkdirSync(work);
+      return work;
+    };
+    const devNull = openSync('/dev/null', 'w');
+    try {
+      const heavyArgs = ['fileheavy', String(FILES)];
+      const opts = { samples: 7, warmup: 1 };
+      const oursHeavy = measure(
+        () => runOurs(heavy, { args: heavyArgs, preopens: { '/work': fresh() }, stdout: { fd: devNull } }),
+        opts,
+      );
+      const nodeHeavy = measure(
+        () => runNode(heavy.raw, { args: heavyArgs, preopens: { '/work': fresh() }, stdout: devNull }),
+        opts,
+      );
+      rows.push({
+        case: `file-heavy (${FILES} files)`,
+        'wasmer-ts ms': oursHeavy.median / 1e6,
+        'node:wasi ms': nodeHeavy.median / 1e6,
+        'wasmer-ts MiB/s': '',
+        'node:wasi MiB/s': '',
+        'ours/node time': oursHeavy.median / nodeHeavy.median,
+      });
+    } finally {
+      closeSync(devNull);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  printTable('WASI: our implementation vs node:wasi (median; ratio < 1 means we are faster)', rows);
+}
