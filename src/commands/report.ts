@@ -140,8 +140,9 @@ export function formatError(error: unknown, paint: Paint = plain): string {
   while (cause !== undefined && !seen.has(cause) && depth <= 8) {
     seen.add(cause);
     const text = messageOf(cause).trim();
-    // Skip a cause that only repeats what is already printed (a Trap's V8 RuntimeError, wabt's text).
-    if (!lines.some((line) => line.includes(text))) {
+    // Skip a cause that only repeats what is already printed (wabt's text), and V8's own
+    // WebAssembly errors, which our Trap/CompileError/LinkError already rephrase with offsets.
+    if (!isNativeWasmError(cause) && !lines.some((line) => line.includes(text))) {
       const indent = '  '.repeat(depth);
       lines.push(`${indent}caused by: ${text.split('\n').join(`\n${indent}  `)}`);
       depth++;
@@ -149,6 +150,14 @@ export function formatError(error: unknown, paint: Paint = plain): string {
     cause = causeOf(cause);
   }
   return lines.join('\n');
+}
+
+function isNativeWasmError(error: unknown): boolean {
+  return (
+    error instanceof WebAssembly.CompileError ||
+    error instanceof WebAssembly.LinkError ||
+    error instanceof WebAssembly.RuntimeError
+  );
 }
 
 function causeOf(error: unknown): unknown {

@@ -1,0 +1,183 @@
+// The exit-code table, bad inputs, help and version, colour, and EPIPE: the
+// behaviour every subcommand shares, through the real binary.
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wat } from '../helpers/wat.js';
+import { BIN, cli, fixtureDir, ROOT } from './helpers.js';
+
+let dir: string;
+let cleanup: () => void;
+beforeAll(async () => {
+  ({ dir, cleanup } = await fixtureDir());
+  writeFileSync(join(dir, 'empty.wasm'), new Uint8Array(0));
+  writeFileSync(join(dir, 'notes.txt'), 'hello world\n');
+  writeFileSync(join(dir, 'truncated.wasm'), readFileSync(join(dir, 'types.wasm')).subarray(0, 40));
+  writeFileSync(
+    join(dir, 'random.bin'),
+    Uint8Array.from({ length: 64 }, (_, i) => (i * 89 + 200) & 0xff),
+  );
+  writeFileSync(join(dir, 'locked.wasm'), readFileSync(join(dir, 'types.wasm')));
+  chmodSync(join(dir, 'locked.wasm'), 0o000);
+  mkdirSync(join(dir, 'folder.wasm'));
+  // 3000 exports: enough --json output to overflow a pipe that `head` closes early.
+  const funcs = Array.from({ length: 3000 }, (_, i) => `(func (export "function_number_${i}"))`).join('\n');
+  writeFileSync(join(dir, 'many.wasm'), await wat(`(module ${funcs})`, { names: false }));
+});
+afterAll(() => cleanup());
+
+const inDir = (args: string[], input?: string | Uint8Array) =>
+  cli(args, input === undefined ? { cwd: dir } : { cwd: dir, input });
+
+describe('unreadable input: exit 3, one line naming the path', () => {
+  const isRoot = process.getuid?.() === 0;
+  it.concurrent.each([
+    ['missing.wasm', 'error: missing.wasm: no such file'],
+    ['folder.wasm', 'error: folder.wasm is a directory, not a module file'],
+    ['empty.wasm', 'error: empty.wasm is empty (0 bytes): expected a .wasm, .wat or compiled module'],
+  ])('%s', async (file, message) => {
+    for (const command of [
+      ['run', file],
+      ['call', file, 'f'],
+      ['inspect', file],
+      ['compile', file, '-o', 'x.wasmu'],
+    ]) {
+      const r = await inDir(command);
+      expect(r.code, command.join(' ')).toBe(3);
+      expect(r.stderr).toBe(`${message}\n`);
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it.concurrent.skipIf(isRoot)('permission denied', async () => {
+    const r = await inDir(['inspect', 'locked.wasm']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('error: locked.wasm: permission denied\n');
+  });
+
+  it.concurrent('empty stdin', async () => {
+    const r = await inDir(['inspect', '-'], '');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('error: <stdin> is empty (0 bytes): expected a .wasm, .wat or compiled module\n');
+  });
+});
+
+describe('invalid module: exit 4 with the reason', () => {
+  it.concurrent('a text file that is not WebAssembly text', async () => {
+    const r = await inDir(['run', 'notes.txt']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^error: notes\.txt: invalid WebAssembly text: /);
+    expect(r.stderr).toContain('(notes.txt is not a WebAssembly binary, so it was read as WebAssembly text)');
+  });
+
+  it.concurrent('a truncated module gives the offset', async () => {
+    const r = await inDir(['call', 'truncated.wasm', 'add', '1', '2']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/^error: truncated\.wasm: .*\(at byte 0x[0-9a-f]+\)\n$/);
+  });
+
+  it.concurrent('binary junk', async () => {
+    const r = await inDir(['inspect', 'random.bin']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toBe(
+      'error: random.bin: not a WebAssembly binary: it does not start with the magic number \\0asm (at byte 0x0)\n',
+    );
+  });
+});
+
+describe('the exit-code table', () => {
+  it.concurrent.each([
+    ['0 success', ['call', 'types.wasm', 'add', '1', '2'], 0],
+    ['2 usage', ['call', 'types.wasm', 'nope'], 2],
+    ['3 unreadable', ['inspect', 'missing.wasm'], 3],
+    ['4 invalid', ['inspect', 'truncated.wasm'], 4],
+    ['5 link', ['call', 'link.wasm', 'main'], 5],
+    ['124 timeout', ['call', 'loop.wasm', 'spin', '--timeout', '200ms'], 124],
+    ['134 trap', ['call', 'trap.wasm', 'boom'], 134],
+    ['n = proc_exit(n)', ['run', 'exit7.wasm'], 7],
+  ] as const)('%s', async (_, args, code) => {
+    const r = await inDir([...args]);
+    expect(r.code, r.stderr).toBe(code);
+    if (code !== 0 && code !== 7) expect(r.stderr).toMatch(/^error: /);
+    expect(r.stderr).not.toMatch(/ at .*\.js:\d+/); // never our stack trace for a user's mistake
+  });
+
+  it.concurrent('is in --help', async () => {
+    const r = await cli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Exit status:');
+    for (const code of ['0', '1', '2', '3', '4', '5', '124', '134', 'n']) {
+      expect(r.stdout).toMatch(new RegExp(`^ +${code}  \\S`, 'm'));
+    }
+  });
+});
+
+describe('usage errors from flags: exit 2', () => {
+  it.concurrent.each([
+    [['run', 'types.wasm', '--bogus'], "error: unknown option '--bogus'"],
+    [['inspect'], "error: missing required argument 'file'"],
+    [['frobnicate'], "error: unknown command 'frobnicate'"],
+    [['run', 'types.wasm', '--compiler', 'fast'], "error: option '--compiler <choice>' argument 'fast' is invalid."],
+    [['run', 'loop.wasm', '--timeout', '5'], 'error: --timeout "5": expected a number and a unit (500ms, 5s, 2m, 1h)'],
+    [['run', 'loop.wasm', '--max-memory', 'lots'], 'error: --max-memory "lots": expected a size with a unit'],
+    [['run', 'exit7.wasm', '--env', 'NOEQUALS'], 'error: --env "NOEQUALS": expected NAME=VALUE'],
+    [
+      ['run', 'exit7.wasm', '--dir', '/no/such/dir'],
+      'error: --dir "/no/such/dir": host directory /no/such/dir does not exist',
+    ],
+    [['compile', '-'], 'error: compiling stdin needs -o FILE to say where to write'],
+  ])('%j', async (args, message) => {
+    const r = await inDir(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr.startsWith(message), r.stderr).toBe(true);
+    expect(r.stdout).toBe('');
+  });
+
+  it.concurrent('no command at all shows the help on stderr', async () => {
+    const r = await cli([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Usage: wasmer-ts');
+  });
+});
+
+describe('help and version', () => {
+  it.concurrent('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const r = await cli(['--version']);
+    expect(r).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it.concurrent.each(['run', 'call', 'inspect', 'validate', 'compile'])('%s --help has examples', async (command) => {
+    const r = await cli([command, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Usage: wasmer-ts ${command}`);
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout.match(/^ {2}\$ wasmer-ts /gm)?.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('colour and pipes', () => {
+  it.concurrent('piped output has no escape codes; FORCE_COLOR turns them on', async () => {
+    const plain = await inDir(['call', 'types.wasm', 'nope']);
+    expect(plain.stderr).not.toContain('\x1b[');
+    const forced = await cli(['call', 'types.wasm', 'nope'], { cwd: dir, env: { FORCE_COLOR: '1' } });
+    expect(forced.stderr).toMatch(/^\x1b\[31m\x1b\[1merror:/);
+    const inspect = await inDir(['inspect', 'types.wasm']);
+    expect(inspect.stdout).not.toContain('\x1b[');
+  });
+
+  it.concurrent('stays quiet when the reader closes stdout early (EPIPE)', async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'inspect', 'many.wasm', '--json'], { cwd: dir });
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+      });
+      child.stdout.once('data', () => child.stdout.destroy()); // like `| head -c 1`
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+});
