@@ -27,7 +27,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'n
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { currentEngine, encodeArtifact, readArtifact, sha256Hex } from '../artifact.js';
-import { defaultCompile, loadArtifactModule, serializeMachineCode, startBackgroundFill } from './machine-code.js';
+import { defaultCompile, loadReadArtifact, serializeMachineCode, startBackgroundFill } from './machine-code.js';
 import { nativeStatus } from './native.js';
 
 export const CACHE_EXTENSION = '.wasmu';
@@ -115,7 +115,7 @@ export class ModuleCache {
       if (read.header.wasmSha256 !== wasmSha256 || read.machineCode === null) {
         throw new Error('the entry does not hold machine code for these Wasm bytes');
       }
-      const loaded = await loadArtifactModule(bytes);
+      const loaded = await loadReadArtifact(read);
       if (!loaded.usedMachineCode) {
         await this.drop(file, loaded.notice ?? 'V8 refused its machine code');
         return { module: loaded.module, usedMachineCode: false };

@@ -62,7 +62,11 @@ export async function defaultCompile(wasm: Uint8Array): Promise<WebAssembly.Modu
  * `CompileError` if the Wasm does not compile.
  */
 export async function loadArtifactModule(bytes: Uint8Array, options: LoadOptions = {}): Promise<LoadedArtifact> {
-  const read = readArtifact(bytes);
+  return loadReadArtifact(readArtifact(bytes), options);
+}
+
+/** `loadArtifactModule` for an artifact already decoded with `readArtifact` (the cache reads it once). */
+export async function loadReadArtifact(read: ReadArtifact, options: LoadOptions = {}): Promise<LoadedArtifact> {
   const { wasm, header } = read;
   const compile = options.compile ?? defaultCompile;
   const fallback = async (notice: string | null): Promise<LoadedArtifact> => ({
