@@ -357,8 +357,8 @@ export async function invoke(request: InvokeRequest): Promise<InvokeOutcome> {
   const f = instance.exports[fn.name] as (...a: unknown[]) => unknown;
   const callArgs = await runtimeArgs(fn, args);
   try {
-    // A reactor's _initialize runs its constructors before any export is called.
-    if (initialize !== null && typeof instance.exports._initialize === 'function') initialize(instance as never);
+    // Binds WASI to the instance's memory, and runs a reactor's _initialize (its constructors) when exported.
+    if (initialize !== null) initialize(instance as never);
     let raw = f(...callArgs);
     if (repeat <= 1) return { fn, results: resultList(fn.type, raw), timing: null, exitCode: null };
     // The first call above warmed up (lazy compilation); time the next `repeat`.

@@ -1,0 +1,130 @@
+// `run`: WASI programs (_start) with --dir, --env, --forward-env, program
+// arguments, exit codes, --json, --timeout and --max-memory.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, fixtureDir, hasTool } from './helpers.js';
+
+/** echo.c built for wasm32-wasi with Debian's clang and wasi-libc, or null when they are missing. */
+const ECHO_WASM = buildEcho();
+
+function buildEcho(): Uint8Array | null {
+  if (!hasTool('clang')) return null;
+  const out = join(mkdtempSync(join(tmpdir(), 'wasmer-ts-echo-')), 'echo.wasm');
+  try {
+    const source = fileURLToPath(new URL('./echo.c', import.meta.url));
+    execFileSync('clang', ['--target=wasm32-wasi', '-O2', source, '-o', out], { stdio: 'ignore' });
+    return readFileSync(out);
+  } catch {
+    return null; // no wasi-libc sysroot
+  } finally {
+    rmSync(dirname(out), { recursive: true, force: true });
+  }
+}
+
+let dir: string;
+let cleanup: () => void;
+beforeAll(async () => {
+  ({ dir, cleanup } = await fixtureDir());
+  if (ECHO_WASM !== null) writeFileSync(join(dir, 'echo.wasm'), ECHO_WASM);
+  writeFileSync(join(dir, 'data.txt'), 'first line\nsecond line\n');
+});
+afterAll(() => cleanup());
+
+describe('run a WASI command', () => {
+  it.concurrent("exits with the program's proc_exit code, its output unbuffered on stdout", async () => {
+    const r = await cli(['run', 'exit7.wasm'], { cwd: dir });
+    expect(r).toEqual({ code: 7, stdout: 'hello from wasi\n', stderr: '' });
+  });
+
+  it.concurrent('runs .wat text and compiled modules the same way', async () => {
+    expect((await cli(['run', 'exit7.wat'], { cwd: dir })).code).toBe(7);
+    const out = join(dir, 'exit7.wasmu');
+    expect((await cli(['compile', 'exit7.wasm', '-o', out], { cwd: dir })).code).toBe(0);
+    const r = await cli(['run', out], { cwd: dir });
+    expect(r.code).toBe(7);
+    expect(r.stdout).toBe('hello from wasi\n');
+  });
+
+  it.concurrent('--json prints only {"exitCode"} on stdout; the program writes to stderr', async () => {
+    const r = await cli(['run', 'exit7.wasm', '--json'], { cwd: dir });
+    expect(r.code).toBe(7);
+    expect(JSON.parse(r.stdout)).toEqual({ exitCode: 7 });
+    expect(r.stderr).toBe('hello from wasi\n');
+  });
+
+  it.concurrent('--timeout stops a program that runs too long (exit 124)', async () => {
+    const r = await cli(['run', 'loop.wasm', '--timeout', '300ms'], { cwd: dir });
+    expect(r.code).toBe(124);
+    expect(r.stderr).toBe('error: the program ran longer than its time limit of 300 ms and was stopped\n');
+  });
+
+  it.concurrent('--max-memory makes memory.grow fail beyond the cap', async () => {
+    // 1 page to start; a 256 KiB cap is 4 pages.
+    const over = await cli(['call', 'grow.wasm', 'grow', '4', '--max-memory', '256KiB'], { cwd: dir });
+    expect(over.stdout).toBe('-1\n');
+    const within = await cli(['call', 'grow.wasm', 'grow', '3', '--max-memory', '4pages'], { cwd: dir });
+    expect(within.stdout).toBe('1\n');
+    const free = await cli(['call', 'grow.wasm', 'grow', '4'], { cwd: dir });
+    expect(free.stdout).toBe('1\n');
+  });
+});
+
+describe.skipIf(ECHO_WASM === null)('WASI flags on a C program (needs clang and wasi-libc)', () => {
+  it.concurrent('passes arguments after --, --env, --forward-env and --dir', async () => {
+    const r = await cli(
+      [
+        'run',
+        'echo.wasm',
+        '--dir',
+        '.::/sandbox',
+        '--env',
+        'READ=/sandbox/data.txt',
+        '--env',
+        'EMPTY=',
+        '--forward-env',
+        'WASMER_TS_TEST_VAR',
+        '--forward-env',
+        'WASMER_TS_UNSET_VAR',
+        '--',
+        'one',
+        '--two',
+        '-3',
+      ],
+      { cwd: dir, env: { WASMER_TS_TEST_VAR: 'forwarded', SECRET_HOST_VAR: 'leak' } },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'arg 0: echo.wasm',
+        'arg 1: one',
+        'arg 2: --two',
+        'arg 3: -3',
+        'env WASMER_TS_TEST_VAR=forwarded',
+        'env READ=/sandbox/data.txt',
+        'env EMPTY=',
+        'file: first line',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it.concurrent('sees no directory without --dir and no host variable without --env', async () => {
+    const r = await cli(['run', 'echo.wasm', '--env', 'READ=/sandbox/data.txt'], {
+      cwd: dir,
+      env: { SECRET_HOST_VAR: 'leak' },
+    });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('arg 0: echo.wasm\nenv READ=/sandbox/data.txt\ncannot open /sandbox/data.txt\n');
+  });
+
+  it.concurrent('--invoke on a WASI module still sets WASI up', async () => {
+    const r = await cli(['run', 'echo.wasm', '--invoke', '_start', '--env', 'EXIT=5'], { cwd: dir });
+    expect(r.code).toBe(5);
+    expect(r.stdout).toContain('env EXIT=5');
+  });
+});
