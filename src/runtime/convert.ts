@@ -1,10 +1,12 @@
 /**
- * Argument converters and the wrappers of exported functions. A wrapper is
- * generated once per signature (`new Function`, cached), so a call costs one
- * cheap check per argument before the raw V8 call: `(a | 0) === a` for i32,
- * `typeof a === 'number'` for floats, a range check for i64 bigints. Anything
- * else (unsigned i32, safe-integer i64, `Value`s, wrong types, wrong counts)
- * takes the slow path, which converts or throws `ArgumentError`.
+ * Argument converters and the wrappers of exported functions. Wrapper code is
+ * generated once per parameter list (`new Function`, cached), so a call costs
+ * one cheap check per argument before the raw V8 call: `typeof a === 'number' &&
+ * (a | 0) === a` for i32, `typeof a === 'number'` for floats, `BigInt.asIntN(64,
+ * a) === a` for i64. Anything else (unsigned i32, safe-integer i64, `Value`s,
+ * wrong types, wrong counts) takes the slow path, which converts or throws
+ * `ArgumentError`. Results need no conversion: V8 already returns i64 as bigint
+ * and several results as an array.
  */
 import { ArgumentError, WasmParseError } from './errors.js';
 import { Reader } from './parser/reader.js';
