@@ -132,7 +132,10 @@ export class WasiHost {
   /** Exact times the guest set, keyed by `dev:ino`, valid while the host still shows what we wrote. */
   private readonly timeOverrides = new Map<string, TimeOverride>();
 
+  private readonly stdin: InputChannel;
+
   constructor(config: HostConfig) {
+    this.stdin = config.stdin;
     this.args = config.args.map((a) => encoder.encode(`${a}\0`));
     this.env = config.env.map((e) => encoder.encode(`${e}\0`));
     this.realtimeAnchor = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
@@ -186,6 +189,7 @@ export class WasiHost {
       }
     }
     this.fds.length = 0;
+    this.stdin.close?.();
   }
 
   // ---- memory -------------------------------------------------------------

@@ -35,6 +35,13 @@ export interface WasiOptions {
   readonly preopens?: Readonly<Record<string, string>>;
   /** The guest's stdin: `'inherit'` (the host's fd 0), `'ignore'` (empty), a string or bytes, or `{ fd }`. Default `'inherit'`. */
   readonly stdin?: StdinOption;
+  /**
+   * With `stdin: 'inherit'` on a terminal: when a read has waited a second with no
+   * input, write this line to the host's stderr (once per read), so a program
+   * waiting on the keyboard does not look hung. Default: none (the library never
+   * writes to stderr on its own).
+   */
+  readonly stdinWaitNotice?: string;
   /** The guest's stdout: `'inherit'` (unbuffered writes to fd 1), `'pipe'` (read `wasi.stdout`), `'ignore'`, a callback, or `{ fd }`. Default `'inherit'`. */
   readonly stdout?: OutputOption;
   /** The guest's stderr, as `stdout` (inherit writes to fd 2). Default `'inherit'`. */
@@ -158,6 +165,9 @@ export class Wasi {
     ) {
       throw invalid("options.stdin must be 'inherit', 'ignore', a string, a Uint8Array or { fd }");
     }
+    if (options.stdinWaitNotice !== undefined && typeof options.stdinWaitNotice !== 'string') {
+      throw invalid('options.stdinWaitNotice must be a string');
+    }
     this.args = [...args];
     this.env = { ...env };
     this.preopens = preopens;
@@ -177,7 +187,7 @@ export class Wasi {
       args: this.args,
       env: Object.entries(this.env).map(([k, v]) => `${k}=${v}`),
       preopens: this.preopens,
-      stdin: inputChannel(this.options.stdin ?? 'inherit'),
+      stdin: inputChannel(this.options.stdin ?? 'inherit', this.options.stdinWaitNotice ?? null),
       stdout: this.stdoutChannel,
       stderr: this.stderrChannel,
     });

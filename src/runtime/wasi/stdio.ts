@@ -2,7 +2,8 @@
  * The guest's fds 0, 1 and 2: the host's own (unbuffered, synchronous), bytes
  * given up front, captured output, or a callback per write.
  */
-import { fstatSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { FILETYPE } from './constants.js';
 
 /** Where the guest's stdin comes from. A string is encoded as UTF-8. */
@@ -27,6 +28,8 @@ export interface InputChannel {
   /** The host fd behind the channel, if any (for fstat and isatty). */
   readonly hostFd: number | null;
   readonly filetype: number;
+  /** Releases what the channel opened. */
+  close?(): void;
 }
 
 export interface OutputChannel {
@@ -47,7 +50,7 @@ function hostFiletype(fd: number): number {
     if (st.isCharacterDevice()) return FILETYPE.CHARACTER_DEVICE;
     return FILETYPE.UNKNOWN;
   } catch {
-    return FILETYPE.CHARACTER_DEVICE;
+    return FILETYPE.UNKNOWN;
   }
 }
 
@@ -56,8 +59,42 @@ function isAgain(err: unknown): boolean {
   return code === 'EAGAIN' || code === 'EWOULDBLOCK';
 }
 
-export function inputChannel(option: StdinOption): InputChannel {
-  if (option === 'ignore') return { read: () => 0, hostFd: null, filetype: FILETYPE.CHARACTER_DEVICE };
+/**
+ * Reads a terminal without blocking the thread blind: through a second,
+ * non-blocking open of the same tty, so that after `WAIT_NOTICE_MS` without
+ * input `notice` can be written to stderr once per read (a program waiting on
+ * the keyboard must not look hung).
+ */
+function ttyChannel(fd: number, notice: string): InputChannel {
+  let nonBlocking: number | null = null;
+  const read = (into: Uint8Array): number => {
+    nonBlocking ??= openSync(`/proc/self/fd/${fd}`, constants.O_RDONLY | constants.O_NONBLOCK);
+    const started = Date.now();
+    let noticed = false;
+    for (;;) {
+      try {
+        return readSync(nonBlocking, into, 0, into.length, null);
+      } catch (err) {
+        if (!isAgain(err)) throw err;
+        if (!noticed && Date.now() - started >= WAIT_NOTICE_MS) {
+          noticed = true;
+          writeSync(2, `${notice}\n`);
+        }
+        sleepMs(20);
+      }
+    }
+  };
+  const close = () => {
+    if (nonBlocking !== null) closeSync(nonBlocking);
+    nonBlocking = null;
+  };
+  return { read, close, hostFd: fd, filetype: FILETYPE.CHARACTER_DEVICE };
+}
+
+const WAIT_NOTICE_MS = 1000;
+
+export function inputChannel(option: StdinOption, waitNotice: string | null = null): InputChannel {
+  if (option === 'ignore') return { read: () => 0, hostFd: null, filetype: FILETYPE.UNKNOWN };
   if (option !== 'inherit' && (typeof option === 'string' || option instanceof Uint8Array)) {
     const bytes = typeof option === 'string' ? new TextEncoder().encode(option) : option;
     let offset = 0;
@@ -69,10 +106,11 @@ export function inputChannel(option: StdinOption): InputChannel {
         return n;
       },
       hostFd: null,
-      filetype: FILETYPE.CHARACTER_DEVICE,
+      filetype: FILETYPE.UNKNOWN,
     };
   }
   const fd = option === 'inherit' ? 0 : option.fd;
+  if (waitNotice !== null && isatty(fd)) return ttyChannel(fd, waitNotice);
   return {
     read(into) {
       for (;;) {
@@ -92,13 +130,15 @@ export function inputChannel(option: StdinOption): InputChannel {
 }
 
 export function outputChannel(option: OutputOption, inheritFd: number): OutputChannel {
-  if (option === 'ignore') return { write() {}, hostFd: null, filetype: FILETYPE.CHARACTER_DEVICE, chunks: null };
+  // Captured and dropped streams are not terminals: FILETYPE_UNKNOWN, like a pipe,
+  // so wasi-libc's isatty() is false and programs do not print terminal escapes.
+  if (option === 'ignore') return { write() {}, hostFd: null, filetype: FILETYPE.UNKNOWN, chunks: null };
   if (option === 'pipe') {
     const chunks: Uint8Array[] = [];
-    return { write: (b) => chunks.push(b.slice()), hostFd: null, filetype: FILETYPE.CHARACTER_DEVICE, chunks };
+    return { write: (b) => chunks.push(b.slice()), hostFd: null, filetype: FILETYPE.UNKNOWN, chunks };
   }
   if (typeof option === 'function') {
-    return { write: (b) => option(b.slice()), hostFd: null, filetype: FILETYPE.CHARACTER_DEVICE, chunks: null };
+    return { write: (b) => option(b.slice()), hostFd: null, filetype: FILETYPE.UNKNOWN, chunks: null };
   }
   const fd = option === 'inherit' ? inheritFd : option.fd;
   return {
