@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Instance, Module, Trap, WasiError, WasiExit } from '../../../src/runtime/index.js';
 import { Wasi } from '../../../src/runtime/wasi/index.js';
+import { wat } from '../../helpers/wat.js';
 import { keyValues, runWasi, wasiFixture } from './helpers.js';
 
 const checks = wasiFixture('checks');
@@ -88,6 +89,8 @@ describe('stdio', () => {
     expect(stderr).toBe('to stderr\n');
     // stdio are streams: no seek right.
     expect(values.get('fdstat_can_seek')).toBe('0');
+    // A captured stream is not a terminal (isatty() false in the guest).
+    expect(values.get('stdout_filetype')).toBe('0');
     expect(values.get('seek_stdout')).toBe('76');
     expect(values.get('write_bad_fd')).toBe('8');
     expect(values.get('prestat_stdout')).toBe('8');
@@ -299,5 +302,47 @@ describe('options', () => {
     expect(() => wasi.start(new Instance(module, new Wasi().getImports(module)))).toThrow(
       expect.objectContaining({ code: 'ERR_WASI_NOT_READY' }),
     );
+  });
+});
+
+describe('bad guest input', () => {
+  const SOURCE = `(module
+    (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes (param i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "path_open"
+      (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "random_get" (func $random (param i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 16) "\\ff\\fe.txt")
+    (func (export "fd_write_oob") (result i32) (call $fd_write (i32.const 1) (i32.const 0xfffffff0) (i32.const 1) (i32.const 0)))
+    (func (export "iovec_oob") (result i32)
+      (i32.store (i32.const 0) (i32.const 65530)) (i32.store (i32.const 4) (i32.const 100))
+      (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (func (export "sizes_oob") (result i32) (call $args_sizes (i32.const 65535) (i32.const 0)))
+    (func (export "random_oob") (result i32) (call $random (i32.const 65000) (i32.const 1000)))
+    (func (export "path_oob") (result i32)
+      (call $path_open (i32.const 3) (i32.const 0) (i32.const 65530) (i32.const 100) (i32.const 0)
+        (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0)))
+    (func (export "path_bad_utf8") (result i32)
+      (call $path_open (i32.const 3) (i32.const 0) (i32.const 16) (i32.const 6) (i32.const 0)
+        (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0)))
+    (func (export "bad_fd") (result i32)
+      (call $path_open (i32.const 99) (i32.const 0) (i32.const 16) (i32.const 6) (i32.const 0)
+        (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 0))))`;
+
+  it('answers out-of-bounds pointers with EFAULT, bad UTF-8 with EILSEQ, never a host exception', async () => {
+    const module = new Module(await wat(SOURCE));
+    const wasi = new Wasi({ preopens: { '/': dir }, stdout: 'pipe' });
+    const instance = new Instance(module, wasi.getImports(module));
+    wasi.initialize(instance);
+    const call = (name: string) => (instance.exports[name] as () => number)();
+    expect(call('fd_write_oob')).toBe(21);
+    expect(call('iovec_oob')).toBe(21);
+    expect(call('sizes_oob')).toBe(21);
+    expect(call('random_oob')).toBe(21);
+    expect(call('path_oob')).toBe(21);
+    expect(call('path_bad_utf8')).toBe(25);
+    expect(call('bad_fd')).toBe(8);
+    expect(wasi.stdout.length).toBe(0);
   });
 });
