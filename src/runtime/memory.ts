@@ -203,9 +203,10 @@ export class MemoryView<T extends number | bigint = number, A extends TypedArray
 
   /** The element at `index`; throws ArgumentError when out of range. */
   get(index: number): T {
+    // typeof first: `>>>` on an object would call its valueOf (or throw a bare TypeError).
     this.sync();
     const arr = this.arr;
-    if (arr !== null && index >>> 0 === index && index < this.len) return arr[index] as T;
+    if (arr !== null && typeof index === 'number' && index >>> 0 === index && index < this.len) return arr[index] as T;
     this.checkIndex(index);
     return this.kind.read(this.dv, this.byteOffset + index * this.bytesPerElement);
   }
@@ -220,7 +221,7 @@ export class MemoryView<T extends number | bigint = number, A extends TypedArray
       );
     }
     const arr = this.arr;
-    if (arr !== null && index >>> 0 === index && index < this.len) {
+    if (arr !== null && typeof index === 'number' && index >>> 0 === index && index < this.len) {
       (arr as unknown as T[])[index] = value;
       return;
     }

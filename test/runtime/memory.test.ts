@@ -173,6 +173,8 @@ describe('Memory', () => {
       ],
       [() => m.uint8View(PAGE_SIZE + 1), 'ERR_ARG_RANGE'],
       [() => m.uint8View(-1), 'ERR_ARG_RANGE'],
+      [() => v.get(Object.create(null)), 'ERR_ARG_TYPE'],
+      [() => v.set({ valueOf: () => 1 } as unknown as number, 1), 'ERR_ARG_TYPE'],
       [() => m.uint8View('1' as unknown as number), 'ERR_ARG_TYPE'],
     ];
     for (const [run, code] of cases) {
