@@ -17,6 +17,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { geomean, printTable, summarize } from '../lib.js';
@@ -175,8 +176,18 @@ function startup(runs) {
   );
 }
 
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
 export async function run() {
   const runs = positiveInt(process.env.BENCH_RUNS, 2);
+  const before = load();
   await kernels(runs);
   startup(positiveInt(process.env.BENCH_STARTUP_RUNS, 20));
+  // Shared machines disturb timings: say how busy this one was.
+  console.log(
+    `\nmachine: ${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}; load average ${before} before, ${load()} after`,
+  );
 }
