@@ -73,6 +73,26 @@ describe('robustness: only typed errors, whatever the input', () => {
     }
   });
 
+  it('exported functions take arbitrary arguments with ArgumentError at worst', async () => {
+    const m = await Module.compile(`(module
+      (func (export "i32") (param i32) (result i32) local.get 0)
+      (func (export "i64") (param i64) (result i64) local.get 0)
+      (func (export "f32") (param f32) (result f32) local.get 0)
+      (func (export "f64") (param f64) (result f64) local.get 0)
+      (func (export "v128") (param v128) (result v128) local.get 0)
+      (func (export "funcref") (param funcref) (result i32) i32.const 1)
+      (func (export "externref") (param externref) (result externref) local.get 0))`);
+    const e = new Instance<Record<string, (...args: unknown[]) => unknown>>(m).exports;
+    const names = Object.keys(e);
+    fc.assert(
+      fc.property(fc.constantFrom(...names), fc.array(fc.anything(), { maxLength: 2 }), (name, args) => {
+        const error = thrown(() => e[name]?.(...args));
+        if (error !== null) expect(error).toBeInstanceOf(ArgumentError);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('memory views and tables take arbitrary indexes and values with ArgumentError at worst', async () => {
     const instance = new Instance(await fixture('simple'));
     const memory = instance.memory;
