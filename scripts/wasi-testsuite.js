@@ -3,12 +3,13 @@
 // prod/testsuite-base: prebuilt .wasm tests with .json specs) through
 // `node bin/wasmer-ts.js run`, and prints `N passed, M failed`.
 //
-//   node scripts/wasi-testsuite.js /path/to/wasi-testsuite [--runtime=node-wasi] [--verbose] [FILTER]
+//   node scripts/wasi-testsuite.js /path/to/wasi-testsuite [--runtime=node-wasi] [--worker] [--verbose] [FILTER]
 //   WASI_TESTSUITE_DIR=/path/to/wasi-testsuite node scripts/wasi-testsuite.js
 //
 // Like the testsuite's own adapters: the spec's env is the whole environment, its
 // args follow the module path, and its `root` directory is preopened as `/`.
-// `--runtime=node-wasi` runs the same tests under Node's built-in node:wasi for contrast.
+// `--runtime=node-wasi` runs the same tests under Node's built-in node:wasi for contrast;
+// `--worker` adds `--timeout 60s`, so every test runs in runProgram's worker thread.
 // Nothing from the testsuite is committed to this repository.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -74,6 +75,7 @@ function run(dir, file) {
     ];
   } else {
     const args = [join(repo, 'bin', 'wasmer-ts.js'), 'run', '--no-cache'];
+    if (flags.has('--worker')) args.push('--timeout', '60s');
     for (const [k, v] of Object.entries(spec.env)) args.push('--env', `${k}=${v}`);
     if (root !== null) args.push('--dir', `${root}::/`);
     args.push(wasm, '--', ...spec.args);
@@ -108,5 +110,5 @@ for (const dir of testDirs(suiteDir)) {
   }
   cleanup(dir);
 }
-console.log(`${runtime}: ${passed} passed, ${failed} failed`);
+console.log(`${runtime}${flags.has('--worker') ? ' (worker)' : ''}: ${passed} passed, ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;
