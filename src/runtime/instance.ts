@@ -134,6 +134,14 @@ function wrapExport(
   }
 }
 
+// V8 prints an exported Wasm function as `function 12() { [native code] }` (its
+// function index as name), which no JS function or bound function can look like.
+const WASM_FUNCTION_SOURCE = /^function \d+\(\) \{ \[native code\] \}$/;
+
+function isWasmFunction(fn: unknown): boolean {
+  return typeof fn === 'function' && WASM_FUNCTION_SOURCE.test(Function.prototype.toString.call(fn));
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -174,9 +182,14 @@ function checkImport(
   bad: (why: string) => never,
 ): WebAssembly.ImportValue {
   switch (desc.kind) {
-    case 'func':
+    case 'func': {
       if (typeof value !== 'function') return bad(`got ${describe(value)}`);
-      return unwrapFunction(value as ExportedFunction);
+      const fn = unwrapFunction(value as ExportedFunction);
+      if (hasV128(desc.type) && !isWasmFunction(fn)) {
+        return bad('V8 cannot pass v128 values to or from a JS function: give an exported Wasm function');
+      }
+      return fn;
+    }
     case 'memory': {
       const raw = value instanceof Memory ? value.raw : value instanceof WebAssembly.Memory ? value : null;
       if (raw === null) return bad(`got ${describe(value)} (use new Memory({ minimum, maximum }))`);

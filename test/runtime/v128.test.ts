@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, Module, Trap, Value } from '../../src/runtime/index.js';
+import { ArgumentError, LinkError, Module, Trap, Value } from '../../src/runtime/index.js';
 import { encodeAdapter } from '../../src/runtime/v128.js';
 
 type Fns = Record<string, (...args: unknown[]) => unknown>;
@@ -58,5 +58,20 @@ describe('v128 through the adapter', () => {
     expect(() => e.id?.()).toThrow(expect.objectContaining({ code: 'ERR_ARG_COUNT' }));
     expect(() => e.lane?.(0n, 2 ** 32)).toThrow(expect.objectContaining({ code: 'ERR_ARG_RANGE' }));
     expect(() => e.trap?.(0n)).toThrow(Trap);
+  });
+
+  it('refuses to link a JS function where v128 crosses, and links a Wasm one', async () => {
+    const user = await Module.compile(
+      '(module (import "env" "f" (func $f (param v128) (result i32))) (func (export "go") (result i32) v128.const i32x4 7 0 0 0 call $f))',
+    );
+    expect(() => user.instantiate({ env: { f: () => 1 } })).toThrow(
+      expect.objectContaining({ code: 'ERR_IMPORT_TYPE', message: expect.stringMatching(/v128/) }),
+    );
+    expect(() => user.instantiate({ env: { f: (() => 1).bind(null) } })).toThrow(LinkError);
+    const provider = (
+      await Module.compile('(module (func (export "f") (param v128) (result i32) local.get 0 i32x4.extract_lane 0))')
+    ).instantiate<Fns>();
+    expect(user.instantiate<Fns>({ env: { f: provider.exports.f } }).exports.go?.()).toBe(7);
+    expect(user.instantiate<Fns>({ env: { f: provider.raw.exports.f } }).exports.go?.()).toBe(7);
   });
 });
