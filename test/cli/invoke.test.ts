@@ -1,4 +1,5 @@
 // `run --invoke` and `call`: the one invocation engine, through the real CLI.
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, fixtureDir } from './helpers.js';
 
@@ -211,6 +212,19 @@ describe('traps, link errors, WASI exits', () => {
     const q = await cli(['call', 'exit7.wasm', 'quit', '3'], { cwd: dir });
     expect(q.code).toBe(3);
     expect(q.stderr).toBe('');
+  });
+});
+
+describe('compile and cache flags', () => {
+  it.concurrent.each(['auto', 'baseline', 'optimizing'])('--compiler %s gives the same results', async (choice) => {
+    const r = await call('add64', '9007199254740993', '2', '--compiler', choice);
+    expect(r).toEqual({ code: 0, stdout: '9007199254740995\n', stderr: '' });
+  });
+
+  it.concurrent('accepts --no-cache and --cache-dir', async () => {
+    expect((await call('add', '1', '2', '--no-cache')).stdout).toBe('3\n');
+    const r = await call('add', '1', '2', '--cache-dir', join(dir, 'cache'));
+    expect(r).toEqual({ code: 0, stdout: '3\n', stderr: '' });
   });
 });
 
