@@ -132,6 +132,11 @@ export function formatError(error: unknown, paint: Paint = plain): string {
   if (inner instanceof WatError && error instanceof InFile) {
     lines.push(`  (${error.file} is not a WebAssembly binary, so it was read as WebAssembly text)`);
   }
+  if (inner instanceof LinkError) {
+    lines.push(
+      '  (the CLI provides only WASI imports, wasi_snapshot_preview1 and wasi_unstable; other imports need the library)',
+    );
+  }
   // An input error's cause is Node's errno text, which the message already says in words.
   if (inner instanceof InputError) return lines.join('\n');
   let cause = causeOf(error);

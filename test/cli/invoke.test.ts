@@ -204,6 +204,7 @@ describe('traps, link errors, WASI exits', () => {
     const r = await cli(['run', 'link.wasm', '--invoke', 'main'], { cwd: dir });
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/^error: .*env\.log/);
+    expect(r.stderr).toContain('the CLI provides only WASI imports');
   });
 
   it.concurrent('--invoke on a WASI module sets WASI up; proc_exit(n) becomes the exit status', async () => {
