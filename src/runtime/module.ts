@@ -11,7 +11,7 @@ import { type Exports, type Imports, Instance } from './instance.js';
 import { describeExtern, describeImport, type ExportDescriptor, type ImportDescriptor } from './kinds.js';
 import { parseModule } from './parser/index.js';
 import type { ModuleInfo } from './parser/types.js';
-import { COMPILER_CHOICES, type CompilerChoice, type TieringFacts, withTiering } from './tiering.js';
+import { COMPILER_CHOICES, type CompilerChoice, type TieringFacts, tieringFacts, withTiering } from './tiering.js';
 import { describe } from './value.js';
 import { watToWasm } from './wat.js';
 
@@ -125,15 +125,19 @@ export class Module {
       const onNotice = options.onNotice ?? (() => {});
       let wasm = bytes;
       let raw: WebAssembly.Module;
+      let usedMachineCode: boolean;
       if (isWasm) {
-        raw = (await compileWithCache(bytes, { dir: options.cacheDir ?? null, onNotice, compile })).module;
+        const cached = await compileWithCache(bytes, { dir: options.cacheDir ?? null, onNotice, compile });
+        ({ module: raw, fromCache: usedMachineCode } = cached);
       } else {
         const loaded = await loadArtifactModule(bytes, { compile });
         if (loaded.notice !== null) onNotice(loaded.notice);
-        ({ wasm, module: raw } = loaded);
+        ({ wasm, module: raw, usedMachineCode } = loaded);
       }
       const parsed = parse(wasm);
       if (parsed.info === undefined) throw parsed.error;
+      // Functions the saved code lacks compile lazily under the flags set now: let tiering choose them.
+      if (usedMachineCode) withTiering(options.compiler ?? 'auto', tieringFacts(wasm, parsed.info, true), () => {});
       return new Module(wasm, options, { [PRECOMPILED]: true, raw, info: parsed.info });
     }
     let text: string;

@@ -28,6 +28,7 @@ import {
   sha256Hex,
 } from '../artifact.js';
 import { CompileError } from '../errors.js';
+import { withDefaultFlags } from '../tiering.js';
 import { type NativeStatus, nativeAddon, nativeStatus } from './native.js';
 
 /** A module loaded from an artifact. */
@@ -89,7 +90,9 @@ export async function loadReadArtifact(read: ReadArtifact, options: LoadOptions 
   if (armed !== true) return fallback(armed);
   let module: WebAssembly.Module;
   try {
-    module = await WebAssembly.compileStreaming(marker);
+    // V8 compares the payload's flag hash with the flags in effect now: load under the defaults
+    // even when an `optimizing` compile left --no-liftoff set (tiering.ts).
+    module = await withDefaultFlags(() => WebAssembly.compileStreaming(marker));
   } catch (error) {
     addon.disarm(marker);
     throw new CompileError(`V8 could not compile the module: ${(error as Error).message}`, null, { cause: error });
@@ -117,7 +120,8 @@ export function serializeMachineCode(module: WebAssembly.Module, wasm: Uint8Arra
   if (addon === null) return null;
   const wire = addon.wireBytes(module);
   if (wire.length !== wasm.length || sha256Hex(wire) !== sha256Hex(wasm)) return null;
-  return addon.serialize(module);
+  // Serialized code carries V8's flag hash: write the one a plain process has.
+  return withDefaultFlags(() => addon.serialize(module));
 }
 
 /** An artifact for an already compiled module: its Wasm plus whatever machine code V8 can serialize now. */

@@ -120,6 +120,32 @@ describe.runIf(native.available)('machine code through the native addon', () => 
     expect(child.stdout).toBe('true 10\nTypeError\n');
   });
 
+  it('loads and saves machine code even while an optimizing compile left --no-liftoff set', async () => {
+    const script = `
+      const { readFileSync, writeFileSync } = await import('node:fs');
+      const { Module } = await import(DIST + 'module.js');
+      const { loadArtifactModule, serializeMachineCode } = await import(DIST + 'cache/machine-code.js');
+      const { encodeArtifact } = await import(DIST + 'artifact.js');
+      const { activeTier } = await import(DIST + 'tiering.js');
+      await Module.compile(readFileSync(process.argv[2]), { compiler: 'optimizing' });
+      const loaded = await loadArtifactModule(new Uint8Array(readFileSync(process.argv[1])));
+      const wasm = new Uint8Array(readFileSync(process.argv[2]));
+      const module = await WebAssembly.compile(wasm);
+      const { work } = new WebAssembly.Instance(module, {}).exports;
+      for (let i = 0; i < 300; i++) work(${N});
+      const code = serializeMachineCode(module, wasm);
+      writeFileSync(process.argv[3], encodeArtifact({ wasm, machineCode: code }));
+      console.log(activeTier(), loaded.usedMachineCode, code !== null);
+    `;
+    const kernelFile = save('tier-kernel.wasm', kernel);
+    const out = path.join(dir, 'tier-saved.wasmu');
+    const child = await runChild(script, [save('tier.wasmu', optimized), kernelFile, out]);
+    expect(child.stderr).toBe('');
+    expect(child.stdout).toBe('optimizing true true\n');
+    const [outcome] = await loadInChild([out]);
+    expect(outcome).toMatchObject({ result: EXPECTED, usedMachineCode: true, notice: null });
+  });
+
   it('falls back with a notice when the addon is disabled', async () => {
     const [outcome] = await loadInChild([save('noaddon.wasmu', optimized)], { env: { WASMER_TS_NATIVE: '0' } });
     expect(outcome).toMatchObject({ result: EXPECTED, usedMachineCode: false });
