@@ -117,7 +117,9 @@ export class Module {
       throw new ArgumentError('ERR_ARG_TYPE', `Module.from: expected a Uint8Array, got ${describe(bytes)}`);
     }
     const isWasm = bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
-    if (isWasm && (options.cacheDir ?? null) === null) return Module.compile(bytes, options);
+    // `baseline` asks for Liftoff code: the cache holds TurboFan code, so it is skipped.
+    const useCache = (options.cacheDir ?? null) !== null && options.compiler !== 'baseline';
+    if (isWasm && !useCache) return Module.compile(bytes, options);
     if (isWasm || isArtifact(bytes)) {
       // Machine code from the cache or the artifact when every check passes (issue 5), else a normal compile.
       checkOptions(options);
