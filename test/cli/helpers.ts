@@ -25,12 +25,17 @@ export interface CliOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
+/** The machine-code cache of the CLI under test: a temp dir per test file, never the user's ~/.cache. */
+const CACHE_HOME = mkdtempSync(join(tmpdir(), 'wasmer-ts-cli-cache-'));
+process.once('exit', () => rmSync(CACHE_HOME, { recursive: true, force: true }));
+
 /** Runs `wasmer-ts ARGS...` and collects its exit code, stdout and stderr. */
 export function cli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && k !== 'FORCE_COLOR' && k !== 'NO_COLOR') env[k] = v;
   }
+  env.XDG_CACHE_HOME = CACHE_HOME;
   Object.assign(env, options.env);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env });
