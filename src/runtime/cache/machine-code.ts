@@ -52,8 +52,20 @@ export async function defaultCompile(wasm: Uint8Array): Promise<WebAssembly.Modu
   try {
     return await WebAssembly.compile(wasm);
   } catch (error) {
-    throw new CompileError(`V8 could not compile the module: ${(error as Error).message}`, null, { cause: error });
+    throw compileErrorFrom(error instanceof Error ? error.message : String(error), error);
   }
+}
+
+/** V8's message (`WebAssembly.Module(): reason @+123`) as our `CompileError`, worded like module.ts's. */
+function compileErrorFrom(message: string, cause?: unknown): CompileError {
+  const at = /@\+(\d+)\s*$/.exec(message);
+  const offset = at === null ? null : Number(at[1]);
+  const reason = message
+    .replace(/^WebAssembly\.\w+\(\): /, '')
+    .replace(/@\+\d+\s*$/, '')
+    .trim();
+  const where = offset === null ? '' : ` (at byte 0x${offset.toString(16)})`;
+  return new CompileError(`invalid module: ${reason}${where}`, offset, cause === undefined ? {} : { cause });
 }
 
 /**
@@ -95,7 +107,7 @@ export async function loadReadArtifact(read: ReadArtifact, options: LoadOptions 
     module = await withDefaultFlags(() => WebAssembly.compileStreaming(marker));
   } catch (error) {
     addon.disarm(marker);
-    throw new CompileError(`V8 could not compile the module: ${(error as Error).message}`, null, { cause: error });
+    throw compileErrorFrom(error instanceof Error ? error.message : String(error), error);
   }
   const accepted = (marker as { accepted?: unknown }).accepted === true;
   return {
@@ -222,7 +234,7 @@ export async function compileOptimized(wasm: Uint8Array, options: OptimizeOption
   try {
     const { code, stdout, stderr } = await runChild(status.path, wasm);
     if (code === 3) {
-      throw new CompileError(`V8 could not compile the module: ${stderr.toString('utf8')}`, null);
+      throw compileErrorFrom(stderr.toString('utf8'));
     }
     if (code !== 0) {
       await defaultCompile(wasm);

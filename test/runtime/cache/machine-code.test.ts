@@ -87,6 +87,15 @@ describe('loading without machine code', () => {
     expect((exports.work as (n: number) => number)(N)).toBe(EXPECTED);
   });
 
+  it('compileOptimized rejects an invalid module with CompileError and its byte offset', async () => {
+    const truncated = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 1);
+    await expect(compileOptimized(truncated)).rejects.toMatchObject({
+      code: 'ERR_COMPILE',
+      offset: 8,
+      message: expect.stringMatching(/^invalid module: .*\(at byte 0x8\)$/),
+    });
+  });
+
   it('describes an artifact without machine code', () => {
     const description = describeArtifact(encodeArtifact({ wasm: kernel }));
     expect(description.hasMachineCode).toBe(false);
