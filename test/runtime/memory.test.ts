@@ -187,7 +187,12 @@ describe('Memory', () => {
       expect(error, String(run)).toBeInstanceOf(ArgumentError);
       expect((error as ArgumentError).code, String(run)).toBe(code);
     }
-    expect(m.uint8View(PAGE_SIZE).length).toBe(0);
+    const atEnd = m.uint8View(PAGE_SIZE);
+    expect(atEnd.length).toBe(0);
+    m.grow(1);
+    expect(atEnd.length).toBe(PAGE_SIZE);
+    atEnd[0] = 9;
+    expect(m.uint8View()[PAGE_SIZE]).toBe(9);
   });
 
   it('wraps a raw WebAssembly.Memory', () => {
