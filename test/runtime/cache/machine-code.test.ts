@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,19 @@ describe('loading without machine code', () => {
     expect(description.hasMachineCode).toBe(false);
     expect(description.machineCodeUsable).toBe(false);
     expect(description.reason).toMatch(/no machine code/);
+  });
+});
+
+describe('the native addon', () => {
+  it('is built wherever a C++ compiler and the Node headers are installed (else tests below are skipped)', () => {
+    const hasCompiler = spawnSync('c++', ['--version']).status === 0 && spawnSync('make', ['--version']).status === 0;
+    const hasHeaders = existsSync(path.resolve(process.execPath, '../../include/node/node.h'));
+    if (hasCompiler && hasHeaders && process.env.WASMER_TS_NATIVE !== '0') {
+      expect(native, 'run `node scripts/build-native.js --verbose` to see why').toMatchObject({ available: true });
+    } else {
+      expect(native.available).toBe(false);
+      expect(native.reason).toEqual(expect.any(String));
+    }
   });
 });
 
