@@ -76,10 +76,18 @@ async function main(argv: readonly string[]): Promise<number> {
       // --help and --version end with exit code 0; every other commander error is a usage error.
       if (error.exitCode === 0) return EXIT.OK;
       if (commanderMessage === '') return EXIT.USAGE; // help shown for a missing subcommand
-      return reportError(new CommanderUsageError(`${commanderMessage.trimEnd()}\n(add --help for usage)`, EXIT.USAGE));
+      return reportError(new CommanderUsageError(`${commanderMessage.trimEnd()}\n(add --help for usage)`, EXIT.USAGE), {
+        json: wantsJson(argv),
+      });
     }
-    return reportError(error);
+    return reportError(error, { json: wantsJson(argv) });
   }
+}
+
+/** `--json` given before any `--`: errors then also print a JSON document on stdout. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
 }
 
 // `| head` closing stdout is not an error: stop quietly.

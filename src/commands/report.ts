@@ -172,7 +172,7 @@ function causeOf(error: unknown): unknown {
 }
 
 /** Prints `error` on stderr (a red label only when stderr takes colour) and returns the exit status. */
-export async function reportError(error: unknown): Promise<number> {
+export async function reportError(error: unknown, options: { json?: boolean } = {}): Promise<number> {
   const code = exitCodeFor(error);
   if (error instanceof WasiExit) return code;
   if (isBrokenPipe(error)) return EXIT.OK;
@@ -180,7 +180,23 @@ export async function reportError(error: unknown): Promise<number> {
   const { chalkStderr } = await import('chalk');
   const paint: Paint = chalkStderr.level > 0 ? (text) => chalkStderr.red.bold(text) : plain;
   process.stderr.write(`${formatError(error, paint)}\n`);
+  // With --json, stdout still gets its one document, so a script can read the failure too.
+  if (options.json === true) process.stdout.write(`${JSON.stringify({ error: jsonError(error, code) }, null, 2)}\n`);
   return code;
+}
+
+/** The `--json` form of a failure: `{ code, message, exitCode }` (plus `offset` and `file` when known). */
+export function jsonError(error: unknown, exitCode: number): Record<string, unknown> {
+  const file = error instanceof InFile ? error.file : null;
+  const inner = error instanceof InFile ? error.error : error;
+  const code =
+    inner instanceof CommanderUsageError
+      ? 'ERR_USAGE'
+      : typeof (inner as { code?: unknown })?.code === 'string'
+        ? (inner as { code: string }).code
+        : 'ERR_INTERNAL';
+  const offset = inner instanceof WasmParseError || inner instanceof CompileError ? inner.offset : null;
+  return { code, message: messageOf(error), exitCode, file, offset };
 }
 
 /** `| head` closed our stdout: stop quietly, the reader has what it wanted. */

@@ -113,6 +113,23 @@ describe('the exit-code table', () => {
   });
 });
 
+describe('--json failures', () => {
+  it.concurrent('still print one JSON document on stdout, besides the message on stderr', async () => {
+    const r = await inDir(['call', 'types.wasm', 'nope', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: export "nope" not found/);
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: { code: 'ERR_NO_EXPORT', message: expect.stringContaining('nope'), exitCode: 2, file: null, offset: null },
+    });
+    const bad = JSON.parse((await inDir(['inspect', 'random.bin', '--json'])).stdout);
+    expect(bad.error).toMatchObject({ code: 'ERR_BAD_MAGIC', exitCode: 4, file: 'random.bin', offset: 0 });
+    const flag = JSON.parse((await inDir(['run', 'types.wasm', '--bogus', '--json'])).stdout);
+    expect(flag.error).toMatchObject({ code: 'ERR_USAGE', exitCode: 2 });
+    const trap = JSON.parse((await inDir(['call', 'trap.wasm', 'boom', '--json'])).stdout);
+    expect(trap.error).toMatchObject({ code: 'ERR_TRAP', exitCode: 134 });
+  });
+});
+
 describe('usage errors from flags: exit 2', () => {
   it.concurrent.each([
     [['run', 'types.wasm', '--bogus'], "error: unknown option '--bogus'"],
