@@ -1,0 +1,81 @@
+// input.ts in-process: readInput's one-line errors and the TTY-only progress spinner.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { readInput, startProgress, writeOutput } from '../../src/commands/input.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wasmer-ts-input-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('readInput', () => {
+  it('reads a file', async () => {
+    writeFileSync(join(dir, 'a.wasm'), Uint8Array.of(0, 0x61, 0x73, 0x6d));
+    expect(await readInput(join(dir, 'a.wasm'))).toEqual(Uint8Array.of(0, 0x61, 0x73, 0x6d));
+  });
+
+  it.each([
+    ['missing.wasm', 'ERR_INPUT_NOT_FOUND', 'missing.wasm: no such file'],
+    ['file.txt/inside.wasm', 'ERR_INPUT_NOT_FOUND', 'no such file (a parent is not a directory)'],
+    ['folder', 'ERR_INPUT_IS_DIRECTORY', 'folder is a directory, not a module file'],
+    ['empty.wasm', 'ERR_INPUT_EMPTY', 'empty.wasm is empty (0 bytes)'],
+  ])('%s: %s', async (name, code, message) => {
+    writeFileSync(join(dir, 'file.txt'), 'x');
+    mkdirSync(join(dir, 'folder'), { recursive: true });
+    writeFileSync(join(dir, 'empty.wasm'), '');
+    const error = await readInput(join(dir, name)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'InputError', code, path: join(dir, name) });
+    expect((error as Error).message).toContain(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+});
+
+describe('writeOutput', () => {
+  it('writes atomically and refuses a directory', async () => {
+    await writeOutput(join(dir, 'out.bin'), Uint8Array.of(1, 2, 3));
+    await expect(writeOutput(join(dir, 'folder'), Uint8Array.of(1))).rejects.toMatchObject({
+      code: 'ERR_OUTPUT_UNWRITABLE',
+    });
+  });
+});
+
+describe('startProgress', () => {
+  it('says nothing when stderr is not a TTY', async () => {
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const tty = process.stderr.isTTY;
+    process.stderr.isTTY = false;
+    try {
+      const stop = startProgress('compiling big.wasm', 1);
+      await new Promise((r) => setTimeout(r, 150));
+      stop();
+      expect(write).not.toHaveBeenCalled();
+    } finally {
+      process.stderr.isTTY = tty;
+      write.mockRestore();
+    }
+  });
+
+  it('on a TTY, spins after the delay and clears its line when stopped', async () => {
+    const chunks: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      chunks.push(String(chunk));
+      return true;
+    });
+    const tty = process.stderr.isTTY;
+    process.stderr.isTTY = true;
+    try {
+      const fast = startProgress('quick', 10_000);
+      fast(); // finished before the delay: nothing shown
+      expect(chunks).toEqual([]);
+      const stop = startProgress('compiling big.wasm', 1);
+      await new Promise((r) => setTimeout(r, 250));
+      stop();
+      expect(chunks.length).toBeGreaterThan(1);
+      expect(chunks[0]).toMatch(/^\r. compiling big\.wasm… \ds$/);
+      expect(chunks.at(-1)).toBe('\r\x1b[K');
+    } finally {
+      process.stderr.isTTY = tty;
+      write.mockRestore();
+    }
+  });
+});
