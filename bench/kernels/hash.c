@@ -48,7 +48,7 @@ int main(void) {
     f ^= fnv1a(buf, n);
     m ^= mix64(buf, n, m);
   }
-  for (int round = 0; round < 116; round++) m ^= mix64(buf + round, n - 64, m);
+  for (int round = 0; round < 116; round++) m ^= mix64(buf + round, n - 128, m);
   printf("hash %08x %016llx\n", f, (unsigned long long)m);
   free(buf);
   return 0;

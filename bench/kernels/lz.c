@@ -134,5 +134,9 @@ int main(void) {
     data[round * 777] ^= 1;
   }
   printf("lz %zu %08x\n", packed_len, sum);
+  free(data);
+  free(packed);
+  free(back);
+  free(prev);
   return 0;
 }
