@@ -28,7 +28,6 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { relative } from 'node:path';
 import { WasiExit } from '../errors.js';
 import {
   CLOCK,
@@ -47,7 +46,7 @@ import {
   RIGHTS_STDIO,
   SUBCLOCKFLAGS_ABSTIME,
 } from './constants.js';
-import { isContainedTarget, type Resolved, resolvePath } from './sandbox.js';
+import { handlePath, isContainedTarget, type Resolved, resolvePath } from './sandbox.js';
 import { type InputChannel, type OutputChannel, sleepMs } from './stdio.js';
 
 /** A WASI errno thrown inside a syscall body; cheaper than an Error (no stack). */
@@ -64,10 +63,10 @@ interface FdEntry {
   flags: number;
   /** Host fd (files and directories), or null for channels without one. */
   hostFd: number | null;
-  /** Host path: for directories, the base of path resolution. */
+  /** For directories, the base of path resolution: `/proc/self/fd/N` on Linux (see sandbox.ts). */
   host: string;
-  /** Host path of the preopen this fd lives under. */
-  root: string;
+  /** How many directories below its preopen this fd's directory is (0 for a preopen). */
+  depth: number;
   /** File position (we use positional I/O: Node has no lseek). */
   position: number;
   /** Preopen name for fd_prestat_*; null for other fds. */
@@ -147,7 +146,7 @@ export class WasiHost {
       flags: 0,
       hostFd: (input ?? output)!.hostFd,
       host: '',
-      root: '',
+      depth: 0,
       position: 0,
       preopen: null,
       input,
@@ -166,8 +165,8 @@ export class WasiHost {
         rightsInheriting: RIGHTS_DIR | RIGHTS_FILE,
         flags: 0,
         hostFd,
-        host,
-        root: host,
+        host: handlePath(hostFd, host),
+        depth: 0,
         position: 0,
         preopen: guest,
         input: null,
@@ -247,11 +246,20 @@ export class WasiHost {
     return this.fds.length - 1;
   }
 
+  /** Resolutions of the current call: their directory handles are closed when it returns. */
+  private readonly held: Resolved[] = [];
+
   private resolve(dir: FdEntry, ptr: number, len: number, follow: boolean, strip = false): Resolved {
     const path = this.string(ptr, len);
     const r = resolvePath(dir.host, path, { follow, stripTrailingSlash: strip });
     if (typeof r === 'number') throw new Errno(r);
+    this.held.push(r);
     return r;
+  }
+
+  private releaseHeld(): void {
+    for (const r of this.held) r.release();
+    this.held.length = 0;
   }
 
   // ---- stat helpers ---------------------------------------------------------
@@ -422,6 +430,8 @@ export class WasiHost {
           return fn(...args);
         } catch (err) {
           return this.errnoOf(err);
+        } finally {
+          if (this.held.length > 0) this.releaseHeld();
         }
       };
     }
@@ -762,8 +772,8 @@ export class WasiHost {
 
   private list(entry: FdEntry): { name: string; type: number; ino: bigint }[] {
     const self = fstatSync(entry.hostFd!, { bigint: true });
-    const parentIno =
-      entry.host === entry.root ? self.ino : (lstatSync(`${entry.host}/..`, { bigint: true })?.ino ?? 0n);
+    // A preopen's `..` is outside the sandbox: report the directory itself there.
+    const parentIno = entry.depth === 0 ? self.ino : lstatSync(`${entry.host}/..`, { bigint: true }).ino;
     const items: { name: string; type: number; ino: bigint }[] = [
       { name: '.', type: FILETYPE.DIRECTORY, ino: self.ino },
       { name: '..', type: FILETYPE.DIRECTORY, ino: parentIno },
@@ -870,6 +880,9 @@ export class WasiHost {
     if (from.name === null || to.name === null) return from.name === null ? ERRNO.PERM : ERRNO.EXIST;
     const st = lstatSync(from.host, { bigint: true });
     if (st.isDirectory()) return ERRNO.PERM;
+    if (st.isSymbolicLink() && !isContainedTarget(readlinkSync(from.host, 'utf8'), newDir.depth + to.depth)) {
+      return ERRNO.NOTCAPABLE;
+    }
     if (from.trailingSlash) return ERRNO.NOTDIR;
     if (to.trailingSlash) return lstatSync(to.host, { throwIfNoEntry: false }) ? ERRNO.EXIST : ERRNO.NOENT;
     linkSync(from.host, to.host);
@@ -925,8 +938,8 @@ export class WasiHost {
         rightsInheriting: dir.rightsInheriting,
         flags: fdflags & (FDFLAGS.NONBLOCK | FDFLAGS.APPEND),
         hostFd,
-        host: r.host,
-        root: dir.root,
+        host: handlePath(hostFd, r.host),
+        depth: dir.depth + r.depth + (r.name === null ? 0 : 1),
         position: 0,
         preopen: null,
         input: null,
@@ -959,8 +972,8 @@ export class WasiHost {
       rightsInheriting: 0n,
       flags: fdflags,
       hostFd,
-      host: r.host,
-      root: dir.root,
+      host: '',
+      depth: dir.depth + r.depth,
       position: 0,
       preopen: null,
       input: null,
@@ -1007,6 +1020,10 @@ export class WasiHost {
       if (st === undefined) return ERRNO.NOENT;
       if (!st.isDirectory()) return ERRNO.NOTDIR;
     }
+    // A symlink moved to another depth must still point inside (see isContainedTarget).
+    if (lstatSync(from.host).isSymbolicLink()) {
+      if (!isContainedTarget(readlinkSync(from.host, 'utf8'), newDir.depth + to.depth)) return ERRNO.NOTCAPABLE;
+    }
     renameSync(from.host, to.host);
     return ERRNO.SUCCESS;
   }
@@ -1020,9 +1037,7 @@ export class WasiHost {
     if (r.trailingSlash) return lstatSync(r.host, { throwIfNoEntry: false }) ? ERRNO.EXIST : ERRNO.NOENT;
     // A link that points outside the sandbox could never be followed by the guest, but a
     // host process walking the tree later would follow it: refuse to create one.
-    const rel = relative(dir.root, r.parent);
-    const depth = rel === '' ? 0 : rel.split('/').length;
-    if (!isContainedTarget(target, depth)) return ERRNO.NOTCAPABLE;
+    if (!isContainedTarget(target, dir.depth + r.depth)) return ERRNO.NOTCAPABLE;
     symlinkSync(target, r.host);
     return ERRNO.SUCCESS;
   }

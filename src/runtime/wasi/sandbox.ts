@@ -1,8 +1,8 @@
 /**
  * Guest path resolution inside a preopened directory: the sandbox.
  *
- * Node has no openat(), O_BENEATH or RESOLVE_IN_ROOT, so we resolve every guest
- * path ourselves, one component at a time, starting at the host directory of the
+ * Node has no openat(), O_BENEATH or RESOLVE_BENEATH, so we resolve every guest
+ * path ourselves, one component at a time, starting at the directory of the
  * guest's directory fd:
  * - `..` may not climb above that directory (ENOTCAPABLE);
  * - every intermediate component is lstat()ed: a directory is entered, a symlink
@@ -11,29 +11,52 @@
  *   links is ELOOP), anything else is ENOTDIR;
  * - the final component is followed only when the caller asks (LOOKUP_SYMLINK_FOLLOW
  *   or a trailing slash), and callers open it with O_NOFOLLOW.
- * The host path handed back therefore names an entry whose every parent is a real
- * directory inside the sandbox at the time of the check.
  *
- * The limit Node cannot close: between our lstat() of a component and the
- * syscall that uses the resulting path, ANOTHER HOST PROCESS could replace a
- * checked directory with a symlink pointing outside (a TOCTOU race). The guest
- * itself cannot win this race (it is single-threaded and its calls are
- * synchronous), but a cooperating host process writing into the same directory
- * could. Closing it needs openat2(RESOLVE_BENEATH) or a handle-relative API,
- * which Node does not expose.
+ * On Linux we walk with directory handles, as openat() would: each directory we
+ * enter is opened with O_PATH | O_DIRECTORY | O_NOFOLLOW (which fails if it was
+ * swapped for a symlink since our lstat), and the next step is taken from
+ * `/proc/self/fd/N/`, which the kernel resolves from that very directory, not by
+ * its name. A directory fd the guest holds works the same way. So neither the
+ * guest (renaming a directory it has open and planting a symlink in its place)
+ * nor another host process changing the tree during resolution can redirect an
+ * operation outside: the final syscall only ever names one component inside a
+ * directory we hold open.
+ *
+ * The limit where /proc is not available (not Linux): resolution falls back to
+ * host path strings, and between our lstat() of a component and the syscall that
+ * uses the path ANOTHER HOST PROCESS could replace a checked directory with a
+ * symlink pointing outside (a TOCTOU race). Node exposes no handle-relative API
+ * to close it there.
  */
-import { lstatSync, readlinkSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readlinkSync } from 'node:fs';
 import { ERRNO, MAX_SYMLINKS } from './constants.js';
+
+/** Linux's O_PATH (not in fs.constants): a handle for path walking that needs no read permission. */
+const O_PATH = 0o10000000;
+const O_DIRECTORY = 0o200000;
+const O_NOFOLLOW = 0o400000;
+
+/** Whether directory handles can be used as path bases (`/proc/self/fd/N/name`). */
+export const HANDLE_WALK = process.platform === 'linux' && existsSync('/proc/self/fd');
+
+/** The path that names the directory open as host fd `fd` (or `hostPath` without /proc). */
+export function handlePath(fd: number, hostPath: string): string {
+  return HANDLE_WALK ? `/proc/self/fd/${fd}` : hostPath;
+}
 
 export interface Resolved {
   /** Host path of the directory that contains the final component (checked). */
   readonly parent: string;
   /** The final component, or null when the path names `parent` itself (`.`, `a/..`, `dir/`). */
   readonly name: string | null;
-  /** `parent/name`, or `parent` when `name` is null. */
+  /** `parent/name`, or `parent/.` when `name` is null. Valid until `release()`. */
   readonly host: string;
   /** The guest path ended with `/` (only reported when `stripTrailingSlash` was asked). */
   readonly trailingSlash: boolean;
+  /** How many directories `parent` is below the base directory. */
+  readonly depth: number;
+  /** Closes the directory handles opened while walking; `parent`/`host` are invalid after. */
+  release(): void;
 }
 
 export interface ResolveOptions {
@@ -47,15 +70,14 @@ export interface ResolveOptions {
   readonly stripTrailingSlash?: boolean;
 }
 
-/** Joins host path parts; `base` never ends with `/` except for the root itself. */
-function join(base: string, parts: readonly string[]): string {
-  if (parts.length === 0) return base;
-  return base === '/' ? `/${parts.join('/')}` : `${base}/${parts.join('/')}`;
+function child(parent: string, name: string): string {
+  return parent === '/' ? `/${name}` : `${parent}/${name}`;
 }
 
 /**
- * Resolves guest `path` below host directory `base`. Returns the resolution or a
- * WASI errno (a number). Never touches anything outside `base`.
+ * Resolves guest `path` below the host directory named by `base` (a
+ * `/proc/self/fd/N` path on Linux). Returns the resolution or a WASI errno (a
+ * number). Never touches anything outside `base`. The caller must `release()`.
  */
 export function resolvePath(base: string, path: string, options: ResolveOptions): Resolved | number {
   if (path.length === 0) return ERRNO.NOENT;
@@ -68,58 +90,106 @@ export function resolvePath(base: string, path: string, options: ResolveOptions)
   }
   // Pending components, next one last (so symlink targets can be pushed in front cheaply).
   const pending = path.split('/').reverse();
+  // The directories entered so far: their host paths (handle paths on Linux).
   const stack: string[] = [];
+  const handles: number[] = [];
+  const release = () => {
+    for (const fd of handles) closeSync(fd);
+    handles.length = 0;
+  };
+  const here = () => (stack.length === 0 ? base : stack[stack.length - 1]!);
+  const done = (name: string | null): Resolved => {
+    const parent = here();
+    return {
+      parent,
+      name,
+      // `parent/.` rather than `parent`: on Linux `parent` is a /proc magic link, which
+      // lstat() and O_NOFOLLOW would see as a symlink; `.` is the directory itself.
+      host: child(parent, name ?? '.'),
+      trailingSlash,
+      depth: stack.length,
+      release,
+    };
+  };
   let links = 0;
-  while (pending.length > 0) {
-    const component = pending.pop()!;
-    const isLast = pending.length === 0;
-    if (component === '' || component === '.') {
-      if (isLast) return { parent: join(base, stack), name: null, host: join(base, stack), trailingSlash };
-      continue;
+  try {
+    while (pending.length > 0) {
+      const component = pending.pop()!;
+      const isLast = pending.length === 0;
+      if (component === '' || component === '.') {
+        if (isLast) return done(null);
+        continue;
+      }
+      if (component === '..') {
+        if (stack.length === 0) {
+          release();
+          return ERRNO.NOTCAPABLE;
+        }
+        stack.pop();
+        if (isLast) return done(null);
+        continue;
+      }
+      if (isLast && !options.follow) return done(component);
+      const host = child(here(), component);
+      const st = lstatSync(host, { throwIfNoEntry: false });
+      if (st === undefined) {
+        if (isLast) return done(component);
+        release();
+        return ERRNO.NOENT;
+      }
+      if (st.isSymbolicLink()) {
+        if (++links > MAX_SYMLINKS) {
+          release();
+          return ERRNO.LOOP;
+        }
+        const target = readlinkSync(host, 'utf8');
+        if (target.length === 0 || target.charCodeAt(0) === 47) {
+          release();
+          return target.length === 0 ? ERRNO.NOENT : ERRNO.NOTCAPABLE;
+        }
+        const parts = target.split('/');
+        for (let i = parts.length - 1; i >= 0; i--) pending.push(parts[i]!);
+        continue;
+      }
+      if (isLast) return done(component);
+      if (!st.isDirectory()) {
+        release();
+        return ERRNO.NOTDIR;
+      }
+      if (HANDLE_WALK) {
+        // Fails (ELOOP/ENOTDIR) if the directory was swapped for a symlink since the lstat.
+        const fd = openSync(host, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+        handles.push(fd);
+        stack.push(`/proc/self/fd/${fd}`);
+      } else {
+        stack.push(host);
+      }
     }
-    if (component === '..') {
-      if (stack.length === 0) return ERRNO.NOTCAPABLE;
-      stack.pop();
-      if (isLast) return { parent: join(base, stack), name: null, host: join(base, stack), trailingSlash };
-      continue;
-    }
-    const parent = join(base, stack);
-    const host = parent === '/' ? `/${component}` : `${parent}/${component}`;
-    if (isLast && !options.follow) return { parent, name: component, host, trailingSlash };
-    const st = lstatSync(host, { throwIfNoEntry: false });
-    if (st === undefined) {
-      if (isLast) return { parent, name: component, host, trailingSlash };
-      return ERRNO.NOENT;
-    }
-    if (st.isSymbolicLink()) {
-      if (++links > MAX_SYMLINKS) return ERRNO.LOOP;
-      const target = readlinkSync(host, 'utf8');
-      if (target.length === 0) return ERRNO.NOENT;
-      if (target.charCodeAt(0) === 47) return ERRNO.NOTCAPABLE;
-      const parts = target.split('/');
-      for (let i = parts.length - 1; i >= 0; i--) pending.push(parts[i]!);
-      continue;
-    }
-    if (isLast) return { parent, name: component, host, trailingSlash };
-    if (!st.isDirectory()) return ERRNO.NOTDIR;
-    stack.push(component);
+    // Only reachable for paths made of nothing but slashes after stripping.
+    return done(null);
+  } catch (err) {
+    release();
+    throw err;
   }
-  // Only reachable for paths made of nothing but slashes after stripping.
-  return { parent: base, name: null, host: base, trailingSlash };
 }
 
 /**
- * Whether a symlink stored at `linkDepth` directories below the sandbox root with
- * target `target` stays inside the sandbox when followed by anyone (we refuse to
- * create links that would point a host process outside).
+ * Whether a symlink stored `linkDepth` directories below the sandbox root with
+ * target `target` stays inside the sandbox when the OS follows it (for host
+ * programs walking the tree later; our own resolver never follows out anyway).
+ * Only leading `..` are allowed, at most `linkDepth` of them: a `..` after a
+ * name could climb from wherever that name (itself maybe a link) leads.
  */
 export function isContainedTarget(target: string, linkDepth: number): boolean {
   if (target.charCodeAt(0) === 47) return false;
-  let depth = linkDepth;
+  let climbs = 0;
+  let descended = false;
   for (const part of target.split('/')) {
+    if (part === '' || part === '.') continue;
     if (part === '..') {
-      if (--depth < 0) return false;
-    } else if (part !== '' && part !== '.') depth++;
+      if (descended) return false;
+      climbs++;
+    } else descended = true;
   }
-  return true;
+  return climbs <= linkDepth;
 }

@@ -11,6 +11,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -19,7 +20,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI as NodeWasi } from 'node:wasi';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Instance, Module } from '../../../src/runtime/index.js';
+import { Wasi } from '../../../src/runtime/wasi/index.js';
+import { HANDLE_WALK } from '../../../src/runtime/wasi/sandbox.js';
+import { wat } from '../../helpers/wat.js';
 import { keyValues, runWasi, wasiFixture } from './helpers.js';
+
+/** A guest driven step by step from the test: open a directory, then make one inside it. */
+const STEPS = `(module
+  (import "wasi_snapshot_preview1" "path_open"
+    (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_create_directory" (func $mkdir (param i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "open_dir") (param $ptr i32) (param $len i32) (result i32) (local $e i32)
+    (local.set $e (call $path_open (i32.const 3) (i32.const 0) (local.get $ptr) (local.get $len) (i32.const 2)
+      (i64.const 0x2200) (i64.const 0x1fffffff) (i32.const 0) (i32.const 0)))
+    (if (result i32) (local.get $e) (then (i32.sub (i32.const 0) (local.get $e))) (else (i32.load (i32.const 0)))))
+  (func (export "mkdir") (param $fd i32) (param $ptr i32) (param $len i32) (result i32)
+    (call $mkdir (local.get $fd) (local.get $ptr) (local.get $len))))`;
 
 const NOTCAPABLE = '76';
 const LOOP = '32';
@@ -102,6 +120,11 @@ describe('the WASI sandbox', () => {
       symlink_inside_open: '0',
       symlink_subdir_up: '0',
       symlink_subdir_up_twice: NOTCAPABLE,
+      symlink_dot: '0',
+      symlink_climb_after_name: NOTCAPABLE,
+      symlink_sub_up_ok: '0',
+      rename_link_shallower: NOTCAPABLE,
+      hardlink_link_shallower: NOTCAPABLE,
       link_source_dotdot: NOTCAPABLE,
       link_target_dotdot: NOTCAPABLE,
       link_source_follow: NOTCAPABLE,
@@ -129,6 +152,40 @@ describe('the WASI sandbox', () => {
     expect(readdirSync(sandbox)).not.toContain('mine_rel');
     expect(readdirSync(sandbox)).not.toContain('mine_abs');
   });
+
+  // Another host process (here: the test) renames a directory the guest holds open
+  // and plants a symlink to the outside in its place. On Linux the fd still names
+  // the directory it was opened on (we walk from /proc/self/fd/N), so nothing
+  // lands outside. Without /proc this is the documented race.
+  it.skipIf(!HANDLE_WALK)(
+    'keeps a directory fd on its directory when the host swaps the path for a symlink',
+    async () => {
+      mkdirSync(join(sandbox, 'held'));
+      const module = new Module(await wat(STEPS));
+      const wasi = new Wasi({ preopens: { '/': sandbox } });
+      const instance = new Instance(module, wasi.getImports(module));
+      wasi.initialize(instance);
+      const exports = instance.exports as Record<string, (...a: number[]) => number>;
+      const memory = new Uint8Array((instance.raw.exports.memory as WebAssembly.Memory).buffer);
+      const put = (text: string) => {
+        memory.set(new TextEncoder().encode(text), 1024);
+        return text.length;
+      };
+      const held = exports.open_dir!(1024, put('held'));
+      const dot = exports.open_dir!(1024, put('.'));
+      expect(held).toBeGreaterThan(3);
+      expect(dot).toBeGreaterThan(3);
+      renameSync(join(sandbox, 'held'), join(sandbox, 'held_away'));
+      symlinkSync(top, join(sandbox, 'held'));
+      const before = treeHash(top, sandbox);
+      expect(exports.mkdir!(held, 1024, put('made_here'))).toBe(0);
+      expect(exports.mkdir!(dot, 1024, put('made_at_root'))).toBe(0);
+      expect(readdirSync(join(sandbox, 'held_away'))).toEqual(['made_here']);
+      expect(readdirSync(sandbox)).toContain('made_at_root');
+      expect(readdirSync(top).sort()).toEqual(['outside', 'sandbox', 'secret']);
+      expect(treeHash(top, sandbox)).toBe(before);
+    },
+  );
 
   it('does not let the guest read the secret through any route', () => {
     const { stdout } = runWasi(wasiFixture('escape'), { preopens: { '/': sandbox } });
