@@ -3,7 +3,8 @@
 //   cold      default lazy compile (Liftoff first, TurboFan later), as `run` does without a cache
 //   compile   `wasmer-ts compile`: eager TurboFan + serialize (compileOptimized)
 //   artifact  loading the compiled artifact's machine code
-//   cache     the second `run` with the automatic cache (filled after the first run)
+//   cache     the second `run` with the automatic cache (filled after the first run from the code
+//             V8 tiered up; and, for comparison, by an eager compile in a background process)
 // each as time to first result (read + compile/load + instantiate + first call,
 // in a fresh process, Node start-up excluded) and as steady-state time per call.
 // Each figure is the median over fresh processes.
@@ -65,7 +66,7 @@ function largeSource(count) {
 // One fresh process: load (cold compile, artifact or cache), first call, then steady-state calls.
 const CHILD = `
 import { readFileSync } from 'node:fs';
-const [mode, file, entry, firstArg, steadyArg, calls, cacheDir] = process.argv.slice(1);
+const [mode, file, entry, firstArg, steadyArg, calls, cacheDir, fill] = process.argv.slice(1);
 const t0 = performance.now();
 const bytes = new Uint8Array(readFileSync(file));
 let module, usedMachineCode = false, save = null;
@@ -75,7 +76,7 @@ else if (mode === 'artifact') {
   ({ module, usedMachineCode } = await loadArtifactModule(bytes));
 } else {
   const { compileWithCache } = await import(DIST + 'cache/index.js');
-  const c = await compileWithCache(bytes, { dir: cacheDir });
+  const c = await compileWithCache(bytes, { dir: cacheDir, fill: fill || 'tiered' });
   ({ module, save } = c);
   usedMachineCode = c.fromCache;
 }
@@ -104,7 +105,16 @@ async function measureModule(label, wasmFile, { entry, firstArg, steadyArg, call
   const { compileOptimized } = await import(`${DIST}cache/machine-code.js`);
   const { nativeStatus } = await import(`${DIST}cache/native.js`);
   const wasm = new Uint8Array(readFileSync(wasmFile));
-  const args = (mode, file, dir = '') => [mode, file, entry, String(firstArg), String(steadyArg), String(calls), dir];
+  const args = (mode, file, dir = '', fill = 'auto') => [
+    mode,
+    file,
+    entry,
+    String(firstArg),
+    String(steadyArg),
+    String(calls),
+    dir,
+    fill,
+  ];
 
   const cold = Array.from({ length: PROCESSES }, () => child(args('cold', wasmFile)));
   const t0 = performance.now();
@@ -115,14 +125,21 @@ async function measureModule(label, wasmFile, { entry, firstArg, steadyArg, call
   const fromArtifact = Array.from({ length: PROCESSES }, () => child(args('artifact', artifactFile)));
   const cacheDir = path.join(OUT, `cache-${label}`);
   rmSync(cacheDir, { recursive: true, force: true });
-  child(args('cache', wasmFile, cacheDir)); // the first run fills the cache (in the background up to 4 MiB)
+  child(args('cache', wasmFile, cacheDir)); // the first run fills the cache from its tiered-up code
   const { ModuleCache } = await import(`${DIST}cache/index.js`);
-  for (let i = 0; i < 1200 && (await new ModuleCache(cacheDir).list()).length === 0; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
   const fromCache = Array.from({ length: PROCESSES }, () => child(args('cache', wasmFile, cacheDir)));
 
-  for (const r of [...fromArtifact, ...fromCache]) {
+  const cachedCode = (await new ModuleCache(cacheDir).list())[0]?.machineCodeByteLength ?? 0;
+  // The other fill: an eager TurboFan compile in a detached process after the first run.
+  const eagerDir = path.join(OUT, `cache-eager-${label}`);
+  rmSync(eagerDir, { recursive: true, force: true });
+  child(args('cache', wasmFile, eagerDir, 'eager'));
+  for (let i = 0; i < 1200 && (await new ModuleCache(eagerDir).list()).length === 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const fromEager = Array.from({ length: PROCESSES }, () => child(args('cache', wasmFile, eagerDir, 'eager')));
+
+  for (const r of [...fromArtifact, ...fromCache, ...fromEager]) {
     if (r.result !== cold[0].result) throw new Error(`${label}: wrong result from saved machine code`);
   }
   const coldFirst = medianOf(cold, 'first');
@@ -147,7 +164,8 @@ async function measureModule(label, wasmFile, { entry, firstArg, steadyArg, call
         'machine code': `${(compiled.machineCodeByteLength / 1024).toFixed(0)} KiB`,
       },
       row('from artifact', fromArtifact),
-      row('cache, 2nd run', fromCache),
+      row('cache, 2nd run', fromCache, { 'machine code': `${(cachedCode / 1024).toFixed(0)} KiB` }),
+      row('cache filled eagerly in background, 2nd run', fromEager),
     ],
     wasmSize: wasm.length,
     native: nativeStatus(),

@@ -8,19 +8,22 @@
  * entry or none. A corrupt or refused entry is a miss and is deleted. No cache
  * operation ever throws: a cache failure must never fail a command.
  *
- * When it is filled: after a run that missed (`CachedCompile.save()`), and
- * without delaying the command:
- * - modules up to `EAGER_FILL_MAX_BYTES`: a detached background process
- *   compiles every function with TurboFan and writes the entry (measured: a
- *   4 MiB module in 2.8 s on 2 cores, a small kernel in ~0.1 s). This is what
- *   makes the next run fast: Wasm has no on-stack replacement, so a long first
- *   call (a WASI `_start`) never gets its own loop tiered up during the run.
- * - bigger modules: the code V8 tiered up during the run, serialized in
- *   process (milliseconds, no extra compile): the hot functions only; the rest
- *   start in Liftoff and tier up as usual. An eager compile of tens of MB would
- *   keep a core busy for tens of seconds after the command, unasked.
- * A run too short for V8 to optimize anything stores nothing in the second case,
- * and a run shorter than `MIN_RUN_MS` (compile included) fills nothing at all.
+ * When it is filled: after a run that missed (`CachedCompile.save()`), from
+ * the code V8 optimized during that run, serialized in process: one
+ * serialization, no extra compile, nothing left running after the command.
+ * V8 has no on-stack replacement for Wasm, but a function whose tier-up budget
+ * ran out is recompiled by TurboFan in the background even while its first
+ * (and only) call keeps running in Liftoff code, so even a single long call
+ * leaves its TurboFan code behind. Measured (bench/suites/cache.js and one-call
+ * runs of the SHA-256 kernel): the next run starts as fast as from an eager
+ * `compile` (24-31 ms vs 28-31 ms; 60-120 ms cold), and the entry held all
+ * 3 KiB / 5.7 MiB of code an eager compile produces. Functions that never got
+ * hot are missing; they start in Liftoff and tier up as usual.
+ * `fill: 'eager'` instead starts a detached process that compiles every
+ * function with TurboFan and renames the entry into place (2-4 s for 4 MiB on
+ * 2 cores): complete code, at the price of a busy core after the command.
+ * A run shorter than `MIN_RUN_MS` (compile included) fills nothing: it has
+ * at most that much to gain, and nothing would be optimized yet anyway.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
@@ -33,10 +36,7 @@ import { nativeStatus } from './native.js';
 export const CACHE_EXTENSION = '.wasmu';
 
 /** How a cache miss is filled after the run (see the top of this file). */
-export type CacheFill = 'auto' | 'eager' | 'tiered';
-
-/** `auto` fills modules up to this size with an eager background compile, bigger ones with tiered-up code. */
-export const EAGER_FILL_MAX_BYTES = 4 * 1024 * 1024;
+export type CacheFill = 'tiered' | 'eager';
 
 /** What `save()` did. */
 export interface CacheFillResult {
@@ -252,7 +252,7 @@ export interface CachedCompileOptions {
   readonly onNotice?: (message: string) => void;
   /** How to compile on a miss (defaults to `WebAssembly.compile`); the runtime's Module passes its tiering-aware compile. */
   readonly compile?: (wasm: Uint8Array) => Promise<WebAssembly.Module>;
-  /** How `save()` fills a miss (default `auto`). */
+  /** How `save()` fills a miss (default `tiered`). */
   readonly fill?: CacheFill;
   /**
    * `save()` fills nothing when less than this many milliseconds passed since
@@ -289,8 +289,7 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   const hit = await cache.get(wasm, wasmSha256);
   if (hit?.usedMachineCode) return { module: hit.module, fromCache: true, save: none };
   const module = hit?.module ?? (await compile(wasm));
-  const fill = options.fill ?? 'auto';
-  const eager = fill === 'eager' || (fill === 'auto' && wasm.length <= EAGER_FILL_MAX_BYTES);
+  const eager = options.fill === 'eager';
   const minRunMs = options.minRunMs ?? MIN_RUN_MS;
   let saved: Promise<CacheFillResult> | undefined;
   const save = () => {

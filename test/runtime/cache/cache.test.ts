@@ -104,7 +104,7 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     expect(child.stdout).toBe(`true ${kernelWork(N)}\n`);
   });
 
-  it('fills a small module by an eager compile in a background process that outlives the run', async () => {
+  it('fill: eager compiles in a background process that outlives the run', async () => {
     const dir = freshDir();
     const kernelFile = path.join(root, 'eager.wasm');
     writeFileSync(kernelFile, kernel);
@@ -112,7 +112,7 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
       const { compileWithCache } = await import(DIST + 'cache/index.js');
       const { readFileSync } = await import('node:fs');
       const wasm = new Uint8Array(readFileSync(process.argv[2]));
-      const c = await compileWithCache(wasm, { dir: process.argv[1], minRunMs: 0, onNotice: (m) => console.error(m) });
+      const c = await compileWithCache(wasm, { dir: process.argv[1], fill: 'eager', minRunMs: 0, onNotice: (m) => console.error(m) });
       const result = new WebAssembly.Instance(c.module, {}).exports.work(${N});
       const fill = await c.save();
       console.log(c.fromCache, result, fill.kind);
