@@ -317,19 +317,20 @@ export function importsWasi(info: ModuleInfo): boolean {
 }
 
 /**
- * Calls `request.name` with the parsed arguments. Runs in-process, except with
- * `--timeout` or `--max-memory`, where WASI's `runProgram` runs it in a worker.
+ * Calls `request.name` with the parsed arguments, in-process. With `--timeout`
+ * or `--max-memory` it goes through WASI's `runProgram` instead, which caps the
+ * memories and, for a time limit, runs the call in a worker it can terminate.
  */
 export async function invoke(request: InvokeRequest): Promise<InvokeOutcome> {
   const { module, options } = request;
   const fn = findFunction(module.info, request.name, request.label);
   const args = parseArguments(fn, request.args);
-  const repeat = request.repeat ?? 1;
+  const repeat = request.repeat ?? null;
   const hasLimits = options.timeoutMs !== null || options.maxMemoryBytes !== null;
   const isWasi = importsWasi(module.info);
 
   if (hasLimits) {
-    if (repeat !== 1) {
+    if (repeat !== null) {
       throw new ArgumentError('ERR_INVALID_OPTION', '--repeat cannot be combined with --timeout or --max-memory');
     }
     const { runProgram } = await import('../runtime/wasi/index.js');
@@ -360,7 +361,7 @@ export async function invoke(request: InvokeRequest): Promise<InvokeOutcome> {
     // Binds WASI to the instance's memory, and runs a reactor's _initialize (its constructors) when exported.
     if (initialize !== null) initialize(instance as never);
     let raw = f(...callArgs);
-    if (repeat <= 1) return { fn, results: resultList(fn.type, raw), timing: null, exitCode: null };
+    if (repeat === null) return { fn, results: resultList(fn.type, raw), timing: null, exitCode: null };
     // The first call above warmed up (lazy compilation); time the next `repeat`.
     const t0 = performance.now();
     for (let i = 0; i < repeat; i++) raw = f(...callArgs);

@@ -175,6 +175,17 @@ describe('call --args-json and --repeat', () => {
     expect(r.stderr).toBe('');
   });
 
+  it.concurrent('--repeat 1 times one call', async () => {
+    const r = await call('add', '1', '2', '--repeat', '1', '--json');
+    expect(JSON.parse(r.stdout).repeat.calls).toBe(1);
+  });
+
+  it.concurrent('--repeat with --timeout is a usage error', async () => {
+    const r = await call('add', '1', '2', '--repeat', '5', '--timeout', '1s');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --repeat cannot be combined with --timeout or --max-memory\n');
+  });
+
   it.concurrent.each(['0', '-1', '1.5', 'many'])('--repeat %s is a usage error', async (n) => {
     const r = await call('add', '1', '2', '--repeat', n);
     expect(r.code).toBe(2);
