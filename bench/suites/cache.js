@@ -20,7 +20,7 @@ export const name = 'cache';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = path.join(ROOT, 'bench/out/cache');
 const DIST = new URL('../../dist/runtime/', import.meta.url).href;
-const PROCESSES = 5;
+const PROCESSES = 7;
 
 /** A C file built once per content (clang --target=wasm32-wasi), kept in bench/out. */
 function buildC(label, source, optimization) {
