@@ -152,7 +152,8 @@ export class ModuleCache {
   async fillInBackground(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): Promise<CacheFillResult> {
     try {
       await mkdir(this.dir, { recursive: true });
-      if (startBackgroundFill(wasm, this.fileFor(wasm, wasmSha256))) return { kind: 'eager', machineCodeByteLength: 0 };
+      if (await startBackgroundFill(wasm, this.fileFor(wasm, wasmSha256)))
+        return { kind: 'eager', machineCodeByteLength: 0 };
     } catch (error) {
       this.onNotice(`cache: could not save to ${this.dir}: ${error instanceof Error ? error.message : String(error)}`);
       return NOTHING;

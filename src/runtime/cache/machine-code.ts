@@ -15,7 +15,6 @@
  * payload hash before V8 sees a byte; on any mismatch it compiles the Wasm bytes
  * instead and returns a one-line `notice` saying why.
  */
-import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import {
   type ArtifactHeader,
@@ -264,13 +263,15 @@ function childArgs(addonPath: string, extra: readonly string[] = []): string[] {
  * Returns false when it could not start (no addon, temp file not writable).
  * Used by the cache after a run; never throws.
  */
-export function startBackgroundFill(wasm: Uint8Array, entryFile: string): boolean {
+export async function startBackgroundFill(wasm: Uint8Array, entryFile: string): Promise<boolean> {
   const status = nativeStatus();
   if (!status.available) return false;
   const wasmFile = `${entryFile}.${process.pid}.${Date.now()}.wasm.tmp`;
   try {
     writeFileSync(wasmFile, wasm);
     const artifactUrl = new URL('../artifact.js', import.meta.url).href;
+    // Imported here: most processes never compile eagerly, and child_process costs start-up time.
+    const { spawn } = await import('node:child_process');
     const child = spawn(process.execPath, childArgs(status.path, [wasmFile, artifactUrl, entryFile]), {
       detached: true,
       stdio: 'ignore',
@@ -284,10 +285,11 @@ export function startBackgroundFill(wasm: Uint8Array, entryFile: string): boolea
   }
 }
 
-function runChild(
+async function runChild(
   addonPath: string,
   wasm: Uint8Array,
 ): Promise<{ code: number | null; stdout: Buffer; stderr: Buffer }> {
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, childArgs(addonPath), { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
