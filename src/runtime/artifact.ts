@@ -51,7 +51,7 @@ export interface EngineFingerprint {
   readonly nodeVersion: string;
   readonly v8Version: string;
   readonly arch: string;
-  /** Architecture plus a hash of the CPU model; V8 additionally checks its own CPU-feature bits. */
+  /** Architecture plus a hash of the CPU model and feature flags; V8 additionally checks its own CPU-feature bits. */
   readonly cpuFingerprint: string;
   /** A hash of the V8 flags that change generated code (see `v8FlagFingerprint`). */
   readonly flagFingerprint: string;
@@ -131,6 +131,23 @@ function processFlags(): string[] {
 
 let engine: EngineFingerprint | undefined;
 
+/**
+ * The CPU's feature flags where the OS lists them (Linux: the `flags` line of
+ * /proc/cpuinfo), so two machines with one model name but different features
+ * (a VM masking AVX, say) do not share machine code. Empty elsewhere: V8 also
+ * checks the CPU features its code was compiled for.
+ */
+function cpuFeatures(): string {
+  if (process.platform !== 'linux') return '';
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    const line = /^(flags|Features)\s*:(.*)$/m.exec(info);
+    return line?.[2]?.trim().split(/\s+/).sort().join(' ') ?? '';
+  } catch {
+    return '';
+  }
+}
+
 /** The fingerprint of this process: what an artifact's machine code must match to be used here. */
 export function currentEngine(): EngineFingerprint {
   if (engine === undefined) {
@@ -140,7 +157,7 @@ export function currentEngine(): EngineFingerprint {
       nodeVersion: process.versions.node,
       v8Version: process.versions.v8,
       arch: process.arch,
-      cpuFingerprint: `${process.arch}-${sha256Hex(new TextEncoder().encode(model)).slice(0, 16)}`,
+      cpuFingerprint: `${process.arch}-${sha256Hex(new TextEncoder().encode(`${model}\n${cpuFeatures()}`)).slice(0, 16)}`,
       flagFingerprint: v8FlagFingerprint(),
     };
   }
