@@ -46,7 +46,7 @@ import {
   RIGHTS_STDIO,
   SUBCLOCKFLAGS_ABSTIME,
 } from './constants.js';
-import { handlePath, isContainedTarget, type Resolved, resolvePath } from './sandbox.js';
+import { HandleCache, handlePath, isContainedTarget, type Resolved, resolvePath } from './sandbox.js';
 import { type InputChannel, type OutputChannel, sleepMs } from './stdio.js';
 
 /** A WASI errno thrown inside a syscall body; cheaper than an Error (no stack). */
@@ -188,6 +188,7 @@ export class WasiHost {
       }
     }
     this.fds.length = 0;
+    this.handles.clear();
     this.stdin.close?.();
   }
 
@@ -248,10 +249,11 @@ export class WasiHost {
 
   /** Resolutions of the current call: their directory handles are closed when it returns. */
   private readonly held: Resolved[] = [];
+  private readonly handles = new HandleCache();
 
   private resolve(dir: FdEntry, ptr: number, len: number, follow: boolean, strip = false): Resolved {
     const path = this.string(ptr, len);
-    const r = resolvePath(dir.host, path, { follow, stripTrailingSlash: strip });
+    const r = resolvePath(dir.host, path, { follow, stripTrailingSlash: strip }, this.handles);
     if (typeof r === 'number') throw new Errno(r);
     this.held.push(r);
     return r;

@@ -28,7 +28,7 @@
  * symlink pointing outside (a TOCTOU race). Node exposes no handle-relative API
  * to close it there.
  */
-import { closeSync, existsSync, lstatSync, openSync, readlinkSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, openSync, readlinkSync } from 'node:fs';
 import { ERRNO, MAX_SYMLINKS } from './constants.js';
 
 /** Linux's O_PATH (not in fs.constants): a handle for path walking that needs no read permission. */
@@ -42,6 +42,58 @@ export const HANDLE_WALK = process.platform === 'linux' && existsSync('/proc/sel
 /** The path that names the directory open as host fd `fd` (or `hostPath` without /proc). */
 export function handlePath(fd: number, hostPath: string): string {
   return HANDLE_WALK ? `/proc/self/fd/${fd}` : hostPath;
+}
+
+/**
+ * Directory handles kept between calls, so walking `a/b/file` does not reopen
+ * `a` and `a/b` every time. An entry is used only when the lstat() we do anyway
+ * shows the same device and inode as the handle (fstat()ed when opened): the
+ * handle then names exactly the directory the path names now. A handle pins its
+ * inode, so the number cannot be reused by another directory while cached.
+ */
+export class HandleCache {
+  private readonly entries = new Map<string, { fd: number; dev: number; ino: number }>();
+  constructor(private readonly capacity = 64) {}
+
+  /**
+   * The cached handle for `path` if it is still that directory. Handles dropped
+   * on the way go to `retire`, closed by the caller after its walk (one of them
+   * may still be on the walk's stack).
+   */
+  get(path: string, dev: number, ino: number, retire: number[]): number | null {
+    const e = this.entries.get(path);
+    if (e === undefined) return null;
+    if (e.dev !== dev || e.ino !== ino) {
+      this.entries.delete(path);
+      retire.push(e.fd);
+      return null;
+    }
+    // Most recently used last.
+    this.entries.delete(path);
+    this.entries.set(path, e);
+    return e.fd;
+  }
+
+  /** Keeps `fd` (now owned by the cache); false when it is not a directory we can identify. */
+  put(path: string, fd: number, retire: number[]): boolean {
+    const st = fstatSync(fd);
+    if (!st.isDirectory()) return false;
+    const old = this.entries.get(path);
+    if (old !== undefined) retire.push(old.fd);
+    this.entries.delete(path);
+    this.entries.set(path, { fd, dev: st.dev, ino: st.ino });
+    if (this.entries.size > this.capacity) {
+      const [oldest, e] = this.entries.entries().next().value as [string, { fd: number }];
+      this.entries.delete(oldest);
+      retire.push(e.fd);
+    }
+    return true;
+  }
+
+  clear(): void {
+    for (const e of this.entries.values()) closeSync(e.fd);
+    this.entries.clear();
+  }
 }
 
 export interface Resolved {
@@ -79,7 +131,12 @@ function child(parent: string, name: string): string {
  * `/proc/self/fd/N` path on Linux). Returns the resolution or a WASI errno (a
  * number). Never touches anything outside `base`. The caller must `release()`.
  */
-export function resolvePath(base: string, path: string, options: ResolveOptions): Resolved | number {
+export function resolvePath(
+  base: string,
+  path: string,
+  options: ResolveOptions,
+  cache?: HandleCache,
+): Resolved | number {
   if (path.length === 0) return ERRNO.NOENT;
   if (path.includes('\0')) return ERRNO.ILSEQ;
   if (path.charCodeAt(0) === 47 /* / */) return ERRNO.NOTCAPABLE;
@@ -157,9 +214,12 @@ export function resolvePath(base: string, path: string, options: ResolveOptions)
         return ERRNO.NOTDIR;
       }
       if (HANDLE_WALK) {
-        // Fails (ELOOP/ENOTDIR) if the directory was swapped for a symlink since the lstat.
-        const fd = openSync(host, O_PATH | O_DIRECTORY | O_NOFOLLOW);
-        handles.push(fd);
+        let fd = cache?.get(host, st.dev, st.ino, handles) ?? null;
+        if (fd === null) {
+          // Fails (ELOOP/ENOTDIR) if the directory was swapped for a symlink since the lstat.
+          fd = openSync(host, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+          if (cache === undefined || !cache.put(host, fd, handles)) handles.push(fd);
+        }
         stack.push(`/proc/self/fd/${fd}`);
       } else {
         stack.push(host);

@@ -211,7 +211,7 @@ describe('files and directories', () => {
     expect(values.get('empty_path')).toBe('44');
     expect(values.get('rename_dir_into_itself')).toBe('28');
     expect(values.get('rename_file_trailing_slash')).toBe('54');
-    expect(readdirSync(dir).sort()).toEqual(['d', 'loop_a', 'loop_b']);
+    expect(readdirSync(dir).sort()).toEqual(['cache_a', 'cache_old', 'd', 'loop_a', 'loop_b', 'n']);
   });
 
   it('links, symlinks and reads links (with truncation)', () => {
@@ -240,6 +240,18 @@ describe('files and directories', () => {
     expect(values.get('readdir_after_second')).toBe('3');
     // A buffer smaller than one record comes back full: the guest knows to grow it.
     expect(values.get('readdir_small_used')).toBe('10');
+  });
+
+  it('walks with cached directory handles that follow renames and deep paths correctly', () => {
+    const { values } = run();
+    expect(values.get('cache_create')).toBe('0');
+    expect(values.get('cache_rename')).toBe('0');
+    expect(values.get('cache_new_dir')).toBe('0');
+    expect(values.get('cache_open_replaced')).toBe('44');
+    expect(values.get('cache_open_moved')).toBe('0');
+    expect(values.get('deep_mkdirs')).toBe('80');
+    expect(values.get('deep_create')).toBe('0');
+    expect(values.get('deep_back_up')).toBe('0');
   });
 
   it('syncs and accepts advice', () => {
