@@ -55,7 +55,10 @@
  *   most `AUTO_OPTIMIZING_MAX_CODE_BYTES` (then the worst case, every function
  *   run once, costs at most about a second of TurboFan); `baseline` for bigger
  *   modules, whose start-up Liftoff keeps fast and whose hot functions are
- *   usually called often enough to tier up.
+ *   usually called often enough to tier up. Being a WASI command does not
+ *   change the pick: a small library module gains from TurboFan too (an export
+ *   called once that loops, as `run --invoke` does), and a big command loses
+ *   as much start-up as any big module (measured above).
  *
  * Flags given on Node's command line win: when `execArgv` sets any of
  * `--liftoff`, `--wasm-lazy-compilation` or `--wasm-dynamic-tiering`, this
