@@ -223,6 +223,11 @@ export function parseArguments(fn: ExportedFunction, values: readonly unknown[])
     const text = literalText(value);
     try {
       if (text === null) throw new LiteralError('expected a number, a string or null');
+      const isWide = type === 'i64' || type === 'v128';
+      if (isWide && typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+        // JSON.parse already rounded it: refuse rather than pass a different number.
+        throw new LiteralError('integers beyond 2^53 lose precision as JSON numbers; pass it as a string');
+      }
       return parseLiteral(type, text);
     } catch (error) {
       if (!(error instanceof LiteralError)) throw error;

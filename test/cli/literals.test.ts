@@ -84,6 +84,15 @@ describe('parseArguments', () => {
     expect(() => parseArguments(sum, [])).toThrow('takes 2 arguments, but none were given');
   });
 
+  it('refuses JSON numbers that lost precision, and takes the same value as a string', () => {
+    const add64 = { name: 'add64', type: { kind: 'func', params: ['i64'], results: [] } } as const;
+    expect(() => parseArguments(add64, [JSON.parse('9007199254740993')])).toThrow('pass it as a string');
+    expect(parseArguments(add64, ['9007199254740993'])).toEqual([9007199254740993n]);
+    expect(parseArguments(add64, [9007199254740991])).toEqual([9007199254740991n]);
+    const f64 = { name: 'f', type: { kind: 'func', params: ['f64'], results: [] } } as const;
+    expect(parseArguments(f64, [1e300])).toEqual([1e300]);
+  });
+
   it('takes JSON numbers, strings and bigints', () => {
     expect(parseArguments(sum, [1, '0x2'])).toEqual([1, 2]);
     expect(() => parseArguments(sum, [1, true])).toThrow(
