@@ -227,6 +227,19 @@ describe('traps, link errors, WASI exits', () => {
   });
 });
 
+describe('the flagless fast path (no commander) behaves like the full parser', () => {
+  it.concurrent.each([['add', '2', '3'], ['swap', '-1', '0x10'], ['nope'], ['add', '1'], ['add', 'x', '1']])(
+    'call types.wasm %s ...',
+    async (...args) => {
+      const fast = await call(...args);
+      const full = await call(...args, '--compiler', 'auto'); // any flag takes the commander path
+      expect(full).toEqual(fast);
+      const run = await cli(['run', 'types.wasm', '--invoke', ...args], { cwd: dir });
+      expect(run).toEqual(fast);
+    },
+  );
+});
+
 describe('compile and cache flags', () => {
   it.concurrent.each(['auto', 'baseline', 'optimizing'])('--compiler %s gives the same results', async (choice) => {
     const r = await call('add64', '9007199254740993', '2', '--compiler', choice);
