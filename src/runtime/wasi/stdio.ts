@@ -54,23 +54,43 @@ function hostFiletype(fd: number): number {
   }
 }
 
+function isFifo(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFIFO();
+  } catch {
+    return false;
+  }
+}
+
 function isAgain(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'EAGAIN' || code === 'EWOULDBLOCK';
 }
 
 /**
- * Reads a terminal without blocking the thread blind: through a second,
- * non-blocking open of the same tty, so that after `WAIT_NOTICE_MS` without
- * input `notice` can be written to stderr once per read (a program waiting on
- * the keyboard must not look hung).
+ * Reads a terminal or a pipe without blocking the thread in read(2): through a
+ * second, non-blocking open of the same file (`/proc/self/fd/N`), sleeping with
+ * Atomics.wait while nothing is there. So a worker running the program can be
+ * terminated at its deadline even while it waits for input, and (terminals
+ * only, when `notice` is set) after `WAIT_NOTICE_MS` without input the notice
+ * goes to stderr once per read: a program waiting on the keyboard must not look
+ * hung. Falls back to a blocking read if the reopen is refused (a socket).
  */
-function ttyChannel(fd: number, notice: string): InputChannel {
+function pollingChannel(fd: number, notice: string | null, filetype: number): InputChannel {
   let nonBlocking: number | null = null;
+  let blocking = false;
   const read = (into: Uint8Array): number => {
-    nonBlocking ??= openSync(`/proc/self/fd/${fd}`, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (nonBlocking === null && !blocking) {
+      try {
+        nonBlocking = openSync(`/proc/self/fd/${fd}`, constants.O_RDONLY | constants.O_NONBLOCK);
+      } catch {
+        blocking = true;
+      }
+    }
+    if (nonBlocking === null) return readSync(fd, into, 0, into.length, null);
     const started = Date.now();
-    let noticed = false;
+    let noticed = notice === null;
+    let pause = 1;
     for (;;) {
       try {
         return readSync(nonBlocking, into, 0, into.length, null);
@@ -80,7 +100,8 @@ function ttyChannel(fd: number, notice: string): InputChannel {
           noticed = true;
           writeSync(2, `${notice}\n`);
         }
-        sleepMs(20);
+        sleepMs(pause);
+        pause = Math.min(pause * 2, 20);
       }
     }
   };
@@ -88,7 +109,7 @@ function ttyChannel(fd: number, notice: string): InputChannel {
     if (nonBlocking !== null) closeSync(nonBlocking);
     nonBlocking = null;
   };
-  return { read, close, hostFd: fd, filetype: FILETYPE.CHARACTER_DEVICE };
+  return { read, close, hostFd: fd, filetype };
 }
 
 const WAIT_NOTICE_MS = 1000;
@@ -110,7 +131,9 @@ export function inputChannel(option: StdinOption, waitNotice: string | null = nu
     };
   }
   const fd = option === 'inherit' ? 0 : option.fd;
-  if (waitNotice !== null && isatty(fd)) return ttyChannel(fd, waitNotice);
+  const filetype = hostFiletype(fd);
+  const tty = isatty(fd);
+  if (process.platform === 'linux' && (tty || isFifo(fd))) return pollingChannel(fd, tty ? waitNotice : null, filetype);
   return {
     read(into) {
       for (;;) {
@@ -125,7 +148,7 @@ export function inputChannel(option: StdinOption, waitNotice: string | null = nu
       }
     },
     hostFd: fd,
-    filetype: hostFiletype(fd),
+    filetype,
   };
 }
 
