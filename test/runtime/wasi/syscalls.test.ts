@@ -2,7 +2,8 @@
 // with Debian clang + wasi-libc). Expected errnos are the spec's numbers:
 // 8 BADF, 20 EXIST, 25 ILSEQ, 28 INVAL, 31 ISDIR, 32 LOOP, 37 NAMETOOLONG, 44 NOENT,
 // 52 NOSYS, 54 NOTDIR, 55 NOTEMPTY, 57 NOTSOCK, 58 NOTSUP, 63 PERM, 76 NOTCAPABLE.
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -107,6 +108,21 @@ describe('stdio', () => {
     });
     expect(wasi.start(new Instance(module, wasi.getImports(module)))).toBe(0);
     expect(chunks.join('').startsWith('ABC')).toBe(true);
+  });
+
+  it('reads a host pipe given as { fd } (through its non-blocking reopen)', () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    // O_RDWR: opening does not wait for a writer, and the pipe never reaches EOF.
+    const fd = openSync(fifo, constants.O_RDWR);
+    try {
+      writeFileSync(fd, 'a'.repeat(300));
+      const { stdout } = runWasi(checks, { args: ['checks', 'stdio'], stdin: { fd } });
+      // The guest stops after 255 bytes; the pipe still holds the rest.
+      expect(stdout.startsWith(`${'A'.repeat(255)}fdstat=`)).toBe(true);
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it('writes to a host fd unbuffered', () => {
