@@ -5,22 +5,67 @@
 // modules the ordinary way. It never downloads Node headers: it builds against
 // the headers installed with this Node, or not at all.
 //
-// WASMER_TS_SKIP_NATIVE=1 skips the build.
+// WASMER_TS_SKIP_NATIVE=1 skips the build; --force rebuilds an up-to-date addon.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const nativeDir = path.join(root, 'native');
 const verbose = process.argv.includes('--verbose');
+const force = process.argv.includes('--force');
+const built = path.join(nativeDir, 'build/Release/wasmer_ts_native.node');
+// In the temp directory, keyed by this checkout, so it never shows in the work tree.
+const lock = path.join(
+  tmpdir(),
+  `wasmer-ts-native-${createHash('sha256').update(nativeDir).digest('hex').slice(0, 12)}.lock`,
+);
 
 function skip(reason) {
   process.stdout.write(
     `wasmer-ts: native addon not built (${reason}); modules will compile without the machine-code cache\n`,
   );
   process.exit(0);
+}
+
+/** The addon is newer than its sources and loads in this Node (same ABI): nothing to do. */
+function isUpToDate() {
+  if (!existsSync(built)) return false;
+  const builtAt = statSync(built).mtimeMs;
+  const sources = [path.join(nativeDir, 'binding.gyp'), path.join(nativeDir, 'src/addon.cc')];
+  if (sources.some((f) => existsSync(f) && statSync(f).mtimeMs > builtAt)) return false;
+  try {
+    createRequire(import.meta.url)(built).status();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * npm runs this twice in one `npm ci` (for the package and for its `file:.`
+ * link): a lock directory keeps two builds from sharing native/build at once.
+ */
+function takeLock() {
+  for (let i = 0; i < 600; i++) {
+    try {
+      mkdirSync(lock);
+      return true;
+    } catch {
+      // A lock older than 10 minutes was left by a killed build.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 600_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // it just went away
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  return false;
 }
 
 function findNodeGyp() {
@@ -52,6 +97,12 @@ function findNodeDir() {
 try {
   if (process.env.WASMER_TS_SKIP_NATIVE === '1') skip('WASMER_TS_SKIP_NATIVE=1');
   if (!existsSync(path.join(nativeDir, 'binding.gyp'))) skip('native/binding.gyp is missing');
+  if (!takeLock()) skip(`another build holds ${lock}`);
+  process.on('exit', () => rmSync(lock, { recursive: true, force: true }));
+  if (!force && isUpToDate()) {
+    process.stdout.write('wasmer-ts: native addon up to date (machine-code cache enabled)\n');
+    process.exit(0);
+  }
   const gyp = findNodeGyp();
   if (gyp === undefined) skip('node-gyp was not found');
   const nodedir = findNodeDir();
@@ -69,7 +120,6 @@ try {
     const lines = `${result.stderr ?? ''}`.split('\n').filter((l) => /error/i.test(l));
     skip(`build failed: ${(lines[0] ?? `node-gyp exited with ${result.status}`).trim().slice(0, 200)}`);
   }
-  const built = path.join(nativeDir, 'build/Release/wasmer_ts_native.node');
   if (!existsSync(built)) skip('the build produced no wasmer_ts_native.node');
   process.stdout.write('wasmer-ts: native addon built (machine-code cache enabled)\n');
 } catch (error) {
