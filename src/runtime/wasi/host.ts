@@ -720,10 +720,19 @@ export class WasiHost {
       });
     } else if (entry.output !== null) {
       const output = entry.output;
-      n = this.iovecs(iovs, count, (view) => {
-        output.write(view);
-        return view.length;
-      });
+      if (count > 1 && output.writev !== undefined) {
+        const views: Uint8Array[] = [];
+        n = this.iovecs(iovs, count, (view) => {
+          views.push(view);
+          return view.length;
+        });
+        output.writev(views);
+      } else {
+        n = this.iovecs(iovs, count, (view) => {
+          output.write(view);
+          return view.length;
+        });
+      }
     } else return ERRNO.BADF;
     this.dv.setUint32(nwrittenPtr, n, true);
     return ERRNO.SUCCESS;
