@@ -179,7 +179,6 @@ function runHere(
 interface WorkerInput {
   readonly mark: typeof WORKER_MARK;
   readonly bytes: Uint8Array;
-  readonly raw: WebAssembly.Module;
   readonly compiler: CompilerChoice;
   readonly wasi: WasiOptions;
   readonly stdout: 'pipe' | 'call' | null;
@@ -257,7 +256,6 @@ function runInWorker(
   const input: WorkerInput = {
     mark: WORKER_MARK,
     bytes: module.bytes,
-    raw: module.raw,
     compiler: module.compiler,
     wasi: options,
     stdout,
@@ -325,8 +323,8 @@ async function workerMain(input: WorkerInput): Promise<void> {
       ...(input.stdout !== null ? { stdout: forward(1) } : {}),
       ...(input.stderr !== null ? { stderr: forward(2) } : {}),
     };
-    // V8 shares the compiled code of a posted WebAssembly.Module; our Module
-    // still needs its parse, which is cheap next to compiling.
+    // Our Module (parse + typed exports) is rebuilt from the bytes here; V8
+    // compiles it again in this isolate (background threads, with the same tiering).
     const module = await Module.compile(input.bytes, { compiler: input.compiler });
     const result = runHere(module, wasi, input.invoke, input.maxPages);
     send({ t: 'done', exitCode: result.exitCode, results: result.results });
