@@ -1081,6 +1081,8 @@ export class WasiHost {
     }
     const ready: Ev[] = [];
     const clocks: { userdata: bigint; deadline: bigint; id: number }[] = [];
+    // fd_read subscriptions on a pipe or terminal stdin with nothing to read yet.
+    const waiting: { userdata: bigint; input: InputChannel }[] = [];
     for (let i = 0; i < count; i++) {
       const sub = inPtr + i * size;
       const userdata = dv.getBigUint64(sub, true);
@@ -1110,23 +1112,43 @@ export class WasiHost {
           continue;
         }
         let nbytes = 0n;
-        if (type === EVENTTYPE.FD_READ && entry.kind === 'file') {
+        if (type === EVENTTYPE.FD_READ && entry.input?.poll !== undefined) {
+          const available = entry.input.poll();
+          if (available === null) {
+            waiting.push({ userdata, input: entry.input });
+            continue;
+          }
+          nbytes = BigInt(available);
+        } else if (type === EVENTTYPE.FD_READ && entry.kind === 'file') {
           const st = fstatSync(entry.hostFd!, { bigint: true });
           nbytes = st.size > BigInt(entry.position) ? st.size - BigInt(entry.position) : 0n;
         }
-        // Files, directories and stdio are always reported ready (as Linux's poll does for files).
+        // Files, directories and output streams are always ready (as Linux's poll says for files).
         ready.push({ userdata, error: ERRNO.SUCCESS, type, nbytes });
       } else {
         ready.push({ userdata, error: ERRNO.INVAL, type, nbytes: 0n });
       }
     }
-    if (ready.length === 0 && clocks.length > 0) {
-      let earliest = clocks[0]!.deadline;
-      for (const c of clocks) if (c.deadline < earliest) earliest = c.deadline;
+    if (ready.length === 0 && (clocks.length > 0 || waiting.length > 0)) {
+      // Sleep until the earliest clock, checking waiting inputs every few milliseconds.
+      let earliest: bigint | null = null;
+      for (const c of clocks) if (earliest === null || c.deadline < earliest) earliest = c.deadline;
       for (;;) {
-        const left = earliest - process.hrtime.bigint();
-        if (left <= 0n) break;
-        sleepMs(Number(left) / 1e6);
+        for (const w of waiting) {
+          const available = w.input.poll!();
+          if (available !== null) {
+            ready.push({
+              userdata: w.userdata,
+              error: ERRNO.SUCCESS,
+              type: EVENTTYPE.FD_READ,
+              nbytes: BigInt(available),
+            });
+          }
+        }
+        if (ready.length > 0) break;
+        const left = earliest === null ? null : Number(earliest - process.hrtime.bigint()) / 1e6;
+        if (left !== null && left <= 0) break;
+        sleepMs(waiting.length === 0 ? left! : Math.min(left ?? 10, 10));
       }
     }
     const now = process.hrtime.bigint();

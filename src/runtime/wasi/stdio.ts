@@ -30,6 +30,11 @@ export interface InputChannel {
   readonly filetype: number;
   /** Releases what the channel opened. */
   close?(): void;
+  /**
+   * For poll_oneoff: bytes ready to read (0 at end of input), or null when a
+   * read would wait. Channels without it are always ready.
+   */
+  poll?(): number | null;
 }
 
 export interface OutputChannel {
@@ -81,7 +86,10 @@ function isAgain(err: unknown): boolean {
 function pollingChannel(fd: number, notice: string | null, filetype: number): InputChannel {
   let nonBlocking: number | null = null;
   let blocking = false;
-  const read = (into: Uint8Array): number => {
+  // Bytes poll() read ahead, handed out by the next read().
+  let pending: Uint8Array | null = null;
+  let pendingEof = false;
+  const open = () => {
     if (nonBlocking === null && !blocking) {
       try {
         nonBlocking = openSync(`/proc/self/fd/${fd}`, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -89,6 +97,35 @@ function pollingChannel(fd: number, notice: string | null, filetype: number): In
         blocking = true;
       }
     }
+  };
+  const poll = (): number | null => {
+    if (pending !== null) return pending.length;
+    if (pendingEof) return 0;
+    open();
+    if (nonBlocking === null) return 1; // cannot tell: say ready, the read will block
+    const buffer = new Uint8Array(65536);
+    try {
+      const n = readSync(nonBlocking, buffer, 0, buffer.length, null);
+      if (n === 0) pendingEof = true;
+      else pending = buffer.subarray(0, n);
+      return n;
+    } catch (err) {
+      if (isAgain(err)) return null;
+      throw err;
+    }
+  };
+  const read = (into: Uint8Array): number => {
+    if (pending !== null) {
+      const n = Math.min(into.length, pending.length);
+      into.set(pending.subarray(0, n));
+      pending = n === pending.length ? null : pending.subarray(n);
+      return n;
+    }
+    if (pendingEof) {
+      pendingEof = false;
+      return 0;
+    }
+    open();
     if (nonBlocking === null) return readSync(fd, into, 0, into.length, null);
     const started = Date.now();
     let noticed = notice === null;
@@ -111,7 +148,7 @@ function pollingChannel(fd: number, notice: string | null, filetype: number): In
     if (nonBlocking !== null) closeSync(nonBlocking);
     nonBlocking = null;
   };
-  return { read, close, hostFd: fd, filetype };
+  return { read, close, poll, hostFd: fd, filetype };
 }
 
 const WAIT_NOTICE_MS = 1000;

@@ -125,6 +125,26 @@ describe('stdio', () => {
     }
   });
 
+  it('polls a pipe stdin: the clock fires while it is empty, the read event once data is there', () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const fd = openSync(fifo, constants.O_RDWR);
+    try {
+      const empty = area('poll_stdin', { stdin: { fd } }).values;
+      expect(empty.get('poll')).toBe('0');
+      expect(empty.get('poll_events')).toBe('1');
+      expect(empty.get('poll_first')).toBe('2');
+      writeFileSync(fd, 'hi');
+      const full = area('poll_stdin', { stdin: { fd } }).values;
+      expect(full.get('poll_first')).toBe('1');
+      expect(full.get('poll_nbytes')).toBe('2');
+      // The bytes poll read ahead are the ones read() returns.
+      expect(full.get('read_value')).toBe('hi');
+    } finally {
+      closeSync(fd);
+    }
+  });
+
   it('writes to a host fd unbuffered', () => {
     const out = join(dir, 'out.txt');
     writeFileSync(out, '');
