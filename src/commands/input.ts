@@ -110,7 +110,8 @@ export async function loadModule(path: string, options: LoadOptions = {}) {
   const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
   // The machine-code cache (issue 5): on by default, --no-cache turns it off. A
   // miss is filled when the command is over (beforeExit), so no run waits for it.
-  const { defaultCacheDir, saveToCache } = await import('../runtime/cache/index.js');
+  // registry.js, not index.js: Module.from loads the cache itself when it uses it.
+  const { defaultCacheDir, saveToCache } = await import('../runtime/cache/registry.js');
   const cacheDir = options.cache === false ? null : (options.cacheDir ?? defaultCacheDir(process.env));
   try {
     const module = await Module.from(bytes, {

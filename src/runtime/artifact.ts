@@ -30,10 +30,18 @@
  * damaged payload that passes it can crash the process or compute wrong results,
  * which is why the payload hash is not optional.
  */
-import { createHash } from 'node:crypto';
+import type * as NodeCrypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { createRequire } from 'node:module';
+import type * as NodeOs from 'node:os';
 import { ArgumentError, ArtifactError, type ArtifactErrorCode } from './errors.js';
+
+// node:crypto and node:os load on first use (synchronously, so the sync API
+// stays sync): `Module` imports this file for `serialize`/`deserialize`, and
+// loading node:crypto costs 2-3 ms of start-up that a plain compile never needs.
+const requireBuiltin = createRequire(import.meta.url);
+let cryptoModule: typeof NodeCrypto | undefined;
+const nodeCrypto = () => (cryptoModule ??= requireBuiltin('node:crypto') as typeof NodeCrypto);
 
 /** "\x89WTSART\n": the high first byte makes it invalid UTF-8, so it is never mistaken for .wat text. */
 export const ARTIFACT_MAGIC: Uint8Array = Uint8Array.of(0x89, 0x57, 0x54, 0x53, 0x41, 0x52, 0x54, 0x0a);
@@ -151,7 +159,7 @@ function cpuFeatures(): string {
 /** The fingerprint of this process: what an artifact's machine code must match to be used here. */
 export function currentEngine(): EngineFingerprint {
   if (engine === undefined) {
-    const model = cpus()[0]?.model ?? 'unknown-cpu';
+    const model = (requireBuiltin('node:os') as typeof NodeOs).cpus()[0]?.model ?? 'unknown-cpu';
     engine = {
       wasmerTsVersion: wasmerTsVersion(),
       nodeVersion: process.versions.node,
@@ -185,11 +193,11 @@ export function engineMismatch(header: EngineFingerprint, here: EngineFingerprin
 
 /** The SHA-256 of `bytes`, lowercase hex. */
 export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return nodeCrypto().createHash('sha256').update(bytes).digest('hex');
 }
 
 function sha256(bytes: Uint8Array): Uint8Array {
-  return createHash('sha256').update(bytes).digest();
+  return nodeCrypto().createHash('sha256').update(bytes).digest();
 }
 
 /** True when `bytes` starts with the artifact magic. Never throws. */

@@ -3,8 +3,10 @@
  * (`info`), which is where the typed `exports`/`imports` descriptors, custom
  * sections, names and link checks come from.
  */
+// artifact.js and machine-code.js are light to load (they load node:crypto and the
+// native addon on first use); the cache (./cache/index.js) is imported by `from` only
+// when a cache directory is given, so a plain compile never loads it.
 import { decodeArtifact, isArtifact } from './artifact.js';
-import { compileWithCache } from './cache/index.js';
 import { artifactFromModule, loadArtifactModule } from './cache/machine-code.js';
 import { ArgumentError, CompileError, WasmParseError } from './errors.js';
 import { type Exports, type Imports, Instance } from './instance.js';
@@ -129,6 +131,7 @@ export class Module {
       let raw: WebAssembly.Module;
       let usedMachineCode: boolean;
       if (isWasm) {
+        const { compileWithCache } = await import('./cache/index.js');
         const cached = await compileWithCache(bytes, { dir: options.cacheDir ?? null, onNotice, compile });
         ({ module: raw, fromCache: usedMachineCode } = cached);
       } else {

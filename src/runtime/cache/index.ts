@@ -26,12 +26,15 @@
  * at most that much to gain, and nothing would be optimized yet anyway.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { currentEngine, encodeArtifact, readArtifact, sha256Hex } from '../artifact.js';
 import { defaultCompile, loadReadArtifact, serializeMachineCode, startBackgroundFill } from './machine-code.js';
 import { nativeStatus } from './native.js';
+import { NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
+
+export { defaultCacheDir, saveToCache } from './registry.js';
 
 export const CACHE_EXTENSION = '.wasmu';
 
@@ -44,18 +47,6 @@ export interface CacheFillResult {
   readonly kind: 'eager' | 'tiered' | 'none';
   /** Machine-code bytes stored now (0 for `eager` and `none`). */
   readonly machineCodeByteLength: number;
-}
-
-const NOTHING: CacheFillResult = { kind: 'none', machineCodeByteLength: 0 };
-
-/**
- * `$XDG_CACHE_HOME/wasmer-ts`, else `~/.cache/wasmer-ts`. Takes the environment
- * as an argument (the CLI passes `process.env`) because the library never reads it.
- */
-export function defaultCacheDir(env: Readonly<Record<string, string | undefined>>): string {
-  const xdg = env.XDG_CACHE_HOME;
-  const base = xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(env.HOME ?? homedir(), '.cache');
-  return path.join(base, 'wasmer-ts');
 }
 
 /** A short hash of everything machine code depends on. */
@@ -96,6 +87,15 @@ export class ModuleCache {
   /** The file an entry for `wasm` has in this process. */
   fileFor(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): string {
     return path.join(this.dir, `${wasmSha256}-${engineKey()}${CACHE_EXTENSION}`);
+  }
+
+  /** Whether an entry for `wasm` exists (one stat; it may still turn out damaged or refused). */
+  has(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): boolean {
+    try {
+      return statSync(this.fileFor(wasm, wasmSha256), { throwIfNoEntry: false }) !== undefined;
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -282,12 +282,12 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   const compile = options.compile ?? defaultCompile;
   const started = performance.now();
   const none = async () => NOTHING;
-  if (options.dir === null || !nativeStatus().available) {
-    return { module: await compile(wasm), fromCache: false, save: none };
-  }
+  if (options.dir === null) return { module: await compile(wasm), fromCache: false, save: none };
   const cache = new ModuleCache(options.dir, options.onNotice === undefined ? {} : { onNotice: options.onNotice });
   const wasmSha256 = sha256Hex(wasm);
-  const hit = await cache.get(wasm, wasmSha256);
+  // A miss, the usual case for a module whose runs are short (they fill nothing), costs one
+  // stat: the native addon (0.5-5 ms to load) is needed only to read an entry or to fill one.
+  const hit = cache.has(wasm, wasmSha256) && nativeStatus().available ? await cache.get(wasm, wasmSha256) : null;
   if (hit?.usedMachineCode) return { module: hit.module, fromCache: true, save: none };
   const module = hit?.module ?? (await compile(wasm));
   const eager = options.fill === 'eager';
@@ -295,23 +295,11 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   let saved: Promise<CacheFillResult> | undefined;
   const save = () => {
     if (saved === undefined) {
-      if (performance.now() - started < minRunMs) saved = none();
+      if (performance.now() - started < minRunMs || !nativeStatus().available) saved = none();
       else saved = eager ? cache.fillInBackground(wasm, wasmSha256) : cache.put(module, wasm, wasmSha256);
     }
     return saved;
   };
-  pendingSaves.set(module, save);
+  registerPendingSave(module, save);
   return { module, fromCache: false, save };
-}
-
-// Modules compiled through the cache on a miss, so `saveToCache` can find their entry.
-const pendingSaves = new WeakMap<WebAssembly.Module, () => Promise<CacheFillResult>>();
-
-/**
- * After a run: fills the cache entry for a module that `compileWithCache` (or
- * `Module.from` with `cacheDir`) compiled on a miss. Resolves to what it did
- * (`kind: 'none'` on a hit, with the cache off, or for an unknown module). Never rejects.
- */
-export function saveToCache(module: WebAssembly.Module): Promise<CacheFillResult> {
-  return pendingSaves.get(module)?.() ?? Promise.resolve(NOTHING);
 }

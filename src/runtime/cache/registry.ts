@@ -1,0 +1,38 @@
+/**
+ * The light end of the cache, kept apart from ./index.ts so that a command
+ * which ends up not using the cache never loads it (nor node:crypto, the
+ * artifact code or the native addon): where the cache lives, and the saves
+ * pending after a run.
+ */
+import { homedir } from 'node:os';
+import path from 'node:path';
+import type { CacheFillResult } from './index.js';
+
+/**
+ * `$XDG_CACHE_HOME/wasmer-ts`, else `~/.cache/wasmer-ts`. Takes the environment
+ * as an argument (the CLI passes `process.env`) because the library never reads it.
+ */
+export function defaultCacheDir(env: Readonly<Record<string, string | undefined>>): string {
+  const xdg = env.XDG_CACHE_HOME;
+  const base = xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(env.HOME ?? homedir(), '.cache');
+  return path.join(base, 'wasmer-ts');
+}
+
+export const NOTHING_SAVED: CacheFillResult = { kind: 'none', machineCodeByteLength: 0 };
+
+// Modules compiled through the cache on a miss, so `saveToCache` can find their entry.
+const pendingSaves = new WeakMap<WebAssembly.Module, () => Promise<CacheFillResult>>();
+
+/** Called by `compileWithCache` on a miss. */
+export function registerPendingSave(module: WebAssembly.Module, save: () => Promise<CacheFillResult>): void {
+  pendingSaves.set(module, save);
+}
+
+/**
+ * After a run: fills the cache entry for a module that `compileWithCache` (or
+ * `Module.from` with `cacheDir`) compiled on a miss. Resolves to what it did
+ * (`kind: 'none'` on a hit, with the cache off, or for an unknown module). Never rejects.
+ */
+export function saveToCache(module: WebAssembly.Module): Promise<CacheFillResult> {
+  return pendingSaves.get(module)?.() ?? Promise.resolve(NOTHING_SAVED);
+}
