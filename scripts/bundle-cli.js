@@ -1,0 +1,131 @@
+// `npm run build`, after tsc: bundles the command line (dist/cli.js and what it
+// imports) into dist/bundle/, which bin/wasmer-ts.js loads. Why: Node's ESM
+// loader costs about 1 ms per file (resolve, read through fs/promises, compile,
+// link), and `run FILE --invoke FN ARGS` used to load some 30 files; the bundle
+// loads two (the entry and the `fast` chunk below). Measured in the commit that
+// added this file. The library (dist/runtime/index.js) is not bundled.
+//
+// - Everything the plain invocation path needs goes into one chunk, `fast`;
+//   the rest (commander's command definitions, WASI, the cache, the feature
+//   scanner) stays in chunks loaded by the same dynamic imports as before.
+// - Packages (commander, chalk, wabt) and Node built-ins stay external.
+// - `import.meta.url` in a bundled module is rewritten to the URL its tsc
+//   output has in dist/, so paths computed from it (package.json, the native
+//   addon, the worker and child-process scripts) stay what they were.
+//
+// bin/wasmer-ts.js falls back to dist/cli.js when the bundle is missing or
+// older than tsc's output (a tsc-only build), so a stale bundle never runs.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const DIST = path.join(ROOT, 'dist');
+const OUT = path.join(DIST, 'bundle');
+
+// The modules of `run FILE --invoke FN ARGS` / `call FILE FN ARGS` without flags,
+// and of a cache lookup (paths relative to dist/, without .js). Not cli.js: its
+// top-level await must stay in the entry chunk, or a chunk imported while it
+// waits, which imports `fast` in turn, would wait for `fast` forever.
+const FAST = [
+  'commands/report',
+  'commands/invoke',
+  'commands/options',
+  'commands/format',
+  'commands/input',
+  'commands/print',
+  'runtime/errors',
+  'runtime/module',
+  'runtime/artifact',
+  'runtime/instance',
+  'runtime/kinds',
+  'runtime/parser/index',
+  'runtime/parser/reader',
+  'runtime/tiering',
+  'runtime/value',
+  'runtime/wat',
+  'runtime/convert',
+  'runtime/global',
+  'runtime/memory',
+  'runtime/table',
+  'runtime/trap',
+  'runtime/v128',
+  'runtime/cache/index',
+  'runtime/cache/machine-code',
+  'runtime/cache/native',
+  'runtime/cache/registry',
+];
+const fastFiles = new Set(FAST.map((m) => path.join(DIST, `${m}.js`)));
+
+let rolldown;
+try {
+  rolldown = await import('rolldown');
+} catch {
+  // A production install without devDependencies: bin/wasmer-ts.js runs dist/cli.js.
+  rmSync(OUT, { recursive: true, force: true });
+  console.error('bundle-cli: rolldown is not installed; the CLI runs unbundled from dist/cli.js');
+  process.exit(0);
+}
+
+/** Rewrites `import.meta.url` to the module's own URL in dist/, relative to the bundle's directory. */
+const keepModuleUrls = {
+  name: 'keep-module-urls',
+  transform(code, id) {
+    if (!id.startsWith(DIST) || !code.includes('import.meta.url')) return null;
+    const relative = path.relative(OUT, id).split(path.sep).join('/');
+    return { code: code.replaceAll('import.meta.url', `new URL(${JSON.stringify(relative)}, import.meta.url).href`) };
+  },
+};
+
+const FACADE = /^export \{([^}]*)\} from "\.\/([^"]+)";\s*$/;
+
+/**
+ * A dynamic import of a module inside `fast` from `fast` gets a facade chunk
+ * (one line re-exporting from `fast`), which costs a file load like any other.
+ * Each such `import("./facade.js")` becomes `import("./fast-….js")` (already
+ * loaded: no file is read) mapped to the names the facade exported.
+ */
+const inlineFacades = {
+  name: 'inline-facades',
+  generateBundle(_options, bundle) {
+    const facades = new Map();
+    for (const chunk of Object.values(bundle)) {
+      const m = chunk.type === 'chunk' && chunk.isDynamicEntry ? FACADE.exec(chunk.code) : null;
+      if (m === null) continue;
+      const fields = m[1]
+        .split(',')
+        .map((part) => part.trim().split(/\s+as\s+/))
+        .map(([local, exported]) => `${JSON.stringify(exported ?? local)}: m.${local}`);
+      facades.set(chunk.fileName, `import("./${m[2]}").then((m) => ({ ${fields.join(', ')} }))`);
+    }
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type !== 'chunk') continue;
+      for (const [file, replacement] of facades) chunk.code = chunk.code.replaceAll(`import("./${file}")`, replacement);
+    }
+    for (const file of facades.keys()) {
+      if (!Object.values(bundle).some((c) => c.type === 'chunk' && c.code.includes(`./${file}`))) delete bundle[file];
+    }
+  },
+};
+
+rmSync(OUT, { recursive: true, force: true });
+await rolldown.build({
+  input: { cli: path.join(DIST, 'cli.js') },
+  platform: 'node',
+  external: [/^node:/, /^[a-z@]/],
+  plugins: [keepModuleUrls, inlineFacades],
+  logLevel: 'warn',
+  onLog(level, log, handler) {
+    // Dynamic imports of modules that are also static elsewhere are expected: they sit in `fast`.
+    if (log.code === 'INEFFECTIVE_DYNAMIC_IMPORT') return;
+    handler(level, log);
+  },
+  output: {
+    dir: OUT,
+    format: 'esm',
+    entryFileNames: '[name].js',
+    chunkFileNames: '[name]-[hash].js',
+    comments: false,
+    codeSplitting: { groups: [{ name: 'fast', test: (id) => fastFiles.has(id) }] },
+  },
+});
