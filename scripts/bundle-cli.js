@@ -54,6 +54,7 @@ const FAST = [
   'runtime/cache/machine-code',
   'runtime/cache/native',
   'runtime/cache/registry',
+  'runtime/cache/sha256',
 ];
 const fastFiles = new Set(FAST.map((m) => path.join(DIST, `${m}.js`)));
 

@@ -34,6 +34,7 @@ import type * as NodeCrypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as NodeOs from 'node:os';
+import { SMALL_HASH_MAX_BYTES, sha256BytesJs, sha256HexJs } from './cache/sha256.js';
 import { ArgumentError, ArtifactError, type ArtifactErrorCode } from './errors.js';
 
 // node:crypto and node:os load on first use (synchronously, so the sync API
@@ -193,10 +194,12 @@ export function engineMismatch(header: EngineFingerprint, here: EngineFingerprin
 
 /** The SHA-256 of `bytes`, lowercase hex. */
 export function sha256Hex(bytes: Uint8Array): string {
+  if (cryptoModule === undefined && bytes.length <= SMALL_HASH_MAX_BYTES) return sha256HexJs(bytes);
   return nodeCrypto().createHash('sha256').update(bytes).digest('hex');
 }
 
 function sha256(bytes: Uint8Array): Uint8Array {
+  if (cryptoModule === undefined && bytes.length <= SMALL_HASH_MAX_BYTES) return sha256BytesJs(bytes);
   return nodeCrypto().createHash('sha256').update(bytes).digest();
 }
 
