@@ -127,6 +127,9 @@ await rolldown.build({
     entryFileNames: '[name].js',
     chunkFileNames: '[name]-[hash].js',
     comments: false,
+    // Errors take their name from their class (`new.target.name`): a class renamed
+    // to avoid a clash in the bundle must keep its name.
+    keepNames: true,
     codeSplitting: { groups: [{ name: 'fast', test: (id) => fastFiles.has(id) }] },
   },
 });
