@@ -103,6 +103,13 @@ const inlineFacades = {
       if (chunk.type !== 'chunk') continue;
       for (const [file, replacement] of facades) chunk.code = chunk.code.replaceAll(`import("./${file}")`, replacement);
     }
+    // Errors take their name from their class (`new.target.name`): a class the bundler
+    // renamed to avoid a clash (`Foo$1`) would change what users see. (`output.keepNames`
+    // would fix the name at run time, but its helper costs a chunk of its own on every start.)
+    for (const chunk of Object.values(bundle)) {
+      const renamed = chunk.type === 'chunk' ? /\bclass ([\w$]+\$\d+)\b/.exec(chunk.code) : null;
+      if (renamed !== null) this.error(`class ${renamed[1]} was renamed in ${chunk.fileName}: rename it in src/`);
+    }
     for (const file of facades.keys()) {
       if (!Object.values(bundle).some((c) => c.type === 'chunk' && c.code.includes(`./${file}`))) delete bundle[file];
     }
@@ -127,9 +134,6 @@ await rolldown.build({
     entryFileNames: '[name].js',
     chunkFileNames: '[name]-[hash].js',
     comments: false,
-    // Errors take their name from their class (`new.target.name`): a class renamed
-    // to avoid a clash in the bundle must keep its name.
-    keepNames: true,
     codeSplitting: { groups: [{ name: 'fast', test: (id) => fastFiles.has(id) }] },
   },
 });
