@@ -25,12 +25,13 @@
  *   again does not undo the implication: restoring the defaults means setting
  *   both flags back explicitly.
  * - Eager TurboFan (`--no-liftoff --no-wasm-lazy-compilation`, both read at
- *   module compile) compiles everything up front: 2.0-2.3 s for a 4.9 MB
- *   module (12,000 generated C functions) on this 2-core machine, against
- *   17-29 ms for the lazy compile. Lazy TurboFan moves that cost to first
- *   calls, so it is paid only for functions that run: a program that ran 10%
- *   of that module's functions once took 0.19 s against 0.05 s with Liftoff,
- *   all of them 1.86 s against 0.13 s.
+ *   module compile) compiles everything up front: 1.8 s for a 4.5 MB module
+ *   (bench/kernels/big-module.mjs: 12,000 generated C functions) on this
+ *   2-core machine, against 26 ms for the lazy compile. Lazy TurboFan moves
+ *   that cost to first calls, so it is paid only for functions that run:
+ *   `wasmer-ts run` of that module calling 10% of its functions once took
+ *   0.47-0.57 s against 0.23-0.30 s with Liftoff; calling all of them,
+ *   2.3-2.4 s against 0.39-0.46 s.
  * - `--wasm-tier-up-filter`, `--wasm-tier-mask-for-testing` and compilation
  *   hints are testing/experimental knobs and select functions by index, which
  *   we cannot know for a user's module: not used.
@@ -88,9 +89,10 @@ export interface TieringFacts {
 
 /**
  * `auto` compiles modules with at most this much code with TurboFan (lazily).
- * Lazy TurboFan cost about 0.4 s per MB of code actually run here (0.9 s with
- * the machine busy), Liftoff under 0.03 s: 1 MiB bounds the worst case (every
- * function run once) below a second, while a kernel's `main` gains 1.5-2.5x.
+ * Lazy TurboFan cost about 0.45 s per MB of code actually run here (twice that
+ * with the machine busy), Liftoff well under 0.1 s: 1 MiB bounds the worst case
+ * (every function run once) near half a second, while a kernel's `main` gains
+ * 1.3-2.3x.
  */
 export const AUTO_OPTIMIZING_MAX_CODE_BYTES = 1 << 20;
 
