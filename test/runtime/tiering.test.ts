@@ -15,6 +15,7 @@ import { wat } from '../helpers/wat.js';
 // per compiled function: "Compiled function 0x…#INDEX using Liftoff|TurboFan".
 // The child loads the built library (npm test builds dist/ first).
 const TIERING_JS = new URL('../../dist/runtime/tiering.js', import.meta.url).href;
+const INDEX_JS = new URL('../../dist/runtime/index.js', import.meta.url).href;
 
 /**
  * A module whose exports sit at distinct function indices (after `pad` filler
@@ -39,6 +40,7 @@ function moduleText(pad: number): string {
 
 type Step =
   | { op: 'compile'; as: string; hex: string; choice: CompilerChoice; facts?: Partial<TieringFacts> }
+  | { op: 'module'; as: string; hex: string; choice: CompilerChoice }
   | { op: 'call'; mod: string; fn: string; args: number[]; underDefaults?: 'sync' | 'async' };
 
 // Runs the steps in order; prints "result MOD.FN = VALUE" per call on stderr,
@@ -49,7 +51,11 @@ import { withTiering, withDefaultFlags } from ${JSON.stringify(TIERING_JS)};
 const steps = JSON.parse(process.argv[1]);
 const instances = {};
 for (const s of steps) {
-  if (s.op === 'compile') {
+  if (s.op === 'module') {
+    const { Module } = await import(${JSON.stringify(INDEX_JS)});
+    const module = new Module(Buffer.from(s.hex, 'hex'), { compiler: s.choice });
+    instances[s.as] = module.instantiate().raw.exports;
+  } else if (s.op === 'compile') {
     const bytes = Uint8Array.from(Buffer.from(s.hex, 'hex'));
     const facts = { byteLength: bytes.length, isWasiCommand: false, ...s.facts };
     const module = withTiering(s.choice, facts, () => new WebAssembly.Module(bytes));
@@ -268,6 +274,22 @@ describe('withTiering in V8 (child processes)', () => {
     expect(run.results.get('a.sum')).toBe('21');
     expect(run.tiers.get(1)?.[0]).toBe('Liftoff');
     expect(run.tiers.get(0)).toEqual(['TurboFan']);
+  });
+
+  it('new Module(bytes, { compiler }) compiles through withTiering', async () => {
+    const run = runChild([
+      { op: 'module', as: 'opt', hex: await hex(0), choice: 'optimizing' },
+      { op: 'call', mod: 'opt', fn: 'twice', args: [2] },
+      { op: 'module', as: 'base', hex: await hex(3), choice: 'baseline' },
+      { op: 'call', mod: 'base', fn: 'twice', args: [3] },
+      { op: 'module', as: 'auto', hex: await hex(6), choice: 'auto' },
+      { op: 'call', mod: 'auto', fn: 'twice', args: [4] },
+    ]);
+    expect(run.results.get('opt.twice')).toBe('4');
+    expect(run.results.get('auto.twice')).toBe('8');
+    expect(run.tiers.get(1)).toEqual(['TurboFan']);
+    expect(run.tiers.get(4)?.[0]).toBe('Liftoff');
+    expect(run.tiers.get(7)).toEqual(['TurboFan']);
   });
 
   it("leaves V8's flags alone when Node's command line sets tiering flags", async () => {
