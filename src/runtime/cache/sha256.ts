@@ -47,7 +47,8 @@ export function sha256HexJs(bytes: Uint8Array): string {
 export function sha256BytesJs(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(32);
   const view = new DataView(out.buffer);
-  sha256Words(bytes).forEach((word, i) => view.setUint32(4 * i, word));
+  const words = sha256Words(bytes);
+  for (let i = 0; i < 8; i++) view.setUint32(4 * i, words[i] as number);
   return out;
 }
 
