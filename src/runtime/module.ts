@@ -13,7 +13,7 @@ import { type Exports, type Imports, Instance } from './instance.js';
 import { describeExtern, describeImport, type ExportDescriptor, type ImportDescriptor } from './kinds.js';
 import { parseModule } from './parser/index.js';
 import type { ModuleInfo } from './parser/types.js';
-import { COMPILER_CHOICES, type CompilerChoice, type TieringFacts, tieringFacts, withTiering } from './tiering.js';
+import { COMPILER_CHOICES, type CompilerChoice, tieringFacts, withTiering } from './tiering.js';
 import { describe } from './value.js';
 import { watToWasm } from './wat.js';
 
@@ -77,7 +77,7 @@ export class Module {
       return;
     }
     const parsed = parse(this.bytes);
-    this.raw = withTiering(this.compiler, facts(this.bytes, parsed.info), () => {
+    this.raw = withTiering(this.compiler, tieringFacts(this.bytes, parsed.info), () => {
       try {
         return new WebAssembly.Module(this.bytes);
       } catch (e) {
@@ -97,7 +97,7 @@ export class Module {
     const compiler = checkOptions(options);
     const bytes = typeof source === 'string' ? await watToWasm(source) : copyBytes(source, 'Module.compile');
     const parsed = parse(bytes);
-    const raw = await withTiering(compiler, facts(bytes, parsed.info), async () => {
+    const raw = await withTiering(compiler, tieringFacts(bytes, parsed.info), async () => {
       try {
         return await WebAssembly.compile(bytes);
       } catch (e) {
@@ -267,13 +267,6 @@ function parse(bytes: Uint8Array): { info: ModuleInfo; error?: undefined } | { i
     if (e instanceof WasmParseError && isHeaderError(e)) throw e;
     return { error: e };
   }
-}
-
-function facts(bytes: Uint8Array, info: ModuleInfo | undefined): TieringFacts {
-  return {
-    byteLength: bytes.length,
-    isWasiCommand: info?.exports.some((e) => e.name === '_start' && e.desc.kind === 'func') ?? false,
-  };
 }
 
 const V8_PREFIX = /^WebAssembly\.\w+\(\): /;
