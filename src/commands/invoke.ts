@@ -401,6 +401,8 @@ export function wasiOptions(programArgs: readonly string[], options: RunOptions)
     env: { ...options.env },
     preopens: { ...options.preopens },
     ...(options.json ? { stdout: { fd: 2 } } : {}),
+    // Shown by the WASI host only when stdin is a terminal and a read has waited a second.
+    stdinWaitNotice: 'wasmer-ts: the program is waiting for input on stdin (type it, or press Ctrl-D for end of input)',
   };
 }
 
