@@ -4,6 +4,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { serializeMachineCode } from '../../../src/runtime/cache/machine-code.js';
+import { nativeStatus } from '../../../src/runtime/cache/native.js';
 
 export const DIST = fileURLToPath(new URL('../../../dist/runtime/', import.meta.url));
 const SRC = fileURLToPath(new URL('../../../src/runtime/', import.meta.url));
@@ -16,6 +18,33 @@ export function assertBuilt(): void {
       throw new Error(`${built} is missing or stale: run \`npm run build\` first (npm test does)`);
     }
   }
+}
+
+/**
+ * Waits until V8 has TurboFan code for `module` (compiled from `wasm`) to
+ * serialize, so a test of the cache's fill does not race V8's tier-up. V8 only
+ * decides to tier a hot function up during the calls; the TurboFan compile
+ * itself runs on a background thread and its code is published whenever that
+ * thread gets a core: on a loaded 2-core CI box, seconds later. Returns
+ * without waiting when the addon is unavailable; throws after `timeoutMs`.
+ */
+export async function waitForTurboFanCode(
+  module: WebAssembly.Module,
+  wasm: Uint8Array,
+  timeoutMs = 20_000,
+): Promise<void> {
+  if (!nativeStatus().available) return;
+  const deadline = Date.now() + timeoutMs;
+  while ((serializeMachineCode(module, wasm)?.length ?? 0) === 0) {
+    if (Date.now() > deadline) throw new Error(`V8 had no TurboFan code for the module after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Polls `check` (every 50 ms, up to `timeoutMs`) until it is true; the caller asserts what it waited for. */
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 export interface ChildResult {

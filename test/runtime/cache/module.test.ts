@@ -7,7 +7,7 @@ import { decodeArtifact } from '../../../src/runtime/artifact.js';
 import { nativeStatus } from '../../../src/runtime/cache/native.js';
 import { Module } from '../../../src/runtime/module.js';
 import { wat } from '../../helpers/wat.js';
-import { assertBuilt, KERNEL_WAT, kernelWork, runChild } from './child.js';
+import { assertBuilt, KERNEL_WAT, kernelWork, runChild, waitForTurboFanCode } from './child.js';
 
 const N = 200_000;
 let dir: string;
@@ -28,7 +28,7 @@ describe('Module and artifacts', () => {
     const module = await Module.compile(kernel);
     const work = module.instantiate().exports.work as (n: number) => number;
     for (let i = 0; i < 100; i++) work(N);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitForTurboFanCode(module.raw, kernel);
     const artifact = module.serialize();
     const { wasm, machineCode } = decodeArtifact(artifact);
     expect(wasm).toEqual(kernel);
