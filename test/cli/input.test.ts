@@ -63,17 +63,21 @@ describe('startProgress', () => {
     });
     const tty = process.stderr.isTTY;
     process.stderr.isTTY = true;
+    // Fake timers: with real ones, a worker stalled 150 ms on a loaded machine
+    // would see the 250 ms wait end before the first 100 ms spinner tick.
+    vi.useFakeTimers();
     try {
       const fast = startProgress('quick', 10_000);
       fast(); // finished before the delay: nothing shown
       expect(chunks).toEqual([]);
       const stop = startProgress('compiling big.wasm', 1);
-      await new Promise((r) => setTimeout(r, 250));
+      vi.advanceTimersByTime(250);
       stop();
       expect(chunks.length).toBeGreaterThan(1);
       expect(chunks[0]).toMatch(/^\r. compiling big\.wasm… \ds$/);
       expect(chunks.at(-1)).toBe('\r\x1b[K');
     } finally {
+      vi.useRealTimers();
       process.stderr.isTTY = tty;
       write.mockRestore();
     }
