@@ -1,5 +1,5 @@
 // input.ts in-process: readInput's one-line errors and the TTY-only progress spinner.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -32,8 +32,13 @@ describe('readInput', () => {
 
 describe('writeOutput', () => {
   it('writes atomically and refuses a directory', async () => {
-    await writeOutput(join(dir, 'out.bin'), Uint8Array.of(1, 2, 3));
-    await expect(writeOutput(join(dir, 'folder'), Uint8Array.of(1))).rejects.toMatchObject({
+    // Its own directory: with a shared 'folder', this test run first (--sequence.shuffle)
+    // wrote a file there and readInput's mkdirSync('folder') failed with EEXIST.
+    const out = join(dir, 'write-output');
+    mkdirSync(join(out, 'folder'), { recursive: true });
+    await writeOutput(join(out, 'out.bin'), Uint8Array.of(1, 2, 3));
+    expect(readFileSync(join(out, 'out.bin'))).toEqual(Buffer.from([1, 2, 3]));
+    await expect(writeOutput(join(out, 'folder'), Uint8Array.of(1))).rejects.toMatchObject({
       code: 'ERR_OUTPUT_UNWRITABLE',
     });
   });
