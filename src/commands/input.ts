@@ -161,11 +161,19 @@ export function startProgress(text: string, delayMs = 1000): () => void {
  * @throws InputError ERR_OUTPUT_UNWRITABLE naming the path.
  */
 export async function writeOutput(path: string, bytes: Uint8Array): Promise<void> {
+  if (path === '')
+    throw new InputError('ERR_OUTPUT_UNWRITABLE', 'the output path is empty: give a file name to -o', path);
   const dir = dirname(path);
   try {
     const info = await stat(path).catch(() => null);
     if (info?.isDirectory()) {
       throw new InputError('ERR_OUTPUT_UNWRITABLE', `${path} is a directory: give a file name to -o`, path);
+    }
+    // A device or FIFO (-o /dev/null, -o /dev/stdout, a named pipe) is written in place:
+    // renaming a temp file over it would replace the device itself (as root, /dev/null).
+    if (info !== null && !info.isFile()) {
+      await writeFile(path, bytes);
+      return;
     }
     const temp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
     try {
@@ -178,12 +186,20 @@ export async function writeOutput(path: string, bytes: Uint8Array): Promise<void
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
+    const dirInfo = await stat(dir).catch(() => null);
+    const isMissing = code === 'ENOENT' || code === 'ENOTDIR';
     const why =
-      code === 'ENOENT' || code === 'ENOTDIR'
+      isMissing && dirInfo === null
         ? `directory ${dir} does not exist`
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied'
-          : (code ?? String(error));
+        : isMissing && !dirInfo?.isDirectory()
+          ? `${dir} is not a directory`
+          : isMissing
+            ? `no file can be created in ${dir}`
+            : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+              ? 'permission denied'
+              : code === 'ENOSPC'
+                ? 'no space left on the device'
+                : (code ?? String(error));
     throw new InputError('ERR_OUTPUT_UNWRITABLE', `cannot write ${path}: ${why}`, path, { cause: error });
   }
 }

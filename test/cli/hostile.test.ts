@@ -1,0 +1,162 @@
+// Hostile input through the real binary: every bad file, flag value, literal and
+// output path gets our one-line message and its documented exit code, never a
+// stack trace of ours, a crash or a hang.
+import { spawnSync } from 'node:child_process';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wat } from '../helpers/wat.js';
+import { type CliResult, cli } from './helpers.js';
+
+let dir: string;
+const hasMkfifo = spawnSync('mkfifo', ['--version']).status === 0;
+
+const MODULES = {
+  nums: `(module
+  (memory (export "mem") 1)
+  (global (export "g") i32 (i32.const 1))
+  (table (export "tab") 1 funcref)
+  (func (export "i32") (param i32) (result i32) local.get 0)
+  (func (export "i64") (param i64) (result i64) local.get 0)
+  (func (export "f32") (param f32) (result f32) local.get 0)
+  (func (export "f64") (param f64) (result f64) local.get 0)
+  (func (export "trap") unreachable)
+  (func $rec (export "rec") (param i32) (result i32) local.get 0 call $rec))`,
+  startTraps: `(module (func $s unreachable) (start $s) (func (export "f")))`,
+  needsEnv: `(module (import "env" "log" (func (param i32))) (func (export "_start") i32.const 1 call 0))`,
+  unknownWasi: `(module (import "wasi_snapshot_preview1" "no_such_fn" (func)) (memory (export "memory") 1)
+  (func (export "_start") call 0))`,
+  // fd_write with a bad iovec pointer: the host call fails with EFAULT (21), no crash.
+  badPointer: `(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "badptr") (result i32) i32.const 1 i32.const -8 i32.const 1 i32.const -4 call $w))`,
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'wasmer-ts-hostile-'));
+  await Promise.all(
+    Object.entries(MODULES).map(async ([name, text]) => writeFileSync(join(dir, `${name}.wasm`), await wat(text))),
+  );
+  const simple = readFileSync(new URL('../../fixtures/simple.wasm', import.meta.url));
+  writeFileSync(join(dir, 'simple.wasm'), simple);
+  writeFileSync(join(dir, 'empty.wasm'), new Uint8Array(0));
+  writeFileSync(join(dir, 'one.bin'), Uint8Array.of(0x00));
+  writeFileSync(
+    join(dir, 'random.bin'),
+    Uint8Array.from({ length: 256 }, (_, i) => (i * 151 + 7) & 0xff),
+  );
+  writeFileSync(join(dir, 'magic.wasm'), Uint8Array.of(0x00, 0x61, 0x73, 0x6d));
+  writeFileSync(join(dir, 'version2.wasm'), Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x02, 0, 0, 0));
+  // A type section whose size LEB says 2^32-1 bytes, and one whose count does.
+  writeFileSync(
+    join(dir, 'huge-size.wasm'),
+    Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0x0f),
+  );
+  writeFileSync(
+    join(dir, 'huge-count.wasm'),
+    Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 0xff, 0xff, 0xff, 0xff, 0x0f),
+  );
+  writeFileSync(join(dir, 'syntax.wat'), '(module (func $f (result i32) i32.const 1 i32.add)');
+  writeFileSync(join(dir, 'latin1.wat'), Uint8Array.from([0xff, 0xfe, ...Buffer.from('(module)')]));
+  writeFileSync(join(dir, 'notes.txt'), 'not a directory\n');
+  mkdirSync(join(dir, 'folder'));
+  const compiled = await cli(['compile', 'simple.wasm', '-o', 'simple.wasmu'], { cwd: dir });
+  expect(compiled.code).toBe(0);
+  const artifact = readFileSync(join(dir, 'simple.wasmu'));
+  writeFileSync(join(dir, 'truncated.wasmu'), artifact.subarray(0, 300));
+  writeFileSync(join(dir, 'stub.wasmu'), artifact.subarray(0, 20));
+  for (const [name, at] of [
+    ['flip-version', 10],
+    ['flip-header', 40],
+    ['flip-wasm', 200],
+  ] as const) {
+    const copy = Uint8Array.from(artifact);
+    copy[at] = (copy[at] as number) ^ 0xff;
+    writeFileSync(join(dir, `${name}.wasmu`), copy);
+  }
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const run = (args: readonly string[], input?: string) =>
+  cli(args, input === undefined ? { cwd: dir } : { cwd: dir, input });
+
+/** Our failure shape: the exit code, `error: …` on stderr, no JavaScript stack. */
+function expectFailure(r: CliResult, code: number, message: string | RegExp, label: string): void {
+  expect({ label, code: r.code }).toEqual({ label, code });
+  expect(r.stderr, label).not.toMatch(/^ {4}at /m);
+  expect(r.stderr, label).not.toMatch(/internal error|TypeError|RangeError/);
+  // `validate` reports each file's verdict on stdout; every other command on stderr.
+  const text = label.startsWith('validate') ? r.stdout : r.stderr;
+  if (typeof message === 'string') expect(text, label).toContain(message);
+  else expect(text, label).toMatch(message);
+}
+
+/** The same input through every subcommand that reads a module. */
+function everyCommand(file: string): string[][] {
+  return [
+    ['run', file],
+    ['call', file, 'f'],
+    ['inspect', file],
+    ['validate', file],
+    ['compile', file, '-o', 'out.wasmu'],
+  ];
+}
+
+describe('bad module files: the same exit code from every subcommand', () => {
+  it.concurrent.each([
+    ['empty.wasm', 3, 'empty.wasm is empty (0 bytes)'],
+    ['folder', 3, 'folder is a directory, not a module file'],
+    ['missing.wasm', 3, 'missing.wasm: no such file'],
+    ['one.bin', 4, /one\.bin: .*(magic|ends)/],
+    ['random.bin', 4, /random\.bin: .*magic/],
+    ['magic.wasm', 4, /magic\.wasm: .*(version|4 bytes)/],
+    ['version2.wasm', 4, /version2\.wasm: .*version/],
+    ['huge-size.wasm', 4, /huge-size\.wasm: .*4294967295/],
+    ['huge-count.wasm', 4, /huge-count\.wasm: .*4294967295/],
+    ['syntax.wat', 4, /syntax\.wat: invalid WebAssembly text.*\n?.*1:51/],
+    ['latin1.wat', 4, /latin1\.wat: .*magic/],
+    ['truncated.wasmu', 4, 'truncated.wasmu: artifact is truncated'],
+    ['stub.wasmu', 4, 'stub.wasmu: artifact is truncated'],
+    ['flip-version.wasmu', 4, /flip-version\.wasmu: artifact format version \d+ is not supported/],
+    ['flip-header.wasmu', 4, 'flip-header.wasmu: artifact is corrupt'],
+    ['flip-wasm.wasmu', 4, 'flip-wasm.wasmu: artifact is corrupt'],
+  ] as const)('%s exits %i', async (file, code, message) => {
+    const results = await Promise.all(everyCommand(file).map((args) => run(args)));
+    results.forEach((r, i) => {
+      expectFailure(r, code, message, (everyCommand(file)[i] as string[]).join(' '));
+    });
+  });
+});
+
+describe('output paths', () => {
+  it.concurrent.each([
+    ['', 'the output path is empty: give a file name to -o'],
+    ['folder', 'folder is a directory: give a file name to -o'],
+    ['nowhere/x.wasmu', 'cannot write nowhere/x.wasmu: directory nowhere does not exist'],
+    ['notes.txt/x.wasmu', 'cannot write notes.txt/x.wasmu: notes.txt is not a directory'],
+  ])('compile -o %j exits 3', async (output, message) => {
+    expectFailure(await run(['compile', 'simple.wasm', '-o', output]), 3, `error: ${message}\n`, output);
+  });
+
+  (hasMkfifo ? it.concurrent : it.skip)(
+    'compile -o FIFO writes into the pipe and leaves the FIFO in place',
+    async () => {
+      const fifo = join(dir, 'out.fifo');
+      spawnSync('mkfifo', [fifo]);
+      const received = new Promise<number>((resolve, reject) => {
+        let size = 0;
+        createReadStream(fifo)
+          .on('data', (chunk) => {
+            size += chunk.length;
+          })
+          .on('end', () => resolve(size))
+          .on('error', reject);
+      });
+      const r = await run(['compile', 'simple.wasm', '-o', fifo]);
+      expect(r.code).toBe(0);
+      expect(await received).toBe(statSync(join(dir, 'simple.wasmu')).size);
+      expect(statSync(fifo).isFIFO()).toBe(true);
+    },
+  );
+});
