@@ -145,9 +145,13 @@ export class Module {
       if (usedMachineCode) withTiering(options.compiler ?? 'auto', tieringFacts(wasm, parsed.info, true), () => {});
       return new Module(wasm, options, { [PRECOMPILED]: true, raw, info: parsed.info });
     }
+    // A NUL byte never starts or appears in WebAssembly text: such input is a (truncated or
+    // damaged) binary, and the binary reader's error says more than the text converter's.
+    if (bytes[0] === 0x00) return Module.compile(bytes, options);
     let text: string;
     try {
       text = FATAL_UTF8.decode(bytes);
+      if (text.includes('\0')) return Module.compile(bytes, options);
     } catch {
       throw new WasmParseError(
         'ERR_BAD_MAGIC',
