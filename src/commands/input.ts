@@ -3,7 +3,7 @@
  * loads modules through `loadModule`; `compile` writes through `writeOutput`.
  * Keeping it in one place lets the machine-code cache (issue 5) plug in here.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../runtime/errors.js';
@@ -33,13 +33,63 @@ export async function readInput(path: string): Promise<Uint8Array> {
   return bytes;
 }
 
+/**
+ * V8 refuses modules over 1 GiB (kV8MaxWasmModuleSize in V8's wasm-limits.h), so no
+ * input needs more: a pipe or device that goes on longer (`cat /dev/zero | ...`)
+ * is cut off here instead of filling the memory.
+ */
+export const MAX_INPUT_BYTES = 1024 ** 3;
+
 async function readPath(path: string): Promise<Uint8Array> {
+  let info: import('node:fs').Stats;
+  try {
+    info = statSync(path);
+  } catch (error) {
+    throw inputErrorFrom(error, path);
+  }
+  if (info.isDirectory()) {
+    throw new InputError('ERR_INPUT_IS_DIRECTORY', `${inputLabel(path)} is a directory, not a module file`, path);
+  }
+  if (!info.isFile()) return readSpecial(path, info.isFIFO() ? 'FIFO' : 'device');
+  if (info.size > MAX_INPUT_BYTES) throw tooLarge(path);
   try {
     // Sync: one file per command, and it skips the FileHandle machinery of fs/promises (start-up time).
     const buffer = readFileSync(path);
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch (error) {
     throw inputErrorFrom(error, path);
+  }
+}
+
+/**
+ * A FIFO, socket or device named as the input (`<(cat a.wasm)`, /dev/stdin, /dev/zero):
+ * read as a stream, which stops as soon as the bytes cannot be a module any more (so
+ * /dev/zero and /dev/urandom end at once with the parser's error) or pass MAX_INPUT_BYTES.
+ * A FIFO waits for its writer, as `cat` does; on a terminal a note says so after a second.
+ */
+async function readSpecial(path: string, kind: 'FIFO' | 'device'): Promise<Uint8Array> {
+  const { open } = await import('node:fs/promises');
+  const { isatty } = await import('node:tty');
+  const notice =
+    kind === 'FIFO' && process.stderr.isTTY
+      ? setTimeout(() => process.stderr.write(`note: waiting for something to write ${path} (a FIFO)\n`), 1000)
+      : undefined;
+  notice?.unref();
+  let handle: import('node:fs/promises').FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw inputErrorFrom(error, path);
+  } finally {
+    clearTimeout(notice);
+  }
+  try {
+    if (isatty(handle.fd)) {
+      throw new InputError('ERR_INPUT_UNREADABLE', `${path} is a terminal: pass a module file or pipe one in`, path);
+    }
+    return await readStream(handle.createReadStream({ autoClose: false }), path);
+  } finally {
+    await handle.close().catch(() => {});
   }
 }
 
@@ -51,14 +101,65 @@ async function readStdin(): Promise<Uint8Array> {
       '-',
     );
   }
+  return readStream(process.stdin, '-');
+}
+
+/** Reads a stream to its end, or until its bytes cannot be a module (see `stillPlausible`). */
+async function readStream(source: AsyncIterable<Buffer>, path: string): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
+  let size = 0;
+  const plausible = await plausibilityCheck();
   try {
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    for await (const chunk of source) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > MAX_INPUT_BYTES) throw tooLarge(path);
+      if (!plausible(chunk)) break;
+    }
   } catch (error) {
-    throw inputErrorFrom(error, '-');
+    if (error instanceof InputError) throw error;
+    throw inputErrorFrom(error, path);
   }
   const buffer = Buffer.concat(chunks);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+/**
+ * Returns a function fed each chunk of a stream in order, which says whether the bytes
+ * so far can still become a module: a Wasm binary (`\0asm` + version 1), an artifact
+ * (its magic), or WebAssembly text (UTF-8 without NUL). Cutting the read where that
+ * fails changes nothing in the outcome: every reader rejects such bytes at that point.
+ */
+async function plausibilityCheck(): Promise<(chunk: Uint8Array) => boolean> {
+  const { ARTIFACT_MAGIC } = await import('../runtime/artifact.js');
+  const WASM_HEAD = Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
+  const text = new TextDecoder('utf-8', { fatal: true });
+  let kind: 'wasm' | 'artifact' | 'text' | null = null;
+  let seen = 0;
+  return (chunk) => {
+    if (chunk.length === 0) return true;
+    if (kind === null) kind = chunk[0] === 0x00 ? 'wasm' : chunk[0] === ARTIFACT_MAGIC[0] ? 'artifact' : 'text';
+    if (kind === 'text') {
+      try {
+        return !text.decode(chunk, { stream: true }).includes('\0');
+      } catch {
+        return false;
+      }
+    }
+    const head = kind === 'wasm' ? WASM_HEAD : ARTIFACT_MAGIC;
+    for (let i = 0; seen < head.length && i < chunk.length; i++, seen++) {
+      if (chunk[i] !== head[seen]) return false;
+    }
+    return true;
+  };
+}
+
+function tooLarge(path: string): InputError {
+  return new InputError(
+    'ERR_INPUT_TOO_LARGE',
+    `${inputLabel(path)} is larger than ${MAX_INPUT_BYTES / 1024 ** 3} GiB, more than V8 accepts for a module`,
+    path,
+  );
 }
 
 function inputErrorFrom(error: unknown, path: string): InputError {

@@ -122,6 +122,7 @@ export type InputErrorCode =
   | 'ERR_INPUT_UNREADABLE'
   | 'ERR_INPUT_IS_DIRECTORY'
   | 'ERR_INPUT_EMPTY'
+  | 'ERR_INPUT_TOO_LARGE'
   | 'ERR_OUTPUT_UNWRITABLE';
 
 /** An input file could not be read. The message names the path. */

@@ -1,13 +1,23 @@
 // Hostile input through the real binary: every bad file, flag value, literal and
 // output path gets our one-line message and its documented exit code, never a
 // stack trace of ours, a crash or a hang.
-import { spawnSync } from 'node:child_process';
-import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wat } from '../helpers/wat.js';
-import { type CliResult, cli } from './helpers.js';
+import { BIN, type CliResult, cli } from './helpers.js';
 
 let dir: string;
 const hasMkfifo = spawnSync('mkfifo', ['--version']).status === 0;
@@ -108,7 +118,7 @@ describe('bad module files: the same exit code from every subcommand', () => {
     ['empty.wasm', 3, 'empty.wasm is empty (0 bytes)'],
     ['folder', 3, 'folder is a directory, not a module file'],
     ['missing.wasm', 3, 'missing.wasm: no such file'],
-    ['one.bin', 4, /one\.bin: .*(magic|ends)/],
+    ['one.bin', 4, /one\.bin: .*(magic|ends|fell off end)/],
     ['random.bin', 4, /random\.bin: .*magic/],
     ['magic.wasm', 4, /magic\.wasm: .*(version|4 bytes)/],
     ['version2.wasm', 4, /version2\.wasm: .*version/],
@@ -126,6 +136,53 @@ describe('bad module files: the same exit code from every subcommand', () => {
     results.forEach((r, i) => {
       expectFailure(r, code, message, (everyCommand(file)[i] as string[]).join(' '));
     });
+  });
+});
+
+describe('devices, FIFOs and pipes as input: no hang, no unbounded read', () => {
+  it.concurrent.each([
+    ['run', '/dev/zero'],
+    ['inspect', '/dev/zero'],
+    ['validate', '/dev/urandom'],
+    ['compile', '/dev/zero', '-o', 'zero.wasmu'],
+    ['call', '/dev/urandom', 'f'],
+  ])('%s %s stops at the first bytes that cannot be a module: exit 4', async (...args) => {
+    expectFailure(await run(args), 4, /magic/, args.join(' '));
+  });
+
+  it.concurrent('an endless stream of zeros on stdin: exit 4', async () => {
+    const r = await new Promise<CliResult>((resolve, reject) => {
+      const zero = openSync('/dev/zero', 'r');
+      const child = spawn(process.execPath, [BIN, 'validate', '-'], { cwd: dir, stdio: [zero, 'pipe', 'pipe'] });
+      closeSync(zero);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (b: Buffer) => {
+        stdout += b;
+      });
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expectFailure(r, 4, '<stdin>: not a WebAssembly binary', 'validate - < /dev/zero');
+  });
+
+  it.concurrent('/dev/null is an empty input: exit 3', async () => {
+    expectFailure(await run(['inspect', '/dev/null']), 3, 'error: /dev/null is empty (0 bytes)', 'inspect /dev/null');
+  });
+
+  (hasMkfifo ? it.concurrent : it.skip)('a FIFO is read once its writer has written and closed it', async () => {
+    const fifo = join(dir, 'in.fifo');
+    spawnSync('mkfifo', [fifo]);
+    const pending = run(['call', fifo, 'sum', '5', '6']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    writeFileSync(fifo, readFileSync(join(dir, 'simple.wasm')));
+    const r = await pending;
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('11\n');
+    expect(r.code).toBe(0);
   });
 });
 
