@@ -74,7 +74,8 @@ export class Instance<E extends object = Exports> {
    * the exported functions, when there is none of that name.
    */
   getFunction(name: string): ExportedFunction {
-    const fn = (this.exports as Record<string, unknown>)[name];
+    // Own properties only: `toString` and friends come from Object.prototype, not the module.
+    const fn = Object.hasOwn(this.exports, name) ? (this.exports as Record<string, unknown>)[name] : undefined;
     if (typeof fn === 'function') return fn as ExportedFunction;
     const functions = this.module.info.exports.filter((e) => e.desc.kind === 'func').map((e) => e.name);
     const what = fn === undefined ? 'not found' : 'is not a function';

@@ -256,18 +256,33 @@ export class MemoryView<T extends number | bigint = number, A extends TypedArray
   /** Copies `values` into the view starting at element `index`; throws ArgumentError when they do not fit. */
   write(values: ArrayLike<T>, index = 0): void {
     this.sync();
+    if (typeof values !== 'object' || values === null || !Number.isSafeInteger(values.length)) {
+      throw new ArgumentError(
+        'ERR_ARG_TYPE',
+        `${this.kind.name}View.write: values must be an array or typed array, got ${describe(values)}`,
+      );
+    }
     if (!Number.isInteger(index) || index < 0 || index + values.length > this.len) {
       throw new ArgumentError(
         'ERR_ARG_RANGE',
         `${this.kind.name}View.write: ${values.length} elements at index ${index} do not fit in ${this.len}`,
       );
     }
-    if (this.arr !== null) {
-      (this.arr as unknown as { set(a: ArrayLike<T>, o: number): void }).set(values, index);
-      return;
-    }
-    for (let i = 0; i < values.length; i++) {
-      this.kind.write(this.dv, this.byteOffset + (index + i) * this.bytesPerElement, values[i] as T);
+    try {
+      if (this.arr !== null) {
+        (this.arr as unknown as { set(a: ArrayLike<T>, o: number): void }).set(values, index);
+        return;
+      }
+      for (let i = 0; i < values.length; i++) {
+        this.kind.write(this.dv, this.byteOffset + (index + i) * this.bytesPerElement, values[i] as T);
+      }
+    } catch (cause) {
+      // V8's TypeError for a bigint among numbers (or a number among bigints).
+      throw new ArgumentError(
+        'ERR_ARG_TYPE',
+        `${this.kind.name}View.write: every value must be a ${this.kind.isBigInt ? 'bigint' : 'number'}`,
+        { cause },
+      );
     }
   }
 

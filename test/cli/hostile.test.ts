@@ -157,10 +157,10 @@ describe('devices, FIFOs and pipes as input: no hang, no unbounded read', () => 
       closeSync(zero);
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (b: Buffer) => {
+      child.stdout?.on('data', (b: Buffer) => {
         stdout += b;
       });
-      child.stderr.on('data', (b: Buffer) => {
+      child.stderr?.on('data', (b: Buffer) => {
         stderr += b;
       });
       child.on('error', reject);

@@ -26,8 +26,9 @@ import {
   readArtifact,
   sha256Hex,
 } from '../artifact.js';
-import { CompileError } from '../errors.js';
+import { ArgumentError, CompileError } from '../errors.js';
 import { withDefaultFlags } from '../tiering.js';
+import { describe } from '../value.js';
 import { type NativeStatus, nativeAddon, nativeStatus } from './native.js';
 
 /** A module loaded from an artifact. */
@@ -217,6 +218,12 @@ if (entryFile === undefined) {
  * Wasm and `notice` says why. Throws `CompileError` if the Wasm does not compile.
  */
 export async function compileOptimized(wasm: Uint8Array, options: OptimizeOptions = {}): Promise<OptimizedCompile> {
+  if (!(wasm instanceof Uint8Array)) {
+    throw new ArgumentError(
+      'ERR_ARG_TYPE',
+      `compileOptimized: expected the Wasm bytes as a Uint8Array, got ${describe(wasm)}`,
+    );
+  }
   const status: NativeStatus = nativeStatus();
   if (!status.available || nativeAddon() === null) {
     // Still validate, so `compile` of a bad module fails the same way everywhere.

@@ -6,6 +6,8 @@
  */
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { ArgumentError } from '../errors.js';
+import { describe } from '../value.js';
 import type { CacheFillResult } from './index.js';
 
 /**
@@ -13,6 +15,12 @@ import type { CacheFillResult } from './index.js';
  * as an argument (the CLI passes `process.env`) because the library never reads it.
  */
 export function defaultCacheDir(env: Readonly<Record<string, string | undefined>>): string {
+  if (typeof env !== 'object' || env === null) {
+    throw new ArgumentError(
+      'ERR_ARG_TYPE',
+      `defaultCacheDir: expected an environment object such as process.env, got ${describe(env)}`,
+    );
+  }
   const xdg = env.XDG_CACHE_HOME;
   const base = xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(env.HOME ?? homedir(), '.cache');
   return path.join(base, 'wasmer-ts');

@@ -5,8 +5,9 @@
  */
 import { statSync } from 'node:fs';
 import { resolve as resolveHostPath } from 'node:path';
-import { WasiError, WasiExit } from '../errors.js';
+import { ArgumentError, WasiError, WasiExit } from '../errors.js';
 import { toTrap } from '../trap.js';
+import { describe } from '../value.js';
 import { WasiHost } from './host.js';
 import {
   concat,
@@ -70,7 +71,13 @@ export const WASI_UNSTABLE = 'wasi_unstable';
 
 /** Which WASI namespaces `module` imports from (possibly none). */
 export function wasiVersions(module: ModuleLike): { preview1: boolean; unstable: boolean } {
-  const raw = module instanceof WebAssembly.Module ? module : module.raw;
+  const raw = module instanceof WebAssembly.Module ? module : (module as { raw?: unknown } | null)?.raw;
+  if (!(raw instanceof WebAssembly.Module)) {
+    throw new ArgumentError(
+      'ERR_ARG_TYPE',
+      `wasi.getImports: expected a Module or a WebAssembly.Module, got ${describe(module)}`,
+    );
+  }
   let preview1 = false;
   let unstable = false;
   for (const imp of WebAssembly.Module.imports(raw)) {
@@ -90,15 +97,21 @@ function invalid(message: string): WasiError {
   return new WasiError('ERR_WASI_OPTION', message);
 }
 
+function isFd(fd: unknown): boolean {
+  return Number.isInteger(fd) && (fd as number) >= 0 && (fd as number) <= 0x7fffffff;
+}
+
 function checkOutput(name: string, value: unknown): OutputOption {
   if (value === undefined) return 'inherit';
   if (value === 'inherit' || value === 'ignore' || value === 'pipe' || typeof value === 'function') {
     return value as OutputOption;
   }
-  if (typeof value === 'object' && value !== null && Number.isInteger((value as { fd?: unknown }).fd)) {
+  if (typeof value === 'object' && value !== null && isFd((value as { fd?: unknown }).fd)) {
     return value as { fd: number };
   }
-  throw invalid(`options.${name} must be 'inherit', 'pipe', 'ignore', a function or { fd }, got ${String(value)}`);
+  throw invalid(
+    `options.${name} must be 'inherit', 'pipe', 'ignore', a function or { fd } (fd a non-negative integer), got ${describe(value)}`,
+  );
 }
 
 /**
@@ -130,7 +143,9 @@ export class Wasi {
       throw invalid('options.args must be an array of strings without NUL bytes');
     }
     const env = options.env ?? {};
-    if (typeof env !== 'object' || env === null) throw invalid('options.env must be an object of strings');
+    if (typeof env !== 'object' || env === null || Array.isArray(env)) {
+      throw invalid('options.env must be an object of strings ({ NAME: value })');
+    }
     for (const [key, value] of Object.entries(env)) {
       if (key === '' || key.includes('=') || key.includes('\0')) {
         throw invalid(`options.env key ${JSON.stringify(key)} is not a valid variable name (empty, or has "=" or NUL)`);
@@ -140,7 +155,16 @@ export class Wasi {
       }
     }
     const preopens: [string, string][] = [];
-    for (const [guest, hostPath] of Object.entries(options.preopens ?? {})) {
+    const preopenMap: unknown = options.preopens ?? {};
+    if (typeof preopenMap !== 'object' || preopenMap === null || Array.isArray(preopenMap)) {
+      throw invalid(
+        `options.preopens must be an object mapping guest paths to host directories, got ${describe(preopenMap)}`,
+      );
+    }
+    if (options.returnOnExit !== undefined && typeof options.returnOnExit !== 'boolean') {
+      throw invalid(`options.returnOnExit must be a boolean, got ${describe(options.returnOnExit)}`);
+    }
+    for (const [guest, hostPath] of Object.entries(preopenMap)) {
       if (typeof hostPath !== 'string' || hostPath === '' || guest === '' || guest.includes('\0')) {
         throw invalid(`options.preopens[${JSON.stringify(guest)}] must map a guest path to a host directory`);
       }
@@ -161,7 +185,7 @@ export class Wasi {
       stdin !== 'ignore' &&
       typeof stdin !== 'string' &&
       !(stdin instanceof Uint8Array) &&
-      !(typeof stdin === 'object' && stdin !== null && Number.isInteger((stdin as { fd?: unknown }).fd))
+      !(typeof stdin === 'object' && stdin !== null && isFd((stdin as { fd?: unknown }).fd))
     ) {
       throw invalid("options.stdin must be 'inherit', 'ignore', a string, a Uint8Array or { fd }");
     }
@@ -204,7 +228,13 @@ export class Wasi {
     }
     if (this.started)
       throw new WasiError('ERR_WASI_STARTED', 'this Wasi was already started: create a new one per run');
-    const raw = instance instanceof WebAssembly.Instance ? instance : instance.raw;
+    const raw = instance instanceof WebAssembly.Instance ? instance : (instance as { raw?: unknown } | null)?.raw;
+    if (!(raw instanceof WebAssembly.Instance)) {
+      throw new ArgumentError(
+        'ERR_ARG_TYPE',
+        `wasi: expected an Instance or a WebAssembly.Instance, got ${describe(instance)}`,
+      );
+    }
     const memory = raw.exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) {
       throw new WasiError('ERR_WASI_NO_MEMORY', 'the module does not export a memory named "memory", which WASI needs');
