@@ -127,18 +127,44 @@ function parseFloatLiteral(text: string, type: 'f32' | 'f64'): number {
     if (hex === null || (hex[2] === '' && hex[3] === '')) {
       throw new LiteralError('expected a number such as 1.5, -0, 1e10, 0x1.8p3, nan, inf or -inf');
     }
-    const digits = `${hex[2]}${hex[3]}`;
-    const exponent = Number(hex[4] ?? '0') - 4 * (hex[3] as string).length;
-    const magnitude = Number(BigInt(`0x${digits}`)) * 2 ** exponent;
+    const magnitude = hexFloatMagnitude(`${hex[2]}${hex[3]}`, Number(hex[4] ?? '0') - 4 * (hex[3] as string).length);
     value = hex[1] === '-' ? -magnitude : magnitude;
   }
-  if (type === 'f32') {
-    const rounded = Math.fround(value);
-    if (Number.isFinite(value) && !Number.isFinite(rounded)) throw new LiteralError('out of range for f32');
-    return rounded;
+  // A finite literal too large for the type is an error (1e39 as f32, 1e309 as f32 or f64);
+  // only nan/inf spell a non-finite value.
+  const isNumeral = !/^[+-]?(nan|inf(inity)?)$/.test(lower);
+  const result = type === 'f32' ? Math.fround(value) : value;
+  if (isNumeral && !Number.isFinite(result)) throw new LiteralError(`out of range for ${type}`);
+  return result;
+}
+
+/**
+ * `digits` (hex) times 2^exponent, without the intermediate overflow of
+ * `Number(digits) * 2 ** exponent` (which made 0x<300 digits>p-1200 NaN): the
+ * digits are cut to 64 significant bits (plus a sticky bit for rounding) first.
+ */
+function hexFloatMagnitude(digits: string, exponent: number): number {
+  let mantissa = BigInt(`0x${digits}`);
+  if (mantissa === 0n) return 0;
+  const excess = mantissa.toString(2).length - 64;
+  if (excess > 0) {
+    const sticky = mantissa & ((1n << BigInt(excess)) - 1n) ? 1n : 0n;
+    mantissa = (mantissa >> BigInt(excess)) | sticky;
+    exponent += excess;
   }
-  if (Number.isFinite(value) || !DECIMAL_FLOAT.test(text)) return value;
-  throw new LiteralError('out of range for f64');
+  // Scale in steps so that 2 ** exponent itself never overflows or underflows.
+  let value = Number(mantissa);
+  while (exponent > 0 && Number.isFinite(value)) {
+    const step = Math.min(exponent, 1000);
+    value *= 2 ** step;
+    exponent -= step;
+  }
+  while (exponent < 0 && value !== 0) {
+    const step = Math.max(exponent, -1000);
+    value *= 2 ** step;
+    exponent -= step;
+  }
+  return value;
 }
 
 /** v128: one 128-bit integer (decimal or 0x hex, little-endian lanes) or lanes, `i32x4:1,2,3,4`. */

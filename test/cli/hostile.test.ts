@@ -102,15 +102,20 @@ function expectFailure(r: CliResult, code: number, message: string | RegExp, lab
   else expect(text, label).toMatch(message);
 }
 
-/** The same input through every subcommand that reads a module. */
-function everyCommand(file: string): string[][] {
-  return [
+/**
+ * The same input through the subcommands that read a module: all five for the
+ * `full` rows, else one that compiles (`run`) and one that only parses (`inspect`),
+ * to keep the process count (and the file's time) down.
+ */
+function commandsFor(file: string, full: boolean): string[][] {
+  const all = [
     ['run', file],
-    ['call', file, 'f'],
     ['inspect', file],
+    ['call', file, 'f'],
     ['validate', file],
     ['compile', file, '-o', 'out.wasmu'],
   ];
+  return full ? all : all.slice(0, 2);
 }
 
 describe('bad module files: the same exit code from every subcommand', () => {
@@ -132,9 +137,11 @@ describe('bad module files: the same exit code from every subcommand', () => {
     ['flip-header.wasmu', 4, 'flip-header.wasmu: artifact is corrupt'],
     ['flip-wasm.wasmu', 4, 'flip-wasm.wasmu: artifact is corrupt'],
   ] as const)('%s exits %i', async (file, code, message) => {
-    const results = await Promise.all(everyCommand(file).map((args) => run(args)));
+    const full = ['empty.wasm', 'folder', 'one.bin', 'version2.wasm', 'syntax.wat', 'flip-wasm.wasmu'].includes(file);
+    const commands = commandsFor(file, full);
+    const results = await Promise.all(commands.map((args) => run(args)));
     results.forEach((r, i) => {
-      expectFailure(r, code, message, (everyCommand(file)[i] as string[]).join(' '));
+      expectFailure(r, code, message, (commands[i] as string[]).join(' '));
     });
   });
 });
@@ -183,6 +190,123 @@ describe('devices, FIFOs and pipes as input: no hang, no unbounded read', () => 
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('11\n');
     expect(r.code).toBe(0);
+  });
+});
+
+describe('number literals at the edges', () => {
+  const HUGE_HEX = `0x1${'0'.repeat(300)}p-1200`;
+  it.concurrent.each([
+    ['i32', '2147483648', '-2147483648'],
+    ['i32', '0xffffffff', '-1'],
+    ['i64', '9223372036854775808', '-9223372036854775808'],
+    ['i64', '-9223372036854775808', '-9223372036854775808'],
+    ['f32', '0x1.fffffep127', '3.4028235e+38'],
+    ['f32', 'inf', 'inf'],
+    ['f64', '-inf', '-inf'],
+    ['f64', 'nan', 'nan'],
+    ['f64', '0x1p-1074', '5e-324'],
+    // Its digits alone overflow a double; the value is exactly 1.
+    ['f64', HUGE_HEX, '1'],
+    ['f32', HUGE_HEX, '1'],
+  ])('%s %s prints %s', async (type, literal, printed) => {
+    const r = await run(['call', 'nums.wasm', type, '--', literal]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`${printed}\n`);
+    expect(r.code).toBe(0);
+  });
+
+  it.concurrent.each([
+    ['i32', '4294967296', 'out of range for i32'],
+    ['i32', '-2147483649', 'out of range for i32'],
+    ['i64', '18446744073709551616', 'out of range for i64'],
+    ['i32', '0x', 'expected an integer'],
+    ['i32', '1_000', 'expected an integer'],
+    ['i32', '1.0', 'expected an integer'],
+    ['i32', '', 'expected an integer'],
+    ['i64', '1e3', 'expected an integer'],
+    ['f32', 'nan:0x1', 'expected a number'],
+    ['f64', '1_000', 'expected a number'],
+    ['f64', '0x', 'expected a number'],
+    ['f32', '1e39', 'out of range for f32'],
+    ['f32', '1e309', 'out of range for f32'],
+    ['f32', '-1e309', 'out of range for f32'],
+    ['f64', '1e309', 'out of range for f64'],
+    ['f32', '0x1p9999', 'out of range for f32'],
+    ['f64', '0x1p9999', 'out of range for f64'],
+  ])('%s %j is a usage error: %s', async (type, literal, why) => {
+    const r = await run(['call', 'nums.wasm', type, '--', literal]);
+    expectFailure(r, 2, `is not a valid ${type}: ${why}`, `${type} ${literal}`);
+  });
+});
+
+describe('flags with junk values: exit 2 naming the flag', () => {
+  it.concurrent.each([
+    [['--timeout', '0'], '--timeout "0"'],
+    [['--timeout=-1s'], '--timeout "-1s"'],
+    [['--timeout', '1e999s'], '--timeout "1e999s"'],
+    [['--timeout', '0ms'], '--timeout "0ms": the time limit must be at least 1ms'],
+    [['--timeout', '99999999h'], 'the time limit must be under 24 days'],
+    [['--max-memory', '0'], '--max-memory "0"'],
+    [['--max-memory', '1KiB'], 'the cap must be at least one 64KiB page'],
+    [['--max-memory', '1e3MiB'], '--max-memory "1e3MiB"'],
+    [['--compiler', 'fast'], "argument 'fast' is invalid"],
+    [['--dir', '/nonexistent'], '--dir "/nonexistent": host directory /nonexistent does not exist'],
+    [['--dir', 'notes.txt'], '--dir "notes.txt": notes.txt is not a directory'],
+    [['--dir', '::'], 'expected HOST or HOST::GUEST'],
+    [['--env', 'NOEQUALS'], '--env "NOEQUALS": expected NAME=VALUE'],
+    [['--env', '=x'], '--env "=x": expected NAME=VALUE'],
+    [['--forward-env', ''], '--forward-env "": a variable name must be non-empty'],
+    [['--bogus'], "unknown option '--bogus'"],
+  ])('run %j', async (flags, message) => {
+    const r = await run(['run', 'simple.wasm', '--invoke', 'sum', '1', '2', ...flags]);
+    expectFailure(r, 2, message, flags.join(' '));
+    expect(r.stdout).toBe('');
+  });
+
+  it.concurrent.each([
+    [['--repeat', '0'], '--repeat "0"'],
+    [['--repeat=-5'], '--repeat "-5"'],
+    [['--repeat', 'abc'], '--repeat "abc"'],
+    [['--repeat', '1.5'], '--repeat "1.5"'],
+    [['--args-json', '{'], '--args-json "{": not valid JSON'],
+    [['--args-json', '{}'], '--args-json "{}": expected a JSON array'],
+    [['--args-json', '[{}, 1]'], '{} is not a valid i32'],
+    [['--args-json', '[true, 1]'], 'true is not a valid i32'],
+    [['--args-json', '[1, 2, 3]'], 'takes 2 arguments, but 3 were given'],
+  ])('call %j', async (flags, message) => {
+    const r = await run(['call', 'simple.wasm', 'sum', ...flags]);
+    expectFailure(r, 2, message, flags.join(' '));
+  });
+
+  it.concurrent('--json failures also print one JSON document with the code', async () => {
+    const r = await run(['call', 'simple.wasm', 'sum', '--repeat', '0', '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'ERR_INVALID_OPTION', exitCode: 2 });
+  });
+});
+
+describe('exports, imports and traps', () => {
+  it.concurrent.each([
+    [['call', 'nums.wasm', 'nope'], 2, 'export "nope" not found in nums.wasm (exports: i32, i64, f32, f64, trap, rec)'],
+    [['call', 'nums.wasm', 'toString'], 2, 'export "toString" not found'],
+    [['call', 'nums.wasm', '__proto__'], 2, 'export "__proto__" not found'],
+    [['call', 'nums.wasm', 'mem'], 2, 'export "mem" of nums.wasm is a memory, not a function'],
+    [['call', 'nums.wasm', 'g'], 2, 'export "g" of nums.wasm is a global, not a function'],
+    [['run', 'nums.wasm', '--invoke', 'tab'], 2, 'export "tab" of nums.wasm is a table, not a function'],
+    [['run', 'nums.wasm'], 2, 'nums.wasm has no _start function to run'],
+    [['call', 'nums.wasm', 'i32'], 2, 'takes 1 argument, but none were given'],
+    [['call', 'nums.wasm', 'trap'], 134, 'error: trap: unreachable'],
+    [['call', 'nums.wasm', 'rec', '1'], 134, 'error: trap: call stack exhausted'],
+    [['call', 'startTraps.wasm', 'f'], 134, 'error: trap: unreachable'],
+    [['run', 'needsEnv.wasm'], 5, 'missing import env.log: function (i32) -> ()'],
+    [['run', 'unknownWasi.wasm'], 5, 'missing import wasi_snapshot_preview1.no_such_fn'],
+  ])('%j exits %i', async (args, code, message) => {
+    expectFailure(await run(args), code, message, args.join(' '));
+  });
+
+  it.concurrent('a host call given a bad pointer returns EFAULT to the guest', async () => {
+    const r = await run(['call', 'badPointer.wasm', 'badptr']);
+    expect(r).toEqual({ code: 0, stdout: '21\n', stderr: '' });
   });
 });
 
