@@ -132,7 +132,8 @@ export function formatError(error: unknown, paint: Paint = plain): string {
   if (inner instanceof WatError && error instanceof InFile) {
     lines.push(`  (${error.file} is not a WebAssembly binary, so it was read as WebAssembly text)`);
   }
-  if (inner instanceof LinkError) {
+  // A mistyped import here can only be a WASI one, which the hint would not explain.
+  if (inner instanceof LinkError && inner.code !== 'ERR_IMPORT_TYPE') {
     lines.push(
       '  (the CLI provides only WASI imports, wasi_snapshot_preview1 and wasi_unstable; other imports need the library)',
     );

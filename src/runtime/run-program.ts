@@ -144,7 +144,7 @@ function runHere(
   const usesWasi = isWasiModule(module.raw);
   const wasi = new Wasi(wasiOptions);
   const imports: WebAssembly.Imports = { ...importedMemories(module.info, maxPages) };
-  if (usesWasi) Object.assign(imports, wasi.getImports(module.raw));
+  if (usesWasi) Object.assign(imports, wasi.getImports(module));
   const instance = new Instance(module, imports);
   const captured = () => ({
     ...(wasiOptions.stdout === 'pipe' ? { stdout: wasi.stdout } : {}),

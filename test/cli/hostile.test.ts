@@ -37,6 +37,9 @@ const MODULES = {
   needsEnv: `(module (import "env" "log" (func (param i32))) (func (export "_start") i32.const 1 call 0))`,
   unknownWasi: `(module (import "wasi_snapshot_preview1" "no_such_fn" (func)) (memory (export "memory") 1)
   (func (export "_start") call 0))`,
+  // V8 does not check a JS import's type: WASI's own table must catch this one.
+  mistypedWasi: `(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32))) (memory (export "memory") 1)
+  (func (export "_start") i32.const 0 call 0))`,
   // fd_write with a bad iovec pointer: the host call fails with EFAULT (21), no crash.
   badPointer: `(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
   (memory (export "memory") 1)
@@ -300,6 +303,13 @@ describe('exports, imports and traps', () => {
     [['call', 'startTraps.wasm', 'f'], 134, 'error: trap: unreachable'],
     [['run', 'needsEnv.wasm'], 5, 'missing import env.log: function (i32) -> ()'],
     [['run', 'unknownWasi.wasm'], 5, 'missing import wasi_snapshot_preview1.no_such_fn'],
+    [['run', 'mistypedWasi.wasm'], 5, 'import wasi_snapshot_preview1.fd_write is declared as function (i32) -> ()'],
+    [
+      ['run', 'mistypedWasi.wasm', '--timeout', '5s'],
+      5,
+      'but WASI defines it as function (i32, i32, i32, i32) -> (i32)',
+    ],
+    [['call', 'mistypedWasi.wasm', '_start'], 5, 'is declared as function (i32) -> ()'],
   ])('%j exits %i', async (args, code, message) => {
     expectFailure(await run(args), code, message, args.join(' '));
   });

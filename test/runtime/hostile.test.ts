@@ -10,6 +10,7 @@ import {
   defaultCacheDir,
   Global,
   Instance,
+  LinkError,
   Memory,
   Module,
   runProgram,
@@ -312,6 +313,24 @@ describe('the public edge throws only our errors, with a stable code', () => {
     }
     expect(Module.validate(simple)).toBe(true);
     expect(Module.validate(simple.subarray(0, 5))).toBe(false);
+  });
+
+  it('a WASI import declared with the wrong type is a LinkError before anything runs', async () => {
+    const bytes = await wat(`(module
+      (import "wasi_snapshot_preview1" "clock_time_get" (func (param i32 i32 i32) (result i32)))
+      (memory (export "memory") 1) (func (export "_start")))`);
+    const error = await thrown(() => new Wasi().getImports(new Module(bytes)));
+    expect(error).toBeInstanceOf(LinkError);
+    expect((error as LinkError).code).toBe('ERR_IMPORT_TYPE');
+    expect((error as Error).message).toContain('function (i32, i64, i32) -> (i32)');
+    const ok = await wat(`(module
+      (import "wasi_unstable" "clock_time_get" (func (param i32 i64 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+      (memory (export "memory") 1) (func (export "_start")))`);
+    expect(Object.keys(new Wasi().getImports(new Module(ok))).sort()).toEqual([
+      'wasi_snapshot_preview1',
+      'wasi_unstable',
+    ]);
   });
 
   it('a trap inside the start function is a Trap', async () => {

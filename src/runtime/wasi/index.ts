@@ -6,9 +6,11 @@
 import { statSync } from 'node:fs';
 import { resolve as resolveHostPath } from 'node:path';
 import { ArgumentError, WasiError, WasiExit } from '../errors.js';
+import type { Import } from '../parser/types.js';
 import { toTrap } from '../trap.js';
 import { describe } from '../value.js';
 import { WasiHost } from './host.js';
+import { checkWasiImportTypes } from './signatures.js';
 import {
   concat,
   inputChannel,
@@ -206,6 +208,9 @@ export class Wasi {
    */
   getImports(module: ModuleLike): WebAssembly.Imports {
     const { preview1, unstable } = wasiVersions(module);
+    // Our Module knows the declared types (a raw WebAssembly.Module does not, in Node 20).
+    const declared = (module as { info?: { imports?: readonly Import[] } }).info?.imports;
+    if (declared !== undefined) checkWasiImportTypes(declared, [WASI_PREVIEW1, WASI_UNSTABLE]);
     this.host?.dispose();
     const host = new WasiHost({
       args: this.args,
