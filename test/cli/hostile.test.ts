@@ -320,6 +320,27 @@ describe('exports, imports and traps', () => {
   });
 });
 
+describe('the cache commands on a directory that is not a cache', () => {
+  it.concurrent("cache clean --cache-dir . leaves the user's own .wasmu and .tmp files alone", async () => {
+    const project = join(dir, 'project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'app.wasmu'), readFileSync(join(dir, 'simple.wasmu')));
+    writeFileSync(join(project, 'notes.tmp'), 'keep me');
+    const ls = await cli(['cache', 'ls', '--cache-dir', '.'], { cwd: project });
+    expect(ls).toMatchObject({ code: 0, stdout: 'no cached modules in .\n' });
+    const clean = await cli(['cache', 'clean', '--cache-dir', '.'], { cwd: project });
+    expect(clean).toMatchObject({ code: 0, stdout: 'removed 0 entries (0 B)\n' });
+    expect(readFileSync(join(project, 'notes.tmp'), 'utf8')).toBe('keep me');
+    expect(statSync(join(project, 'app.wasmu')).size).toBe(statSync(join(dir, 'simple.wasmu')).size);
+  });
+
+  it.concurrent.each([['ls'], ['clean'], ['dir']])('cache %s --cache-dir FILE does not fail', async (sub) => {
+    const r = await run(['cache', sub, '--cache-dir', 'notes.txt']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+});
+
 describe('output paths', () => {
   it.concurrent.each([
     ['', 'the output path is empty: give a file name to -o'],

@@ -37,6 +37,14 @@ export { defaultCacheDir, saveToCache } from './registry.js';
 
 export const CACHE_EXTENSION = '.wasmu';
 
+/**
+ * The names the cache writes end in `-<engine key>.wasmu` (`<wasm sha256>-<16 hex>.wasmu`),
+ * and its temp files are such a name plus `.<...>.tmp`. `ls` and `clean` touch nothing
+ * else, so `--cache-dir .` never lists or deletes a user's own `app.wasmu` or `x.tmp`.
+ */
+const ENTRY_NAME = /-[0-9a-f]{16}\.wasmu$/;
+const TEMP_NAME = /-[0-9a-f]{16}\.wasmu\..+\.tmp$/;
+
 /** How a cache miss is filled after the run (see the top of this file). */
 export type CacheFill = 'tiered' | 'eager';
 
@@ -187,7 +195,7 @@ export class ModuleCache {
     const current = engineKey();
     const entries: CacheEntry[] = [];
     for (const name of names) {
-      if (!name.endsWith(CACHE_EXTENSION)) continue;
+      if (!ENTRY_NAME.test(name)) continue;
       const file = path.join(this.dir, name);
       try {
         const [info, bytes] = await Promise.all([stat(file), readFile(file)]);
@@ -227,7 +235,7 @@ export class ModuleCache {
     let removed = 0;
     let byteLength = 0;
     for (const name of names) {
-      if (!name.endsWith(CACHE_EXTENSION) && !name.endsWith('.tmp')) continue;
+      if (!ENTRY_NAME.test(name) && !TEMP_NAME.test(name)) continue;
       const file = path.join(this.dir, name);
       try {
         const { size } = await stat(file);
