@@ -248,6 +248,9 @@ export function parseArguments(fn: ExportedFunction, values: readonly unknown[])
     const value = values[i];
     const text = literalText(value);
     try {
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        throw new LiteralError('the JSON number is beyond the f64 range; write "inf" or the literal as a string');
+      }
       if (text === null) throw new LiteralError('expected a number, a string or null');
       const isWide = type === 'i64' || type === 'v128';
       if (isWide && typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
@@ -259,10 +262,25 @@ export function parseArguments(fn: ExportedFunction, values: readonly unknown[])
       if (!(error instanceof LiteralError)) throw error;
       throw new ArgumentError(
         'ERR_ARG_TYPE',
-        `argument ${i + 1} of ${signature}: ${JSON.stringify(value)} is not a valid ${type}: ${error.message}`,
+        `argument ${i + 1} of ${signature}: ${showJson(value)} is not a valid ${type}: ${error.message}`,
       );
     }
   });
+}
+
+/**
+ * A JSON value for a message: at most 60 characters, and never a throw (JSON.stringify
+ * overflows the stack on `[[[[...]]]]` nested a few thousand deep).
+ */
+function showJson(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Array.isArray(value) ? '[[[…]]] (a deeply nested array)' : '{…} (a deeply nested object)';
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 function literalText(value: unknown): string | null {
@@ -279,12 +297,12 @@ export function parseArgsJson(text: string): unknown[] {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ArgumentError('ERR_INVALID_OPTION', `--args-json ${JSON.stringify(text)}: not valid JSON`, {
+    throw new ArgumentError('ERR_INVALID_OPTION', `--args-json ${showJson(text)}: not valid JSON`, {
       cause: error,
     });
   }
   if (!Array.isArray(value)) {
-    throw new ArgumentError('ERR_INVALID_OPTION', `--args-json ${JSON.stringify(text)}: expected a JSON array`);
+    throw new ArgumentError('ERR_INVALID_OPTION', `--args-json ${showJson(text)}: expected a JSON array`);
   }
   return value;
 }

@@ -266,7 +266,7 @@ describe('flags with junk values: exit 2 naming the flag', () => {
     expect(r.stdout).toBe('');
   });
 
-  it.concurrent.each([
+  it.concurrent.each<[string[], string | RegExp]>([
     [['--repeat', '0'], '--repeat "0"'],
     [['--repeat=-5'], '--repeat "-5"'],
     [['--repeat', 'abc'], '--repeat "abc"'],
@@ -276,6 +276,10 @@ describe('flags with junk values: exit 2 naming the flag', () => {
     [['--args-json', '[{}, 1]'], '{} is not a valid i32'],
     [['--args-json', '[true, 1]'], 'true is not a valid i32'],
     [['--args-json', '[1, 2, 3]'], 'takes 2 arguments, but 3 were given'],
+    // JSON.stringify of the value for the message overflowed the stack: an internal error.
+    [['--args-json', `[${'['.repeat(20000)}${']'.repeat(20000)}, 1]`], '(a deeply nested array) is not a valid i32'],
+    [['--args-json', '[1e400, 1]'], 'Infinity is not a valid i32: the JSON number is beyond the f64 range'],
+    [['--args-json', '{'.repeat(5000)], /--args-json "\{{50,}\.\.\.: not valid JSON/],
   ])('call %j', async (flags, message) => {
     const r = await run(['call', 'simple.wasm', 'sum', ...flags]);
     expectFailure(r, 2, message, flags.join(' '));
