@@ -37,7 +37,7 @@ export const EXIT_CODE_TABLE: readonly (readonly [code: string, meaning: string]
   ['2', 'usage error (unknown flag, bad value, unknown export, wrong argument count or type)'],
   ['3', 'input unreadable (missing file, directory, permission denied, empty file)'],
   ['4', 'invalid module (parse, validation or .wat error; `validate` when any file is invalid)'],
-  ['5', 'link error (a missing or mistyped import)'],
+  ['5', 'link error (a missing or mistyped import, or no memory export for WASI)'],
   ['124', 'time limit reached (--timeout)'],
   ['134', 'the guest trapped (message and Wasm backtrace on stderr)'],
   ['n', 'a WASI program exited with proc_exit(n) (`run` passes it through)'],
@@ -79,6 +79,8 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof InFile) return exitCodeFor(error.error);
   if (error instanceof WasiExit) return error.exitCode;
   if (error instanceof CommanderUsageError) return error.exitCode;
+  // A module that imports WASI but exports no memory cannot be linked to it: not a usage error.
+  if (error instanceof WasiError && error.code === 'ERR_WASI_NO_MEMORY') return EXIT.LINK;
   if (error instanceof ArgumentError || error instanceof WasiError) return EXIT.USAGE;
   if (error instanceof InputError) return EXIT.INPUT;
   if (

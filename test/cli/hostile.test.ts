@@ -40,6 +40,7 @@ const MODULES = {
   // V8 does not check a JS import's type: WASI's own table must catch this one.
   mistypedWasi: `(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32))) (memory (export "memory") 1)
   (func (export "_start") i32.const 0 call 0))`,
+  noMemory: `(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))) (func (export "_start")))`,
   // fd_write with a bad iovec pointer: the host call fails with EFAULT (21), no crash.
   badPointer: `(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
   (memory (export "memory") 1)
@@ -314,6 +315,8 @@ describe('exports, imports and traps', () => {
       'but WASI defines it as function (i32, i32, i32, i32) -> (i32)',
     ],
     [['call', 'mistypedWasi.wasm', '_start'], 5, 'is declared as function (i32) -> ()'],
+    [['run', 'noMemory.wasm'], 5, 'the module does not export a memory named "memory", which WASI needs'],
+    [['run', 'noMemory.wasm', '--timeout', '5s'], 5, 'the module does not export a memory named "memory"'],
   ])('%j exits %i', async (args, code, message) => {
     expectFailure(await run(args), code, message, args.join(' '));
   });
