@@ -333,6 +333,34 @@ describe('the public edge throws only our errors, with a stable code', () => {
     ]);
   });
 
+  it('WASI calls given pointers and lengths of 2^31 or more fail with EFAULT and leave memory alone', async () => {
+    const bytes = await wat(`(module
+      (import "wasi_snapshot_preview1" "random_get" (func $random_get (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "random") (param i32 i32) (result i32) (call $random_get (local.get 0) (local.get 1)))
+      (func (export "write") (param i32 i32) (result i32) (call $fd_write (i32.const 1) (local.get 0) (local.get 1) (i32.const 0)))
+      (func (export "_start")))`);
+    const wasiModule = new Module(bytes);
+    const wasi = new Wasi({ stdout: 'pipe' });
+    const wasiInstance = new Instance(wasiModule, wasi.getImports(wasiModule));
+    wasi.initialize(wasiInstance);
+    const random = wasiInstance.getFunction('random');
+    const write = wasiInstance.getFunction('write');
+    const EFAULT = 21;
+    expect(random(0, -1)).toBe(EFAULT); // 4 GiB - 1 bytes from address 0
+    expect(random(-100, 50)).toBe(EFAULT); // an address near 4 GiB, not the end of memory
+    expect(random(0xfffffff0, 8)).toBe(EFAULT);
+    expect(write(0, -1)).toBe(EFAULT); // 2^32 - 1 iovecs
+    expect(random(65536 - 8, 8)).toBe(0);
+    expect(
+      wasiInstance.memory
+        ?.uint8View()
+        .slice(0, 65536 - 8)
+        .every((b) => b === 0),
+    ).toBe(true);
+  });
+
   it('a trap inside the start function is a Trap', async () => {
     const bytes = await wat('(module (func $s unreachable) (start $s))');
     const error = await thrown(() => new Instance(new Module(bytes)));

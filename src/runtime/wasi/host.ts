@@ -206,8 +206,12 @@ export class WasiHost {
   }
 
   private bytes(ptr: number, len: number): Uint8Array {
-    if (ptr + len > this.u8.length) throw new Errno(ERRNO.FAULT);
-    return this.u8.subarray(ptr, ptr + len);
+    // i32 arguments arrive signed: a pointer or length of 2^31 or more is negative here, and
+    // subarray would count it from the end (random_get(0, -1) filled all of memory but a byte).
+    const start = ptr >>> 0;
+    const end = start + (len >>> 0);
+    if (end > this.u8.length) throw new Errno(ERRNO.FAULT);
+    return this.u8.subarray(start, end);
   }
 
   private string(ptr: number, len: number): string {
@@ -645,8 +649,10 @@ export class WasiHost {
   }
 
   /** Calls `each(view)` for every iovec in turn; stops early when `each` returns a short count. */
-  private iovecs(iovs: number, count: number, each: (view: Uint8Array) => number): number {
+  private iovecs(signedIovs: number, signedCount: number, each: (view: Uint8Array) => number): number {
     const dv = this.dv;
+    const iovs = signedIovs >>> 0; // unsigned, as in bytes()
+    const count = signedCount >>> 0;
     if (iovs + count * 8 > dv.byteLength) throw new Errno(ERRNO.FAULT);
     let total = 0;
     for (let i = 0; i < count; i++) {
