@@ -337,9 +337,11 @@ describe('the public edge throws only our errors, with a stable code', () => {
     const bytes = await wat(`(module
       (import "wasi_snapshot_preview1" "random_get" (func $random_get (param i32 i32) (result i32)))
       (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
       (memory (export "memory") 1)
       (func (export "random") (param i32 i32) (result i32) (call $random_get (local.get 0) (local.get 1)))
       (func (export "write") (param i32 i32) (result i32) (call $fd_write (i32.const 1) (local.get 0) (local.get 1) (i32.const 0)))
+      (func (export "poll") (param i32) (result i32) (call $poll (i32.const 0) (i32.const 64) (local.get 0) (i32.const 8)))
       (func (export "_start")))`);
     const wasiModule = new Module(bytes);
     const wasi = new Wasi({ stdout: 'pipe' });
@@ -352,6 +354,7 @@ describe('the public edge throws only our errors, with a stable code', () => {
     expect(random(-100, 50)).toBe(EFAULT); // an address near 4 GiB, not the end of memory
     expect(random(0xfffffff0, 8)).toBe(EFAULT);
     expect(write(0, -1)).toBe(EFAULT); // 2^32 - 1 iovecs
+    expect(wasiInstance.getFunction('poll')(-1)).toBe(EFAULT); // 2^32 - 1 subscriptions
     expect(random(65536 - 8, 8)).toBe(0);
     expect(
       wasiInstance.memory

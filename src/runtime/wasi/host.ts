@@ -1074,7 +1074,17 @@ export class WasiHost {
 
   // ---- poll, sockets -----------------------------------------------------------
 
-  private pollOneoff(inPtr: number, outPtr: number, count: number, neventsPtr: number, layout: Layout): number {
+  private pollOneoff(
+    signedIn: number,
+    signedOut: number,
+    signedCount: number,
+    neventsPtr: number,
+    layout: Layout,
+  ): number {
+    // Unsigned, as in bytes(): a count of 2^31 or more must not read as negative (then as no work).
+    const inPtr = signedIn >>> 0;
+    const outPtr = signedOut >>> 0;
+    const count = signedCount >>> 0;
     if (count === 0) return ERRNO.INVAL;
     const size = layout.unstable ? 56 : 48;
     const dv = this.dv;
