@@ -25,7 +25,14 @@ export interface CliOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** The machine-code cache of the CLI under test: a temp dir per test file, never the user's ~/.cache. */
+/**
+ * The machine-code cache of the CLI under test, never the user's ~/.cache: an
+ * empty one per call. `run`/`call` fill the cache only after a run of 50 ms or
+ * more (MIN_RUN_MS), which on a loaded machine even a tiny module reaches (and
+ * running a compiled artifact stores its code for the Wasm). With one cache per
+ * file, whether a test read an entry some other test had left then depended on
+ * load and order; now every call starts from the same empty cache.
+ */
 const CACHE_HOME = mkdtempSync(join(tmpdir(), 'wasmer-ts-cli-cache-'));
 process.once('exit', () => rmSync(CACHE_HOME, { recursive: true, force: true }));
 
@@ -35,7 +42,7 @@ export function cli(args: readonly string[], options: CliOptions = {}): Promise<
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && k !== 'FORCE_COLOR' && k !== 'NO_COLOR') env[k] = v;
   }
-  env.XDG_CACHE_HOME = CACHE_HOME;
+  env.XDG_CACHE_HOME = mkdtempSync(join(CACHE_HOME, 'call-'));
   Object.assign(env, options.env);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env });
