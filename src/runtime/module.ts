@@ -235,6 +235,16 @@ function checkOptions(options: unknown): CompilerChoice {
   if (typeof options !== 'object') {
     throw new ArgumentError('ERR_INVALID_OPTION', `module options must be an object, got ${describe(options)}`);
   }
+  const { cacheDir, onNotice } = options as { cacheDir?: unknown; onNotice?: unknown };
+  if (cacheDir !== undefined && cacheDir !== null && typeof cacheDir !== 'string') {
+    throw new ArgumentError(
+      'ERR_INVALID_OPTION',
+      `options.cacheDir must be a directory path or null, got ${describe(cacheDir)}`,
+    );
+  }
+  if (onNotice !== undefined && typeof onNotice !== 'function') {
+    throw new ArgumentError('ERR_INVALID_OPTION', `options.onNotice must be a function, got ${describe(onNotice)}`);
+  }
   const compiler = (options as { compiler?: unknown }).compiler ?? 'auto';
   if (!COMPILER_CHOICES.includes(compiler as CompilerChoice)) {
     throw new ArgumentError(

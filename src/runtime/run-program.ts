@@ -21,8 +21,9 @@ import { Instance } from './instance.js';
 import { Module } from './module.js';
 import { capMemoryMaximum } from './parser/rewrite.js';
 import type { ModuleInfo } from './parser/types.js';
-import type { CompilerChoice } from './tiering.js';
+import { COMPILER_CHOICES, type CompilerChoice } from './tiering.js';
 import { toTrap } from './trap.js';
+import { describe } from './value.js';
 import { isWasiModule, Wasi, type WasiOptions } from './wasi/index.js';
 
 export interface RunProgramOptions {
@@ -82,6 +83,22 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
     throw new ArgumentError(
       'ERR_INVALID_OPTION',
       `runProgram: options.maxMemoryBytes must be a non-negative number, got ${maxMemoryBytes}`,
+    );
+  }
+  const { invoke, compiler } = options;
+  if (
+    invoke !== undefined &&
+    !(typeof invoke === 'object' && invoke !== null && typeof invoke.name === 'string' && Array.isArray(invoke.args))
+  ) {
+    throw new ArgumentError(
+      'ERR_INVALID_OPTION',
+      `runProgram: options.invoke must be { name: string, args: unknown[] }, got ${describe(invoke)}`,
+    );
+  }
+  if (compiler !== undefined && !COMPILER_CHOICES.includes(compiler)) {
+    throw new ArgumentError(
+      'ERR_INVALID_OPTION',
+      `runProgram: options.compiler must be one of ${COMPILER_CHOICES.join(', ')}, got ${describe(compiler)}`,
     );
   }
   let module = options.module;

@@ -281,6 +281,21 @@ const CASES: readonly Case[] = [
   // runProgram
   ['runProgram({})', () => runProgram({} as never), ArgumentError, 'ERR_INVALID_OPTION'],
   ['runProgram timeoutMs -1', () => runProgram({ module, timeoutMs: -1 }), ArgumentError, 'ERR_INVALID_OPTION'],
+  ['runProgram invoke: 5', () => runProgram({ module, invoke: 5 as never }), ArgumentError, 'ERR_INVALID_OPTION'],
+  [
+    'runProgram invoke args not an array',
+    () => runProgram({ module, invoke: { name: 'sum', args: 5 as never } }),
+    ArgumentError,
+    'ERR_INVALID_OPTION',
+  ],
+  [
+    'runProgram compiler junk',
+    () => runProgram({ module, compiler: 'x' as never }),
+    ArgumentError,
+    'ERR_INVALID_OPTION',
+  ],
+  ['Module.from cacheDir: 5', () => Module.from(simple, { cacheDir: 5 as never }), ArgumentError, 'ERR_INVALID_OPTION'],
+  ['Module.from onNotice: 5', () => Module.from(simple, { onNotice: 5 as never }), ArgumentError, 'ERR_INVALID_OPTION'],
   [
     'runProgram invoke unknown',
     () => runProgram({ module, invoke: { name: 'nope', args: [] } }),
