@@ -66,7 +66,25 @@ export class Global {
     if (descriptor.type === 'v128') {
       throw new ArgumentError('ERR_INVALID_OPTION', 'new Global: v128 globals cannot be created from JS (V8 limit)');
     }
-    this.raw = second === undefined ? new WebAssembly.Global(raw) : new WebAssembly.Global(raw, this.convert(second));
+    this.raw =
+      second === undefined
+        ? new WebAssembly.Global(raw)
+        : this.crossing(second, () => new WebAssembly.Global(raw, this.convert(second)));
+  }
+
+  /** Runs a V8 global operation, turning V8's TypeError for a JS function given as funcref into ours. */
+  private crossing<T>(value: unknown, operation: () => T): T {
+    try {
+      return operation();
+    } catch (cause) {
+      if (!(cause instanceof TypeError)) throw cause;
+      const label = `global (${this.mutable ? 'mut ' : ''}${this.type})`;
+      throw new ArgumentError(
+        'ERR_ARG_TYPE',
+        `${label}: value is ${describe(value)}, expected an exported Wasm function or null`,
+        { cause },
+      );
+    }
   }
 
   private convert(value: unknown): unknown {
@@ -108,6 +126,8 @@ export class Global {
     if (this.type === 'v128') {
       throw new ArgumentError('ERR_ARG_TYPE', 'a v128 global cannot be written from JS (V8 limit)');
     }
-    this.raw.value = this.convert(value instanceof Value && this.type === value.type ? value.value : value);
+    this.crossing(value, () => {
+      this.raw.value = this.convert(value instanceof Value && this.type === value.type ? value.value : value);
+    });
   }
 }

@@ -208,6 +208,15 @@ const CASES: readonly Case[] = [
   ['uint8View().write([1], -1)', () => memory().uint8View().write([1], -1), ArgumentError, 'ERR_ARG_RANGE'],
   // Global and Table
   ['new Global({ type: "i33" })', () => new Global({ type: 'i33' as never }, 1), ArgumentError, 'ERR_INVALID_OPTION'],
+  ['new Global(funcref, JS function)', () => new Global({ type: 'funcref' }, () => 1), ArgumentError, 'ERR_ARG_TYPE'],
+  [
+    'funcref global.value = JS function',
+    () => {
+      new Global({ type: 'funcref', mutable: true }, null).value = () => 1;
+    },
+    ArgumentError,
+    'ERR_ARG_TYPE',
+  ],
   ['new Global(i64, 1.5)', () => new Global({ type: 'i64' }, 1.5), ArgumentError, 'ERR_ARG_RANGE'],
   [
     'immutable global.value = 2',
