@@ -7,7 +7,26 @@ import type { ExternType, FuncType, Limits, ValType } from '../runtime/parser/ty
 
 /** `sum(i32, i32) -> i32`, `init()`, `pair() -> (i32, i64)`. */
 export function formatSignature(name: string, type: Pick<FuncType, 'params' | 'results'>): string {
-  return `${name}(${type.params.join(', ')})${formatResultsSuffix(type.results)}`;
+  return `${printable(name)}(${type.params.join(', ')})${formatResultsSuffix(type.results)}`;
+}
+
+// C0 controls, DEL and C1 controls: what a terminal may act on.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * A name from a module (export, import, custom section, name section) made safe to
+ * print: control characters become `\xNN`, so a hostile module cannot move the cursor,
+ * change colours or fake output lines with ANSI escapes, `\r` or `\n` in its names.
+ */
+export function printable(name: string): string {
+  return name.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Message text for a terminal: like `printable`, but line breaks and tabs stay (messages have several lines). */
+export function printableText(text: string): string {
+  return text.replace(CONTROL, (c) =>
+    c === '\n' || c === '\t' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 function formatResultsSuffix(results: readonly ValType[]): string {

@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { machineCodeUnusableReason } from '../runtime/cache/machine-code.js';
 import type { ExternType, Feature, ModuleInfo } from '../runtime/parser/types.js';
-import { formatExternType, formatSize, hex } from './format.js';
+import { formatExternType, formatSize, hex, printable } from './format.js';
 import { inputLabel, type ModuleBytes, readModuleBytes } from './input.js';
 import { addJsonOption } from './options.js';
 import { printJson } from './print.js';
@@ -181,7 +181,7 @@ export async function renderInspect(r: InspectReport): Promise<string> {
   out.push(
     `${bold(r.file)}: ${what}, ${formatSize(r.size)}${r.format === 'wasm' ? '' : ` (Wasm ${formatSize(r.wasmSize)})`}`,
   );
-  if (r.moduleName !== null) out.push(`module name: ${r.moduleName}`);
+  if (r.moduleName !== null) out.push(`module name: ${printable(r.moduleName)}`);
   if (r.artifact !== null) {
     const a = r.artifact;
     out.push(
@@ -195,7 +195,7 @@ export async function renderInspect(r: InspectReport): Promise<string> {
   out.push('', bold(`sections (${r.sections.length})`));
   const rows = r.sections.map((s) => [
     String(s.id),
-    s.id === 0 ? `custom "${s.name}"` : s.name,
+    s.id === 0 ? `custom "${printable(s.name)}"` : s.name,
     hex(s.offset),
     String(s.size),
   ]);
@@ -219,17 +219,17 @@ export async function renderInspect(r: InspectReport): Promise<string> {
   );
 
   out.push('', bold(`imports (${r.imports.length})`));
-  for (const i of r.imports) out.push(`  ${i.module}.${i.name}: ${i.type}`);
+  for (const i of r.imports) out.push(`  ${printable(i.module)}.${printable(i.name)}: ${i.type}`);
   out.push('', bold(`exports (${r.exports.length})`));
-  for (const e of r.exports) out.push(`  ${e.name}: ${e.type}`);
+  for (const e of r.exports) out.push(`  ${printable(e.name)}: ${e.type}`);
 
   out.push(
     '',
-    `${bold('start')}: ${r.start === null ? 'none' : `func[${r.start.index}]${r.start.name === null ? '' : ` <${r.start.name}>`}`}`,
+    `${bold('start')}: ${r.start === null ? 'none' : `func[${r.start.index}]${r.start.name === null ? '' : ` <${printable(r.start.name)}>`}`}`,
   );
 
   out.push('', bold(`custom sections (${r.customSections.length})`));
-  for (const s of r.customSections) out.push(`  ${s.name}: ${formatSize(s.size)}`);
+  for (const s of r.customSections) out.push(`  ${printable(s.name)}: ${formatSize(s.size)}`);
 
   out.push('', `${bold('proposals')}: ${r.features.length === 0 ? 'none (MVP only)' : r.features.join(', ')}`);
   return `${out.join('\n')}\n`;

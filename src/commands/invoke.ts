@@ -6,7 +6,7 @@
 import { ArgumentError, WasiExit } from '../runtime/errors.js';
 import type { FuncType, ModuleInfo, ValType } from '../runtime/parser/types.js';
 import type { WasiOptions } from '../runtime/wasi/index.js';
-import { formatSignature, formatValue, type JsonValue, jsonValue } from './format.js';
+import { formatSignature, formatValue, type JsonValue, jsonValue, printable } from './format.js';
 import { inputLabel, loadModule } from './input.js';
 import type { RunOptions } from './options.js';
 import { printJson } from './print.js';
@@ -41,20 +41,23 @@ export function findFunction(info: ModuleInfo, name: string, label: string): Exp
   if (other !== undefined) {
     throw new ArgumentError(
       'ERR_NO_EXPORT',
-      `export "${name}" of ${label} is a ${other.desc.kind}, not a function${listFunctions(functions)}`,
+      `export "${printable(name)}" of ${label} is a ${other.desc.kind}, not a function${listFunctions(functions)}`,
     );
   }
   const nearest = nearestName(
     name,
     functions.map((f) => f.name),
   );
-  const hint = nearest === null ? '' : `; did you mean "${nearest}"?`;
-  throw new ArgumentError('ERR_NO_EXPORT', `export "${name}" not found in ${label}${listFunctions(functions)}${hint}`);
+  const hint = nearest === null ? '' : `; did you mean "${printable(nearest)}"?`;
+  throw new ArgumentError(
+    'ERR_NO_EXPORT',
+    `export "${printable(name)}" not found in ${label}${listFunctions(functions)}${hint}`,
+  );
 }
 
 function listFunctions(functions: readonly ExportedFunction[]): string {
   if (functions.length === 0) return ' (it exports no functions)';
-  const shown = functions.slice(0, 20).map((f) => f.name);
+  const shown = functions.slice(0, 20).map((f) => printable(f.name));
   return ` (exports: ${shown.join(', ')}${functions.length > 20 ? `, … ${functions.length - 20} more` : ''})`;
 }
 

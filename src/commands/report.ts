@@ -17,6 +17,7 @@ import {
   WasmParseError,
   WatError,
 } from '../runtime/errors.js';
+import { printableText } from './format.js';
 
 /** Exit statuses of every command. `n` (a WASI program's `proc_exit(n)`) is passed through as is. */
 export const EXIT = {
@@ -118,14 +119,16 @@ const plain: Paint = (text) => text;
 export function formatError(error: unknown, paint: Paint = plain): string {
   if (error instanceof CommanderUsageError) {
     // Commander's messages already start with "error: ".
-    return error.message.replace(/^error:/, paint('error:')).trimEnd();
+    return printableText(error.message)
+      .replace(/^error:/, paint('error:'))
+      .trimEnd();
   }
   const lines: string[] = [];
   const user = isUserError(error);
   if (user) {
-    lines.push(`${paint('error:')} ${messageOf(error)}`);
+    lines.push(`${paint('error:')} ${printableText(messageOf(error))}`);
   } else {
-    lines.push(`${paint('error:')} internal error: ${messageOf(error)}`);
+    lines.push(`${paint('error:')} internal error: ${printableText(messageOf(error))}`);
     const stack = error instanceof Error ? error.stack : undefined;
     if (stack) lines.push(stack.split('\n').slice(1).join('\n'));
     lines.push('This is a bug in wasmer-ts. Please report it with the command you ran and the input file.');
@@ -147,7 +150,7 @@ export function formatError(error: unknown, paint: Paint = plain): string {
   const seen = new Set<unknown>([error]);
   while (cause !== undefined && !seen.has(cause) && depth <= 8) {
     seen.add(cause);
-    const text = messageOf(cause).trim();
+    const text = printableText(messageOf(cause).trim());
     // Skip a cause that only repeats what is already printed (wabt's text), and V8's own
     // WebAssembly errors, which our Trap/CompileError/LinkError already rephrase with offsets.
     if (!isNativeWasmError(cause) && !lines.some((line) => line.includes(text))) {

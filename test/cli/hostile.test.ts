@@ -42,6 +42,8 @@ const MODULES = {
   mistypedWasi: `(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32))) (memory (export "memory") 1)
   (func (export "_start") i32.const 0 call 0))`,
   noMemory: `(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))) (func (export "_start")))`,
+  // Export and function names that would drive a terminal: colour, carriage return, newline.
+  ansiNames: `(module (func (export "evil\\1b[31mRED\\0a\\0dfake: line") unreachable) (func (export "ok")))`,
   // fd_write with a bad iovec pointer: the host call fails with EFAULT (21), no crash.
   badPointer: `(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
   (memory (export "memory") 1)
@@ -357,6 +359,25 @@ describe('the cache commands on a directory that is not a cache', () => {
     const r = await run(['cache', sub, '--cache-dir', 'notes.txt']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
+  });
+});
+
+describe('names that are terminal escapes', () => {
+  const escaped = 'evil\\x1b[31mRED\\x0a\\x0dfake: line';
+  it.concurrent.each([
+    [['inspect', 'ansiNames.wasm'], 0, 'stdout'],
+    [['call', 'ansiNames.wasm', 'nope'], 2, 'stderr'],
+    [['run', 'ansiNames.wasm'], 2, 'stderr'],
+  ] as const)('%j prints control characters as \\xNN', async (args, code, stream) => {
+    const r = await run(args);
+    expect(r.code).toBe(code);
+    expect(r[stream]).toContain(escaped);
+    expect(r.stdout + r.stderr).not.toMatch(/[\u001b\r]/);
+  });
+
+  it.concurrent('inspect --json keeps the exact name (JSON escapes it)', async () => {
+    const r = await run(['inspect', '--json', 'ansiNames.wasm']);
+    expect(JSON.parse(r.stdout).exports[0].name).toBe('evil\u001b[31mRED\n\rfake: line');
   });
 });
 
