@@ -65,13 +65,15 @@ Examples:
       }
       if (result.notice !== null) process.stderr.write(`note: ${result.notice}\n`);
       const bytes = result.artifact;
-      await writeOutput(output, bytes);
+      const written = await writeOutput(output, bytes);
       const machineCodeSize = result.machineCodeByteLength;
-      if (raw.json === true) printJson({ input: label, output, size: bytes.byteLength, machineCodeSize });
-      else {
-        const code = machineCodeSize > 0 ? `, machine code ${formatSize(machineCodeSize)}` : ', Wasm only';
-        process.stdout.write(`wrote ${output} (${formatSize(bytes.byteLength)}${code})\n`);
-      }
+      const summary = { input: label, output, size: bytes.byteLength, machineCodeSize };
+      const code = machineCodeSize > 0 ? `, machine code ${formatSize(machineCodeSize)}` : ', Wasm only';
+      const line = `wrote ${output} (${formatSize(bytes.byteLength)}${code})\n`;
+      // Written into a pipe or device (-o /dev/stdout): the summary must not follow the artifact there.
+      if (written === 'stream') process.stderr.write(raw.json === true ? `${JSON.stringify(summary)}\n` : line);
+      else if (raw.json === true) printJson(summary);
+      else process.stdout.write(line);
     },
   );
 

@@ -4,7 +4,7 @@
  * Keeping it in one place lets the machine-code cache (issue 5) plug in here.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { lstat, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../runtime/errors.js';
 import type { CompilerChoice } from '../runtime/tiering.js';
@@ -258,10 +258,11 @@ export function startProgress(text: string, delayMs = 1000): () => void {
 
 /**
  * Writes `bytes` to `path` atomically (a temp file beside it, then rename), so a
- * reader never sees half an artifact.
+ * reader never sees half an artifact. Returns `'stream'` when `path` is a device or
+ * FIFO written in place (-o /dev/stdout), `'file'` otherwise.
  * @throws InputError ERR_OUTPUT_UNWRITABLE naming the path.
  */
-export async function writeOutput(path: string, bytes: Uint8Array): Promise<void> {
+export async function writeOutput(path: string, bytes: Uint8Array): Promise<'file' | 'stream'> {
   if (path === '')
     throw new InputError('ERR_OUTPUT_UNWRITABLE', 'the output path is empty: give a file name to -o', path);
   const dir = dirname(path);
@@ -270,16 +271,19 @@ export async function writeOutput(path: string, bytes: Uint8Array): Promise<void
     if (info?.isDirectory()) {
       throw new InputError('ERR_OUTPUT_UNWRITABLE', `${path} is a directory: give a file name to -o`, path);
     }
-    // A device or FIFO (-o /dev/null, -o /dev/stdout, a named pipe) is written in place:
-    // renaming a temp file over it would replace the device itself (as root, /dev/null).
-    if (info !== null && !info.isFile()) {
+    // A device, FIFO or symlink (-o /dev/null, -o /dev/stdout, a named pipe) is written in
+    // place: renaming a temp file over it would replace the device or link itself (as root,
+    // /dev/null became a regular file).
+    const link = await lstat(path).catch(() => null);
+    if ((info !== null && !info.isFile()) || link?.isSymbolicLink() === true) {
       await writeFile(path, bytes);
-      return;
+      return 'stream';
     }
     const temp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
     try {
       await writeFile(temp, bytes);
       await rename(temp, path);
+      return 'file';
     } catch (error) {
       await unlink(temp).catch(() => {});
       throw error;

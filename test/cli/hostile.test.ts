@@ -5,12 +5,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
   createReadStream,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   openSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
@@ -391,6 +393,15 @@ describe('output paths', () => {
     expectFailure(await run(['compile', 'simple.wasm', '-o', output]), 3, `error: ${message}\n`, output);
   });
 
+  it.concurrent('compile -o SYMLINK writes through the link and leaves it a link', async () => {
+    writeFileSync(join(dir, 'target.wasmu'), 'old');
+    symlinkSync('target.wasmu', join(dir, 'link.wasmu'));
+    const r = await run(['compile', 'simple.wasm', '-o', 'link.wasmu']);
+    expect(r.code).toBe(0);
+    expect(lstatSync(join(dir, 'link.wasmu')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'target.wasmu'))).toEqual(readFileSync(join(dir, 'simple.wasmu')));
+  });
+
   (hasMkfifo ? it.concurrent : it.skip)(
     'compile -o FIFO writes into the pipe and leaves the FIFO in place',
     async () => {
@@ -407,6 +418,9 @@ describe('output paths', () => {
       });
       const r = await run(['compile', 'simple.wasm', '-o', fifo]);
       expect(r.code).toBe(0);
+      // The summary goes to stderr: stdout may be where the artifact went (-o /dev/stdout).
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`wrote ${fifo}`);
       expect(await received).toBe(statSync(join(dir, 'simple.wasmu')).size);
       expect(statSync(fifo).isFIFO()).toBe(true);
     },
