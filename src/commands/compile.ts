@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { nativeStatus } from '../runtime/cache/native.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { formatSize } from './format.js';
-import { inputLabel, readModuleBytes, startProgress, writeOutput } from './input.js';
+import { checkOutput, inputLabel, readModuleBytes, startProgress, writeOutput } from './input.js';
 import { addCompileOptions, addJsonOption, type RawRunOptions } from './options.js';
 import { printJson } from './print.js';
 import { InFile } from './report.js';
@@ -46,6 +46,8 @@ Examples:
       }
       const output = raw.output ?? defaultOutput(file);
       const label = inputLabel(file);
+      // Before the compile, which can take tens of seconds: a bad -o should not wait for it.
+      await checkOutput(output);
       const { wasm } = await readModuleBytes(file);
       // Every function eagerly with TurboFan, saved as machine code when the addon is built (issue 5).
       const { compileOptimized } = await import('../runtime/cache/machine-code.js');

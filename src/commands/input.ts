@@ -4,7 +4,7 @@
  * Keeping it in one place lets the machine-code cache (issue 5) plug in here.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { lstat, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { access, constants, lstat, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../runtime/errors.js';
 import type { CompilerChoice } from '../runtime/tiering.js';
@@ -263,14 +263,9 @@ export function startProgress(text: string, delayMs = 1000): () => void {
  * @throws InputError ERR_OUTPUT_UNWRITABLE naming the path.
  */
 export async function writeOutput(path: string, bytes: Uint8Array): Promise<'file' | 'stream'> {
-  if (path === '')
-    throw new InputError('ERR_OUTPUT_UNWRITABLE', 'the output path is empty: give a file name to -o', path);
-  const dir = dirname(path);
+  await checkOutput(path);
   try {
     const info = await stat(path).catch(() => null);
-    if (info?.isDirectory()) {
-      throw new InputError('ERR_OUTPUT_UNWRITABLE', `${path} is a directory: give a file name to -o`, path);
-    }
     // A device, FIFO or symlink (-o /dev/null, -o /dev/stdout, a named pipe) is written in
     // place: renaming a temp file over it would replace the device or link itself (as root,
     // /dev/null became a regular file).
@@ -279,7 +274,7 @@ export async function writeOutput(path: string, bytes: Uint8Array): Promise<'fil
       await writeFile(path, bytes);
       return 'stream';
     }
-    const temp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
     try {
       await writeFile(temp, bytes);
       await rename(temp, path);
@@ -289,24 +284,53 @@ export async function writeOutput(path: string, bytes: Uint8Array): Promise<'fil
       throw error;
     }
   } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const dirInfo = await stat(dir).catch(() => null);
-    const isMissing = code === 'ENOENT' || code === 'ENOTDIR';
-    const why =
-      isMissing && dirInfo === null
-        ? `directory ${dir} does not exist`
-        : isMissing && !dirInfo?.isDirectory()
-          ? `${dir} is not a directory`
-          : isMissing
-            ? `no file can be created in ${dir}`
-            : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-              ? 'permission denied'
-              : code === 'ENOSPC'
-                ? 'no space left on the device'
-                : (code ?? String(error));
-    throw new InputError('ERR_OUTPUT_UNWRITABLE', `cannot write ${path}: ${why}`, path, { cause: error });
+    throw await outputError(path, error);
   }
+}
+
+/**
+ * Fails fast when `path` clearly cannot be written (empty, a directory, a missing or
+ * read-only folder), so that `compile` says so before a TurboFan compile that can take
+ * tens of seconds. `writeOutput` still reports what the write itself meets.
+ */
+export async function checkOutput(path: string): Promise<void> {
+  if (path === '')
+    throw new InputError('ERR_OUTPUT_UNWRITABLE', 'the output path is empty: give a file name to -o', path);
+  const info = await stat(path).catch(() => null);
+  if (info?.isDirectory()) {
+    throw new InputError('ERR_OUTPUT_UNWRITABLE', `${path} is a directory: give a file name to -o`, path);
+  }
+  try {
+    // A new file needs a folder to hold it (a file in the way is ENOTDIR, as for open).
+    if (info === null && !(await stat(dirname(path))).isDirectory()) {
+      throw Object.assign(new Error(`${dirname(path)} is not a directory`), { code: 'ENOTDIR' });
+    }
+    await access(info === null ? dirname(path) : path, constants.W_OK);
+  } catch (error) {
+    throw await outputError(path, error);
+  }
+}
+
+/** Why `path` cannot be written, as one line that names the part of the path at fault. */
+async function outputError(path: string, error: unknown): Promise<unknown> {
+  if (error instanceof InputError) return error;
+  const dir = dirname(path);
+  const code = (error as NodeJS.ErrnoException).code;
+  const dirInfo = await stat(dir).catch(() => null);
+  const isMissing = code === 'ENOENT' || code === 'ENOTDIR';
+  const why =
+    isMissing && dirInfo === null
+      ? `directory ${dir} does not exist`
+      : isMissing && !dirInfo?.isDirectory()
+        ? `${dir} is not a directory`
+        : isMissing
+          ? `no file can be created in ${dir}`
+          : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+            ? 'permission denied'
+            : code === 'ENOSPC'
+              ? 'no space left on the device'
+              : (code ?? String(error));
+  return new InputError('ERR_OUTPUT_UNWRITABLE', `cannot write ${path}: ${why}`, path, { cause: error });
 }
 
 /** The Wasm binary behind an input, without compiling it (for `inspect` and `validate`). */

@@ -1,9 +1,9 @@
 // input.ts in-process: readInput's one-line errors and the TTY-only progress spinner.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { readInput, startProgress, writeOutput } from '../../src/commands/input.js';
+import { checkOutput, readInput, startProgress, writeOutput } from '../../src/commands/input.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wasmer-ts-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,6 +41,32 @@ describe('writeOutput', () => {
     await expect(writeOutput(join(out, 'folder'), Uint8Array.of(1))).rejects.toMatchObject({
       code: 'ERR_OUTPUT_UNWRITABLE',
     });
+  });
+});
+
+describe('checkOutput', () => {
+  it('accepts a new file in an existing folder and an existing file, creating nothing', async () => {
+    const out = join(dir, 'check-output');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'old.bin'), 'x');
+    await checkOutput(join(out, 'new.bin'));
+    await checkOutput(join(out, 'old.bin'));
+    expect(readdirSync(out)).toEqual(['old.bin']);
+  });
+
+  it('names the part of the path at fault, before anything is compiled', async () => {
+    const out = join(dir, 'check-output-bad');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'file'), 'x');
+    const cases: [string, RegExp][] = [
+      ['', /output path is empty/],
+      [out, /is a directory/],
+      [join(out, 'missing', 'x.wasmu'), /directory .*missing does not exist/],
+      [join(out, 'file', 'x.wasmu'), /file is not a directory/],
+    ];
+    for (const [path, message] of cases) {
+      await expect(checkOutput(path)).rejects.toMatchObject({ code: 'ERR_OUTPUT_UNWRITABLE', message });
+    }
   });
 });
 
