@@ -23,7 +23,10 @@ export const compileCommand = addJsonOption(
     new Command('compile')
       .description('Compile a module and write it serialized, ready for run, call and inspect')
       .argument('<file>', '.wasm or .wat file (- for stdin, then -o is required)')
-      .option('-o, --output <file>', 'where to write the compiled module (default: FILE with a .wasmu extension)'),
+      .option(
+        '-o, --output <file>',
+        'where to write the compiled module (- for stdout; default: FILE with a .wasmu extension)',
+      ),
   ),
 )
   .addHelpText(
@@ -69,9 +72,10 @@ Examples:
       const bytes = result.artifact;
       const written = await writeOutput(output, bytes);
       const machineCodeSize = result.machineCodeByteLength;
-      const summary = { input: label, output, size: bytes.byteLength, machineCodeSize };
+      const shown = output === '-' ? '<stdout>' : output;
+      const summary = { input: label, output: shown, size: bytes.byteLength, machineCodeSize };
       const code = machineCodeSize > 0 ? `, machine code ${formatSize(machineCodeSize)}` : ', Wasm only';
-      const line = `wrote ${output} (${formatSize(bytes.byteLength)}${code})\n`;
+      const line = `wrote ${shown} (${formatSize(bytes.byteLength)}${code})\n`;
       // Written into a pipe or device (-o /dev/stdout): the summary must not follow the artifact there.
       if (written === 'stream') process.stderr.write(raw.json === true ? `${JSON.stringify(summary)}\n` : line);
       else if (raw.json === true) printJson(summary);

@@ -263,6 +263,10 @@ export function startProgress(text: string, delayMs = 1000): () => void {
  * @throws InputError ERR_OUTPUT_UNWRITABLE naming the path.
  */
 export async function writeOutput(path: string, bytes: Uint8Array): Promise<'file' | 'stream'> {
+  if (path === '-') {
+    await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (e) => (e ? reject(e) : resolve())));
+    return 'stream';
+  }
   await checkOutput(path);
   try {
     const info = await stat(path).catch(() => null);
@@ -294,6 +298,7 @@ export async function writeOutput(path: string, bytes: Uint8Array): Promise<'fil
  * tens of seconds. `writeOutput` still reports what the write itself meets.
  */
 export async function checkOutput(path: string): Promise<void> {
+  if (path === '-') return; // stdout
   if (path === '')
     throw new InputError('ERR_OUTPUT_UNWRITABLE', 'the output path is empty: give a file name to -o', path);
   const info = await stat(path).catch(() => null);

@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
   createReadStream,
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -425,4 +426,18 @@ describe('output paths', () => {
       expect(statSync(fifo).isFIFO()).toBe(true);
     },
   );
+
+  it('compile -o - writes the artifact to stdout (pipeable into run -) and the summary to stderr', () => {
+    const compiled = spawnSync(process.execPath, [BIN, 'compile', 'simple.wasm', '-o', '-'], { cwd: dir });
+    expect(compiled.status).toBe(0);
+    expect(compiled.stderr.toString()).toMatch(/^wrote <stdout> \(\d+ B/);
+    // An artifact (the same magic and format as a compiled file), not text.
+    expect(compiled.stdout.subarray(0, 12)).toEqual(readFileSync(join(dir, 'simple.wasmu')).subarray(0, 12));
+    expect(existsSync(join(dir, '-'))).toBe(false);
+    const ran = spawnSync(process.execPath, [BIN, 'run', '-', '--invoke', 'sum', '5', '37'], {
+      cwd: dir,
+      input: compiled.stdout,
+    });
+    expect(ran.stdout.toString()).toBe('42\n');
+  });
 });
