@@ -8,8 +8,8 @@ type Wabt = Awaited<ReturnType<typeof import('wabt')>>;
 
 let wabt: Promise<Wabt> | undefined;
 
-/** Every proposal wabt knows: V8 is the judge of what actually runs. */
-const ALL_FEATURES = {
+/** Every proposal wabt knows: V8 is the judge of what actually runs. (The test helpers build fixtures with it too.) */
+export const ALL_FEATURES = {
   exceptions: true,
   mutable_globals: true,
   sat_float_to_int: true,

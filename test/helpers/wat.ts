@@ -1,31 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
+// Every proposal wabt knows, so fixtures can use SIMD, threads, exceptions, memory64...
+import { ALL_FEATURES } from '../../src/runtime/wat.js';
 
 type Wabt = Awaited<ReturnType<typeof wabtInit>>;
 let wabt: Promise<Wabt> | undefined;
-
-/** Every proposal wabt knows, so fixtures can use SIMD, threads, exceptions, memory64... */
-const ALL_FEATURES = {
-  exceptions: true,
-  mutable_globals: true,
-  sat_float_to_int: true,
-  sign_extension: true,
-  simd: true,
-  threads: true,
-  function_references: true,
-  multi_value: true,
-  tail_call: true,
-  bulk_memory: true,
-  reference_types: true,
-  annotations: true,
-  code_metadata: true,
-  gc: true,
-  memory64: true,
-  extended_const: true,
-  relaxed_simd: true,
-  multi_memory: true,
-};
 
 /** Builds WebAssembly text into binary, with a name section (so traps and names can be tested). */
 export async function wat(text: string, options: { names?: boolean } = {}): Promise<Uint8Array> {
