@@ -3,6 +3,7 @@
 // with V8's own compile of the same bytes in the same run as a reference.
 import { scanCodeFeatures } from '../../dist/runtime/parser/features.js';
 import { parseModule } from '../../dist/runtime/parser/index.js';
+import { encodeU32 } from '../../dist/runtime/parser/rewrite.js';
 import { measure, measureAsync, printTable } from '../lib.js';
 
 export const name = 'parser';
@@ -11,27 +12,16 @@ const FUNCTIONS = 100_000;
 const DATA_SEGMENTS = 8;
 const DATA_SEGMENT_SIZE = 1024 * 1024;
 
-function u32(n) {
-  const out = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
 function encodeName(s) {
   const b = [...Buffer.from(s, 'utf8')];
-  return [...u32(b.length), ...b];
+  return [...encodeU32(b.length), ...b];
 }
 
 /** Pushes a section (id, size, content) onto `chunks`, content given as arrays or Uint8Arrays. */
 function section(chunks, id, parts) {
   const size = parts.reduce((n, p) => n + p.length, 0);
   chunks.push(
-    Uint8Array.from([id, ...u32(size)]),
+    Uint8Array.from([id, ...encodeU32(size)]),
     ...parts.map((p) => (p instanceof Uint8Array ? p : Uint8Array.from(p))),
   );
 }
@@ -40,38 +30,38 @@ function section(chunks, id, parts) {
 function functionBody(i) {
   const code = [1, 1, 0x7f]; // one local group: 1 x i32
   for (let k = 0; k < 12; k++) {
-    code.push(0x20, 0, 0x41, ...u32((i * 31 + k * 7) & 0x3fff), 0x6a, 0x21, 1); // local.set 1 (local.get 0 + K)
-    code.push(0x41, ...u32(k * 8), 0x20, 1, 0x36, 2, ...u32(k * 4)); // i32.store offset=4k
+    code.push(0x20, 0, 0x41, ...encodeU32((i * 31 + k * 7) & 0x3fff), 0x6a, 0x21, 1); // local.set 1 (local.get 0 + K)
+    code.push(0x41, ...encodeU32(k * 8), 0x20, 1, 0x36, 2, ...encodeU32(k * 4)); // i32.store offset=4k
   }
   code.push(0x02, 0x40, 0x20, 1, 0x0d, 0, 0x0b); // block, local.get 1, br_if 0, end
   code.push(0x41, 0, 0x28, 2, 0); // i32.load
-  if (i > 0) code.push(0x10, ...u32(i - 1)); // call the previous function on the loaded value
+  if (i > 0) code.push(0x10, ...encodeU32(i - 1)); // call the previous function on the loaded value
   code.push(0x20, 1, 0x6a, 0x0b); // i32.add, end
-  return Uint8Array.from([...u32(code.length), ...code]);
+  return Uint8Array.from([...encodeU32(code.length), ...code]);
 }
 
 function buildModule() {
   const chunks = [Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0])];
   section(chunks, 1, [[1, 0x60, 1, 0x7f, 1, 0x7f]]); // (i32) -> i32
   const fnIndices = new Uint8Array(FUNCTIONS); // all type 0
-  section(chunks, 3, [u32(FUNCTIONS), fnIndices]);
-  section(chunks, 5, [[1, 0x00, ...u32(DATA_SEGMENTS * 16 + 1)]]); // memory big enough for the data
+  section(chunks, 3, [encodeU32(FUNCTIONS), fnIndices]);
+  section(chunks, 5, [[1, 0x00, ...encodeU32(DATA_SEGMENTS * 16 + 1)]]); // memory big enough for the data
   const exports = [];
-  for (let i = 0; i < FUNCTIONS; i += 100) exports.push(...encodeName(`f${i}`), 0x00, ...u32(i));
-  section(chunks, 7, [u32(FUNCTIONS / 100), exports]);
+  for (let i = 0; i < FUNCTIONS; i += 100) exports.push(...encodeName(`f${i}`), 0x00, ...encodeU32(i));
+  section(chunks, 7, [encodeU32(FUNCTIONS / 100), exports]);
   const bodies = [];
   for (let i = 0; i < FUNCTIONS; i++) bodies.push(functionBody(i));
-  section(chunks, 10, [u32(FUNCTIONS), ...bodies]);
-  const data = [u32(DATA_SEGMENTS)];
+  section(chunks, 10, [encodeU32(FUNCTIONS), ...bodies]);
+  const data = [encodeU32(DATA_SEGMENTS)];
   for (let s = 0; s < DATA_SEGMENTS; s++) {
     const payload = new Uint8Array(DATA_SEGMENT_SIZE).fill(s + 1);
-    data.push([0, 0x41, ...u32(s * DATA_SEGMENT_SIZE), 0x0b, ...u32(DATA_SEGMENT_SIZE)], payload);
+    data.push([0, 0x41, ...encodeU32(s * DATA_SEGMENT_SIZE), 0x0b, ...encodeU32(DATA_SEGMENT_SIZE)], payload);
   }
   section(chunks, 11, data);
   const names = [];
-  for (let i = 0; i < FUNCTIONS; i++) names.push(...u32(i), ...encodeName(`function_${i}`));
-  const fnNames = [...u32(FUNCTIONS), ...names];
-  section(chunks, 0, [encodeName('name'), [1, ...u32(fnNames.length)], fnNames]);
+  for (let i = 0; i < FUNCTIONS; i++) names.push(...encodeU32(i), ...encodeName(`function_${i}`));
+  const fnNames = [...encodeU32(FUNCTIONS), ...names];
+  section(chunks, 0, [encodeName('name'), [1, ...encodeU32(fnNames.length)], fnNames]);
   const total = chunks.reduce((n, c) => n + c.length, 0);
   const out = new Uint8Array(total);
   let at = 0;

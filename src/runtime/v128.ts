@@ -9,6 +9,7 @@
  */
 import { callError, convertArguments, converterFor, registerWrapper, signatureLabel } from './convert.js';
 import { ArgumentError } from './errors.js';
+import { encodeU32 } from './parser/rewrite.js';
 import type { FuncType, ValType } from './parser/types.js';
 import { Value } from './value.js';
 
@@ -35,17 +36,6 @@ const STORE: Record<string, readonly number[]> = {
 
 const SLOT = 16;
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
 function sleb(n: number): number[] {
   const out: number[] = [];
   for (;;) {
@@ -61,15 +51,15 @@ function sleb(n: number): number[] {
 
 function name(s: string): number[] {
   const bytes = [...new TextEncoder().encode(s)];
-  return [...uleb(bytes.length), ...bytes];
+  return [...encodeU32(bytes.length), ...bytes];
 }
 
 function vec(items: readonly number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
+  return [...encodeU32(items.length), ...items.flat()];
 }
 
 function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
+  return [id, ...encodeU32(content.length), ...content];
 }
 
 function funcType(params: readonly ValType[], results: readonly ValType[]): number[] {
@@ -91,14 +81,14 @@ export function encodeAdapter(type: FuncType): Uint8Array {
   let k = 0;
   type.params.forEach((t, i) => {
     if (t === 'v128') body.push(0x41, ...sleb(SLOT * i), 0xfd, 0x00, 4, 0);
-    else body.push(0x20, ...uleb(k++));
+    else body.push(0x20, ...encodeU32(k++));
   });
   body.push(0x10, 0);
   const firstLocal = scalarParams.length;
-  for (let j = type.results.length - 1; j >= 0; j--) body.push(0x21, ...uleb(firstLocal + j));
+  for (let j = type.results.length - 1; j >= 0; j--) body.push(0x21, ...encodeU32(firstLocal + j));
   type.results.forEach((t, j) => {
     const op = STORE[t] as readonly number[];
-    body.push(0x41, ...sleb(resultBase + SLOT * j), 0x20, ...uleb(firstLocal + j), ...op, 0);
+    body.push(0x41, ...sleb(resultBase + SLOT * j), 0x20, ...encodeU32(firstLocal + j), ...op, 0);
   });
   body.push(0x0b);
   const locals = vec(type.results.map((t) => [1, VALTYPE_BYTE[t] as number]));
@@ -115,7 +105,7 @@ export function encodeAdapter(type: FuncType): Uint8Array {
     ...section(1, vec([funcType(type.params, type.results), funcType(scalarParams, [])])),
     ...section(2, vec([[...name('t'), ...name('f'), 0x00, 0x00]])),
     ...section(3, vec([[1]])),
-    ...section(5, vec([[0x00, ...uleb(pages)]])),
+    ...section(5, vec([[0x00, ...encodeU32(pages)]])),
     ...section(
       7,
       vec([
@@ -123,7 +113,7 @@ export function encodeAdapter(type: FuncType): Uint8Array {
         [...name('memory'), 0x02, 0],
       ]),
     ),
-    ...section(10, vec([[...uleb(code.length), ...code]])),
+    ...section(10, vec([[...encodeU32(code.length), ...code]])),
   ]);
 }
 

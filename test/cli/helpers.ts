@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { encodeU32 } from '../../src/runtime/parser/rewrite.js';
 import { wat } from '../helpers/wat.js';
 import { CLI_FIXTURES } from './fixtures.js';
 
@@ -74,19 +75,8 @@ export async function fixtureDir(): Promise<{ dir: string; cleanup: () => void }
 /** Appends a custom section (id 0) named `name` with `payload` to a module. */
 export function withCustomSection(module: Uint8Array, name: string, payload: Uint8Array): Uint8Array {
   const nameBytes = new TextEncoder().encode(name);
-  const content = [...leb(nameBytes.length), ...nameBytes, ...payload];
-  return Uint8Array.from([...module, 0, ...leb(content.length), ...content]);
-}
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
+  const content = [...encodeU32(nameBytes.length), ...nameBytes, ...payload];
+  return Uint8Array.from([...module, 0, ...encodeU32(content.length), ...content]);
 }
 
 /** True when `command --version` runs (Debian's wabt, clang...). */
