@@ -42,15 +42,7 @@ export class Value {
 
   /** An i64 from a bigint or a safe integer, in [-2^63, 2^64); values from 2^63 up wrap to negative. */
   static i64(value: bigint | number): Value {
-    let big: bigint;
-    if (typeof value === 'bigint') big = value;
-    else if (typeof value === 'number' && Number.isSafeInteger(value)) big = BigInt(value);
-    else {
-      throw new ArgumentError(
-        typeof value === 'number' ? 'ERR_ARG_RANGE' : 'ERR_ARG_TYPE',
-        `Value.i64: ${describe(value)} is not a bigint or a safe integer`,
-      );
-    }
+    const big = toBigInt(value, 'Value.i64');
     if (big < I64_MIN || big >= U64_END) {
       throw new ArgumentError('ERR_ARG_RANGE', `Value.i64: ${value}n is outside [-2^63, 2^64)`);
     }
@@ -75,15 +67,7 @@ export class Value {
 
   /** A v128 from a bigint (or safe integer) in [-2^127, 2^128); negatives are taken as two's complement. */
   static v128(value: bigint | number): Value {
-    let big: bigint;
-    if (typeof value === 'bigint') big = value;
-    else if (typeof value === 'number' && Number.isSafeInteger(value)) big = BigInt(value);
-    else {
-      throw new ArgumentError(
-        typeof value === 'number' ? 'ERR_ARG_RANGE' : 'ERR_ARG_TYPE',
-        `Value.v128: ${describe(value)} is not a bigint or a safe integer`,
-      );
-    }
+    const big = toBigInt(value, 'Value.v128');
     if (big < V128_MIN || big >= U128_END) {
       throw new ArgumentError('ERR_ARG_RANGE', `Value.v128: ${value}n is outside [-2^127, 2^128)`);
     }
@@ -134,4 +118,14 @@ export function describe(value: unknown): string {
       if (value instanceof Value) return `${String(value)} (Value)`;
       return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
   }
+}
+
+/** A bigint, or a safe integer as one; anything else is `ERR_ARG_TYPE` (or `ERR_ARG_RANGE` for an unsafe number). */
+function toBigInt(value: unknown, where: string): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+  throw new ArgumentError(
+    typeof value === 'number' ? 'ERR_ARG_RANGE' : 'ERR_ARG_TYPE',
+    `${where}: ${describe(value)} is not a bigint or a safe integer`,
+  );
 }
