@@ -699,17 +699,30 @@ export class WasiHost {
   }
 
   private fdPread(fd: number, iovs: number, count: number, offset: bigint, nreadPtr: number): number {
-    const entry = this.readEntry(fd, RIGHTS.FD_READ | RIGHTS.FD_SEEK);
+    return this.positionalIo(fd, RIGHTS.FD_READ, readSync, iovs, count, offset, nreadPtr);
+  }
+
+  /** fd_pread / fd_pwrite: `io` over each iovec from `offset`, without moving the fd's own position. */
+  private positionalIo(
+    fd: number,
+    right: bigint,
+    io: (hostFd: number, view: Uint8Array, at: number, length: number, position: number) => number,
+    iovs: number,
+    count: number,
+    offset: bigint,
+    donePtr: number,
+  ): number {
+    const entry = this.readEntry(fd, right | RIGHTS.FD_SEEK);
     if (entry.kind !== 'file') return ERRNO.SPIPE;
     if (offset < 0n || offset > MAX_SAFE) return ERRNO.INVAL;
     const hostFd = entry.hostFd!;
     let position = Number(offset);
     const n = this.iovecs(iovs, count, (view) => {
-      const got = readSync(hostFd, view, 0, view.length, position);
-      position += got;
-      return got;
+      const done = io(hostFd, view, 0, view.length, position);
+      position += done;
+      return done;
     });
-    this.dv.setUint32(nreadPtr, n, true);
+    this.dv.setUint32(donePtr, n, true);
     return ERRNO.SUCCESS;
   }
 
@@ -745,18 +758,7 @@ export class WasiHost {
   }
 
   private fdPwrite(fd: number, iovs: number, count: number, offset: bigint, nwrittenPtr: number): number {
-    const entry = this.readEntry(fd, RIGHTS.FD_WRITE | RIGHTS.FD_SEEK);
-    if (entry.kind !== 'file') return ERRNO.SPIPE;
-    if (offset < 0n || offset > MAX_SAFE) return ERRNO.INVAL;
-    const hostFd = entry.hostFd!;
-    let position = Number(offset);
-    const n = this.iovecs(iovs, count, (view) => {
-      const put = writeSync(hostFd, view, 0, view.length, position);
-      position += put;
-      return put;
-    });
-    this.dv.setUint32(nwrittenPtr, n, true);
-    return ERRNO.SUCCESS;
+    return this.positionalIo(fd, RIGHTS.FD_WRITE, writeSync, iovs, count, offset, nwrittenPtr);
   }
 
   private fdReaddir(fd: number, buf: number, len: number, cookie: bigint, usedPtr: number): number {
