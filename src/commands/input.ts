@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { InputError } from '../runtime/errors.js';
 import type { CompilerChoice } from '../runtime/tiering.js';
 import { formatSize } from './format.js';
-import { InFile } from './report.js';
+import { InFile, Relaunched } from './report.js';
 
 /** The name shown for an input in messages: the path as given, or `<stdin>` for `-`. */
 export function inputLabel(path: string): string {
@@ -205,6 +205,10 @@ export interface LoadOptions {
  */
 export async function loadModule(path: string, options: LoadOptions = {}) {
   const bytes = await readInput(path);
+  // The launcher started Node for TurboFan; a big module or an artifact wants other flags.
+  const { relaunchIfNeeded } = await import('./relaunch.js');
+  const status = await relaunchIfNeeded(bytes, options.compiler ?? 'auto', path === '-');
+  if (status !== null) throw new Relaunched(status);
   // module.js, not index.js: the public index also loads WASI and the cache, which this path may not need.
   const { Module } = await import('../runtime/module.js');
   const label = inputLabel(path);

@@ -163,7 +163,7 @@ function describeArtifact(artifact: NonNullable<ModuleBytes['artifact']>): Artif
     arch: h.arch,
     wasmSha256: h.wasmSha256,
     machineCodeSize: h.machineCodeByteLength,
-    machineCodeUnusable: h.machineCodeByteLength === 0 ? null : machineCodeUnusableReason(artifact),
+    machineCodeUnusable: h.machineCodeByteLength === 0 ? null : machineCodeUnusableReason(artifact, { anyTier: true }),
   };
 }
 

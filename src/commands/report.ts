@@ -75,9 +75,23 @@ export class CommanderUsageError extends Error {
   }
 }
 
+/**
+ * Not a failure: the command ran in a child Node started with other V8 flags
+ * (relaunch.ts), which printed everything itself. Its exit status is ours.
+ */
+export class Relaunched extends Error {
+  readonly exitCode: number;
+  constructor(exitCode: number) {
+    super(`the command ran in a relaunched Node and exited with ${exitCode}`);
+    this.name = 'Relaunched';
+    this.exitCode = exitCode;
+  }
+}
+
 /** The exit status for an error thrown by a command. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof InFile) return exitCodeFor(error.error);
+  if (error instanceof Relaunched) return error.exitCode;
   if (error instanceof WasiExit) return error.exitCode;
   if (error instanceof CommanderUsageError) return error.exitCode;
   // A module that imports WASI but exports no memory cannot be linked to it: not a usage error.
@@ -180,7 +194,7 @@ function causeOf(error: unknown): unknown {
 /** Prints `error` on stderr (a red label only when stderr takes colour) and returns the exit status. */
 export async function reportError(error: unknown, options: { json?: boolean } = {}): Promise<number> {
   const code = exitCodeFor(error);
-  if (error instanceof WasiExit) return code;
+  if (error instanceof WasiExit || error instanceof Relaunched) return code;
   if (isBrokenPipe(error)) return EXIT.OK;
   // chalk decides: colour on a TTY, off when piped or with NO_COLOR, forced by FORCE_COLOR.
   const { chalkStderr } = await import('chalk');

@@ -36,6 +36,7 @@ import { createRequire } from 'node:module';
 import type * as NodeOs from 'node:os';
 import { SMALL_HASH_MAX_BYTES, sha256BytesJs, sha256HexJs } from './cache/sha256.js';
 import { ArgumentError, ArtifactError, type ArtifactErrorCode } from './errors.js';
+import { type CompileMode, isTierFlag, processCompileMode, v8FlagsFor } from './tiering.js';
 
 // node:crypto and node:os load on first use (synchronously, so the sync API
 // stays sync): `Module` imports this file for `serialize`/`deserialize`, and
@@ -126,11 +127,26 @@ export function isCodegenFlag(arg: string): boolean {
   return CODEGEN_FLAG.test(arg.replaceAll('_', '-'));
 }
 
-/** A short hash of the code-affecting V8 flags in effect for this process. */
+/**
+ * The code-affecting V8 flags in effect for this process: `MODE/HASH`, the
+ * compile mode its tier flags give (tiering.ts: `baseline`, `optimizing`,
+ * `eager`) and a short hash of the other codegen flags (`default` for none).
+ * The mode is readable so that a mismatch can say which flags to start Node with.
+ */
 export function v8FlagFingerprint(argv: readonly string[] = processFlags()): string {
-  const relevant = argv.filter(isCodegenFlag).map((a) => a.replaceAll('_', '-'));
-  relevant.sort();
-  return relevant.length === 0 ? 'default' : sha256Hex(new TextEncoder().encode(relevant.join('\n'))).slice(0, 16);
+  const relevant = argv
+    .filter((a) => isCodegenFlag(a) && !isTierFlag(a))
+    .map((a) => a.replaceAll('_', '-'))
+    .sort();
+  const rest =
+    relevant.length === 0 ? 'default' : sha256Hex(new TextEncoder().encode(relevant.join('\n'))).slice(0, 16);
+  return `${processCompileMode(argv)}/${rest}`;
+}
+
+/** The compile mode in a flag fingerprint, or null for one without (written before modes were recorded). */
+function fingerprintMode(fingerprint: string): string | null {
+  const slash = fingerprint.indexOf('/');
+  return slash < 0 ? null : fingerprint.slice(0, slash);
 }
 
 function processFlags(): string[] {
@@ -177,19 +193,34 @@ export function currentEngine(): EngineFingerprint {
  * Why machine code built for `header` cannot run in this process, or null when
  * every engine field matches.
  */
-export function engineMismatch(header: EngineFingerprint, here: EngineFingerprint = currentEngine()): string | null {
+export function engineMismatch(
+  header: EngineFingerprint,
+  here: EngineFingerprint = currentEngine(),
+  options: { readonly anyTier?: boolean } = {},
+): string | null {
   const fields: [keyof EngineFingerprint, string][] = [
     ['wasmerTsVersion', 'wasmer-ts version'],
     ['nodeVersion', 'Node version'],
     ['v8Version', 'V8 version'],
     ['arch', 'architecture'],
     ['cpuFingerprint', 'CPU'],
-    ['flagFingerprint', 'V8 flags'],
   ];
   for (const [key, label] of fields) {
     if (header[key] !== here[key]) return `it was compiled for ${label} ${header[key]}, this process has ${here[key]}`;
   }
-  return null;
+  const [made, now] = [header.flagFingerprint, here.flagFingerprint];
+  if (made === now) return null;
+  const [madeMode, nowMode] = [fingerprintMode(made), fingerprintMode(now)];
+  const sameOtherFlags = madeMode !== null && made.slice(madeMode.length) === now.slice(nowMode?.length ?? 0);
+  if (sameOtherFlags && options.anyTier === true) return null;
+  if (sameOtherFlags && madeMode !== nowMode) {
+    const flags = v8FlagsFor(madeMode as CompileMode);
+    return (
+      `it was compiled for ${madeMode} processes (node ${flags.join(' ') || 'without tier flags'}), ` +
+      `this one is ${nowMode}: \`wasmer-ts run\` starts Node with those flags`
+    );
+  }
+  return `it was compiled for V8 flags ${made}, this process has ${now}`;
 }
 
 /** The SHA-256 of `bytes`, lowercase hex. */

@@ -13,12 +13,18 @@ import { type Exports, type Imports, Instance } from './instance.js';
 import { describeExtern, describeImport, type ExportDescriptor, type ImportDescriptor } from './kinds.js';
 import { parseModule } from './parser/index.js';
 import type { ModuleInfo } from './parser/types.js';
-import { COMPILER_CHOICES, type CompilerChoice, tieringFacts, withTiering } from './tiering.js';
+import { COMPILER_CHOICES, type CompilerChoice, processTier, type Tier, tieringFacts, tierNotice } from './tiering.js';
 import { describe } from './value.js';
 import { watToWasm } from './wat.js';
 
 export interface ModuleOptions {
-  /** How V8 compiles the module: 'auto' (default), 'baseline' (Liftoff) or 'optimizing' (TurboFan). */
+  /**
+   * The tier wanted: 'auto' (default), 'baseline' (Liftoff first) or 'optimizing'
+   * (TurboFan on first call). V8's flags are fixed when Node starts, so this is
+   * a wish the process must already match (`node --no-liftoff` for optimizing,
+   * see `v8FlagsFor`); `Module.from` says through `onNotice` when it does not.
+   * The `wasmer-ts` command starts Node with the right flags itself.
+   */
   readonly compiler?: CompilerChoice | undefined;
   /**
    * `Module.from` only: the machine-code cache directory for Wasm binaries
@@ -54,6 +60,10 @@ export class Module {
   readonly info: ModuleInfo;
   /** The Wasm binary (our own copy of the bytes given). */
   readonly bytes: Uint8Array;
+  /**
+   * The `compiler` option as given. V8's flags are fixed when Node starts, so it
+   * does not change how this process compiles (`tier` says that; tiering.ts).
+   */
   readonly compiler: CompilerChoice;
   private exportList: readonly ExportDescriptor[] | undefined;
   private importList: readonly ImportDescriptor[] | undefined;
@@ -77,13 +87,11 @@ export class Module {
       return;
     }
     const parsed = parse(this.bytes);
-    this.raw = withTiering(this.compiler, tieringFacts(this.bytes, parsed.info), () => {
-      try {
-        return new WebAssembly.Module(this.bytes);
-      } catch (e) {
-        throw toCompileError(e);
-      }
-    });
+    try {
+      this.raw = new WebAssembly.Module(this.bytes);
+    } catch (e) {
+      throw toCompileError(e);
+    }
     if (parsed.info === undefined) throw parsed.error;
     this.info = parsed.info;
   }
@@ -94,16 +102,15 @@ export class Module {
    * like the constructor otherwise.
    */
   static async compile(source: WasmSource | string, options: ModuleOptions = {}): Promise<Module> {
-    const compiler = checkOptions(options);
+    checkOptions(options);
     const bytes = typeof source === 'string' ? await watToWasm(source) : copyBytes(source, 'Module.compile');
     const parsed = parse(bytes);
-    const raw = await withTiering(compiler, tieringFacts(bytes, parsed.info), async () => {
-      try {
-        return await WebAssembly.compile(bytes);
-      } catch (e) {
-        throw toCompileError(e);
-      }
-    });
+    let raw: WebAssembly.Module;
+    try {
+      raw = await WebAssembly.compile(bytes);
+    } catch (e) {
+      throw toCompileError(e);
+    }
     if (parsed.info === undefined) throw parsed.error;
     return new Module(bytes, options, { [PRECOMPILED]: true, raw, info: parsed.info });
   }
@@ -115,12 +122,20 @@ export class Module {
    * anything else, and as `compile`/`deserialize`/the text converter do.
    */
   static async from(bytes: Uint8Array, options: ModuleOptions = {}): Promise<Module> {
+    const module = await Module.load(bytes, options);
+    // The one place a tier wish can be reported: `from` is the entry that has `onNotice`.
+    const notice = tierNotice(module.compiler, tieringFacts(module.bytes, module.info));
+    if (notice !== null) options.onNotice?.(notice);
+    return module;
+  }
+
+  private static async load(bytes: Uint8Array, options: ModuleOptions): Promise<Module> {
     if (!(bytes instanceof Uint8Array)) {
       throw new ArgumentError('ERR_ARG_TYPE', `Module.from: expected a Uint8Array, got ${describe(bytes)}`);
     }
     const isWasm = bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
-    // `baseline` asks for Liftoff code: the cache holds TurboFan code, so it is skipped.
-    const useCache = (options.cacheDir ?? null) !== null && options.compiler !== 'baseline';
+    // Cache entries are keyed by this process's V8 flags (tiering.ts), so every tier has its own.
+    const useCache = (options.cacheDir ?? null) !== null;
     if (isWasm && !useCache) return Module.compile(bytes, options);
     if (isWasm || isArtifact(bytes)) {
       // Machine code from the cache or the artifact when every check passes (issue 5), else a normal compile.
@@ -129,20 +144,16 @@ export class Module {
       const onNotice = options.onNotice ?? (() => {});
       let wasm = bytes;
       let raw: WebAssembly.Module;
-      let usedMachineCode: boolean;
       if (isWasm) {
         const { compileWithCache } = await import('./cache/index.js');
-        const cached = await compileWithCache(bytes, { dir: options.cacheDir ?? null, onNotice, compile });
-        ({ module: raw, fromCache: usedMachineCode } = cached);
+        raw = (await compileWithCache(bytes, { dir: options.cacheDir ?? null, onNotice, compile })).module;
       } else {
         const loaded = await loadArtifactModule(bytes, { compile });
         if (loaded.notice !== null) onNotice(loaded.notice);
-        ({ wasm, module: raw, usedMachineCode } = loaded);
+        ({ wasm, module: raw } = loaded);
       }
       const parsed = parse(wasm);
       if (parsed.info === undefined) throw parsed.error;
-      // Functions the saved code lacks compile lazily under the flags set now: let tiering choose them.
-      if (usedMachineCode) withTiering(options.compiler ?? 'auto', tieringFacts(wasm, parsed.info, true), () => {});
       return new Module(wasm, options, { [PRECOMPILED]: true, raw, info: parsed.info });
     }
     // A NUL byte never starts or appears in WebAssembly text: such input is a (truncated or
@@ -192,6 +203,15 @@ export class Module {
   }
 
   /** The exports: `[{ kind: ExportKind.FUNCTION, name: 'sum', type: { params: ['i32', 'i32'], results: ['i32'] } }, ...]`. */
+  /**
+   * The tier V8 compiles this module's functions with on their first call, in
+   * this process: `optimizing` (TurboFan) when Node was started with
+   * `--no-liftoff`, else `baseline` (Liftoff, then TurboFan for hot functions).
+   */
+  get tier(): Tier {
+    return processTier();
+  }
+
   get exports(): readonly ExportDescriptor[] {
     this.exportList ??= Object.freeze(this.info.exports.map((e) => Object.freeze(describeExtern(e.name, e.desc))));
     return this.exportList;

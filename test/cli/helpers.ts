@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeU32 } from '../../src/runtime/parser/rewrite.js';
 import { wat } from '../helpers/wat.js';
@@ -11,6 +11,15 @@ import { CLI_FIXTURES } from './fixtures.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(ROOT, 'bin/wasmer-ts.js');
+
+/**
+ * PATH with this test run's Node first: BIN is started as users start it (its
+ * launcher picks V8's flags, then execs `node`), and that `node` must be the
+ * one under test when CI runs the suite on several Nodes.
+ */
+export function pathWithThisNode(path = process.env.PATH ?? ''): string {
+  return `${dirname(process.execPath)}${delimiter}${path}`;
+}
 
 export interface CliResult {
   readonly code: number | null;
@@ -44,9 +53,10 @@ export function cli(args: readonly string[], options: CliOptions = {}): Promise<
     if (v !== undefined && k !== 'FORCE_COLOR' && k !== 'NO_COLOR') env[k] = v;
   }
   env.XDG_CACHE_HOME = mkdtempSync(join(CACHE_HOME, 'call-'));
+  env.PATH = pathWithThisNode(env.PATH);
   Object.assign(env, options.env);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env });
+    const child = spawn(BIN, args, { cwd: options.cwd ?? ROOT, env });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

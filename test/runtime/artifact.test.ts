@@ -142,13 +142,32 @@ describe('artifact format', () => {
     expect(engineMismatch({ ...here, arch: 'mips' })).toMatch(/architecture mips/);
   });
 
-  it('fingerprints only code-affecting V8 flags, in any order', () => {
-    expect(v8FlagFingerprint([])).toBe('default');
-    expect(v8FlagFingerprint(['--max-old-space-size=100', '--enable-source-maps', '--inspect'])).toBe('default');
-    expect(v8FlagFingerprint(['--wasm-opt'])).not.toBe('default');
+  it('fingerprints the compile mode and the other code-affecting V8 flags, in any order', () => {
+    expect(v8FlagFingerprint([])).toBe('baseline/default');
+    expect(v8FlagFingerprint(['--max-old-space-size=100', '--enable-source-maps', '--inspect'])).toBe(
+      'baseline/default',
+    );
+    expect(v8FlagFingerprint(['--wasm-opt'])).toMatch(/^baseline\/[0-9a-f]{16}$/);
     expect(v8FlagFingerprint(['--no-liftoff', '--wasm-lazy-compilation'])).toBe(
       v8FlagFingerprint(['--wasm_lazy_compilation', '--no-liftoff']),
     );
-    expect(v8FlagFingerprint(['--no-liftoff'])).not.toBe(v8FlagFingerprint(['--liftoff']));
+    expect(v8FlagFingerprint(['--no-liftoff'])).toBe('optimizing/default');
+    expect(v8FlagFingerprint(['--no-liftoff', '--no-wasm-lazy-compilation', '--wasm-opt'])).toBe(
+      `eager/${v8FlagFingerprint(['--wasm-opt']).slice('baseline/'.length)}`,
+    );
+  });
+
+  it('says which flags an artifact of another compile mode needs, and inspect may ignore the mode', () => {
+    const here = currentEngine();
+    const rest = here.flagFingerprint.slice(here.flagFingerprint.indexOf('/'));
+    const eager = { ...here, flagFingerprint: `eager${rest}` };
+    const now = { ...here, flagFingerprint: `baseline${rest}` };
+    expect(engineMismatch(eager, now)).toBe(
+      'it was compiled for eager processes (node --no-liftoff --no-wasm-lazy-compilation), this one is ' +
+        'baseline: `wasmer-ts run` starts Node with those flags',
+    );
+    expect(engineMismatch(eager, now, { anyTier: true })).toBeNull();
+    const other = { ...here, flagFingerprint: 'eager/0123456789abcdef' };
+    expect(engineMismatch(other, now, { anyTier: true })).toMatch(/^it was compiled for V8 flags eager\/0123/);
   });
 });

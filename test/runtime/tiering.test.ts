@@ -4,9 +4,13 @@ import { parseModule } from '../../src/runtime/parser/index.js';
 import {
   AUTO_OPTIMIZING_MAX_CODE_BYTES,
   type CompilerChoice,
+  isTierFlag,
+  processCompileMode,
+  processTier,
   resolveTier,
   type TieringFacts,
   tieringFacts,
+  v8FlagsFor,
 } from '../../src/runtime/tiering.js';
 import { wat } from '../helpers/wat.js';
 
@@ -14,7 +18,6 @@ import { wat } from '../helpers/wat.js';
 // process started with --trace-wasm-compilation-times, which prints one line
 // per compiled function: "Compiled function 0x…#INDEX using Liftoff|TurboFan".
 // The child loads the built library (npm test builds dist/ first).
-const TIERING_JS = new URL('../../dist/runtime/tiering.js', import.meta.url).href;
 const INDEX_JS = new URL('../../dist/runtime/index.js', import.meta.url).href;
 
 /**
@@ -39,34 +42,28 @@ function moduleText(pad: number): string {
 }
 
 type Step =
-  | { op: 'compile'; as: string; hex: string; choice: CompilerChoice; facts?: Partial<TieringFacts> }
   | { op: 'module'; as: string; hex: string; choice: CompilerChoice }
-  | { op: 'call'; mod: string; fn: string; args: number[]; underDefaults?: 'sync' | 'async' };
+  | { op: 'from'; as: string; hex: string; choice: CompilerChoice }
+  | { op: 'call'; mod: string; fn: string; args: number[] };
 
-// Runs the steps in order; prints "result MOD.FN = VALUE" per call on stderr,
-// since V8's trace goes to stdout through C stdio, whose buffer can flush
-// mid-line between our own writes.
+// Runs the steps in order; prints "result MOD.FN = VALUE" per call, "tier MOD = T"
+// per module and "notice MOD: TEXT" per onNotice line on stderr, since V8's trace
+// goes to stdout through C stdio, whose buffer can flush mid-line between our writes.
 const CHILD = `
-import { withTiering, withDefaultFlags } from ${JSON.stringify(TIERING_JS)};
+const { Module } = await import(${JSON.stringify(INDEX_JS)});
 const steps = JSON.parse(process.argv[1]);
 const instances = {};
 for (const s of steps) {
-  if (s.op === 'module') {
-    const { Module } = await import(${JSON.stringify(INDEX_JS)});
-    const module = new Module(Buffer.from(s.hex, 'hex'), { compiler: s.choice });
-    instances[s.as] = module.instantiate().raw.exports;
-  } else if (s.op === 'compile') {
+  if (s.op === 'module' || s.op === 'from') {
     const bytes = Uint8Array.from(Buffer.from(s.hex, 'hex'));
-    const facts = { byteLength: bytes.length, isWasiCommand: false, ...s.facts };
-    const module = withTiering(s.choice, facts, () => new WebAssembly.Module(bytes));
-    instances[s.as] = new WebAssembly.Instance(module).exports;
+    const onNotice = (text) => console.error('notice ' + s.as + ': ' + text);
+    const module = s.op === 'module'
+      ? new Module(bytes, { compiler: s.choice })
+      : await Module.from(bytes, { compiler: s.choice, onNotice });
+    console.error('tier ' + s.as + ' = ' + module.tier);
+    instances[s.as] = module.instantiate().raw.exports;
   } else {
-    const call = () => instances[s.mod][s.fn](...s.args);
-    const value =
-      s.underDefaults === 'sync' ? withDefaultFlags(call)
-      : s.underDefaults === 'async' ? await withDefaultFlags(async () => { await null; return call(); })
-      : call();
-    console.error('result ' + s.mod + '.' + s.fn + ' = ' + value);
+    console.error('result ' + s.mod + '.' + s.fn + ' = ' + instances[s.mod][s.fn](...s.args));
   }
 }
 `;
@@ -75,6 +72,9 @@ interface ChildRun {
   /** Function index -> the tiers it was compiled with, in trace order. */
   readonly tiers: Map<number, string[]>;
   readonly results: Map<string, string>;
+  /** Module name -> its `tier`. */
+  readonly moduleTiers: Map<string, string>;
+  readonly notices: string[];
 }
 
 function runChild(steps: Step[], nodeFlags: string[] = []): ChildRun {
@@ -83,9 +83,12 @@ function runChild(steps: Step[], nodeFlags: string[] = []): ChildRun {
     [...nodeFlags, '--trace-wasm-compilation-times', '--input-type=module', '-e', CHILD, JSON.stringify(steps)],
     { encoding: 'utf8' },
   );
+  expect(r.signal, r.stderr).toBeNull();
   expect(r.status, r.stderr).toBe(0);
   const tiers = new Map<number, string[]>();
   const results = new Map<string, string>();
+  const moduleTiers = new Map<string, string>();
+  const notices: string[] = [];
   for (const line of r.stdout.split('\n')) {
     const compiled = /^Compiled function \S+#(\d+) using (Liftoff|TurboFan)/.exec(line);
     if (compiled !== null) {
@@ -94,11 +97,14 @@ function runChild(steps: Step[], nodeFlags: string[] = []): ChildRun {
     }
   }
   for (const line of r.stderr.split('\n').filter(Boolean)) {
-    const result = /^result (\S+) = (.*)$/.exec(line);
-    expect(result, `unexpected stderr line: ${line}`).not.toBeNull();
-    if (result !== null) results.set(result[1] as string, result[2] as string);
+    const result = /^(result|tier) (\S+) = (.*)$/.exec(line);
+    const notice = /^notice \S+: (.*)$/.exec(line);
+    if (result?.[1] === 'result') results.set(result[2] as string, result[3] as string);
+    else if (result?.[1] === 'tier') moduleTiers.set(result[2] as string, result[3] as string);
+    else if (notice !== null) notices.push(notice[1] as string);
+    else expect.fail(`unexpected stderr line: ${line}`);
   }
-  return { tiers, results };
+  return { tiers, results, moduleTiers, notices };
 }
 
 async function hex(pad: number): Promise<string> {
@@ -144,10 +150,9 @@ describe('resolveTier', () => {
     expect(resolveTier('auto', { ...limit, codeByteLength: AUTO_OPTIMIZING_MAX_CODE_BYTES + 1 })).toBe('baseline');
   });
 
-  it('auto keeps Liftoff for bigger modules unless their machine code is at hand', () => {
+  it('auto keeps Liftoff for bigger modules, machine code at hand or not', () => {
     expect(resolveTier('auto', big)).toBe('baseline');
     expect(resolveTier('auto', { ...big, isWasiCommand: false })).toBe('baseline');
-    expect(resolveTier('auto', { ...big, hasMachineCode: true })).toBe('optimizing');
   });
 
   it('auto falls back to the whole size when the code size is unknown', () => {
@@ -182,124 +187,121 @@ describe('tieringFacts', () => {
   });
 });
 
-describe('withTiering in V8 (child processes)', () => {
+describe('the flags of each tier, in V8 (child processes)', () => {
   // Indices in moduleText(pad): sum = pad, twice = pad + 1, unused = pad + 2.
-  it('baseline compiles each function with Liftoff on its first call', async () => {
-    const run = runChild([
-      { op: 'compile', as: 'a', hex: await hex(0), choice: 'baseline' },
-      { op: 'call', mod: 'a', fn: 'sum', args: [1000] },
-      { op: 'call', mod: 'a', fn: 'twice', args: [21] },
-    ]);
+  it('baseline: V8 compiles each function with Liftoff on its first call', async () => {
+    const run = runChild(
+      [
+        { op: 'module', as: 'a', hex: await hex(0), choice: 'auto' },
+        { op: 'call', mod: 'a', fn: 'sum', args: [1000] },
+        { op: 'call', mod: 'a', fn: 'twice', args: [21] },
+      ],
+      v8FlagsFor('baseline'),
+    );
     expect(run.results.get('a.sum')).toBe('500500');
     expect(run.results.get('a.twice')).toBe('42');
     expect(run.tiers.get(0)?.[0]).toBe('Liftoff');
     expect(run.tiers.get(1)?.[0]).toBe('Liftoff');
+    expect(run.moduleTiers.get('a')).toBe('baseline');
   });
 
-  it('optimizing compiles with TurboFan, lazily: a function never called is never compiled', async () => {
-    const run = runChild([
-      { op: 'compile', as: 'a', hex: await hex(0), choice: 'optimizing' },
-      { op: 'call', mod: 'a', fn: 'sum', args: [100_000] },
-    ]);
+  it('optimizing: TurboFan on first call, lazily: a function never called is never compiled', async () => {
+    const run = runChild(
+      [
+        { op: 'module', as: 'a', hex: await hex(0), choice: 'optimizing' },
+        { op: 'call', mod: 'a', fn: 'sum', args: [100_000] },
+      ],
+      v8FlagsFor('optimizing'),
+    );
+    expect(run.results.get('a.sum')).toBe('5000050000');
     expect(run.tiers.get(0)).toEqual(['TurboFan']);
     expect(run.tiers.has(1)).toBe(false);
     expect(run.tiers.has(2)).toBe(false);
+    expect(run.moduleTiers.get('a')).toBe('optimizing');
   });
 
-  it('every choice computes the same results', async () => {
-    const choices: CompilerChoice[] = ['auto', 'baseline', 'optimizing'];
-    const steps: Step[] = [];
-    for (const [i, choice] of choices.entries()) {
-      steps.push({ op: 'compile', as: choice, hex: await hex(i * 3), choice });
-      steps.push({ op: 'call', mod: choice, fn: 'sum', args: [65_536] });
-      steps.push({ op: 'call', mod: choice, fn: 'twice', args: [-8] });
+  it('eager: TurboFan compiles every function before the first call, the unused one too', async () => {
+    const run = runChild([{ op: 'module', as: 'a', hex: await hex(0), choice: 'optimizing' }], v8FlagsFor('eager'));
+    for (const index of [0, 1, 2]) expect(run.tiers.get(index), `function ${index}`).toEqual(['TurboFan']);
+    expect(run.moduleTiers.get('a')).toBe('optimizing');
+  });
+
+  it('every tier computes the same results', async () => {
+    const bytes = await hex(0);
+    for (const mode of ['baseline', 'optimizing', 'eager'] as const) {
+      const run = runChild(
+        [
+          { op: 'module', as: 'm', hex: bytes, choice: 'auto' },
+          { op: 'call', mod: 'm', fn: 'sum', args: [65_536] },
+          { op: 'call', mod: 'm', fn: 'twice', args: [-8] },
+        ],
+        v8FlagsFor(mode),
+      );
+      expect(run.results.get('m.sum'), mode).toBe('2147516416');
+      expect(run.results.get('m.twice'), mode).toBe('-16');
     }
-    const run = runChild(steps);
-    for (const choice of choices) {
-      expect(run.results.get(`${choice}.sum`)).toBe('2147516416');
-      expect(run.results.get(`${choice}.twice`)).toBe('-16');
-    }
   });
 
-  it('auto optimizes a small module and keeps Liftoff for one with over 1 MiB of code', async () => {
-    const run = runChild([
-      { op: 'compile', as: 'small', hex: await hex(0), choice: 'auto' },
-      { op: 'call', mod: 'small', fn: 'twice', args: [1] },
-      {
-        op: 'compile',
-        as: 'big',
-        hex: await hex(3),
-        choice: 'auto',
-        facts: { codeByteLength: AUTO_OPTIMIZING_MAX_CODE_BYTES + 1 },
-      },
-      { op: 'call', mod: 'big', fn: 'twice', args: [1] },
-    ]);
-    expect(run.tiers.get(1)).toEqual(['TurboFan']);
-    expect(run.tiers.get(4)?.[0]).toBe('Liftoff');
-  });
-
-  it('the last compile sets the tier for first calls process-wide (documented caveat)', async () => {
-    const run = runChild([
-      { op: 'compile', as: 'fast', hex: await hex(0), choice: 'optimizing' },
-      { op: 'call', mod: 'fast', fn: 'sum', args: [10] },
-      { op: 'compile', as: 'slow', hex: await hex(3), choice: 'baseline' },
-      { op: 'call', mod: 'slow', fn: 'sum', args: [10] },
-      // First called after the baseline compile: Liftoff, although its module asked for TurboFan.
-      { op: 'call', mod: 'fast', fn: 'twice', args: [10] },
-    ]);
-    expect(run.tiers.get(0)).toEqual(['TurboFan']);
-    expect(run.tiers.get(3)?.[0]).toBe('Liftoff');
-    expect(run.tiers.get(1)?.[0]).toBe('Liftoff');
-  });
-
-  it('withDefaultFlags runs under the defaults and puts the optimizing tier back after', async () => {
-    const run = runChild([
-      { op: 'compile', as: 'a', hex: await hex(0), choice: 'optimizing' },
-      { op: 'call', mod: 'a', fn: 'twice', args: [5], underDefaults: 'sync' },
-      { op: 'call', mod: 'a', fn: 'sum', args: [5] },
-    ]);
-    expect(run.results.get('a.twice')).toBe('10');
-    expect(run.tiers.get(1)?.[0]).toBe('Liftoff');
-    expect(run.tiers.get(0)).toEqual(['TurboFan']);
-  });
-
-  it('withDefaultFlags keeps the defaults until an asynchronous fn settles', async () => {
-    const run = runChild([
-      { op: 'compile', as: 'a', hex: await hex(0), choice: 'optimizing' },
-      // The first call happens after an await inside fn: still under the defaults.
-      { op: 'call', mod: 'a', fn: 'twice', args: [6], underDefaults: 'async' },
-      { op: 'call', mod: 'a', fn: 'sum', args: [6] },
-    ]);
-    expect(run.results.get('a.twice')).toBe('12');
-    expect(run.results.get('a.sum')).toBe('21');
-    expect(run.tiers.get(1)?.[0]).toBe('Liftoff');
-    expect(run.tiers.get(0)).toEqual(['TurboFan']);
-  });
-
-  it('new Module(bytes, { compiler }) compiles through withTiering', async () => {
-    const run = runChild([
-      { op: 'module', as: 'opt', hex: await hex(0), choice: 'optimizing' },
-      { op: 'call', mod: 'opt', fn: 'twice', args: [2] },
-      { op: 'module', as: 'base', hex: await hex(3), choice: 'baseline' },
-      { op: 'call', mod: 'base', fn: 'twice', args: [3] },
-      { op: 'module', as: 'auto', hex: await hex(6), choice: 'auto' },
-      { op: 'call', mod: 'auto', fn: 'twice', args: [4] },
-    ]);
-    expect(run.results.get('opt.twice')).toBe('4');
-    expect(run.results.get('auto.twice')).toBe('8');
-    expect(run.tiers.get(1)).toEqual(['TurboFan']);
-    expect(run.tiers.get(4)?.[0]).toBe('Liftoff');
-    expect(run.tiers.get(7)).toEqual(['TurboFan']);
-  });
-
-  it("leaves V8's flags alone when Node's command line sets tiering flags", async () => {
+  it('a compiler option the process cannot honour is a no-op that Module.from reports', async () => {
     const run = runChild(
       [
-        { op: 'compile', as: 'a', hex: await hex(0), choice: 'optimizing' },
-        { op: 'call', mod: 'a', fn: 'twice', args: [5] },
+        { op: 'from', as: 'wish', hex: await hex(0), choice: 'optimizing' },
+        { op: 'call', mod: 'wish', fn: 'twice', args: [4] },
+        { op: 'from', as: 'fine', hex: await hex(3), choice: 'baseline' },
+        { op: 'from', as: 'auto', hex: await hex(6), choice: 'auto' },
       ],
-      ['--liftoff'],
+      v8FlagsFor('baseline'),
     );
+    expect(run.results.get('wish.twice')).toBe('8');
     expect(run.tiers.get(1)?.[0]).toBe('Liftoff');
+    expect(run.moduleTiers.get('wish')).toBe('baseline');
+    expect(run.notices).toEqual([
+      "compiler 'optimizing' is not in effect: this Node was started for baseline code, and V8's flags are " +
+        'fixed when Node starts (start node with --no-liftoff)',
+    ]);
+  });
+
+  it("never changes V8's flags: a process started for TurboFan stays so whatever modules ask", async () => {
+    const run = runChild(
+      [
+        { op: 'module', as: 'base', hex: await hex(0), choice: 'baseline' },
+        { op: 'call', mod: 'base', fn: 'twice', args: [3] },
+        { op: 'module', as: 'opt', hex: await hex(3), choice: 'optimizing' },
+        { op: 'call', mod: 'opt', fn: 'twice', args: [2] },
+      ],
+      v8FlagsFor('optimizing'),
+    );
+    expect(run.tiers.get(1)).toEqual(['TurboFan']);
+    expect(run.tiers.get(4)).toEqual(['TurboFan']);
+    expect(run.moduleTiers.get('base')).toBe('optimizing');
+  });
+});
+
+describe('processCompileMode', () => {
+  it('reads the tier from the flags Node was started with, the last one winning', () => {
+    expect(processCompileMode([])).toBe('baseline');
+    expect(processCompileMode(['--no-liftoff'])).toBe('optimizing');
+    expect(processCompileMode(['--no_liftoff'])).toBe('optimizing');
+    expect(processCompileMode(['--liftoff=false'])).toBe('optimizing');
+    expect(processCompileMode(['--no-liftoff', '--liftoff'])).toBe('baseline');
+    expect(processCompileMode(['--no-liftoff', '--no-wasm-lazy-compilation'])).toBe('eager');
+    expect(processCompileMode(['--no-wasm-lazy-compilation'])).toBe('baseline');
+    expect(processCompileMode(['--max-old-space-size=100', '--no-liftoff', '--stack-size=900'])).toBe('optimizing');
+    expect(processTier(['--no-liftoff', '--no-wasm-lazy-compilation'])).toBe('optimizing');
+  });
+
+  it('round-trips v8FlagsFor', () => {
+    for (const mode of ['baseline', 'optimizing', 'eager'] as const) {
+      expect(processCompileMode(v8FlagsFor(mode))).toBe(mode);
+    }
+  });
+
+  it('tells the tier flags from the others', () => {
+    for (const flag of ['--liftoff', '--no-liftoff', '--no_wasm_lazy_compilation', '--wasm-dynamic-tiering']) {
+      expect(isTierFlag(flag), flag).toBe(true);
+    }
+    for (const flag of ['--wasm-inlining', '--liftoff-only', '--max-old-space-size=9', '--no-turbo-fast-api-calls']) {
+      expect(isTierFlag(flag), flag).toBe(false);
+    }
   });
 });

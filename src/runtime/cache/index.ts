@@ -56,9 +56,22 @@ export interface CacheFillResult {
   readonly machineCodeByteLength: number;
 }
 
-/** A short hash of everything machine code depends on. */
-export function engineKey(): string {
-  return sha256Hex(new TextEncoder().encode(JSON.stringify(currentEngine()))).slice(0, 16);
+/** A short hash of everything machine code depends on (this process's V8 flags included). */
+export function engineKey(engine = currentEngine()): string {
+  return sha256Hex(new TextEncoder().encode(JSON.stringify(engine))).slice(0, 16);
+}
+
+/**
+ * The keys this Node, V8, CPU and wasmer-ts write under in each compile mode
+ * (tiering.ts): `cache ls` runs with other flags than the `run`s that filled
+ * the cache, and their entries are this engine's all the same.
+ */
+export function engineKeysOfAnyTier(): string[] {
+  const here = currentEngine();
+  const rest = here.flagFingerprint.slice(here.flagFingerprint.indexOf('/'));
+  return (['baseline', 'optimizing', 'eager'] as const).map((mode) =>
+    engineKey({ ...here, flagFingerprint: `${mode}${rest}` }),
+  );
 }
 
 export interface CacheEntry {
@@ -192,7 +205,7 @@ export class ModuleCache {
     } catch {
       return [];
     }
-    const current = engineKey();
+    const current = engineKeysOfAnyTier();
     const entries: CacheEntry[] = [];
     for (const name of names) {
       if (!ENTRY_NAME.test(name)) continue;
@@ -215,7 +228,7 @@ export class ModuleCache {
           wasmByteLength: header?.wasmByteLength ?? null,
           machineCodeByteLength: header?.machineCodeByteLength ?? null,
           valid: header !== null && key.startsWith(header.wasmSha256),
-          isCurrentEngine: key.endsWith(`-${current}`),
+          isCurrentEngine: current.some((k) => key.endsWith(`-${k}`)),
         });
       } catch {
         // Removed by a concurrent clean: skip it.

@@ -25,9 +25,10 @@ import {
   type ReadArtifact,
   readArtifact,
   sha256Hex,
+  v8FlagFingerprint,
 } from '../artifact.js';
 import { ArgumentError, CompileError } from '../errors.js';
-import { withDefaultFlags } from '../tiering.js';
+import { isTierFlag, v8FlagsFor } from '../tiering.js';
 import { describe } from '../value.js';
 import { type NativeStatus, nativeAddon, nativeStatus } from './native.js';
 
@@ -102,9 +103,8 @@ export async function loadReadArtifact(read: ReadArtifact, options: LoadOptions 
   if (armed !== true) return fallback(armed);
   let module: WebAssembly.Module;
   try {
-    // V8 compares the payload's flag hash with the flags in effect now: load under the defaults
-    // even when an `optimizing` compile left --no-liftoff set (tiering.ts).
-    module = await withDefaultFlags(() => WebAssembly.compileStreaming(marker));
+    // V8 compares the payload's hash of every flag with this process's flags (tiering.ts).
+    module = await WebAssembly.compileStreaming(marker);
   } catch (error) {
     addon.disarm(marker);
     throw compileErrorFrom(error instanceof Error ? error.message : String(error), error);
@@ -132,8 +132,8 @@ export function serializeMachineCode(module: WebAssembly.Module, wasm: Uint8Arra
   if (addon === null) return null;
   const wire = addon.wireBytes(module);
   if (wire.length !== wasm.length || sha256Hex(wire) !== sha256Hex(wasm)) return null;
-  // Serialized code carries V8's flag hash: write the one a plain process has.
-  return withDefaultFlags(() => addon.serialize(module));
+  // Serialized code carries V8's hash of this process's flags: it loads where they are the same.
+  return addon.serialize(module);
 }
 
 /** An artifact for an already compiled module: its Wasm plus whatever machine code V8 can serialize now. */
@@ -154,16 +154,15 @@ export interface OptimizeOptions {
   readonly onProgress?: (elapsedMs: number) => void;
 }
 
-// The child: read the Wasm (stdin, or a file in background mode), compile it
-// eagerly with TurboFan, restore the default flags, serialize, and check V8
-// accepts the result. Foreground: the code goes to stdout. Background (a cache
+// The child, started with the eager flags (tiering.ts: v8FlagsFor('eager')) on
+// its command line: read the Wasm (stdin, or a file in background mode), compile
+// it eagerly with TurboFan, serialize, and check V8 accepts the result. Foreground: the code goes to stdout. Background (a cache
 // fill after `run`): it writes the cache entry itself, atomically, then exits.
-// argv: addon path, codegen flags (JSON), [wasm file, artifact.js URL, entry file]
+// argv: addon path, [wasm file, artifact.js URL, entry file]
 const CHILD_SCRIPT = `
 import { createRequire } from 'node:module';
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import v8 from 'node:v8';
-const [addonPath, flagsJson, wasmFile, artifactUrl, entryFile] = process.argv.slice(1);
+const [addonPath, wasmFile, artifactUrl, entryFile] = process.argv.slice(1);
 const addon = createRequire(import.meta.url)(addonPath);
 let wasm;
 if (wasmFile === undefined) {
@@ -174,20 +173,12 @@ if (wasmFile === undefined) {
   wasm = new Uint8Array(readFileSync(wasmFile));
   unlinkSync(wasmFile);
 }
-v8.setFlagsFromString('--no-liftoff');
-v8.setFlagsFromString('--no-wasm-lazy-compilation');
 let module;
 try {
   module = new WebAssembly.Module(wasm);
 } catch (error) {
   process.stderr.write(String(error.message));
   process.exit(3);
-} finally {
-  v8.setFlagsFromString('--liftoff');
-  v8.setFlagsFromString('--wasm-lazy-compilation');
-  v8.setFlagsFromString('--wasm-dynamic-tiering');
-  // Then the codegen flags this process was started with, so its flags end as they began.
-  for (const flag of JSON.parse(flagsJson)) v8.setFlagsFromString(flag);
 }
 const code = addon.serialize(module);
 if (code === null) { process.stderr.write('V8 produced no machine code'); process.exit(4); }
@@ -249,7 +240,12 @@ export async function compileOptimized(wasm: Uint8Array, options: OptimizeOption
     }
     const machineCode = new Uint8Array(stdout.buffer, stdout.byteOffset, stdout.byteLength);
     return {
-      artifact: encodeArtifact({ wasm, machineCode, engine: currentEngine() }),
+      // The child's flags, not ours: its machine code loads where they are in effect.
+      artifact: encodeArtifact({
+        wasm,
+        machineCode,
+        engine: { ...currentEngine(), flagFingerprint: v8FlagFingerprint(childFlags()) },
+      }),
       machineCodeByteLength: machineCode.length,
       notice: null,
     };
@@ -258,10 +254,17 @@ export async function compileOptimized(wasm: Uint8Array, options: OptimizeOption
   }
 }
 
-/** Node arguments for the compile child: this process's codegen flags, so V8's flag hash (and ours) match. */
+/**
+ * Node arguments for the compile child: this process's codegen flags other than
+ * the tier's, then the eager ones. Its artifacts load (machine code and all) in a
+ * process started with the same flags: `wasmer-ts run app.wasmu` is (bin/wasmer-ts.js).
+ */
 function childArgs(addonPath: string, extra: readonly string[] = []): string[] {
-  const flags = process.execArgv.filter(isCodegenFlag);
-  return [...flags, '--input-type=module', '-e', CHILD_SCRIPT, addonPath, JSON.stringify(flags), ...extra];
+  return [...childFlags(), '--input-type=module', '-e', CHILD_SCRIPT, addonPath, ...extra];
+}
+
+function childFlags(): string[] {
+  return [...process.execArgv.filter((f) => isCodegenFlag(f) && !isTierFlag(f)), ...v8FlagsFor('eager')];
 }
 
 /**
@@ -329,7 +332,8 @@ export interface ArtifactDescription {
  */
 export function describeArtifact(bytes: Uint8Array): ArtifactDescription {
   const read = readArtifact(bytes);
-  const reason = machineCodeUnusableReason(read);
+  // `inspect` asks whether `wasmer-ts run` could use it, and that starts Node with the tier flags it needs.
+  const reason = machineCodeUnusableReason(read, { anyTier: true });
   return {
     header: read.header,
     hasMachineCode: read.header.machineCodeByteLength > 0,
@@ -342,10 +346,13 @@ export function describeArtifact(bytes: Uint8Array): ArtifactDescription {
  * Why this process would not use an artifact's machine code (absent, damaged,
  * built for another engine, addon unavailable), or null when it would.
  */
-export function machineCodeUnusableReason(read: ReadArtifact): string | null {
+export function machineCodeUnusableReason(
+  read: ReadArtifact,
+  options: { readonly anyTier?: boolean } = {},
+): string | null {
   if (read.header.machineCodeByteLength === 0) return 'the artifact carries no machine code';
   if (read.machineCodeProblem !== null) return read.machineCodeProblem.reason;
-  const mismatch = engineMismatch(read.header);
+  const mismatch = engineMismatch(read.header, currentEngine(), options);
   if (mismatch !== null) return mismatch;
   const status = nativeStatus();
   return status.available ? null : (status.reason ?? 'the native addon is unavailable');

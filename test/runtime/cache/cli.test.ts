@@ -4,21 +4,21 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeStatus } from '../../../src/runtime/cache/native.js';
+import { BIN, pathWithThisNode } from '../../cli/helpers.js';
 import { wat } from '../../helpers/wat.js';
 import { assertBuilt, KERNEL_WAT, kernelWork } from './child.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/wasmer-ts.js', import.meta.url));
 const N = 30_000_000; // long enough (well over 50 ms) for a run to fill the cache
 let dir: string;
 let kernelFile: string;
 
+// Started as users start it: the launcher in BIN picks V8's flags (artifacts need the eager ones).
 function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const r = spawnSync(BIN, args, {
     encoding: 'utf8',
-    env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'xdg'), ...env },
+    env: { ...process.env, PATH: pathWithThisNode(), XDG_CACHE_HOME: path.join(dir, 'xdg'), ...env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,0 +1,171 @@
+// The launcher (the shell part of bin/wasmer-ts.js) and the relaunch of a
+// module that wants other V8 flags (src/commands/relaunch.ts). V8's flags are
+// fixed when Node starts (src/runtime/tiering.ts), so the launcher picks them
+// before Node exists; these tests check what it picks, with a stand-in `node`
+// on PATH that prints its arguments, and what really runs, with the real one.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeU32 } from '../../src/runtime/parser/rewrite.js';
+import { AUTO_OPTIMIZING_MAX_CODE_BYTES, v8FlagsFor } from '../../src/runtime/tiering.js';
+import { BIN, pathWithThisNode, ROOT } from './helpers.js';
+
+let dir: string;
+let fakeBin: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'wasmer-ts-launcher-'));
+  fakeBin = join(dir, 'fake-bin');
+  spawnSync('mkdir', [fakeBin]);
+  // Prints each argument followed by a NUL byte (an argument cannot hold one), then the launcher's marker.
+  writeFileSync(
+    join(fakeBin, 'node'),
+    '#!/bin/sh\nfor a; do printf "%s\\0" "$a"; done\nprintf "env=%s" "$WASMER_TS_LAUNCHER"\n',
+  );
+  chmodSync(join(fakeBin, 'node'), 0o755);
+});
+
+afterAll(() => {
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
+
+/** What the launcher starts `node` with for `args`: [node flags, then the rest]. */
+function launch(args: string[]): { flags: string[]; rest: string[]; env: string } {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', env: { ...process.env, PATH: `${fakeBin}:/usr/bin:/bin` } });
+  expect(r.status, r.stderr).toBe(0);
+  const argv = r.stdout.split('\0');
+  const env = argv.pop() ?? '';
+  const script = argv.indexOf(BIN);
+  expect(script, r.stdout).toBeGreaterThanOrEqual(0);
+  return { flags: argv.slice(0, script), rest: argv.slice(script + 1), env };
+}
+
+describe('the launcher picks V8 flags before Node starts', () => {
+  it('starts run and call of a module for TurboFan, as v8FlagsFor says', () => {
+    expect(launch(['run', 'app.wasm']).flags).toEqual(v8FlagsFor('optimizing'));
+    expect(launch(['call', 'app.wasm', 'sum', '1', '2']).flags).toEqual(v8FlagsFor('optimizing'));
+    expect(launch(['run', '--compiler', 'optimizing', 'app.wat']).flags).toEqual(v8FlagsFor('optimizing'));
+    expect(launch(['run', '-', '--invoke', 'f']).flags).toEqual(v8FlagsFor('optimizing'));
+  });
+
+  it('gives a .wasmu artifact the eager flags its machine code was compiled under', () => {
+    expect(launch(['run', 'app.wasmu']).flags).toEqual(v8FlagsFor('eager'));
+    expect(launch(['call', '--no-cache', 'app.wasmu', 'f']).flags).toEqual(v8FlagsFor('eager'));
+  });
+
+  it("gives --compiler baseline and every other command V8's defaults", () => {
+    expect(launch(['run', '--compiler', 'baseline', 'app.wasm']).flags).toEqual(v8FlagsFor('baseline'));
+    expect(launch(['run', '--compiler=baseline', 'app.wasmu']).flags).toEqual(v8FlagsFor('baseline'));
+    for (const args of [['inspect', 'app.wasm'], ['compile', 'app.wasm'], ['--version'], ['cache', 'ls'], []]) {
+      expect(launch(args).flags, args.join(' ')).toEqual([]);
+    }
+  });
+
+  it('skips the values of our flags to find FILE, and stops at it', () => {
+    const args = ['run', '--dir', 'x.wasmu', '--env', 'A=b', '-i', 'main', '--timeout', '5s', 'app.wasm'];
+    expect(launch([...args, '--compiler', 'baseline']).flags).toEqual(v8FlagsFor('optimizing'));
+    expect(launch(['run', '--max-memory', '1MiB', '--cache-dir', 'c.wasmu', 'a.wasmu']).flags).toEqual(
+      v8FlagsFor('eager'),
+    );
+  });
+
+  it('passes every argument on untouched, and marks the process as launched', () => {
+    const args = ['run', 'my app.wasm', '', '*', '$HOME', '--', '-x', "it's", 'a\nb'];
+    const { rest, env } = launch(args);
+    expect(rest).toEqual(args);
+    expect(env).toBe('env=1');
+  });
+});
+
+/** A module exporting `f() -> 7` whose one body is `size` bytes of `nop`s: code of any size, valid. */
+function moduleWithCode(size: number): Uint8Array {
+  const body = new Uint8Array(size + 4);
+  body.fill(0x01); // nop
+  body.set([0x00], 0); // no locals
+  body.set([0x41, 0x07, 0x0b], size + 1); // i32.const 7, end
+  const entry = [...encodeU32(body.length), ...body];
+  const code = [...encodeU32(1), ...entry];
+  const section = (id: number, content: number[]) => [id, ...encodeU32(content.length), ...content];
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [1, 0x60, 0, 1, 0x7f]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, 1, 0x66, 0x00, 0]),
+    ...section(10, code),
+  ]);
+}
+
+/** Runs the CLI as the launcher would have started it (flags and marker), tracing V8's compiles. */
+function asLaunched(args: string[], env: Record<string, string> = { WASMER_TS_LAUNCHER: '1' }) {
+  const r = spawnSync(process.execPath, [...v8FlagsFor('optimizing'), '--trace-wasm-compilation-times', BIN, ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    env: { ...process.env, ...env, XDG_CACHE_HOME: join(dir, 'cache') },
+  });
+  const tiers = [...r.stdout.matchAll(/^Compiled function \S+#0 using (\w+)/gm)].map((m) => m[1]);
+  const output = r.stdout
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('Compiled function'))
+    .join('\n');
+  return { status: r.status, signal: r.signal, stderr: r.stderr, tiers, output };
+}
+
+describe('a module that wants other flags runs once more with them', () => {
+  let small: string;
+  let big: string;
+
+  beforeAll(() => {
+    small = join(dir, 'small.wasm');
+    big = join(dir, 'big.wasm');
+    writeFileSync(small, moduleWithCode(100));
+    writeFileSync(big, moduleWithCode(AUTO_OPTIMIZING_MAX_CODE_BYTES + 1000));
+  });
+
+  it('a module over the auto limit runs with Liftoff, its result and status unchanged', () => {
+    const run = asLaunched(['run', '--no-cache', big, '--invoke', 'f']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.output).toBe('7');
+    expect(run.tiers[0]).toBe('Liftoff');
+  });
+
+  it('a small module stays in the first process, with TurboFan', () => {
+    const run = asLaunched(['run', '--no-cache', small, '--invoke', 'f']);
+    expect(run.status).toBe(0);
+    expect(run.output).toBe('7');
+    expect(run.tiers).toEqual(['TurboFan']);
+  });
+
+  it('--compiler optimizing keeps a big module in TurboFan', () => {
+    const run = asLaunched(['run', '--no-cache', '--compiler', 'optimizing', big, '--invoke', 'f']);
+    expect(run.output).toBe('7');
+    expect(run.tiers).toEqual(['TurboFan']);
+  });
+
+  it('passes the exit status and errors of the relaunched command through', () => {
+    const missing = asLaunched(['run', '--no-cache', big, '--invoke', 'nope']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/export "nope" not found/);
+    expect(missing.stderr.match(/not found/g)).toHaveLength(1);
+  });
+
+  it('never relaunches without the marker, or twice', () => {
+    for (const env of [{}, { WASMER_TS_LAUNCHER: '2' }]) {
+      const run = asLaunched(['run', '--no-cache', big, '--invoke', 'f'], env);
+      expect(run.output).toBe('7');
+      expect(run.tiers).toEqual(['TurboFan']);
+    }
+  });
+
+  it('the real launcher runs the README quickstart with the real node', () => {
+    const r = spawnSync(BIN, ['run', 'fixtures/simple.wasm', '--invoke', 'sum', '5', '37'], {
+      encoding: 'utf8',
+      cwd: ROOT,
+      env: { ...process.env, PATH: pathWithThisNode() },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('42\n');
+  });
+});
