@@ -116,7 +116,7 @@ export async function loadReadArtifact(read: ReadArtifact, options: LoadOptions 
     usedMachineCode: accepted,
     notice: accepted
       ? null
-      : 'machine code not used (V8 rejected its header: another V8 build, CPU or flags); compiled from the Wasm bytes instead',
+      : 'machine code not used (V8 rejected it: another V8 build, CPU or flags); compiled from the Wasm bytes instead',
     header,
   };
 }
