@@ -4,12 +4,14 @@
  *
  * Saving: `compileOptimized` compiles every function eagerly with TurboFan in a
  * short-lived child process. V8's flags are process-wide, so the child sets
- * `--no-liftoff --no-wasm-lazy-compilation` around its one compile, restores
- * the defaults (including `--wasm-dynamic-tiering`, which `--no-liftoff` turns
- * off by implication) so that V8's flag hash in the serialized header matches a
- * plain process, serializes, and checks that V8 accepts the result before
- * handing it back. The parent's flags are never touched, and it stays free to
- * report progress.
+ * `--no-liftoff --no-wasm-lazy-compilation` (and `--no-wasm-deopt` where V8
+ * has it, see CHILD_SCRIPT) around its one compile, restores the defaults
+ * (including `--wasm-dynamic-tiering`, which `--no-liftoff` turns off by
+ * implication in V8 11.3) so that V8's flag hash in the serialized header
+ * matches a plain process (V8 hashes the flags that differ from their
+ * defaults), serializes, and checks that V8 accepts the result before handing
+ * it back. The parent's flags are never touched, and it stays free to report
+ * progress.
  *
  * Loading: `loadArtifactModule` checks every header field, the Wasm hash and the
  * payload hash before V8 sees a byte; on any mismatch it compiles the Wasm bytes
@@ -174,8 +176,15 @@ if (wasmFile === undefined) {
   wasm = new Uint8Array(readFileSync(wasmFile));
   unlinkSync(wasmFile);
 }
+// --wasm-deopt: V8 13.6 (Node 24) has it, off by default; V8 14.6 (Node 26) turns it on. Deopt points
+// need the feedback Liftoff collects: --no-liftoff on the command line implies --no-wasm-deopt, set at
+// run time it does not, and V8 14.6 then aborts in the eager compile ("Check failed: function_feedback
+// != feedback.feedback_for_function.end()"). V8 11.3 and 12.4 have no such flag ("unrecognized flag").
+const v8Major = Number(process.versions.v8.split('.')[0]);
+const deoptDefault = v8Major >= 14 ? '--wasm-deopt' : v8Major >= 13 ? '--no-wasm-deopt' : null;
 v8.setFlagsFromString('--no-liftoff');
 v8.setFlagsFromString('--no-wasm-lazy-compilation');
+if (deoptDefault !== null) v8.setFlagsFromString('--no-wasm-deopt');
 let module;
 try {
   module = new WebAssembly.Module(wasm);
@@ -186,6 +195,7 @@ try {
   v8.setFlagsFromString('--liftoff');
   v8.setFlagsFromString('--wasm-lazy-compilation');
   v8.setFlagsFromString('--wasm-dynamic-tiering');
+  if (deoptDefault !== null) v8.setFlagsFromString(deoptDefault);
   // Then the codegen flags this process was started with, so its flags end as they began.
   for (const flag of JSON.parse(flagsJson)) v8.setFlagsFromString(flag);
 }
