@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isCodegenFlag } from '../../../src/runtime/artifact.js';
 import { serializeMachineCode } from '../../../src/runtime/cache/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/cache/native.js';
 
@@ -55,8 +56,17 @@ export interface ChildResult {
 }
 
 /**
+ * This worker's V8 codegen flags (`--liftoff`, `--no-wasm-...`), which every
+ * child gets too, as wasmer-ts's own compile child does: the engine fingerprint
+ * includes them, so an artifact made in this worker is for the same engine as
+ * the child that loads it, whatever flags vitest was given (`--execArgv`).
+ */
+export const CODEGEN_ARGS: readonly string[] = process.execArgv.filter(isCodegenFlag);
+
+/**
  * Runs `script` (an ES module body; `DIST` is defined as the dist/runtime/ URL
- * prefix) in a fresh node with `args` as process.argv[1..].
+ * prefix) in a fresh node with `args` as process.argv[1..], under this
+ * worker's codegen flags plus `options.execArgv`.
  */
 export function runChild(
   script: string,
@@ -65,10 +75,14 @@ export function runChild(
 ): Promise<ChildResult> {
   const body = `const DIST = ${JSON.stringify(new URL(`file://${DIST}`).href)};\n${script}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.execArgv ?? []), '--input-type=module', '-e', body, ...args], {
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...CODEGEN_ARGS, ...(options.execArgv ?? []), '--input-type=module', '-e', body, ...args],
+      {
+        env: { ...process.env, ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => {

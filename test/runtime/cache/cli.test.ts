@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeStatus } from '../../../src/runtime/cache/native.js';
 import { wat } from '../../helpers/wat.js';
-import { assertBuilt, KERNEL_WAT, kernelWork } from './child.js';
+import { assertBuilt, CODEGEN_ARGS, KERNEL_WAT, kernelWork } from './child.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/wasmer-ts.js', import.meta.url));
 const N = 30_000_000; // long enough (well over 50 ms) for a run to fill the cache
@@ -16,7 +16,7 @@ let dir: string;
 let kernelFile: string;
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const r = spawnSync(process.execPath, [...CODEGEN_ARGS, BIN, ...args], {
     encoding: 'utf8',
     env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'xdg'), ...env },
   });
