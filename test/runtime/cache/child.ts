@@ -65,18 +65,18 @@ export const CODEGEN_ARGS: readonly string[] = process.execArgv.filter(isCodegen
 
 /**
  * Runs `script` (an ES module body; `DIST` is defined as the dist/runtime/ URL
- * prefix) in a fresh node with `args` as process.argv[1..], under this
- * worker's codegen flags plus `options.execArgv`.
+ * prefix) in a fresh node (`options.node`, else this one) with `args` as
+ * process.argv[1..], under this worker's codegen flags plus `options.execArgv`.
  */
 export function runChild(
   script: string,
   args: readonly string[] = [],
-  options: { env?: Record<string, string>; execArgv?: readonly string[] } = {},
+  options: { env?: Record<string, string>; execArgv?: readonly string[]; node?: string } = {},
 ): Promise<ChildResult> {
   const body = `const DIST = ${JSON.stringify(new URL(`file://${DIST}`).href)};\n${script}`;
   return new Promise((resolve, reject) => {
     const child = spawn(
-      process.execPath,
+      options.node ?? process.execPath,
       [...CODEGEN_ARGS, ...(options.execArgv ?? []), '--input-type=module', '-e', body, ...args],
       {
         env: { ...process.env, ...options.env },

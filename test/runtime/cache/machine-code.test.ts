@@ -1,26 +1,36 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentEngine, decodeArtifact, encodeArtifact } from '../../../src/runtime/artifact.js';
+import { currentEngine, decodeArtifact, encodeArtifact, sha256Hex } from '../../../src/runtime/artifact.js';
 import { compileOptimized, describeArtifact, loadArtifactModule } from '../../../src/runtime/cache/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/cache/native.js';
 import { wat } from '../../helpers/wat.js';
 import { assertBuilt, CODEGEN_ARGS, KERNEL_WAT, kernelWork, OTHER_WAT, runChild } from './child.js';
 
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const N = 5000;
 const EXPECTED = kernelWork(N);
 
 // Loads each artifact file named on the command line and prints one JSON line per file.
+// codeSha256: the SHA-256 of what V8 serializes for the module right after the load, before
+// any call. A module compiled from its Wasm has no TurboFan code yet (null), so the payload's
+// own hash there means V8 runs the payload and compiled nothing. Only the first load of a
+// process says so: V8 shares code between modules of the same bytes in one process.
 const LOAD_AND_RUN = `
 import { readFileSync } from 'node:fs';
 const { loadArtifactModule } = await import(DIST + 'cache/machine-code.js');
+const { nativeAddon } = await import(DIST + 'cache/native.js');
+const { sha256Hex } = await import(DIST + 'artifact.js');
 for (const file of process.argv.slice(1)) {
   try {
     const loaded = await loadArtifactModule(new Uint8Array(readFileSync(file)));
+    const code = nativeAddon()?.serialize(loaded.module) ?? null;
+    const codeSha256 = code === null ? null : sha256Hex(code);
     const { exports } = new WebAssembly.Instance(loaded.module, {});
-    console.log(JSON.stringify({ file, result: exports.work(${N}), twice: exports.twice(21), usedMachineCode: loaded.usedMachineCode, notice: loaded.notice }));
+    console.log(JSON.stringify({ file, result: exports.work(${N}), twice: exports.twice(21), usedMachineCode: loaded.usedMachineCode, notice: loaded.notice, codeSha256 }));
   } catch (error) {
     console.log(JSON.stringify({ file, error: error.code ?? String(error) }));
   }
@@ -33,6 +43,7 @@ interface Outcome {
   twice?: number;
   usedMachineCode?: boolean;
   notice?: string | null;
+  codeSha256?: string | null;
   error?: string;
 }
 
@@ -125,6 +136,8 @@ describe.runIf(native.available)('machine code through the native addon', () => 
     expect(description).toMatchObject({ hasMachineCode: true, machineCodeUsable: true, reason: null });
     const [outcome] = await loadInChild([save('good.wasmu', optimized)]);
     expect(outcome).toMatchObject({ result: EXPECTED, twice: 42, usedMachineCode: true, notice: null });
+    // What V8 holds right after the load is the payload, byte for byte: nothing was compiled.
+    expect(outcome?.codeSha256).toBe(sha256Hex(machineCode));
   });
 
   it('keeps Node’s own compileStreaming of a Response working once the loader is installed', async () => {
@@ -227,7 +240,7 @@ describe.runIf(native.available)('machine code through the native addon', () => 
     const tampered = machineCode.slice();
     tampered[5]! ^= 0xff;
     const [outcome] = await loadInChild([save('v8hdr.wasmu', encodeArtifact({ wasm: kernel, machineCode: tampered }))]);
-    expect(outcome).toMatchObject({ result: EXPECTED, usedMachineCode: false });
+    expect(outcome).toMatchObject({ result: EXPECTED, usedMachineCode: false, codeSha256: null });
     expect(outcome?.notice).toMatch(/V8 rejected/);
   });
 
@@ -283,5 +296,80 @@ describe.runIf(native.available)('machine code through the native addon', () => 
     for (const outcome of payloadCases) expect(outcome.error, outcome.file).toBeUndefined();
     expect(recompiled).toBeGreaterThanOrEqual(150);
     expect(typedErrors).toBeGreaterThan(0);
+  });
+});
+
+// An artifact made under another Node (so another V8) must be refused in one line and
+// compiled from its Wasm, never crash, whether its header says where it came from or claims
+// this engine. It needs a second Node: WASMER_TS_OTHER_NODE=/path/to/bin/node (its headers in
+// ../include/node, as a release tarball has them), else these tests are skipped. The addon is
+// built for that Node in a temporary copy of the package, so native/build stays as it is.
+const OTHER_NODE = process.env.WASMER_TS_OTHER_NODE;
+
+// Runs under the other Node: tiers the kernel up, serializes it with that Node's addon, and
+// writes two artifacts, one with that Node's engine and one claiming the engine in argv.
+const MAKE_FOREIGN = `
+import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
+const { encodeArtifact } = await import(DIST + 'artifact.js');
+const [addonPath, kernelFile, ownFile, claimedFile, claimedEngine] = process.argv.slice(1);
+const addon = createRequire(import.meta.url)(addonPath);
+const wasm = new Uint8Array(readFileSync(kernelFile));
+const module = await WebAssembly.compile(wasm);
+const { work } = new WebAssembly.Instance(module, {}).exports;
+for (let i = 0; i < 200; i++) work(20000);
+let code = null;
+for (const deadline = Date.now() + 20000; code === null && Date.now() < deadline; ) {
+  code = addon.serialize(module);
+  if (code === null) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+if (code === null) throw new Error('no TurboFan code to serialize after 20 s');
+writeFileSync(ownFile, encodeArtifact({ wasm, machineCode: code }));
+writeFileSync(claimedFile, encodeArtifact({ wasm, machineCode: code, engine: JSON.parse(claimedEngine) }));
+console.log(JSON.stringify({ node: process.versions.node, v8: process.versions.v8, status: addon.status() }));
+`;
+
+describe.runIf(native.available && OTHER_NODE !== undefined)('an artifact made by another Node', () => {
+  let foreign: { node: string; v8: string; status: { loader: boolean } };
+  let ownFile: string;
+  let claimedFile: string;
+
+  beforeAll(async () => {
+    const other = OTHER_NODE ?? '';
+    const copy = path.join(dir, 'other-node');
+    for (const part of ['native/binding.gyp', 'native/src', 'scripts/build-native.js']) {
+      cpSync(path.join(ROOT, part), path.join(copy, part), { recursive: true });
+    }
+    const build = spawnSync(other, [path.join(copy, 'scripts/build-native.js'), '--force'], { encoding: 'utf8' });
+    const addonPath = path.join(copy, 'native/build/Release/wasmer_ts_native.node');
+    if (!existsSync(addonPath)) throw new Error(`building the addon for ${other} failed: ${build.stdout}`);
+    const kernelFile = save('foreign-kernel.wasm', kernel);
+    ownFile = path.join(dir, 'foreign-own.wasmu');
+    claimedFile = path.join(dir, 'foreign-claimed.wasmu');
+    const made = await runChild(
+      MAKE_FOREIGN,
+      [addonPath, kernelFile, ownFile, claimedFile, JSON.stringify(currentEngine())],
+      { node: other },
+    );
+    expect(made.status, made.stderr).toBe(0);
+    foreign = JSON.parse(made.stdout);
+    if (foreign.v8 === process.versions.v8) {
+      throw new Error(`WASMER_TS_OTHER_NODE runs V8 ${foreign.v8}, as this Node does: give a Node of another V8`);
+    }
+    expect(foreign.status.loader).toBe(true);
+  }, 120_000);
+
+  it('is refused in one line naming both Nodes, and its Wasm is compiled', async () => {
+    const [outcome] = await loadInChild([ownFile]);
+    expect(outcome).toMatchObject({ result: EXPECTED, twice: 42, usedMachineCode: false, codeSha256: null });
+    expect(outcome?.notice).toBe(
+      `machine code not used (it was compiled for Node version ${foreign.node}, this process has ${process.versions.node}); compiled from the Wasm bytes instead`,
+    );
+  });
+
+  it('is refused by V8 itself when its header claims this engine', async () => {
+    const [outcome] = await loadInChild([claimedFile]);
+    expect(outcome).toMatchObject({ result: EXPECTED, twice: 42, usedMachineCode: false, codeSha256: null });
+    expect(outcome?.notice).toMatch(/^machine code not used \(V8 rejected it[^\n]*\)[^\n]*$/);
   });
 });
