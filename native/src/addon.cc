@@ -25,7 +25,6 @@
 
 #include <dlfcn.h>
 #include <node.h>
-#include <v8-version.h>
 #include <v8.h>
 
 #include <cstring>
