@@ -1,13 +1,17 @@
 {
+  # No -std here: each Node's include/node/common.gypi sets the C++ standard its
+  # headers need (gnu++17 for Node 20 and 22; gnu++20 for Node 24 and 26, whose
+  # v8config.h stops with "C++20 or later required"). A -std of our own comes
+  # after common.gypi's on the command line and would override it.
   "targets": [
     {
       "target_name": "wasmer_ts_native",
       "sources": ["src/addon.cc"],
-      "cflags_cc": ["-std=c++17", "-fexceptions"],
+      "cflags_cc": ["-fexceptions"],
       "cflags_cc!": ["-fno-exceptions"],
       "conditions": [
         ["OS=='linux'", { "libraries": ["-ldl"] }],
-        ["OS=='mac'", { "xcode_settings": { "CLANG_CXX_LANGUAGE_STANDARD": "c++17", "GCC_ENABLE_CPP_EXCEPTIONS": "YES" } }]
+        ["OS=='mac'", { "xcode_settings": { "GCC_ENABLE_CPP_EXCEPTIONS": "YES" } }]
       ]
     }
   ]

@@ -8,7 +8,7 @@
 // WASMER_TS_SKIP_NATIVE=1 skips the build; --force rebuilds an up-to-date addon.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -76,6 +76,17 @@ function findNodeGyp() {
     candidates.push(path.resolve(path.dirname(process.env.npm_execpath), '../node_modules/node-gyp/bin/node-gyp.js'));
   }
   candidates.push(path.resolve(process.execPath, '../../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'));
+  // A Node unpacked without npm (a tarball's bin/node run by hand) has no npm
+  // next to it: use the npm on PATH, whose bin/npm links to npm/bin/npm-cli.js.
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir === '') continue;
+    try {
+      const cli = realpathSync(path.join(dir, 'npm'));
+      candidates.push(path.resolve(path.dirname(cli), '../node_modules/node-gyp/bin/node-gyp.js'));
+    } catch {
+      // no npm in this directory
+    }
+  }
   try {
     const require = createRequire(import.meta.url);
     candidates.push(require.resolve('node-gyp/bin/node-gyp.js'));

@@ -4,40 +4,36 @@
 //   serialize(module)        -> Uint8Array | null   CompiledWasmModule::Serialize()
 //   wireBytes(module)        -> Uint8Array          the Wasm bytes V8 compiled it from
 //   arm(marker, wasm, code)  -> true | string       queue a cached load (string = why not)
-//   status()                 -> { loader, reason, v8 }
+//   status()                 -> { loader, reason, v8, api }
 //
 // Loading: V8 only accepts serialized code through streaming compilation. JS
 // calls arm(marker, ...) and then WebAssembly.compileStreaming(marker). V8
 // resolves the marker and calls the isolate's WasmStreamingCallback, which we
-// replace with ours: for our marker it calls SetCompiledModuleBytes(code) (V8
-// checks its 16-byte header: version, CPU features, flag hash), then
-// OnBytesReceived(wasm) and Finish(). If the code is refused, or fails to
-// deserialize, V8 compiles the wire bytes instead, so the result is always the
-// module for `wasm`. Any other compileStreaming call (a fetch Response) goes to
-// Node's own callback, found by its exported symbol: if that symbol is missing
-// we never install ours, and the loader reports itself unavailable.
+// replace with ours: for our marker it hands V8 the code and the wire bytes
+// through whichever WasmStreaming API this V8 has (see FeedArmedLoad), and
+// sets marker.accepted. If the code is refused, or fails to deserialize, V8
+// compiles the wire bytes instead, so the result is always the module for
+// `wasm`. Any other compileStreaming call (a fetch Response) goes to Node's
+// own callback, found by its exported symbol: if that symbol is missing we
+// never install ours, and the loader reports itself unavailable.
 //
 // The wasmer-ts artifact checks the payload's SHA-256 before arm() is called:
-// V8 does not check the payload itself, and a damaged one can crash.
+// V8 checks only the payload's header itself. A damaged payload can crash the
+// process (measured: a truncated one throws std::bad_alloc on V8 11.3, fails
+// "Check failed: 0 == reader->current_size()" or segfaults on V8 14.6) or,
+// with a bit flipped in the code, be taken and run.
 
 #include <dlfcn.h>
 #include <node.h>
-#include <v8-version.h>
 #include <v8.h>
 
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
-
-// WasmStreaming::SetCompiledModuleBytes left the API in V8 14.3 (replaced by
-// SetHasCompiledModuleBytes and a caching callback). Older V8 only.
-#if V8_MAJOR_VERSION < 14 || (V8_MAJOR_VERSION == 14 && V8_MINOR_VERSION < 3)
-#define WASMER_TS_HAS_LOADER 1
-#else
-#define WASMER_TS_HAS_LOADER 0
-#endif
 
 namespace {
 
@@ -120,7 +116,55 @@ void WireBytes(const FunctionCallbackInfo<Value>& info) {
   info.GetReturnValue().Set(CopyToJs(isolate, span.data(), span.size()));
 }
 
-#if WASMER_TS_HAS_LOADER
+// Two generations of include/v8-wasm.h hand serialized code to a stream:
+//
+// - V8 11.3 to 13.6 (Node 20, 22, 24): SetCompiledModuleBytes(bytes, size)
+//   before the wire bytes. It checks only the code's header (version, CPU
+//   features, flag hash) and returns whether that passed; Finish() then
+//   deserializes, and if that fails compiles the wire bytes. So `true` means
+//   "V8 took the header", not "V8 deserialized it" (with a payload whose
+//   SHA-256 we checked, a later failure would be a V8 bug, not damage).
+// - V8 14.6 (Node 26; the API changed during V8 14, reportedly in 14.3):
+//   SetHasCompiledModuleBytes() before the wire bytes, then
+//   Finish(ModuleCachingCallback). V8 calls the callback inside Finish with a
+//   ModuleCachingInterface whose SetCachedCompiledModuleBytes deserializes
+//   there and then and returns whether it worked: `true` means the module is
+//   the deserialized one. The code is read only during that call.
+//
+// Which one this V8 has is read from the header itself (does WasmStreaming
+// declare SetHasCompiledModuleBytes?), not from a version number: the exact
+// 14.x that switched is not in any header we build against.
+template <typename Streaming, typename = void>
+struct HasModuleCachingCallback : std::false_type {};
+template <typename Streaming>
+struct HasModuleCachingCallback<Streaming, std::void_t<decltype(&Streaming::SetHasCompiledModuleBytes)>>
+    : std::true_type {};
+
+constexpr bool kHasModuleCachingCallback = HasModuleCachingCallback<v8::WasmStreaming>::value;
+
+// Gives V8 the armed code and wire bytes and finishes the stream; returns
+// whether V8 took the code (see above for what that means on each API).
+// Both APIs deserialize inside Finish, so `load`'s buffers outlive every use
+// V8 makes of them.
+template <typename Streaming>
+bool FeedArmedLoad(Streaming& streaming, const Pending& load) {
+  if constexpr (HasModuleCachingCallback<Streaming>::value) {
+    bool deserialized = false;
+    streaming.SetHasCompiledModuleBytes();
+    streaming.OnBytesReceived(load.wasm.data(), load.wasm.size());
+    streaming.Finish([&](typename Streaming::ModuleCachingInterface& cache) {
+      v8::MemorySpan<const uint8_t> code(load.code.data(), load.code.size());
+      deserialized = cache.SetCachedCompiledModuleBytes(code);
+    });
+    return deserialized;
+  } else {
+    bool accepted = streaming.SetCompiledModuleBytes(load.code.data(), load.code.size());
+    streaming.OnBytesReceived(load.wasm.data(), load.wasm.size());
+    streaming.Finish();
+    return accepted;
+  }
+}
+
 void OurStreamingCallback(const FunctionCallbackInfo<Value>& info) {
   Isolate* isolate = info.GetIsolate();
   std::unique_ptr<Pending> mine;
@@ -140,26 +184,17 @@ void OurStreamingCallback(const FunctionCallbackInfo<Value>& info) {
     return;
   }
   std::shared_ptr<v8::WasmStreaming> streaming = v8::WasmStreaming::Unpack(isolate, info.Data());
-  bool accepted = !mine->code.empty() && streaming->SetCompiledModuleBytes(mine->code.data(), mine->code.size());
+  bool accepted = FeedArmedLoad(*streaming, *mine);
   Local<Context> context = isolate->GetCurrentContext();
   Local<Object> marker = mine->marker.Get(isolate);
   marker->Set(context, Str(isolate, "accepted"), v8::Boolean::New(isolate, accepted)).FromMaybe(false);
-  streaming->OnBytesReceived(mine->wasm.data(), mine->wasm.size());
-  // Finish deserializes synchronously (falling back to compiling the wire
-  // bytes), so `mine`'s buffers outlive every use V8 makes of them.
-  streaming->Finish();
 }
-#endif
 
 const char* LoaderUnavailableReason() {
-#if !WASMER_TS_HAS_LOADER
-  return "this V8 has no WasmStreaming::SetCompiledModuleBytes (V8 14.3+); the addon needs an update";
-#else
   if (NodeCallback() == nullptr) {
     return "Node's wasm streaming callback symbol was not found, so compileStreaming could not be shared";
   }
   return nullptr;
-#endif
 }
 
 void Arm(const FunctionCallbackInfo<Value>& info) {
@@ -169,7 +204,6 @@ void Arm(const FunctionCallbackInfo<Value>& info) {
     info.GetReturnValue().Set(Str(isolate, reason));
     return;
   }
-#if WASMER_TS_HAS_LOADER
   if (info.Length() < 3 || !info[0]->IsObject()) {
     return ThrowType(isolate, "arm() expects (marker object, wasm bytes, code bytes)");
   }
@@ -178,6 +212,10 @@ void Arm(const FunctionCallbackInfo<Value>& info) {
   entry->marker.Reset(isolate, info[0].As<Object>());
   if (!BytesOf(info[1], &entry->wasm) || !BytesOf(info[2], &entry->code)) {
     return ThrowType(isolate, "arm() expects the wasm and code as Uint8Arrays");
+  }
+  if (entry->code.empty()) {
+    info.GetReturnValue().Set(Str(isolate, "there is no machine code to load"));
+    return;
   }
   std::lock_guard<std::mutex> lock(mutex);
   bool have = false;
@@ -188,7 +226,6 @@ void Arm(const FunctionCallbackInfo<Value>& info) {
   }
   pending.push_back(std::move(entry));
   info.GetReturnValue().Set(true);
-#endif
 }
 
 // Drops armed loads that were never started (compileStreaming threw first).
@@ -210,9 +247,14 @@ void Status(const FunctionCallbackInfo<Value>& info) {
   Local<Object> result = Object::New(isolate);
   const char* reason = LoaderUnavailableReason();
   result->Set(context, Str(isolate, "loader"), v8::Boolean::New(isolate, reason == nullptr)).FromMaybe(false);
-  (void)result->Set(context, Str(isolate, "reason"),
-                    reason == nullptr ? Local<Value>(v8::Null(isolate)) : Local<Value>(Str(isolate, reason)));
+  result
+      ->Set(context, Str(isolate, "reason"),
+            reason == nullptr ? Local<Value>(v8::Null(isolate)) : Local<Value>(Str(isolate, reason)))
+      .FromMaybe(false);
   result->Set(context, Str(isolate, "v8"), Str(isolate, v8::V8::GetVersion())).FromMaybe(false);
+  // Which WasmStreaming API the loader uses (see FeedArmedLoad), for tests and bug reports.
+  const char* api = kHasModuleCachingCallback ? "ModuleCachingCallback" : "SetCompiledModuleBytes";
+  result->Set(context, Str(isolate, "api"), Str(isolate, api)).FromMaybe(false);
   info.GetReturnValue().Set(result);
 }
 
@@ -234,7 +276,9 @@ void Cleanup(void* arg) {
 }  // namespace
 
 NODE_MODULE_INIT(/* exports, module, context */) {
-  Isolate* isolate = context->GetIsolate();
+  // Context::GetIsolate() is gone from V8 14's include/v8-context.h; the
+  // isolate loading this addon is the current one on every V8 we support.
+  Isolate* isolate = Isolate::GetCurrent();
   NODE_SET_METHOD(exports, "serialize", Serialize);
   NODE_SET_METHOD(exports, "wireBytes", WireBytes);
   NODE_SET_METHOD(exports, "arm", Arm);

@@ -117,8 +117,8 @@ function wasmerTsVersion(): string {
  * module. JS cannot read V8's flag values, so this looks at what the process
  * was started with (execArgv and NODE_OPTIONS); flags set later through
  * `v8.setFlagsFromString` are not seen, but V8 rejects a serialized module whose
- * flag hash differs (`SetCompiledModuleBytes` returns false), which the loader
- * reports as a notice.
+ * flag hash differs (native/src/addon.cc then sets `accepted` false), which the
+ * loader reports as a notice.
  */
 const CODEGEN_FLAG = /^--(no-)?(wasm|liftoff|turbo|experimental-wasm|jitless|single-threaded|predictable|max-wasm)/;
 

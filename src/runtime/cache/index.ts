@@ -19,9 +19,6 @@
  * `compile` (24-31 ms vs 28-31 ms; 60-120 ms cold), and the entry held all
  * 3 KiB / 5.7 MiB of code an eager compile produces. Functions that never got
  * hot are missing; they start in Liftoff and tier up as usual.
- * `fill: 'eager'` instead starts a detached process that compiles every
- * function with TurboFan and renames the entry into place (2-4 s for 4 MiB on
- * 2 cores): complete code, at the price of a busy core after the command.
  * A run shorter than `MIN_RUN_MS` (compile included) fills nothing: it has
  * at most that much to gain, and nothing would be optimized yet anyway.
  */
@@ -29,7 +26,7 @@ import { statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { currentEngine, encodeArtifact, readArtifact, sha256Hex } from '../artifact.js';
-import { defaultCompile, loadReadArtifact, serializeMachineCode, startBackgroundFill } from './machine-code.js';
+import { defaultCompile, loadReadArtifact, serializeMachineCode } from './machine-code.js';
 import { nativeStatus } from './native.js';
 import { NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
 
@@ -45,14 +42,15 @@ export const CACHE_EXTENSION = '.wasmu';
 const ENTRY_NAME = /-[0-9a-f]{16}\.wasmu$/;
 const TEMP_NAME = /-[0-9a-f]{16}\.wasmu\..+\.tmp$/;
 
-/** How a cache miss is filled after the run (see the top of this file). */
-export type CacheFill = 'tiered' | 'eager';
-
 /** What `save()` did. */
 export interface CacheFillResult {
-  /** `eager`: a background compile was started; `tiered`: code stored now; `none`: nothing to store. */
-  readonly kind: 'eager' | 'tiered' | 'none';
-  /** Machine-code bytes stored now (0 for `eager` and `none`). */
+  /**
+   * `tiered`: the code V8 tiered up, stored now; `none`: nothing to store. (There is no
+   * eager fill: an eager compile needs other V8 flags, and V8 refuses code made under
+   * other flags than the reader's, tiering.ts.)
+   */
+  readonly kind: 'tiered' | 'none';
+  /** Machine-code bytes stored now (0 for `none`). */
   readonly machineCodeByteLength: number;
 }
 
@@ -168,20 +166,6 @@ export class ModuleCache {
     }
   }
 
-  /** Starts a detached eager TurboFan compile that writes the entry for `wasm` when done. */
-  async fillInBackground(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): Promise<CacheFillResult> {
-    try {
-      await mkdir(this.dir, { recursive: true });
-      if (await startBackgroundFill(wasm, this.fileFor(wasm, wasmSha256)))
-        return { kind: 'eager', machineCodeByteLength: 0 };
-    } catch (error) {
-      this.onNotice(`cache: could not save to ${this.dir}: ${error instanceof Error ? error.message : String(error)}`);
-      return NOTHING;
-    }
-    this.onNotice(`cache: could not start the background compile in ${this.dir}`);
-    return NOTHING;
-  }
-
   /** Writes a whole artifact as the entry for its Wasm (atomically: temp file, then rename). */
   async write(file: string, artifact: Uint8Array): Promise<void> {
     await mkdir(this.dir, { recursive: true });
@@ -275,8 +259,6 @@ export interface CachedCompileOptions {
   readonly onNotice?: (message: string) => void;
   /** How to compile on a miss (defaults to `WebAssembly.compile`); the runtime's Module passes its tiering-aware compile. */
   readonly compile?: (wasm: Uint8Array) => Promise<WebAssembly.Module>;
-  /** How `save()` fills a miss (default `tiered`). */
-  readonly fill?: CacheFill;
   /**
    * `save()` fills nothing when less than this many milliseconds passed since
    * the compile started (default `MIN_RUN_MS`): such a run has little to gain,
@@ -297,7 +279,7 @@ export interface CachedCompile {
   readonly module: WebAssembly.Module;
   /** True when the module came from the cache with its machine code. */
   readonly fromCache: boolean;
-  /** Call after the run: on a miss, fills the entry (see `CacheFill`). Never rejects; idempotent. */
+  /** Call after the run: on a miss, fills the entry from the code V8 tiered up. Never rejects; idempotent. */
   save(): Promise<CacheFillResult>;
 }
 
@@ -321,13 +303,12 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   const hit = cache.has(wasm, wasmSha256) && nativeStatus().available ? await cache.get(wasm, wasmSha256) : null;
   if (hit?.usedMachineCode) return { module: hit.module, fromCache: true, save: none };
   const module = hit?.module ?? (await compile(wasm));
-  const eager = options.fill === 'eager';
   const minRunMs = options.minRunMs ?? MIN_RUN_MS;
   let saved: Promise<CacheFillResult> | undefined;
   const save = () => {
     if (saved === undefined) {
       if (nowMs() - started < minRunMs || !nativeStatus().available) saved = none();
-      else saved = eager ? cache.fillInBackground(wasm, wasmSha256) : cache.put(module, wasm, wasmSha256);
+      else saved = cache.put(module, wasm, wasmSha256);
     }
     return saved;
   };

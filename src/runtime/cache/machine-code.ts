@@ -3,19 +3,20 @@
  * format (../artifact.ts) and the native addon (./native.ts).
  *
  * Saving: `compileOptimized` compiles every function eagerly with TurboFan in a
- * short-lived child process. V8's flags are process-wide, so the child sets
- * `--no-liftoff --no-wasm-lazy-compilation` around its one compile, restores
- * the defaults (including `--wasm-dynamic-tiering`, which `--no-liftoff` turns
- * off by implication) so that V8's flag hash in the serialized header matches a
- * plain process, serializes, and checks that V8 accepts the result before
- * handing it back. The parent's flags are never touched, and it stays free to
- * report progress.
+ * short-lived child process (compile-child.ts), started with the eager flags
+ * (`--no-liftoff --no-wasm-lazy-compilation`) on its command line: V8's flags
+ * are fixed when Node starts (tiering.ts). V8 hashes every flag into the code,
+ * so the artifact records the child's flags, and its machine code loads in a
+ * process started with the same ones (`wasmer-ts run app.wasmu` is); elsewhere
+ * it is refused with a notice and the Wasm compiled. The child checks that V8
+ * accepts the code before handing it back; the parent stays free to report
+ * progress.
  *
  * Loading: `loadArtifactModule` checks every header field, the Wasm hash and the
  * payload hash before V8 sees a byte; on any mismatch it compiles the Wasm bytes
  * instead and returns a one-line `notice` saying why.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import {
   type ArtifactHeader,
   currentEngine,
@@ -116,7 +117,7 @@ export async function loadReadArtifact(read: ReadArtifact, options: LoadOptions 
     usedMachineCode: accepted,
     notice: accepted
       ? null
-      : 'machine code not used (V8 rejected its header: another V8 build, CPU or flags); compiled from the Wasm bytes instead',
+      : 'machine code not used (V8 rejected it: another V8 build, CPU or flags); compiled from the Wasm bytes instead',
     header,
   };
 }
@@ -154,54 +155,6 @@ export interface OptimizeOptions {
   readonly onProgress?: (elapsedMs: number) => void;
 }
 
-// The child, started with the eager flags (tiering.ts: v8FlagsFor('eager')) on
-// its command line: read the Wasm (stdin, or a file in background mode), compile
-// it eagerly with TurboFan, serialize, and check V8 accepts the result. Foreground: the code goes to stdout. Background (a cache
-// fill after `run`): it writes the cache entry itself, atomically, then exits.
-// argv: addon path, [wasm file, artifact.js URL, entry file]
-const CHILD_SCRIPT = `
-import { createRequire } from 'node:module';
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-const [addonPath, wasmFile, artifactUrl, entryFile] = process.argv.slice(1);
-const addon = createRequire(import.meta.url)(addonPath);
-let wasm;
-if (wasmFile === undefined) {
-  const chunks = [];
-  for await (const c of process.stdin) chunks.push(c);
-  wasm = new Uint8Array(Buffer.concat(chunks));
-} else {
-  wasm = new Uint8Array(readFileSync(wasmFile));
-  unlinkSync(wasmFile);
-}
-let module;
-try {
-  module = new WebAssembly.Module(wasm);
-} catch (error) {
-  process.stderr.write(String(error.message));
-  process.exit(3);
-}
-const code = addon.serialize(module);
-if (code === null) { process.stderr.write('V8 produced no machine code'); process.exit(4); }
-const marker = {};
-const armed = addon.arm(marker, wasm, code);
-if (armed !== true) { process.stderr.write(armed); process.exit(4); }
-await WebAssembly.compileStreaming(marker);
-if (marker.accepted !== true) { process.stderr.write('V8 rejected the code it just serialized'); process.exit(4); }
-if (entryFile === undefined) {
-  process.stdout.write(code);
-} else {
-  const { encodeArtifact } = await import(artifactUrl);
-  const temp = entryFile + '.' + process.pid + '.tmp';
-  try {
-    writeFileSync(temp, encodeArtifact({ wasm, machineCode: code }));
-    renameSync(temp, entryFile);
-  } catch (error) {
-    try { unlinkSync(temp); } catch {}
-    process.exit(5);
-  }
-}
-`;
-
 /**
  * Compiles `wasm` eagerly with TurboFan and returns an artifact carrying the
  * machine code. Slow for big modules (tens of seconds for several MB): that is
@@ -229,7 +182,7 @@ export async function compileOptimized(wasm: Uint8Array, options: OptimizeOption
   const timer =
     options.onProgress === undefined ? null : setInterval(() => options.onProgress?.(Date.now() - started), 1000);
   try {
-    const { code, stdout, stderr } = await runChild(status.path, wasm);
+    const { code, stdout, stderr } = await runChild(wasm);
     if (code === 3) {
       throw compileErrorFrom(stderr.toString('utf8'));
     }
@@ -259,49 +212,25 @@ export async function compileOptimized(wasm: Uint8Array, options: OptimizeOption
  * the tier's, then the eager ones. Its artifacts load (machine code and all) in a
  * process started with the same flags: `wasmer-ts run app.wasmu` is (bin/wasmer-ts.js).
  */
-function childArgs(addonPath: string, extra: readonly string[] = []): string[] {
-  return [...childFlags(), '--input-type=module', '-e', CHILD_SCRIPT, addonPath, ...extra];
+function childArgs(): string[] {
+  return [...childFlags(), fileURLToPath(childUrl())];
+}
+
+/** compile-child.js beside this file, built (under a TypeScript test runner, the copy in dist/). */
+function childUrl(): URL {
+  const here = import.meta.url;
+  const built = here.endsWith('.ts') ? here.replace('/src/', '/dist/').replace(/\.ts$/, '.js') : here;
+  return new URL('./compile-child.js', built);
 }
 
 function childFlags(): string[] {
   return [...process.execArgv.filter((f) => isCodegenFlag(f) && !isTierFlag(f)), ...v8FlagsFor('eager')];
 }
 
-/**
- * Starts a detached process that compiles `wasm` eagerly with TurboFan and
- * writes the artifact to `entryFile` (atomically), outliving this process.
- * Returns false when it could not start (no addon, temp file not writable).
- * Used by the cache after a run; never throws.
- */
-export async function startBackgroundFill(wasm: Uint8Array, entryFile: string): Promise<boolean> {
-  const status = nativeStatus();
-  if (!status.available) return false;
-  const wasmFile = `${entryFile}.${process.pid}.${Date.now()}.wasm.tmp`;
-  try {
-    writeFileSync(wasmFile, wasm);
-    const artifactUrl = new URL('../artifact.js', import.meta.url).href;
-    // Imported here: most processes never compile eagerly, and child_process costs start-up time.
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, childArgs(status.path, [wasmFile, artifactUrl, entryFile]), {
-      detached: true,
-      stdio: 'ignore',
-    });
-    child.on('error', () => rmSync(wasmFile, { force: true }));
-    child.unref();
-    return true;
-  } catch {
-    rmSync(wasmFile, { force: true });
-    return false;
-  }
-}
-
-async function runChild(
-  addonPath: string,
-  wasm: Uint8Array,
-): Promise<{ code: number | null; stdout: Buffer; stderr: Buffer }> {
+async function runChild(wasm: Uint8Array): Promise<{ code: number | null; stdout: Buffer; stderr: Buffer }> {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, childArgs(addonPath), { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, childArgs(), { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));

@@ -18,10 +18,20 @@ export interface NativeAddon {
   serialize(module: WebAssembly.Module): Uint8Array | null;
   /** The Wasm bytes V8 compiled `module` from. */
   wireBytes(module: WebAssembly.Module): Uint8Array;
-  /** Queues a cached load for `WebAssembly.compileStreaming(marker)`; true, or why it cannot. */
+  /**
+   * Queues a cached load for `WebAssembly.compileStreaming(marker)`; true, or why it cannot. Once the
+   * load ran, `marker.accepted` says whether V8 took the code: on V8 14 (`api` 'ModuleCachingCallback')
+   * that it deserialized it; before (`api` 'SetCompiledModuleBytes') that it accepted the code's header.
+   */
   arm(marker: object, wasm: Uint8Array, code: Uint8Array): true | string;
   disarm(marker: object): void;
-  status(): { loader: boolean; reason: string | null; v8: string };
+  status(): {
+    loader: boolean;
+    reason: string | null;
+    v8: string;
+    /** The include/v8-wasm.h API the loader was built against (see native/src/addon.cc). */
+    api: 'SetCompiledModuleBytes' | 'ModuleCachingCallback';
+  };
 }
 
 export interface NativeStatus {

@@ -7,7 +7,16 @@ import { compileWithCache, defaultCacheDir, engineKey, ModuleCache } from '../..
 import { compileOptimized } from '../../../src/runtime/cache/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/cache/native.js';
 import { wat } from '../../helpers/wat.js';
-import { assertBuilt, KERNEL_WAT, kernelWork, OTHER_WAT, runChild, waitForTurboFanCode, waitUntil } from './child.js';
+import {
+  assertBuilt,
+  KERNEL_WAT,
+  kernelWork,
+  OTHER_WAT,
+  runChild,
+  tieredArtifact,
+  waitForTurboFanCode,
+  waitUntil,
+} from './child.js';
 
 const N = 20000;
 let root: string;
@@ -61,7 +70,9 @@ describe('cache without machine code', () => {
     expect(await cache.list()).toEqual([]);
     expect(await cache.clean()).toEqual({ removed: 0, byteLength: 0 });
     const module = await WebAssembly.compile(kernel);
-    work(module, N);
+    // Calls, not one long one: V8 14.6 (Node 26) tiered nothing up after one or two calls of
+    // work(20000), V8 11.3 after one (measured); without TurboFan code put() has nothing to save.
+    for (let i = 0; i < 200; i++) work(module, N);
     // put() stores nothing (and so never tries the directory) until V8 has TurboFan code.
     await waitForTurboFanCode(module, kernel);
     await cache.put(module, kernel);
@@ -74,7 +85,7 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     const dir = freshDir();
     // minRunMs: 0, so the fill does not hang on how long this took by the wall clock (the
     // MIN_RUN_MS rule has its own test below).
-    const first = await compileWithCache(kernel, { dir, fill: 'tiered', minRunMs: 0 });
+    const first = await compileWithCache(kernel, { dir, minRunMs: 0 });
     expect(first.fromCache).toBe(false);
     const { exports } = new WebAssembly.Instance(first.module, {});
     const f = exports.work as (n: number) => number;
@@ -108,35 +119,6 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     expect(child.stdout).toBe(`true ${kernelWork(N)}\n`);
   });
 
-  it('fill: eager compiles in a background process that outlives the run', async () => {
-    const dir = freshDir();
-    const kernelFile = path.join(root, 'eager.wasm');
-    writeFileSync(kernelFile, kernel);
-    const script = `
-      const { compileWithCache } = await import(DIST + 'cache/index.js');
-      const { readFileSync } = await import('node:fs');
-      const wasm = new Uint8Array(readFileSync(process.argv[2]));
-      const c = await compileWithCache(wasm, { dir: process.argv[1], fill: 'eager', minRunMs: 0, onNotice: (m) => console.error(m) });
-      const result = new WebAssembly.Instance(c.module, {}).exports.work(${N});
-      const fill = await c.save();
-      console.log(c.fromCache, result, fill.kind);
-    `;
-    const first = await runChild(script, [dir, kernelFile]);
-    expect(first.stderr).toBe('');
-    expect(first.stdout).toBe(`false ${kernelWork(N)} eager\n`);
-    // The detached compile finishes on its own (a node start and an eager TurboFan compile:
-    // seconds on a loaded 2-core box); wait for its atomic rename.
-    const cache = new ModuleCache(dir);
-    await waitUntil(async () => (await cache.list()).length > 0);
-    const entries = await cache.list();
-    expect(entries).toHaveLength(1);
-    const { machineCodeByteLength } = decodeArtifact((await compileOptimized(kernel)).artifact).header;
-    expect(entries[0]).toMatchObject({ valid: true, machineCodeByteLength });
-    expect(readdirSync(dir)).toHaveLength(1);
-    const second = await runChild(script, [dir, kernelFile]);
-    expect(second.stdout).toBe(`true ${kernelWork(N)} none\n`);
-  });
-
   it('fills nothing after a run shorter than minRunMs', async () => {
     const dir = freshDir();
     const compiled = await compileWithCache(kernel, { dir, minRunMs: 60_000 });
@@ -148,7 +130,7 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
   it('treats a corrupt entry as a miss and deletes it', async () => {
     const dir = freshDir();
     const cache = new ModuleCache(dir);
-    const { artifact } = await compileOptimized(kernel);
+    const artifact = await tieredArtifact(kernel);
     const file = cache.fileFor(kernel);
     await cache.write(file, artifact);
     expect(await cache.get(kernel)).toMatchObject({ usedMachineCode: true });

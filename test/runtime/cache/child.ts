@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { serializeMachineCode } from '../../../src/runtime/cache/machine-code.js';
+import { isCodegenFlag } from '../../../src/runtime/artifact.js';
+import { artifactFromModule, serializeMachineCode } from '../../../src/runtime/cache/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/cache/native.js';
 
 export const DIST = fileURLToPath(new URL('../../../dist/runtime/', import.meta.url));
@@ -41,6 +42,19 @@ export async function waitForTurboFanCode(
   }
 }
 
+/**
+ * An artifact of KERNEL_WAT-like `wasm` (exporting `work(n)`) with the machine code
+ * this process tiered up: it loads here, where an eager compileOptimized artifact
+ * would not (its code carries the eager flags: tiering.ts).
+ */
+export async function tieredArtifact(wasm: Uint8Array): Promise<Uint8Array> {
+  const module = await WebAssembly.compile(wasm);
+  const { work } = new WebAssembly.Instance(module, {}).exports as { work: (n: number) => number };
+  for (let i = 0; i < 300; i++) work(20_000);
+  await waitForTurboFanCode(module, wasm);
+  return artifactFromModule(module, wasm);
+}
+
 /** Polls `check` (every 50 ms, up to `timeoutMs`) until it is true; the caller asserts what it waited for. */
 export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -55,20 +69,33 @@ export interface ChildResult {
 }
 
 /**
+ * This worker's V8 codegen flags (`--liftoff`, `--no-wasm-...`), which every
+ * child gets too, as wasmer-ts's own compile child does: the engine fingerprint
+ * includes them, so an artifact made in this worker is for the same engine as
+ * the child that loads it, whatever flags vitest was given (`--execArgv`).
+ */
+export const CODEGEN_ARGS: readonly string[] = process.execArgv.filter(isCodegenFlag);
+
+/**
  * Runs `script` (an ES module body; `DIST` is defined as the dist/runtime/ URL
- * prefix) in a fresh node with `args` as process.argv[1..].
+ * prefix) in a fresh node (`options.node`, else this one) with `args` as
+ * process.argv[1..], under this worker's codegen flags plus `options.execArgv`.
  */
 export function runChild(
   script: string,
   args: readonly string[] = [],
-  options: { env?: Record<string, string>; execArgv?: readonly string[] } = {},
+  options: { env?: Record<string, string>; execArgv?: readonly string[]; node?: string } = {},
 ): Promise<ChildResult> {
   const body = `const DIST = ${JSON.stringify(new URL(`file://${DIST}`).href)};\n${script}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(options.execArgv ?? []), '--input-type=module', '-e', body, ...args], {
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      options.node ?? process.execPath,
+      [...CODEGEN_ARGS, ...(options.execArgv ?? []), '--input-type=module', '-e', body, ...args],
+      {
+        env: { ...process.env, ...options.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => {

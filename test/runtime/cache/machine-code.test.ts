@@ -1,26 +1,43 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentEngine, decodeArtifact, encodeArtifact } from '../../../src/runtime/artifact.js';
+import {
+  currentEngine,
+  decodeArtifact,
+  encodeArtifact,
+  sha256Hex,
+  v8FlagFingerprint,
+} from '../../../src/runtime/artifact.js';
 import { compileOptimized, describeArtifact, loadArtifactModule } from '../../../src/runtime/cache/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/cache/native.js';
+import { v8FlagsFor } from '../../../src/runtime/tiering.js';
 import { wat } from '../../helpers/wat.js';
 import { assertBuilt, KERNEL_WAT, kernelWork, OTHER_WAT, runChild } from './child.js';
 
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const N = 5000;
 const EXPECTED = kernelWork(N);
 
 // Loads each artifact file named on the command line and prints one JSON line per file.
+// codeSha256: the SHA-256 of what V8 serializes for the module right after the load, before
+// any call. A module compiled from its Wasm has no TurboFan code yet (null), so the payload's
+// own hash there means V8 runs the payload and compiled nothing. Only the first load of a
+// process says so: V8 shares code between modules of the same bytes in one process.
 const LOAD_AND_RUN = `
 import { readFileSync } from 'node:fs';
 const { loadArtifactModule } = await import(DIST + 'cache/machine-code.js');
+const { nativeAddon } = await import(DIST + 'cache/native.js');
+const { sha256Hex } = await import(DIST + 'artifact.js');
 for (const file of process.argv.slice(1)) {
   try {
     const loaded = await loadArtifactModule(new Uint8Array(readFileSync(file)));
+    const code = nativeAddon()?.serialize(loaded.module) ?? null;
+    const codeSha256 = code === null ? null : sha256Hex(code);
     const { exports } = new WebAssembly.Instance(loaded.module, {});
-    console.log(JSON.stringify({ file, result: exports.work(${N}), twice: exports.twice(21), usedMachineCode: loaded.usedMachineCode, notice: loaded.notice }));
+    console.log(JSON.stringify({ file, result: exports.work(${N}), twice: exports.twice(21), usedMachineCode: loaded.usedMachineCode, notice: loaded.notice, codeSha256 }));
   } catch (error) {
     console.log(JSON.stringify({ file, error: error.code ?? String(error) }));
   }
@@ -33,6 +50,7 @@ interface Outcome {
   twice?: number;
   usedMachineCode?: boolean;
   notice?: string | null;
+  codeSha256?: string | null;
   error?: string;
 }
 
@@ -40,7 +58,9 @@ async function loadInChild(
   files: string[],
   options: { env?: Record<string, string>; execArgv?: string[] } = {},
 ): Promise<Outcome[]> {
-  const child = await runChild(LOAD_AND_RUN, files, options);
+  // compileOptimized's artifacts load (machine code and all) where the eager flags are set, as
+  // `wasmer-ts run app.wasmu` sets them; a test that wants other flags says so.
+  const child = await runChild(LOAD_AND_RUN, files, { ...options, execArgv: options.execArgv ?? v8FlagsFor('eager') });
   // A crash (signal or abort) inside V8 must fail here, whatever the payload was.
   expect(child.signal, child.stderr).toBeNull();
   expect(child.status, child.stderr).toBe(0);
@@ -125,6 +145,8 @@ describe.runIf(native.available)('machine code through the native addon', () => 
     expect(description).toMatchObject({ hasMachineCode: true, machineCodeUsable: true, reason: null });
     const [outcome] = await loadInChild([save('good.wasmu', optimized)]);
     expect(outcome).toMatchObject({ result: EXPECTED, twice: 42, usedMachineCode: true, notice: null });
+    // What V8 holds right after the load is the payload, byte for byte: nothing was compiled.
+    expect(outcome?.codeSha256).toBe(sha256Hex(machineCode));
   });
 
   it('keeps Node’s own compileStreaming of a Response working once the loader is installed', async () => {
@@ -138,35 +160,36 @@ describe.runIf(native.available)('machine code through the native addon', () => 
       console.log(loaded.usedMachineCode, exports.twice(5));
       await WebAssembly.compileStreaming(new Response(wasm)).catch((e) => console.log(e.constructor.name));
     `;
-    const child = await runChild(script, [save('resp.wasmu', optimized), save('kernel.wasm', kernel)]);
+    const child = await runChild(script, [save('resp.wasmu', optimized), save('kernel.wasm', kernel)], {
+      execArgv: v8FlagsFor('eager'),
+    });
     expect(child.stderr).toBe('');
     expect(child.stdout).toBe('true 10\nTypeError\n');
   });
 
-  it('loads and saves machine code even while an optimizing compile left --no-liftoff set', async () => {
+  it('code serialized after a run loads where the flags are the same, and is refused with the reason elsewhere', async () => {
+    // A baseline process tiers `work` up, serializes it and saves an artifact; V8 hashes every flag into it.
     const script = `
       const { readFileSync, writeFileSync } = await import('node:fs');
-      const { Module } = await import(DIST + 'module.js');
-      const { loadArtifactModule, serializeMachineCode } = await import(DIST + 'cache/machine-code.js');
+      const { serializeMachineCode } = await import(DIST + 'cache/machine-code.js');
       const { encodeArtifact } = await import(DIST + 'artifact.js');
-      const { activeTier } = await import(DIST + 'tiering.js');
-      await Module.compile(readFileSync(process.argv[2]), { compiler: 'optimizing' });
-      const loaded = await loadArtifactModule(new Uint8Array(readFileSync(process.argv[1])));
-      const wasm = new Uint8Array(readFileSync(process.argv[2]));
+      const wasm = new Uint8Array(readFileSync(process.argv[1]));
       const module = await WebAssembly.compile(wasm);
       const { work } = new WebAssembly.Instance(module, {}).exports;
       for (let i = 0; i < 300; i++) work(${N});
       const code = serializeMachineCode(module, wasm);
-      writeFileSync(process.argv[3], encodeArtifact({ wasm, machineCode: code }));
-      console.log(activeTier(), loaded.usedMachineCode, code !== null);
+      writeFileSync(process.argv[2], encodeArtifact({ wasm, machineCode: code }));
+      console.log(code !== null && code.length > 0);
     `;
-    const kernelFile = save('tier-kernel.wasm', kernel);
-    const out = path.join(dir, 'tier-saved.wasmu');
-    const child = await runChild(script, [save('tier.wasmu', optimized), kernelFile, out]);
+    const out = path.join(dir, 'tiered.wasmu');
+    const child = await runChild(script, [save('tier-kernel.wasm', kernel), out], { execArgv: v8FlagsFor('baseline') });
     expect(child.stderr).toBe('');
-    expect(child.stdout).toBe('optimizing true true\n');
-    const [outcome] = await loadInChild([out]);
-    expect(outcome).toMatchObject({ result: EXPECTED, usedMachineCode: true, notice: null });
+    expect(child.stdout).toBe('true\n');
+    const [same] = await loadInChild([out], { execArgv: v8FlagsFor('baseline') });
+    expect(same).toMatchObject({ result: EXPECTED, usedMachineCode: true, notice: null });
+    const [other] = await loadInChild([out], { execArgv: v8FlagsFor('optimizing') });
+    expect(other).toMatchObject({ result: EXPECTED, usedMachineCode: false });
+    expect(other?.notice).toMatch(/^machine code not used \(it was compiled for baseline processes /);
   });
 
   it('falls back with a notice when the addon is disabled', async () => {
@@ -208,7 +231,7 @@ describe.runIf(native.available)('machine code through the native addon', () => 
     expect(fromHeader).toMatchObject({ result: EXPECTED, usedMachineCode: false });
     expect(fromHeader?.notice).toMatch(/V8 flags/);
     const [fromProcess] = await loadInChild([save('plain.wasmu', optimized)], {
-      execArgv: ['--no-wasm-dynamic-tiering'],
+      execArgv: [...v8FlagsFor('eager'), '--wasm-inlining-budget=4999'],
     });
     expect(fromProcess).toMatchObject({ result: EXPECTED, usedMachineCode: false });
     expect(fromProcess?.notice).toMatch(/V8 flags/);
@@ -218,8 +241,13 @@ describe.runIf(native.available)('machine code through the native addon', () => 
     // Bytes 4..8 of V8's serialized module are its version hash; re-encode so our checks pass.
     const tampered = machineCode.slice();
     tampered[5]! ^= 0xff;
-    const [outcome] = await loadInChild([save('v8hdr.wasmu', encodeArtifact({ wasm: kernel, machineCode: tampered }))]);
+    // Recorded for the eager child that loads it, so that only V8's own check can refuse it.
+    const engine = { ...currentEngine(), flagFingerprint: v8FlagFingerprint(v8FlagsFor('eager')) };
+    const file = save('v8hdr.wasmu', encodeArtifact({ wasm: kernel, machineCode: tampered, engine }));
+    const [outcome] = await loadInChild([file]);
     expect(outcome).toMatchObject({ result: EXPECTED, usedMachineCode: false });
+    // Compiled from the Wasm (eagerly, under these flags): what V8 holds is its own code, not the payload.
+    expect(outcome?.codeSha256).not.toBe(sha256Hex(tampered));
     expect(outcome?.notice).toMatch(/V8 rejected/);
   });
 
@@ -275,5 +303,81 @@ describe.runIf(native.available)('machine code through the native addon', () => 
     for (const outcome of payloadCases) expect(outcome.error, outcome.file).toBeUndefined();
     expect(recompiled).toBeGreaterThanOrEqual(150);
     expect(typedErrors).toBeGreaterThan(0);
+  });
+});
+
+// An artifact made under another Node (so another V8) must be refused in one line and
+// compiled from its Wasm, never crash, whether its header says where it came from or claims
+// this engine. It needs a second Node: WASMER_TS_OTHER_NODE=/path/to/bin/node (its headers in
+// ../include/node, as a release tarball has them), else these tests are skipped. The addon is
+// built for that Node in a temporary copy of the package, so native/build stays as it is.
+const OTHER_NODE = process.env.WASMER_TS_OTHER_NODE;
+
+// Runs under the other Node: tiers the kernel up, serializes it with that Node's addon, and
+// writes two artifacts, one with that Node's engine and one claiming the engine in argv.
+const MAKE_FOREIGN = `
+import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
+const { encodeArtifact } = await import(DIST + 'artifact.js');
+const [addonPath, kernelFile, ownFile, claimedFile, claimedEngine] = process.argv.slice(1);
+const addon = createRequire(import.meta.url)(addonPath);
+const wasm = new Uint8Array(readFileSync(kernelFile));
+const module = await WebAssembly.compile(wasm);
+const { work } = new WebAssembly.Instance(module, {}).exports;
+for (let i = 0; i < 200; i++) work(20000);
+let code = null;
+for (const deadline = Date.now() + 20000; code === null && Date.now() < deadline; ) {
+  code = addon.serialize(module);
+  if (code === null) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+if (code === null) throw new Error('no TurboFan code to serialize after 20 s');
+writeFileSync(ownFile, encodeArtifact({ wasm, machineCode: code }));
+writeFileSync(claimedFile, encodeArtifact({ wasm, machineCode: code, engine: JSON.parse(claimedEngine) }));
+console.log(JSON.stringify({ node: process.versions.node, v8: process.versions.v8, status: addon.status() }));
+`;
+
+describe.runIf(native.available && OTHER_NODE !== undefined)('an artifact made by another Node', () => {
+  let foreign: { node: string; v8: string; status: { loader: boolean } };
+  let ownFile: string;
+  let claimedFile: string;
+
+  beforeAll(async () => {
+    const other = OTHER_NODE ?? '';
+    const copy = path.join(dir, 'other-node');
+    for (const part of ['native/binding.gyp', 'native/src', 'scripts/build-native.js']) {
+      cpSync(path.join(ROOT, part), path.join(copy, part), { recursive: true });
+    }
+    const build = spawnSync(other, [path.join(copy, 'scripts/build-native.js'), '--force'], { encoding: 'utf8' });
+    const addonPath = path.join(copy, 'native/build/Release/wasmer_ts_native.node');
+    if (!existsSync(addonPath)) throw new Error(`building the addon for ${other} failed: ${build.stdout}`);
+    const kernelFile = save('foreign-kernel.wasm', kernel);
+    ownFile = path.join(dir, 'foreign-own.wasmu');
+    claimedFile = path.join(dir, 'foreign-claimed.wasmu');
+    const made = await runChild(
+      MAKE_FOREIGN,
+      [addonPath, kernelFile, ownFile, claimedFile, JSON.stringify(currentEngine())],
+      { node: other },
+    );
+    expect(made.status, made.stderr).toBe(0);
+    foreign = JSON.parse(made.stdout);
+    if (foreign.v8 === process.versions.v8) {
+      throw new Error(`WASMER_TS_OTHER_NODE runs V8 ${foreign.v8}, as this Node does: give a Node of another V8`);
+    }
+    expect(foreign.status.loader).toBe(true);
+  }, 120_000);
+
+  it('is refused in one line naming both Nodes, and its Wasm is compiled', async () => {
+    // Both artifacts were made by a baseline process (as this worker is): load them under its flags.
+    const [outcome] = await loadInChild([ownFile], { execArgv: v8FlagsFor('baseline') });
+    expect(outcome).toMatchObject({ result: EXPECTED, twice: 42, usedMachineCode: false, codeSha256: null });
+    expect(outcome?.notice).toBe(
+      `machine code not used (it was compiled for Node version ${foreign.node}, this process has ${process.versions.node}); compiled from the Wasm bytes instead`,
+    );
+  });
+
+  it('is refused by V8 itself when its header claims this engine', async () => {
+    const [outcome] = await loadInChild([claimedFile], { execArgv: v8FlagsFor('baseline') });
+    expect(outcome).toMatchObject({ result: EXPECTED, twice: 42, usedMachineCode: false, codeSha256: null });
+    expect(outcome?.notice).toMatch(/^machine code not used \(V8 rejected it[^\n]*\)[^\n]*$/);
   });
 });
