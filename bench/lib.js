@@ -1,6 +1,29 @@
-// Shared helpers for the benchmark suites: timing with min and median over
-// repeated runs, and a table printer. Never used by tests.
+// Shared helpers for the benchmark suites: the Node to measure, timing with
+// min and median over repeated runs, and a table printer. Never used by tests.
+import { delimiter, dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/**
+ * The Node binary the suites measure: `npm run bench -- --node 26` (bench/run.js
+ * fetches it and sets BENCH_NODE), else the one running the bench.
+ */
+export function benchNode() {
+  return process.env.BENCH_NODE || process.execPath;
+}
+
+/**
+ * How to start `wasmer-ts` as users do: bin/wasmer-ts.js run as a program (its
+ * launcher picks V8's flags and execs `node`), with the measured Node first on PATH.
+ */
+export function wasmerTs() {
+  return {
+    cmd: `${ROOT}bin/wasmer-ts.js`,
+    env: { ...process.env, PATH: `${dirname(benchNode())}${delimiter}${process.env.PATH ?? ''}` },
+  };
+}
 
 /** Runs `fn` `iterations` times per sample, `samples` times; returns ns per iteration (min, median). */
 export function measure(fn, { iterations = 1, samples = 15, warmup = 3 } = {}) {

@@ -15,7 +15,6 @@ import {
   runChild,
   tieredArtifact,
   waitForTurboFanCode,
-  waitUntil,
 } from './child.js';
 
 const N = 20000;
