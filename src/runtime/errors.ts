@@ -142,6 +142,22 @@ export class WatError extends WasmerError {
   }
 }
 
+/**
+ * V8 could not allocate the linear memory of a new instance (`ERR_OUT_OF_MEMORY`):
+ * V8's bare `RangeError` ("Out of memory: Cannot allocate Wasm memory for new
+ * instance"), with a hint. On 64-bit hosts V8 reserves about 10 GiB of address
+ * space for every Wasm memory, whatever its size, and releases it only when the
+ * instance is garbage-collected, so a process holding some 13,000 instances with
+ * a memory each (128 TiB of address space) gets this even with RAM to spare.
+ * The original `RangeError` is the `cause`.
+ */
+export class OutOfMemoryError extends WasmerError {
+  declare readonly code: 'ERR_OUT_OF_MEMORY';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_OUT_OF_MEMORY', message, options);
+  }
+}
+
 /** A run went past its time limit (`timeout` option, `--timeout`). */
 export class TimeoutError extends WasmerError {
   readonly limitMs: number;
