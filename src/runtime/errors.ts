@@ -107,9 +107,13 @@ export type ArtifactErrorCode =
   | 'ERR_ARTIFACT_MAGIC'
   | 'ERR_ARTIFACT_VERSION'
   | 'ERR_ARTIFACT_TRUNCATED'
-  | 'ERR_ARTIFACT_CORRUPT';
+  | 'ERR_ARTIFACT_CORRUPT'
+  | 'ERR_ARTIFACT_NO_WASM';
 
-/** A serialized module (from `Module.serialize` or `wasmer-ts compile`) is truncated, corrupted or foreign. */
+/**
+ * A serialized module (from `Module.serialize` or `wasmer-ts compile`) is truncated, corrupted or foreign,
+ * or (`ERR_ARTIFACT_NO_WASM`) it is a cache entry, which holds machine code but not the Wasm it needs.
+ */
 export class ArtifactError extends WasmerError {
   declare readonly code: ArtifactErrorCode;
   constructor(code: ArtifactErrorCode, message: string, options?: { cause?: unknown }) {
