@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { access, constants, lstat, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../runtime/errors.js';
 import type { CompilerChoice } from '../runtime/tiering.js';
 import { formatSize } from './format.js';
@@ -218,6 +218,7 @@ export async function loadModule(path: string, options: LoadOptions = {}) {
     const module = await Module.from(bytes, {
       ...(options.compiler === undefined ? {} : { compiler: options.compiler }),
       cacheDir,
+      cacheSource: path === '-' ? null : resolve(path),
       onNotice: (message) => process.stderr.write(`note: ${message}\n`),
     });
     if (cacheDir !== null) process.once('beforeExit', () => void saveToCache(module.raw));

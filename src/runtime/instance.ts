@@ -11,6 +11,7 @@ import { Module, type WasmSource } from './module.js';
 import type { ExternType, Import } from './parser/types.js';
 import { Table } from './table.js';
 import { toTrap } from './trap.js';
+import { formatBytes } from './units.js';
 import { hasV128, wrapV128Function } from './v128.js';
 import { describe, Value } from './value.js';
 
@@ -108,12 +109,6 @@ function outOfMemory(module: Module, cause: RangeError): OutOfMemoryError {
       'address-space limit (ulimit -v)',
     { cause },
   );
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${+(n / 1024 ** 3).toFixed(1)} GiB`;
-  if (n >= 1024 ** 2) return `${+(n / 1024 ** 2).toFixed(1)} MiB`;
-  return `${+(n / 1024).toFixed(1)} KiB`;
 }
 
 function wrapExports(module: Module, raw: WebAssembly.Instance): { exports: Exports; memory: Memory | null } {

@@ -27,6 +27,8 @@ export interface ModuleOptions {
   readonly cacheDir?: string | null | undefined;
   /** `Module.from` only: one-line notices (saved machine code not usable here, a discarded cache entry). */
   readonly onNotice?: ((message: string) => void) | undefined;
+  /** `Module.from` only: where the bytes came from (a file path), recorded in the cache entry it fills (`cache ls`). */
+  readonly cacheSource?: string | null | undefined;
 }
 
 /** Bytes a module can be built from. */
@@ -132,7 +134,12 @@ export class Module {
       let usedMachineCode: boolean;
       if (isWasm) {
         const { compileWithCache } = await import('./cache/index.js');
-        const cached = await compileWithCache(bytes, { dir: options.cacheDir ?? null, onNotice, compile });
+        const cached = await compileWithCache(bytes, {
+          dir: options.cacheDir ?? null,
+          onNotice,
+          compile,
+          source: options.cacheSource ?? null,
+        });
         ({ module: raw, fromCache: usedMachineCode } = cached);
       } else {
         const loaded = await loadArtifactModule(bytes, { compile });
@@ -235,11 +242,21 @@ function checkOptions(options: unknown): CompilerChoice {
   if (typeof options !== 'object') {
     throw new ArgumentError('ERR_INVALID_OPTION', `module options must be an object, got ${describe(options)}`);
   }
-  const { cacheDir, onNotice } = options as { cacheDir?: unknown; onNotice?: unknown };
+  const { cacheDir, onNotice, cacheSource } = options as {
+    cacheDir?: unknown;
+    onNotice?: unknown;
+    cacheSource?: unknown;
+  };
   if (cacheDir !== undefined && cacheDir !== null && typeof cacheDir !== 'string') {
     throw new ArgumentError(
       'ERR_INVALID_OPTION',
       `options.cacheDir must be a directory path or null, got ${describe(cacheDir)}`,
+    );
+  }
+  if (cacheSource !== undefined && cacheSource !== null && typeof cacheSource !== 'string') {
+    throw new ArgumentError(
+      'ERR_INVALID_OPTION',
+      `options.cacheSource must be a file path or null, got ${describe(cacheSource)}`,
     );
   }
   if (onNotice !== undefined && typeof onNotice !== 'function') {

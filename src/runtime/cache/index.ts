@@ -1,12 +1,22 @@
 /**
  * The automatic on-disk cache of compiled modules used by `run` and `call`.
  *
- * An entry is an artifact (../artifact.ts) holding the Wasm and V8's machine
- * code, in `<dir>/<wasm sha256>-<engine hash>.wasmu`, so a different Node, V8,
- * CPU, flag set or wasmer-ts version simply looks up another key. Entries are
- * written to a temporary file and renamed, so a concurrent reader sees a whole
- * entry or none. A corrupt or refused entry is a miss and is deleted. No cache
- * operation ever throws: a cache failure must never fail a command.
+ * An entry is an artifact (../artifact.ts) holding V8's machine code for one
+ * Wasm module, in `<dir>/<wasm sha256>-<engine hash>.wasmu`, so a different
+ * Node, V8, CPU, flag set or wasmer-ts version simply looks up another key.
+ * Entries leave the Wasm out: a lookup is made by a caller that holds the Wasm
+ * bytes (their SHA-256 is the entry's name), and the entry is checked against
+ * them (length, SHA-256, then the payload's SHA-256), so a 72 MiB module does
+ * not cost a second 72 MiB copy on disk. Entries are written to a temporary
+ * file and renamed, so a concurrent reader sees a whole entry or none. A
+ * corrupt or refused entry is a miss and is deleted. No cache operation ever
+ * throws: a cache failure must never fail a command.
+ *
+ * Reading trusts nothing about the file: it is opened with O_NOFOLLOW and
+ * O_NONBLOCK (a symlink to /dev/zero, a FIFO with no writer), then fstat'ed, and
+ * only a regular file no larger than the size limit is read: its header first,
+ * then, when the size it declares is the file's size, the rest. Anything else is
+ * skipped with a notice and left alone (the cache did not write it).
  *
  * When it is filled: after a run that missed (`CachedCompile.save()`), from
  * the code V8 optimized during that run, serialized in process: one
@@ -22,13 +32,25 @@
  * `fill: 'eager'` instead starts a detached process that compiles every
  * function with TurboFan and renames the entry into place (2-4 s for 4 MiB on
  * 2 cores): complete code, at the price of a busy core after the command.
- * A run shorter than `MIN_RUN_MS` (compile included) fills nothing: it has
- * at most that much to gain, and nothing would be optimized yet anyway.
+ * (That process writes a self-contained artifact, Wasm included; lookups read
+ * both kinds.) A run shorter than `MIN_RUN_MS` (compile included) fills
+ * nothing: it has at most that much to gain, and nothing would be optimized yet.
  */
-import { statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants as fsConstants, lstatSync, type Stats } from 'node:fs';
+import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { currentEngine, encodeArtifact, readArtifact, sha256Hex } from '../artifact.js';
+import {
+  type ArtifactHeader,
+  type ArtifactLayout,
+  artifactHeaderLength,
+  currentEngine,
+  encodeArtifact,
+  type MachineCodeSummary,
+  readArtifact,
+  readArtifactHeader,
+  sha256Hex,
+} from '../artifact.js';
+import { formatBytes } from '../units.js';
 import { defaultCompile, loadReadArtifact, serializeMachineCode, startBackgroundFill } from './machine-code.js';
 import { nativeStatus } from './native.js';
 import { NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
@@ -37,10 +59,16 @@ export { defaultCacheDir, saveToCache } from './registry.js';
 
 export const CACHE_EXTENSION = '.wasmu';
 
+/** The largest entry ever read: the header (≤ 64 KiB) plus a Wasm and machine code of at most 4 GiB each (their u32 lengths). */
+const MAX_ENTRY_BYTES = 2 * 2 ** 32 + 2 ** 17;
+
+// O_NOFOLLOW and O_NONBLOCK do not exist on Windows (0 there: fstat still checks the type).
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
+
 /**
  * The names the cache writes end in `-<engine key>.wasmu` (`<wasm sha256>-<16 hex>.wasmu`),
- * and its temp files are such a name plus `.<...>.tmp`. `ls` and `clean` touch nothing
- * else, so `--cache-dir .` never lists or deletes a user's own `app.wasmu` or `x.tmp`.
+ * and its temp files are such a name plus `.<...>.tmp`. `ls`, `clean` and eviction touch
+ * nothing else, so `--cache-dir .` never lists or deletes a user's own `app.wasmu` or `x.tmp`.
  */
 const ENTRY_NAME = /-[0-9a-f]{16}\.wasmu$/;
 const TEMP_NAME = /-[0-9a-f]{16}\.wasmu\..+\.tmp$/;
@@ -66,11 +94,21 @@ export interface CacheEntry {
   readonly file: string;
   readonly byteLength: number;
   readonly modified: Date;
+  /** The module name from its name section, or null. */
+  readonly moduleName: string | null;
+  /** The file the entry was filled from (as the program that ran it named it), or null. */
+  readonly source: string | null;
   readonly wasmSha256: string | null;
   readonly wasmByteLength: number | null;
+  /** False for entries without the Wasm (what `put` writes); true for a self-contained artifact (`fill: 'eager'`). */
+  readonly hasWasm: boolean | null;
   readonly machineCodeByteLength: number | null;
-  /** False when the file is damaged or not an artifact (the next lookup deletes it). */
+  /** Which functions V8's code covers (TurboFan), or null when unknown. */
+  readonly machineCode: MachineCodeSummary | null;
+  /** False when the file is damaged, not an artifact, or not a regular file. */
   readonly valid: boolean;
+  /** Why it is not valid, or null. */
+  readonly problem: string | null;
   /** True when the entry was written by this engine (Node, V8, CPU, flags, wasmer-ts). */
   readonly isCurrentEngine: boolean;
 }
@@ -81,12 +119,35 @@ export interface CacheHit {
   readonly usedMachineCode: boolean;
 }
 
+export interface ModuleCacheOptions {
+  /** One-line notices (a skipped or discarded entry, a failed write). */
+  readonly onNotice?: (message: string) => void;
+}
+
+/** The result of reading an entry file safely. */
+type EntryFile =
+  | { readonly kind: 'missing' }
+  /** Not something to read (a FIFO, a symlink, unreadable, oversized): left alone. */
+  | { readonly kind: 'skip'; readonly why: string }
+  /** A regular file that is not a sound entry: deleted by a lookup. */
+  | { readonly kind: 'damaged'; readonly why: string; readonly info: Stats }
+  | {
+      readonly kind: 'entry';
+      readonly layout: ArtifactLayout;
+      readonly info: Stats;
+      /** The whole file, or only its header when that was all that was asked for. */
+      readonly bytes: Uint8Array;
+      readonly handle: FileHandle | null;
+    };
+
 /** A directory of cached modules. Every method swallows I/O errors (reported through `onNotice`). */
 export class ModuleCache {
   readonly dir: string;
   private readonly onNotice: (message: string) => void;
+  /** Files a notice was already given for, so a lookup and the save after it do not say it twice. */
+  private readonly noticed = new Set<string>();
 
-  constructor(dir: string, options: { onNotice?: (message: string) => void } = {}) {
+  constructor(dir: string, options: ModuleCacheOptions = {}) {
     this.dir = dir;
     this.onNotice = options.onNotice ?? (() => {});
   }
@@ -96,10 +157,10 @@ export class ModuleCache {
     return path.join(this.dir, `${wasmSha256}-${engineKey()}${CACHE_EXTENSION}`);
   }
 
-  /** Whether an entry for `wasm` exists (one stat; it may still turn out damaged or refused). */
+  /** Whether something exists at the entry's name (one lstat; it may still turn out damaged, refused or not a file). */
   has(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): boolean {
     try {
-      return statSync(this.fileFor(wasm, wasmSha256), { throwIfNoEntry: false }) !== undefined;
+      return lstatSync(this.fileFor(wasm, wasmSha256), { throwIfNoEntry: false }) !== undefined;
     } catch {
       return false;
     }
@@ -107,21 +168,40 @@ export class ModuleCache {
 
   /**
    * The cached module for `wasm`, or null on a miss. A damaged entry, one for
-   * other Wasm bytes, or one V8 refuses, is deleted and counts as a miss.
+   * other Wasm bytes, or one V8 refuses, is deleted and counts as a miss; a file
+   * that is not a regular file of a sane size, or cannot be read, is skipped
+   * (with a notice) and left alone.
    */
   async get(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): Promise<CacheHit | null> {
     const file = this.fileFor(wasm, wasmSha256);
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(await readFile(file));
-    } catch {
+    const found = await this.readEntry(file, true);
+    if (found.kind === 'missing') return null;
+    if (found.kind === 'skip') {
+      this.notice(file, `cache: skipped ${path.basename(file)} (${found.why}); compiled from the Wasm instead`);
       return null;
     }
+    if (found.kind === 'damaged') {
+      await this.drop(file, found.why);
+      return null;
+    }
+    const { bytes, layout, handle } = found;
+    let read: ReturnType<typeof readArtifact>;
     try {
-      const read = readArtifact(bytes);
-      if (read.header.wasmSha256 !== wasmSha256 || read.machineCode === null) {
-        throw new Error('the entry does not hold machine code for these Wasm bytes');
+      if (layout.header.wasmSha256 !== wasmSha256) {
+        throw new Error('the entry holds machine code for other Wasm bytes');
       }
+      read = readArtifact(bytes, { wasm, wasmSha256 });
+      if (read.machineCode === null) {
+        throw new Error(read.machineCodeProblem?.reason ?? 'the entry holds no machine code');
+      }
+    } catch (error) {
+      await handle?.close().catch(() => {}); // before the unlink: Windows cannot delete an open file
+      await this.drop(file, error instanceof Error ? error.message : String(error));
+      return null;
+    } finally {
+      await handle?.close().catch(() => {}); // a second close of a FileHandle is a no-op
+    }
+    try {
       const loaded = await loadReadArtifact(read);
       if (!loaded.usedMachineCode) {
         await this.drop(file, loaded.notice ?? 'V8 refused its machine code');
@@ -136,18 +216,31 @@ export class ModuleCache {
 
   /**
    * Stores V8's current machine code for `module` (compiled from `wasm`): after
-   * a run, the functions it tiered up. `kind: 'none'` when there was nothing to
-   * store (no addon, nothing optimized yet) or the write failed.
+   * a run, the functions it tiered up. The entry holds no copy of the Wasm.
+   * `source` is recorded as the file it came from (`cache ls` shows it).
+   * `kind: 'none'` when there was nothing to store (no addon, nothing optimized
+   * yet) or the write failed.
    */
   async put(
     module: WebAssembly.Module,
     wasm: Uint8Array,
     wasmSha256: string = sha256Hex(wasm),
+    options: { source?: string | null } = {},
   ): Promise<CacheFillResult> {
     try {
       const machineCode = serializeMachineCode(module, wasm);
       if (machineCode === null || machineCode.length === 0) return NOTHING;
-      await this.write(this.fileFor(wasm, wasmSha256), encodeArtifact({ wasm, machineCode }));
+      const file = this.fileFor(wasm, wasmSha256);
+      const artifact = encodeArtifact({ wasm, machineCode, includeWasm: false, source: options.source ?? null });
+      const there = await lstat(file).catch(() => null);
+      if (there !== null && !there.isFile()) {
+        this.notice(
+          file,
+          `cache: not saved: ${path.basename(file)} is ${fileKind(there)}, which the cache did not write`,
+        );
+        return NOTHING;
+      }
+      await this.write(file, artifact);
       return { kind: 'tiered', machineCodeByteLength: machineCode.length };
     } catch (error) {
       this.onNotice(`cache: could not save to ${this.dir}: ${error instanceof Error ? error.message : String(error)}`);
@@ -184,7 +277,7 @@ export class ModuleCache {
     }
   }
 
-  /** Every entry, newest first. Missing directory = empty list. */
+  /** Every entry, newest first, read from its header only. Missing directory = empty list. */
   async list(): Promise<CacheEntry[]> {
     let names: string[];
     try {
@@ -197,29 +290,36 @@ export class ModuleCache {
     for (const name of names) {
       if (!ENTRY_NAME.test(name)) continue;
       const file = path.join(this.dir, name);
-      try {
-        const [info, bytes] = await Promise.all([stat(file), readFile(file)]);
-        const key = name.slice(0, -CACHE_EXTENSION.length);
-        let header = null;
-        try {
-          header = readArtifact(new Uint8Array(bytes)).header;
-        } catch {
-          header = null;
-        }
-        entries.push({
-          key,
-          file,
-          byteLength: info.size,
-          modified: info.mtime,
-          wasmSha256: header?.wasmSha256 ?? null,
-          wasmByteLength: header?.wasmByteLength ?? null,
-          machineCodeByteLength: header?.machineCodeByteLength ?? null,
-          valid: header !== null && key.startsWith(header.wasmSha256),
-          isCurrentEngine: key.endsWith(`-${current}`),
-        });
-      } catch {
-        // Removed by a concurrent clean: skip it.
-      }
+      const key = name.slice(0, -CACHE_EXTENSION.length);
+      const info = await lstat(file).catch(() => null);
+      if (info === null) continue; // removed by a concurrent clean
+      const found = info.isFile() ? await this.readEntry(file, false) : null;
+      if (found?.kind === 'missing') continue;
+      const header: ArtifactHeader | null = found?.kind === 'entry' ? found.layout.header : null;
+      const problem =
+        found === null
+          ? `${fileKind(info)}, not a file the cache wrote`
+          : found.kind === 'skip' || found.kind === 'damaged'
+            ? found.why
+            : key.startsWith(found.layout.header.wasmSha256)
+              ? null
+              : 'it holds machine code for other Wasm bytes than its name says';
+      entries.push({
+        key,
+        file,
+        byteLength: info.size,
+        modified: info.mtime,
+        moduleName: header?.moduleName ?? null,
+        source: header?.source ?? null,
+        wasmSha256: header?.wasmSha256 ?? null,
+        wasmByteLength: header?.wasmByteLength ?? null,
+        hasWasm: header?.hasWasm ?? null,
+        machineCodeByteLength: header?.machineCodeByteLength ?? null,
+        machineCode: header?.machineCodeSummary ?? null,
+        valid: problem === null,
+        problem,
+        isCurrentEngine: key.endsWith(`-${current}`),
+      });
     }
     return entries.sort((a, b) => b.modified.getTime() - a.modified.getTime());
   }
@@ -238,7 +338,7 @@ export class ModuleCache {
       if (!ENTRY_NAME.test(name) && !TEMP_NAME.test(name)) continue;
       const file = path.join(this.dir, name);
       try {
-        const { size } = await stat(file);
+        const { size } = await lstat(file);
         await unlink(file);
         removed++;
         byteLength += size;
@@ -249,10 +349,116 @@ export class ModuleCache {
     return { removed, byteLength };
   }
 
+  /**
+   * Opens `file` without following a symlink or waiting on a FIFO, and reads it
+   * only if it is a regular file of a sane size: its header, then (`whole`) the
+   * rest, once the size the header declares is the file's size. With `whole`,
+   * the handle stays open in the result (the caller marks the use through it and
+   * closes it); otherwise it is closed.
+   */
+  private async readEntry(file: string, whole: boolean): Promise<EntryFile> {
+    let handle: FileHandle;
+    try {
+      handle = await open(file, OPEN_FLAGS);
+    } catch (error) {
+      return openFailure(error);
+    }
+    let keepOpen = false;
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) return { kind: 'skip', why: `it is ${fileKind(info)}, not a file the cache wrote` };
+      const limit = MAX_ENTRY_BYTES;
+      if (info.size > limit) {
+        return {
+          kind: 'skip',
+          why: `it is ${formatBytes(info.size)}, larger than any entry the cache writes (${formatBytes(limit)})`,
+        };
+      }
+      let bytes = await readAt(handle, 0, Math.min(info.size, 16));
+      let layout: ArtifactLayout;
+      try {
+        const needed = artifactHeaderLength(bytes) ?? bytes.length;
+        if (needed > bytes.length) bytes = await readAt(handle, 0, Math.min(info.size, needed));
+        layout = readArtifactHeader(bytes);
+      } catch (error) {
+        return { kind: 'damaged', why: error instanceof Error ? error.message : String(error), info };
+      }
+      if (layout.byteLength !== info.size) {
+        const why = `the file has ${info.size} bytes, its header declares ${layout.byteLength}`;
+        return { kind: 'damaged', why, info };
+      }
+      if (!whole) return { kind: 'entry', layout, info, bytes, handle: null };
+      const all = new Uint8Array(info.size);
+      all.set(bytes);
+      const rest = await readAt(handle, bytes.length, info.size - bytes.length);
+      all.set(rest, bytes.length);
+      if (bytes.length + rest.length !== info.size) {
+        return { kind: 'damaged', why: 'the file got shorter while it was read', info };
+      }
+      keepOpen = true;
+      return { kind: 'entry', layout, info, bytes: all, handle };
+    } catch (error) {
+      return openFailure(error);
+    } finally {
+      if (!keepOpen) await handle.close().catch(() => {});
+    }
+  }
+
+  private notice(file: string, message: string): void {
+    if (this.noticed.has(file)) return;
+    this.noticed.add(file);
+    this.onNotice(message);
+  }
+
   private async drop(file: string, why: string): Promise<void> {
-    this.onNotice(`cache: discarded ${path.basename(file)} (${why.split('\n')[0]})`);
+    this.notice(file, `cache: discarded ${path.basename(file)} (${why.split('\n')[0]})`);
     await unlink(file).catch(() => {});
   }
+}
+
+/** Up to `length` bytes at `position` (fewer only at the end of the file). */
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Uint8Array> {
+  const buffer = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled === length ? buffer : buffer.subarray(0, filled);
+}
+
+function openFailure(error: unknown): EntryFile {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return { kind: 'missing' };
+    case 'ELOOP':
+    case 'EMLINK': // FreeBSD's O_NOFOLLOW error
+      return { kind: 'skip', why: 'it is a symbolic link, not a file the cache wrote' };
+    case 'EACCES':
+    case 'EPERM':
+      return { kind: 'skip', why: 'permission denied' };
+    case 'ENXIO':
+      return { kind: 'skip', why: 'it is a socket or device, not a file the cache wrote' };
+    default:
+      return {
+        kind: 'skip',
+        why: `it cannot be read (${code ?? (error instanceof Error ? error.message : String(error))})`,
+      };
+  }
+}
+
+/** "a FIFO", "a directory"...: what a non-regular file is, for notices. */
+function fileKind(info: Stats): string {
+  if (info.isFile()) return 'a file';
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSymbolicLink()) return 'a symbolic link';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'not a regular file';
 }
 
 export interface CachedCompileOptions {
@@ -270,6 +476,8 @@ export interface CachedCompileOptions {
    * and a tiny module called once should not cost a background compile.
    */
   readonly minRunMs?: number;
+  /** Where the Wasm came from (a file name), recorded in the entry `save()` writes. */
+  readonly source?: string | null;
 }
 
 /** Milliseconds on a monotonic clock. Not `performance.now()`: its first use loads perf_hooks (11 modules, ~1.5 ms). */
@@ -300,7 +508,7 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   const cache = new ModuleCache(options.dir, options.onNotice === undefined ? {} : { onNotice: options.onNotice });
   const wasmSha256 = sha256Hex(wasm);
   // A miss, the usual case for a module whose runs are short (they fill nothing), costs one
-  // stat: the native addon (0.5-5 ms to load) is needed only to read an entry or to fill one.
+  // lstat: the native addon (0.5-5 ms to load) is needed only to read an entry or to fill one.
   // There is no size threshold below which the lookup is skipped: with the key hashed in JS
   // (./sha256.ts) and no addon or node:crypto loaded, a miss costs 1-2 ms and a hit on a
   // 136-byte module measured as fast as a miss, while an entry can save a small module at
@@ -314,7 +522,8 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   const save = () => {
     if (saved === undefined) {
       if (nowMs() - started < minRunMs || !nativeStatus().available) saved = none();
-      else saved = eager ? cache.fillInBackground(wasm, wasmSha256) : cache.put(module, wasm, wasmSha256);
+      else if (eager) saved = cache.fillInBackground(wasm, wasmSha256);
+      else saved = cache.put(module, wasm, wasmSha256, { source: options.source ?? null });
     }
     return saved;
   };
