@@ -5,7 +5,14 @@ export {
   encodeArtifact,
   isArtifact,
 } from './artifact.js';
-export { type CacheEntry, defaultCacheDir, ModuleCache, saveToCache } from './cache/index.js';
+export {
+  type CacheEntry,
+  DEFAULT_CACHE_MAX_BYTES,
+  defaultCacheDir,
+  ModuleCache,
+  type ModuleCacheOptions,
+  saveToCache,
+} from './cache/index.js';
 export {
   type ArtifactDescription,
   compileOptimized,

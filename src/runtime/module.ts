@@ -29,6 +29,11 @@ export interface ModuleOptions {
   readonly onNotice?: ((message: string) => void) | undefined;
   /** `Module.from` only: where the bytes came from (a file path), recorded in the cache entry it fills (`cache ls`). */
   readonly cacheSource?: string | null | undefined;
+  /**
+   * `Module.from` only: the cache's size limit in bytes (default 2 GiB, `DEFAULT_CACHE_MAX_BYTES`);
+   * filling an entry deletes the least recently used ones beyond it.
+   */
+  readonly cacheMaxBytes?: number | undefined;
 }
 
 /** Bytes a module can be built from. */
@@ -139,6 +144,7 @@ export class Module {
           onNotice,
           compile,
           source: options.cacheSource ?? null,
+          ...(options.cacheMaxBytes === undefined ? {} : { maxBytes: options.cacheMaxBytes }),
         });
         ({ module: raw, fromCache: usedMachineCode } = cached);
       } else {
@@ -242,11 +248,21 @@ function checkOptions(options: unknown): CompilerChoice {
   if (typeof options !== 'object') {
     throw new ArgumentError('ERR_INVALID_OPTION', `module options must be an object, got ${describe(options)}`);
   }
-  const { cacheDir, onNotice, cacheSource } = options as {
+  const { cacheDir, onNotice, cacheSource, cacheMaxBytes } = options as {
     cacheDir?: unknown;
     onNotice?: unknown;
     cacheSource?: unknown;
+    cacheMaxBytes?: unknown;
   };
+  if (
+    cacheMaxBytes !== undefined &&
+    !(typeof cacheMaxBytes === 'number' && Number.isSafeInteger(cacheMaxBytes) && cacheMaxBytes >= 1)
+  ) {
+    throw new ArgumentError(
+      'ERR_INVALID_OPTION',
+      `options.cacheMaxBytes must be a positive integer (bytes), got ${describe(cacheMaxBytes)}`,
+    );
+  }
   if (cacheDir !== undefined && cacheDir !== null && typeof cacheDir !== 'string') {
     throw new ArgumentError(
       'ERR_INVALID_OPTION',

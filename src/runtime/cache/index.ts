@@ -18,6 +18,15 @@
  * then, when the size it declares is the file's size, the rest. Anything else is
  * skipped with a notice and left alone (the cache did not write it).
  *
+ * Size: the entries are kept under `maxBytes` (default `DEFAULT_CACHE_MAX_BYTES`)
+ * by deleting the least recently used ones after each write. "Used" is the
+ * entry's mtime: a write sets it, and a hit sets it again through the handle it
+ * read from (one futimes; atime is useless, since most file systems are mounted
+ * relatime or noatime). That needs no index file, so there is nothing to lock
+ * and nothing a crash can leave half written; processes evicting at the same
+ * time may both delete an entry or two, which only costs a miss. Temp files
+ * left by a crashed writer are deleted once an hour old.
+ *
  * When it is filled: after a run that missed (`CachedCompile.save()`), from
  * the code V8 optimized during that run, serialized in process: one
  * serialization, no extra compile, nothing left running after the command.
@@ -50,7 +59,9 @@ import {
   readArtifactHeader,
   sha256Hex,
 } from '../artifact.js';
+import { ArgumentError } from '../errors.js';
 import { formatBytes } from '../units.js';
+import { describe } from '../value.js';
 import { defaultCompile, loadReadArtifact, serializeMachineCode, startBackgroundFill } from './machine-code.js';
 import { nativeStatus } from './native.js';
 import { NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
@@ -59,8 +70,24 @@ export { defaultCacheDir, saveToCache } from './registry.js';
 
 export const CACHE_EXTENSION = '.wasmu';
 
-/** The largest entry ever read: the header (≤ 64 KiB) plus a Wasm and machine code of at most 4 GiB each (their u32 lengths). */
+/**
+ * The default size limit: 2 GiB. Entries of real programs are large (clang's
+ * machine code is 203 MiB, pandoc's about 100 MiB), and the limit should keep
+ * the last several of those; most modules' entries are KiB to a few MiB, so
+ * thousands fit. wasmtime's cache defaults to 1 GiB; we hold no copy of the
+ * Wasm, so 2 GiB keeps more. A fixed default, rather than a share of the free
+ * space, so the cache's behaviour does not depend on the disk it sits on.
+ */
+export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
+
+/**
+ * The largest entry ever read: the header (≤ 64 KiB) plus a Wasm and machine
+ * code of at most 4 GiB each (their u32 lengths); the size limit is usually lower.
+ */
 const MAX_ENTRY_BYTES = 2 * 2 ** 32 + 2 ** 17;
+
+/** Temp files older than this belong to a writer that died (a write takes seconds at most). */
+const STALE_TEMP_MS = 60 * 60 * 1000;
 
 // O_NOFOLLOW and O_NONBLOCK do not exist on Windows (0 there: fstat still checks the type).
 const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
@@ -93,6 +120,9 @@ export interface CacheEntry {
   readonly key: string;
   readonly file: string;
   readonly byteLength: number;
+  /** When the entry was last used: written, or loaded by a lookup (its mtime). */
+  readonly lastUsed: Date;
+  /** The same as `lastUsed` (the name it had before uses were tracked). */
   readonly modified: Date;
   /** The module name from its name section, or null. */
   readonly moduleName: string | null;
@@ -122,6 +152,8 @@ export interface CacheHit {
 export interface ModuleCacheOptions {
   /** One-line notices (a skipped or discarded entry, a failed write). */
   readonly onNotice?: (message: string) => void;
+  /** The size limit in bytes (default `DEFAULT_CACHE_MAX_BYTES`): least recently used entries go first. */
+  readonly maxBytes?: number;
 }
 
 /** The result of reading an entry file safely. */
@@ -140,16 +172,31 @@ type EntryFile =
       readonly handle: FileHandle | null;
     };
 
+/** Throws `ArgumentError` unless `maxBytes` is a positive safe integer. */
+export function checkMaxBytes(maxBytes: unknown, what: string): number {
+  if (typeof maxBytes !== 'number' || !Number.isSafeInteger(maxBytes) || maxBytes < 1) {
+    throw new ArgumentError(
+      'ERR_INVALID_OPTION',
+      `${what} must be a positive integer (bytes), got ${describe(maxBytes)}`,
+    );
+  }
+  return maxBytes;
+}
+
 /** A directory of cached modules. Every method swallows I/O errors (reported through `onNotice`). */
 export class ModuleCache {
   readonly dir: string;
+  readonly maxBytes: number;
   private readonly onNotice: (message: string) => void;
   /** Files a notice was already given for, so a lookup and the save after it do not say it twice. */
   private readonly noticed = new Set<string>();
 
+  /** Throws `ArgumentError` for a bad `maxBytes`; nothing else. */
   constructor(dir: string, options: ModuleCacheOptions = {}) {
     this.dir = dir;
     this.onNotice = options.onNotice ?? (() => {});
+    this.maxBytes =
+      options.maxBytes === undefined ? DEFAULT_CACHE_MAX_BYTES : checkMaxBytes(options.maxBytes, 'options.maxBytes');
   }
 
   /** The file an entry for `wasm` has in this process. */
@@ -170,7 +217,7 @@ export class ModuleCache {
    * The cached module for `wasm`, or null on a miss. A damaged entry, one for
    * other Wasm bytes, or one V8 refuses, is deleted and counts as a miss; a file
    * that is not a regular file of a sane size, or cannot be read, is skipped
-   * (with a notice) and left alone.
+   * (with a notice) and left alone. A hit marks the entry as just used.
    */
   async get(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): Promise<CacheHit | null> {
     const file = this.fileFor(wasm, wasmSha256);
@@ -194,6 +241,9 @@ export class ModuleCache {
       if (read.machineCode === null) {
         throw new Error(read.machineCodeProblem?.reason ?? 'the entry holds no machine code');
       }
+      // Last use, for eviction: through the handle that was read, so it is this file's mtime.
+      const now = new Date();
+      await handle?.utimes(now, now).catch(() => {});
     } catch (error) {
       await handle?.close().catch(() => {}); // before the unlink: Windows cannot delete an open file
       await this.drop(file, error instanceof Error ? error.message : String(error));
@@ -217,9 +267,10 @@ export class ModuleCache {
   /**
    * Stores V8's current machine code for `module` (compiled from `wasm`): after
    * a run, the functions it tiered up. The entry holds no copy of the Wasm.
-   * `source` is recorded as the file it came from (`cache ls` shows it).
-   * `kind: 'none'` when there was nothing to store (no addon, nothing optimized
-   * yet) or the write failed.
+   * `source` is recorded as the file it came from (`cache ls` shows it). Then
+   * evicts least recently used entries beyond `maxBytes`. `kind: 'none'` when
+   * there was nothing to store (no addon, nothing optimized yet), the entry
+   * would exceed the limit by itself, or the write failed.
    */
   async put(
     module: WebAssembly.Module,
@@ -232,6 +283,13 @@ export class ModuleCache {
       if (machineCode === null || machineCode.length === 0) return NOTHING;
       const file = this.fileFor(wasm, wasmSha256);
       const artifact = encodeArtifact({ wasm, machineCode, includeWasm: false, source: options.source ?? null });
+      if (artifact.length > this.maxBytes) {
+        this.notice(
+          file,
+          `cache: not saved: the entry would take ${formatBytes(artifact.length)}, more than the cache's size limit of ${formatBytes(this.maxBytes)}`,
+        );
+        return NOTHING;
+      }
       const there = await lstat(file).catch(() => null);
       if (there !== null && !there.isFile()) {
         this.notice(
@@ -241,6 +299,7 @@ export class ModuleCache {
         return NOTHING;
       }
       await this.write(file, artifact);
+      await this.evict(this.maxBytes, file);
       return { kind: 'tiered', machineCodeByteLength: machineCode.length };
     } catch (error) {
       this.onNotice(`cache: could not save to ${this.dir}: ${error instanceof Error ? error.message : String(error)}`);
@@ -248,12 +307,17 @@ export class ModuleCache {
     }
   }
 
-  /** Starts a detached eager TurboFan compile that writes the entry for `wasm` when done. */
+  /**
+   * Starts a detached eager TurboFan compile that writes the entry for `wasm`
+   * when done, and evicts old entries now (the new one counts from the next write).
+   */
   async fillInBackground(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): Promise<CacheFillResult> {
     try {
       await mkdir(this.dir, { recursive: true });
-      if (await startBackgroundFill(wasm, this.fileFor(wasm, wasmSha256)))
+      if (await startBackgroundFill(wasm, this.fileFor(wasm, wasmSha256))) {
+        await this.evict();
         return { kind: 'eager', machineCodeByteLength: 0 };
+      }
     } catch (error) {
       this.onNotice(`cache: could not save to ${this.dir}: ${error instanceof Error ? error.message : String(error)}`);
       return NOTHING;
@@ -277,7 +341,7 @@ export class ModuleCache {
     }
   }
 
-  /** Every entry, newest first, read from its header only. Missing directory = empty list. */
+  /** Every entry, most recently used first, read from its header only. Missing directory = empty list. */
   async list(): Promise<CacheEntry[]> {
     let names: string[];
     try {
@@ -308,6 +372,7 @@ export class ModuleCache {
         key,
         file,
         byteLength: info.size,
+        lastUsed: info.mtime,
         modified: info.mtime,
         moduleName: header?.moduleName ?? null,
         source: header?.source ?? null,
@@ -321,7 +386,7 @@ export class ModuleCache {
         isCurrentEngine: key.endsWith(`-${current}`),
       });
     }
-    return entries.sort((a, b) => b.modified.getTime() - a.modified.getTime());
+    return entries.sort((a, b) => b.lastUsed.getTime() - a.lastUsed.getTime());
   }
 
   /** Deletes every entry (and stray temp files). Returns how many files and bytes were freed. */
@@ -350,6 +415,53 @@ export class ModuleCache {
   }
 
   /**
+   * Deletes least recently used entries (regular files with an entry's name)
+   * until the rest take at most `maxBytes`, never `keep`; and temp files an hour
+   * old (their writer died). Returns what it freed; never throws.
+   */
+  async evict(
+    maxBytes: number = this.maxBytes,
+    keep: string | null = null,
+  ): Promise<{ removed: number; byteLength: number }> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return { removed: 0, byteLength: 0 };
+    }
+    const entries: { file: string; size: number; usedMs: number }[] = [];
+    let removed = 0;
+    let byteLength = 0;
+    const remove = async (file: string, size: number): Promise<void> => {
+      try {
+        await unlink(file);
+        removed++;
+        byteLength += size;
+      } catch {
+        // Gone already (another process evicting), or not ours to remove after all.
+      }
+    };
+    for (const name of names) {
+      const isEntry = ENTRY_NAME.test(name);
+      if (!isEntry && !TEMP_NAME.test(name)) continue;
+      const file = path.join(this.dir, name);
+      const info = await lstat(file).catch(() => null);
+      if (info === null || !info.isFile()) continue;
+      if (isEntry) entries.push({ file, size: info.size, usedMs: info.mtimeMs });
+      else if (Date.now() - info.mtimeMs > STALE_TEMP_MS) await remove(file, info.size);
+    }
+    let total = entries.reduce((n, e) => n + e.size, 0);
+    entries.sort((a, b) => a.usedMs - b.usedMs);
+    for (const entry of entries) {
+      if (total <= maxBytes) break;
+      if (entry.file === keep) continue;
+      await remove(entry.file, entry.size);
+      total -= entry.size;
+    }
+    return { removed, byteLength };
+  }
+
+  /**
    * Opens `file` without following a symlink or waiting on a FIFO, and reads it
    * only if it is a regular file of a sane size: its header, then (`whole`) the
    * rest, once the size the header declares is the file's size. With `whole`,
@@ -367,11 +479,11 @@ export class ModuleCache {
     try {
       const info = await handle.stat();
       if (!info.isFile()) return { kind: 'skip', why: `it is ${fileKind(info)}, not a file the cache wrote` };
-      const limit = MAX_ENTRY_BYTES;
+      const limit = Math.min(this.maxBytes, MAX_ENTRY_BYTES);
       if (info.size > limit) {
         return {
           kind: 'skip',
-          why: `it is ${formatBytes(info.size)}, larger than any entry the cache writes (${formatBytes(limit)})`,
+          why: `it is ${formatBytes(info.size)}, larger than the cache's size limit of ${formatBytes(limit)}`,
         };
       }
       let bytes = await readAt(handle, 0, Math.min(info.size, 16));
@@ -476,6 +588,8 @@ export interface CachedCompileOptions {
    * and a tiny module called once should not cost a background compile.
    */
   readonly minRunMs?: number;
+  /** The cache's size limit in bytes (default `DEFAULT_CACHE_MAX_BYTES`). */
+  readonly maxBytes?: number;
   /** Where the Wasm came from (a file name), recorded in the entry `save()` writes. */
   readonly source?: string | null;
 }
@@ -505,7 +619,10 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   const started = nowMs();
   const none = async () => NOTHING;
   if (options.dir === null) return { module: await compile(wasm), fromCache: false, save: none };
-  const cache = new ModuleCache(options.dir, options.onNotice === undefined ? {} : { onNotice: options.onNotice });
+  const cache = new ModuleCache(options.dir, {
+    ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
+    ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+  });
   const wasmSha256 = sha256Hex(wasm);
   // A miss, the usual case for a module whose runs are short (they fill nothing), costs one
   // lstat: the native addon (0.5-5 ms to load) is needed only to read an entry or to fill one.

@@ -12,6 +12,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -141,15 +142,24 @@ describe.runIf(nativeStatus().available)('hostile files at an entry name', () =>
     expect(lstatSync(file).isCharacterDevice()).toBe(true);
   });
 
-  it('a file larger than any entry is skipped without being read', () => {
+  it('a file larger than the size limit is skipped without being read', () => {
     const { dir, file } = freshEntry();
-    // 9 GiB, sparse: reading it would take a minute and all the memory.
+    // 3 GiB, sparse: reading it would take seconds and 3 GiB of memory.
     const fd = openSync(file, 'w');
     closeSync(fd);
-    spawnSync('truncate', ['-s', '9G', file]);
-    expect(lstatSync(file).size).toBe(9 * 1024 ** 3);
-    expectSkipped(lookUp(dir), file, /it is 9\.0 GiB, larger than any entry the cache writes \(8\.0 GiB\)/);
-    expect(lstatSync(file).size).toBe(9 * 1024 ** 3);
+    spawnSync('truncate', ['-s', '3G', file]);
+    expect(lstatSync(file).size).toBe(3 * 1024 ** 3);
+    expectSkipped(lookUp(dir), file, /it is 3\.0 GiB, larger than the cache's size limit of 2\.0 GiB/);
+    expect(lstatSync(file).size).toBe(3 * 1024 ** 3);
+  });
+
+  it('a sound entry larger than a lower size limit is skipped', async () => {
+    const { dir, file } = freshEntry();
+    const artifact = (await compileOptimized(kernel)).artifact;
+    writeFileSync(file, artifact);
+    expectSkipped(lookUp(dir, { maxBytes: 1000 }), file, /it is .*, larger than the cache's size limit of 1000 B/);
+    expect(readFileSync(file)).toEqual(Buffer.from(artifact));
+    expect(lookUp(dir).fromCache).toBe(true); // with the default limit it is used
   });
 
   it('an unreadable entry is skipped (as an unprivileged user: root reads a chmod-000 file)', async () => {
