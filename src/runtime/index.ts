@@ -4,6 +4,7 @@ export {
   type EngineFingerprint,
   encodeArtifact,
   isArtifact,
+  type MachineCodeSummary,
 } from './artifact.js';
 export {
   type CacheEntry,

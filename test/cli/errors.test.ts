@@ -164,6 +164,11 @@ describe('usage errors from flags: exit 2', () => {
     [['run', 'types.wasm', '--compiler', 'fast'], "error: option '--compiler <choice>' argument 'fast' is invalid."],
     [['run', 'loop.wasm', '--timeout', '5'], 'error: --timeout "5": expected a number and a unit (500ms, 5s, 2m, 1h)'],
     [['run', 'loop.wasm', '--max-memory', 'lots'], 'error: --max-memory "lots": expected a size with a unit'],
+    [
+      ['call', 'loop.wasm', 'spin', '--cache-max-size', '5'],
+      'error: --cache-max-size "5": expected a size with a unit',
+    ],
+    [['cache', 'ls', '--cache-max-size', '0B'], 'error: --cache-max-size "0B": the limit must be at least 1B'],
     [['run', 'exit7.wasm', '--env', 'NOEQUALS'], 'error: --env "NOEQUALS": expected NAME=VALUE'],
     [
       ['run', 'exit7.wasm', '--dir', '/no/such/dir'],
