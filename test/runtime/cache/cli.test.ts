@@ -118,6 +118,12 @@ describe('wasmer-ts cache', () => {
       ),
     );
     expect(text[2]).toMatch(/^1 entry, .* of the 2\.0 GiB limit in /);
+    // An entry is not a module on its own: it names the Wasm it belongs to.
+    const direct = cli(['run', entry.file, '--invoke', 'work', '1']);
+    expect(direct.status).toBe(4);
+    expect(direct.stderr).toContain(
+      `this is a wasmer-ts cache entry: it holds machine code for the Wasm module with SHA-256 ${entry.wasmSha256}`,
+    );
     expect(cli(['cache', 'clean']).stdout).toMatch(/^removed 1 entry \(/);
     expect(readdirSync(cacheDir).filter((f) => f.endsWith('.wasmu'))).toEqual([]);
   });
