@@ -204,9 +204,9 @@ export const cacheCommand = new CommandGroup('cache')
     `
 run and call keep V8's optimized machine code for each module they run, keyed
 by the Wasm's SHA-256 and this Node/V8/CPU, so the next run starts fast.
---no-cache turns that off for one command. The cache keeps to a size limit
-(--cache-max-size, else $${CACHE_SIZE_ENV}, else 2GiB) by deleting the least
-recently used entries.
+--no-cache turns that off for one command. The cache keeps to a size
+limit (--cache-max-size, else $${CACHE_SIZE_ENV}, else 2GiB)
+by deleting the least recently used entries.
 
 Examples:
   $ wasmer-ts cache dir

@@ -67,7 +67,7 @@ export function addCompileOptions(command: Command): Command {
 export function addCacheSizeOption(command: Command): Command {
   return command.option(
     '--cache-max-size <size>',
-    `the cache's size limit, least recently used entries deleted first: 500MiB, 2GiB (default ${CACHE_SIZE_ENV} or 2GiB)`,
+    `the cache's size limit, least recently used entries deleted first: 500MiB, 2GiB (default: $${CACHE_SIZE_ENV}, else 2GiB)`,
     (text: string) => parseCacheSize(text),
   );
 }
