@@ -99,6 +99,13 @@ const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsCon
  */
 const ENTRY_NAME = /-[0-9a-f]{16}\.wasmu$/;
 const TEMP_NAME = /-[0-9a-f]{16}\.wasmu\..+\.tmp$/;
+/**
+ * Eviction runs unasked, after every write, so it is stricter still: only the exact form
+ * the cache writes, `<64 hex>-<16 hex>.wasmu` (and its temp files). `cache ls` shows, and
+ * `cache clean` deletes, a `junk-<16 hex>.wasmu` as a damaged entry; eviction leaves it.
+ */
+const EVICTABLE_ENTRY = /^[0-9a-f]{64}-[0-9a-f]{16}\.wasmu$/;
+const EVICTABLE_TEMP = /^[0-9a-f]{64}-[0-9a-f]{16}\.wasmu\.[^/]+\.tmp$/;
 
 /** How a cache miss is filled after the run (see the top of this file). */
 export type CacheFill = 'tiered' | 'eager';
@@ -415,7 +422,7 @@ export class ModuleCache {
   }
 
   /**
-   * Deletes least recently used entries (regular files with an entry's name)
+   * Deletes least recently used entries (regular files named as the cache names them)
    * until the rest take at most `maxBytes`, never `keep`; and temp files an hour
    * old (their writer died). Returns what it freed; never throws.
    */
@@ -442,8 +449,8 @@ export class ModuleCache {
       }
     };
     for (const name of names) {
-      const isEntry = ENTRY_NAME.test(name);
-      if (!isEntry && !TEMP_NAME.test(name)) continue;
+      const isEntry = EVICTABLE_ENTRY.test(name);
+      if (!isEntry && !EVICTABLE_TEMP.test(name)) continue;
       const file = path.join(this.dir, name);
       const info = await lstat(file).catch(() => null);
       if (info === null || !info.isFile()) continue;

@@ -89,7 +89,16 @@ describe('size limit and least-recently-used eviction', () => {
   it('never deletes files the cache did not write, and removes temp files only once a writer must be dead', async () => {
     const dir = freshDir();
     const entry = fakeEntry(dir, 1, 1000, HOUR_S);
-    const theirs = ['app.wasmu', 'notes.txt', 'x.tmp', 'abc-0123.wasmu', `UPPER-${engineKey().toUpperCase()}.wasmu`];
+    const theirs = [
+      'app.wasmu',
+      'notes.txt',
+      'x.tmp',
+      'abc-0123.wasmu',
+      `UPPER-${engineKey().toUpperCase()}.wasmu`,
+      // What cache ls/clean take for a damaged entry; eviction, which nobody asked for, leaves it.
+      `junk-${engineKey()}.wasmu`,
+      `junk-${engineKey()}.wasmu.1.x.tmp`,
+    ];
     for (const name of theirs) writeFileSync(path.join(dir, name), new Uint8Array(5000));
     mkdirSync(path.join(dir, `${'d'.repeat(64)}-${engineKey()}.wasmu`));
     spawnSync('mkfifo', [path.join(dir, `${'f'.repeat(64)}-${engineKey()}.wasmu`)]);
@@ -100,6 +109,7 @@ describe('size limit and least-recently-used eviction', () => {
     writeFileSync(path.join(dir, freshTemp), new Uint8Array(10));
     const twoHoursAgo = Date.now() / 1000 - 2 * HOUR_S;
     utimesSync(path.join(dir, staleTemp), twoHoursAgo, twoHoursAgo);
+    utimesSync(path.join(dir, `junk-${engineKey()}.wasmu.1.x.tmp`), twoHoursAgo, twoHoursAgo);
     const before = names(dir);
     // A limit of one byte: everything the cache may delete goes.
     expect(await new ModuleCache(dir, { maxBytes: 1 }).evict()).toEqual({ removed: 2, byteLength: 1010 });
