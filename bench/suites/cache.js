@@ -4,16 +4,18 @@
 //   compile   `wasmer-ts compile`: eager TurboFan + serialize (compileOptimized)
 //   artifact  loading the compiled artifact's machine code
 //   cache     the second `run` with the automatic cache (filled after the first run from the code
-//             V8 tiered up; and, for comparison, by an eager compile in a background process)
+//             V8 tiered up)
 // each as time to first result (read + compile/load + instantiate + first call,
 // in a fresh process, Node start-up and module loading excluded) and as steady-state time per call.
-// Each figure is the median over fresh processes.
+// Each figure is the median over fresh processes of the Node under test (`--node 26`), started
+// with the V8 flags `wasmer-ts run` gives each (tiering.ts): auto's for the module, the eager
+// ones for the artifact.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { printTable, summarize } from '../lib.js';
+import { benchNode, printTable, summarize } from '../lib.js';
 
 export const name = 'cache';
 
@@ -66,7 +68,7 @@ function largeSource(count) {
 // One fresh process: load (cold compile, artifact or cache), first call, then steady-state calls.
 const CHILD = `
 import { readFileSync } from 'node:fs';
-const [mode, file, entry, firstArg, steadyArg, calls, cacheDir, fill] = process.argv.slice(1);
+const [mode, file, entry, firstArg, steadyArg, calls, cacheDir] = process.argv.slice(1);
 // The library is imported before the clock starts in every mode: a real run imports it anyway.
 const { loadArtifactModule } = await import(DIST + 'cache/machine-code.js');
 const { compileWithCache } = await import(DIST + 'cache/index.js');
@@ -76,7 +78,7 @@ let module, usedMachineCode = false, save = null;
 if (mode === 'cold') module = await WebAssembly.compile(bytes);
 else if (mode === 'artifact') ({ module, usedMachineCode } = await loadArtifactModule(bytes));
 else {
-  const c = await compileWithCache(bytes, { dir: cacheDir, fill: fill || 'tiered' });
+  const c = await compileWithCache(bytes, { dir: cacheDir });
   ({ module, save } = c);
   usedMachineCode = c.fromCache;
 }
@@ -90,9 +92,9 @@ if (save !== null) await save();
 console.log(JSON.stringify({ first, steady: tail[tail.length >> 1], result, usedMachineCode }));
 `;
 
-function child(args) {
+function child(args, flags) {
   const script = `const DIST = ${JSON.stringify(DIST)};\n${CHILD}`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, ...args], { encoding: 'utf8' });
+  const r = spawnSync(benchNode(), [...flags, '--input-type=module', '-e', script, ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -104,42 +106,29 @@ function medianOf(runs, key) {
 async function measureModule(label, wasmFile, { entry, firstArg, steadyArg, calls }) {
   const { compileOptimized } = await import(`${DIST}cache/machine-code.js`);
   const { nativeStatus } = await import(`${DIST}cache/native.js`);
+  const { parseModule } = await import(`${DIST}parser/index.js`);
+  const { resolveTier, tieringFacts, v8FlagsFor } = await import(`${DIST}tiering.js`);
   const wasm = new Uint8Array(readFileSync(wasmFile));
-  const args = (mode, file, dir = '', fill = 'auto') => [
-    mode,
-    file,
-    entry,
-    String(firstArg),
-    String(steadyArg),
-    String(calls),
-    dir,
-    fill,
-  ];
+  const args = (mode, file, dir = '') => [mode, file, entry, String(firstArg), String(steadyArg), String(calls), dir];
+  // What `wasmer-ts run` starts Node with for this module, and for its artifact.
+  const flags = v8FlagsFor(resolveTier('auto', tieringFacts(wasm, parseModule(wasm))));
+  const eager = v8FlagsFor('eager');
 
-  const cold = Array.from({ length: PROCESSES }, () => child(args('cold', wasmFile)));
+  const cold = Array.from({ length: PROCESSES }, () => child(args('cold', wasmFile), flags));
   const t0 = performance.now();
   const compiled = await compileOptimized(wasm);
   const compileMs = performance.now() - t0;
   const artifactFile = path.join(OUT, `${label}.wasmu`);
   writeFileSync(artifactFile, compiled.artifact);
-  const fromArtifact = Array.from({ length: PROCESSES }, () => child(args('artifact', artifactFile)));
+  const fromArtifact = Array.from({ length: PROCESSES }, () => child(args('artifact', artifactFile), eager));
   const cacheDir = path.join(OUT, `cache-${label}`);
   rmSync(cacheDir, { recursive: true, force: true });
-  child(args('cache', wasmFile, cacheDir)); // the first run fills the cache from its tiered-up code
+  child(args('cache', wasmFile, cacheDir), flags); // the first run fills the cache from its tiered-up code
   const { ModuleCache } = await import(`${DIST}cache/index.js`);
-  const fromCache = Array.from({ length: PROCESSES }, () => child(args('cache', wasmFile, cacheDir)));
+  const fromCache = Array.from({ length: PROCESSES }, () => child(args('cache', wasmFile, cacheDir), flags));
 
   const cachedCode = (await new ModuleCache(cacheDir).list())[0]?.machineCodeByteLength ?? 0;
-  // The other fill: an eager TurboFan compile in a detached process after the first run.
-  const eagerDir = path.join(OUT, `cache-eager-${label}`);
-  rmSync(eagerDir, { recursive: true, force: true });
-  child(args('cache', wasmFile, eagerDir, 'eager'));
-  for (let i = 0; i < 1200 && (await new ModuleCache(eagerDir).list()).length === 0; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const fromEager = Array.from({ length: PROCESSES }, () => child(args('cache', wasmFile, eagerDir, 'eager')));
-
-  for (const r of [...fromArtifact, ...fromCache, ...fromEager]) {
+  for (const r of [...fromArtifact, ...fromCache]) {
     if (r.result !== cold[0].result) throw new Error(`${label}: wrong result from saved machine code`);
   }
   const coldFirst = medianOf(cold, 'first');
@@ -154,7 +143,7 @@ async function measureModule(label, wasmFile, { entry, firstArg, steadyArg, call
   });
   return {
     rows: [
-      row('cold (lazy compile)', cold),
+      row(`cold (lazy compile, ${flags.join(' ') || 'V8 defaults'})`, cold),
       {
         module: label,
         how: 'compile (eager TurboFan)',
@@ -165,7 +154,6 @@ async function measureModule(label, wasmFile, { entry, firstArg, steadyArg, call
       },
       row('from artifact', fromArtifact),
       row('cache, 2nd run', fromCache, { 'machine code': `${(cachedCode / 1024).toFixed(0)} KiB` }),
-      row('cache filled eagerly in background, 2nd run', fromEager),
     ],
     wasmSize: wasm.length,
     native: nativeStatus(),

@@ -5,10 +5,11 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { access, constants, lstat, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../runtime/errors.js';
 import type { CompilerChoice } from '../runtime/tiering.js';
 import { formatSize } from './format.js';
+import { cacheMaxBytesFrom } from './options.js';
 import { InFile, Relaunched } from './report.js';
 
 /** The name shown for an input in messages: the path as given, or `<stdin>` for `-`. */
@@ -196,6 +197,8 @@ export interface LoadOptions {
   readonly cacheDir?: string | null;
   /** `--no-cache`. */
   readonly cache?: boolean;
+  /** `--cache-max-size`; null or absent: WASMER_TS_CACHE_MAX_SIZE, else the default (2 GiB). */
+  readonly cacheMaxBytes?: number | null;
 }
 
 /**
@@ -218,10 +221,14 @@ export async function loadModule(path: string, options: LoadOptions = {}) {
   // registry.js, not index.js: Module.from loads the cache itself when it uses it.
   const { defaultCacheDir, saveToCache } = await import('../runtime/cache/registry.js');
   const cacheDir = options.cache === false ? null : (options.cacheDir ?? defaultCacheDir(process.env));
+  // A bad WASMER_TS_CACHE_MAX_SIZE is a usage error (exit 2), as a bad flag is; --no-cache ignores it.
+  const cacheMaxBytes = cacheDir === null ? null : cacheMaxBytesFrom(options.cacheMaxBytes, process.env);
   try {
     const module = await Module.from(bytes, {
       ...(options.compiler === undefined ? {} : { compiler: options.compiler }),
       cacheDir,
+      cacheSource: path === '-' ? null : resolve(path),
+      ...(cacheMaxBytes === null ? {} : { cacheMaxBytes }),
       onNotice: (message) => process.stderr.write(`note: ${message}\n`),
     });
     if (cacheDir !== null) process.once('beforeExit', () => void saveToCache(module.raw));

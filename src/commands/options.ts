@@ -17,6 +17,8 @@ export interface RunOptions {
   readonly compiler: CompilerChoice;
   readonly cacheDir: string | null;
   readonly cache: boolean;
+  /** `--cache-max-size`; null when not given (then WASMER_TS_CACHE_MAX_SIZE, else the default). */
+  readonly cacheMaxBytes: number | null;
   readonly timeoutMs: number | null;
   readonly maxMemoryBytes: number | null;
   /** guest path -> host path */
@@ -30,6 +32,7 @@ export interface RawRunOptions {
   compiler?: CompilerChoice;
   cacheDir?: string;
   cache?: boolean;
+  cacheMaxSize?: number;
   timeout?: number;
   maxMemory?: number;
   dir?: Preopen[];
@@ -60,9 +63,19 @@ export function addCompileOptions(command: Command): Command {
     .option('--no-cache', 'neither read nor fill the compiled-module cache');
 }
 
+/** `--cache-max-size`: the commands that fill the cache (run, call) and `cache ls`/`cache prune`. */
+export function addCacheSizeOption(command: Command): Command {
+  return command.option(
+    '--cache-max-size <size>',
+    `the cache's size limit, least recently used entries deleted first: 500MiB, 2GiB (default: $${CACHE_SIZE_ENV}, else 2GiB)`,
+    (text: string) => parseCacheSize(text),
+  );
+}
+
 /** The flags `run` and `call` share: WASI set-up and limits, plus the compile options. */
 export function addRunOptions(command: Command): Command {
   addCompileOptions(command);
+  addCacheSizeOption(command);
   return command
     .option('--dir <host[::guest]>', 'give the program a host directory (repeatable)', collect(parseDir))
     .option('--env <name=value>', 'set an environment variable for the program (repeatable)', collect(parseEnv))
@@ -90,6 +103,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   compiler: 'auto',
   cacheDir: null,
   cache: true,
+  cacheMaxBytes: null,
   timeoutMs: null,
   maxMemoryBytes: null,
   preopens: {},
@@ -115,6 +129,7 @@ export function runOptionsFrom(raw: RawRunOptions, env: NodeJS.ProcessEnv = proc
     compiler: raw.compiler ?? 'auto',
     cacheDir: raw.cacheDir ?? null,
     cache: raw.cache !== false,
+    cacheMaxBytes: raw.cacheMaxSize ?? null,
     timeoutMs: raw.timeout ?? null,
     maxMemoryBytes: raw.maxMemory ?? null,
     preopens,
@@ -167,6 +182,36 @@ export function parseMemorySize(text: string): number {
   if (bytes < PAGE) throw invalid('--max-memory', text, 'the cap must be at least one 64KiB page');
   if (!Number.isSafeInteger(bytes)) throw invalid('--max-memory', text, 'the size is too large');
   return bytes;
+}
+
+/** The environment variable that sets the cache's size limit when `--cache-max-size` is not given. */
+export const CACHE_SIZE_ENV = 'WASMER_TS_CACHE_MAX_SIZE';
+
+/**
+ * `2GiB`, `500MiB`, `100MB`, `1TiB` -> bytes, for `--cache-max-size` or (`name`) the
+ * environment variable. A unit is required, as for --max-memory (but no pages).
+ */
+export function parseCacheSize(text: string, name = '--cache-max-size'): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(text.trim());
+  const unit = match === null ? '' : (match[2] as string).toLowerCase();
+  const factor = unit.startsWith('page') ? undefined : SIZE_UNITS[unit];
+  if (match === null || factor === undefined) {
+    throw invalid(name, text, 'expected a size with a unit: 2GiB, 500MiB, 100MB or 1000000B');
+  }
+  const bytes = Math.floor(Number(match[1]) * factor);
+  if (bytes < 1) throw invalid(name, text, 'the limit must be at least 1B (--no-cache turns the cache off)');
+  if (!Number.isSafeInteger(bytes)) throw invalid(name, text, 'the size is too large');
+  return bytes;
+}
+
+/** The cache's size limit: the flag's value, else the environment variable's, else null (the default). */
+export function cacheMaxBytesFrom(
+  flag: number | null | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): number | null {
+  if (flag !== null && flag !== undefined) return flag;
+  const text = env[CACHE_SIZE_ENV];
+  return text === undefined || text === '' ? null : parseCacheSize(text, CACHE_SIZE_ENV);
 }
 
 /** `HOST` or `HOST::GUEST`; the host directory must exist. The guest path defaults to HOST as written. */

@@ -10,10 +10,12 @@ import {
   CompileError,
   InputError,
   LinkError,
+  OutOfMemoryError,
   TimeoutError,
   Trap,
   WasiError,
   WasiExit,
+  WasmerError,
   WasmParseError,
   WatError,
 } from '../runtime/errors.js';
@@ -27,6 +29,7 @@ export const EXIT = {
   INPUT: 3,
   INVALID_MODULE: 4,
   LINK: 5,
+  OUT_OF_MEMORY: 6,
   TIMEOUT: 124,
   TRAP: 134,
 } as const;
@@ -39,6 +42,7 @@ export const EXIT_CODE_TABLE: readonly (readonly [code: string, meaning: string]
   ['3', 'input unreadable (missing file, directory, permission denied, empty file)'],
   ['4', 'invalid module (parse, validation or .wat error; `validate` when any file is invalid)'],
   ['5', 'link error (a missing or mistyped import, or no memory export for WASI)'],
+  ['6', 'out of memory (V8 could not allocate the Wasm memory of the instance)'],
   ['124', 'time limit reached (--timeout)'],
   ['134', 'the guest trapped (message and Wasm backtrace on stderr)'],
   ['n', 'a WASI program exited with proc_exit(n) (`run` passes it through)'],
@@ -107,6 +111,10 @@ export function exitCodeFor(error: unknown): number {
     return EXIT.INVALID_MODULE;
   }
   if (error instanceof LinkError) return EXIT.LINK;
+  // By code too: a worker thread (--timeout) sends its errors back as plain WasmerErrors.
+  if (error instanceof OutOfMemoryError || (error instanceof WasmerError && error.code === 'ERR_OUT_OF_MEMORY')) {
+    return EXIT.OUT_OF_MEMORY;
+  }
   if (error instanceof TimeoutError) return EXIT.TIMEOUT;
   if (error instanceof Trap) return EXIT.TRAP;
   return EXIT.INTERNAL;

@@ -1,40 +1,52 @@
 /**
  * The artifact format: a WebAssembly module plus, optionally, the machine code
  * V8 compiled for it, in one self-checking container. `Module.serialize`,
- * `wasmer-ts compile` and the on-disk cache all write it.
+ * `wasmer-ts compile` and the on-disk cache all write it; a cache entry leaves
+ * the Wasm out (the caller of a lookup has those bytes already, and the entry's
+ * name is their SHA-256) and is checked against the caller's bytes instead.
  *
- * Layout (all integers little-endian):
+ * Layout (all integers little-endian), format version 2:
  *
  * ```
  * offset  size  field
  * 0       8     magic: 89 57 54 53 41 52 54 0A ("\x89WTSART\n"; never "\0asm", and not UTF-8 text)
- * 8       4     format version (u32, currently 1)
+ * 8       4     format version (u32: 2; version 1 is still read)
  * 12      4     header length H (u32): the byte length of the header block below
  * 16      H     header block:
  *                 six strings, each u16 byte length + UTF-8:
  *                   wasmer-ts version, Node version, V8 version, arch,
  *                   CPU fingerprint, V8 flag fingerprint
+ *                 u32 flags: bit 0 set = the Wasm bytes are not included (a cache entry)      [v2]
+ *                 string: the module name from its name section ("" when none)               [v2]
+ *                 string: where the Wasm came from, as the writer said ("" when not given)   [v2]
  *                 u32 Wasm byte length, 32 bytes SHA-256 of the Wasm
  *                 u32 machine-code byte length (0 = none), 32 bytes SHA-256 of it (zeros if none)
+ *                 4 x u32 what the machine code holds: functions, with TurboFan code,         [v2]
+ *                   run in Liftoff only, TurboFan instruction bytes (all 0xffffffff = unknown:
+ *                   see cache/v8-serialized.ts)
  * 16+H    32    SHA-256 of bytes [0, 16+H): the header checksum
- * 48+H    W     the Wasm bytes
- * 48+H+W  M     the machine-code payload (V8's `CompiledWasmModule::Serialize()` output)
+ * 48+H    W     the Wasm bytes (absent, W = 0 bytes in the file, when flags bit 0 is set)
+ * ...     M     the machine-code payload (V8's `CompiledWasmModule::Serialize()` output)
  * ```
  *
+ * Version 1 is the same without the fields marked [v2] (and always with the Wasm).
  * The file ends exactly after the payload. Decoding trusts nothing before it is
  * checked: every length is compared with the bytes that remain (so a corrupt
  * length never causes a giant allocation), the header checksum is verified
- * before any header field is used, and the Wasm and payload are verified against
- * their SHA-256 before V8 sees a byte of them. V8's own check of a serialized
- * module covers only a 16-byte header (version, CPU features, flag hash); a
- * damaged payload that passes it can crash the process or compute wrong results,
- * which is why the payload hash is not optional.
+ * before any header field is used, and the Wasm (embedded, or the caller's for a
+ * cache entry) and the payload are verified against their SHA-256 before V8 sees
+ * a byte of them. V8's own check of a serialized module covers only a 16-byte
+ * header (version, CPU features, flag hash); a damaged payload that passes it
+ * can crash the process or compute wrong results, which is why the payload hash
+ * is not optional.
  */
 import type * as NodeCrypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as NodeOs from 'node:os';
+import { readModuleFacts } from './cache/module-facts.js';
 import { SMALL_HASH_MAX_BYTES, sha256BytesJs, sha256HexJs } from './cache/sha256.js';
+import { type MachineCodeSummary, summarizeMachineCode } from './cache/v8-serialized.js';
 import { ArgumentError, ArtifactError, type ArtifactErrorCode } from './errors.js';
 import { type CompileMode, isTierFlag, processCompileMode, v8FlagsFor } from './tiering.js';
 
@@ -47,7 +59,14 @@ const nodeCrypto = () => (cryptoModule ??= requireBuiltin('node:crypto') as type
 
 /** "\x89WTSART\n": the high first byte makes it invalid UTF-8, so it is never mistaken for .wat text. */
 export const ARTIFACT_MAGIC: Uint8Array = Uint8Array.of(0x89, 0x57, 0x54, 0x53, 0x41, 0x52, 0x54, 0x0a);
-export const ARTIFACT_FORMAT_VERSION = 1;
+export const ARTIFACT_FORMAT_VERSION = 2;
+/** Format versions this wasmer-ts reads. */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
+/** Header flag: the Wasm bytes are not in the file (a cache entry). */
+const FLAG_NO_WASM = 1;
+/** Longer module names and sources are cut (at a character boundary): they are only shown. */
+const MAX_LABEL_BYTES = 1024;
+const UNKNOWN_COUNT = 0xffffffff;
 
 const HASH_LENGTH = 32;
 const PREFIX_LENGTH = 16; // magic + format version + header length
@@ -70,6 +89,12 @@ export interface EngineFingerprint {
 /** The decoded, verified header of an artifact. */
 export interface ArtifactHeader extends EngineFingerprint {
   readonly formatVersion: number;
+  /** False for a cache entry: it holds machine code, and the Wasm it belongs to is checked against its hash. */
+  readonly hasWasm: boolean;
+  /** The module name from the name section, or null (and always null in format 1). */
+  readonly moduleName: string | null;
+  /** Where the Wasm came from, as its writer said (the file a cache entry was filled from), or null. */
+  readonly source: string | null;
   readonly wasmByteLength: number;
   /** Lowercase hex. */
   readonly wasmSha256: string;
@@ -77,7 +102,11 @@ export interface ArtifactHeader extends EngineFingerprint {
   readonly machineCodeByteLength: number;
   /** Lowercase hex, or null when there is no machine code. */
   readonly machineCodeSha256: string | null;
+  /** What V8 serialized (how many functions have TurboFan code), or null when unknown or there is none. */
+  readonly machineCodeSummary: MachineCodeSummary | null;
 }
+
+export type { MachineCodeSummary } from './cache/v8-serialized.js';
 
 export interface DecodedArtifact {
   readonly wasm: Uint8Array;
@@ -244,15 +273,21 @@ export function isArtifact(bytes: unknown): boolean {
 /**
  * Builds an artifact from a Wasm binary and, optionally, V8's serialized machine
  * code for it. `engine` defaults to this process's fingerprint (tests override it).
+ * `includeWasm: false` leaves the Wasm out (a cache entry: only its length and
+ * SHA-256 are kept, and reading needs the bytes); `source` is recorded as where
+ * the Wasm came from (shown by `cache ls`).
  */
 export function encodeArtifact(input: {
   wasm: Uint8Array;
   machineCode?: Uint8Array | null;
   engine?: EngineFingerprint;
+  includeWasm?: boolean;
+  source?: string | null;
 }): Uint8Array {
   const { wasm } = input;
   const machineCode = input.machineCode ?? null;
   const fp = input.engine ?? currentEngine();
+  const includeWasm = input.includeWasm !== false;
   const encoder = new TextEncoder();
   const strings = [
     fp.wasmerTsVersion,
@@ -267,48 +302,91 @@ export function encodeArtifact(input: {
       throw new ArgumentError('ERR_ARG_RANGE', 'options.engine fields must be at most 65535 bytes of UTF-8 each');
     }
   }
+  const facts = readModuleFacts(wasm);
+  const name = encodeLabel(facts.moduleName ?? '', encoder);
+  const source = encodeLabel(input.source ?? '', encoder);
+  const summary =
+    machineCode === null || machineCode.length === 0 || facts.importedFunctions === null
+      ? null
+      : summarizeMachineCode(machineCode, fp.v8Version, facts.importedFunctions);
   const codeLength = machineCode?.length ?? 0;
-  const headerLength = strings.reduce((n, s) => n + 2 + s.length, 0) + 4 + HASH_LENGTH + 4 + HASH_LENGTH;
-  const total = PREFIX_LENGTH + headerLength + HASH_LENGTH + wasm.length + codeLength;
+  const headerLength =
+    strings.reduce((n, s) => n + 2 + s.length, 0) +
+    4 +
+    (2 + name.length) +
+    (2 + source.length) +
+    2 * (4 + HASH_LENGTH) +
+    SUMMARY_LENGTH;
+  const total = PREFIX_LENGTH + headerLength + HASH_LENGTH + (includeWasm ? wasm.length : 0) + codeLength;
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   out.set(ARTIFACT_MAGIC, 0);
   view.setUint32(8, ARTIFACT_FORMAT_VERSION, true);
   view.setUint32(12, headerLength, true);
   let at = PREFIX_LENGTH;
-  for (const s of strings) {
+  const putString = (s: Uint8Array) => {
     view.setUint16(at, s.length, true);
     out.set(s, at + 2);
     at += 2 + s.length;
-  }
+  };
+  for (const s of strings) putString(s);
+  view.setUint32(at, includeWasm ? 0 : FLAG_NO_WASM, true);
+  at += 4;
+  putString(name);
+  putString(source);
   view.setUint32(at, wasm.length, true);
   out.set(sha256(wasm), at + 4);
   at += 4 + HASH_LENGTH;
   view.setUint32(at, codeLength, true);
   if (machineCode !== null && codeLength > 0) out.set(sha256(machineCode), at + 4);
   at += 4 + HASH_LENGTH;
+  const counts = summary === null ? null : [summary.functions, summary.turbofan, summary.liftoff, summary.codeBytes];
+  for (let i = 0; i < 4; i++) view.setUint32(at + 4 * i, counts?.[i] ?? UNKNOWN_COUNT, true);
+  at += SUMMARY_LENGTH;
   out.set(sha256(out.subarray(0, at)), at);
   at += HASH_LENGTH;
-  out.set(wasm, at);
-  at += wasm.length;
+  if (includeWasm) {
+    out.set(wasm, at);
+    at += wasm.length;
+  }
   if (machineCode !== null) out.set(machineCode, at);
   return out;
 }
 
+const SUMMARY_LENGTH = 16;
+
+/** `text` as UTF-8, cut to MAX_LABEL_BYTES without splitting a character. */
+function encodeLabel(text: string, encoder: InstanceType<typeof TextEncoder>): Uint8Array {
+  const bytes = encoder.encode(text);
+  if (bytes.length <= MAX_LABEL_BYTES) return bytes;
+  let end = MAX_LABEL_BYTES;
+  while (end > 0 && ((bytes[end] as number) & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end);
+}
+
 const ADVICE = 'recreate it with `wasmer-ts compile` or Module.serialize()';
+
+/** How `readArtifact` checks a cache entry, which holds no Wasm. */
+export interface ReadArtifactOptions {
+  /** The Wasm bytes the caller has: required for an artifact without its Wasm (else `ERR_ARTIFACT_NO_WASM`). */
+  readonly wasm?: Uint8Array;
+  /** Their SHA-256 (lowercase hex) when the caller has computed it already; it must be of `wasm`. */
+  readonly wasmSha256?: string;
+}
 
 /**
  * Decodes and fully verifies an artifact. Throws `ArtifactError`:
  * - `ERR_ARTIFACT_MAGIC`: not an artifact at all;
  * - `ERR_ARTIFACT_VERSION`: an artifact of another format version;
  * - `ERR_ARTIFACT_TRUNCATED`: the bytes end before a length says they should;
- * - `ERR_ARTIFACT_CORRUPT`: a checksum does not match, or there are trailing bytes.
+ * - `ERR_ARTIFACT_CORRUPT`: a checksum does not match, or there are trailing bytes;
+ * - `ERR_ARTIFACT_NO_WASM`: a cache entry (no Wasm inside), and `options.wasm` not given.
  *
  * It does not compare the engine fingerprint with this process: see
  * `engineMismatch` (a foreign engine is not an error, only a reason to recompile).
  */
-export function decodeArtifact(bytes: Uint8Array): DecodedArtifact {
-  const read = readArtifact(bytes);
+export function decodeArtifact(bytes: Uint8Array, options: ReadArtifactOptions = {}): DecodedArtifact {
+  const read = readArtifact(bytes, options);
   const problem = read.machineCodeProblem;
   if (problem !== null) {
     throw new ArtifactError(problem.code, `artifact machine code is unusable: ${problem.reason}; ${ADVICE}`);
@@ -316,13 +394,123 @@ export function decodeArtifact(bytes: Uint8Array): DecodedArtifact {
   return { wasm: read.wasm, machineCode: read.machineCode, header: read.header };
 }
 
+/** A verified header, and where the artifact's parts are. */
+export interface ArtifactLayout {
+  readonly header: ArtifactHeader;
+  /** Offset of the Wasm bytes (when included), then the machine code. */
+  readonly dataOffset: number;
+  /** The exact byte length of the whole artifact, as its header declares it. */
+  readonly byteLength: number;
+}
+
 /**
- * Decodes an artifact, throwing `ArtifactError` as `decodeArtifact` does when
- * the header or the Wasm cannot be trusted, but tolerating a truncated or
- * damaged machine-code payload: the Wasm is still good for a recompile, so it
- * returns `machineCode: null` with `machineCodeProblem` set.
+ * The smallest prefix `readArtifactHeader` needs when `prefix` is too short for
+ * the header it starts (so a reader can fetch exactly that much), else null.
+ * Throws like `readArtifactHeader` for a bad magic, version or header length.
  */
-export function readArtifact(bytes: Uint8Array): ReadArtifact {
+export function artifactHeaderLength(prefix: Uint8Array): number | null {
+  const { hashAt } = checkPrefix(prefix);
+  return prefix.length < hashAt + HASH_LENGTH ? hashAt + HASH_LENGTH : null;
+}
+
+/**
+ * Decodes and verifies only the header of an artifact, from `bytes` that may
+ * stop after it: for a reader that checks the declared size before reading the
+ * rest (the cache), and for listings. Throws `ArtifactError` as `readArtifact`
+ * does for the prefix and header (`ERR_ARTIFACT_TRUNCATED` when `bytes` ends in
+ * the header).
+ */
+export function readArtifactHeader(bytes: Uint8Array): ArtifactLayout {
+  const { version, hashAt } = checkPrefix(bytes);
+  if (bytes.length < hashAt + HASH_LENGTH) {
+    throw truncated(`the header needs ${hashAt + HASH_LENGTH} bytes, the artifact has ${bytes.length}`);
+  }
+  if (!equalBytes(sha256(bytes.subarray(0, hashAt)), bytes.subarray(hashAt, hashAt + HASH_LENGTH))) {
+    throw corrupt('its header checksum does not match');
+  }
+
+  // The header is authentic from here on; its fields still get bounds checks.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let at = PREFIX_LENGTH;
+  const need = (count: number): void => {
+    if (at + count > hashAt) throw corrupt('a header field runs past the header');
+  };
+  const readU32 = (): number => {
+    need(4);
+    at += 4;
+    return view.getUint32(at - 4, true);
+  };
+  const readString = (): string => {
+    need(2);
+    const len = view.getUint16(at, true);
+    need(2 + len);
+    const s = bytes.subarray(at + 2, at + 2 + len);
+    at += 2 + len;
+    try {
+      return decoder.decode(s);
+    } catch (cause) {
+      throw new ArtifactError('ERR_ARTIFACT_CORRUPT', `artifact is corrupt: a header string is not UTF-8; ${ADVICE}`, {
+        cause,
+      });
+    }
+  };
+  const readHash = (): Uint8Array => {
+    need(HASH_LENGTH);
+    at += HASH_LENGTH;
+    return bytes.subarray(at - HASH_LENGTH, at);
+  };
+  const wasmerTsVersionField = readString();
+  const nodeVersion = readString();
+  const v8Version = readString();
+  const arch = readString();
+  const cpuFingerprint = readString();
+  const flagFingerprint = readString();
+  const flags = version >= 2 ? readU32() : 0;
+  if ((flags & ~FLAG_NO_WASM) !== 0) throw corrupt(`its header has unknown flags 0x${flags.toString(16)}`);
+  const moduleName = version >= 2 ? readString() : '';
+  const source = version >= 2 ? readString() : '';
+  const wasmByteLength = readU32();
+  const wasmHash = readHash();
+  const machineCodeByteLength = readU32();
+  const codeHash = readHash();
+  const counts = version >= 2 ? [readU32(), readU32(), readU32(), readU32()] : null;
+  if (at !== hashAt) throw corrupt('its header has unexpected extra bytes');
+
+  const hasWasm = (flags & FLAG_NO_WASM) === 0;
+  const [functions, turbofan, liftoff, codeBytes] = counts ?? [];
+  const machineCodeSummary =
+    functions === undefined ||
+    turbofan === undefined ||
+    liftoff === undefined ||
+    codeBytes === undefined ||
+    functions === UNKNOWN_COUNT ||
+    machineCodeByteLength === 0
+      ? null
+      : { functions, turbofan, liftoff, codeBytes };
+  const header: ArtifactHeader = {
+    formatVersion: version,
+    wasmerTsVersion: wasmerTsVersionField,
+    nodeVersion,
+    v8Version,
+    arch,
+    cpuFingerprint,
+    flagFingerprint,
+    hasWasm,
+    moduleName: moduleName === '' ? null : moduleName,
+    source: source === '' ? null : source,
+    wasmByteLength,
+    wasmSha256: hex(wasmHash),
+    machineCodeByteLength,
+    machineCodeSha256: machineCodeByteLength === 0 ? null : hex(codeHash),
+    machineCodeSummary,
+  };
+  const dataOffset = hashAt + HASH_LENGTH;
+  return { header, dataOffset, byteLength: dataOffset + (hasWasm ? wasmByteLength : 0) + machineCodeByteLength };
+}
+
+/** Magic, format version and header length: what every reader checks first. */
+function checkPrefix(bytes: Uint8Array): { version: number; hashAt: number } {
   if (!(bytes instanceof Uint8Array)) {
     throw new ArtifactError('ERR_ARTIFACT_MAGIC', 'an artifact must be given as a Uint8Array');
   }
@@ -341,80 +529,55 @@ export function readArtifact(bytes: Uint8Array): ReadArtifact {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== ARTIFACT_FORMAT_VERSION) {
+  if (!READABLE_VERSIONS.includes(version)) {
     throw new ArtifactError(
       'ERR_ARTIFACT_VERSION',
-      `artifact format version ${version} is not supported (this wasmer-ts reads version ${ARTIFACT_FORMAT_VERSION}); ${ADVICE}`,
+      `artifact format version ${version} is not supported (this wasmer-ts reads versions ${READABLE_VERSIONS.join(' and ')}); ${ADVICE}`,
     );
   }
   const headerLength = view.getUint32(12, true);
   if (headerLength > MAX_HEADER_LENGTH) {
     throw corrupt(`its header length ${headerLength} is implausible`);
   }
-  const hashAt = PREFIX_LENGTH + headerLength;
-  if (bytes.length < hashAt + HASH_LENGTH) {
-    throw truncated(`the header needs ${hashAt + HASH_LENGTH} bytes, the artifact has ${bytes.length}`);
-  }
-  if (!equalBytes(sha256(bytes.subarray(0, hashAt)), bytes.subarray(hashAt, hashAt + HASH_LENGTH))) {
-    throw corrupt('its header checksum does not match');
-  }
+  return { version, hashAt: PREFIX_LENGTH + headerLength };
+}
 
-  // The header is authentic from here on; its fields still get bounds checks.
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let at = PREFIX_LENGTH;
-  const need = (count: number): void => {
-    if (at + count > hashAt) throw corrupt('a header field runs past the header');
-  };
-  const readString = (): string => {
-    need(2);
-    const len = view.getUint16(at, true);
-    need(2 + len);
-    const s = bytes.subarray(at + 2, at + 2 + len);
-    at += 2 + len;
-    try {
-      return decoder.decode(s);
-    } catch (cause) {
-      throw new ArtifactError('ERR_ARTIFACT_CORRUPT', `artifact is corrupt: a header string is not UTF-8; ${ADVICE}`, {
-        cause,
-      });
+/**
+ * Decodes an artifact, throwing `ArtifactError` as `decodeArtifact` does when
+ * the header or the Wasm cannot be trusted, but tolerating a truncated or
+ * damaged machine-code payload: the Wasm is still good for a recompile, so it
+ * returns `machineCode: null` with `machineCodeProblem` set. For a cache entry
+ * (no Wasm inside), `options.wasm` is checked against the entry's length and
+ * SHA-256 and returned as `wasm`.
+ */
+export function readArtifact(bytes: Uint8Array, options: ReadArtifactOptions = {}): ReadArtifact {
+  const { header, dataOffset } = readArtifactHeader(bytes);
+  const { wasmByteLength, machineCodeByteLength } = header;
+  let wasm: Uint8Array;
+  let codeAt: number;
+  if (header.hasWasm) {
+    codeAt = dataOffset + wasmByteLength;
+    if (bytes.length < codeAt) {
+      throw truncated(`its Wasm needs ${wasmByteLength} bytes, only ${bytes.length - dataOffset} remain`);
     }
-  };
-  const wasmerTsVersionField = readString();
-  const nodeVersion = readString();
-  const v8Version = readString();
-  const arch = readString();
-  const cpuFingerprint = readString();
-  const flagFingerprint = readString();
-  need(2 * (4 + HASH_LENGTH));
-  const wasmByteLength = view.getUint32(at, true);
-  const wasmHash = bytes.subarray(at + 4, at + 4 + HASH_LENGTH);
-  at += 4 + HASH_LENGTH;
-  const machineCodeByteLength = view.getUint32(at, true);
-  const codeHash = bytes.subarray(at + 4, at + 4 + HASH_LENGTH);
-  at += 4 + HASH_LENGTH;
-  if (at !== hashAt) throw corrupt('its header has unexpected extra bytes');
-
-  const wasmAt = hashAt + HASH_LENGTH;
-  const codeAt = wasmAt + wasmByteLength;
-  if (bytes.length < codeAt) {
-    throw truncated(`its Wasm needs ${wasmByteLength} bytes, only ${bytes.length - wasmAt} remain`);
+    wasm = bytes.subarray(dataOffset, codeAt);
+    if (sha256Hex(wasm) !== header.wasmSha256) throw corrupt('its Wasm bytes do not match their SHA-256');
+  } else {
+    if (options.wasm === undefined) {
+      throw new ArtifactError(
+        'ERR_ARTIFACT_NO_WASM',
+        `this is a wasmer-ts cache entry: it holds machine code for the Wasm module with SHA-256 ${header.wasmSha256} ` +
+          `(${wasmByteLength} bytes) but not the module itself; run that .wasm (the cache finds the entry), ` +
+          'or make a self-contained artifact with `wasmer-ts compile`',
+      );
+    }
+    const given = options.wasmSha256 ?? sha256Hex(options.wasm);
+    if (options.wasm.length !== wasmByteLength || given !== header.wasmSha256) {
+      throw corrupt(`its machine code was compiled from other Wasm bytes (SHA-256 ${header.wasmSha256})`);
+    }
+    wasm = options.wasm;
+    codeAt = dataOffset;
   }
-  const wasm = bytes.subarray(wasmAt, codeAt);
-  if (!equalBytes(sha256(wasm), wasmHash)) throw corrupt('its Wasm bytes do not match their SHA-256');
-
-  const header: ArtifactHeader = {
-    formatVersion: version,
-    wasmerTsVersion: wasmerTsVersionField,
-    nodeVersion,
-    v8Version,
-    arch,
-    cpuFingerprint,
-    flagFingerprint,
-    wasmByteLength,
-    wasmSha256: hex(wasmHash),
-    machineCodeByteLength,
-    machineCodeSha256: machineCodeByteLength === 0 ? null : hex(codeHash),
-  };
 
   const end = codeAt + machineCodeByteLength;
   if (bytes.length > end) {
@@ -429,7 +592,7 @@ export function readArtifact(bytes: Uint8Array): ReadArtifact {
     return { wasm, machineCode: null, header, machineCodeProblem: { code: 'ERR_ARTIFACT_TRUNCATED', reason } };
   }
   const machineCode = bytes.subarray(codeAt, end);
-  if (!equalBytes(sha256(machineCode), codeHash)) {
+  if (sha256Hex(machineCode) !== header.machineCodeSha256) {
     const reason = 'the machine code does not match its SHA-256';
     return { wasm, machineCode: null, header, machineCodeProblem: { code: 'ERR_ARTIFACT_CORRUPT', reason } };
   }

@@ -107,9 +107,13 @@ export type ArtifactErrorCode =
   | 'ERR_ARTIFACT_MAGIC'
   | 'ERR_ARTIFACT_VERSION'
   | 'ERR_ARTIFACT_TRUNCATED'
-  | 'ERR_ARTIFACT_CORRUPT';
+  | 'ERR_ARTIFACT_CORRUPT'
+  | 'ERR_ARTIFACT_NO_WASM';
 
-/** A serialized module (from `Module.serialize` or `wasmer-ts compile`) is truncated, corrupted or foreign. */
+/**
+ * A serialized module (from `Module.serialize` or `wasmer-ts compile`) is truncated, corrupted or foreign,
+ * or (`ERR_ARTIFACT_NO_WASM`) it is a cache entry, which holds machine code but not the Wasm it needs.
+ */
 export class ArtifactError extends WasmerError {
   declare readonly code: ArtifactErrorCode;
   constructor(code: ArtifactErrorCode, message: string, options?: { cause?: unknown }) {
@@ -139,6 +143,22 @@ export class InputError extends WasmerError {
 export class WatError extends WasmerError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_WAT', message, options);
+  }
+}
+
+/**
+ * V8 could not allocate the linear memory of a new instance (`ERR_OUT_OF_MEMORY`):
+ * V8's bare `RangeError` ("Out of memory: Cannot allocate Wasm memory for new
+ * instance"), with a hint. On 64-bit hosts V8 reserves about 10 GiB of address
+ * space for every Wasm memory, whatever its size, and releases it only when the
+ * instance is garbage-collected, so a process holding some 13,000 instances with
+ * a memory each (128 TiB of address space) gets this even with RAM to spare.
+ * The original `RangeError` is the `cause`.
+ */
+export class OutOfMemoryError extends WasmerError {
+  declare readonly code: 'ERR_OUT_OF_MEMORY';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_OUT_OF_MEMORY', message, options);
   }
 }
 

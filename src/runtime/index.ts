@@ -4,8 +4,16 @@ export {
   type EngineFingerprint,
   encodeArtifact,
   isArtifact,
+  type MachineCodeSummary,
 } from './artifact.js';
-export { type CacheEntry, defaultCacheDir, ModuleCache, saveToCache } from './cache/index.js';
+export {
+  type CacheEntry,
+  DEFAULT_CACHE_MAX_BYTES,
+  defaultCacheDir,
+  ModuleCache,
+  type ModuleCacheOptions,
+  saveToCache,
+} from './cache/index.js';
 export {
   type ArtifactDescription,
   compileOptimized,

@@ -3,7 +3,7 @@
  * into `Trap`, and hand out `Memory`, `Global` and `Table` wrappers.
  */
 import { converterFor, decodeParamNames, unwrapFunction, wrapFunction } from './convert.js';
-import { ArgumentError, LinkError } from './errors.js';
+import { ArgumentError, LinkError, OutOfMemoryError } from './errors.js';
 import { Global } from './global.js';
 import { formatExternType } from './kinds.js';
 import { Memory, PAGE_SIZE } from './memory.js';
@@ -11,6 +11,7 @@ import { Module, type WasmSource } from './module.js';
 import type { ExternType, Import } from './parser/types.js';
 import { Table } from './table.js';
 import { toTrap } from './trap.js';
+import { formatBytes } from './units.js';
 import { hasV128, wrapV128Function } from './v128.js';
 import { describe, Value } from './value.js';
 
@@ -37,6 +38,9 @@ export type Exports = Readonly<Record<string, ExportValue>>;
  * - `LinkError` `ERR_MISSING_IMPORT` / `ERR_IMPORT_TYPE` (checked by us against the
  *   module's import types, naming the expected type), `ERR_LINK` (V8's own check);
  * - `Trap` when the start function or a segment initialization traps;
+ * - `OutOfMemoryError` `ERR_OUT_OF_MEMORY` when V8 cannot allocate the instance's memory
+ *   (every live instance keeps about 10 GiB of address space reserved per memory on 64-bit
+ *   hosts, until it is garbage-collected: see the error's message);
  * - whatever a host function called by the start function throws, unchanged;
  * - the `Module` constructor's errors when given bytes.
  *
@@ -62,6 +66,7 @@ export class Instance<E extends object = Exports> {
           cause: e,
         });
       }
+      if (e instanceof RangeError && WASM_MEMORY_OOM.test(e.message)) throw outOfMemory(this.module, e);
       throw toTrap(e, names);
     }
     const { exports, memory } = wrapExports(this.module, this.raw);
@@ -84,6 +89,26 @@ export class Instance<E extends object = Exports> {
       `export "${name}" ${what} (exported functions: ${functions.length === 0 ? 'none' : functions.join(', ')})`,
     );
   }
+}
+
+// V8 11-14: "WebAssembly.Instance(): Out of memory: Cannot allocate Wasm memory for new instance".
+const WASM_MEMORY_OOM = /Out of memory: Cannot allocate Wasm memory/;
+
+/** V8's bare RangeError as our typed error, with the module's memory and what to do about it. */
+function outOfMemory(module: Module, cause: RangeError): OutOfMemoryError {
+  const memory = module.info.memories[0];
+  const what =
+    memory === undefined
+      ? 'its Wasm memory'
+      : `its Wasm memory (${memory.minimum}..${memory.maximum ?? '∞'} pages, ${formatBytes(memory.minimum * PAGE_SIZE)} to start)`;
+  return new OutOfMemoryError(
+    `cannot create the instance: V8 could not allocate ${what}. On 64-bit hosts V8 reserves about 10 GiB ` +
+      'of address space for every Wasm memory, whatever its size, and frees it only when the instance is ' +
+      'garbage-collected (about 13,000 live instances use up the 128 TiB a process has): drop references to ' +
+      'instances you no longer need, create fewer at a time, declare a smaller minimum, or raise the ' +
+      'address-space limit (ulimit -v)',
+    { cause },
+  );
 }
 
 function wrapExports(module: Module, raw: WebAssembly.Instance): { exports: Exports; memory: Memory | null } {

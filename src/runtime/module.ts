@@ -33,6 +33,13 @@ export interface ModuleOptions {
   readonly cacheDir?: string | null | undefined;
   /** `Module.from` only: one-line notices (saved machine code not usable here, a discarded cache entry). */
   readonly onNotice?: ((message: string) => void) | undefined;
+  /** `Module.from` only: where the bytes came from (a file path), recorded in the cache entry it fills (`cache ls`). */
+  readonly cacheSource?: string | null | undefined;
+  /**
+   * `Module.from` only: the cache's size limit in bytes (default 2 GiB, `DEFAULT_CACHE_MAX_BYTES`);
+   * filling an entry deletes the least recently used ones beyond it.
+   */
+  readonly cacheMaxBytes?: number | undefined;
 }
 
 /** Bytes a module can be built from. */
@@ -146,7 +153,14 @@ export class Module {
       let raw: WebAssembly.Module;
       if (isWasm) {
         const { compileWithCache } = await import('./cache/index.js');
-        raw = (await compileWithCache(bytes, { dir: options.cacheDir ?? null, onNotice, compile })).module;
+        const cached = await compileWithCache(bytes, {
+          dir: options.cacheDir ?? null,
+          onNotice,
+          compile,
+          source: options.cacheSource ?? null,
+          ...(options.cacheMaxBytes === undefined ? {} : { maxBytes: options.cacheMaxBytes }),
+        });
+        raw = cached.module;
       } else {
         const loaded = await loadArtifactModule(bytes, { compile });
         if (loaded.notice !== null) onNotice(loaded.notice);
@@ -255,11 +269,31 @@ function checkOptions(options: unknown): CompilerChoice {
   if (typeof options !== 'object') {
     throw new ArgumentError('ERR_INVALID_OPTION', `module options must be an object, got ${describe(options)}`);
   }
-  const { cacheDir, onNotice } = options as { cacheDir?: unknown; onNotice?: unknown };
+  const { cacheDir, onNotice, cacheSource, cacheMaxBytes } = options as {
+    cacheDir?: unknown;
+    onNotice?: unknown;
+    cacheSource?: unknown;
+    cacheMaxBytes?: unknown;
+  };
+  if (
+    cacheMaxBytes !== undefined &&
+    !(typeof cacheMaxBytes === 'number' && Number.isSafeInteger(cacheMaxBytes) && cacheMaxBytes >= 1)
+  ) {
+    throw new ArgumentError(
+      'ERR_INVALID_OPTION',
+      `options.cacheMaxBytes must be a positive integer (bytes), got ${describe(cacheMaxBytes)}`,
+    );
+  }
   if (cacheDir !== undefined && cacheDir !== null && typeof cacheDir !== 'string') {
     throw new ArgumentError(
       'ERR_INVALID_OPTION',
       `options.cacheDir must be a directory path or null, got ${describe(cacheDir)}`,
+    );
+  }
+  if (cacheSource !== undefined && cacheSource !== null && typeof cacheSource !== 'string') {
+    throw new ArgumentError(
+      'ERR_INVALID_OPTION',
+      `options.cacheSource must be a file path or null, got ${describe(cacheSource)}`,
     );
   }
   if (onNotice !== undefined && typeof onNotice !== 'function') {

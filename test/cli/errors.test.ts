@@ -103,11 +103,37 @@ describe('the exit-code table', () => {
     expect(r.stderr).not.toMatch(/ at .*\.js:\d+/); // never our stack trace for a user's mistake
   });
 
+  // V8 reserves about 10 GiB of address space per Wasm memory: under `ulimit -v` 8 GiB Node
+  // starts and compiles, and the instance's memory cannot be allocated.
+  it.runIf(process.platform === 'linux' && process.arch === 'x64').concurrent.each([
+    ['in process', []],
+    ['in the --timeout worker', ['--timeout', '10s']],
+  ])('6 out of memory (%s)', async (_, extra) => {
+    const args = [BIN, 'call', 'types.wasm', 'add', '1', '2', '--no-cache', '--json', ...extra];
+    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn('sh', ['-c', 'ulimit -v 8388608 && exec "$0" "$@"', process.execPath, ...args], { cwd: dir });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (b: Buffer) => {
+        stdout += b.toString();
+      });
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(r.code, r.stderr).toBe(6);
+    expect(r.stderr).toMatch(/^error: cannot create the instance: V8 could not allocate its Wasm memory \(/);
+    expect(r.stderr).not.toMatch(/ at .*\.js:\d+/);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'ERR_OUT_OF_MEMORY', exitCode: 6 });
+  });
+
   it.concurrent('is in --help', async () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Exit status:');
-    for (const code of ['0', '1', '2', '3', '4', '5', '124', '134', 'n']) {
+    for (const code of ['0', '1', '2', '3', '4', '5', '6', '124', '134', 'n']) {
       expect(r.stdout).toMatch(new RegExp(`^ +${code}  \\S`, 'm'));
     }
   });
@@ -138,6 +164,11 @@ describe('usage errors from flags: exit 2', () => {
     [['run', 'types.wasm', '--compiler', 'fast'], "error: option '--compiler <choice>' argument 'fast' is invalid."],
     [['run', 'loop.wasm', '--timeout', '5'], 'error: --timeout "5": expected a number and a unit (500ms, 5s, 2m, 1h)'],
     [['run', 'loop.wasm', '--max-memory', 'lots'], 'error: --max-memory "lots": expected a size with a unit'],
+    [
+      ['call', 'loop.wasm', 'spin', '--cache-max-size', '5'],
+      'error: --cache-max-size "5": expected a size with a unit',
+    ],
+    [['cache', 'ls', '--cache-max-size', '0B'], 'error: --cache-max-size "0B": the limit must be at least 1B'],
     [['run', 'exit7.wasm', '--env', 'NOEQUALS'], 'error: --env "NOEQUALS": expected NAME=VALUE'],
     [
       ['run', 'exit7.wasm', '--dir', '/no/such/dir'],

@@ -157,10 +157,10 @@ describe('inspect', () => {
     const artifact = JSON.parse((await cli(['inspect', out, '--json'], { cwd: dir })).stdout);
     expect(artifact.format).toBe('artifact');
     expect(artifact.exports).toEqual(JSON.parse(binary.stdout).exports);
-    expect(artifact.artifact).toMatchObject({ formatVersion: 1, nodeVersion: process.versions.node });
+    expect(artifact.artifact).toMatchObject({ formatVersion: 2, nodeVersion: process.versions.node });
     const human = await cli(['inspect', out], { cwd: dir });
     expect(human.stdout).toMatch(/^\S+inspect-kinds\.wasmu: compiled module, .* \(Wasm 199 B\)\n/);
-    expect(human.stdout).toContain(`artifact: format 1, wasmer-ts`);
+    expect(human.stdout).toContain(`artifact: format 2, wasmer-ts`);
   });
 
   it.concurrent('an invalid module exits 4 with the reason and its offset', async () => {

@@ -3,7 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { formatF32, formatF64, formatSignature, formatValue, jsonValue } from '../../src/commands/format.js';
 import { nearestName, parseArguments, parseLiteral } from '../../src/commands/invoke.js';
-import { parseDir, parseDuration, parseEnv, parseMemorySize } from '../../src/commands/options.js';
+import {
+  cacheMaxBytesFrom,
+  parseCacheSize,
+  parseDir,
+  parseDuration,
+  parseEnv,
+  parseMemorySize,
+} from '../../src/commands/options.js';
 import { ArgumentError } from '../../src/runtime/errors.js';
 
 describe('parseLiteral', () => {
@@ -180,6 +187,34 @@ describe('flag values', () => {
 
   it.each(['256', 'lots', '256XB', '1KiB', '-1MiB', 'MiB', ''])('--max-memory %j is refused', (text) => {
     expect(() => parseMemorySize(text)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
+  });
+
+  it.each([
+    ['2GiB', 2 * 1024 ** 3],
+    ['500MiB', 500 * 1024 ** 2],
+    ['100MB', 100_000_000],
+    ['1.5 GiB', 1.5 * 1024 ** 3],
+    ['1TiB', 1024 ** 4],
+    ['1B', 1],
+  ])('--cache-max-size %s = %d bytes', (text, bytes) => {
+    expect(parseCacheSize(text)).toBe(bytes);
+  });
+
+  it.each(['2', 'lots', '10pages', '1 page', '0B', '0.1B', '-1MiB', 'GiB', ''])(
+    '--cache-max-size %j is refused',
+    (text) => {
+      expect(() => parseCacheSize(text)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
+    },
+  );
+
+  it('the cache size limit: the flag, else WASMER_TS_CACHE_MAX_SIZE, else the default (null)', () => {
+    expect(cacheMaxBytesFrom(1024, { WASMER_TS_CACHE_MAX_SIZE: '1GiB' })).toBe(1024);
+    expect(cacheMaxBytesFrom(null, { WASMER_TS_CACHE_MAX_SIZE: '1GiB' })).toBe(1024 ** 3);
+    expect(cacheMaxBytesFrom(undefined, {})).toBeNull();
+    expect(cacheMaxBytesFrom(null, { WASMER_TS_CACHE_MAX_SIZE: '' })).toBeNull();
+    expect(() => cacheMaxBytesFrom(null, { WASMER_TS_CACHE_MAX_SIZE: 'big' })).toThrow(
+      'WASMER_TS_CACHE_MAX_SIZE "big": expected a size with a unit',
+    );
   });
 
   it('--env and --dir check their values', () => {

@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
   ARTIFACT_MAGIC,
+  artifactHeaderLength,
   currentEngine,
   decodeArtifact,
   encodeArtifact,
   engineMismatch,
   isArtifact,
   readArtifact,
+  readArtifactHeader,
   sha256Hex,
   v8FlagFingerprint,
 } from '../../src/runtime/artifact.js';
 import { ArtifactError } from '../../src/runtime/errors.js';
-import { fixture } from '../helpers/wat.js';
+import { fixture, wat } from '../helpers/wat.js';
 
 const wasm = await fixture('simple');
 const machineCode = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7919) & 0xff);
@@ -48,7 +50,8 @@ describe('artifact format', () => {
     expect(header.nodeVersion).toBe(process.versions.node);
     expect(header.v8Version).toBe(process.versions.v8);
     expect(header.arch).toBe(process.arch);
-    expect(header.formatVersion).toBe(1);
+    expect(header.formatVersion).toBe(2);
+    expect(header.hasWasm).toBe(true);
   });
 
   it('decodes from a view into a larger buffer', () => {
@@ -112,11 +115,60 @@ describe('artifact format', () => {
   });
 
   it('rejects another format version with ERR_ARTIFACT_VERSION', () => {
-    const bytes = encodeArtifact({ wasm });
-    new DataView(bytes.buffer).setUint32(8, 2, true);
-    const error = errorOf(() => decodeArtifact(bytes));
-    expect(error.code).toBe('ERR_ARTIFACT_VERSION');
-    expect(error.message).toMatch(/version 2 is not supported/);
+    for (const version of [0, 3, 0xffffffff]) {
+      const bytes = encodeArtifact({ wasm });
+      new DataView(bytes.buffer).setUint32(8, version, true);
+      const error = errorOf(() => decodeArtifact(bytes));
+      expect(error.code).toBe('ERR_ARTIFACT_VERSION');
+      expect(error.message).toContain(`version ${version} is not supported (this wasmer-ts reads versions 1 and 2)`);
+    }
+  });
+
+  it('still reads format 1 (before cache entries left the Wasm out)', () => {
+    const bytes = encodeVersion1(wasm, machineCode);
+    const { header, ...decoded } = decodeArtifact(bytes);
+    expect(decoded.wasm).toEqual(wasm);
+    expect(decoded.machineCode).toEqual(machineCode);
+    expect(header).toMatchObject({
+      formatVersion: 1,
+      hasWasm: true,
+      moduleName: null,
+      source: null,
+      machineCodeSummary: null,
+      wasmSha256: sha256Hex(wasm),
+      machineCodeSha256: sha256Hex(machineCode),
+    });
+    expect(engineMismatch(header)).toBeNull();
+    const flipped = bytes.slice();
+    flipped[40]! ^= 1;
+    expect(errorOf(() => decodeArtifact(flipped)).code).toBe('ERR_ARTIFACT_CORRUPT');
+  });
+
+  it('records the module name and the source it is given, cut at 1 KiB on a character boundary', async () => {
+    const named = await wat('(module $my_module (func (export "f")))');
+    const { header } = decodeArtifact(encodeArtifact({ wasm: named, source: '/apps/my module.wasm' }));
+    expect(header).toMatchObject({ moduleName: 'my_module', source: '/apps/my module.wasm' });
+    expect(decodeArtifact(encodeArtifact({ wasm })).header).toMatchObject({ moduleName: null, source: null });
+    const long = `/${'é'.repeat(600)}.wasm`; // 1,207 bytes of UTF-8
+    const cut = decodeArtifact(encodeArtifact({ wasm, source: long })).header.source;
+    expect(cut).toBe(`/${'é'.repeat(511)}`); // 1 + 511 * 2 = 1,023 bytes: the next 2-byte character would pass 1,024
+  });
+
+  it('reads the header alone from a prefix, with the exact length the artifact must have', () => {
+    const bytes = encodeArtifact({ wasm, machineCode });
+    const needed = artifactHeaderLength(bytes.subarray(0, 16));
+    expect(needed).not.toBeNull();
+    expect(artifactHeaderLength(bytes.subarray(0, needed!))).toBeNull();
+    const layout = readArtifactHeader(bytes.subarray(0, needed!));
+    expect(layout.byteLength).toBe(bytes.length);
+    expect(layout.dataOffset).toBe(needed);
+    expect(layout.header.wasmSha256).toBe(sha256Hex(wasm));
+    expect(errorOf(() => readArtifactHeader(bytes.subarray(0, needed! - 1))).code).toBe('ERR_ARTIFACT_TRUNCATED');
+  });
+
+  it('reports no machine-code summary for bytes that are not V8 code', () => {
+    expect(decodeArtifact(encodeArtifact({ wasm, machineCode })).header.machineCodeSummary).toBeNull();
+    expect(decodeArtifact(encodeArtifact({ wasm })).header.machineCodeSummary).toBeNull();
   });
 
   it('rejects a huge header length without allocating it', () => {
@@ -171,3 +223,90 @@ describe('artifact format', () => {
     expect(engineMismatch(other, now, { anyTier: true })).toMatch(/^it was compiled for V8 flags eager\/0123/);
   });
 });
+
+describe('artifacts without their Wasm (cache entries)', () => {
+  const entry = encodeArtifact({ wasm, machineCode, includeWasm: false });
+
+  it('hold only the header and the machine code, and are checked against the caller’s Wasm', () => {
+    expect(entry.length).toBe(encodeArtifact({ wasm, machineCode }).length - wasm.length);
+    const read = readArtifact(entry, { wasm });
+    expect(read.wasm).toBe(wasm);
+    expect(read.machineCode).toEqual(machineCode);
+    expect(read.header).toMatchObject({ hasWasm: false, wasmByteLength: wasm.length, wasmSha256: sha256Hex(wasm) });
+    expect(readArtifact(entry, { wasm, wasmSha256: sha256Hex(wasm) }).machineCode).toEqual(machineCode);
+  });
+
+  it('refuse to load without the Wasm: ERR_ARTIFACT_NO_WASM', () => {
+    const error = errorOf(() => decodeArtifact(entry));
+    expect(error.code).toBe('ERR_ARTIFACT_NO_WASM');
+    expect(error.message).toContain(`holds machine code for the Wasm module with SHA-256 ${sha256Hex(wasm)}`);
+  });
+
+  it('refuse other Wasm bytes, of another length or another hash', () => {
+    const other = wasm.slice();
+    other[other.length - 1]! ^= 1;
+    expect(errorOf(() => readArtifact(entry, { wasm: other })).code).toBe('ERR_ARTIFACT_CORRUPT');
+    expect(errorOf(() => readArtifact(entry, { wasm: wasm.subarray(1) })).message).toMatch(/other Wasm bytes/);
+    // A wrong precomputed hash is not believed over the length and header check either.
+    expect(errorOf(() => readArtifact(entry, { wasm: other, wasmSha256: '00'.repeat(32) })).code).toBe(
+      'ERR_ARTIFACT_CORRUPT',
+    );
+  });
+
+  it('detect a single bit flip at every offset, and truncation at every length', () => {
+    const small = encodeArtifact({ wasm, machineCode: machineCode.subarray(0, 200), includeWasm: false });
+    for (let offset = 0; offset < small.length; offset++) {
+      const copy = small.slice();
+      copy[offset]! ^= 0x04;
+      const read = (() => {
+        try {
+          return readArtifact(copy, { wasm });
+        } catch (error) {
+          expect(error).toBeInstanceOf(ArtifactError);
+          return null;
+        }
+      })();
+      // Either refused outright, or (a flip in the payload) the machine code is dropped.
+      expect(read?.machineCode ?? null, `offset ${offset}`).toBeNull();
+    }
+    for (let len = 0; len < small.length; len++) {
+      expect(() => decodeArtifact(small.subarray(0, len), { wasm }), `length ${len}`).toThrow(ArtifactError);
+    }
+  });
+});
+
+/**
+ * Format 1 as wasmer-ts 0.1 wrote it, built byte by byte: the same as format 2
+ * without the flags, module name, source and machine-code counts.
+ */
+function encodeVersion1(wasmBytes: Uint8Array, code: Uint8Array): Uint8Array {
+  const text = new TextEncoder();
+  const parts: number[] = [];
+  const u16 = (n: number) => parts.push(n & 0xff, n >>> 8);
+  const u32 = (n: number) => parts.push(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24);
+  const hash = (bytes: Uint8Array) => parts.push(...Buffer.from(sha256Hex(bytes), 'hex'));
+  parts.push(...ARTIFACT_MAGIC); // magic
+  u32(1); // format version 1
+  u32(0); // header length, filled in below
+  const engine = currentEngine();
+  for (const field of [
+    engine.wasmerTsVersion,
+    engine.nodeVersion,
+    engine.v8Version,
+    engine.arch,
+    engine.cpuFingerprint,
+    engine.flagFingerprint,
+  ]) {
+    const bytes = text.encode(field);
+    u16(bytes.length); // six strings: u16 length + UTF-8
+    parts.push(...bytes);
+  }
+  u32(wasmBytes.length); // Wasm length and SHA-256
+  hash(wasmBytes);
+  u32(code.length); // machine-code length and SHA-256
+  hash(code);
+  const headerLength = parts.length - 16;
+  parts.splice(12, 4, headerLength & 0xff, (headerLength >>> 8) & 0xff, 0, 0);
+  hash(Uint8Array.from(parts)); // header checksum
+  return Uint8Array.from([...parts, ...wasmBytes, ...code]);
+}

@@ -1,12 +1,31 @@
 /**
  * The automatic on-disk cache of compiled modules used by `run` and `call`.
  *
- * An entry is an artifact (../artifact.ts) holding the Wasm and V8's machine
- * code, in `<dir>/<wasm sha256>-<engine hash>.wasmu`, so a different Node, V8,
- * CPU, flag set or wasmer-ts version simply looks up another key. Entries are
- * written to a temporary file and renamed, so a concurrent reader sees a whole
- * entry or none. A corrupt or refused entry is a miss and is deleted. No cache
- * operation ever throws: a cache failure must never fail a command.
+ * An entry is an artifact (../artifact.ts) holding V8's machine code for one
+ * Wasm module, in `<dir>/<wasm sha256>-<engine hash>.wasmu`, so a different
+ * Node, V8, CPU, flag set or wasmer-ts version simply looks up another key.
+ * Entries leave the Wasm out: a lookup is made by a caller that holds the Wasm
+ * bytes (their SHA-256 is the entry's name), and the entry is checked against
+ * them (length, SHA-256, then the payload's SHA-256), so a 72 MiB module does
+ * not cost a second 72 MiB copy on disk. Entries are written to a temporary
+ * file and renamed, so a concurrent reader sees a whole entry or none. A
+ * corrupt or refused entry is a miss and is deleted. No cache operation ever
+ * throws: a cache failure must never fail a command.
+ *
+ * Reading trusts nothing about the file: it is opened with O_NOFOLLOW and
+ * O_NONBLOCK (a symlink to /dev/zero, a FIFO with no writer), then fstat'ed, and
+ * only a regular file no larger than the size limit is read: its header first,
+ * then, when the size it declares is the file's size, the rest. Anything else is
+ * skipped with a notice and left alone (the cache did not write it).
+ *
+ * Size: the entries are kept under `maxBytes` (default `DEFAULT_CACHE_MAX_BYTES`)
+ * by deleting the least recently used ones after each write. "Used" is the
+ * entry's mtime: a write sets it, and a hit sets it again through the handle it
+ * read from (one futimes; atime is useless, since most file systems are mounted
+ * relatime or noatime). That needs no index file, so there is nothing to lock
+ * and nothing a crash can leave half written; processes evicting at the same
+ * time may both delete an entry or two, which only costs a miss. Temp files
+ * left by a crashed writer are deleted once an hour old.
  *
  * When it is filled: after a run that missed (`CachedCompile.save()`), from
  * the code V8 optimized during that run, serialized in process: one
@@ -22,10 +41,24 @@
  * A run shorter than `MIN_RUN_MS` (compile included) fills nothing: it has
  * at most that much to gain, and nothing would be optimized yet anyway.
  */
-import { statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants as fsConstants, lstatSync, type Stats } from 'node:fs';
+import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { currentEngine, encodeArtifact, readArtifact, sha256Hex } from '../artifact.js';
+import {
+  type ArtifactHeader,
+  type ArtifactLayout,
+  artifactHeaderLength,
+  currentEngine,
+  encodeArtifact,
+  type MachineCodeSummary,
+  readArtifact,
+  readArtifactHeader,
+  sha256Hex,
+} from '../artifact.js';
+import { ArgumentError } from '../errors.js';
+import type { CompileMode } from '../tiering.js';
+import { formatBytes } from '../units.js';
+import { describe } from '../value.js';
 import { defaultCompile, loadReadArtifact, serializeMachineCode } from './machine-code.js';
 import { nativeStatus } from './native.js';
 import { NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
@@ -35,12 +68,41 @@ export { defaultCacheDir, saveToCache } from './registry.js';
 export const CACHE_EXTENSION = '.wasmu';
 
 /**
+ * The default size limit: 2 GiB. Entries of real programs are large (clang's
+ * machine code is 203 MiB, pandoc's about 100 MiB), and the limit should keep
+ * the last several of those; most modules' entries are KiB to a few MiB, so
+ * thousands fit. wasmtime's cache defaults to 1 GiB; we hold no copy of the
+ * Wasm, so 2 GiB keeps more. A fixed default, rather than a share of the free
+ * space, so the cache's behaviour does not depend on the disk it sits on.
+ */
+export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
+
+/**
+ * The largest entry ever read: the header (≤ 64 KiB) plus a Wasm and machine
+ * code of at most 4 GiB each (their u32 lengths); the size limit is usually lower.
+ */
+const MAX_ENTRY_BYTES = 2 * 2 ** 32 + 2 ** 17;
+
+/** Temp files older than this belong to a writer that died (a write takes seconds at most). */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+// O_NOFOLLOW and O_NONBLOCK do not exist on Windows (0 there: fstat still checks the type).
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
+
+/**
  * The names the cache writes end in `-<engine key>.wasmu` (`<wasm sha256>-<16 hex>.wasmu`),
- * and its temp files are such a name plus `.<...>.tmp`. `ls` and `clean` touch nothing
- * else, so `--cache-dir .` never lists or deletes a user's own `app.wasmu` or `x.tmp`.
+ * and its temp files are such a name plus `.<...>.tmp`. `ls`, `clean` and eviction touch
+ * nothing else, so `--cache-dir .` never lists or deletes a user's own `app.wasmu` or `x.tmp`.
  */
 const ENTRY_NAME = /-[0-9a-f]{16}\.wasmu$/;
 const TEMP_NAME = /-[0-9a-f]{16}\.wasmu\..+\.tmp$/;
+/**
+ * Eviction runs unasked, after every write, so it is stricter still: only the exact form
+ * the cache writes, `<64 hex>-<16 hex>.wasmu` (and its temp files). `cache ls` shows, and
+ * `cache clean` deletes, a `junk-<16 hex>.wasmu` as a damaged entry; eviction leaves it.
+ */
+const EVICTABLE_ENTRY = /^[0-9a-f]{64}-[0-9a-f]{16}\.wasmu$/;
+const EVICTABLE_TEMP = /^[0-9a-f]{64}-[0-9a-f]{16}\.wasmu\.[^/]+\.tmp$/;
 
 /** What `save()` did. */
 export interface CacheFillResult {
@@ -60,28 +122,44 @@ export function engineKey(engine = currentEngine()): string {
 }
 
 /**
- * The keys this Node, V8, CPU and wasmer-ts write under in each compile mode
+ * The key this Node, V8, CPU and wasmer-ts write under in each compile mode
  * (tiering.ts): `cache ls` runs with other flags than the `run`s that filled
  * the cache, and their entries are this engine's all the same.
  */
-export function engineKeysOfAnyTier(): string[] {
+export function engineKeysByMode(): Record<CompileMode, string> {
   const here = currentEngine();
   const rest = here.flagFingerprint.slice(here.flagFingerprint.indexOf('/'));
-  return (['baseline', 'optimizing', 'eager'] as const).map((mode) =>
-    engineKey({ ...here, flagFingerprint: `${mode}${rest}` }),
-  );
+  const keyFor = (mode: CompileMode) => engineKey({ ...here, flagFingerprint: `${mode}${rest}` });
+  return { baseline: keyFor('baseline'), optimizing: keyFor('optimizing'), eager: keyFor('eager') };
+}
+
+function engineKeysOfAnyTier(): string[] {
+  return Object.values(engineKeysByMode());
 }
 
 export interface CacheEntry {
   readonly key: string;
   readonly file: string;
   readonly byteLength: number;
+  /** When the entry was last used: written, or loaded by a lookup (its mtime). */
+  readonly lastUsed: Date;
+  /** The same as `lastUsed` (the name it had before uses were tracked). */
   readonly modified: Date;
+  /** The module name from its name section, or null. */
+  readonly moduleName: string | null;
+  /** The file the entry was filled from (as the program that ran it named it), or null. */
+  readonly source: string | null;
   readonly wasmSha256: string | null;
   readonly wasmByteLength: number | null;
+  /** False for entries without the Wasm (what `put` writes); true for a self-contained artifact. */
+  readonly hasWasm: boolean | null;
   readonly machineCodeByteLength: number | null;
-  /** False when the file is damaged or not an artifact (the next lookup deletes it). */
+  /** Which functions V8's code covers (TurboFan), or null when unknown. */
+  readonly machineCode: MachineCodeSummary | null;
+  /** False when the file is damaged, not an artifact, or not a regular file. */
   readonly valid: boolean;
+  /** Why it is not valid, or null. */
+  readonly problem: string | null;
   /** True when the entry was written by this engine (Node, V8, CPU, flags, wasmer-ts). */
   readonly isCurrentEngine: boolean;
 }
@@ -92,14 +170,54 @@ export interface CacheHit {
   readonly usedMachineCode: boolean;
 }
 
+export interface ModuleCacheOptions {
+  /** One-line notices (a skipped or discarded entry, a failed write). */
+  readonly onNotice?: (message: string) => void;
+  /** The size limit in bytes (default `DEFAULT_CACHE_MAX_BYTES`): least recently used entries go first. */
+  readonly maxBytes?: number;
+}
+
+/** The result of reading an entry file safely. */
+type EntryFile =
+  | { readonly kind: 'missing' }
+  /** Not something to read (a FIFO, a symlink, unreadable, oversized): left alone. */
+  | { readonly kind: 'skip'; readonly why: string }
+  /** A regular file that is not a sound entry: deleted by a lookup. */
+  | { readonly kind: 'damaged'; readonly why: string; readonly info: Stats }
+  | {
+      readonly kind: 'entry';
+      readonly layout: ArtifactLayout;
+      readonly info: Stats;
+      /** The whole file, or only its header when that was all that was asked for. */
+      readonly bytes: Uint8Array;
+      readonly handle: FileHandle | null;
+    };
+
+/** Throws `ArgumentError` unless `maxBytes` is a positive safe integer. */
+export function checkMaxBytes(maxBytes: unknown, what: string): number {
+  if (typeof maxBytes !== 'number' || !Number.isSafeInteger(maxBytes) || maxBytes < 1) {
+    throw new ArgumentError(
+      'ERR_INVALID_OPTION',
+      `${what} must be a positive integer (bytes), got ${describe(maxBytes)}`,
+    );
+  }
+  return maxBytes;
+}
+
 /** A directory of cached modules. Every method swallows I/O errors (reported through `onNotice`). */
 export class ModuleCache {
   readonly dir: string;
+  readonly maxBytes: number;
   private readonly onNotice: (message: string) => void;
+  /** Files a notice was already given for, so a lookup and the save after it do not say it twice. */
+  private readonly noticed = new Set<string>();
 
-  constructor(dir: string, options: { onNotice?: (message: string) => void } = {}) {
+  /** Throws `ArgumentError` for a bad `maxBytes`; nothing else. */
+  constructor(dir: string, options: ModuleCacheOptions = {}) {
     this.dir = dir;
     this.onNotice = options.onNotice ?? (() => {});
+    this.maxBytes =
+      options.maxBytes === undefined ? DEFAULT_CACHE_MAX_BYTES : checkMaxBytes(options.maxBytes, 'options.maxBytes');
   }
 
   /** The file an entry for `wasm` has in this process. */
@@ -107,10 +225,10 @@ export class ModuleCache {
     return path.join(this.dir, `${wasmSha256}-${engineKey()}${CACHE_EXTENSION}`);
   }
 
-  /** Whether an entry for `wasm` exists (one stat; it may still turn out damaged or refused). */
+  /** Whether something exists at the entry's name (one lstat; it may still turn out damaged, refused or not a file). */
   has(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): boolean {
     try {
-      return statSync(this.fileFor(wasm, wasmSha256), { throwIfNoEntry: false }) !== undefined;
+      return lstatSync(this.fileFor(wasm, wasmSha256), { throwIfNoEntry: false }) !== undefined;
     } catch {
       return false;
     }
@@ -118,21 +236,43 @@ export class ModuleCache {
 
   /**
    * The cached module for `wasm`, or null on a miss. A damaged entry, one for
-   * other Wasm bytes, or one V8 refuses, is deleted and counts as a miss.
+   * other Wasm bytes, or one V8 refuses, is deleted and counts as a miss; a file
+   * that is not a regular file of a sane size, or cannot be read, is skipped
+   * (with a notice) and left alone. A hit marks the entry as just used.
    */
   async get(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): Promise<CacheHit | null> {
     const file = this.fileFor(wasm, wasmSha256);
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(await readFile(file));
-    } catch {
+    const found = await this.readEntry(file, true);
+    if (found.kind === 'missing') return null;
+    if (found.kind === 'skip') {
+      this.notice(file, `cache: skipped ${path.basename(file)} (${found.why}); compiled from the Wasm instead`);
       return null;
     }
+    if (found.kind === 'damaged') {
+      await this.drop(file, found.why);
+      return null;
+    }
+    const { bytes, layout, handle } = found;
+    let read: ReturnType<typeof readArtifact>;
     try {
-      const read = readArtifact(bytes);
-      if (read.header.wasmSha256 !== wasmSha256 || read.machineCode === null) {
-        throw new Error('the entry does not hold machine code for these Wasm bytes');
+      if (layout.header.wasmSha256 !== wasmSha256) {
+        throw new Error('the entry holds machine code for other Wasm bytes');
       }
+      read = readArtifact(bytes, { wasm, wasmSha256 });
+      if (read.machineCode === null) {
+        throw new Error(read.machineCodeProblem?.reason ?? 'the entry holds no machine code');
+      }
+      // Last use, for eviction: through the handle that was read, so it is this file's mtime.
+      const now = new Date();
+      await handle?.utimes(now, now).catch(() => {});
+    } catch (error) {
+      await handle?.close().catch(() => {}); // before the unlink: Windows cannot delete an open file
+      await this.drop(file, error instanceof Error ? error.message : String(error));
+      return null;
+    } finally {
+      await handle?.close().catch(() => {}); // a second close of a FileHandle is a no-op
+    }
+    try {
       const loaded = await loadReadArtifact(read);
       if (!loaded.usedMachineCode) {
         await this.drop(file, loaded.notice ?? 'V8 refused its machine code');
@@ -147,18 +287,40 @@ export class ModuleCache {
 
   /**
    * Stores V8's current machine code for `module` (compiled from `wasm`): after
-   * a run, the functions it tiered up. `kind: 'none'` when there was nothing to
-   * store (no addon, nothing optimized yet) or the write failed.
+   * a run, the functions it tiered up. The entry holds no copy of the Wasm.
+   * `source` is recorded as the file it came from (`cache ls` shows it). Then
+   * evicts least recently used entries beyond `maxBytes`. `kind: 'none'` when
+   * there was nothing to store (no addon, nothing optimized yet), the entry
+   * would exceed the limit by itself, or the write failed.
    */
   async put(
     module: WebAssembly.Module,
     wasm: Uint8Array,
     wasmSha256: string = sha256Hex(wasm),
+    options: { source?: string | null } = {},
   ): Promise<CacheFillResult> {
     try {
       const machineCode = serializeMachineCode(module, wasm);
       if (machineCode === null || machineCode.length === 0) return NOTHING;
-      await this.write(this.fileFor(wasm, wasmSha256), encodeArtifact({ wasm, machineCode }));
+      const file = this.fileFor(wasm, wasmSha256);
+      const artifact = encodeArtifact({ wasm, machineCode, includeWasm: false, source: options.source ?? null });
+      if (artifact.length > this.maxBytes) {
+        this.notice(
+          file,
+          `cache: not saved: the entry would take ${formatBytes(artifact.length)}, more than the cache's size limit of ${formatBytes(this.maxBytes)}`,
+        );
+        return NOTHING;
+      }
+      const there = await lstat(file).catch(() => null);
+      if (there !== null && !there.isFile()) {
+        this.notice(
+          file,
+          `cache: not saved: ${path.basename(file)} is ${fileKind(there)}, which the cache did not write`,
+        );
+        return NOTHING;
+      }
+      await this.write(file, artifact);
+      await this.evict(this.maxBytes, file);
       return { kind: 'tiered', machineCodeByteLength: machineCode.length };
     } catch (error) {
       this.onNotice(`cache: could not save to ${this.dir}: ${error instanceof Error ? error.message : String(error)}`);
@@ -181,7 +343,7 @@ export class ModuleCache {
     }
   }
 
-  /** Every entry, newest first. Missing directory = empty list. */
+  /** Every entry, most recently used first, read from its header only. Missing directory = empty list. */
   async list(): Promise<CacheEntry[]> {
     let names: string[];
     try {
@@ -194,31 +356,39 @@ export class ModuleCache {
     for (const name of names) {
       if (!ENTRY_NAME.test(name)) continue;
       const file = path.join(this.dir, name);
-      try {
-        const [info, bytes] = await Promise.all([stat(file), readFile(file)]);
-        const key = name.slice(0, -CACHE_EXTENSION.length);
-        let header = null;
-        try {
-          header = readArtifact(new Uint8Array(bytes)).header;
-        } catch {
-          header = null;
-        }
-        entries.push({
-          key,
-          file,
-          byteLength: info.size,
-          modified: info.mtime,
-          wasmSha256: header?.wasmSha256 ?? null,
-          wasmByteLength: header?.wasmByteLength ?? null,
-          machineCodeByteLength: header?.machineCodeByteLength ?? null,
-          valid: header !== null && key.startsWith(header.wasmSha256),
-          isCurrentEngine: current.some((k) => key.endsWith(`-${k}`)),
-        });
-      } catch {
-        // Removed by a concurrent clean: skip it.
-      }
+      const key = name.slice(0, -CACHE_EXTENSION.length);
+      const info = await lstat(file).catch(() => null);
+      if (info === null) continue; // removed by a concurrent clean
+      const found = info.isFile() ? await this.readEntry(file, false) : null;
+      if (found?.kind === 'missing') continue;
+      const header: ArtifactHeader | null = found?.kind === 'entry' ? found.layout.header : null;
+      const problem =
+        found === null
+          ? `${fileKind(info)}, not a file the cache wrote`
+          : found.kind === 'skip' || found.kind === 'damaged'
+            ? found.why
+            : key.startsWith(found.layout.header.wasmSha256)
+              ? null
+              : 'it holds machine code for other Wasm bytes than its name says';
+      entries.push({
+        key,
+        file,
+        byteLength: info.size,
+        lastUsed: info.mtime,
+        modified: info.mtime,
+        moduleName: header?.moduleName ?? null,
+        source: header?.source ?? null,
+        wasmSha256: header?.wasmSha256 ?? null,
+        wasmByteLength: header?.wasmByteLength ?? null,
+        hasWasm: header?.hasWasm ?? null,
+        machineCodeByteLength: header?.machineCodeByteLength ?? null,
+        machineCode: header?.machineCodeSummary ?? null,
+        valid: problem === null,
+        problem,
+        isCurrentEngine: current.some((k) => key.endsWith(`-${k}`)),
+      });
     }
-    return entries.sort((a, b) => b.modified.getTime() - a.modified.getTime());
+    return entries.sort((a, b) => b.lastUsed.getTime() - a.lastUsed.getTime());
   }
 
   /** Deletes every entry (and stray temp files). Returns how many files and bytes were freed. */
@@ -235,7 +405,7 @@ export class ModuleCache {
       if (!ENTRY_NAME.test(name) && !TEMP_NAME.test(name)) continue;
       const file = path.join(this.dir, name);
       try {
-        const { size } = await stat(file);
+        const { size } = await lstat(file);
         await unlink(file);
         removed++;
         byteLength += size;
@@ -246,10 +416,163 @@ export class ModuleCache {
     return { removed, byteLength };
   }
 
+  /**
+   * Deletes least recently used entries (regular files named as the cache names them)
+   * until the rest take at most `maxBytes`, never `keep`; and temp files an hour
+   * old (their writer died). Returns what it freed; never throws.
+   */
+  async evict(
+    maxBytes: number = this.maxBytes,
+    keep: string | null = null,
+  ): Promise<{ removed: number; byteLength: number }> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return { removed: 0, byteLength: 0 };
+    }
+    const entries: { file: string; size: number; usedMs: number }[] = [];
+    let removed = 0;
+    let byteLength = 0;
+    const remove = async (file: string, size: number): Promise<void> => {
+      try {
+        await unlink(file);
+        removed++;
+        byteLength += size;
+      } catch {
+        // Gone already (another process evicting), or not ours to remove after all.
+      }
+    };
+    for (const name of names) {
+      const isEntry = EVICTABLE_ENTRY.test(name);
+      if (!isEntry && !EVICTABLE_TEMP.test(name)) continue;
+      const file = path.join(this.dir, name);
+      const info = await lstat(file).catch(() => null);
+      if (info === null || !info.isFile()) continue;
+      if (isEntry) entries.push({ file, size: info.size, usedMs: info.mtimeMs });
+      else if (Date.now() - info.mtimeMs > STALE_TEMP_MS) await remove(file, info.size);
+    }
+    let total = entries.reduce((n, e) => n + e.size, 0);
+    entries.sort((a, b) => a.usedMs - b.usedMs);
+    for (const entry of entries) {
+      if (total <= maxBytes) break;
+      if (entry.file === keep) continue;
+      await remove(entry.file, entry.size);
+      total -= entry.size;
+    }
+    return { removed, byteLength };
+  }
+
+  /**
+   * Opens `file` without following a symlink or waiting on a FIFO, and reads it
+   * only if it is a regular file of a sane size: its header, then (`whole`) the
+   * rest, once the size the header declares is the file's size. With `whole`,
+   * the handle stays open in the result (the caller marks the use through it and
+   * closes it); otherwise it is closed.
+   */
+  private async readEntry(file: string, whole: boolean): Promise<EntryFile> {
+    let handle: FileHandle;
+    try {
+      handle = await open(file, OPEN_FLAGS);
+    } catch (error) {
+      return openFailure(error);
+    }
+    let keepOpen = false;
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) return { kind: 'skip', why: `it is ${fileKind(info)}, not a file the cache wrote` };
+      const limit = Math.min(this.maxBytes, MAX_ENTRY_BYTES);
+      if (info.size > limit) {
+        return {
+          kind: 'skip',
+          why: `it is ${formatBytes(info.size)}, larger than the cache's size limit of ${formatBytes(limit)}`,
+        };
+      }
+      let bytes = await readAt(handle, 0, Math.min(info.size, 16));
+      let layout: ArtifactLayout;
+      try {
+        const needed = artifactHeaderLength(bytes) ?? bytes.length;
+        if (needed > bytes.length) bytes = await readAt(handle, 0, Math.min(info.size, needed));
+        layout = readArtifactHeader(bytes);
+      } catch (error) {
+        return { kind: 'damaged', why: error instanceof Error ? error.message : String(error), info };
+      }
+      if (layout.byteLength !== info.size) {
+        const why = `the file has ${info.size} bytes, its header declares ${layout.byteLength}`;
+        return { kind: 'damaged', why, info };
+      }
+      if (!whole) return { kind: 'entry', layout, info, bytes, handle: null };
+      const all = new Uint8Array(info.size);
+      all.set(bytes);
+      const rest = await readAt(handle, bytes.length, info.size - bytes.length);
+      all.set(rest, bytes.length);
+      if (bytes.length + rest.length !== info.size) {
+        return { kind: 'damaged', why: 'the file got shorter while it was read', info };
+      }
+      keepOpen = true;
+      return { kind: 'entry', layout, info, bytes: all, handle };
+    } catch (error) {
+      return openFailure(error);
+    } finally {
+      if (!keepOpen) await handle.close().catch(() => {});
+    }
+  }
+
+  private notice(file: string, message: string): void {
+    if (this.noticed.has(file)) return;
+    this.noticed.add(file);
+    this.onNotice(message);
+  }
+
   private async drop(file: string, why: string): Promise<void> {
-    this.onNotice(`cache: discarded ${path.basename(file)} (${why.split('\n')[0]})`);
+    this.notice(file, `cache: discarded ${path.basename(file)} (${why.split('\n')[0]})`);
     await unlink(file).catch(() => {});
   }
+}
+
+/** Up to `length` bytes at `position` (fewer only at the end of the file). */
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Uint8Array> {
+  const buffer = new Uint8Array(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled === length ? buffer : buffer.subarray(0, filled);
+}
+
+function openFailure(error: unknown): EntryFile {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return { kind: 'missing' };
+    case 'ELOOP':
+    case 'EMLINK': // FreeBSD's O_NOFOLLOW error
+      return { kind: 'skip', why: 'it is a symbolic link, not a file the cache wrote' };
+    case 'EACCES':
+    case 'EPERM':
+      return { kind: 'skip', why: 'permission denied' };
+    case 'ENXIO':
+      return { kind: 'skip', why: 'it is a socket or device, not a file the cache wrote' };
+    default:
+      return {
+        kind: 'skip',
+        why: `it cannot be read (${code ?? (error instanceof Error ? error.message : String(error))})`,
+      };
+  }
+}
+
+/** "a FIFO", "a directory"...: what a non-regular file is, for notices. */
+function fileKind(info: Stats): string {
+  if (info.isFile()) return 'a file';
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSymbolicLink()) return 'a symbolic link';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'not a regular file';
 }
 
 export interface CachedCompileOptions {
@@ -265,6 +588,10 @@ export interface CachedCompileOptions {
    * and a tiny module called once should not cost a background compile.
    */
   readonly minRunMs?: number;
+  /** The cache's size limit in bytes (default `DEFAULT_CACHE_MAX_BYTES`). */
+  readonly maxBytes?: number;
+  /** Where the Wasm came from (a file name), recorded in the entry `save()` writes. */
+  readonly source?: string | null;
 }
 
 /** Milliseconds on a monotonic clock. Not `performance.now()`: its first use loads perf_hooks (11 modules, ~1.5 ms). */
@@ -292,10 +619,13 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   const started = nowMs();
   const none = async () => NOTHING;
   if (options.dir === null) return { module: await compile(wasm), fromCache: false, save: none };
-  const cache = new ModuleCache(options.dir, options.onNotice === undefined ? {} : { onNotice: options.onNotice });
+  const cache = new ModuleCache(options.dir, {
+    ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
+    ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+  });
   const wasmSha256 = sha256Hex(wasm);
   // A miss, the usual case for a module whose runs are short (they fill nothing), costs one
-  // stat: the native addon (0.5-5 ms to load) is needed only to read an entry or to fill one.
+  // lstat: the native addon (0.5-5 ms to load) is needed only to read an entry or to fill one.
   // There is no size threshold below which the lookup is skipped: with the key hashed in JS
   // (./sha256.ts) and no addon or node:crypto loaded, a miss costs 1-2 ms and a hit on a
   // 136-byte module measured as fast as a miss, while an entry can save a small module at
@@ -308,7 +638,7 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   const save = () => {
     if (saved === undefined) {
       if (nowMs() - started < minRunMs || !nativeStatus().available) saved = none();
-      else saved = cache.put(module, wasm, wasmSha256);
+      else saved = cache.put(module, wasm, wasmSha256, { source: options.source ?? null });
     }
     return saved;
   };

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeArtifact, encodeArtifact, sha256Hex } from '../../../src/runtime/artifact.js';
+import { decodeArtifact, encodeArtifact, readArtifactHeader, sha256Hex } from '../../../src/runtime/artifact.js';
 import { compileWithCache, defaultCacheDir, engineKey, ModuleCache } from '../../../src/runtime/cache/index.js';
 import { compileOptimized } from '../../../src/runtime/cache/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/cache/native.js';
@@ -84,7 +84,7 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     const dir = freshDir();
     // minRunMs: 0, so the fill does not hang on how long this took by the wall clock (the
     // MIN_RUN_MS rule has its own test below).
-    const first = await compileWithCache(kernel, { dir, minRunMs: 0 });
+    const first = await compileWithCache(kernel, { dir, minRunMs: 0, source: '/apps/kernel.wasm' });
     expect(first.fromCache).toBe(false);
     const { exports } = new WebAssembly.Instance(first.module, {});
     const f = exports.work as (n: number) => number;
@@ -98,11 +98,24 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({
       wasmSha256: sha256Hex(kernel),
+      wasmByteLength: kernel.length,
+      hasWasm: false,
+      source: '/apps/kernel.wasm',
       machineCodeByteLength: stored,
       valid: true,
+      problem: null,
       isCurrentEngine: true,
     });
     expect(entries[0]?.key).toBe(`${sha256Hex(kernel)}-${engineKey()}`);
+    // No second copy of the Wasm: the entry is its header and the machine code.
+    const header = readArtifactHeader(new Uint8Array(readFileSync(entries[0]!.file)));
+    expect(entries[0]?.byteLength).toBe(header.dataOffset + stored);
+    if (Number.parseInt(process.versions.v8, 10) === 11) {
+      // $mix, work and twice; at least `work` was optimized, `twice` never ran.
+      expect(entries[0]?.machineCode).toMatchObject({ functions: 3 });
+      expect(entries[0]?.machineCode?.turbofan).toBeGreaterThan(0);
+      expect(entries[0]?.machineCode?.turbofan).toBeLessThan(3);
+    }
 
     const script = `
       const { compileWithCache } = await import(DIST + 'cache/index.js');

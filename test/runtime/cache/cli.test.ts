@@ -1,10 +1,21 @@
 // The cache through the built binary: compile, run of an artifact, the automatic
 // cache of run/call, and `cache dir|ls|clean`. Needs `npm run build` (npm test does).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readArtifactHeader } from '../../../src/runtime/artifact.js';
 import { nativeStatus } from '../../../src/runtime/cache/native.js';
 import { BIN, pathWithThisNode } from '../../cli/helpers.js';
 import { wat } from '../../helpers/wat.js';
@@ -18,12 +29,25 @@ let dir: string;
 let kernelFile: string;
 
 // Started as users start it: the launcher in BIN picks V8's flags (artifacts need the eager ones).
-function cli(args: string[], env: Record<string, string> = {}) {
+function cli(args: string[], env: Record<string, string> = {}, timeout?: number) {
   const r = spawnSync(BIN, args, {
     encoding: 'utf8',
     env: { ...process.env, PATH: pathWithThisNode(), XDG_CACHE_HOME: path.join(dir, 'xdg'), ...env },
+    ...(timeout === undefined ? {} : { timeout }),
   });
+  if (r.signal !== null) throw new Error(`wasmer-ts ${args.join(' ')} did not finish (killed by ${r.signal})`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The engine part of entry names, as the CLI computes it (its flags are the fingerprint's). */
+/** The key `call` of the (small) kernel writes under: the CLI's own, for the flags it starts Node with. */
+function engineKeyOf(cacheDir: string): string {
+  const r = cli(['cache', 'dir', '--json', '--cache-dir', cacheDir]);
+  return (JSON.parse(r.stdout) as { engineKeys: { optimizing: string } }).engineKeys.optimizing;
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 async function waitFor(check: () => boolean): Promise<void> {
@@ -61,10 +85,41 @@ describe('wasmer-ts cache', () => {
     const second = cli(['call', kernelFile, 'work', String(N)]);
     expect(second).toMatchObject({ status: 0, stdout: EXPECTED, stderr: '' });
     const listed = JSON.parse(cli(['cache', 'ls', '--json']).stdout);
+    expect(listed).toMatchObject({ dir: cacheDir, maxSize: 2 * 1024 ** 3 });
     expect(listed.entries).toHaveLength(1);
-    expect(listed.entries[0]).toMatchObject({ valid: true, currentEngine: true });
-    expect(listed.entries[0].machineCodeSize).toBeGreaterThan(0);
-    expect(cli(['cache', 'ls']).stdout).toMatch(/^1 entry, .* in /m);
+    const [entry] = listed.entries;
+    expect(entry).toMatchObject({
+      valid: true,
+      problem: null,
+      currentEngine: true,
+      source: kernelFile,
+      moduleName: null,
+      wasmIncluded: false,
+      lastUsed: entry.modified,
+    });
+    expect(listed.size).toBe(entry.size);
+    expect(entry.machineCodeSize).toBeGreaterThan(0);
+    // No copy of the Wasm: the header, then the machine code.
+    const { dataOffset } = readArtifactHeader(new Uint8Array(readFileSync(entry.file)));
+    expect(entry.size).toBe(dataOffset + entry.machineCodeSize);
+    if (Number.parseInt(process.versions.v8, 10) === 11) {
+      expect(entry.machineCode).toMatchObject({ tier: 'turbofan', functions: 3 });
+      expect(entry.machineCode.turbofanFunctions).toBeGreaterThan(0);
+    }
+    const text = cli(['cache', 'ls']).stdout.split('\n');
+    expect(text[0]).toMatch(/^last used +size {2}machine code +module$/);
+    expect(text[1]).toMatch(
+      new RegExp(
+        `^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d +[\\d.]+ (B|KiB) {2}TurboFan \\d+ of 3 functions, [\\d.]+ (B|KiB) +kernel\\.wasm \\(${entry.key.slice(0, 12)}\\)$`,
+      ),
+    );
+    expect(text[2]).toMatch(/^1 entry, .* of the 2\.0 GiB limit in /);
+    // An entry is not a module on its own: it names the Wasm it belongs to.
+    const direct = cli(['run', entry.file, '--invoke', 'work', '1']);
+    expect(direct.status).toBe(4);
+    expect(direct.stderr).toContain(
+      `this is a wasmer-ts cache entry: it holds machine code for the Wasm module with SHA-256 ${entry.wasmSha256}`,
+    );
     expect(cli(['cache', 'clean']).stdout).toMatch(/^removed 1 entry \(/);
     expect(readdirSync(cacheDir).filter((f) => f.endsWith('.wasmu'))).toEqual([]);
   });
@@ -77,8 +132,7 @@ describe('wasmer-ts cache', () => {
     expect(existsSync(cacheDir)).toBe(false);
   });
 
-  it('a damaged cache entry is a miss with a note, never a failure', async () => {
-    if (!nativeStatus().available) return;
+  it.runIf(nativeStatus().available)('a damaged cache entry is a miss with a note, never a failure', async () => {
     const cacheDir = path.join(dir, 'damaged');
     cli(['run', kernelFile, '--invoke', 'work', String(N), '--cache-dir', cacheDir]);
     await waitFor(() => existsSync(cacheDir) && readdirSync(cacheDir).some((f) => f.endsWith('.wasmu')));
@@ -92,6 +146,96 @@ describe('wasmer-ts cache', () => {
     expect(r.stdout).toBe(EXPECTED);
     expect(r.stderr).toMatch(/^note: cache: discarded .* machine code/);
   });
+
+  it.runIf(nativeStatus().available)(
+    '--cache-max-size and WASMER_TS_CACHE_MAX_SIZE set the limit; the flag wins; bad values are usage errors',
+    () => {
+      const run = (cacheDir: string, extra: string[], env: Record<string, string> = {}) =>
+        cli(['run', kernelFile, '--invoke', 'work', String(N), '--cache-dir', cacheDir, ...extra], env);
+      const notSaved = /^note: cache: not saved: the entry would take .*, more than the cache's size limit of 1 B\n$/;
+      for (const [extra, env] of [
+        [['--cache-max-size', '1B'], {}],
+        [[], { WASMER_TS_CACHE_MAX_SIZE: '1B' }],
+        [['--cache-max-size', '1B'], { WASMER_TS_CACHE_MAX_SIZE: '2GiB' }],
+      ] as const) {
+        const cacheDir = path.join(dir, `limit-${Math.random().toString(16).slice(2)}`);
+        const r = run(cacheDir, [...extra], env);
+        expect(r.stdout).toBe(`${kernelWork(N)}\n`);
+        expect(r.stderr).toMatch(notSaved);
+        expect(existsSync(cacheDir) ? readdirSync(cacheDir) : []).toEqual([]);
+      }
+      const flag = run(path.join(dir, 'x'), ['--cache-max-size', 'lots']);
+      expect(flag.status).toBe(2);
+      expect(flag.stderr).toMatch(/^error: --cache-max-size "lots": expected a size with a unit: 2GiB, 500MiB/);
+      const env = run(path.join(dir, 'x'), [], { WASMER_TS_CACHE_MAX_SIZE: '5 pages' });
+      expect(env.status).toBe(2);
+      expect(env.stderr).toMatch(/^error: WASMER_TS_CACHE_MAX_SIZE "5 pages": expected a size with a unit/);
+      // The fast path (no flags) reads the variable too.
+      const fast = cli(['call', kernelFile, 'work', '10'], { WASMER_TS_CACHE_MAX_SIZE: '0B' });
+      expect(fast.status).toBe(2);
+      expect(fast.stderr).toMatch(/^error: WASMER_TS_CACHE_MAX_SIZE "0B": the limit must be at least 1B/);
+      expect(run(path.join(dir, 'x'), ['--no-cache'], { WASMER_TS_CACHE_MAX_SIZE: 'lots' }).status).toBe(0);
+    },
+  );
+
+  it.runIf(nativeStatus().available)(
+    'a run evicts the least recently used entries beyond the limit, and prune applies a new one',
+    () => {
+      const cacheDir = path.join(dir, 'lru');
+      mkdirSync(cacheDir);
+      const key = engineKeyOf(cacheDir);
+      const fake = (n: number, ageS: number) => {
+        const file = path.join(cacheDir, `${String(n).repeat(64)}-${key}.wasmu`);
+        writeFileSync(file, new Uint8Array(50_000));
+        utimesSync(file, Date.now() / 1000 - ageS, Date.now() / 1000 - ageS);
+        return path.basename(file);
+      };
+      const oldest = fake(1, 3000);
+      const newer = fake(2, 2000);
+      writeFileSync(path.join(cacheDir, 'mine.wasmu'), new Uint8Array(200_000)); // not the cache's: never touched
+      const r = cli([
+        'run',
+        kernelFile,
+        '--invoke',
+        'work',
+        String(N),
+        '--cache-dir',
+        cacheDir,
+        '--cache-max-size',
+        '90KiB',
+      ]);
+      expect(r).toMatchObject({ status: 0, stderr: '' });
+      // The entry is written before the process exits (beforeExit), so it is there now.
+      const names = readdirSync(cacheDir);
+      expect(names).not.toContain(oldest);
+      expect(names).toContain(newer);
+      expect(names).toContain('mine.wasmu');
+      const pruned = cli(['cache', 'prune', '--cache-dir', cacheDir, '--cache-max-size', '1B', '--json']);
+      expect(JSON.parse(pruned.stdout)).toMatchObject({ removed: 2, left: 0, maxSize: 1 });
+      expect(readdirSync(cacheDir)).toEqual(['mine.wasmu']);
+    },
+  );
+
+  it.runIf(nativeStatus().available)(
+    'a FIFO at the entry name: run does not wait on it, says so on stderr, and ls lists it',
+    () => {
+      const cacheDir = path.join(dir, 'fifo');
+      mkdirSync(cacheDir);
+      const entry = path.join(cacheDir, `${sha256(readFileSync(kernelFile))}-${engineKeyOf(cacheDir)}.wasmu`);
+      expect(spawnSync('mkfifo', [entry]).status).toBe(0);
+      const r = cli(['call', kernelFile, 'work', '1000', '--cache-dir', cacheDir], {}, 20_000);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(`${kernelWork(1000)}\n`);
+      expect(r.stderr).toBe(
+        `note: cache: skipped ${path.basename(entry)} (it is a FIFO, not a file the cache wrote); compiled from the Wasm instead\n`,
+      );
+      const listed = JSON.parse(cli(['cache', 'ls', '--json', '--cache-dir', cacheDir], {}, 20_000).stdout);
+      expect(listed.entries).toMatchObject([{ valid: false, problem: 'a FIFO, not a file the cache wrote' }]);
+      expect(cli(['cache', 'ls', '--cache-dir', cacheDir], {}, 20_000).stdout).toContain(
+        'damaged: a FIFO, not a file the cache wrote',
+      );
+    },
+  );
 });
 
 describe('wasmer-ts compile and artifacts', () => {
