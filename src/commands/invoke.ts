@@ -272,18 +272,35 @@ export function parseArguments(fn: ExportedFunction, values: readonly unknown[])
 }
 
 /**
- * A JSON value for a message: at most 60 characters, and never a throw (JSON.stringify
- * overflows the stack on `[[[[...]]]]` nested a few thousand deep).
+ * A JSON value for a message: at most 60 characters, and never a throw. Values nested
+ * deeper than `MAX_SHOWN_DEPTH` are named, not printed: JSON.stringify overflows the stack
+ * on `[[[[...]]]]` a few thousand deep on V8 11, while V8 14 prints it, and the message
+ * should be the same on every Node.
  */
 function showJson(value: unknown): string {
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   let text: string;
   try {
+    if (isNestedDeeperThan(value, MAX_SHOWN_DEPTH)) throw new RangeError('deeply nested');
     text = JSON.stringify(value) ?? String(value);
   } catch {
     text = Array.isArray(value) ? '[[[…]]] (a deeply nested array)' : '{…} (a deeply nested object)';
   }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+const MAX_SHOWN_DEPTH = 64;
+
+/** True when arrays or objects nest more than `limit` deep (walked without recursion). */
+function isNestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function literalText(value: unknown): string | null {
