@@ -168,6 +168,8 @@ export interface CacheHit {
   readonly module: WebAssembly.Module;
   /** False when V8 refused the entry's code (the entry is then deleted and the Wasm compiled). */
   readonly usedMachineCode: boolean;
+  /** Bytes of machine code the entry held. */
+  readonly machineCodeByteLength: number;
 }
 
 export interface ModuleCacheOptions {
@@ -274,11 +276,12 @@ export class ModuleCache {
     }
     try {
       const loaded = await loadReadArtifact(read);
+      const machineCodeByteLength = read.header.machineCodeByteLength;
       if (!loaded.usedMachineCode) {
         await this.drop(file, loaded.notice ?? 'V8 refused its machine code');
-        return { module: loaded.module, usedMachineCode: false };
+        return { module: loaded.module, usedMachineCode: false, machineCodeByteLength };
       }
-      return { module: loaded.module, usedMachineCode: true };
+      return { module: loaded.module, usedMachineCode: true, machineCodeByteLength };
     } catch (error) {
       await this.drop(file, error instanceof Error ? error.message : String(error));
       return null;
@@ -297,11 +300,12 @@ export class ModuleCache {
     module: WebAssembly.Module,
     wasm: Uint8Array,
     wasmSha256: string = sha256Hex(wasm),
-    options: { source?: string | null } = {},
+    options: { source?: string | null; onlyIfMoreThan?: number } = {},
   ): Promise<CacheFillResult> {
     try {
       const machineCode = serializeMachineCode(module, wasm);
       if (machineCode === null || machineCode.length === 0) return NOTHING;
+      if (options.onlyIfMoreThan !== undefined && machineCode.length <= options.onlyIfMoreThan) return NOTHING;
       const file = this.fileFor(wasm, wasmSha256);
       const artifact = encodeArtifact({ wasm, machineCode, includeWasm: false, source: options.source ?? null });
       if (artifact.length > this.maxBytes) {
@@ -599,6 +603,12 @@ function nowMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
+/**
+ * After a hit, the entry is rewritten only when V8 now holds more than this many times
+ * the machine code it had: a few more tiered-up functions are not worth a rewrite.
+ */
+export const REFRESH_GROWTH = 1.25;
+
 /** Runs shorter than this (compile included) do not fill the cache: at most this much could be saved. */
 export const MIN_RUN_MS = 50;
 
@@ -631,17 +641,25 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   // 136-byte module measured as fast as a miss, while an entry can save a small module at
   // most its lazy TurboFan compiles (~1 ms per KiB of code run). README: "the cache".
   const hit = cache.has(wasm, wasmSha256) && nativeStatus().available ? await cache.get(wasm, wasmSha256) : null;
-  if (hit?.usedMachineCode) return { module: hit.module, fromCache: true, save: none };
+  const fromCache = hit?.usedMachineCode === true;
   const module = hit?.module ?? (await compile(wasm));
   const minRunMs = options.minRunMs ?? MIN_RUN_MS;
+  // A hit's entry is rewritten when this run tiered up clearly more than it holds (issue 10):
+  // a first run of `--version` leaves next to nothing, and entries must not stay that way.
+  const onlyIfMoreThan = fromCache ? Math.floor(hit.machineCodeByteLength * REFRESH_GROWTH) : undefined;
   let saved: Promise<CacheFillResult> | undefined;
   const save = () => {
     if (saved === undefined) {
       if (nowMs() - started < minRunMs || !nativeStatus().available) saved = none();
-      else saved = cache.put(module, wasm, wasmSha256, { source: options.source ?? null });
+      else {
+        saved = cache.put(module, wasm, wasmSha256, {
+          source: options.source ?? null,
+          ...(onlyIfMoreThan === undefined ? {} : { onlyIfMoreThan }),
+        });
+      }
     }
     return saved;
   };
   registerPendingSave(module, save);
-  return { module, fromCache: false, save };
+  return { module, fromCache, save };
 }

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeArtifact, encodeArtifact, readArtifactHeader, sha256Hex } from '../../../src/runtime/artifact.js';
-import { compileWithCache, defaultCacheDir, engineKey, ModuleCache } from '../../../src/runtime/cache/index.js';
+import {
+  compileWithCache,
+  defaultCacheDir,
+  engineKey,
+  ModuleCache,
+  REFRESH_GROWTH,
+} from '../../../src/runtime/cache/index.js';
 import { compileOptimized } from '../../../src/runtime/cache/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/cache/native.js';
 import { wat } from '../../helpers/wat.js';
@@ -129,6 +135,60 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     const child = await runChild(script, [dir, kernelFile]);
     expect(child.stderr).toBe('');
     expect(child.stdout).toBe(`true ${kernelWork(N)}\n`);
+  });
+
+  it('a hit whose run tiered up clearly more rewrites its entry, and one that did not leaves it', async () => {
+    // Two hot loops exported apart: the first run makes only `a` hot, the second `b` too.
+    const body = (k: number) => `(local $i i32) (local $h i32)
+      (block $d (loop $l (br_if $d (i32.ge_u (local.get $i) (local.get 0)))
+        (local.set $h (i32.add (i32.mul (local.get $h) (i32.const ${k})) (i32.xor (local.get $i) (i32.const ${k * 7}))))
+        (local.set $h (i32.rotl (local.get $h) (i32.and (local.get $i) (i32.const 31))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))
+      (local.get $h)`;
+    const twoLoops = await wat(`(module
+      (func (export "a") (param i32) (result i32) ${body(31)})
+      (func (export "b") (param i32) (result i32) ${body(37)}))`);
+    const dir = freshDir();
+    const wasmFile = path.join(root, 'two-loops.wasm');
+    writeFileSync(wasmFile, twoLoops);
+    // One process per run (V8 shares compiled code between modules of the same bytes in one
+    // process): compile through the cache, make the named exports hot, wait for their TurboFan
+    // code, save. Prints whether it hit, and what save() did.
+    const script = `
+      const { compileWithCache } = await import(DIST + 'cache/index.js');
+      const { serializeMachineCode } = await import(DIST + 'cache/machine-code.js');
+      const { readFileSync } = await import('node:fs');
+      const [dir, file, ...hot] = process.argv.slice(1);
+      const wasm = new Uint8Array(readFileSync(file));
+      const c = await compileWithCache(wasm, { dir, minRunMs: 0 });
+      const { exports } = new WebAssembly.Instance(c.module, {});
+      for (const name of hot) for (let i = 0; i < 300; i++) exports[name](20000);
+      const want = hot.length;
+      for (const t = Date.now(); Date.now() - t < 20000; await new Promise((r) => setTimeout(r, 20))) {
+        const code = serializeMachineCode(c.module, wasm);
+        if (code !== null && code.length > 0 && (want < 2 || code.length > 1.5 * Number(process.env.ONE ?? 0))) break;
+      }
+      const saved = await c.save();
+      console.log(JSON.stringify({ fromCache: c.fromCache, kind: saved.kind, bytes: saved.machineCodeByteLength }));
+    `;
+    const run = async (hot: string[], env: Record<string, string> = {}) => {
+      const child = await runChild(script, [dir, wasmFile, ...hot], { env });
+      expect(child.stderr).toBe('');
+      return JSON.parse(child.stdout) as { fromCache: boolean; kind: string; bytes: number };
+    };
+    const first = await run(['a']);
+    expect(first).toMatchObject({ fromCache: false, kind: 'tiered' });
+    const [entry] = await new ModuleCache(dir).list();
+    expect(entry?.machineCodeByteLength).toBe(first.bytes);
+    // Same work again: nothing new to store, the entry stays as it is.
+    const same = await run(['a']);
+    expect(same).toMatchObject({ fromCache: true, kind: 'none' });
+    expect((await new ModuleCache(dir).list())[0]?.machineCodeByteLength).toBe(first.bytes);
+    // Now `b` is hot too: the entry is rewritten with both.
+    const more = await run(['a', 'b'], { ONE: String(first.bytes) });
+    expect(more).toMatchObject({ fromCache: true, kind: 'tiered' });
+    expect(more.bytes).toBeGreaterThan(first.bytes * REFRESH_GROWTH);
+    expect((await new ModuleCache(dir).list())[0]?.machineCodeByteLength).toBe(more.bytes);
   });
 
   it('fills nothing after a run shorter than minRunMs', async () => {
