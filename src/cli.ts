@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CommanderUsageError, EXIT, exitCodeHelp, isBrokenPipe, reportError } from './commands/report.js';
+import { commanderRunArguments, createRunCommand } from './commands/run.js';
 
 function packageVersion(): string {
   const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
@@ -15,23 +16,15 @@ function packageVersion(): string {
 
 /** Builds the program. `onError` collects commander's own messages so report.ts prints them. */
 export async function buildProgram(onError: (message: string) => void): Promise<Command> {
-  const [
-    { Command },
-    { runCommand },
-    { callCommand },
-    { inspectCommand },
-    { validateCommand },
-    { compileCommand },
-    { cacheCommand },
-  ] = await Promise.all([
-    import('commander'),
-    import('./commands/run.js'),
-    import('./commands/call.js'),
-    import('./commands/inspect.js'),
-    import('./commands/validate.js'),
-    import('./commands/compile.js'),
-    import('./commands/cache.js'),
-  ]);
+  const [{ Command }, { callCommand }, { inspectCommand }, { validateCommand }, { compileCommand }, { cacheCommand }] =
+    await Promise.all([
+      import('commander'),
+      import('./commands/call.js'),
+      import('./commands/inspect.js'),
+      import('./commands/validate.js'),
+      import('./commands/compile.js'),
+      import('./commands/cache.js'),
+    ]);
   const program = new Command('wasmer-ts')
     .description('Run, call, inspect, validate and compile WebAssembly modules with V8.')
     .version(packageVersion(), '-V, --version', 'print the wasmer-ts version')
@@ -44,11 +37,12 @@ export async function buildProgram(onError: (message: string) => void): Promise<
 Examples:
   $ wasmer-ts run fixtures/simple.wasm --invoke sum 5 37
   42
-  $ wasmer-ts run app.wasm --dir .::/work -- input.txt
+  $ wasmer-ts run --dir .::/work app.wasm input.txt
   $ wasmer-ts inspect fixtures/simple.wasm --json
 
 ${exitCodeHelp()}`,
     );
+  const runCommand = createRunCommand(Command);
   for (const command of [runCommand, callCommand, inspectCommand, validateCommand, compileCommand, cacheCommand]) {
     inheritSettings(command, program);
     program.addCommand(command);
@@ -62,7 +56,12 @@ function inheritSettings(command: Command, parent: Command): void {
   for (const sub of command.commands) inheritSettings(sub, command);
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(processArgv: readonly string[]): Promise<number> {
+  // Everything after run's FILE is the program's: commander gets a `--` before FILE (see run.ts).
+  const argv =
+    processArgv[2] === 'run'
+      ? [...processArgv.slice(0, 3), ...commanderRunArguments(processArgv.slice(3))]
+      : processArgv;
   let commanderMessage = '';
   const { CommanderError } = await import('commander');
   const program = await buildProgram((text) => {

@@ -83,7 +83,23 @@ function collect<T>(parse: (value: string) => T): (value: string, previous: T[] 
   return (value, previous) => [...(previous ?? []), parse(value)];
 }
 
-/** Turns commander's option bag into checked `RunOptions`. `env` is the host environment for `--forward-env`. */
+/**
+ * The flags defined by `addRunOptions` and `addJsonOption` that take a value, and those
+ * that do not, for code that reads argv without commander: the scan that finds where
+ * `run`'s FILE is (run.ts). test/cli/run-args.test.ts checks
+ * them against commander's definitions.
+ */
+export const RUN_VALUE_FLAGS: readonly string[] = [
+  '--compiler',
+  '--cache-dir',
+  '--dir',
+  '--env',
+  '--forward-env',
+  '--timeout',
+  '--max-memory',
+];
+export const RUN_BOOLEAN_FLAGS: readonly string[] = ['--json', '--no-cache'];
+
 /** The options of a `run`/`call` given no flags. */
 export const DEFAULT_RUN_OPTIONS: RunOptions = {
   json: false,
@@ -96,6 +112,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   env: {},
 };
 
+/** Turns commander's option bag into checked `RunOptions`. `env` is the host environment for `--forward-env`. */
 export function runOptionsFrom(raw: RawRunOptions, env: NodeJS.ProcessEnv = process.env): RunOptions {
   const guestEnv: Record<string, string> = {};
   for (const name of raw.forwardEnv ?? []) {

@@ -68,7 +68,7 @@ describe('wasmer-ts cache', () => {
 
   it('--no-cache neither reads nor fills the cache', async () => {
     const cacheDir = path.join(dir, 'nocache');
-    const r = cli(['run', kernelFile, '--invoke', 'work', String(N), '--no-cache', '--cache-dir', cacheDir]);
+    const r = cli(['run', '--no-cache', '--cache-dir', cacheDir, kernelFile, '--invoke', 'work', String(N)]);
     expect(r.stdout).toBe(`${kernelWork(N)}\n`);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(existsSync(cacheDir)).toBe(false);
@@ -77,14 +77,14 @@ describe('wasmer-ts cache', () => {
   it('a damaged cache entry is a miss with a note, never a failure', async () => {
     if (!nativeStatus().available) return;
     const cacheDir = path.join(dir, 'damaged');
-    cli(['run', kernelFile, '--invoke', 'work', String(N), '--cache-dir', cacheDir]);
+    cli(['run', '--cache-dir', cacheDir, kernelFile, '--invoke', 'work', String(N)]);
     await waitFor(() => existsSync(cacheDir) && readdirSync(cacheDir).some((f) => f.endsWith('.wasmu')));
     const [entry] = readdirSync(cacheDir).filter((f) => f.endsWith('.wasmu'));
     const file = path.join(cacheDir, entry!);
     const bytes = readFileSync(file);
     bytes[bytes.length - 20]! ^= 0x08;
     writeFileSync(file, bytes);
-    const r = cli(['run', kernelFile, '--invoke', 'work', String(N), '--cache-dir', cacheDir]);
+    const r = cli(['run', '--cache-dir', cacheDir, kernelFile, '--invoke', 'work', String(N)]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`${kernelWork(N)}\n`);
     expect(r.stderr).toMatch(/^note: cache: discarded .* machine code/);
@@ -101,13 +101,13 @@ describe('wasmer-ts compile and artifacts', () => {
     const hasCode = nativeStatus().available;
     expect(report.machineCodeSize > 0).toBe(hasCode);
 
-    const run = cli(['run', out, '--invoke', 'work', '1000', '--no-cache']);
+    const run = cli(['run', '--no-cache', out, '--invoke', 'work', '1000']);
     expect(run).toMatchObject({ status: 0, stdout: `${kernelWork(1000)}\n`, stderr: '' });
     expect(cli(['inspect', out]).stdout).toMatch(hasCode ? /machine code: .*, usable here/ : /machine code: none/);
 
     if (hasCode) {
       const off = { WASMER_TS_NATIVE: '0' };
-      const fallback = cli(['run', out, '--invoke', 'work', '1000', '--no-cache'], off);
+      const fallback = cli(['run', '--no-cache', out, '--invoke', 'work', '1000'], off);
       expect(fallback.status).toBe(0);
       expect(fallback.stdout).toBe(`${kernelWork(1000)}\n`);
       expect(fallback.stderr).toBe(
