@@ -29,6 +29,7 @@ const OUT = path.join(DIST, 'bundle');
 // waits, which imports `fast` in turn, would wait for `fast` forever.
 const FAST = [
   'commands/report',
+  'commands/run',
   'commands/invoke',
   'commands/options',
   'commands/format',

@@ -7,7 +7,13 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CommanderUsageError, EXIT, exitCodeHelp, isBrokenPipe, reportError } from './commands/report.js';
-import { commanderRunArguments, createRunCommand } from './commands/run.js';
+import {
+  commanderRunArguments,
+  createRunCommand,
+  fastRunArguments,
+  type RunArguments,
+  runFile,
+} from './commands/run.js';
 
 function packageVersion(): string {
   const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
@@ -96,41 +102,39 @@ process.stdout.on('error', (error) => {
 });
 
 /**
- * The common case, `run FILE --invoke FN ARGS...` or `call FILE FN ARGS...`
- * with no flags, skips commander and the command definitions (about a third of
- * the start-up time). It accepts only argument lists that commander would parse
- * the same way (no flag, no `--`; negative numbers are operands for both) and
- * calls the same engine as the commands do.
+ * The common cases skip commander and the command definitions (about a third
+ * of the start-up time, and commander's files): every `run` that
+ * `fastRunArguments` can read (FILE, what follows it, and the flags of `run`
+ * before it: run.ts), and `call FILE FN ARGS...` with no flags. They call the
+ * same code as the commands do, and leave anything else (help, a bad or unknown
+ * flag, other commands) to commander, so both give the same results.
+ * `WASMER_TS_FAST_PATH=0` sends everything through commander, to compare.
  */
-export function fastInvocation(args: readonly string[]): { file: string; name: string; args: string[] } | null {
+export function fastCall(args: readonly string[]): { file: string; name: string; args: string[] } | null {
   const isOperand = (arg: string) => !arg.startsWith('-') || /^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/.test(arg);
-  let file: string | undefined;
-  let name: string | undefined;
-  let rest: string[];
-  if (args[0] === 'run' && args[2] === '--invoke') {
-    [file, , name, ...rest] = args.slice(1);
-  } else if (args[0] === 'call') {
-    [file, name, ...rest] = args.slice(1);
-  } else {
-    return null;
-  }
+  if (args[0] !== 'call') return null;
+  const [file, name, ...rest] = args.slice(1);
   if (file === undefined || name === undefined || file.startsWith('-') || name.startsWith('-')) return null;
   if (!rest.every(isOperand)) return null;
   return { file, name, args: rest };
 }
 
-async function fastMain(fast: { file: string; name: string; args: string[] }): Promise<number> {
+async function fastMain(fast: { file: string; name: string; args: string[] } | RunArguments): Promise<number> {
   try {
-    const [{ invokeAndPrint }, { DEFAULT_RUN_OPTIONS }] = await Promise.all([
-      import('./commands/invoke.js'),
-      import('./commands/options.js'),
-    ]);
-    await invokeAndPrint(fast.file, fast.name, fast.args, DEFAULT_RUN_OPTIONS);
+    if ('raw' in fast) {
+      await runFile(fast.file, fast.rest, fast.raw);
+    } else {
+      const { DEFAULT_RUN_OPTIONS } = await import('./commands/options.js');
+      const { invokeAndPrint } = await import('./commands/invoke.js');
+      await invokeAndPrint(fast.file, fast.name, fast.args, DEFAULT_RUN_OPTIONS);
+    }
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (error) {
-    return reportError(error);
+    return reportError(error, { json: 'raw' in fast && fast.raw.json === true });
   }
 }
 
-const fast = fastInvocation(process.argv.slice(2));
+const args = process.argv.slice(2);
+const fast =
+  process.env.WASMER_TS_FAST_PATH === '0' ? null : args[0] === 'run' ? fastRunArguments(args.slice(1)) : fastCall(args);
 process.exitCode = fast === null ? await main(process.argv) : await fastMain(fast);

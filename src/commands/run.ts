@@ -17,9 +17,10 @@
  * A flag of ours found among the program's arguments is the program's; on a
  * terminal, a one-line note says so (once), since it used to be ours.
  *
- * This file does not load commander (only its types): the commander command
- * comes from `createRunCommand`, and gets argv with a `--` put before FILE
- * (`commanderRunArguments`) so that it leaves the rest alone.
+ * This file does not load commander (only its types): cli.ts parses the common
+ * command lines itself (`fastRunArguments`) and calls the same `runFile` as the
+ * commander command from `createRunCommand`, which gets argv with a `--` put
+ * before FILE (`commanderRunArguments`) so that it leaves the rest alone.
  */
 import type { Command } from 'commander';
 import { ArgumentError } from '../runtime/errors.js';
@@ -29,6 +30,7 @@ import { exportedFunctions, invokeAndPrint, wasiOptions } from './invoke.js';
 import {
   addJsonOption,
   addRunOptions,
+  applyRunFlag,
   type RawRunOptions,
   RUN_BOOLEAN_FLAGS,
   RUN_VALUE_FLAGS,
@@ -105,6 +107,48 @@ export function commanderRunArguments(args: readonly string[]): string[] {
 function afterFile(args: readonly string[], at: { readonly index: number; readonly afterDashes: boolean }): string[] {
   const rest = args.slice(at.index + 1);
   return at.afterDashes ? ['--', ...rest] : rest;
+}
+
+export interface RunArguments {
+  readonly file: string;
+  /** Everything after FILE, as given. */
+  readonly rest: readonly string[];
+  readonly raw: RawOptions;
+}
+
+/**
+ * `run`'s arguments parsed without commander, or null when commander should
+ * parse them: help, version, an unknown flag, a flag group (`-isum`), a value
+ * that starts with `-` (commander's program-level `-V` would take it), a
+ * refused `--compiler` choice or any other bad value. Whatever it accepts,
+ * commander parses the same way (test/cli/run-args.test.ts); whatever it refuses,
+ * commander reports with its own words.
+ */
+export function fastRunArguments(args: readonly string[]): RunArguments | null {
+  const at = findFile(args);
+  if (at === null || at.unknown !== null) return null;
+  const flags = args.slice(0, at.afterDashes ? at.index - 1 : at.index);
+  const raw: RawOptions = {};
+  try {
+    for (let i = 0; i < flags.length; i++) {
+      let flag = flags[i] as string;
+      let value: string | undefined;
+      const equals = flag.startsWith('--') ? flag.indexOf('=') : -1;
+      if (equals !== -1) {
+        value = flag.slice(equals + 1);
+        flag = flag.slice(0, equals);
+        if (!VALUE_FLAGS.has(flag)) return null;
+      } else if (VALUE_FLAGS.has(flag)) {
+        value = flags[++i] as string;
+        if (value.startsWith('-')) return null;
+      }
+      if (flag === '-i' || flag === '--invoke') raw.invoke = value as string;
+      else if (!applyRunFlag(raw, flag, value)) return null;
+    }
+  } catch {
+    return null;
+  }
+  return { file: args[at.index] as string, rest: afterFile(args, at), raw };
 }
 
 /** What follows FILE, split into ours and the program's (see the top of this file). */
@@ -192,7 +236,7 @@ export async function runFile(file: string, rest: readonly string[], raw: RawOpt
   process.exitCode = exitCode;
 }
 
-/** The commander definition of `run`. */
+/** The commander definition of `run`, for `--help` and whatever `fastRunArguments` leaves to commander. */
 export function createRunCommand(CommandClass: typeof Command): Command {
   return addJsonOption(
     addRunOptions(

@@ -171,6 +171,14 @@ describe.skipIf(!HAS_PTY || ECHO_WASM === null)('the note on a terminal (python3
     expect(notes(r.stderr)).toEqual([note('--json', 'the function')]);
   });
 
+  it.concurrent('is the same through commander (WASMER_TS_FAST_PATH=0)', async () => {
+    const args = ['run', '--env', 'A=1', 'echo.wasm', '--env', 'B=2'];
+    const fast = await cliOnTerminal(args, { cwd: dir });
+    const slow = await cliOnTerminal(args, { cwd: dir, env: { WASMER_TS_FAST_PATH: '0' } });
+    expect(notes(fast.stderr)).toEqual([note('--env')]);
+    expect(slow).toEqual(fast);
+  });
+
   it.concurrent('is not printed when stderr is not a terminal', async () => {
     const r = await cli(['run', 'echo.wasm', '--dir', '.'], { cwd: dir });
     expect(r).toEqual({ code: 0, stdout: echoed('--dir', '.'), stderr: '' });
