@@ -12,9 +12,11 @@
 // rounds of hyperfine with RUNS_PER_ROUND runs each (the order rotated every
 // round), and the table shows medians over all runs: wall time, and CPU time
 // (user+sys; hyperfine gives it per round, so the median of the round means).
-// Ratios are of medians. The machine-code cache is one fresh directory
-// (XDG_CACHE_HOME) for the whole suite, as a user's would be: a run of 50 ms or
-// more fills it, so later runs of hello.wasm may be hits (the footer says).
+// Ratios are of medians. The machine-code cache (XDG_CACHE_HOME) is emptied
+// before every run (hyperfine --prepare), so every run is a lookup that misses:
+// on a loaded machine a run passes the 50 ms that fill an entry, and the next
+// run's hit (the native addon, reading and checking the entry) costs tiny
+// modules more than the miss it replaces, so results would depend on the load.
 //
 //   npm run bench -- startup
 //   STARTUP_ROUNDS=10 STARTUP_RUNS_PER_ROUND=5 npm run bench -- startup
@@ -23,7 +25,7 @@
 // Needs hyperfine (Debian package); prints a note and skips without it. The
 // hello-world rows need clang and wasi-libc.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,6 +114,8 @@ export async function run() {
           '-N',
           '--style',
           'none',
+          '--prepare',
+          `rm -rf ${join(dir, 'wasmer-ts')}`,
           '--warmup',
           round === 0 ? '3' : '1',
           '--runs',
@@ -120,7 +124,8 @@ export async function run() {
           out,
           ...order.map((i) => commands[i][1]),
         ],
-        { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env },
+        // hyperfine's own warnings about outliers (every round, on this machine) are left out.
+        { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env },
       );
       const { results } = JSON.parse(readFileSync(out, 'utf8'));
       results.forEach((r, k) => {
@@ -152,13 +157,10 @@ export async function run() {
     const auto = indexOf('run --compiler auto ... --invoke');
     const baseline = indexOf('run --compiler baseline ... --invoke');
     const pct = (a, b) => `${((a / b - 1) * 100).toFixed(1)}%`;
-    const cacheDir = join(dir, 'wasmer-ts');
-    const cached = existsSync(cacheDir) ? readdirSync(cacheDir).filter((f) => f.endsWith('.wasmu')) : [];
     console.log(
       `\n--compiler auto vs baseline: wall ${pct(medianWall[auto], medianWall[baseline])}, ` +
         `CPU ${pct(medianCpu[auto], medianCpu[baseline])} (issue 6: within 10%)` +
-        `\nNode ${process.version}; load average ${loadavg()[0].toFixed(2)} at the end; ` +
-        `${cached.length} cache entr${cached.length === 1 ? 'y' : 'ies'} filled during the runs`,
+        `\nNode ${process.version}; load average ${loadavg()[0].toFixed(2)} at the end`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

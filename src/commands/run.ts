@@ -111,7 +111,7 @@ function afterFile(args: readonly string[], at: { readonly index: number; readon
 
 export interface RunArguments {
   readonly file: string;
-  /** Everything after FILE, as given. */
+  /** Everything after FILE, as given (after a `--` of its own when a `--` came before FILE). */
   readonly rest: readonly string[];
   readonly raw: RawOptions;
 }
@@ -121,8 +121,8 @@ export interface RunArguments {
  * parse them: help, version, an unknown flag, a flag group (`-isum`), a value
  * that starts with `-` (commander's program-level `-V` would take it), a
  * refused `--compiler` choice or any other bad value. Whatever it accepts,
- * commander parses the same way (test/cli/run-args.test.ts); whatever it refuses,
- * commander reports with its own words.
+ * commander parses the same way (test/cli/fast-path.test.ts); whatever it
+ * refuses, commander reports in its own words.
  */
 export function fastRunArguments(args: readonly string[]): RunArguments | null {
   const at = findFile(args);
