@@ -2,7 +2,7 @@
 // imports) into dist/bundle/, which bin/wasmer-ts.js loads. Why: Node's ESM
 // loader costs about 1 ms per file (resolve, read through fs/promises, compile,
 // link), and `run FILE --invoke FN ARGS` used to load some 30 files; the bundle
-// loads two (the entry and the `fast` chunk below). Measured in the commit that
+// loads two (the entry and the `fast` chunk below), three for a WASI program. Measured in the commit that
 // added this file. The library (dist/runtime/index.js) is not bundled.
 //
 // - Everything the plain invocation path needs goes into one chunk, `fast`;
@@ -23,17 +23,21 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIST = path.join(ROOT, 'dist');
 const OUT = path.join(DIST, 'bundle');
 
-// The modules of `run FILE --invoke FN ARGS` / `call FILE FN ARGS` without flags,
-// and of a cache lookup (paths relative to dist/, without .js). Not cli.js: its
+// The modules of the fast path (`run` with its own flags, `call FILE FN ARGS`
+// without flags: see src/cli.ts) and of a cache lookup (paths relative to
+// dist/, without .js); WASI stays in a chunk of its own, loaded by `run` only
+// for a WASI module. Not cli.js: its
 // top-level await must stay in the entry chunk, or a chunk imported while it
 // waits, which imports `fast` in turn, would wait for `fast` forever.
 const FAST = [
   'commands/report',
+  'commands/run',
   'commands/invoke',
   'commands/options',
   'commands/format',
   'commands/input',
   'commands/print',
+  'commands/relaunch',
   'runtime/errors',
   'runtime/module',
   'runtime/artifact',

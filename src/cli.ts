@@ -7,6 +7,13 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CommanderUsageError, EXIT, exitCodeHelp, isBrokenPipe, reportError } from './commands/report.js';
+import {
+  commanderRunArguments,
+  createRunCommand,
+  fastRunArguments,
+  type RunArguments,
+  runFile,
+} from './commands/run.js';
 
 function packageVersion(): string {
   const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
@@ -15,23 +22,15 @@ function packageVersion(): string {
 
 /** Builds the program. `onError` collects commander's own messages so report.ts prints them. */
 export async function buildProgram(onError: (message: string) => void): Promise<Command> {
-  const [
-    { Command },
-    { runCommand },
-    { callCommand },
-    { inspectCommand },
-    { validateCommand },
-    { compileCommand },
-    { cacheCommand },
-  ] = await Promise.all([
-    import('commander'),
-    import('./commands/run.js'),
-    import('./commands/call.js'),
-    import('./commands/inspect.js'),
-    import('./commands/validate.js'),
-    import('./commands/compile.js'),
-    import('./commands/cache.js'),
-  ]);
+  const [{ Command }, { callCommand }, { inspectCommand }, { validateCommand }, { compileCommand }, { cacheCommand }] =
+    await Promise.all([
+      import('commander'),
+      import('./commands/call.js'),
+      import('./commands/inspect.js'),
+      import('./commands/validate.js'),
+      import('./commands/compile.js'),
+      import('./commands/cache.js'),
+    ]);
   const program = new Command('wasmer-ts')
     .description('Run, call, inspect, validate and compile WebAssembly modules with V8.')
     .version(packageVersion(), '-V, --version', 'print the wasmer-ts version')
@@ -44,11 +43,12 @@ export async function buildProgram(onError: (message: string) => void): Promise<
 Examples:
   $ wasmer-ts run fixtures/simple.wasm --invoke sum 5 37
   42
-  $ wasmer-ts run app.wasm --dir .::/work -- input.txt
+  $ wasmer-ts run --dir .::/work app.wasm input.txt
   $ wasmer-ts inspect fixtures/simple.wasm --json
 
 ${exitCodeHelp()}`,
     );
+  const runCommand = createRunCommand(Command);
   for (const command of [runCommand, callCommand, inspectCommand, validateCommand, compileCommand, cacheCommand]) {
     inheritSettings(command, program);
     program.addCommand(command);
@@ -62,7 +62,12 @@ function inheritSettings(command: Command, parent: Command): void {
   for (const sub of command.commands) inheritSettings(sub, command);
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(processArgv: readonly string[]): Promise<number> {
+  // Everything after run's FILE is the program's: commander gets a `--` before FILE (see run.ts).
+  const argv =
+    processArgv[2] === 'run'
+      ? [...processArgv.slice(0, 3), ...commanderRunArguments(processArgv.slice(3))]
+      : processArgv;
   let commanderMessage = '';
   const { CommanderError } = await import('commander');
   const program = await buildProgram((text) => {
@@ -97,41 +102,39 @@ process.stdout.on('error', (error) => {
 });
 
 /**
- * The common case, `run FILE --invoke FN ARGS...` or `call FILE FN ARGS...`
- * with no flags, skips commander and the command definitions (about a third of
- * the start-up time). It accepts only argument lists that commander would parse
- * the same way (no flag, no `--`; negative numbers are operands for both) and
- * calls the same engine as the commands do.
+ * The common cases skip commander and the command definitions (about a third
+ * of the start-up time, and commander's files): every `run` that
+ * `fastRunArguments` can read (FILE, what follows it, and the flags of `run`
+ * before it: run.ts), and `call FILE FN ARGS...` with no flags. They call the
+ * same code as the commands do, and leave anything else (help, a bad or unknown
+ * flag, other commands) to commander, so both give the same results.
+ * `WASMER_TS_FAST_PATH=0` sends everything through commander, to compare.
  */
-export function fastInvocation(args: readonly string[]): { file: string; name: string; args: string[] } | null {
+export function fastCall(args: readonly string[]): { file: string; name: string; args: string[] } | null {
   const isOperand = (arg: string) => !arg.startsWith('-') || /^-(\d+|\d*\.\d+)(e[+-]?\d+)?$/.test(arg);
-  let file: string | undefined;
-  let name: string | undefined;
-  let rest: string[];
-  if (args[0] === 'run' && args[2] === '--invoke') {
-    [file, , name, ...rest] = args.slice(1);
-  } else if (args[0] === 'call') {
-    [file, name, ...rest] = args.slice(1);
-  } else {
-    return null;
-  }
+  if (args[0] !== 'call') return null;
+  const [file, name, ...rest] = args.slice(1);
   if (file === undefined || name === undefined || file.startsWith('-') || name.startsWith('-')) return null;
   if (!rest.every(isOperand)) return null;
   return { file, name, args: rest };
 }
 
-async function fastMain(fast: { file: string; name: string; args: string[] }): Promise<number> {
+async function fastMain(fast: { file: string; name: string; args: string[] } | RunArguments): Promise<number> {
   try {
-    const [{ invokeAndPrint }, { DEFAULT_RUN_OPTIONS }] = await Promise.all([
-      import('./commands/invoke.js'),
-      import('./commands/options.js'),
-    ]);
-    await invokeAndPrint(fast.file, fast.name, fast.args, DEFAULT_RUN_OPTIONS);
+    if ('raw' in fast) {
+      await runFile(fast.file, fast.rest, fast.raw);
+    } else {
+      const { DEFAULT_RUN_OPTIONS } = await import('./commands/options.js');
+      const { invokeAndPrint } = await import('./commands/invoke.js');
+      await invokeAndPrint(fast.file, fast.name, fast.args, DEFAULT_RUN_OPTIONS);
+    }
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (error) {
-    return reportError(error);
+    return reportError(error, { json: 'raw' in fast && fast.raw.json === true });
   }
 }
 
-const fast = fastInvocation(process.argv.slice(2));
+const args = process.argv.slice(2);
+const fast =
+  process.env.WASMER_TS_FAST_PATH === '0' ? null : args[0] === 'run' ? fastRunArguments(args.slice(1)) : fastCall(args);
 process.exitCode = fast === null ? await main(process.argv) : await fastMain(fast);

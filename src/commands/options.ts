@@ -96,7 +96,68 @@ function collect<T>(parse: (value: string) => T): (value: string, previous: T[] 
   return (value, previous) => [...(previous ?? []), parse(value)];
 }
 
-/** Turns commander's option bag into checked `RunOptions`. `env` is the host environment for `--forward-env`. */
+/**
+ * The flags defined by `addRunOptions` and `addJsonOption` that take a value, and those
+ * that do not, for code that reads argv without commander: `run`'s fast path and the
+ * scan that finds where `run`'s FILE is (run.ts). test/cli/run-args.test.ts checks
+ * them against commander's definitions.
+ */
+export const RUN_VALUE_FLAGS: readonly string[] = [
+  '--compiler',
+  '--cache-dir',
+  '--cache-max-size',
+  '--dir',
+  '--env',
+  '--forward-env',
+  '--timeout',
+  '--max-memory',
+];
+export const RUN_BOOLEAN_FLAGS: readonly string[] = ['--json', '--no-cache'];
+
+/**
+ * Applies one flag of `addRunOptions`/`addJsonOption` to `raw` as commander's
+ * parsers would (the same parse functions, the same accumulation). Returns false
+ * for a flag it does not know or a `--compiler` choice commander would refuse;
+ * a bad value throws the same `ArgumentError` as under commander.
+ */
+export function applyRunFlag(raw: RawRunOptions, flag: string, value: string | undefined): boolean {
+  if (value === undefined) {
+    if (flag === '--json') raw.json = true;
+    else if (flag === '--no-cache') raw.cache = false;
+    else return false;
+    return true;
+  }
+  switch (flag) {
+    case '--compiler':
+      if (!(COMPILERS as readonly string[]).includes(value)) return false;
+      raw.compiler = value as CompilerChoice;
+      return true;
+    case '--cache-dir':
+      raw.cacheDir = value;
+      return true;
+    case '--cache-max-size':
+      raw.cacheMaxSize = parseCacheSize(value);
+      return true;
+    case '--dir':
+      raw.dir = [...(raw.dir ?? []), parseDir(value)];
+      return true;
+    case '--env':
+      raw.env = [...(raw.env ?? []), parseEnv(value)];
+      return true;
+    case '--forward-env':
+      raw.forwardEnv = [...(raw.forwardEnv ?? []), parseEnvName(value)];
+      return true;
+    case '--timeout':
+      raw.timeout = parseDuration(value);
+      return true;
+    case '--max-memory':
+      raw.maxMemory = parseMemorySize(value);
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** The options of a `run`/`call` given no flags. */
 export const DEFAULT_RUN_OPTIONS: RunOptions = {
   json: false,
@@ -110,6 +171,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   env: {},
 };
 
+/** Turns commander's option bag into checked `RunOptions`. `env` is the host environment for `--forward-env`. */
 export function runOptionsFrom(raw: RawRunOptions, env: NodeJS.ProcessEnv = process.env): RunOptions {
   const guestEnv: Record<string, string> = {};
   for (const name of raw.forwardEnv ?? []) {

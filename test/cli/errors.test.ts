@@ -149,7 +149,7 @@ describe('--json failures', () => {
     });
     const bad = JSON.parse((await inDir(['inspect', 'random.bin', '--json'])).stdout);
     expect(bad.error).toMatchObject({ code: 'ERR_BAD_MAGIC', exitCode: 4, file: 'random.bin', offset: 0 });
-    const flag = JSON.parse((await inDir(['run', 'types.wasm', '--bogus', '--json'])).stdout);
+    const flag = JSON.parse((await inDir(['run', '--bogus', '--json', 'types.wasm'])).stdout);
     expect(flag.error).toMatchObject({ code: 'ERR_USAGE', exitCode: 2 });
     const trap = JSON.parse((await inDir(['call', 'trap.wasm', 'boom', '--json'])).stdout);
     expect(trap.error).toMatchObject({ code: 'ERR_TRAP', exitCode: 134 });
@@ -158,20 +158,20 @@ describe('--json failures', () => {
 
 describe('usage errors from flags: exit 2', () => {
   it.concurrent.each([
-    [['run', 'types.wasm', '--bogus'], "error: unknown option '--bogus'"],
+    [['run', '--bogus', 'types.wasm'], "error: unknown option '--bogus'"],
     [['inspect'], "error: missing required argument 'file'"],
     [['frobnicate'], "error: unknown command 'frobnicate'"],
-    [['run', 'types.wasm', '--compiler', 'fast'], "error: option '--compiler <choice>' argument 'fast' is invalid."],
-    [['run', 'loop.wasm', '--timeout', '5'], 'error: --timeout "5": expected a number and a unit (500ms, 5s, 2m, 1h)'],
-    [['run', 'loop.wasm', '--max-memory', 'lots'], 'error: --max-memory "lots": expected a size with a unit'],
+    [['run', '--compiler', 'fast', 'types.wasm'], "error: option '--compiler <choice>' argument 'fast' is invalid."],
+    [['run', '--timeout', '5', 'loop.wasm'], 'error: --timeout "5": expected a number and a unit (500ms, 5s, 2m, 1h)'],
+    [['run', '--max-memory', 'lots', 'loop.wasm'], 'error: --max-memory "lots": expected a size with a unit'],
     [
       ['call', 'loop.wasm', 'spin', '--cache-max-size', '5'],
       'error: --cache-max-size "5": expected a size with a unit',
     ],
     [['cache', 'ls', '--cache-max-size', '0B'], 'error: --cache-max-size "0B": the limit must be at least 1B'],
-    [['run', 'exit7.wasm', '--env', 'NOEQUALS'], 'error: --env "NOEQUALS": expected NAME=VALUE'],
+    [['run', '--env', 'NOEQUALS', 'exit7.wasm'], 'error: --env "NOEQUALS": expected NAME=VALUE'],
     [
-      ['run', 'exit7.wasm', '--dir', '/no/such/dir'],
+      ['run', '--dir', '/no/such/dir', 'exit7.wasm'],
       'error: --dir "/no/such/dir": host directory /no/such/dir does not exist',
     ],
     [['compile', '-'], 'error: compiling stdin needs -o FILE to say where to write'],

@@ -1,7 +1,7 @@
 // Helpers for the CLI tests: run the built `bin/wasmer-ts.js` as a subprocess,
 // and build the .wat fixtures of test/cli/fixtures.ts into a temp directory.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,8 +46,7 @@ export interface CliOptions {
 const CACHE_HOME = mkdtempSync(join(tmpdir(), 'wasmer-ts-cli-cache-'));
 process.once('exit', () => rmSync(CACHE_HOME, { recursive: true, force: true }));
 
-/** Runs `wasmer-ts ARGS...` and collects its exit code, stdout and stderr. */
-export function cli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+function cliEnv(options: CliOptions): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && k !== 'FORCE_COLOR' && k !== 'NO_COLOR') env[k] = v;
@@ -55,6 +54,12 @@ export function cli(args: readonly string[], options: CliOptions = {}): Promise<
   env.XDG_CACHE_HOME = mkdtempSync(join(CACHE_HOME, 'call-'));
   env.PATH = pathWithThisNode(env.PATH);
   Object.assign(env, options.env);
+  return env;
+}
+
+/** Runs `wasmer-ts ARGS...` and collects its exit code, stdout and stderr. */
+export function cli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const env = cliEnv(options);
   return new Promise((resolve, reject) => {
     const child = spawn(BIN, args, { cwd: options.cwd ?? ROOT, env });
     const out: Buffer[] = [];
@@ -67,6 +72,61 @@ export function cli(args: readonly string[], options: CliOptions = {}): Promise<
     );
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
+  });
+}
+
+/**
+ * Opens a pseudo-terminal (python3's pty module), runs the command with its
+ * stderr on the terminal side (in raw mode: no \r added), stdout on a pipe and
+ * stdin empty, and prints `{ code, stdout, stderr }` as JSON.
+ */
+const ON_TERMINAL = `
+import json, os, subprocess, sys, threading, tty
+master, slave = os.openpty()
+tty.setraw(slave)
+child = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
+os.close(slave)
+out = []
+reader = threading.Thread(target=lambda: out.append(child.stdout.read()))
+reader.start()
+err = b''
+while True:
+    try:
+        chunk = os.read(master, 65536)
+    except OSError:  # EIO: every copy of the terminal side is closed
+        break
+    if not chunk:
+        break
+    err += chunk
+code = child.wait()
+reader.join()
+print(json.dumps({'code': code, 'stdout': out[0].decode('utf-8', 'replace'), 'stderr': err.decode('utf-8', 'replace')}))
+`;
+
+/** True when python3 can open a pseudo-terminal for `cliOnTerminal`. */
+export const HAS_PTY = spawnSync('python3', ['-c', 'import os, pty; os.close(os.openpty()[0])']).status === 0;
+
+/** Runs `wasmer-ts ARGS...` as `cli` does, but with stderr on a real pseudo-terminal (`isTTY` is true there). */
+export function cliOnTerminal(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', ['-c', ON_TERMINAL, process.execPath, BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: cliEnv(options),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString('utf8');
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      err += b.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(JSON.parse(out) as CliResult);
+      else reject(new Error(`the pty runner failed (${code}): ${err}`));
+    });
   });
 }
 
@@ -92,4 +152,22 @@ export function withCustomSection(module: Uint8Array, name: string, payload: Uin
 /** True when `command --version` runs (Debian's wabt, clang...). */
 export function hasTool(command: string): boolean {
   return spawnSync(command, ['--version']).status === 0;
+}
+
+/**
+ * test/cli/echo.c (prints its arguments, its variables and a file) built for
+ * wasm32-wasi with Debian's clang and wasi-libc, or null when they are missing.
+ */
+export function buildEcho(): Uint8Array | null {
+  if (!hasTool('clang')) return null;
+  const out = join(mkdtempSync(join(tmpdir(), 'wasmer-ts-echo-')), 'echo.wasm');
+  try {
+    const source = fileURLToPath(new URL('./echo.c', import.meta.url));
+    execFileSync('clang', ['--target=wasm32-wasi', '-O2', source, '-o', out], { stdio: 'ignore' });
+    return readFileSync(out);
+  } catch {
+    return null; // no wasi-libc sysroot
+  } finally {
+    rmSync(dirname(out), { recursive: true, force: true });
+  }
 }

@@ -279,7 +279,7 @@ describe('flags with junk values: exit 2 naming the flag', () => {
     [['--forward-env', ''], '--forward-env "": a variable name must be non-empty'],
     [['--bogus'], "unknown option '--bogus'"],
   ])('run %j', async (flags, message) => {
-    const r = await run(['run', 'simple.wasm', '--invoke', 'sum', '1', '2', ...flags]);
+    const r = await run(['run', ...flags, 'simple.wasm', '--invoke', 'sum', '1', '2']);
     expectFailure(r, 2, message, flags.join(' '));
     expect(r.stdout).toBe('');
   });
@@ -327,13 +327,13 @@ describe('exports, imports and traps', () => {
     [['run', 'unknownWasi.wasm'], 5, 'missing import wasi_snapshot_preview1.no_such_fn'],
     [['run', 'mistypedWasi.wasm'], 5, 'import wasi_snapshot_preview1.fd_write is declared as function (i32) -> ()'],
     [
-      ['run', 'mistypedWasi.wasm', '--timeout', '5s'],
+      ['run', '--timeout', '5s', 'mistypedWasi.wasm'],
       5,
       'but WASI defines it as function (i32, i32, i32, i32) -> (i32)',
     ],
     [['call', 'mistypedWasi.wasm', '_start'], 5, 'is declared as function (i32) -> ()'],
     [['run', 'noMemory.wasm'], 5, 'the module does not export a memory named "memory", which WASI needs'],
-    [['run', 'noMemory.wasm', '--timeout', '5s'], 5, 'the module does not export a memory named "memory"'],
+    [['run', '--timeout', '5s', 'noMemory.wasm'], 5, 'the module does not export a memory named "memory"'],
   ])('%j exits %i', async (args, code, message) => {
     expectFailure(await run(args), code, message, args.join(' '));
   });

@@ -129,7 +129,7 @@ describe('--json', () => {
   });
 
   it.concurrent('run --invoke --json has the same shape as call --json', async () => {
-    const a = await cli(['run', 'types.wasm', '--invoke', 'add', '2', '3', '--json'], { cwd: dir });
+    const a = await cli(['run', '--json', 'types.wasm', '--invoke', 'add', '2', '3'], { cwd: dir });
     const b = await call('add', '2', '3', '--json');
     expect(a.stdout).toBe(b.stdout);
     expect(JSON.parse(a.stdout).results).toEqual([{ type: 'i32', value: 5 }]);

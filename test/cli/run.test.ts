@@ -1,29 +1,11 @@
 // `run`: WASI programs (_start) with --dir, --env, --forward-env, program
 // arguments, exit codes, --json, --timeout and --max-memory.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, fixtureDir, hasTool } from './helpers.js';
+import { buildEcho, cli, fixtureDir } from './helpers.js';
 
-/** echo.c built for wasm32-wasi with Debian's clang and wasi-libc, or null when they are missing. */
 const ECHO_WASM = buildEcho();
-
-function buildEcho(): Uint8Array | null {
-  if (!hasTool('clang')) return null;
-  const out = join(mkdtempSync(join(tmpdir(), 'wasmer-ts-echo-')), 'echo.wasm');
-  try {
-    const source = fileURLToPath(new URL('./echo.c', import.meta.url));
-    execFileSync('clang', ['--target=wasm32-wasi', '-O2', source, '-o', out], { stdio: 'ignore' });
-    return readFileSync(out);
-  } catch {
-    return null; // no wasi-libc sysroot
-  } finally {
-    rmSync(dirname(out), { recursive: true, force: true });
-  }
-}
 
 let dir: string;
 let cleanup: () => void;
@@ -50,14 +32,14 @@ describe('run a WASI command', () => {
   });
 
   it.concurrent('--json prints only {"exitCode"} on stdout; the program writes to stderr', async () => {
-    const r = await cli(['run', 'exit7.wasm', '--json'], { cwd: dir });
+    const r = await cli(['run', '--json', 'exit7.wasm'], { cwd: dir });
     expect(r.code).toBe(7);
     expect(JSON.parse(r.stdout)).toEqual({ exitCode: 7 });
     expect(r.stderr).toBe('hello from wasi\n');
   });
 
   it.concurrent('--timeout stops a program that runs too long (exit 124)', async () => {
-    const r = await cli(['run', 'loop.wasm', '--timeout', '300ms'], { cwd: dir });
+    const r = await cli(['run', '--timeout', '300ms', 'loop.wasm'], { cwd: dir });
     expect(r.code).toBe(124);
     expect(r.stderr).toBe('error: the program ran longer than its time limit of 300 ms and was stopped\n');
   });
@@ -74,11 +56,10 @@ describe('run a WASI command', () => {
 });
 
 describe.skipIf(ECHO_WASM === null)('WASI flags on a C program (needs clang and wasi-libc)', () => {
-  it.concurrent('passes arguments after --, --env, --forward-env and --dir', async () => {
+  it.concurrent('passes the arguments after FILE, --env, --forward-env and --dir', async () => {
     const r = await cli(
       [
         'run',
-        'echo.wasm',
         '--dir',
         '.::/sandbox',
         '--env',
@@ -89,7 +70,7 @@ describe.skipIf(ECHO_WASM === null)('WASI flags on a C program (needs clang and 
         'WASMER_TS_TEST_VAR',
         '--forward-env',
         'WASMER_TS_UNSET_VAR',
-        '--',
+        'echo.wasm',
         'one',
         '--two',
         '-3',
@@ -114,7 +95,7 @@ describe.skipIf(ECHO_WASM === null)('WASI flags on a C program (needs clang and 
   });
 
   it.concurrent('sees no directory without --dir and no host variable without --env', async () => {
-    const r = await cli(['run', 'echo.wasm', '--env', 'READ=/sandbox/data.txt'], {
+    const r = await cli(['run', '--env', 'READ=/sandbox/data.txt', 'echo.wasm'], {
       cwd: dir,
       env: { SECRET_HOST_VAR: 'leak' },
     });
@@ -123,7 +104,7 @@ describe.skipIf(ECHO_WASM === null)('WASI flags on a C program (needs clang and 
   });
 
   it.concurrent('--invoke on a WASI module still sets WASI up', async () => {
-    const r = await cli(['run', 'echo.wasm', '--invoke', '_start', '--env', 'EXIT=5'], { cwd: dir });
+    const r = await cli(['run', '--env', 'EXIT=5', 'echo.wasm', '--invoke', '_start'], { cwd: dir });
     expect(r.code).toBe(5);
     expect(r.stdout).toContain('env EXIT=5');
   });

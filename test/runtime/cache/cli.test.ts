@@ -126,7 +126,7 @@ describe('wasmer-ts cache', () => {
 
   it('--no-cache neither reads nor fills the cache', async () => {
     const cacheDir = path.join(dir, 'nocache');
-    const r = cli(['run', kernelFile, '--invoke', 'work', String(N), '--no-cache', '--cache-dir', cacheDir]);
+    const r = cli(['run', '--no-cache', '--cache-dir', cacheDir, kernelFile, '--invoke', 'work', String(N)]);
     expect(r.stdout).toBe(EXPECTED);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(existsSync(cacheDir)).toBe(false);
@@ -134,14 +134,14 @@ describe('wasmer-ts cache', () => {
 
   it.runIf(nativeStatus().available)('a damaged cache entry is a miss with a note, never a failure', async () => {
     const cacheDir = path.join(dir, 'damaged');
-    cli(['run', kernelFile, '--invoke', 'work', String(N), '--cache-dir', cacheDir]);
+    cli(['run', '--cache-dir', cacheDir, kernelFile, '--invoke', 'work', String(N)]);
     await waitFor(() => existsSync(cacheDir) && readdirSync(cacheDir).some((f) => f.endsWith('.wasmu')));
     const [entry] = readdirSync(cacheDir).filter((f) => f.endsWith('.wasmu'));
     const file = path.join(cacheDir, entry!);
     const bytes = readFileSync(file);
     bytes[bytes.length - 20]! ^= 0x08;
     writeFileSync(file, bytes);
-    const r = cli(['run', kernelFile, '--invoke', 'work', String(N), '--cache-dir', cacheDir]);
+    const r = cli(['run', '--cache-dir', cacheDir, kernelFile, '--invoke', 'work', String(N)]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(EXPECTED);
     expect(r.stderr).toMatch(/^note: cache: discarded .* machine code/);
@@ -151,7 +151,7 @@ describe('wasmer-ts cache', () => {
     '--cache-max-size and WASMER_TS_CACHE_MAX_SIZE set the limit; the flag wins; bad values are usage errors',
     () => {
       const run = (cacheDir: string, extra: string[], env: Record<string, string> = {}) =>
-        cli(['run', kernelFile, '--invoke', 'work', String(N), '--cache-dir', cacheDir, ...extra], env);
+        cli(['run', '--cache-dir', cacheDir, ...extra, kernelFile, '--invoke', 'work', String(N)], env);
       const notSaved = /^note: cache: not saved: the entry would take .*, more than the cache's size limit of 1 B\n$/;
       for (const [extra, env] of [
         [['--cache-max-size', '1B'], {}],
@@ -195,14 +195,14 @@ describe('wasmer-ts cache', () => {
       writeFileSync(path.join(cacheDir, 'mine.wasmu'), new Uint8Array(200_000)); // not the cache's: never touched
       const r = cli([
         'run',
-        kernelFile,
-        '--invoke',
-        'work',
-        String(N),
         '--cache-dir',
         cacheDir,
         '--cache-max-size',
         '90KiB',
+        kernelFile,
+        '--invoke',
+        'work',
+        String(N),
       ]);
       expect(r).toMatchObject({ status: 0, stderr: '' });
       // The entry is written before the process exits (beforeExit), so it is there now.
@@ -248,13 +248,13 @@ describe('wasmer-ts compile and artifacts', () => {
     const hasCode = nativeStatus().available;
     expect(report.machineCodeSize > 0).toBe(hasCode);
 
-    const run = cli(['run', out, '--invoke', 'work', '1000', '--no-cache']);
+    const run = cli(['run', '--no-cache', out, '--invoke', 'work', '1000']);
     expect(run).toMatchObject({ status: 0, stdout: `${kernelWork(1000)}\n`, stderr: '' });
     expect(cli(['inspect', out]).stdout).toMatch(hasCode ? /machine code: .*, usable here/ : /machine code: none/);
 
     if (hasCode) {
       const off = { WASMER_TS_NATIVE: '0' };
-      const fallback = cli(['run', out, '--invoke', 'work', '1000', '--no-cache'], off);
+      const fallback = cli(['run', '--no-cache', out, '--invoke', 'work', '1000'], off);
       expect(fallback.status).toBe(0);
       expect(fallback.stdout).toBe(`${kernelWork(1000)}\n`);
       expect(fallback.stderr).toBe(
