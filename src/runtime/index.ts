@@ -40,8 +40,8 @@ export { type IndexedView, Memory, type MemoryDescriptor, MemoryView, PAGE_SIZE 
 export { Module, type ModuleOptions, type WasmSource } from './module.js';
 export type * from './parser/types.js';
 export { Table, type TableDescriptor } from './table.js';
-export type { CompilerChoice } from './tiering.js';
-export { COMPILER_CHOICES } from './tiering.js';
+export type { CompileMode, CompilerChoice, Tier } from './tiering.js';
+export { COMPILER_CHOICES, processTier, v8FlagsFor } from './tiering.js';
 export { type NumericType, Value } from './value.js';
 export * from './wasi/index.js';
 export { watToWasm } from './wat.js';
