@@ -100,6 +100,8 @@ export interface HostConfig {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** fd_renumber onto a number beyond the table: EBADF from here on (see fdRenumber). */
+const MAX_RENUMBER_TARGET = 1 << 16;
 
 /** Node has no way to set nanosecond times (utimes takes float seconds), see `FileTimes`. */
 interface TimeOverride {
@@ -805,11 +807,26 @@ export class WasiHost {
     return items;
   }
 
+  /**
+   * Moves `from` to number `to`, closing what `to` held, if anything. As in wasmtime, `to`
+   * need not be open: wasi-libc's `__wasilibc_fd_renumber` is WASI's dup2, and programs move a
+   * file onto a closed stdout, or stdout aside onto a free number and back (uvwasi, so
+   * node:wasi, answers EBADF there and the program's output is lost). A new number must be
+   * below MAX_RENUMBER_TARGET: the table is a dense array (dup2 says EBADF past its limit too).
+   */
   private fdRenumber(from: number, to: number): number {
     const source = this.entry(from, 0n);
-    const target = this.entry(to, 0n);
     if (from === to) return ERRNO.SUCCESS;
-    if ((target.kind === 'file' || target.kind === 'dir') && target.hostFd !== null) closeSync(target.hostFd);
+    if (to < 0 || (to >= this.fds.length && to >= MAX_RENUMBER_TARGET)) return ERRNO.BADF;
+    const target = this.fds[to];
+    if (target !== undefined && (target.kind === 'file' || target.kind === 'dir') && target.hostFd !== null) {
+      try {
+        closeSync(target.hostFd);
+      } catch {
+        // As dup2 does, an error closing the replaced descriptor is not reported.
+      }
+    }
+    while (this.fds.length <= to) this.fds.push(undefined);
     this.fds[to] = source;
     this.fds[from] = undefined;
     return ERRNO.SUCCESS;
