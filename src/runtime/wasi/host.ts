@@ -100,8 +100,6 @@ export interface HostConfig {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-/** fd_renumber onto a number beyond the table: EBADF from here on (see fdRenumber). */
-const MAX_RENUMBER_TARGET = 1 << 16;
 
 /** Node has no way to set nanosecond times (utimes takes float seconds), see `FileTimes`. */
 interface TimeOverride {
@@ -808,17 +806,18 @@ export class WasiHost {
   }
 
   /**
-   * Moves `from` to number `to`, closing what `to` held, if anything. As in wasmtime, `to`
-   * need not be open: wasi-libc's `__wasilibc_fd_renumber` is WASI's dup2, and programs move a
-   * file onto a closed stdout, or stdout aside onto a free number and back (uvwasi, so
-   * node:wasi, answers EBADF there and the program's output is lost). A new number must be
-   * below MAX_RENUMBER_TARGET: the table is a dense array (dup2 says EBADF past its limit too).
+   * Moves `from` onto `to`, closing what `to` held. As in the wasi-testsuite (rust/renumber),
+   * uvwasi and wasmtime, `to` must be open: EBADF otherwise. The exception is a closed
+   * stdio number (0, 1, 2): programs use wasi-libc's `__wasilibc_fd_renumber` as dup2 to
+   * put a file where stdout was (Yosys's ABC closes fd 1 and renumbers a file onto it,
+   * and without this all its later output was lost). That is safe from the race the spec
+   * gives for refusing dup2 to any number: path_open never hands out 0, 1 or 2 here.
    */
   private fdRenumber(from: number, to: number): number {
     const source = this.entry(from, 0n);
-    if (from === to) return ERRNO.SUCCESS;
-    if (to < 0 || (to >= this.fds.length && to >= MAX_RENUMBER_TARGET)) return ERRNO.BADF;
     const target = this.fds[to];
+    if (target === undefined && !(to >= 0 && to <= 2)) return ERRNO.BADF;
+    if (from === to) return ERRNO.SUCCESS;
     if (target !== undefined && (target.kind === 'file' || target.kind === 'dir') && target.hostFd !== null) {
       try {
         closeSync(target.hostFd);
@@ -826,7 +825,6 @@ export class WasiHost {
         // As dup2 does, an error closing the replaced descriptor is not reported.
       }
     }
-    while (this.fds.length <= to) this.fds.push(undefined);
     this.fds[to] = source;
     this.fds[from] = undefined;
     return ERRNO.SUCCESS;

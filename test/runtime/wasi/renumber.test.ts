@@ -1,6 +1,7 @@
 // fd_renumber as programs use it in place of dup2, through fixtures/wasi/renumber.c:
-// onto a closed fd 1 (what Yosys's ABC does), stdout moved aside and back, onto itself,
-// from a closed fd, onto an open file, and preopens moved or replaced.
+// onto a closed fd 1 (what Yosys's ABC does), stdout parked on another fd and moved back,
+// onto a closed number that is not stdio (EBADF, as the wasi-testsuite requires), onto
+// itself, from a closed fd, onto an open file, and preopens moved or replaced.
 // 8 is EBADF.
 import { closeSync, fstatSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,19 +20,19 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const sandboxFile = (name: string) => readFileSync(join(dir, name), 'utf8');
 
 describe('fd_renumber', () => {
-  it('moves stdout aside onto a free number, puts a file on the closed fd 1, and moves stdout back', () => {
+  it('parks stdout on another fd, puts a file on the closed fd 1, and moves stdout back', () => {
     const { exitCode, stdout } = runWasi(renumber, { args: ['renumber'], preopens: { '/sandbox': dir } });
     expect(exitCode).toBe(0);
     const values = keyValues(stdout);
-    expect(stdout.startsWith('stdout=before\naside=0\n')).toBe(true);
+    expect(stdout.startsWith('stdout=before\n')).toBe(true);
+    expect(values.get('park')).toBe('0');
     expect(values.get('write_closed')).toBe('8');
-    expect(values.get('onto_closed')).toBe('0');
+    expect(values.get('onto_closed_stdout')).toBe('0');
     expect(values.get('back')).toBe('0');
-    expect(values.get('stdout')).toBe('after');
-    // Neither the log's old number nor the number stdout was parked on is open afterwards.
-    expect(values.get('log_fd_above_stdio')).toBe('1');
+    // Neither the log's old number nor the one stdout was parked on is open afterwards.
     expect(values.get('log_fd_closed')).toBe('8');
-    expect(values.get('saved_closed')).toBe('8');
+    expect(values.get('saved_fd_closed')).toBe('8');
+    expect(stdout).toContain('stdout=after\n');
     // What was printed while the log was fd 1 went to the log, and only that.
     expect(sandboxFile('log.txt')).toBe('log=into the log\n');
     expect(stdout).not.toContain('into the log');
@@ -46,6 +47,14 @@ describe('fd_renumber', () => {
     const final = keyValues(sandboxFile('final.txt'));
     expect(final.get('close_stdout')).toBe('0');
     expect(final.get('final')).toBe('after closing stdout');
+  });
+
+  it('refuses a closed target that is not stdio, and leaves stdout where it was', () => {
+    const { stdout } = runWasi(renumber, { args: ['renumber'], preopens: { '/sandbox': dir } });
+    const values = keyValues(stdout);
+    expect(values.get('onto_closed_number')).toBe('8');
+    expect(values.get('write_after_refusal')).toBe('0');
+    expect(stdout).toContain('stdout=still here\n');
   });
 
   it('is a no-op onto itself, EBADF from a closed fd or onto an impossible number, and replaces an open target', () => {
@@ -66,14 +75,15 @@ describe('fd_renumber', () => {
     expect(sandboxFile('first.txt')).toBe('moved\n');
   });
 
-  it('moves a preopen with its name, and closes one that a file is renumbered onto', () => {
+  it('moves a preopen onto an open fd with its name, and closes one that a file is renumbered onto', () => {
     const { stdout } = runWasi(renumber, { args: ['renumber'], preopens: { '/sandbox': dir } });
     const values = keyValues(stdout);
-    expect(values.get('preopen_aside')).toBe('0');
+    expect(values.get('preopen_moved')).toBe('0');
     expect(values.get('preopen_old_number')).toBe('8');
     expect(values.get('preopen_new_number')).toBe('0');
     expect(values.get('preopen_name')).toBe('/sandbox');
     expect(values.get('open_from_new_number')).toBe('0');
+    expect(values.get('reopened_fd')).toBe('3');
     expect(values.get('log_bytes')).toBe(String('log=into the log\n'.length));
     expect(values.get('preopen_back')).toBe('0');
     const final = keyValues(sandboxFile('final.txt'));
@@ -97,7 +107,7 @@ describe('fd_renumber', () => {
       closeSync(fd);
     }
     const text = readFileSync(out, 'utf8');
-    expect(text.startsWith('stdout=before\naside=0\n')).toBe(true);
+    expect(text.startsWith('stdout=before\n')).toBe(true);
     expect(text.endsWith('preopen_restored=0\nhost\n')).toBe(true);
   });
 });

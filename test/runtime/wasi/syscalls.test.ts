@@ -218,7 +218,7 @@ describe('files and directories', () => {
     const { values } = run();
     expect(values.get('renumber')).toBe('0');
     expect(values.get('renumber_source_closed')).toBe('8');
-    expect(values.get('renumber_from_closed')).toBe('8');
+    expect(values.get('renumber_to_closed')).toBe('8');
     expect(values.get('close')).toBe('0');
     expect(values.get('close_again')).toBe('8');
     expect(values.get('close_preopen')).toBe('0');
