@@ -19,7 +19,7 @@ export const name = 'wasi';
 const fixtures = fileURLToPath(new URL('../../fixtures/wasi/', import.meta.url));
 const MEGABYTES = 100;
 const FILES = 500;
-/** syscalls.c "all": a tenth of this many calls of each of 11 kinds. */
+/** syscalls.c "all": a tenth of this many calls of each of 10 kinds (not path_open: see syscalls.c). */
 const SMALL_CALLS = 300_000;
 
 /** Runs `fn` once; its time and the scavenges and mark-compacts V8 reported meanwhile. */
