@@ -1,11 +1,14 @@
 // WASI: fd_write throughput (a guest writing 100 MiB to stdout redirected to a
-// file) and a file-heavy program (fixtures/wasi/fileheavy.c: 500 files created,
-// written, read, stat'ed, listed, renamed, deleted), each under our WASI and
-// under Node's built-in node:wasi, in the same process. Runs the built dist/.
+// file), a file-heavy program (fixtures/wasi/fileheavy.c: 500 files created,
+// written, read, stat'ed, listed, renamed, deleted) and many small calls
+// (fixtures/wasi/syscalls.c: writes, reads, seeks, clocks, random, stats, opens,
+// polls), each under our WASI and under Node's built-in node:wasi, in the same
+// process; for the small calls also the garbage collections each run caused
+// (the host should make no garbage of its own per call). Runs the built dist/.
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, constants as perfConstants, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { WASI as NodeWasi } from 'node:wasi';
 import { Instance, Module, Wasi } from '../../dist/runtime/index.js';
@@ -16,6 +19,27 @@ export const name = 'wasi';
 const fixtures = fileURLToPath(new URL('../../fixtures/wasi/', import.meta.url));
 const MEGABYTES = 100;
 const FILES = 500;
+/** syscalls.c "all": a tenth of this many calls of each of 10 kinds (not path_open: see syscalls.c). */
+const SMALL_CALLS = 300_000;
+
+/** Runs `fn` once; its time and the scavenges and mark-compacts V8 reported meanwhile. */
+async function countingGcs(fn) {
+  const counts = { minor: 0, major: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) counts.minor++;
+      else if (entry.detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) counts.major++;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const t0 = performance.now();
+  fn();
+  const ms = performance.now() - t0;
+  // GC entries are delivered asynchronously.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  observer.disconnect();
+  return { ms, ...counts };
+}
 
 function runOurs(module, options) {
   const wasi = new Wasi({ stdin: 'ignore', stderr: 'inherit', ...options });
@@ -99,8 +123,58 @@ export async function run() {
     } finally {
       closeSync(devNull);
     }
+
+    // Many small calls. Runs alternate; the time is the median of 5, the GCs are the last run's.
+    const small = new Module(readFileSync(`${fixtures}syscalls.wasm`));
+    const smallArgs = ['syscalls', 'all', String(SMALL_CALLS)];
+    const quiet = openSync('/dev/null', 'w');
+    const gcRows = [];
+    try {
+      const runners = {
+        ours: () =>
+          runOurs(small, {
+            args: smallArgs,
+            preopens: { '/work': fresh() },
+            stdout: { fd: quiet },
+            stderr: { fd: quiet },
+          }),
+        node: () =>
+          runNode(small.raw, { args: smallArgs, preopens: { '/work': fresh() }, stdout: quiet, stderr: quiet }),
+      };
+      const last = {};
+      const smallTimes = { ours: [], node: [] };
+      for (let sample = 0; sample < 6; sample++) {
+        for (const key of sample % 2 === 0 ? ['ours', 'node'] : ['node', 'ours']) {
+          const r = await countingGcs(runners[key]);
+          if (sample > 0) smallTimes[key].push(r.ms * 1e6);
+          last[key] = r;
+        }
+      }
+      const ours = summarize(smallTimes.ours);
+      const node = summarize(smallTimes.node);
+      rows.push({
+        case: `small calls (syscalls all ${SMALL_CALLS})`,
+        'wasmer-ts ms': ours.median / 1e6,
+        'node:wasi ms': node.median / 1e6,
+        'wasmer-ts MiB/s': '',
+        'node:wasi MiB/s': '',
+        'ours/node time': ours.median / node.median,
+      });
+      for (const [key, label] of [
+        ['ours', 'wasmer-ts'],
+        ['node', 'node:wasi'],
+      ]) {
+        gcRows.push({ runtime: label, scavenges: last[key].minor, 'mark-compacts': last[key].major });
+      }
+    } finally {
+      closeSync(quiet);
+    }
+    printTable('WASI: our implementation vs node:wasi (median; ratio < 1 means we are faster)', rows);
+    printTable(
+      `WASI: garbage collections during one small-calls run (${SMALL_CALLS.toLocaleString('en')} calls)`,
+      gcRows,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  printTable('WASI: our implementation vs node:wasi (median; ratio < 1 means we are faster)', rows);
 }

@@ -120,41 +120,45 @@ export const EVENTTYPE = { CLOCK: 0, FD_READ: 1, FD_WRITE: 2 } as const;
 export const SUBCLOCKFLAGS_ABSTIME = 1;
 export const PREOPENTYPE_DIR = 0;
 
-/** Rights, one bit each (witx `rights`). */
+/**
+ * Rights, one bit each (witx `rights`, a u64). Every right preview1 defines fits in 30 bits,
+ * so we keep them as numbers (small integers: no BigInt to allocate on every check); a
+ * guest value with higher bits set asks for rights that do not exist.
+ */
 export const RIGHTS = {
-  FD_DATASYNC: 1n << 0n,
-  FD_READ: 1n << 1n,
-  FD_SEEK: 1n << 2n,
-  FD_FDSTAT_SET_FLAGS: 1n << 3n,
-  FD_SYNC: 1n << 4n,
-  FD_TELL: 1n << 5n,
-  FD_WRITE: 1n << 6n,
-  FD_ADVISE: 1n << 7n,
-  FD_ALLOCATE: 1n << 8n,
-  PATH_CREATE_DIRECTORY: 1n << 9n,
-  PATH_CREATE_FILE: 1n << 10n,
-  PATH_LINK_SOURCE: 1n << 11n,
-  PATH_LINK_TARGET: 1n << 12n,
-  PATH_OPEN: 1n << 13n,
-  FD_READDIR: 1n << 14n,
-  PATH_READLINK: 1n << 15n,
-  PATH_RENAME_SOURCE: 1n << 16n,
-  PATH_RENAME_TARGET: 1n << 17n,
-  PATH_FILESTAT_GET: 1n << 18n,
-  PATH_FILESTAT_SET_SIZE: 1n << 19n,
-  PATH_FILESTAT_SET_TIMES: 1n << 20n,
-  FD_FILESTAT_GET: 1n << 21n,
-  FD_FILESTAT_SET_SIZE: 1n << 22n,
-  FD_FILESTAT_SET_TIMES: 1n << 23n,
-  PATH_SYMLINK: 1n << 24n,
-  PATH_REMOVE_DIRECTORY: 1n << 25n,
-  PATH_UNLINK_FILE: 1n << 26n,
-  POLL_FD_READWRITE: 1n << 27n,
-  SOCK_SHUTDOWN: 1n << 28n,
-  SOCK_ACCEPT: 1n << 29n,
+  FD_DATASYNC: 1 << 0,
+  FD_READ: 1 << 1,
+  FD_SEEK: 1 << 2,
+  FD_FDSTAT_SET_FLAGS: 1 << 3,
+  FD_SYNC: 1 << 4,
+  FD_TELL: 1 << 5,
+  FD_WRITE: 1 << 6,
+  FD_ADVISE: 1 << 7,
+  FD_ALLOCATE: 1 << 8,
+  PATH_CREATE_DIRECTORY: 1 << 9,
+  PATH_CREATE_FILE: 1 << 10,
+  PATH_LINK_SOURCE: 1 << 11,
+  PATH_LINK_TARGET: 1 << 12,
+  PATH_OPEN: 1 << 13,
+  FD_READDIR: 1 << 14,
+  PATH_READLINK: 1 << 15,
+  PATH_RENAME_SOURCE: 1 << 16,
+  PATH_RENAME_TARGET: 1 << 17,
+  PATH_FILESTAT_GET: 1 << 18,
+  PATH_FILESTAT_SET_SIZE: 1 << 19,
+  PATH_FILESTAT_SET_TIMES: 1 << 20,
+  FD_FILESTAT_GET: 1 << 21,
+  FD_FILESTAT_SET_SIZE: 1 << 22,
+  FD_FILESTAT_SET_TIMES: 1 << 23,
+  PATH_SYMLINK: 1 << 24,
+  PATH_REMOVE_DIRECTORY: 1 << 25,
+  PATH_UNLINK_FILE: 1 << 26,
+  POLL_FD_READWRITE: 1 << 27,
+  SOCK_SHUTDOWN: 1 << 28,
+  SOCK_ACCEPT: 1 << 29,
 } as const;
 
-export const RIGHTS_ALL = (1n << 30n) - 1n;
+export const RIGHTS_ALL = (1 << 30) - 1;
 
 /** What a regular file can do. */
 export const RIGHTS_FILE =

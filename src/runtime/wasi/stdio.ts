@@ -1,8 +1,10 @@
 /**
  * The guest's fds 0, 1 and 2: the host's own (unbuffered, synchronous), bytes
- * given up front, captured output, or a callback per write.
+ * given up front, captured output, or a callback per write. Reads and writes take
+ * (buffer, offset, length) on the host's one view of guest memory, so a call makes
+ * no view of its own.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { FILETYPE } from './constants.js';
 
@@ -23,8 +25,8 @@ export function sleepMs(ms: number): void {
 }
 
 export interface InputChannel {
-  /** Reads up to `into.length` bytes; 0 means end of input. */
-  read(into: Uint8Array): number;
+  /** Reads up to `length` bytes into `buffer` at `offset`; 0 means end of input. */
+  read(buffer: Uint8Array, offset: number, length: number): number;
   /** The host fd behind the channel, if any (for fstat and isatty). */
   readonly hostFd: number | null;
   readonly filetype: number;
@@ -38,9 +40,8 @@ export interface InputChannel {
 }
 
 export interface OutputChannel {
-  write(bytes: Uint8Array): void;
-  /** Writes several buffers in order; a host fd gets them in one writev(2). */
-  writev?(views: readonly Uint8Array[]): void;
+  /** Writes all `length` bytes of `buffer` from `offset`. */
+  write(buffer: Uint8Array, offset: number, length: number): void;
   readonly hostFd: number | null;
   readonly filetype: number;
   /** Captured bytes (`'pipe'` only). */
@@ -86,8 +87,10 @@ function isAgain(err: unknown): boolean {
 function pollingChannel(fd: number, notice: string | null, filetype: number): InputChannel {
   let nonBlocking: number | null = null;
   let blocking = false;
-  // Bytes poll() read ahead, handed out by the next read().
-  let pending: Uint8Array | null = null;
+  // Bytes poll() read ahead (ahead[start, end)), handed out by the next reads.
+  let ahead: Uint8Array | null = null;
+  let start = 0;
+  let end = 0;
   let pendingEof = false;
   const open = () => {
     if (nonBlocking === null && !blocking) {
@@ -99,26 +102,28 @@ function pollingChannel(fd: number, notice: string | null, filetype: number): In
     }
   };
   const poll = (): number | null => {
-    if (pending !== null) return pending.length;
+    if (end > start) return end - start;
     if (pendingEof) return 0;
     open();
     if (nonBlocking === null) return 1; // cannot tell: say ready, the read will block
-    const buffer = new Uint8Array(65536);
+    // One buffer per channel: poll only reads ahead when nothing is pending.
+    ahead ??= new Uint8Array(65536);
     try {
-      const n = readSync(nonBlocking, buffer, 0, buffer.length, null);
+      const n = readSync(nonBlocking, ahead, 0, ahead.length, null);
       if (n === 0) pendingEof = true;
-      else pending = buffer.subarray(0, n);
+      start = 0;
+      end = n;
       return n;
     } catch (err) {
       if (isAgain(err)) return null;
       throw err;
     }
   };
-  const read = (into: Uint8Array): number => {
-    if (pending !== null) {
-      const n = Math.min(into.length, pending.length);
-      into.set(pending.subarray(0, n));
-      pending = n === pending.length ? null : pending.subarray(n);
+  const read = (buffer: Uint8Array, offset: number, length: number): number => {
+    if (end > start) {
+      const n = Math.min(length, end - start);
+      buffer.set(ahead!.subarray(start, start + n), offset);
+      start += n;
       return n;
     }
     if (pendingEof) {
@@ -126,13 +131,13 @@ function pollingChannel(fd: number, notice: string | null, filetype: number): In
       return 0;
     }
     open();
-    if (nonBlocking === null) return readSync(fd, into, 0, into.length, null);
+    if (nonBlocking === null) return readSync(fd, buffer, offset, length, null);
     const started = Date.now();
     let noticed = notice === null;
     let pause = 1;
     for (;;) {
       try {
-        return readSync(nonBlocking, into, 0, into.length, null);
+        return readSync(nonBlocking, buffer, offset, length, null);
       } catch (err) {
         if (!isAgain(err)) throw err;
         if (!noticed && Date.now() - started >= WAIT_NOTICE_MS) {
@@ -157,12 +162,12 @@ export function inputChannel(option: StdinOption, waitNotice: string | null = nu
   if (option === 'ignore') return { read: () => 0, hostFd: null, filetype: FILETYPE.UNKNOWN };
   if (option !== 'inherit' && (typeof option === 'string' || option instanceof Uint8Array)) {
     const bytes = typeof option === 'string' ? new TextEncoder().encode(option) : option;
-    let offset = 0;
+    let at = 0;
     return {
-      read(into) {
-        const n = Math.min(into.length, bytes.length - offset);
-        into.set(bytes.subarray(offset, offset + n));
-        offset += n;
+      read(buffer, offset, length) {
+        const n = Math.min(length, bytes.length - at);
+        buffer.set(bytes.subarray(at, at + n), offset);
+        at += n;
         return n;
       },
       hostFd: null,
@@ -174,10 +179,10 @@ export function inputChannel(option: StdinOption, waitNotice: string | null = nu
   const tty = isatty(fd);
   if (process.platform === 'linux' && (tty || isFifo(fd))) return pollingChannel(fd, tty ? waitNotice : null, filetype);
   return {
-    read(into) {
+    read(buffer, offset, length) {
       for (;;) {
         try {
-          return readSync(fd, into, 0, into.length, null);
+          return readSync(fd, buffer, offset, length, null);
         } catch (err) {
           // A non-blocking stdin (a pipe Node or the parent set O_NONBLOCK on): wait a little, retry.
           if (isAgain(err)) sleepMs(5);
@@ -197,17 +202,20 @@ export function outputChannel(option: OutputOption, inheritFd: number): OutputCh
   if (option === 'ignore') return { write() {}, hostFd: null, filetype: FILETYPE.UNKNOWN, chunks: null };
   if (option === 'pipe') {
     const chunks: Uint8Array[] = [];
-    return { write: (b) => chunks.push(b.slice()), hostFd: null, filetype: FILETYPE.UNKNOWN, chunks };
+    // The copy is what is kept (guest memory changes under it).
+    const write = (b: Uint8Array, offset: number, length: number) => chunks.push(b.slice(offset, offset + length));
+    return { write, hostFd: null, filetype: FILETYPE.UNKNOWN, chunks };
   }
   if (typeof option === 'function') {
-    return { write: (b) => option(b.slice()), hostFd: null, filetype: FILETYPE.UNKNOWN, chunks: null };
+    const write = (b: Uint8Array, offset: number, length: number) => option(b.slice(offset, offset + length));
+    return { write, hostFd: null, filetype: FILETYPE.UNKNOWN, chunks: null };
   }
   const fd = option === 'inherit' ? inheritFd : option.fd;
-  const write = (bytes: Uint8Array) => {
-    let offset = 0;
-    while (offset < bytes.length) {
+  const write = (buffer: Uint8Array, offset: number, length: number) => {
+    const stop = offset + length;
+    while (offset < stop) {
       try {
-        offset += writeSync(fd, bytes, offset, bytes.length - offset);
+        offset += writeSync(fd, buffer, offset, stop - offset);
       } catch (err) {
         if (isAgain(err)) sleepMs(1);
         else throw err;
@@ -216,22 +224,6 @@ export function outputChannel(option: OutputOption, inheritFd: number): OutputCh
   };
   return {
     write,
-    writev(views) {
-      // printf's line flush is two iovecs: one syscall instead of two.
-      let written = 0;
-      try {
-        written = writevSync(fd, views as Uint8Array[]);
-      } catch (err) {
-        if (!isAgain(err)) throw err;
-      }
-      for (const view of views) {
-        if (written >= view.length) written -= view.length;
-        else {
-          write(view.subarray(written));
-          written = 0;
-        }
-      }
-    },
     hostFd: fd,
     filetype: hostFiletype(fd),
     chunks: null,
