@@ -57,7 +57,7 @@ export class Instance<E extends object = Exports> {
   constructor(moduleOrBytes: Module | WasmSource, imports: Imports = {}) {
     this.module = moduleOrBytes instanceof Module ? moduleOrBytes : new Module(moduleOrBytes);
     const importObject = resolveImports(this.module.info.imports, imports);
-    const names = this.module.info.names.functions;
+    const names = lazyFunctionNames(this.module);
     try {
       this.raw = new WebAssembly.Instance(this.module.raw, importObject);
     } catch (e) {
@@ -111,13 +111,38 @@ function outOfMemory(module: Module, cause: RangeError): OutOfMemoryError {
   );
 }
 
+/**
+ * The name section's function names, decoded on first use: they are read only to name
+ * the frames of a trap, and a big program's (pandoc: 620,000 functions) cost more memory
+ * and time than the rest of the parse.
+ */
+function lazyFunctionNames(module: Module): ReadonlyMap<number, string> {
+  let map: ReadonlyMap<number, string> | undefined;
+  const get = () => {
+    map ??= module.info.names.functions;
+    return map;
+  };
+  return {
+    get size() {
+      return get().size;
+    },
+    get: (key) => get().get(key),
+    has: (key) => get().has(key),
+    forEach: (fn, thisArg) => get().forEach(fn, thisArg),
+    entries: () => get().entries(),
+    keys: () => get().keys(),
+    values: () => get().values(),
+    [Symbol.iterator]: () => get()[Symbol.iterator](),
+  };
+}
+
 function wrapExports(module: Module, raw: WebAssembly.Instance): { exports: Exports; memory: Memory | null } {
   // A plain object, not Object.create(null): V8 keeps null-prototype objects in
   // dictionary mode, which made every `exports.f` load several times slower.
   const out: Record<string, ExportValue> = {};
   const nameSection = module.info.customSections.find((s) => s.name === 'name')?.data;
   const wrappers = new Map<unknown, ExportValue>();
-  const names = module.info.names.functions;
+  const names = lazyFunctionNames(module);
   let memory: Memory | null = null;
   for (const exp of module.info.exports) {
     const value = raw.exports[exp.name];
