@@ -13,7 +13,15 @@ import { type Exports, type Imports, Instance } from './instance.js';
 import { describeExtern, describeImport, type ExportDescriptor, type ImportDescriptor } from './kinds.js';
 import { parseModule } from './parser/index.js';
 import type { ModuleInfo } from './parser/types.js';
-import { COMPILER_CHOICES, type CompilerChoice, processTier, type Tier, tieringFacts, tierNotice } from './tiering.js';
+import {
+  COMPILER_CHOICES,
+  type CompilerChoice,
+  compileOffThread,
+  processTier,
+  type Tier,
+  tieringFacts,
+  tierNotice,
+} from './tiering.js';
 import { describe } from './value.js';
 import { watToWasm } from './wat.js';
 
@@ -114,7 +122,7 @@ export class Module {
     const parsed = parse(bytes);
     let raw: WebAssembly.Module;
     try {
-      raw = await WebAssembly.compile(bytes);
+      raw = await compileOffThread(bytes);
     } catch (e) {
       throw toCompileError(e);
     }

@@ -173,3 +173,19 @@ export function tierNotice(choice: CompilerChoice, facts: TieringFacts): string 
     `when Node starts (${flags.length === 0 ? 'start node without --no-liftoff' : `start node with ${flags.join(' ')}`})`
   );
 }
+
+/**
+ * `WebAssembly.compile(bytes)`, except in a process started with the eager flags:
+ * there V8 14.6 (Node 26) never settles an asynchronous compile (nor a streaming
+ * one that falls back to the Wasm bytes), measured with `--no-liftoff
+ * --no-wasm-lazy-compilation` and with `--no-wasm-lazy-compilation` alone. The
+ * eager compile is then done synchronously, on this thread, as V8 does it anyway.
+ */
+export function compileOffThread(bytes: Uint8Array): Promise<WebAssembly.Module> {
+  if (lastBool(process.execArgv, LAZY_FLAG, true)) return WebAssembly.compile(bytes);
+  try {
+    return Promise.resolve(new WebAssembly.Module(bytes));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}

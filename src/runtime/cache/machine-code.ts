@@ -29,7 +29,7 @@ import {
   v8FlagFingerprint,
 } from '../artifact.js';
 import { ArgumentError, CompileError } from '../errors.js';
-import { isTierFlag, v8FlagsFor } from '../tiering.js';
+import { compileOffThread, isTierFlag, processCompileMode, v8FlagsFor } from '../tiering.js';
 import { describe } from '../value.js';
 import { type NativeStatus, nativeAddon, nativeStatus } from './native.js';
 
@@ -52,10 +52,38 @@ export interface LoadOptions {
 /** `WebAssembly.compile`, with V8 errors as `CompileError`. */
 export async function defaultCompile(wasm: Uint8Array): Promise<WebAssembly.Module> {
   try {
-    return await WebAssembly.compile(wasm);
+    return await compileOffThread(wasm);
   } catch (error) {
     throw compileErrorFrom(error instanceof Error ? error.message : String(error), error);
   }
+}
+
+/**
+ * V8 starts serialized code with a 16-byte header (magic, version hash, CPU
+ * features, flag hash; src/wasm/wasm-serialization.cc) that it compares with its
+ * own before using the code. Under the eager flags a refusal must not reach V8:
+ * V8 14.6 then compiles the Wasm bytes asynchronously, which never settles there
+ * (tiering.ts: compileOffThread). So the header is compared first with the one
+ * this process writes, for a one-function module compiled here (eagerly: its
+ * TurboFan code is at hand at once).
+ */
+const V8_HEADER_BYTES = 16;
+const ONE_FUNCTION_MODULE = Uint8Array.of(
+  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // magic, version
+  ...[0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f], // type section: () -> i32
+  ...[0x03, 0x02, 0x01, 0x00], // function section: one function of type 0
+  ...[0x0a, 0x06, 0x01, 0x04, 0x00, 0x41, 0x00, 0x0b], // code: i32.const 0
+);
+let ownV8Header: Uint8Array | null | undefined;
+
+function sameV8Header(code: Uint8Array, addon: NonNullable<ReturnType<typeof nativeAddon>>): boolean {
+  if (ownV8Header === undefined) {
+    const own = addon.serialize(new WebAssembly.Module(ONE_FUNCTION_MODULE));
+    ownV8Header = own === null || own.length < V8_HEADER_BYTES ? null : own.slice(0, V8_HEADER_BYTES);
+  }
+  if (ownV8Header === null || code.length < V8_HEADER_BYTES) return false;
+  for (let i = 0; i < V8_HEADER_BYTES; i++) if (code[i] !== ownV8Header[i]) return false;
+  return true;
 }
 
 /** V8's message (`WebAssembly.Module(): reason @+123`) as our `CompileError`, worded like module.ts's. */
@@ -99,6 +127,9 @@ export async function loadReadArtifact(read: ReadArtifact, options: LoadOptions 
   if (mismatch !== null) return fallback(mismatch);
   const addon = nativeAddon();
   if (addon === null) return fallback(nativeStatus().reason ?? 'the native addon is unavailable');
+  if (processCompileMode() === 'eager' && !sameV8Header(code, addon)) {
+    return fallback('V8 rejected it: its header names another V8 build, CPU or flags');
+  }
   const marker = {};
   const armed = addon.arm(marker, wasm, code);
   if (armed !== true) return fallback(armed);
