@@ -10,6 +10,7 @@ import {
   CompileError,
   LinkError,
   type LinkErrorCode,
+  OutOfMemoryError,
   TimeoutError,
   Trap,
   type TrapFrame,
@@ -262,6 +263,20 @@ function workerUrl(): URL {
   return new URL(here);
 }
 
+/**
+ * A worker that could not get memory (V8 14 reports a worker whose heap or Wasm memory
+ * cannot be reserved under `ulimit -v` as ERR_WORKER_OUT_OF_MEMORY) is our typed error.
+ */
+function workerError(err: unknown): unknown {
+  if ((err as { code?: unknown } | null)?.code !== 'ERR_WORKER_OUT_OF_MEMORY') return err;
+  return new OutOfMemoryError(
+    "the program's worker thread ran out of memory (its JS heap or Wasm memory could not be allocated); " +
+      'lower the memory it needs (--max-memory, a smaller module), raise the address-space limit (ulimit -v), ' +
+      'or run without --timeout, in this thread',
+    { cause: err },
+  );
+}
+
 function runInWorker(
   module: Module,
   wasiOptions: WasiOptions,
@@ -309,7 +324,7 @@ function runInWorker(
         finish(() => reject(rebuildError(m.error)));
       }
     });
-    worker.on('error', (err) => finish(() => reject(err)));
+    worker.on('error', (err) => finish(() => reject(workerError(err))));
     worker.on('exit', (code) =>
       finish(() =>
         reject(
