@@ -152,18 +152,8 @@ function toBigInt(value: unknown): bigint {
   throw new TypeError(`expected an integer result, got ${typeof value}`);
 }
 
-/** `1.2 MB`-style size for humans (bytes below 1 KiB shown exactly). */
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
-}
+/** `1.2 MiB`-style size for humans (bytes below 1 KiB shown exactly): the runtime's one formatter. */
+export { formatBytes as formatSize } from '../runtime/units.js';
 
 /** `0x1a` */
 export function hex(n: number): string {

@@ -1,4 +1,4 @@
-/** `512 B`, `1.5 KiB`, `203 MiB`: sizes in messages (the CLI's formatSize, which the library cannot import). */
+/** `512 B`, `1.5 KiB`, `203 MiB`: sizes in messages, the library's and the CLI's (`formatSize`). */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
