@@ -75,7 +75,11 @@ export async function relaunchIfNeeded(
   if (wanted === null || wanted === processCompileMode()) return null;
   const script = process.argv[1];
   if (script === undefined) return null;
-  const execArgv = [...process.execArgv.filter((f) => !isTierFlag(f)), ...v8FlagsFor(wanted)];
+  // --wasm-inlining was added by the entry for the tier it was started for (bin/wasmer-ts.js); it decides again.
+  const execArgv = [
+    ...process.execArgv.filter((f) => !isTierFlag(f) && f !== '--wasm-inlining'),
+    ...v8FlagsFor(wanted),
+  ];
   // Loaded only here: child_process costs start-up time, and most runs never relaunch.
   const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, [...execArgv, script, ...process.argv.slice(2)], {

@@ -178,7 +178,8 @@ function fingerprintMode(fingerprint: string): string | null {
   return slash < 0 ? null : fingerprint.slice(0, slash);
 }
 
-function processFlags(): string[] {
+/** The flags this process was started with: execArgv, then NODE_OPTIONS. */
+export function processFlags(): string[] {
   const fromEnv = (process.env.NODE_OPTIONS ?? '').split(/\s+/).filter((s) => s.length > 0);
   return [...process.execArgv, ...fromEnv];
 }

@@ -62,6 +62,8 @@ interface Precompiled {
   readonly [PRECOMPILED]: true;
   readonly raw: WebAssembly.Module;
   readonly info: ModuleInfo;
+  /** The bytes given are already this module's own copy (a 72 MB module is not copied twice). */
+  readonly ownBytes?: boolean;
 }
 
 /**
@@ -95,7 +97,8 @@ export class Module {
   constructor(bytes: WasmSource, options: ModuleOptions | undefined, precompiled: Precompiled);
   constructor(bytes: WasmSource, options: ModuleOptions = {}, precompiled?: Precompiled) {
     this.compiler = checkOptions(options);
-    this.bytes = copyBytes(bytes, 'new Module');
+    const owned = precompiled?.[PRECOMPILED] === true && precompiled.ownBytes === true && bytes instanceof Uint8Array;
+    this.bytes = owned ? bytes : copyBytes(bytes, 'new Module');
     if (precompiled?.[PRECOMPILED] === true) {
       this.raw = precompiled.raw;
       this.info = precompiled.info;
@@ -127,7 +130,7 @@ export class Module {
       throw toCompileError(e);
     }
     if (parsed.info === undefined) throw parsed.error;
-    return new Module(bytes, options, { [PRECOMPILED]: true, raw, info: parsed.info });
+    return new Module(bytes, options, { [PRECOMPILED]: true, raw, info: parsed.info, ownBytes: true });
   }
 
   /**
@@ -155,7 +158,13 @@ export class Module {
     if (isWasm || isArtifact(bytes)) {
       // Machine code from the cache or the artifact when every check passes (issue 5), else a normal compile.
       checkOptions(options);
-      const compile = async (wasm: Uint8Array) => (await Module.compile(wasm, { compiler: options.compiler })).raw;
+      // A miss compiles through Module.compile; its Module (its own copy, parsed) is kept, so a
+      // big module is neither copied nor parsed twice.
+      let compiled: Module | undefined;
+      const compile = async (wasm: Uint8Array) => {
+        compiled = await Module.compile(wasm, options);
+        return compiled.raw;
+      };
       const onNotice = options.onNotice ?? (() => {});
       let wasm = bytes;
       let raw: WebAssembly.Module;
@@ -174,6 +183,7 @@ export class Module {
         if (loaded.notice !== null) onNotice(loaded.notice);
         ({ wasm, module: raw } = loaded);
       }
+      if (compiled !== undefined && compiled.raw === raw) return compiled;
       const parsed = parse(wasm);
       if (parsed.info === undefined) throw parsed.error;
       return new Module(wasm, options, { [PRECOMPILED]: true, raw, info: parsed.info });

@@ -123,6 +123,15 @@ export function v8FlagsFor(mode: CompileMode): string[] {
   return ['--no-liftoff', '--no-wasm-lazy-compilation'];
 }
 
+/**
+ * Flags the `wasmer-ts` entry (bin/wasmer-ts.js) adds at start-up, before any Wasm is
+ * compiled, to a process in `mode`: `--wasm-inlining` on V8 11 for TurboFan on first call
+ * (the entry says why). Kept here too so that the cache can name the entries of every mode.
+ */
+export function entryFlags(mode: CompileMode, v8Version: string = process.versions.v8): string[] {
+  return mode === 'optimizing' && v8Version.startsWith('11.') ? ['--wasm-inlining'] : [];
+}
+
 // Flags that decide the tier. A later occurrence wins, as in V8's own parsing.
 const LIFTOFF_FLAG = /^--(no-)?liftoff(?:=(true|false))?$/;
 const LAZY_FLAG = /^--(no-)?wasm-lazy-compilation(?:=(true|false))?$/;

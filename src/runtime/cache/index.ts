@@ -51,12 +51,14 @@ import {
   currentEngine,
   encodeArtifact,
   type MachineCodeSummary,
+  processFlags,
   readArtifact,
   readArtifactHeader,
   sha256Hex,
+  v8FlagFingerprint,
 } from '../artifact.js';
 import { ArgumentError } from '../errors.js';
-import type { CompileMode } from '../tiering.js';
+import { type CompileMode, entryFlags, isTierFlag, v8FlagsFor } from '../tiering.js';
 import { formatBytes } from '../units.js';
 import { describe } from '../value.js';
 import { defaultCompile, loadReadArtifact, serializeMachineCode } from './machine-code.js';
@@ -128,8 +130,9 @@ export function engineKey(engine = currentEngine()): string {
  */
 export function engineKeysByMode(): Record<CompileMode, string> {
   const here = currentEngine();
-  const rest = here.flagFingerprint.slice(here.flagFingerprint.indexOf('/'));
-  const keyFor = (mode: CompileMode) => engineKey({ ...here, flagFingerprint: `${mode}${rest}` });
+  const base = processFlags().filter((f) => !isTierFlag(f) && !entryFlags('optimizing').includes(f));
+  const keyFor = (mode: CompileMode) =>
+    engineKey({ ...here, flagFingerprint: v8FlagFingerprint([...base, ...v8FlagsFor(mode), ...entryFlags(mode)]) });
   return { baseline: keyFor('baseline'), optimizing: keyFor('optimizing'), eager: keyFor('eager') };
 }
 

@@ -111,10 +111,10 @@ describe('wasmer-ts cache', () => {
     expect(text[1]).toMatch(
       new RegExp(
         // Function counts come from V8 11's serialization layout (v8-serialized.ts); other V8s say so.
-        `^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d +[\\d.]+ (B|KiB) {2}TurboFan ${
+        `^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d +[\\d.]+ (B|KiB) {2}TurboFan${
           Number.parseInt(process.versions.v8, 10) === 11
-            ? '\\d+ of 3 functions, [\\d.]+ (B|KiB)'
-            : '[\\d.]+ (B|KiB) \\(function counts unknown\\)'
+            ? ' \\d+ of 3 functions, [\\d.]+ (B|KiB)'
+            : ', [\\d.]+ (B|KiB) \\(function counts unknown\\)'
         } +kernel\\.wasm \\(${entry.key.slice(0, 12)}\\)$`,
       ),
     );
