@@ -21,7 +21,7 @@
 // - pandoc-wasm 1.1.0: pandoc 3.10 as one 56 MiB WASI command (src/pandoc.wasm).
 //
 // Workloads (every run's output is checked): `clang -O2 -c` of a hello-world C
-// file and of a 40-line C++ file (libc++ headers), and pandoc turning a generated
+// file and of a 38-line C++ file (libc++ headers), and pandoc turning a generated
 // 130 KB Markdown document into standalone HTML with a table of contents.
 //
 // Rows, for each workload, with the Node under test:
@@ -38,9 +38,10 @@
 //                          relaunch gives a module this big (src/commands/relaunch.ts)
 // CPU is user + system of the whole process tree (GNU time), wall is process start
 // to exit, RSS is GNU time's peak resident set (%M, the largest process);
-// ratios are to node:wasi. One round takes about 10 minutes on 2 loaded cores
-// (the C++ compile is most of it); the first run adds the downloads and wasmtime's
-// compile of each module (about 3 minutes of CPU each).
+// ratios are to node:wasi. One round takes 2-4 minutes on 2 loaded cores (the
+// C++ compile is most of it); the first run adds the downloads (seconds) and
+// wasmtime's compile of each module (clang: 100 s of CPU; pandoc: refused after
+// minutes, see below), kept for later runs.
 //
 // Wasmtime: BENCH_WASMTIME_PYTHON names a Python with the `wasmtime` package
 // (default /tmp/wasmtime-venv/bin/python: `python3 -m venv /tmp/wasmtime-venv &&
@@ -245,7 +246,15 @@ function fetchProgram(program, cacheDir) {
     const spec = `${program.pkg}@${program.version}`;
     process.stderr.write(`big: fetching ${spec} with npm pack\n`);
     const pack = spawnSync('npm', ['pack', spec, '--json'], { cwd: work, encoding: 'utf8' });
-    if (pack.status !== 0) throw new Error(`npm pack ${spec} failed: ${pack.stderr.trim().split('\n').pop()}`);
+    if (pack.status !== 0) {
+      // npm's reason is among its `npm error` lines, not the last one (the path of its log).
+      const lines = pack.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('npm error ') && !/^\s*at |A complete log/.test(l.slice(10)))
+        .map((l) => l.slice(10));
+      const reason = lines.find((l) => /FetchError|E404|ETARGET|ENOTFOUND|reason:/.test(l)) ?? lines[0];
+      throw new Error(`npm pack ${spec} failed: ${reason ?? pack.stderr.trim()}`);
+    }
     const [info] = JSON.parse(pack.stdout);
     if (info.integrity !== program.integrity) {
       throw new Error(`npm pack ${spec} gave integrity ${info.integrity}, pinned ${program.integrity}`);
