@@ -1,5 +1,7 @@
 // Runs a WASI command with plain `node:wasi` and Node's default tiering: the
-// contrast for `wasmer-ts run`. Usage: node node-wasi.mjs FILE.wasm [ARGS...]
+// contrast for `wasmer-ts run`. Usage:
+//   node node-wasi.mjs [--dir HOST::GUEST]... FILE.wasm [ARGS...]
+// --dir preopens HOST as GUEST (default: HOST as written), like `wasmer-ts run --dir`.
 //
 // Node 20.20.2's node:wasi corrupts the heap when a GC runs inside one of its
 // fast API calls (seen as an abort in uvwasi_destroy, or a segfault, on the
@@ -9,8 +11,15 @@
 import { readFileSync } from 'node:fs';
 import { WASI } from 'node:wasi';
 
-const [file, ...args] = process.argv.slice(2);
-const wasi = new WASI({ version: 'preview1', args: [file, ...args], env: {}, returnOnExit: true });
+const argv = process.argv.slice(2);
+const preopens = {};
+while (argv[0] === '--dir' && argv.length > 1) {
+  const [host, guest = host] = argv[1].split('::');
+  preopens[guest] = host;
+  argv.splice(0, 2);
+}
+const [file, ...args] = argv;
+const wasi = new WASI({ version: 'preview1', args: [file, ...args], env: {}, preopens, returnOnExit: true });
 const module = new WebAssembly.Module(readFileSync(file));
 const instance = new WebAssembly.Instance(module, wasi.getImportObject());
 globalThis.keepWasi = wasi;
