@@ -81,13 +81,17 @@ export async function run() {
 
     const node = [process.execPath, ...NODE_FLAGS].join(' ');
     const cli = `${node} bin/wasmer-ts.js`;
+    // As users start it: the launcher (bin/wasmer-ts.js run as a program) picks V8's flags and
+    // execs the \`node\` on PATH, which is this one (\`PATH=<node>/bin:$PATH npm run bench\`).
+    const launched = 'bin/wasmer-ts.js';
     const invoke = 'fixtures/simple.wasm --invoke sum 5 37';
     const slow = `env WASMER_TS_FAST_PATH=0 ${cli}`;
     // [label, command, the label it is compared with]
     const commands = [
       ['node -e 0', `${node} -e 0`, null],
       ['raw V8 script (floor)', `${node} ${raw} fixtures/simple.wasm`, 'node -e 0'],
-      ['run --invoke sum 5 37', `${cli} run ${invoke}`, 'node -e 0'],
+      ['run --invoke sum 5 37', `${launched} run ${invoke}`, 'node -e 0'],
+      ['node bin/wasmer-ts.js run --invoke', `${cli} run ${invoke}`, 'node -e 0'],
       ['run --compiler auto ... --invoke', `${cli} run --compiler auto ${invoke}`, 'node -e 0'],
       ['run --compiler baseline ... --invoke', `${cli} run --compiler baseline ${invoke}`, 'node -e 0'],
       ['run --invoke (commander path)', `${slow} run ${invoke}`, 'node -e 0'],
@@ -96,7 +100,8 @@ export async function run() {
       ...(hasHello
         ? [
             ['node:wasi hello.wasm (minimal script)', `${node} --no-warnings ${nodeWasi} ${hello}`, null],
-            ['run hello.wasm', `${cli} run ${hello}`, 'node:wasi hello.wasm (minimal script)'],
+            ['run hello.wasm', `${launched} run ${hello}`, 'node:wasi hello.wasm (minimal script)'],
+            ['node bin/wasmer-ts.js run hello.wasm', `${cli} run ${hello}`, 'node:wasi hello.wasm (minimal script)'],
             ['run hello.wasm (commander path)', `${slow} run ${hello}`, 'node:wasi hello.wasm (minimal script)'],
           ]
         : []),
