@@ -395,7 +395,8 @@ function runners(w, ctx) {
   const dirArgs = ctx.dirs.flatMap((d) => ['--dir', d]);
   const run = (extra, cacheHome) => ({
     cmd: cli.cmd,
-    args: ['run', ...extra, ctx.wasm, ...dirArgs, '--', ...w.args],
+    // Our flags go before FILE: everything after it is the program's (README, run).
+    args: ['run', ...extra, ...dirArgs, ctx.wasm, ...w.args],
     env: { ...cli.env, XDG_CACHE_HOME: cacheHome },
   });
   const fresh = () => mkdtempSync(join(ctx.scratch, 'cache-'));
@@ -414,7 +415,7 @@ function runners(w, ctx) {
     label: 'run, after --version',
     before: () => {
       versionHome = fresh();
-      const tiny = spawnSync(cli.cmd, ['run', ctx.wasm, ...dirArgs, '--', ...ctx.program.tiny], {
+      const tiny = spawnSync(cli.cmd, ['run', ...dirArgs, ctx.wasm, ...ctx.program.tiny], {
         env: { ...cli.env, XDG_CACHE_HOME: versionHome },
         encoding: 'utf8',
       });
@@ -443,7 +444,7 @@ function runners(w, ctx) {
   list.push({
     label: 'gc: node --trace-gc wasmer-ts',
     cmd: node,
-    args: ['--trace-gc', `${root}bin/wasmer-ts.js`, 'run', '--no-cache', ctx.wasm, ...dirArgs, '--', ...w.args],
+    args: ['--trace-gc', `${root}bin/wasmer-ts.js`, 'run', '--no-cache', ...dirArgs, ctx.wasm, ...w.args],
     env: process.env,
     gc: true,
   });
