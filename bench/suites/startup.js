@@ -20,8 +20,8 @@
 //
 //   npm run bench -- startup
 //   STARTUP_ROUNDS=10 STARTUP_RUNS_PER_ROUND=5 npm run bench -- startup
-//   STARTUP_NODE_FLAGS=--liftoff /path/to/node26 bench/run.js startup
-// STARTUP_NODE_FLAGS go to every node command, the baselines too.
+//   PATH=/path/to/node26/bin:$PATH npm run bench -- startup     (another Node, installed with it)
+// STARTUP_NODE_FLAGS go to every node command (the launcher rows pick their own).
 // Needs hyperfine (Debian package); prints a note and skips without it. The
 // hello-world rows need clang and wasi-libc.
 import { execFileSync, spawnSync } from 'node:child_process';
