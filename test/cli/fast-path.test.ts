@@ -1,24 +1,16 @@
-// `run`'s fast path (no commander: src/commands/run.ts `fastRunArguments`) and
-// the commander path give the same results: in-process, for random command
-// lines, both parse to the same FILE, arguments and options; as subprocesses,
-// the same command lines give the same stdout, stderr and exit code with
-// WASMER_TS_FAST_PATH=0 (everything through commander) as without.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOptionsFrom } from '../../src/commands/options.js';
 import { commanderRunArguments, createRunCommand, fastRunArguments, type RawOptions } from '../../src/commands/run.js';
-import { buildEcho, cli, fixtureDir } from './helpers.js';
+import { buildEcho, cli, echoFixtureDir } from './helpers.js';
 
 const ECHO_WASM = buildEcho();
 
 let dir: string;
 let cleanup: () => void;
 beforeAll(async () => {
-  ({ dir, cleanup } = await fixtureDir());
-  if (ECHO_WASM !== null) writeFileSync(join(dir, 'echo.wasm'), ECHO_WASM);
+  ({ dir, cleanup } = await echoFixtureDir(ECHO_WASM));
 });
 afterAll(() => cleanup());
 

@@ -158,6 +158,13 @@ export function hasTool(command: string): boolean {
  * test/cli/echo.c (prints its arguments, its variables and a file) built for
  * wasm32-wasi with Debian's clang and wasi-libc, or null when they are missing.
  */
+/** fixtureDir() plus echo.wasm (buildEcho's program that prints its argv), when there is one. */
+export async function echoFixtureDir(echo: Uint8Array | null): Promise<{ dir: string; cleanup: () => void }> {
+  const made = await fixtureDir();
+  if (echo !== null) writeFileSync(join(made.dir, 'echo.wasm'), echo);
+  return made;
+}
+
 export function buildEcho(): Uint8Array | null {
   if (!hasTool('clang')) return null;
   const out = join(mkdtempSync(join(tmpdir(), 'wasmer-ts-echo-')), 'echo.wasm');

@@ -1,22 +1,15 @@
-// `run [FLAGS] FILE [ARGS...]`: everything after FILE goes to the program (as
-// with wasmtime), except `--invoke NAME` right after FILE; `--` ends our flags;
-// a flag of ours after FILE gets a note on a terminal. Subprocesses of the built
-// CLI on echo.c (which prints its argv), plus the argv scan itself in-process.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_BOOLEAN_FLAGS, RUN_VALUE_FLAGS } from '../../src/commands/options.js';
 import { commanderRunArguments, createRunCommand, findFile, splitAfterFile } from '../../src/commands/run.js';
-import { buildEcho, cli, cliOnTerminal, fixtureDir, HAS_PTY } from './helpers.js';
+import { buildEcho, cli, cliOnTerminal, echoFixtureDir, HAS_PTY } from './helpers.js';
 
 const ECHO_WASM = buildEcho();
 
 let dir: string;
 let cleanup: () => void;
 beforeAll(async () => {
-  ({ dir, cleanup } = await fixtureDir());
-  if (ECHO_WASM !== null) writeFileSync(join(dir, 'echo.wasm'), ECHO_WASM);
+  ({ dir, cleanup } = await echoFixtureDir(ECHO_WASM));
 });
 afterAll(() => cleanup());
 

@@ -3,15 +3,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEcho, cli, fixtureDir } from './helpers.js';
+import { buildEcho, cli, echoFixtureDir } from './helpers.js';
 
 const ECHO_WASM = buildEcho();
 
 let dir: string;
 let cleanup: () => void;
 beforeAll(async () => {
-  ({ dir, cleanup } = await fixtureDir());
-  if (ECHO_WASM !== null) writeFileSync(join(dir, 'echo.wasm'), ECHO_WASM);
+  ({ dir, cleanup } = await echoFixtureDir(ECHO_WASM));
   writeFileSync(join(dir, 'data.txt'), 'first line\nsecond line\n');
 });
 afterAll(() => cleanup());
