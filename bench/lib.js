@@ -1,5 +1,6 @@
 // Shared helpers for the benchmark suites: the Node to measure, timing with
 // min and median over repeated runs, and a table printer. Never used by tests.
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { delimiter, dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -79,4 +80,23 @@ function format(v) {
     return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
   }
   return String(v ?? '');
+}
+
+/** A positive integer from an environment variable (BENCH_RUNS...), else `fallback`. */
+export function positiveInt(value, fallback) {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+/** The load average now, `1.2 0.8 0.5`. */
+export function loadAverage() {
+  return loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+}
+
+/** The closing line of a suite: shared machines disturb timings, so say how busy this one was. */
+export function machineLine(loadBefore) {
+  const model = cpus()[0]?.model ?? 'unknown CPU';
+  return `\nmachine: ${availableParallelism()} cores, ${model}; load average ${loadBefore} before, ${loadAverage()} after`;
 }

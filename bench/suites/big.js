@@ -59,11 +59,11 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { availableParallelism, cpus, homedir, loadavg, tmpdir } from 'node:os';
+import { homedir, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { benchNode, printTable, wasmerTs } from '../lib.js';
+import { benchNode, loadAverage, machineLine, positiveInt, printTable, wasmerTs } from '../lib.js';
 
 export const name = 'big';
 
@@ -222,11 +222,6 @@ const WORKLOADS = [
     },
   },
 ];
-
-function positiveInt(value, fallback) {
-  const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
 
 function benchCache(env = process.env) {
   if (env.WASMER_TS_BENCH_CACHE) return env.WASMER_TS_BENCH_CACHE;
@@ -513,11 +508,6 @@ function table(w, ctx, samples, runs) {
   );
 }
 
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
-
 export async function run() {
   const runs = positiveInt(process.env.BENCH_RUNS, 1);
   const only = process.env.BENCH_BIG?.split(',').filter(Boolean);
@@ -534,7 +524,7 @@ export async function run() {
     console.log(`\n## Big programs: skipped (${error instanceof Error ? error.message : String(error)})`);
     return;
   }
-  const before = load();
+  const before = loadAverage();
   const cli = wasmerTs();
   const addon = spawnSync(cli.cmd, ['cache', 'dir'], { encoding: 'utf8', env: cli.env });
   if (addon.stderr.includes('not cached')) {
@@ -612,7 +602,5 @@ export async function run() {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  console.log(
-    `\nmachine: ${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}; load average ${before} before, ${load()} after`,
-  );
+  console.log(machineLine(before));
 }

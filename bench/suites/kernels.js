@@ -19,11 +19,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { benchNode, geomean, printTable, wasmerTs } from '../lib.js';
+import { benchNode, geomean, loadAverage, machineLine, positiveInt, printTable, wasmerTs } from '../lib.js';
 
 export const name = 'kernels';
 
@@ -34,11 +34,6 @@ const nodeWasi = `${srcDir}node-wasi.mjs`;
 
 const NATIVE = ['clang', '-O2', '-o'];
 const WASM = ['clang', '--target=wasm32-wasi', '-O2', '-o'];
-
-function positiveInt(value, fallback) {
-  const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
 
 /** Builds `name.c` to native and wasm32-wasi in bench/out, reusing a build of the same source and command. */
 function build(kernel) {
@@ -208,17 +203,9 @@ async function kernels(runs) {
   ratioTable(`Kernels: wall time / native (${how})`, list, builds, wall, labels);
 }
 
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
-
 export async function run() {
   const runs = positiveInt(process.env.BENCH_RUNS, 1);
-  const before = load();
+  const before = loadAverage();
   await kernels(runs);
-  // Shared machines disturb timings: say how busy this one was.
-  console.log(
-    `\nmachine: ${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}; load average ${before} before, ${load()} after`,
-  );
+  console.log(machineLine(before));
 }
