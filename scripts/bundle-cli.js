@@ -15,7 +15,7 @@
 //
 // bin/wasmer-ts.js falls back to dist/cli.js when the bundle is missing or
 // older than tsc's output (a tsc-only build), so a stale bundle never runs.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,43 +24,35 @@ const DIST = path.join(ROOT, 'dist');
 const OUT = path.join(DIST, 'bundle');
 
 // The modules of the fast path (`run` with its own flags, `call FILE FN ARGS`
-// without flags: see src/cli.ts) and of a cache lookup (paths relative to
-// dist/, without .js); WASI stays in a chunk of its own, loaded by `run` only
-// for a WASI module. Not cli.js: its
-// top-level await must stay in the entry chunk, or a chunk imported while it
-// waits, which imports `fast` in turn, would wait for `fast` forever.
-const FAST = [
-  'commands/report',
-  'commands/run',
-  'commands/invoke',
-  'commands/options',
-  'commands/format',
-  'commands/input',
-  'commands/print',
-  'commands/relaunch',
-  'runtime/errors',
-  'runtime/module',
-  'runtime/artifact',
-  'runtime/instance',
-  'runtime/kinds',
-  'runtime/parser/index',
-  'runtime/parser/reader',
-  'runtime/tiering',
-  'runtime/value',
-  'runtime/wat',
-  'runtime/convert',
-  'runtime/global',
-  'runtime/memory',
-  'runtime/table',
-  'runtime/trap',
-  'runtime/v128',
-  'runtime/cache/index',
-  'runtime/cache/machine-code',
-  'runtime/cache/native',
-  'runtime/cache/registry',
-  'runtime/cache/sha256',
-];
-const fastFiles = new Set(FAST.map((m) => path.join(DIST, `${m}.js`)));
+// without flags: see src/cli.ts) and of a cache lookup: everything that
+// commands/run.js and commands/invoke.js import, statically or dynamically,
+// except the lazy boundaries below, which keep chunks of their own. Derived
+// from tsc's output, so a moved or new module can never fall out of the list.
+// Not cli.js: its top-level await must stay in the entry chunk, or a chunk
+// imported while it waits, which imports `fast` in turn, would wait for `fast` forever.
+const FAST_ROOTS = ['commands/run', 'commands/invoke'];
+/** WASI is loaded by `run` only for a WASI module, the program runner only with --timeout or --max-memory. */
+const LAZY = ['runtime/wasi/', 'runtime/program/'];
+const RELATIVE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]+)\1/g;
+
+/** The dist/ files reachable from `roots` through relative imports, without crossing into `lazy`. */
+function importClosure(roots, lazy) {
+  const files = new Set();
+  const pending = roots.map((m) => path.join(DIST, `${m}.js`));
+  while (pending.length > 0) {
+    const file = pending.pop();
+    if (files.has(file)) continue;
+    files.add(file);
+    for (const [, , spec] of readFileSync(file, 'utf8').matchAll(RELATIVE_IMPORT)) {
+      const target = path.resolve(path.dirname(file), spec);
+      const relative = path.relative(DIST, target).split(path.sep).join('/');
+      if (!lazy.some((prefix) => relative.startsWith(prefix))) pending.push(target);
+    }
+  }
+  return files;
+}
+
+const fastFiles = importClosure(FAST_ROOTS, LAZY);
 
 let rolldown;
 try {

@@ -70,8 +70,8 @@ const CHILD = `
 import { readFileSync } from 'node:fs';
 const [mode, file, entry, firstArg, steadyArg, calls, cacheDir] = process.argv.slice(1);
 // The library is imported before the clock starts in every mode: a real run imports it anyway.
-const { loadArtifactModule } = await import(DIST + 'cache/machine-code.js');
-const { compileWithCache } = await import(DIST + 'cache/index.js');
+const { loadArtifactModule } = await import(DIST + 'engine/machine-code.js');
+const { compileWithCache } = await import(DIST + 'engine/cache/index.js');
 const t0 = performance.now();
 const bytes = new Uint8Array(readFileSync(file));
 let module, usedMachineCode = false, save = null;
@@ -104,10 +104,10 @@ function medianOf(runs, key) {
 }
 
 async function measureModule(label, wasmFile, { entry, firstArg, steadyArg, calls }) {
-  const { compileOptimized } = await import(`${DIST}cache/machine-code.js`);
-  const { nativeStatus } = await import(`${DIST}cache/native.js`);
+  const { compileOptimized } = await import(`${DIST}engine/machine-code.js`);
+  const { nativeStatus } = await import(`${DIST}engine/native.js`);
   const { parseModule } = await import(`${DIST}parser/index.js`);
-  const { resolveTier, tieringFacts, v8FlagsFor } = await import(`${DIST}tiering.js`);
+  const { resolveTier, tieringFacts, v8FlagsFor } = await import(`${DIST}engine/tiering.js`);
   const wasm = new Uint8Array(readFileSync(wasmFile));
   const args = (mode, file, dir = '') => [mode, file, entry, String(firstArg), String(steadyArg), String(calls), dir];
   // What `wasmer-ts run` starts Node with for this module, and for its artifact.
@@ -124,7 +124,7 @@ async function measureModule(label, wasmFile, { entry, firstArg, steadyArg, call
   const cacheDir = path.join(OUT, `cache-${label}`);
   rmSync(cacheDir, { recursive: true, force: true });
   child(args('cache', wasmFile, cacheDir), flags); // the first run fills the cache from its tiered-up code
-  const { ModuleCache } = await import(`${DIST}cache/index.js`);
+  const { ModuleCache } = await import(`${DIST}engine/cache/index.js`);
   const fromCache = Array.from({ length: PROCESSES }, () => child(args('cache', wasmFile, cacheDir), flags));
 
   const cachedCode = (await new ModuleCache(cacheDir).list())[0]?.machineCodeByteLength ?? 0;

@@ -1,9 +1,10 @@
 // Parser throughput on a generated ~30 MB module (100k functions, 8 MB of data,
 // a name section for every function): parseModule and scanCodeFeatures in MB/s,
 // with V8's own compile of the same bytes in the same run as a reference.
+
+import { encodeU32 } from '../../dist/runtime/encoder/leb128.js';
 import { scanCodeFeatures } from '../../dist/runtime/parser/features.js';
 import { parseModule } from '../../dist/runtime/parser/index.js';
-import { encodeU32 } from '../../dist/runtime/parser/rewrite.js';
 import { measure, measureAsync, printTable } from '../lib.js';
 
 export const name = 'parser';

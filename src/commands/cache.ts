@@ -1,11 +1,11 @@
 /**
  * `wasmer-ts cache dir|ls|prune|clean`: where the compiled-module cache lives,
  * what it holds, trimming it to its size limit, and emptying it. The cache
- * itself is src/runtime/cache/.
+ * itself is src/runtime/engine/cache/.
  */
 import path from 'node:path';
 import { Command } from 'commander';
-import type { CacheEntry } from '../runtime/cache/index.js';
+import type { CacheEntry } from '../runtime/engine/cache/index.js';
 import { formatSize, printable } from './format.js';
 import { addCacheSizeOption, CACHE_SIZE_ENV, cacheMaxBytesFrom } from './options.js';
 import { printJson } from './print.js';
@@ -18,13 +18,13 @@ interface CacheFlags {
 
 async function cacheDirFrom(flags: CacheFlags): Promise<string> {
   if (flags.cacheDir !== undefined) return flags.cacheDir;
-  const { defaultCacheDir } = await import('../runtime/cache/index.js');
+  const { defaultCacheDir } = await import('../runtime/engine/cache/index.js');
   return defaultCacheDir(process.env);
 }
 
 /** The size limit in force: --cache-max-size, else $WASMER_TS_CACHE_MAX_SIZE, else the default. */
 async function maxBytesFrom(flags: CacheFlags): Promise<number> {
-  const { DEFAULT_CACHE_MAX_BYTES } = await import('../runtime/cache/index.js');
+  const { DEFAULT_CACHE_MAX_BYTES } = await import('../runtime/engine/cache/index.js');
   return cacheMaxBytesFrom(flags.cacheMaxSize, process.env) ?? DEFAULT_CACHE_MAX_BYTES;
 }
 
@@ -40,11 +40,11 @@ const dirCommand = withFlags(
   .addHelpText('after', '\nExamples:\n  $ wasmer-ts cache dir\n  /home/me/.cache/wasmer-ts')
   .action(async (flags: CacheFlags) => {
     const dir = await cacheDirFrom(flags);
-    const { nativeStatus } = await import('../runtime/cache/native.js');
+    const { nativeStatus } = await import('../runtime/engine/native.js');
     const status = nativeStatus();
     if (flags.json === true) {
       // Entries are named <wasm sha256>-<engine key>.wasmu, one key per compile mode (README, Performance).
-      const { engineKeysByMode } = await import('../runtime/cache/index.js');
+      const { engineKeysByMode } = await import('../runtime/engine/cache/index.js');
       printJson({ dir, machineCode: status.available, reason: status.reason, engineKeys: engineKeysByMode() });
       return;
     }
@@ -122,7 +122,7 @@ Examples:
   .action(async (flags: CacheFlags) => {
     const dir = await cacheDirFrom(flags);
     const maxBytes = await maxBytesFrom(flags);
-    const { ModuleCache } = await import('../runtime/cache/index.js');
+    const { ModuleCache } = await import('../runtime/engine/cache/index.js');
     const entries = await new ModuleCache(dir).list();
     const total = entries.reduce((n, e) => n + e.byteLength, 0);
     if (flags.json === true) {
@@ -167,7 +167,7 @@ Examples:
   .action(async (flags: CacheFlags) => {
     const dir = await cacheDirFrom(flags);
     const maxBytes = await maxBytesFrom(flags);
-    const { ModuleCache } = await import('../runtime/cache/index.js');
+    const { ModuleCache } = await import('../runtime/engine/cache/index.js');
     const cache = new ModuleCache(dir, { maxBytes });
     const { removed, byteLength } = await cache.evict();
     const left = (await cache.list()).reduce((n, e) => n + e.byteLength, 0);
@@ -184,7 +184,7 @@ const cleanCommand = withFlags(new Command('clean').description('Delete every ca
   .addHelpText('after', '\nExamples:\n  $ wasmer-ts cache clean\n  removed 3 entries (1.2 MiB)')
   .action(async (flags: CacheFlags) => {
     const dir = await cacheDirFrom(flags);
-    const { ModuleCache } = await import('../runtime/cache/index.js');
+    const { ModuleCache } = await import('../runtime/engine/cache/index.js');
     const { removed, byteLength } = await new ModuleCache(dir).clean();
     if (flags.json === true) printJson({ dir, removed, size: byteLength });
     else process.stdout.write(`removed ${removed} entr${removed === 1 ? 'y' : 'ies'} (${formatSize(byteLength)})\n`);

@@ -1,11 +1,11 @@
 /**
  * `wasmer-ts compile FILE -o OUT`: compiles every function with TurboFan and
- * writes an artifact (src/runtime/artifact.ts) with the Wasm and V8's machine
+ * writes an artifact (src/runtime/engine/artifact.ts) with the Wasm and V8's machine
  * code, so `run` and `call` start without compiling. Reading and writing go
  * through input.ts.
  */
 import { Command } from 'commander';
-import { nativeStatus } from '../runtime/cache/native.js';
+import { nativeStatus } from '../runtime/engine/native.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { formatSize } from './format.js';
 import { checkOutput, inputLabel, readModuleBytes, startProgress, writeOutput } from './input.js';
@@ -53,7 +53,7 @@ Examples:
       await checkOutput(output);
       const { wasm } = await readModuleBytes(file);
       // Every function eagerly with TurboFan, saved as machine code when the addon is built (issue 5).
-      const { compileOptimized } = await import('../runtime/cache/machine-code.js');
+      const { compileOptimized } = await import('../runtime/engine/machine-code.js');
       const stop = startProgress(`optimizing ${label} (${formatSize(wasm.byteLength)}) with TurboFan`);
       const onProgress = (ms: number) => {
         if (!process.stderr.isTTY && ms >= 5000 && ms % 5000 < 1000) {

@@ -4,10 +4,10 @@
  * Keeping it in one place lets the machine-code cache (issue 5) plug in here.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { access, constants, lstat, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { access, constants, lstat, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { CompilerChoice } from '../runtime/engine/tiering.js';
 import { InputError } from '../runtime/errors.js';
-import type { CompilerChoice } from '../runtime/tiering.js';
 import { formatSize } from './format.js';
 import { cacheMaxBytesFrom } from './options.js';
 import { InFile, Relaunched } from './report.js';
@@ -109,7 +109,8 @@ async function readStdin(): Promise<Uint8Array> {
 async function readStream(source: AsyncIterable<Buffer>, path: string): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let size = 0;
-  const plausible = await plausibilityCheck();
+  const { formatPrefixCheck } = await import('../runtime/parser/sniff.js');
+  const plausible = formatPrefixCheck();
   try {
     for await (const chunk of source) {
       chunks.push(chunk);
@@ -123,36 +124,6 @@ async function readStream(source: AsyncIterable<Buffer>, path: string): Promise<
   }
   const buffer = Buffer.concat(chunks);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
-
-/**
- * Returns a function fed each chunk of a stream in order, which says whether the bytes
- * so far can still become a module: a Wasm binary (`\0asm` + version 1), an artifact
- * (its magic), or WebAssembly text (UTF-8 without NUL). Cutting the read where that
- * fails changes nothing in the outcome: every reader rejects such bytes at that point.
- */
-async function plausibilityCheck(): Promise<(chunk: Uint8Array) => boolean> {
-  const { ARTIFACT_MAGIC } = await import('../runtime/artifact.js');
-  const WASM_HEAD = Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
-  const text = new TextDecoder('utf-8', { fatal: true });
-  let kind: 'wasm' | 'artifact' | 'text' | null = null;
-  let seen = 0;
-  return (chunk) => {
-    if (chunk.length === 0) return true;
-    if (kind === null) kind = chunk[0] === 0x00 ? 'wasm' : chunk[0] === ARTIFACT_MAGIC[0] ? 'artifact' : 'text';
-    if (kind === 'text') {
-      try {
-        return !text.decode(chunk, { stream: true }).includes('\0');
-      } catch {
-        return false;
-      }
-    }
-    const head = kind === 'wasm' ? WASM_HEAD : ARTIFACT_MAGIC;
-    for (let i = 0; seen < head.length && i < chunk.length; i++, seen++) {
-      if (chunk[i] !== head[seen]) return false;
-    }
-    return true;
-  };
 }
 
 function tooLarge(path: string): InputError {
@@ -219,7 +190,7 @@ export async function loadModule(path: string, options: LoadOptions = {}) {
   // The machine-code cache (issue 5): on by default, --no-cache turns it off. A
   // miss is filled when the command is over (beforeExit), so no run waits for it.
   // registry.js, not index.js: Module.from loads the cache itself when it uses it.
-  const { defaultCacheDir, saveToCache } = await import('../runtime/cache/registry.js');
+  const { defaultCacheDir, saveToCache } = await import('../runtime/engine/cache/registry.js');
   const cacheDir = options.cache === false ? null : (options.cacheDir ?? defaultCacheDir(process.env));
   // A bad WASMER_TS_CACHE_MAX_SIZE is a usage error (exit 2), as a bad flag is; --no-cache ignores it.
   const cacheMaxBytes = cacheDir === null ? null : cacheMaxBytesFrom(options.cacheMaxBytes, process.env);
@@ -289,15 +260,9 @@ export async function writeOutput(path: string, bytes: Uint8Array): Promise<'fil
       await writeFile(path, bytes);
       return 'stream';
     }
-    const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-    try {
-      await writeFile(temp, bytes);
-      await rename(temp, path);
-      return 'file';
-    } catch (error) {
-      await unlink(temp).catch(() => {});
-      throw error;
-    }
+    const { writeFileAtomic } = await import('../runtime/engine/atomic-write.js');
+    await writeFileAtomic(path, bytes, { hidden: true });
+    return 'file';
   } catch (error) {
     throw await outputError(path, error);
   }
@@ -357,10 +322,10 @@ export interface ModuleBytes {
   /** Size of the input as read. */
   readonly inputSize: number;
   /** The verified artifact header, for `format: 'artifact'`. */
-  readonly artifact: import('../runtime/artifact.js').ReadArtifact | null;
+  readonly artifact: import('../runtime/engine/artifact.js').ReadArtifact | null;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const _utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Reads `path` and returns the Wasm binary in it, sniffing the format:
@@ -373,21 +338,15 @@ export async function readModuleBytes(path: string): Promise<ModuleBytes> {
   const bytes = await readInput(path);
   const label = inputLabel(path);
   try {
-    if (bytes[0] === 0x00) return { wasm: bytes, format: 'wasm', inputSize: bytes.byteLength, artifact: null };
-    const { isArtifact, readArtifact } = await import('../runtime/artifact.js');
-    if (isArtifact(bytes)) {
+    const { detectFormat, decodeText } = await import('../runtime/parser/sniff.js');
+    const format = detectFormat(bytes);
+    if (format === 'artifact') {
+      const { readArtifact } = await import('../runtime/engine/artifact.js');
       const artifact = readArtifact(bytes);
       return { wasm: artifact.wasm, format: 'artifact', inputSize: bytes.byteLength, artifact };
     }
-    let text: string | null = null;
-    try {
-      text = utf8.decode(bytes);
-    } catch {
-      text = null;
-    }
-    if (text === null || text.includes('\0')) {
-      return { wasm: bytes, format: 'wasm', inputSize: bytes.byteLength, artifact: null };
-    }
+    const text = format === 'text' ? decodeText(bytes) : null;
+    if (text === null) return { wasm: bytes, format: 'wasm', inputSize: bytes.byteLength, artifact: null };
     const { watToWasm } = await import('../runtime/wat.js');
     const wasm = await watToWasm(text, label);
     return { wasm, format: 'wat', inputSize: bytes.byteLength, artifact: null };

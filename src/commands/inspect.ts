@@ -4,7 +4,7 @@
  * sections, module name, proposals used.
  */
 import { Command } from 'commander';
-import { machineCodeUnusableReason } from '../runtime/cache/machine-code.js';
+import { machineCodeUnusableReason } from '../runtime/engine/machine-code.js';
 import type { ExternType, Feature, ModuleInfo } from '../runtime/parser/types.js';
 import { formatExternType, formatSize, hex, printable } from './format.js';
 import { inputLabel, type ModuleBytes, readModuleBytes } from './input.js';

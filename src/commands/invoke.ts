@@ -402,7 +402,7 @@ export async function invoke(request: InvokeRequest): Promise<InvokeOutcome> {
     if (repeat !== null) {
       throw new ArgumentError('ERR_INVALID_OPTION', '--repeat cannot be combined with --timeout or --max-memory');
     }
-    const { runProgram } = await import('../runtime/wasi/index.js');
+    const { runProgram } = await import('../runtime/program/run-program.js');
     const outcome = await runProgram({
       module: module as never,
       ...(isWasi ? { wasi: wasiOptions(request.programArgs, request.options) } : {}),

@@ -6,8 +6,8 @@
 import { statSync } from 'node:fs';
 // Type-only: the fast path of `run --invoke` (cli.ts) uses this file without loading commander.
 import type { Command } from 'commander';
+import type { CompilerChoice } from '../runtime/engine/tiering.js';
 import { ArgumentError } from '../runtime/errors.js';
-import type { CompilerChoice } from '../runtime/tiering.js';
 
 export const COMPILERS: readonly CompilerChoice[] = ['auto', 'baseline', 'optimizing'];
 

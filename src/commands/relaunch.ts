@@ -12,8 +12,7 @@
  * module read from stdin (its bytes are gone), not a second time, and not
  * `node bin/wasmer-ts.js ...`, which runs under the flags node was given.
  */
-import { isArtifact } from '../runtime/artifact.js';
-import { Reader } from '../runtime/parser/reader.js';
+import { isArtifact } from '../runtime/engine/artifact.js';
 import {
   type CompileMode,
   type CompilerChoice,
@@ -21,7 +20,8 @@ import {
   processCompileMode,
   resolveTier,
   v8FlagsFor,
-} from '../runtime/tiering.js';
+} from '../runtime/engine/tiering.js';
+import { Reader } from '../runtime/parser/reader.js';
 
 /** Set by the launcher to `1`; a relaunched child gets `2` and never relaunches. */
 const LAUNCHER_ENV = 'WASMER_TS_LAUNCHER';

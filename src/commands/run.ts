@@ -223,7 +223,7 @@ export async function runFile(file: string, rest: readonly string[], raw: RawOpt
         (functions.length === 0 ? ' (it exports no functions)' : `:\n${list}`),
     );
   }
-  const { runProgram } = await import('../runtime/wasi/index.js');
+  const { runProgram } = await import('../runtime/program/run-program.js');
   const { exitCode } = await runProgram({
     module,
     wasi: wasiOptions([file, ...after.args], options),

@@ -8,11 +8,13 @@
  * `ArgumentError`. Results need no conversion: V8 already returns i64 as bigint
  * and several results as an array.
  */
+
+import { describe } from './describe.js';
 import { ArgumentError, WasmParseError } from './errors.js';
 import { Reader } from './parser/reader.js';
 import type { FuncType, ValType } from './parser/types.js';
 import { toTrap } from './trap.js';
-import { describe, Value } from './value.js';
+import { Value } from './value.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 

@@ -3,9 +3,10 @@
  * checked and converted on the way in.
  */
 import { converterFor, unwrapFunction } from './convert.js';
+import { describe } from './describe.js';
 import { ArgumentError } from './errors.js';
 import type { ValType } from './parser/types.js';
-import { describe, Value } from './value.js';
+import { Value } from './value.js';
 
 /** The type of a global: `{ type: 'i32', mutable: true }`. */
 export interface GlobalDescriptor {

@@ -5,7 +5,7 @@ export {
   encodeArtifact,
   isArtifact,
   type MachineCodeSummary,
-} from './artifact.js';
+} from './engine/artifact.js';
 export {
   type CacheEntry,
   DEFAULT_CACHE_MAX_BYTES,
@@ -13,14 +13,16 @@ export {
   ModuleCache,
   type ModuleCacheOptions,
   saveToCache,
-} from './cache/index.js';
+} from './engine/cache/index.js';
 export {
   type ArtifactDescription,
   compileOptimized,
   describeArtifact,
   loadArtifactModule,
-} from './cache/machine-code.js';
-export { type NativeStatus, nativeStatus } from './cache/native.js';
+} from './engine/machine-code.js';
+export { type NativeStatus, nativeStatus } from './engine/native.js';
+export type { CompileMode, CompilerChoice, Tier } from './engine/tiering.js';
+export { COMPILER_CHOICES, processTier, v8FlagsFor } from './engine/tiering.js';
 export * from './errors.js';
 export { Global, type GlobalDescriptor } from './global.js';
 export { type ExportedFunction, type Exports, type ExportValue, type Imports, Instance } from './instance.js';
@@ -39,9 +41,8 @@ export {
 export { type IndexedView, Memory, type MemoryDescriptor, MemoryView, PAGE_SIZE } from './memory.js';
 export { Module, type ModuleOptions, type WasmSource } from './module.js';
 export type * from './parser/types.js';
+export { type RunProgramOptions, type RunProgramResult, runProgram } from './program/run-program.js';
 export { Table, type TableDescriptor } from './table.js';
-export type { CompileMode, CompilerChoice, Tier } from './tiering.js';
-export { COMPILER_CHOICES, processTier, v8FlagsFor } from './tiering.js';
 export { type NumericType, Value } from './value.js';
 export * from './wasi/index.js';
 export { watToWasm } from './wat.js';

@@ -3,6 +3,7 @@
  * into `Trap`, and hand out `Memory`, `Global` and `Table` wrappers.
  */
 import { converterFor, decodeParamNames, unwrapFunction, wrapFunction } from './convert.js';
+import { describe } from './describe.js';
 import { ArgumentError, LinkError, OutOfMemoryError } from './errors.js';
 import { Global } from './global.js';
 import { formatExternType } from './kinds.js';
@@ -13,7 +14,7 @@ import { Table } from './table.js';
 import { toTrap } from './trap.js';
 import { formatBytes } from './units.js';
 import { hasV128, wrapV128Function } from './v128.js';
-import { describe, Value } from './value.js';
+import { Value } from './value.js';
 
 /**
  * Imports by namespace then name: JS functions (host functions; i64 parameters

@@ -4,8 +4,9 @@
  * so each view keeps the buffer it last saw and rebuilds its typed array (or
  * DataView) only when that buffer has been detached or replaced.
  */
+
+import { describe } from './describe.js';
 import { ArgumentError } from './errors.js';
-import { describe } from './value.js';
 
 export const PAGE_SIZE = 65536;
 /** V8's limit for a 32-bit memory: 4 GiB. */

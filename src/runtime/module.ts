@@ -6,13 +6,10 @@
 // artifact.js and machine-code.js are light to load (they load node:crypto and the
 // native addon on first use); the cache (./cache/index.js) is imported by `from` only
 // when a cache directory is given, so a plain compile never loads it.
-import { decodeArtifact, isArtifact } from './artifact.js';
-import { artifactFromModule, loadArtifactModule } from './cache/machine-code.js';
-import { ArgumentError, CompileError, WasmParseError } from './errors.js';
-import { type Exports, type Imports, Instance } from './instance.js';
-import { describeExtern, describeImport, type ExportDescriptor, type ImportDescriptor } from './kinds.js';
-import { parseModule } from './parser/index.js';
-import type { ModuleInfo } from './parser/types.js';
+
+import { describe } from './describe.js';
+import { decodeArtifact } from './engine/artifact.js';
+import { artifactFromModule, loadArtifactModule } from './engine/machine-code.js';
 import {
   COMPILER_CHOICES,
   type CompilerChoice,
@@ -21,8 +18,13 @@ import {
   type Tier,
   tieringFacts,
   tierNotice,
-} from './tiering.js';
-import { describe } from './value.js';
+} from './engine/tiering.js';
+import { ArgumentError, CompileError, WasmParseError } from './errors.js';
+import { type Exports, type Imports, Instance } from './instance.js';
+import { describeExtern, describeImport, type ExportDescriptor, type ImportDescriptor } from './kinds.js';
+import { parseModule } from './parser/index.js';
+import { decodeText, detectFormat } from './parser/sniff.js';
+import type { ModuleInfo } from './parser/types.js';
 import { watToWasm } from './wat.js';
 
 export interface ModuleOptions {
@@ -55,6 +57,15 @@ export type WasmSource = Uint8Array | ArrayBuffer | ArrayBufferView;
 
 const HEADER_LENGTH = 8;
 const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    FATAL_UTF8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 // Lets the async paths hand an already compiled module to the constructor.
 const PRECOMPILED = Symbol('precompiled');
@@ -151,11 +162,12 @@ export class Module {
     if (!(bytes instanceof Uint8Array)) {
       throw new ArgumentError('ERR_ARG_TYPE', `Module.from: expected a Uint8Array, got ${describe(bytes)}`);
     }
-    const isWasm = bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+    const format = detectFormat(bytes);
+    const isWasm = format === 'wasm';
     // Cache entries are keyed by this process's V8 flags (tiering.ts), so every tier has its own.
     const useCache = (options.cacheDir ?? null) !== null;
     if (isWasm && !useCache) return Module.compile(bytes, options);
-    if (isWasm || isArtifact(bytes)) {
+    if (isWasm || format === 'artifact') {
       // Machine code from the cache or the artifact when every check passes (issue 5), else a normal compile.
       checkOptions(options);
       // A miss compiles through Module.compile; its Module (its own copy, parsed) is kept, so a
@@ -169,7 +181,7 @@ export class Module {
       let wasm = bytes;
       let raw: WebAssembly.Module;
       if (isWasm) {
-        const { compileWithCache } = await import('./cache/index.js');
+        const { compileWithCache } = await import('./engine/cache/index.js');
         const cached = await compileWithCache(bytes, {
           dir: options.cacheDir ?? null,
           onNotice,
@@ -190,19 +202,14 @@ export class Module {
     }
     // A NUL byte never starts or appears in WebAssembly text: such input is a (truncated or
     // damaged) binary, and the binary reader's error says more than the text converter's.
-    if (bytes[0] === 0x00) return Module.compile(bytes, options);
-    let text: string;
-    try {
-      text = FATAL_UTF8.decode(bytes);
-      if (text.includes('\0')) return Module.compile(bytes, options);
-    } catch {
-      throw new WasmParseError(
-        'ERR_BAD_MAGIC',
-        'not a WebAssembly binary (no \\0asm magic), not a serialized module, and not UTF-8 WebAssembly text',
-        0,
-      );
-    }
-    return Module.compile(text, options);
+    const text = format === 'text' ? decodeText(bytes) : null;
+    if (text !== null) return Module.compile(text, options);
+    if (bytes[0] === 0x00 || isUtf8(bytes)) return Module.compile(bytes, options);
+    throw new WasmParseError(
+      'ERR_BAD_MAGIC',
+      'not a WebAssembly binary (no \\0asm magic), not a serialized module, and not UTF-8 WebAssembly text',
+      0,
+    );
   }
 
   /** Whether `bytes` is a valid Wasm binary, by V8's judgement. Never throws, whatever it is given. */
@@ -227,7 +234,7 @@ export class Module {
 
   /**
    * A versioned container holding the Wasm binary and, when the native addon is
-   * built, the machine code V8 has optimized so far (see src/runtime/artifact.ts);
+   * built, the machine code V8 has optimized so far (see src/runtime/engine/artifact.ts);
    * `Module.from` loads both, `Module.deserialize` the Wasm.
    */
   serialize(): Uint8Array {

@@ -2,9 +2,9 @@
  * `Table` wraps a `WebAssembly.Table` of references (funcref or externref).
  */
 import { unwrapFunction } from './convert.js';
+import { describe } from './describe.js';
 import { ArgumentError } from './errors.js';
 import type { RefType } from './parser/types.js';
-import { describe } from './value.js';
 
 /** V8's limit on table sizes. */
 const MAX_TABLE_ELEMENTS = 10_000_000;

@@ -1,29 +1,20 @@
 /**
  * Calls Wasm functions whose signature has `v128`, which V8 refuses to pass
  * across the JS boundary. For each such signature we build (once, in binary,
- * with the tiny encoder below) an adapter module that imports the target
+ * with encoder/) an adapter module that imports the target
  * function and exports `call` with only scalar parameters: each v128 argument
  * is read from the adapter's memory (slot i = bytes 16*i..16*i+15), and every
  * result is stored to the slot after the parameters'. JS writes and reads those
  * slots, so a v128 crosses as 16 little-endian bytes.
  */
 import { callError, convertArguments, converterFor, registerWrapper, signatureLabel } from './convert.js';
+import { encodeS32, encodeU32 } from './encoder/leb128.js';
+import { encodeFuncType, encodeName, encodeSection, encodeVec, VALTYPE_BYTE } from './encoder/module.js';
 import { ArgumentError } from './errors.js';
-import { encodeU32 } from './parser/rewrite.js';
 import type { FuncType, ValType } from './parser/types.js';
 import { Value } from './value.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
-
-const VALTYPE_BYTE: Record<string, number> = {
-  i32: 0x7f,
-  i64: 0x7e,
-  f32: 0x7d,
-  f64: 0x7c,
-  v128: 0x7b,
-  funcref: 0x70,
-  externref: 0x6f,
-};
 
 // Store opcode and alignment (log2) for each storable result type.
 const STORE: Record<string, readonly number[]> = {
@@ -35,37 +26,6 @@ const STORE: Record<string, readonly number[]> = {
 };
 
 const SLOT = 16;
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function name(s: string): number[] {
-  const bytes = [...new TextEncoder().encode(s)];
-  return [...encodeU32(bytes.length), ...bytes];
-}
-
-function vec(items: readonly number[][]): number[] {
-  return [...encodeU32(items.length), ...items.flat()];
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...encodeU32(content.length), ...content];
-}
-
-function funcType(params: readonly ValType[], results: readonly ValType[]): number[] {
-  const enc = (t: ValType): number[] => [VALTYPE_BYTE[t] as number];
-  return [0x60, ...vec(params.map(enc)), ...vec(results.map(enc))];
-}
 
 /** Whether the adapter can handle `type`: numeric and v128 parameters and results (plus reference parameters). */
 export function isAdaptable(type: FuncType): boolean {
@@ -80,7 +40,7 @@ export function encodeAdapter(type: FuncType): Uint8Array {
   const body: number[] = [];
   let k = 0;
   type.params.forEach((t, i) => {
-    if (t === 'v128') body.push(0x41, ...sleb(SLOT * i), 0xfd, 0x00, 4, 0);
+    if (t === 'v128') body.push(0x41, ...encodeS32(SLOT * i), 0xfd, 0x00, 4, 0);
     else body.push(0x20, ...encodeU32(k++));
   });
   body.push(0x10, 0);
@@ -88,10 +48,10 @@ export function encodeAdapter(type: FuncType): Uint8Array {
   for (let j = type.results.length - 1; j >= 0; j--) body.push(0x21, ...encodeU32(firstLocal + j));
   type.results.forEach((t, j) => {
     const op = STORE[t] as readonly number[];
-    body.push(0x41, ...sleb(resultBase + SLOT * j), 0x20, ...encodeU32(firstLocal + j), ...op, 0);
+    body.push(0x41, ...encodeS32(resultBase + SLOT * j), 0x20, ...encodeU32(firstLocal + j), ...op, 0);
   });
   body.push(0x0b);
-  const locals = vec(type.results.map((t) => [1, VALTYPE_BYTE[t] as number]));
+  const locals = encodeVec(type.results.map((t) => [1, VALTYPE_BYTE[t] as number]));
   const code = [...locals, ...body];
   return Uint8Array.from([
     0x00,
@@ -102,18 +62,18 @@ export function encodeAdapter(type: FuncType): Uint8Array {
     0x00,
     0x00,
     0x00,
-    ...section(1, vec([funcType(type.params, type.results), funcType(scalarParams, [])])),
-    ...section(2, vec([[...name('t'), ...name('f'), 0x00, 0x00]])),
-    ...section(3, vec([[1]])),
-    ...section(5, vec([[0x00, ...encodeU32(pages)]])),
-    ...section(
+    ...encodeSection(1, encodeVec([encodeFuncType(type.params, type.results), encodeFuncType(scalarParams, [])])),
+    ...encodeSection(2, encodeVec([[...encodeName('t'), ...encodeName('f'), 0x00, 0x00]])),
+    ...encodeSection(3, encodeVec([[1]])),
+    ...encodeSection(5, encodeVec([[0x00, ...encodeU32(pages)]])),
+    ...encodeSection(
       7,
-      vec([
-        [...name('call'), 0x00, 1],
-        [...name('memory'), 0x02, 0],
+      encodeVec([
+        [...encodeName('call'), 0x00, 1],
+        [...encodeName('memory'), 0x02, 0],
       ]),
     ),
-    ...section(10, vec([[...encodeU32(code.length), ...code]])),
+    ...encodeSection(10, encodeVec([[...encodeU32(code.length), ...code]])),
   ]);
 }
 

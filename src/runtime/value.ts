@@ -3,6 +3,7 @@
  * is ambiguous (`sum(Value.i32(1), Value.i32(2))`) and for v128, which has no
  * JS counterpart.
  */
+import { DESCRIPTION, describe } from './describe.js';
 import { ArgumentError } from './errors.js';
 
 export type NumericType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128';
@@ -80,6 +81,11 @@ export class Value {
     return `${this.type.toUpperCase()}(${text})`;
   }
 
+  /** How `describe` names a Value in messages: `I32(7) (Value)`. */
+  [DESCRIPTION](): string {
+    return `${String(this)} (Value)`;
+  }
+
   /** The JS value: a number for i32/f32/f64, a bigint for i64/v128. */
   valueOf(): number | bigint {
     return this.value;
@@ -98,26 +104,6 @@ function formatF32(v: number): string {
     if (Math.fround(s) === v) return String(s);
   }
   return String(v);
-}
-
-/** `"abc" (string)`, `1.5 (number)`, `undefined`: the value and its type, for error messages. */
-export function describe(value: unknown): string {
-  if (value === undefined || value === null) return String(value);
-  switch (typeof value) {
-    case 'string':
-      return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)} (string)`;
-    case 'bigint':
-      return `${value}n (bigint)`;
-    case 'number':
-    case 'boolean':
-    case 'symbol':
-      return `${String(value)} (${typeof value})`;
-    case 'function':
-      return 'a function';
-    default:
-      if (value instanceof Value) return `${String(value)} (Value)`;
-      return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
-  }
 }
 
 /** A bigint, or a safe integer as one; anything else is `ERR_ARG_TYPE` (or `ERR_ARG_RANGE` for an unsafe number). */

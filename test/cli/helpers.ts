@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeU32 } from '../../src/runtime/parser/rewrite.js';
+import { encodeU32 } from '../../src/runtime/encoder/leb128.js';
 import { wat } from '../helpers/wat.js';
 import { CLI_FIXTURES } from './fixtures.js';
 

@@ -1,6 +1,6 @@
 // The launcher (the shell part of bin/wasmer-ts.js) and the relaunch of a
 // module that wants other V8 flags (src/commands/relaunch.ts). V8's flags are
-// fixed when Node starts (src/runtime/tiering.ts), so the launcher picks them
+// fixed when Node starts (src/runtime/engine/tiering.ts), so the launcher picks them
 // before Node exists; these tests check what it picks, with a stand-in `node`
 // on PATH that prints its arguments, and what really runs, with the real one.
 import { spawnSync } from 'node:child_process';
@@ -8,8 +8,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeU32 } from '../../src/runtime/parser/rewrite.js';
-import { AUTO_OPTIMIZING_MAX_CODE_BYTES, v8FlagsFor } from '../../src/runtime/tiering.js';
+import { encodeU32 } from '../../src/runtime/encoder/leb128.js';
+import { AUTO_OPTIMIZING_MAX_CODE_BYTES, v8FlagsFor } from '../../src/runtime/engine/tiering.js';
 import { BIN, pathWithThisNode, ROOT } from './helpers.js';
 
 let dir: string;

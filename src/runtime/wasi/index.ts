@@ -5,10 +5,10 @@
  */
 import { statSync } from 'node:fs';
 import { resolve as resolveHostPath } from 'node:path';
+import { describe } from '../describe.js';
 import { ArgumentError, WasiError, WasiExit } from '../errors.js';
 import type { Import } from '../parser/types.js';
 import { toTrap } from '../trap.js';
-import { describe } from '../value.js';
 import { WasiHost } from './host.js';
 import { checkWasiImportTypes } from './signatures.js';
 import {
@@ -20,8 +20,6 @@ import {
   type StdinOption,
 } from './stdio.js';
 
-// The CLI imports runProgram from here too.
-export { type RunProgramOptions, type RunProgramResult, runProgram } from '../run-program.js';
 export type { OutputOption, StdinOption } from './stdio.js';
 
 /** Options of `new Wasi(options)`. Every field is optional; nothing is inherited from the host process by default. */

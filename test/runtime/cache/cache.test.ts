@@ -2,16 +2,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeArtifact, encodeArtifact, readArtifactHeader, sha256Hex } from '../../../src/runtime/artifact.js';
+import { decodeArtifact, encodeArtifact, readArtifactHeader, sha256Hex } from '../../../src/runtime/engine/artifact.js';
 import {
   compileWithCache,
   defaultCacheDir,
   engineKey,
   ModuleCache,
   REFRESH_GROWTH,
-} from '../../../src/runtime/cache/index.js';
-import { compileOptimized } from '../../../src/runtime/cache/machine-code.js';
-import { nativeStatus } from '../../../src/runtime/cache/native.js';
+} from '../../../src/runtime/engine/cache/index.js';
+import { compileOptimized } from '../../../src/runtime/engine/machine-code.js';
+import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { wat } from '../../helpers/wat.js';
 import {
   assertBuilt,
@@ -124,7 +124,7 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     }
 
     const script = `
-      const { compileWithCache } = await import(DIST + 'cache/index.js');
+      const { compileWithCache } = await import(DIST + 'engine/cache/index.js');
       const { readFileSync } = await import('node:fs');
       const wasm = new Uint8Array(readFileSync(process.argv[2]));
       const c = await compileWithCache(wasm, { dir: process.argv[1], onNotice: (m) => console.error(m) });
@@ -155,8 +155,8 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     // process): compile through the cache, make the named exports hot, wait for their TurboFan
     // code, save. Prints whether it hit, and what save() did.
     const script = `
-      const { compileWithCache } = await import(DIST + 'cache/index.js');
-      const { serializeMachineCode } = await import(DIST + 'cache/machine-code.js');
+      const { compileWithCache } = await import(DIST + 'engine/cache/index.js');
+      const { serializeMachineCode } = await import(DIST + 'engine/machine-code.js');
       const { readFileSync } = await import('node:fs');
       const [dir, file, ...hot] = process.argv.slice(1);
       const wasm = new Uint8Array(readFileSync(file));
@@ -256,7 +256,7 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     writeFileSync(kernelFile, kernel);
     // Each writer rewrites the same entry many times; each reader reads it as fast as it can.
     const writer = `
-      const { ModuleCache } = await import(DIST + 'cache/index.js');
+      const { ModuleCache } = await import(DIST + 'engine/cache/index.js');
       const { readFileSync } = await import('node:fs');
       const cache = new ModuleCache(process.argv[1]);
       const wasm = new Uint8Array(readFileSync(process.argv[3]));
@@ -265,9 +265,9 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
       console.log('wrote');
     `;
     const reader = `
-      const { readArtifact } = await import(DIST + 'artifact.js');
+      const { readArtifact } = await import(DIST + 'engine/artifact.js');
       const { readFileSync } = await import('node:fs');
-      const { ModuleCache } = await import(DIST + 'cache/index.js');
+      const { ModuleCache } = await import(DIST + 'engine/cache/index.js');
       const wasm = new Uint8Array(readFileSync(process.argv[2]));
       const file = new ModuleCache(process.argv[1]).fileFor(wasm);
       // Reads for a second from the first entry it sees: the writers are node processes

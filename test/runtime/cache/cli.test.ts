@@ -15,8 +15,8 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readArtifactHeader } from '../../../src/runtime/artifact.js';
-import { nativeStatus } from '../../../src/runtime/cache/native.js';
+import { readArtifactHeader } from '../../../src/runtime/engine/artifact.js';
+import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { BIN, pathWithThisNode } from '../../cli/helpers.js';
 import { wat } from '../../helpers/wat.js';
 import { assertBuilt, KERNEL_WAT, kernelWork } from './child.js';

@@ -16,10 +16,15 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeArtifact, encodeArtifact } from '../../../src/runtime/artifact.js';
-import { compileWithCache, DEFAULT_CACHE_MAX_BYTES, engineKey, ModuleCache } from '../../../src/runtime/cache/index.js';
-import { compileOptimized } from '../../../src/runtime/cache/machine-code.js';
-import { nativeStatus } from '../../../src/runtime/cache/native.js';
+import { decodeArtifact, encodeArtifact } from '../../../src/runtime/engine/artifact.js';
+import {
+  compileWithCache,
+  DEFAULT_CACHE_MAX_BYTES,
+  engineKey,
+  ModuleCache,
+} from '../../../src/runtime/engine/cache/index.js';
+import { compileOptimized } from '../../../src/runtime/engine/machine-code.js';
+import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { Module } from '../../../src/runtime/module.js';
 import { wat } from '../../helpers/wat.js';
 import {
@@ -190,7 +195,7 @@ describe('size limit and least-recently-used eviction', () => {
     const dir = freshDir();
     const files = Array.from({ length: 40 }, (_, i) => fakeEntry(dir, i + 1, 1000, (40 - i) * 60));
     const script = `
-      const { ModuleCache } = await import(DIST + 'cache/index.js');
+      const { ModuleCache } = await import(DIST + 'engine/cache/index.js');
       const r = await new ModuleCache(process.argv[1], { maxBytes: 10_500 }).evict();
       console.log(JSON.stringify(r));
     `;

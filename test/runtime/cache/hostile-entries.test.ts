@@ -20,10 +20,10 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeArtifact } from '../../../src/runtime/artifact.js';
-import { ModuleCache } from '../../../src/runtime/cache/index.js';
-import { compileOptimized } from '../../../src/runtime/cache/machine-code.js';
-import { nativeStatus } from '../../../src/runtime/cache/native.js';
+import { encodeArtifact } from '../../../src/runtime/engine/artifact.js';
+import { ModuleCache } from '../../../src/runtime/engine/cache/index.js';
+import { compileOptimized } from '../../../src/runtime/engine/machine-code.js';
+import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { wat } from '../../helpers/wat.js';
 import { assertBuilt, DIST, KERNEL_WAT, kernelWork, tieredArtifact } from './child.js';
 
@@ -68,7 +68,7 @@ interface Lookup {
 /** Compiles the kernel through the cache in `dir`, in a child with a time limit, and runs it. */
 function lookUp(dir: string, options: { uid?: number; gid?: number; maxBytes?: number } = {}): Lookup {
   const script = `
-    const { compileWithCache, ModuleCache } = await import(${JSON.stringify(`file://${DIST}cache/index.js`)});
+    const { compileWithCache, ModuleCache } = await import(${JSON.stringify(`file://${DIST}engine/cache/index.js`)});
     const { readFileSync } = await import('node:fs');
     const [dir, wasmFile, maxBytes] = process.argv.slice(1);
     const wasm = new Uint8Array(readFileSync(wasmFile));

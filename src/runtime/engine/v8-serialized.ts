@@ -51,7 +51,7 @@ interface Layout {
 
 /**
  * V8 11.x as Node 20 ships it (11.3), worked out from its payloads and checked
- * by test/runtime/cache/v8-serialized.test.ts: the total code size (u64), a flag
+ * by test/runtime/engine/v8-serialized.test.ts: the total code size (u64), a flag
  * byte, one byte per imported function; per TurboFan function 13 i32 fields
  * (offsets, sizes, stack slots...; the instruction size is the 8th, and it and
  * the 5 after it count the bytes of the runs that follow the header) and a tier

@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { NATIVE_ADDON_PATH } from './paths.js';
 
 /** The addon's functions (see native/src/addon.cc). */
 export interface NativeAddon {
@@ -43,8 +43,7 @@ export interface NativeStatus {
   readonly path: string;
 }
 
-// src/runtime/cache/ and dist/runtime/cache/ are both three levels below the package root.
-const ADDON_PATH = fileURLToPath(new URL('../../../native/build/Release/wasmer_ts_native.node', import.meta.url));
+const ADDON_PATH = NATIVE_ADDON_PATH;
 
 let loaded: { addon: NativeAddon | null; status: NativeStatus } | undefined;
 let disabledReason: string | null = null;

@@ -5,7 +5,7 @@
  * hashes 136 bytes in 0.3 ms and 4 KiB in 1.5-3 ms (interpreted), so inputs up to
  * 1 KiB are hashed here and larger ones by node:crypto (see `sha256Hex` in
  * ../artifact.ts, which also keeps using node:crypto once it is loaded).
- * Checked against node:crypto in test/runtime/cache/sha256.test.ts.
+ * Checked against node:crypto in test/runtime/engine/sha256.test.ts.
  */
 
 /** Inputs up to this many bytes are hashed here; larger ones by node:crypto. */

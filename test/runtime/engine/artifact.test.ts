@@ -11,9 +11,9 @@ import {
   readArtifactHeader,
   sha256Hex,
   v8FlagFingerprint,
-} from '../../src/runtime/artifact.js';
-import { ArtifactError } from '../../src/runtime/errors.js';
-import { fixture, wat } from '../helpers/wat.js';
+} from '../../../src/runtime/engine/artifact.js';
+import { ArtifactError } from '../../../src/runtime/errors.js';
+import { fixture, wat } from '../../helpers/wat.js';
 
 const wasm = await fixture('simple');
 const machineCode = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7919) & 0xff);

@@ -23,7 +23,7 @@
  *                 u32 machine-code byte length (0 = none), 32 bytes SHA-256 of it (zeros if none)
  *                 4 x u32 what the machine code holds: functions, with TurboFan code,         [v2]
  *                   run in Liftoff only, TurboFan instruction bytes (all 0xffffffff = unknown:
- *                   see cache/v8-serialized.ts)
+ *                   see engine/v8-serialized.ts)
  * 16+H    32    SHA-256 of bytes [0, 16+H): the header checksum
  * 48+H    W     the Wasm bytes (absent, W = 0 bytes in the file, when flags bit 0 is set)
  * ...     M     the machine-code payload (V8's `CompiledWasmModule::Serialize()` output)
@@ -44,11 +44,13 @@ import type * as NodeCrypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as NodeOs from 'node:os';
-import { readModuleFacts } from './cache/module-facts.js';
-import { SMALL_HASH_MAX_BYTES, sha256BytesJs, sha256HexJs } from './cache/sha256.js';
-import { type MachineCodeSummary, summarizeMachineCode } from './cache/v8-serialized.js';
-import { ArgumentError, ArtifactError, type ArtifactErrorCode } from './errors.js';
+import { ArgumentError, ArtifactError, type ArtifactErrorCode } from '../errors.js';
+import { ARTIFACT_MAGIC, detectFormat } from '../parser/sniff.js';
+import { readModuleFacts } from './module-facts.js';
+import { packageVersion } from './paths.js';
+import { SMALL_HASH_MAX_BYTES, sha256BytesJs, sha256HexJs } from './sha256.js';
 import { type CompileMode, isTierFlag, processCompileMode, v8FlagsFor } from './tiering.js';
+import { type MachineCodeSummary, summarizeMachineCode } from './v8-serialized.js';
 
 // node:crypto and node:os load on first use (synchronously, so the sync API
 // stays sync): `Module` imports this file for `serialize`/`deserialize`, and
@@ -57,8 +59,9 @@ const requireBuiltin = createRequire(import.meta.url);
 let cryptoModule: typeof NodeCrypto | undefined;
 const nodeCrypto = () => (cryptoModule ??= requireBuiltin('node:crypto') as typeof NodeCrypto);
 
-/** "\x89WTSART\n": the high first byte makes it invalid UTF-8, so it is never mistaken for .wat text. */
-export const ARTIFACT_MAGIC: Uint8Array = Uint8Array.of(0x89, 0x57, 0x54, 0x53, 0x41, 0x52, 0x54, 0x0a);
+// "\x89WTSART\n" (parser/sniff.ts, which tells the formats apart): the high first byte
+// makes it invalid UTF-8, so it is never mistaken for .wat text.
+export { ARTIFACT_MAGIC };
 export const ARTIFACT_FORMAT_VERSION = 2;
 /** Format versions this wasmer-ts reads. */
 const READABLE_VERSIONS: readonly number[] = [1, 2];
@@ -106,7 +109,7 @@ export interface ArtifactHeader extends EngineFingerprint {
   readonly machineCodeSummary: MachineCodeSummary | null;
 }
 
-export type { MachineCodeSummary } from './cache/v8-serialized.js';
+export type { MachineCodeSummary } from './v8-serialized.js';
 
 export interface DecodedArtifact {
   readonly wasm: Uint8Array;
@@ -121,24 +124,6 @@ export interface DecodedArtifact {
  */
 export interface ReadArtifact extends DecodedArtifact {
   readonly machineCodeProblem: { readonly code: ArtifactErrorCode; readonly reason: string } | null;
-}
-
-let packageVersion: string | undefined;
-
-function wasmerTsVersion(): string {
-  if (packageVersion === undefined) {
-    try {
-      // src/runtime/ and dist/runtime/ are both two levels below package.json.
-      const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-      const parsed: unknown = JSON.parse(text);
-      const version =
-        typeof parsed === 'object' && parsed !== null && 'version' in parsed ? String(parsed.version) : 'unknown';
-      packageVersion = version;
-    } catch {
-      packageVersion = 'unknown';
-    }
-  }
-  return packageVersion;
 }
 
 /**
@@ -208,7 +193,7 @@ export function currentEngine(): EngineFingerprint {
   if (engine === undefined) {
     const model = (requireBuiltin('node:os') as typeof NodeOs).cpus()[0]?.model ?? 'unknown-cpu';
     engine = {
-      wasmerTsVersion: wasmerTsVersion(),
+      wasmerTsVersion: packageVersion(),
       nodeVersion: process.versions.node,
       v8Version: process.versions.v8,
       arch: process.arch,
@@ -266,9 +251,7 @@ function sha256(bytes: Uint8Array): Uint8Array {
 
 /** True when `bytes` starts with the artifact magic. Never throws. */
 export function isArtifact(bytes: unknown): boolean {
-  if (!(bytes instanceof Uint8Array) || bytes.length < ARTIFACT_MAGIC.length) return false;
-  for (let i = 0; i < ARTIFACT_MAGIC.length; i++) if (bytes[i] !== ARTIFACT_MAGIC[i]) return false;
-  return true;
+  return bytes instanceof Uint8Array && detectFormat(bytes) === 'artifact';
 }
 
 /**

@@ -6,9 +6,8 @@
  */
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { ArgumentError } from '../errors.js';
-import { describe } from '../value.js';
-import type { CacheFillResult } from './index.js';
+import { describe } from '../../describe.js';
+import { ArgumentError } from '../../errors.js';
 
 /**
  * `$XDG_CACHE_HOME/wasmer-ts`, else `~/.cache/wasmer-ts`. Takes the environment
@@ -24,6 +23,18 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
   const xdg = env.XDG_CACHE_HOME;
   const base = xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(env.HOME ?? homedir(), '.cache');
   return path.join(base, 'wasmer-ts');
+}
+
+/** What `save()` did. */
+export interface CacheFillResult {
+  /**
+   * `tiered`: the code V8 tiered up, stored now; `none`: nothing to store. (There is no
+   * eager fill: an eager compile needs other V8 flags, and V8 refuses code made under
+   * other flags than the reader's, tiering.ts.)
+   */
+  readonly kind: 'tiered' | 'none';
+  /** Machine-code bytes stored now (0 for `none`). */
+  readonly machineCodeByteLength: number;
 }
 
 export const NOTHING_SAVED: CacheFillResult = { kind: 'none', machineCodeByteLength: 0 };

@@ -42,8 +42,11 @@
  * at most that much to gain, and nothing would be optimized yet anyway.
  */
 import { constants as fsConstants, lstatSync, type Stats } from 'node:fs';
-import { type FileHandle, lstat, mkdir, open, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { type FileHandle, lstat, mkdir, open, readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { describe } from '../../describe.js';
+import { ArgumentError } from '../../errors.js';
+import { formatBytes } from '../../units.js';
 import {
   type ArtifactHeader,
   type ArtifactLayout,
@@ -57,15 +60,14 @@ import {
   sha256Hex,
   v8FlagFingerprint,
 } from '../artifact.js';
-import { ArgumentError } from '../errors.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { defaultCompile, loadReadArtifact, serializeMachineCode } from '../machine-code.js';
+import { nativeStatus } from '../native.js';
 import { type CompileMode, entryFlags, isTierFlag, v8FlagsFor } from '../tiering.js';
-import { formatBytes } from '../units.js';
-import { describe } from '../value.js';
-import { defaultCompile, loadReadArtifact, serializeMachineCode } from './machine-code.js';
-import { nativeStatus } from './native.js';
-import { NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
+import { type CacheFillResult, NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
 
 export { defaultCacheDir, saveToCache } from './registry.js';
+export type { CacheFillResult };
 
 export const CACHE_EXTENSION = '.wasmu';
 
@@ -105,18 +107,6 @@ const TEMP_NAME = /-[0-9a-f]{16}\.wasmu\..+\.tmp$/;
  */
 const EVICTABLE_ENTRY = /^[0-9a-f]{64}-[0-9a-f]{16}\.wasmu$/;
 const EVICTABLE_TEMP = /^[0-9a-f]{64}-[0-9a-f]{16}\.wasmu\.[^/]+\.tmp$/;
-
-/** What `save()` did. */
-export interface CacheFillResult {
-  /**
-   * `tiered`: the code V8 tiered up, stored now; `none`: nothing to store. (There is no
-   * eager fill: an eager compile needs other V8 flags, and V8 refuses code made under
-   * other flags than the reader's, tiering.ts.)
-   */
-  readonly kind: 'tiered' | 'none';
-  /** Machine-code bytes stored now (0 for `none`). */
-  readonly machineCodeByteLength: number;
-}
 
 /** A short hash of everything machine code depends on (this process's V8 flags included). */
 export function engineKey(engine = currentEngine()): string {
@@ -338,16 +328,7 @@ export class ModuleCache {
   /** Writes a whole artifact as the entry for its Wasm (atomically: temp file, then rename). */
   async write(file: string, artifact: Uint8Array): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    // node:crypto only here: a lookup hashes in JS (./sha256.ts) and never loads it.
-    const { randomBytes } = await import('node:crypto');
-    const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await writeFile(temp, artifact, { mode: 0o644 });
-      await rename(temp, file);
-    } catch (error) {
-      await rm(temp, { force: true }).catch(() => {});
-      throw error;
-    }
+    await writeFileAtomic(file, artifact);
   }
 
   /** Every entry, most recently used first, read from its header only. Missing directory = empty list. */

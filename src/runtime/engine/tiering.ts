@@ -44,7 +44,7 @@
  *   basis for a default.
  * - Eager TurboFan (`--no-liftoff --no-wasm-lazy-compilation`) compiles every
  *   function up front: 1.8 s for a 4.5 MB module on 2 cores against 26 ms lazy.
- *   `compile` uses it in a child process (cache/machine-code.ts), whose
+ *   `compile` uses it in a child process (machine-code.ts), whose
  *   artifacts then load in a process with the same flags.
  *
  * Hence, per process:

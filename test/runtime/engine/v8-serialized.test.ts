@@ -2,12 +2,12 @@
 // Checked against what V8 itself serializes, eagerly (`compile`) and after a
 // run that tiered up only some functions.
 import { describe, expect, it } from 'vitest';
-import { decodeArtifact, encodeArtifact } from '../../../src/runtime/artifact.js';
-import { compileOptimized, serializeMachineCode } from '../../../src/runtime/cache/machine-code.js';
-import { nativeStatus } from '../../../src/runtime/cache/native.js';
-import { summarizeMachineCode } from '../../../src/runtime/cache/v8-serialized.js';
+import { decodeArtifact, encodeArtifact } from '../../../src/runtime/engine/artifact.js';
+import { compileOptimized, serializeMachineCode } from '../../../src/runtime/engine/machine-code.js';
+import { nativeStatus } from '../../../src/runtime/engine/native.js';
+import { summarizeMachineCode } from '../../../src/runtime/engine/v8-serialized.js';
 import { wat } from '../../helpers/wat.js';
-import { waitForTurboFanCode } from './child.js';
+import { waitForTurboFanCode } from '../cache/child.js';
 
 // Two imported functions, so the per-import bytes of V8's header are exercised;
 // `hot` runs long enough to be optimized, `cold` runs once, `never` does not run.

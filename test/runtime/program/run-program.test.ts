@@ -1,5 +1,5 @@
 // runProgram: on the caller's thread, or in a worker with a time limit; memory caps.
-// The worker runs the built dist/runtime/run-program.js (`npm test` builds first).
+// The worker runs the built dist/runtime/program/worker.js (`npm test` builds first).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -13,10 +13,10 @@ import {
   WasiError,
 } from '../../../src/runtime/index.js';
 import { wat } from '../../helpers/wat.js';
-import { keyValues, wasiFixture } from './helpers.js';
+import { keyValues, wasiFixture } from '../wasi/helpers.js';
 
 const checks = new Module(wasiFixture('checks'));
-const hasBuild = existsSync(fileURLToPath(new URL('../../../dist/runtime/run-program.js', import.meta.url)));
+const hasBuild = existsSync(fileURLToPath(new URL('../../../dist/runtime/program/worker.js', import.meta.url)));
 const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 
 const REACTOR = `(module

@@ -1,56 +1,14 @@
 /**
- * Small binary rewrites: LEB128 encoding (https://webassembly.github.io/spec/core/binary/values.html#integers)
- * and re-encoding the memory section so a module cannot grow past a memory cap.
+ * Re-encoding the memory section so a module cannot grow past a memory cap
+ * (what `runProgram`'s `maxMemoryBytes` and `run --max-memory` do to the module).
  */
 import { ArgumentError } from '../errors.js';
-import { parseModule, SectionId } from './index.js';
-import type { MemoryType } from './types.js';
+import { parseModule, SectionId } from '../parser/index.js';
+import type { MemoryType } from '../parser/types.js';
+import { encodeU32, encodeU64 } from './leb128.js';
 
 /** https://webassembly.github.io/spec/core/valid/types.html#memory-types: 2^16 pages of 64 KiB. */
 const MAX_MEMORY32_PAGES = 65536;
-
-/** Unsigned LEB128 of a 32-bit value, shortest form. Throws `ArgumentError('ERR_ARG_RANGE')` outside 0..2^32-1. */
-export function encodeU32(value: number): Uint8Array {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
-    throw new ArgumentError('ERR_ARG_RANGE', `encodeU32 takes an integer from 0 to 4294967295, got ${value}`);
-  }
-  return encodeUnsigned(value);
-}
-
-/** Unsigned LEB128 of a 64-bit value (a bigint, or a number up to 2^53 - 1), shortest form. */
-export function encodeU64(value: number | bigint): Uint8Array {
-  if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || value < 0) {
-      throw new ArgumentError('ERR_ARG_RANGE', `encodeU64 takes a safe integer >= 0 or a bigint, got ${value}`);
-    }
-    return encodeUnsigned(value);
-  }
-  if (value < 0n || value > 0xffff_ffff_ffff_ffffn) {
-    throw new ArgumentError('ERR_ARG_RANGE', `encodeU64 takes a bigint from 0 to 2^64 - 1, got ${value}`);
-  }
-  const out: number[] = [];
-  let v = value;
-  do {
-    let b = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v !== 0n) b |= 0x80;
-    out.push(b);
-  } while (v !== 0n);
-  return new Uint8Array(out);
-}
-
-/** Numbers up to 2^53: division instead of bit operations, which would truncate to 32 bits. */
-function encodeUnsigned(value: number): Uint8Array {
-  const out: number[] = [];
-  let v = value;
-  do {
-    let b = v % 128;
-    v = Math.floor(v / 128);
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return new Uint8Array(out);
-}
 
 /** https://webassembly.github.io/spec/core/binary/types.html#memory-types, with the threads (shared) and memory64 flags. */
 function encodeMemoryType(memory: MemoryType, maximum: number): number[] {

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseModule } from '../../src/runtime/parser/index.js';
 import {
   AUTO_OPTIMIZING_MAX_CODE_BYTES,
   type CompilerChoice,
@@ -11,14 +10,15 @@ import {
   type TieringFacts,
   tieringFacts,
   v8FlagsFor,
-} from '../../src/runtime/tiering.js';
-import { wat } from '../helpers/wat.js';
+} from '../../../src/runtime/engine/tiering.js';
+import { parseModule } from '../../../src/runtime/parser/index.js';
+import { wat } from '../../helpers/wat.js';
 
 // V8's flags are process-wide, so every tier observation runs in a child
 // process started with --trace-wasm-compilation-times, which prints one line
 // per compiled function: "Compiled function 0x…#INDEX using Liftoff|TurboFan".
 // The child loads the built library (npm test builds dist/ first).
-const INDEX_JS = new URL('../../dist/runtime/index.js', import.meta.url).href;
+const INDEX_JS = new URL('../../../dist/runtime/index.js', import.meta.url).href;
 
 /**
  * A module whose exports sit at distinct function indices (after `pad` filler

@@ -10,12 +10,12 @@ import {
   encodeArtifact,
   sha256Hex,
   v8FlagFingerprint,
-} from '../../../src/runtime/artifact.js';
-import { compileOptimized, describeArtifact, loadArtifactModule } from '../../../src/runtime/cache/machine-code.js';
-import { nativeStatus } from '../../../src/runtime/cache/native.js';
-import { v8FlagsFor } from '../../../src/runtime/tiering.js';
+} from '../../../src/runtime/engine/artifact.js';
+import { compileOptimized, describeArtifact, loadArtifactModule } from '../../../src/runtime/engine/machine-code.js';
+import { nativeStatus } from '../../../src/runtime/engine/native.js';
+import { v8FlagsFor } from '../../../src/runtime/engine/tiering.js';
 import { wat } from '../../helpers/wat.js';
-import { assertBuilt, KERNEL_WAT, kernelWork, OTHER_WAT, runChild } from './child.js';
+import { assertBuilt, KERNEL_WAT, kernelWork, OTHER_WAT, runChild } from '../cache/child.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const N = 5000;
@@ -28,9 +28,9 @@ const EXPECTED = kernelWork(N);
 // process says so: V8 shares code between modules of the same bytes in one process.
 const LOAD_AND_RUN = `
 import { readFileSync } from 'node:fs';
-const { loadArtifactModule } = await import(DIST + 'cache/machine-code.js');
-const { nativeAddon } = await import(DIST + 'cache/native.js');
-const { sha256Hex } = await import(DIST + 'artifact.js');
+const { loadArtifactModule } = await import(DIST + 'engine/machine-code.js');
+const { nativeAddon } = await import(DIST + 'engine/native.js');
+const { sha256Hex } = await import(DIST + 'engine/artifact.js');
 for (const file of process.argv.slice(1)) {
   try {
     const loaded = await loadArtifactModule(new Uint8Array(readFileSync(file)));
@@ -151,7 +151,7 @@ describe.runIf(native.available)('machine code through the native addon', () => 
 
   it('keeps Node’s own compileStreaming of a Response working once the loader is installed', async () => {
     const script = `
-      const { loadArtifactModule } = await import(DIST + 'cache/machine-code.js');
+      const { loadArtifactModule } = await import(DIST + 'engine/machine-code.js');
       const { readFileSync } = await import('node:fs');
       const loaded = await loadArtifactModule(new Uint8Array(readFileSync(process.argv[1])));
       const wasm = readFileSync(process.argv[2]);
@@ -171,8 +171,8 @@ describe.runIf(native.available)('machine code through the native addon', () => 
     // A baseline process tiers `work` up, serializes it and saves an artifact; V8 hashes every flag into it.
     const script = `
       const { readFileSync, writeFileSync } = await import('node:fs');
-      const { serializeMachineCode } = await import(DIST + 'cache/machine-code.js');
-      const { encodeArtifact } = await import(DIST + 'artifact.js');
+      const { serializeMachineCode } = await import(DIST + 'engine/machine-code.js');
+      const { encodeArtifact } = await import(DIST + 'engine/artifact.js');
       const wasm = new Uint8Array(readFileSync(process.argv[1]));
       const module = await WebAssembly.compile(wasm);
       const { work } = new WebAssembly.Instance(module, {}).exports;
@@ -318,7 +318,7 @@ const OTHER_NODE = process.env.WASMER_TS_OTHER_NODE;
 const MAKE_FOREIGN = `
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
-const { encodeArtifact } = await import(DIST + 'artifact.js');
+const { encodeArtifact } = await import(DIST + 'engine/artifact.js');
 const [addonPath, kernelFile, ownFile, claimedFile, claimedEngine] = process.argv.slice(1);
 const addon = createRequire(import.meta.url)(addonPath);
 const wasm = new Uint8Array(readFileSync(kernelFile));

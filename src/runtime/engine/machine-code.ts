@@ -17,6 +17,8 @@
  * instead and returns a one-line `notice` saying why.
  */
 import { fileURLToPath } from 'node:url';
+import { describe } from '../describe.js';
+import { ArgumentError, CompileError } from '../errors.js';
 import {
   type ArtifactHeader,
   currentEngine,
@@ -27,11 +29,10 @@ import {
   readArtifact,
   sha256Hex,
   v8FlagFingerprint,
-} from '../artifact.js';
-import { ArgumentError, CompileError } from '../errors.js';
-import { compileOffThread, isTierFlag, processCompileMode, v8FlagsFor } from '../tiering.js';
-import { describe } from '../value.js';
+} from './artifact.js';
 import { type NativeStatus, nativeAddon, nativeStatus } from './native.js';
+import { builtScript } from './paths.js';
+import { compileOffThread, isTierFlag, processCompileMode, v8FlagsFor } from './tiering.js';
 
 /** A module loaded from an artifact. */
 export interface LoadedArtifact {
@@ -247,11 +248,9 @@ function childArgs(): string[] {
   return [...childFlags(), fileURLToPath(childUrl())];
 }
 
-/** compile-child.js beside this file, built (under a TypeScript test runner, the copy in dist/). */
+/** compile-child.js beside this file, built. */
 function childUrl(): URL {
-  const here = import.meta.url;
-  const built = here.endsWith('.ts') ? here.replace('/src/', '/dist/').replace(/\.ts$/, '.js') : here;
-  return new URL('./compile-child.js', built);
+  return builtScript('engine/compile-child.js');
 }
 
 function childFlags(): string[] {

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { capMemoryMaximum } from '../../../src/runtime/encoder/cap-memory.js';
+import { encodeU32, encodeU64 } from '../../../src/runtime/encoder/leb128.js';
 import { ArgumentError, WasmParseError } from '../../../src/runtime/errors.js';
 import { parseModule } from '../../../src/runtime/parser/index.js';
 import { Reader } from '../../../src/runtime/parser/reader.js';
-import { capMemoryMaximum, encodeU32, encodeU64 } from '../../../src/runtime/parser/rewrite.js';
 import { wat } from '../../helpers/wat.js';
-import { watUnchecked } from './binary.js';
+import { watUnchecked } from '../parser/binary.js';
 
 describe('encodeU32 / encodeU64', () => {
   it('round-trips every u32 through Reader.readU32', () => {

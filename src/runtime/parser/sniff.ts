@@ -1,0 +1,77 @@
+/**
+ * Which format a file is, from its first bytes: a Wasm binary, a wasmer-ts
+ * artifact (engine/artifact.ts: its magic lives here so that the parser layer
+ * can tell it apart without the engine), WebAssembly text, or none of those.
+ * The one copy of this test, used by `Module.from` and the CLI's input reader.
+ */
+
+/** `\0asm`: https://webassembly.github.io/spec/core/binary/modules.html#binary-module */
+export const WASM_MAGIC: Uint8Array = Uint8Array.of(0x00, 0x61, 0x73, 0x6d);
+/** `\0asm` and binary version 1, the only core-module version. */
+const WASM_HEAD: Uint8Array = Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
+/** PNG-style: a high byte (not text), `WTSART`, a newline (catches text-mode transfers). */
+export const ARTIFACT_MAGIC: Uint8Array = Uint8Array.of(0x89, 0x57, 0x54, 0x53, 0x41, 0x52, 0x54, 0x0a);
+
+/**
+ * - `wasm`: starts with `\0asm`;
+ * - `artifact`: starts with `ARTIFACT_MAGIC`;
+ * - `text`: UTF-8 with no NUL byte (a NUL never appears in WebAssembly text);
+ * - `binary`: anything else, a damaged or foreign binary (the binary reader's
+ *   error says more about it than the text converter's).
+ */
+export type InputFormat = 'wasm' | 'artifact' | 'text' | 'binary';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function startsWith(bytes: Uint8Array, head: Uint8Array): boolean {
+  if (bytes.length < head.length) return false;
+  for (let i = 0; i < head.length; i++) if (bytes[i] !== head[i]) return false;
+  return true;
+}
+
+/** The format of `bytes` (see `InputFormat`). */
+export function detectFormat(bytes: Uint8Array): InputFormat {
+  if (startsWith(bytes, WASM_MAGIC)) return 'wasm';
+  if (startsWith(bytes, ARTIFACT_MAGIC)) return 'artifact';
+  if (bytes[0] === 0x00) return 'binary';
+  return decodeText(bytes) === null ? 'binary' : 'text';
+}
+
+/** `bytes` as text when they are UTF-8 without a NUL byte, else null. */
+export function decodeText(bytes: Uint8Array): string | null {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return null;
+  }
+  return text.includes('\0') ? null : text;
+}
+
+/**
+ * A check fed each chunk of a stream in order, which says whether the bytes so
+ * far can still become a module: a Wasm binary (`\0asm` + version 1), an
+ * artifact, or text. A reader can stop where it fails without changing the
+ * outcome: every format's reader rejects such bytes at that point.
+ */
+export function formatPrefixCheck(): (chunk: Uint8Array) => boolean {
+  const text = new TextDecoder('utf-8', { fatal: true });
+  let kind: 'wasm' | 'artifact' | 'text' | null = null;
+  let seen = 0;
+  return (chunk) => {
+    if (chunk.length === 0) return true;
+    if (kind === null) kind = chunk[0] === 0x00 ? 'wasm' : chunk[0] === ARTIFACT_MAGIC[0] ? 'artifact' : 'text';
+    if (kind === 'text') {
+      try {
+        return !text.decode(chunk, { stream: true }).includes('\0');
+      } catch {
+        return false;
+      }
+    }
+    const head = kind === 'wasm' ? WASM_HEAD : ARTIFACT_MAGIC;
+    for (let i = 0; seen < head.length && i < chunk.length; i++, seen++) {
+      if (chunk[i] !== head[seen]) return false;
+    }
+    return true;
+  };
+}
