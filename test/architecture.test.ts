@@ -11,7 +11,7 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
 /** Lowest first. A file belongs to the first layer whose pattern matches its path under src/. */
 const LAYERS: readonly { readonly name: string; readonly test: RegExp }[] = [
-  { name: 'base', test: /^runtime\/(errors|describe|units)\.ts$/ },
+  { name: 'base', test: /^runtime\/(errors|describe|units|validate)\.ts$/ },
   { name: 'parser', test: /^runtime\/parser\// },
   { name: 'encoder', test: /^runtime\/encoder\// },
   { name: 'engine', test: /^runtime\/engine\/(?!cache\/)/ },

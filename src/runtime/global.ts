@@ -6,6 +6,7 @@ import { converterFor, unwrapFunction } from './convert.js';
 import { describe } from './describe.js';
 import { ArgumentError } from './errors.js';
 import type { ValType } from './parser/types.js';
+import { checkBoolean, checkObject, invalidOption, oneOf } from './validate.js';
 import { Value } from './value.js';
 
 /** The type of a global: `{ type: 'i32', mutable: true }`. */
@@ -49,18 +50,16 @@ export class Global {
       this.mutable = type.mutable ?? false;
       return;
     }
-    if (typeof descriptor !== 'object' || descriptor === null || RAW_TYPE[descriptor.type] === undefined) {
-      throw new ArgumentError(
-        'ERR_INVALID_OPTION',
-        `new Global: expected { type: 'i32' | 'i64' | 'f32' | 'f64' | 'funcref' | 'externref', mutable? }, got ${describe(
-          typeof descriptor === 'object' && descriptor !== null ? descriptor.type : descriptor,
-        )} as type`,
+    checkObject(descriptor, 'new Global: descriptor', '{ type, mutable? }');
+    if (RAW_TYPE[descriptor.type] === undefined) {
+      throw invalidOption(
+        'new Global: type',
+        oneOf(['i32', 'i64', 'f32', 'f64', 'funcref', 'externref']),
+        descriptor.type,
       );
     }
     const mutable = descriptor.mutable ?? false;
-    if (typeof mutable !== 'boolean') {
-      throw new ArgumentError('ERR_INVALID_OPTION', `new Global: mutable must be a boolean, got ${describe(mutable)}`);
-    }
+    checkBoolean(mutable, 'new Global: mutable');
     this.type = descriptor.type;
     this.mutable = mutable;
     const raw = { value: RAW_TYPE[descriptor.type] as WebAssembly.ValueType, mutable };

@@ -7,6 +7,7 @@
 
 import { describe } from './describe.js';
 import { ArgumentError } from './errors.js';
+import { checkBoolean, checkIntegerInRange, checkObject, invalidOption } from './validate.js';
 
 export const PAGE_SIZE = 65536;
 /** V8's limit for a 32-bit memory: 4 GiB. */
@@ -356,26 +357,14 @@ export class Memory {
       this.maximum = type?.maximum ?? null;
       return;
     }
-    if (typeof descriptor !== 'object' || descriptor === null) {
-      throw new ArgumentError(
-        'ERR_INVALID_OPTION',
-        `new Memory: expected { minimum, maximum?, shared? }, got ${describe(descriptor)}`,
-      );
-    }
-    const { minimum, maximum = null, shared = false } = descriptor;
-    checkPages('minimum', minimum);
+    checkObject(descriptor, 'new Memory: descriptor', '{ minimum, maximum?, shared? }');
+    const { minimum, maximum = null, shared = false } = descriptor as MemoryDescriptor;
+    checkIntegerInRange(minimum, 'new Memory: minimum', 0, MAX_PAGES, 'pages');
     if (maximum !== null) {
-      checkPages('maximum', maximum);
-      if (maximum < minimum) {
-        throw new ArgumentError(
-          'ERR_INVALID_OPTION',
-          `new Memory: maximum (${maximum}) is less than minimum (${minimum})`,
-        );
-      }
+      checkIntegerInRange(maximum, 'new Memory: maximum', 0, MAX_PAGES, 'pages');
+      if (maximum < minimum) throw invalidOption('new Memory: maximum', `at least minimum (${minimum})`, maximum);
     }
-    if (typeof shared !== 'boolean') {
-      throw new ArgumentError('ERR_INVALID_OPTION', `new Memory: shared must be a boolean, got ${describe(shared)}`);
-    }
+    checkBoolean(shared, 'new Memory: shared');
     if (shared && maximum === null) {
       throw new ArgumentError('ERR_INVALID_OPTION', 'new Memory: a shared memory needs a maximum');
     }
@@ -486,14 +475,5 @@ export class Memory {
   }
   float64View(offset = 0): IndexedView<number, Float64Array> {
     return this.view(KINDS.float64, offset);
-  }
-}
-
-function checkPages(field: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_PAGES) {
-    throw new ArgumentError(
-      'ERR_INVALID_OPTION',
-      `new Memory: ${field} must be an integer number of pages in [0, ${MAX_PAGES}], got ${describe(value)}`,
-    );
   }
 }

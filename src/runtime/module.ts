@@ -25,6 +25,7 @@ import { describeExtern, describeImport, type ExportDescriptor, type ImportDescr
 import { parseModule } from './parser/index.js';
 import { decodeText, detectFormat } from './parser/sniff.js';
 import type { ModuleInfo } from './parser/types.js';
+import { checkFunction, checkObject, checkOneOf, checkPositiveInteger, invalidOption } from './validate.js';
 import { watToWasm } from './wat.js';
 
 export interface ModuleOptions {
@@ -291,47 +292,18 @@ export class Module {
 
 function checkOptions(options: unknown): CompilerChoice {
   if (options === undefined || options === null) return 'auto';
-  if (typeof options !== 'object') {
-    throw new ArgumentError('ERR_INVALID_OPTION', `module options must be an object, got ${describe(options)}`);
-  }
-  const { cacheDir, onNotice, cacheSource, cacheMaxBytes } = options as {
-    cacheDir?: unknown;
-    onNotice?: unknown;
-    cacheSource?: unknown;
-    cacheMaxBytes?: unknown;
-  };
-  if (
-    cacheMaxBytes !== undefined &&
-    !(typeof cacheMaxBytes === 'number' && Number.isSafeInteger(cacheMaxBytes) && cacheMaxBytes >= 1)
-  ) {
-    throw new ArgumentError(
-      'ERR_INVALID_OPTION',
-      `options.cacheMaxBytes must be a positive integer (bytes), got ${describe(cacheMaxBytes)}`,
-    );
-  }
+  checkObject(options, 'Module: options');
+  const { cacheDir, onNotice, cacheSource, cacheMaxBytes, compiler = 'auto' } = options;
+  if (cacheMaxBytes !== undefined) checkPositiveInteger(cacheMaxBytes, 'Module: options.cacheMaxBytes', 'bytes');
   if (cacheDir !== undefined && cacheDir !== null && typeof cacheDir !== 'string') {
-    throw new ArgumentError(
-      'ERR_INVALID_OPTION',
-      `options.cacheDir must be a directory path or null, got ${describe(cacheDir)}`,
-    );
+    throw invalidOption('Module: options.cacheDir', 'a directory path or null', cacheDir);
   }
   if (cacheSource !== undefined && cacheSource !== null && typeof cacheSource !== 'string') {
-    throw new ArgumentError(
-      'ERR_INVALID_OPTION',
-      `options.cacheSource must be a file path or null, got ${describe(cacheSource)}`,
-    );
+    throw invalidOption('Module: options.cacheSource', 'a file path or null', cacheSource);
   }
-  if (onNotice !== undefined && typeof onNotice !== 'function') {
-    throw new ArgumentError('ERR_INVALID_OPTION', `options.onNotice must be a function, got ${describe(onNotice)}`);
-  }
-  const compiler = (options as { compiler?: unknown }).compiler ?? 'auto';
-  if (!COMPILER_CHOICES.includes(compiler as CompilerChoice)) {
-    throw new ArgumentError(
-      'ERR_INVALID_OPTION',
-      `options.compiler must be one of ${COMPILER_CHOICES.join(', ')}, got ${describe(compiler)}`,
-    );
-  }
-  return compiler as CompilerChoice;
+  if (onNotice !== undefined) checkFunction(onNotice, 'Module: options.onNotice');
+  checkOneOf(compiler, 'Module: options.compiler', COMPILER_CHOICES);
+  return compiler;
 }
 
 function copyBytes(bytes: unknown, what: string): Uint8Array {

@@ -5,6 +5,7 @@ import { unwrapFunction } from './convert.js';
 import { describe } from './describe.js';
 import { ArgumentError } from './errors.js';
 import type { RefType } from './parser/types.js';
+import { checkIntegerInRange, checkObject, checkOneOf, invalidOption } from './validate.js';
 
 /** V8's limit on table sizes. */
 const MAX_TABLE_ELEMENTS = 10_000_000;
@@ -41,28 +42,13 @@ export class Table {
       this.maximum = type?.maximum ?? null;
       return;
     }
-    if (typeof descriptor !== 'object' || descriptor === null) {
-      throw new ArgumentError(
-        'ERR_INVALID_OPTION',
-        `new Table: expected { elementType, minimum, maximum? }, got ${describe(descriptor)}`,
-      );
-    }
-    const { elementType, minimum, maximum = null } = descriptor;
-    if (elementType !== 'funcref' && elementType !== 'externref') {
-      throw new ArgumentError(
-        'ERR_INVALID_OPTION',
-        `new Table: elementType must be 'funcref' or 'externref', got ${describe(elementType)}`,
-      );
-    }
-    checkCount('minimum', minimum);
+    checkObject(descriptor, 'new Table: descriptor', '{ elementType, minimum, maximum? }');
+    const { elementType, minimum, maximum = null } = descriptor as TableDescriptor;
+    checkOneOf(elementType, 'new Table: elementType', ['funcref', 'externref'] as const);
+    checkIntegerInRange(minimum, 'new Table: minimum', 0, MAX_TABLE_ELEMENTS);
     if (maximum !== null) {
-      checkCount('maximum', maximum);
-      if (maximum < minimum) {
-        throw new ArgumentError(
-          'ERR_INVALID_OPTION',
-          `new Table: maximum (${maximum}) is less than minimum (${minimum})`,
-        );
-      }
+      checkIntegerInRange(maximum, 'new Table: maximum', 0, MAX_TABLE_ELEMENTS);
+      if (maximum < minimum) throw invalidOption('new Table: maximum', `at least minimum (${minimum})`, maximum);
     }
     const raw: WebAssembly.TableDescriptor = {
       element: elementType === 'funcref' ? 'anyfunc' : 'externref',
@@ -142,14 +128,5 @@ export class Table {
         cause: e,
       });
     }
-  }
-}
-
-function checkCount(field: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TABLE_ELEMENTS) {
-    throw new ArgumentError(
-      'ERR_INVALID_OPTION',
-      `new Table: ${field} must be an integer in [0, ${MAX_TABLE_ELEMENTS}], got ${describe(value)}`,
-    );
   }
 }
