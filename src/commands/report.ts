@@ -98,8 +98,6 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof Relaunched) return error.exitCode;
   if (error instanceof WasiExit) return error.exitCode;
   if (error instanceof CommanderUsageError) return error.exitCode;
-  // A module that imports WASI but exports no memory cannot be linked to it: not a usage error.
-  if (error instanceof WasiError && error.code === 'ERR_WASI_NO_MEMORY') return EXIT.LINK;
   if (error instanceof ArgumentError || error instanceof WasiError) return EXIT.USAGE;
   if (error instanceof InputError) return EXIT.INPUT;
   if (

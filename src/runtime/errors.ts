@@ -49,7 +49,12 @@ export class CompileError extends WasmerError {
   }
 }
 
-export type LinkErrorCode = 'ERR_MISSING_IMPORT' | 'ERR_IMPORT_TYPE' | 'ERR_LINK';
+export type LinkErrorCode =
+  | 'ERR_MISSING_IMPORT'
+  | 'ERR_IMPORT_TYPE'
+  | 'ERR_LINK'
+  /** The module imports WASI but exports no memory named "memory" for it to use. */
+  | 'ERR_WASI_NO_MEMORY';
 
 /** Instantiation failed because of the imports: one is missing or has the wrong type. */
 export class LinkError extends WasmerError {
@@ -184,9 +189,25 @@ export class WasiExit extends Error {
   }
 }
 
-/** WASI was set up with bad options (a preopen that is not a directory, a bad env key...). */
+export type WasiErrorCode =
+  /** A preopen's host path does not exist or is not a directory (the message names it). */
+  | 'ERR_WASI_PREOPEN'
+  /** `start`/`initialize` before `getImports` gave the instance its imports. */
+  | 'ERR_WASI_NOT_READY'
+  /** `start`/`initialize` a second time: a `Wasi` serves one run. */
+  | 'ERR_WASI_STARTED'
+  /** The module exports no `_start`: it is not a WASI command. */
+  | 'ERR_WASI_NO_START';
+
+/**
+ * WASI could not run the program as asked: a preopen that is not a directory, a
+ * `Wasi` used out of order or twice, a module that is not a command. Bad option
+ * values are `ArgumentError` `ERR_INVALID_OPTION`, as for every other class; a WASI
+ * module without a memory is `LinkError` `ERR_WASI_NO_MEMORY`.
+ */
 export class WasiError extends WasmerError {
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  declare readonly code: WasiErrorCode;
+  constructor(code: WasiErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
   }
 }

@@ -19,7 +19,7 @@ import {
 describe('exitCodeFor', () => {
   it.each([
     [new ArgumentError('ERR_NO_EXPORT', 'x'), EXIT.USAGE],
-    [new WasiError('ERR_WASI_OPTION', 'x'), EXIT.USAGE],
+    [new WasiError('ERR_WASI_PREOPEN', 'x'), EXIT.USAGE],
     [new CommanderUsageError("error: unknown option '--x'", 2), EXIT.USAGE],
     [new InputError('ERR_INPUT_NOT_FOUND', 'x', 'a.wasm'), EXIT.INPUT],
     [new WasmParseError('ERR_BAD_MAGIC', 'x', 0), EXIT.INVALID_MODULE],
@@ -27,6 +27,7 @@ describe('exitCodeFor', () => {
     [new WatError('x'), EXIT.INVALID_MODULE],
     [new ArtifactError('ERR_ARTIFACT_CORRUPT', 'x'), EXIT.INVALID_MODULE],
     [new LinkError('ERR_MISSING_IMPORT', 'x'), EXIT.LINK],
+    [new LinkError('ERR_WASI_NO_MEMORY', 'x'), EXIT.LINK],
     [new TimeoutError(5), EXIT.TIMEOUT],
     [new Trap('unreachable', []), EXIT.TRAP],
     [new WasiExit(42), 42],

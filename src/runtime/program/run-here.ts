@@ -5,11 +5,11 @@
  */
 import { LinkError, WasiError, WasiExit } from '../errors.js';
 import { Instance } from '../instance.js';
+import { PAGE_SIZE } from '../memory.js';
 import type { Module } from '../module.js';
 import type { ModuleInfo } from '../parser/types.js';
 import { isWasiModule, Wasi, type WasiOptions } from '../wasi/index.js';
-
-const _PAGE = 65536;
+import { MemoryCapWatch, WATCH_MEMORY_CAP } from '../wasi/memory-cap.js';
 
 export interface RunProgramResult {
   /** `_start`'s exit code (0 when it returns, n for `proc_exit(n)`); also set when an invoked export calls `proc_exit`. */
@@ -44,17 +44,52 @@ function importedMemories(info: ModuleInfo, maxPages: number | null): WebAssembl
   return out;
 }
 
+/** The memories an instance exports, and those it imports (which we created). */
+function memoriesOf(instance: Instance, imported: WebAssembly.Imports): WebAssembly.Memory[] {
+  const out: WebAssembly.Memory[] = [];
+  for (const value of Object.values(instance.raw.exports)) if (value instanceof WebAssembly.Memory) out.push(value);
+  for (const ns of Object.values(imported)) {
+    for (const value of Object.values(ns)) if (value instanceof WebAssembly.Memory) out.push(value);
+  }
+  return out;
+}
+
+/**
+ * Runs the program here. With `maxPages` and `onMemoryCap`, a memory seen at the cap is
+ * reported once: by the WASI host when the buffer it serves changed, and here at the end.
+ */
 export function runHere(
   module: Module,
   wasiOptions: WasiOptions,
   invoke: { readonly name: string; readonly args: readonly unknown[] } | null,
   maxPages: number | null,
+  onMemoryCap: ((capBytes: number) => void) | null = null,
 ): RunProgramResult {
   const usesWasi = isWasiModule(module.raw);
   const wasi = new Wasi(wasiOptions);
-  const imports: WebAssembly.Imports = { ...importedMemories(module.info, maxPages) };
+  const watch =
+    maxPages !== null && onMemoryCap !== null ? new MemoryCapWatch(maxPages * PAGE_SIZE, onMemoryCap) : null;
+  if (watch !== null) wasi[WATCH_MEMORY_CAP](watch);
+  const memories = importedMemories(module.info, maxPages);
+  const imports: WebAssembly.Imports = { ...memories };
   if (usesWasi) Object.assign(imports, wasi.getImports(module));
   const instance = new Instance(module, imports);
+  if (watch === null) return runInstance(instance, usesWasi, wasi, wasiOptions, invoke);
+  try {
+    return runInstance(instance, usesWasi, wasi, wasiOptions, invoke);
+  } finally {
+    // After an exit or a trap: a program that grew to the cap and then failed without another WASI call.
+    for (const memory of memoriesOf(instance, memories)) watch.check(memory.buffer.byteLength);
+  }
+}
+
+function runInstance(
+  instance: Instance,
+  usesWasi: boolean,
+  wasi: Wasi,
+  wasiOptions: WasiOptions,
+  invoke: { readonly name: string; readonly args: readonly unknown[] } | null,
+): RunProgramResult {
   const captured = () => ({
     ...(wasiOptions.stdout === 'pipe' ? { stdout: wasi.stdout } : {}),
     ...(wasiOptions.stderr === 'pipe' ? { stderr: wasi.stderr } : {}),

@@ -5,13 +5,22 @@
  * error classes. The worker's entry point is program/worker.ts.
  */
 import { Worker } from 'node:worker_threads';
-import { describe } from '../describe.js';
 import { capMemoryMaximum } from '../encoder/cap-memory.js';
 import { builtScript } from '../engine/paths.js';
 import { COMPILER_CHOICES, type CompilerChoice } from '../engine/tiering.js';
-import { ArgumentError, OutOfMemoryError, TimeoutError, WasiError } from '../errors.js';
+import { OutOfMemoryError, TimeoutError, WasmerError } from '../errors.js';
+import { PAGE_SIZE } from '../memory.js';
 import { Module } from '../module.js';
-import { Wasi, type WasiOptions } from '../wasi/index.js';
+import {
+  checkFunction,
+  checkNonNegativeNumber,
+  checkObject,
+  checkOneOf,
+  checkPositiveNumber,
+  invalidOption,
+} from '../validate.js';
+import type { WasiOptions } from '../wasi/index.js';
+import { checkWasiOptions } from '../wasi/options.js';
 import { concat } from '../wasi/stdio.js';
 import { type RunProgramResult, runHere } from './run-here.js';
 
@@ -35,61 +44,47 @@ export interface RunProgramOptions {
   readonly maxMemoryBytes?: number;
   /** How V8 compiles a module rebuilt for `maxMemoryBytes`. Default: the module's own choice. */
   readonly compiler?: CompilerChoice;
+  /**
+   * With `maxMemoryBytes`: called once, with the cap in bytes (whole pages), when a
+   * memory of the program is seen to have grown to the cap, after which its
+   * memory.grow returns -1. Seen when the WASI host next runs after the memory's
+   * buffer changed, and at the end of the run (exit or trap); a grow refused short of
+   * the cap exactly (from 60 MiB by 8 MiB under 64 MiB) goes unseen. Costs nothing per call.
+   */
+  readonly onMemoryCap?: (capBytes: number) => void;
 }
-
-const PAGE = 65536;
 
 /**
  * Runs `module` as a WASI command (`_start`), or calls `invoke.name`.
- * Throws: `Trap` (the guest trapped), `LinkError` (imports other than WASI),
- * `TimeoutError` (`timeoutMs` passed; the worker is terminated), `WasiError`
- * (bad WASI options, `ERR_WASI_NO_START`), `ArgumentError` (bad options,
- * `ERR_NO_EXPORT`). `proc_exit(n)` is not an error: it gives `exitCode: n`.
+ * Throws: `Trap` (the guest trapped), `LinkError` (imports other than WASI, or
+ * `ERR_WASI_NO_MEMORY`), `TimeoutError` (`timeoutMs` passed; the worker is
+ * terminated), `WasiError` (`ERR_WASI_NO_START`, `ERR_WASI_PREOPEN`),
+ * `ArgumentError` (`ERR_INVALID_OPTION` for a bad option, WASI's included; `ERR_NO_EXPORT`). `proc_exit(n)` is not an error: it gives `exitCode: n`.
  */
 export async function runProgram(options: RunProgramOptions): Promise<RunProgramResult> {
-  if (typeof options !== 'object' || options === null || !(options.module instanceof Module)) {
-    throw new ArgumentError('ERR_INVALID_OPTION', 'runProgram: options.module must be a Module');
-  }
-  const { timeoutMs, maxMemoryBytes } = options;
-  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && Number.isFinite(timeoutMs))) {
-    throw new ArgumentError(
-      'ERR_INVALID_OPTION',
-      `runProgram: options.timeoutMs must be a positive number, got ${timeoutMs}`,
-    );
-  }
-  if (
-    maxMemoryBytes !== undefined &&
-    !(typeof maxMemoryBytes === 'number' && maxMemoryBytes >= 0 && Number.isFinite(maxMemoryBytes))
-  ) {
-    throw new ArgumentError(
-      'ERR_INVALID_OPTION',
-      `runProgram: options.maxMemoryBytes must be a non-negative number, got ${maxMemoryBytes}`,
-    );
-  }
-  const { invoke, compiler } = options;
+  checkObject(options, 'runProgram: options');
+  if (!(options.module instanceof Module))
+    throw invalidOption('runProgram: options.module', 'a Module', options.module);
+  const { timeoutMs, maxMemoryBytes, invoke, compiler, onMemoryCap } = options;
+  if (timeoutMs !== undefined) checkPositiveNumber(timeoutMs, 'runProgram: options.timeoutMs');
+  if (maxMemoryBytes !== undefined) checkNonNegativeNumber(maxMemoryBytes, 'runProgram: options.maxMemoryBytes');
   if (
     invoke !== undefined &&
     !(typeof invoke === 'object' && invoke !== null && typeof invoke.name === 'string' && Array.isArray(invoke.args))
   ) {
-    throw new ArgumentError(
-      'ERR_INVALID_OPTION',
-      `runProgram: options.invoke must be { name: string, args: unknown[] }, got ${describe(invoke)}`,
-    );
+    throw invalidOption('runProgram: options.invoke', '{ name: string, args: unknown[] }', invoke);
   }
-  if (compiler !== undefined && !COMPILER_CHOICES.includes(compiler)) {
-    throw new ArgumentError(
-      'ERR_INVALID_OPTION',
-      `runProgram: options.compiler must be one of ${COMPILER_CHOICES.join(', ')}, got ${describe(compiler)}`,
-    );
-  }
-  let module = options.module;
-  const maxPages = maxMemoryBytes === undefined ? null : Math.floor(maxMemoryBytes / PAGE);
-  if (maxPages !== null) module = capModule(module, maxPages, options.compiler ?? module.compiler);
-  // Validate WASI options here, on the caller's thread, so errors name the caller's values.
+  if (compiler !== undefined) checkOneOf(compiler, 'runProgram: options.compiler', COMPILER_CHOICES);
+  if (onMemoryCap !== undefined) checkFunction(onMemoryCap, 'runProgram: options.onMemoryCap');
+  // Checked here, on the caller's thread, so errors name the caller's values.
   const wasiOptions = options.wasi ?? {};
-  new Wasi(wasiOptions);
-  if (timeoutMs === undefined) return runHere(module, wasiOptions, options.invoke ?? null, maxPages);
-  return runInWorker(module, wasiOptions, options.invoke ?? null, maxPages, timeoutMs);
+  checkWasiOptions(wasiOptions, 'runProgram: options.wasi');
+  let module = options.module;
+  const maxPages = maxMemoryBytes === undefined ? null : Math.floor(maxMemoryBytes / PAGE_SIZE);
+  if (maxPages !== null) module = capModule(module, maxPages, compiler ?? module.compiler);
+  const notify = maxPages === null ? null : (onMemoryCap ?? null);
+  if (timeoutMs === undefined) return runHere(module, wasiOptions, invoke ?? null, maxPages, notify);
+  return runInWorker(module, wasiOptions, invoke ?? null, maxPages, timeoutMs, notify);
 }
 
 /** Rebuilds `module` with its own memories capped (imported ones are capped where we create them). */
@@ -136,6 +131,7 @@ function runInWorker(
   invoke: { readonly name: string; readonly args: readonly unknown[] } | null,
   maxPages: number | null,
   timeoutMs: number,
+  onMemoryCap: ((capBytes: number) => void) | null,
 ): Promise<RunProgramResult> {
   const { options, stdout, stderr } = withoutCallbacks(wasiOptions);
   const input: WorkerInput = {
@@ -147,6 +143,7 @@ function runInWorker(
     stderr,
     invoke,
     maxPages,
+    watchMemoryCap: onMemoryCap !== null,
   };
   const chunks: { 1: Uint8Array[]; 2: Uint8Array[] } = { 1: [], 2: [] };
   return new Promise<RunProgramResult>((resolvePromise, reject) => {
@@ -171,6 +168,8 @@ function runInWorker(
         const option = m.fd === 1 ? wasiOptions.stdout : wasiOptions.stderr;
         if (typeof option === 'function') option(m.chunk);
         else chunks[m.fd].push(m.chunk);
+      } else if (m.t === 'memory-cap') {
+        onMemoryCap?.(m.capBytes);
       } else if (m.t === 'done') {
         finish(() => resolvePromise({ exitCode: m.exitCode, results: m.results, ...captured() }));
       } else {
@@ -181,7 +180,8 @@ function runInWorker(
     worker.on('exit', (code) =>
       finish(() =>
         reject(
-          new WasiError('ERR_WORKER_EXIT', `the program's worker thread stopped unexpectedly (exit code ${code})`),
+          // Nothing in the worker exits it: a bug of ours (exit status 1 in the CLI), not the program's doing.
+          new WasmerError('ERR_WORKER_EXIT', `the program's worker thread stopped unexpectedly (exit code ${code})`),
         ),
       ),
     );

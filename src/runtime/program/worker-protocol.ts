@@ -12,6 +12,7 @@ import {
   Trap,
   type TrapFrame,
   WasiError,
+  type WasiErrorCode,
   WasiExit,
   WasmerError,
 } from '../errors.js';
@@ -29,10 +30,13 @@ export interface WorkerInput {
   readonly stderr: 'pipe' | 'call' | null;
   readonly invoke: { readonly name: string; readonly args: readonly unknown[] } | null;
   readonly maxPages: number | null;
+  /** Whether to send a `memory-cap` message when a memory reaches `maxPages`. */
+  readonly watchMemoryCap: boolean;
 }
 
 export type WorkerMessage =
   | { readonly t: 'out'; readonly fd: 1 | 2; readonly chunk: Uint8Array }
+  | { readonly t: 'memory-cap'; readonly capBytes: number }
   | { readonly t: 'done'; readonly exitCode: number; readonly results: unknown[] | null }
   | { readonly t: 'error'; readonly error: SerializedError };
 
@@ -72,7 +76,7 @@ export function rebuildError(e: SerializedError): Error {
     case 'ArgumentError':
       return new ArgumentError((e.code ?? 'ERR_INVALID_OPTION') as never, e.message);
     case 'WasiError':
-      return new WasiError(e.code ?? 'ERR_WASI', e.message);
+      return new WasiError(e.code as WasiErrorCode, e.message);
     default: {
       if (e.code !== null) return new WasmerError(e.code, e.message);
       const err = new Error(`in the program's worker thread: ${e.message}`);

@@ -24,7 +24,8 @@ async function workerMain(input: WorkerInput): Promise<void> {
     // Our Module (parse + typed exports) is rebuilt from the bytes here; V8
     // compiles it again in this isolate (background threads, with the same tiering).
     const module = await Module.compile(input.bytes, { compiler: input.compiler });
-    const result = runHere(module, wasi, input.invoke, input.maxPages);
+    const onMemoryCap = input.watchMemoryCap ? (capBytes: number) => send({ t: 'memory-cap', capBytes }) : null;
+    const result = runHere(module, wasi, input.invoke, input.maxPages, onMemoryCap);
     send({ t: 'done', exitCode: result.exitCode, results: result.results });
   } catch (err) {
     send({ t: 'error', error: serializeError(toTrap(err)) });

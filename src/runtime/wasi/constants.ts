@@ -1,8 +1,10 @@
 /**
- * WASI preview1 numbers: errnos, rights, flags and record layouts, from
+ * WASI preview1 numbers: errnos, rights, flags, filetypes, from
  * https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/witx/typenames.witx
- * (and the older `wasi_unstable` witx where it differs: see `unstable.ts`).
+ * (the older `wasi_unstable` witx differs in record layouts and whence values:
+ * see `Abi` in guest-memory.ts). Also the one Stats -> FILETYPE mapping.
  */
+import { type BigIntStats, constants as fsc, type Stats } from 'node:fs';
 
 export const ERRNO = {
   SUCCESS: 0,
@@ -158,6 +160,7 @@ export const RIGHTS = {
   SOCK_ACCEPT: 1 << 29,
 } as const;
 
+/** Every preview1 right (bits 0-29): rights arguments are cut to these bits, and a right beyond them no fd has. */
 export const RIGHTS_ALL = (1 << 30) - 1;
 
 /** What a regular file can do. */
@@ -212,3 +215,32 @@ export const RIGHTS_STDIO =
 
 /** Symlink resolution gives up after this many links, like Linux's MAXSYMLINKS. */
 export const MAX_SYMLINKS = 40;
+
+/** A WASI errno thrown inside a syscall body; cheaper than an Error (no stack). */
+export class Errno {
+  constructor(readonly errno: number) {}
+}
+
+/**
+ * The WASI filetype of a stat result, from its mode bits (a FIFO is UNKNOWN: preview1
+ * has no type for it). BigIntStats' isFile() and friends each make three BigInts;
+ * a regular file needs one check here, a socket six.
+ */
+export function filetypeOf(st: Stats | BigIntStats): number {
+  switch (Number(st.mode) & fsc.S_IFMT) {
+    case fsc.S_IFREG:
+      return FILETYPE.REGULAR_FILE;
+    case fsc.S_IFDIR:
+      return FILETYPE.DIRECTORY;
+    case fsc.S_IFLNK:
+      return FILETYPE.SYMBOLIC_LINK;
+    case fsc.S_IFCHR:
+      return FILETYPE.CHARACTER_DEVICE;
+    case fsc.S_IFBLK:
+      return FILETYPE.BLOCK_DEVICE;
+    case fsc.S_IFSOCK:
+      return FILETYPE.SOCKET_STREAM;
+    default:
+      return FILETYPE.UNKNOWN;
+  }
+}

@@ -3,56 +3,17 @@
  * sandbox (see `sandbox.ts`). Nothing from the host leaks in unless given: no
  * environment, no arguments, no directories.
  */
-import { statSync } from 'node:fs';
-import { resolve as resolveHostPath } from 'node:path';
 import { describe } from '../describe.js';
-import { ArgumentError, WasiError, WasiExit } from '../errors.js';
+import { ArgumentError, LinkError, WasiError, WasiExit } from '../errors.js';
 import type { Import } from '../parser/types.js';
 import { toTrap } from '../trap.js';
 import { WasiHost } from './host.js';
-import { checkWasiImportTypes } from './signatures.js';
-import {
-  concat,
-  inputChannel,
-  type OutputChannel,
-  type OutputOption,
-  outputChannel,
-  type StdinOption,
-} from './stdio.js';
+import { type MemoryCapWatch, WATCH_MEMORY_CAP } from './memory-cap.js';
+import { type CheckedWasiOptions, checkWasiOptions, type WasiOptions } from './options.js';
+import { concat, inputChannel, type OutputChannel, outputChannel } from './stdio.js';
+import { checkWasiImportTypes } from './syscalls.js';
 
-export type { OutputOption, StdinOption } from './stdio.js';
-
-/** Options of `new Wasi(options)`. Every field is optional; nothing is inherited from the host process by default. */
-export interface WasiOptions {
-  /** The program's argv, including argv[0] (the program name). Default: `[]`. */
-  readonly args?: readonly string[];
-  /** Environment variables. Keys may not contain `=` or NUL. Default: `{}`. */
-  readonly env?: Readonly<Record<string, string>>;
-  /**
-   * Directories the guest may use: `{ guestPath: hostPath }`, e.g. `{ '/': './sandbox', '/tmp': '/tmp/x' }`.
-   * The guest can reach nothing outside them (no `..`, absolute paths or symlinks out).
-   * Each host path must be an existing directory. Default: none.
-   */
-  readonly preopens?: Readonly<Record<string, string>>;
-  /** The guest's stdin: `'inherit'` (the host's fd 0), `'ignore'` (empty), a string or bytes, or `{ fd }`. Default `'inherit'`. */
-  readonly stdin?: StdinOption;
-  /**
-   * With `stdin: 'inherit'` on a terminal: when a read has waited a second with no
-   * input, write this line to the host's stderr (once per read), so a program
-   * waiting on the keyboard does not look hung. Default: none (the library never
-   * writes to stderr on its own).
-   */
-  readonly stdinWaitNotice?: string;
-  /** The guest's stdout: `'inherit'` (unbuffered writes to fd 1), `'pipe'` (read `wasi.stdout`), `'ignore'`, a callback, or `{ fd }`. Default `'inherit'`. */
-  readonly stdout?: OutputOption;
-  /** The guest's stderr, as `stdout` (inherit writes to fd 2). Default `'inherit'`. */
-  readonly stderr?: OutputOption;
-  /**
-   * When true (the default), `start()` returns the `proc_exit` code as a value.
-   * When false, `proc_exit` surfaces as a thrown `WasiExit` carrying `exitCode`.
-   */
-  readonly returnOnExit?: boolean;
-}
+export type { OutputOption, StdinOption, WasiOptions } from './options.js';
 
 type ModuleLike = WebAssembly.Module | { readonly raw: WebAssembly.Module };
 type InstanceLike =
@@ -105,27 +66,6 @@ export function isWasiModule(module: ModuleLike): boolean {
   return v.preview1 || v.unstable;
 }
 
-function invalid(message: string): WasiError {
-  return new WasiError('ERR_WASI_OPTION', message);
-}
-
-function isFd(fd: unknown): boolean {
-  return Number.isInteger(fd) && (fd as number) >= 0 && (fd as number) <= 0x7fffffff;
-}
-
-function checkOutput(name: string, value: unknown): OutputOption {
-  if (value === undefined) return 'inherit';
-  if (value === 'inherit' || value === 'ignore' || value === 'pipe' || typeof value === 'function') {
-    return value as OutputOption;
-  }
-  if (typeof value === 'object' && value !== null && isFd((value as { fd?: unknown }).fd)) {
-    return value as { fd: number };
-  }
-  throw invalid(
-    `options.${name} must be 'inherit', 'pipe', 'ignore', a function or { fd } (fd a non-negative integer), got ${describe(value)}`,
-  );
-}
-
 /**
  * A WASI preview1 environment for one program run.
  *
@@ -141,75 +81,34 @@ export class Wasi {
   readonly env: Readonly<Record<string, string>>;
   /** Preopens as `[guestPath, absoluteHostPath]`, in fd order (fd 3, 4, ...). */
   readonly preopens: readonly (readonly [string, string])[];
-  private readonly options: WasiOptions;
+  private readonly options: CheckedWasiOptions;
+  private capWatch: MemoryCapWatch | null = null;
   private readonly stdoutChannel: OutputChannel;
   private readonly stderrChannel: OutputChannel;
   private host: WasiHost | null = null;
   private started = false;
 
-  /** Throws `WasiError` (code `ERR_WASI_OPTION`, or `ERR_WASI_PREOPEN` naming the path) on bad options. */
+  /**
+   * Throws `ArgumentError` `ERR_INVALID_OPTION` on a bad option value (the message
+   * names it: `Wasi: options.env must be an object, got 5 (number)`), and `WasiError`
+   * `ERR_WASI_PREOPEN` naming a host path that is not a directory.
+   */
   constructor(options: WasiOptions = {}) {
-    if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
-    const args = options.args ?? [];
-    if (!Array.isArray(args) || args.some((a) => typeof a !== 'string' || a.includes('\0'))) {
-      throw invalid('options.args must be an array of strings without NUL bytes');
-    }
-    const env = options.env ?? {};
-    if (typeof env !== 'object' || env === null || Array.isArray(env)) {
-      throw invalid('options.env must be an object of strings ({ NAME: value })');
-    }
-    for (const [key, value] of Object.entries(env)) {
-      if (key === '' || key.includes('=') || key.includes('\0')) {
-        throw invalid(`options.env key ${JSON.stringify(key)} is not a valid variable name (empty, or has "=" or NUL)`);
-      }
-      if (typeof value !== 'string' || value.includes('\0')) {
-        throw invalid(`options.env.${key} must be a string without NUL bytes`);
-      }
-    }
-    const preopens: [string, string][] = [];
-    const preopenMap: unknown = options.preopens ?? {};
-    if (typeof preopenMap !== 'object' || preopenMap === null || Array.isArray(preopenMap)) {
-      throw invalid(
-        `options.preopens must be an object mapping guest paths to host directories, got ${describe(preopenMap)}`,
-      );
-    }
-    if (options.returnOnExit !== undefined && typeof options.returnOnExit !== 'boolean') {
-      throw invalid(`options.returnOnExit must be a boolean, got ${describe(options.returnOnExit)}`);
-    }
-    for (const [guest, hostPath] of Object.entries(preopenMap)) {
-      if (typeof hostPath !== 'string' || hostPath === '' || guest === '' || guest.includes('\0')) {
-        throw invalid(`options.preopens[${JSON.stringify(guest)}] must map a guest path to a host directory`);
-      }
-      const absolute = resolveHostPath(hostPath);
-      let isDir = false;
-      try {
-        isDir = statSync(absolute).isDirectory();
-      } catch (cause) {
-        throw new WasiError('ERR_WASI_PREOPEN', `preopen ${guest}: cannot open host directory ${hostPath}`, { cause });
-      }
-      if (!isDir) throw new WasiError('ERR_WASI_PREOPEN', `preopen ${guest}: host path ${hostPath} is not a directory`);
-      preopens.push([guest, absolute]);
-    }
-    const stdin = options.stdin;
-    if (
-      stdin !== undefined &&
-      stdin !== 'inherit' &&
-      stdin !== 'ignore' &&
-      typeof stdin !== 'string' &&
-      !(stdin instanceof Uint8Array) &&
-      !(typeof stdin === 'object' && stdin !== null && isFd((stdin as { fd?: unknown }).fd))
-    ) {
-      throw invalid("options.stdin must be 'inherit', 'ignore', a string, a Uint8Array or { fd }");
-    }
-    if (options.stdinWaitNotice !== undefined && typeof options.stdinWaitNotice !== 'string') {
-      throw invalid('options.stdinWaitNotice must be a string');
-    }
-    this.args = [...args];
-    this.env = { ...env };
-    this.preopens = preopens;
-    this.options = options;
-    this.stdoutChannel = outputChannel(checkOutput('stdout', options.stdout), 1);
-    this.stderrChannel = outputChannel(checkOutput('stderr', options.stderr), 2);
+    const checked = checkWasiOptions(options);
+    this.args = checked.args;
+    this.env = checked.env;
+    this.preopens = checked.preopens;
+    this.options = checked;
+    this.stdoutChannel = outputChannel(checked.stdout, 1);
+    this.stderrChannel = outputChannel(checked.stderr, 2);
+  }
+
+  /**
+   * Has the host report, once, when the memory it serves has grown to the cap
+   * (runProgram's `maxMemoryBytes`): checked only when the memory's buffer changed.
+   */
+  [WATCH_MEMORY_CAP](watch: MemoryCapWatch): void {
+    this.capWatch = watch;
   }
 
   /**
@@ -226,7 +125,8 @@ export class Wasi {
       args: this.args,
       env: Object.entries(this.env).map(([k, v]) => `${k}=${v}`),
       preopens: this.preopens,
-      stdin: inputChannel(this.options.stdin ?? 'inherit', this.options.stdinWaitNotice ?? null),
+      stdin: inputChannel(this.options.stdin, this.options.stdinWaitNotice),
+      memoryCap: this.capWatch,
       stdout: this.stdoutChannel,
       stderr: this.stderrChannel,
     });
@@ -252,9 +152,9 @@ export class Wasi {
     }
     const memory = raw.exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) {
-      throw new WasiError('ERR_WASI_NO_MEMORY', 'the module does not export a memory named "memory", which WASI needs');
+      throw new LinkError('ERR_WASI_NO_MEMORY', 'the module does not export a memory named "memory", which WASI needs');
     }
-    this.host.memory = memory;
+    this.host.attach(memory);
     this.started = true;
     return raw;
   }
@@ -276,7 +176,7 @@ export class Wasi {
       return 0;
     } catch (err) {
       if (err instanceof WasiExit) {
-        if (this.options.returnOnExit === false) throw err;
+        if (!this.options.returnOnExit) throw err;
         return err.exitCode;
       }
       throw toTrap(err, functionNames(instance));

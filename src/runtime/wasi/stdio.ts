@@ -6,7 +6,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { FILETYPE } from './constants.js';
+import { FILETYPE, filetypeOf } from './constants.js';
 
 /** Where the guest's stdin comes from. A string is encoded as UTF-8. */
 export type StdinOption = 'inherit' | 'ignore' | string | Uint8Array | { readonly fd: number };
@@ -48,15 +48,10 @@ export interface OutputChannel {
   readonly chunks: Uint8Array[] | null;
 }
 
+/** The filetype of a host fd (UNKNOWN when it cannot be stat'ed). */
 function hostFiletype(fd: number): number {
   try {
-    const st = fstatSync(fd);
-    if (st.isFile()) return FILETYPE.REGULAR_FILE;
-    if (st.isDirectory()) return FILETYPE.DIRECTORY;
-    if (st.isSocket()) return FILETYPE.SOCKET_STREAM;
-    if (st.isBlockDevice()) return FILETYPE.BLOCK_DEVICE;
-    if (st.isCharacterDevice()) return FILETYPE.CHARACTER_DEVICE;
-    return FILETYPE.UNKNOWN;
+    return filetypeOf(fstatSync(fd));
   } catch {
     return FILETYPE.UNKNOWN;
   }

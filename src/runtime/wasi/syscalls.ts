@@ -1,8 +1,12 @@
 /**
- * The Wasm-level type of every WASI function we provide, from the preview1 witx
- * (wasi_unstable has the same types for the functions it shares). V8 does not
- * check the type of a JS function import, so without this a module that declares
- * `fd_write: (i32) -> ()` would link and then call us with missing arguments.
+ * The one table of the WASI functions we provide, with each one's Wasm-level
+ * type from the preview1 witx (wasi_unstable has the same types for the functions
+ * it shares). The host's import object is typed by this table (host.ts: a name
+ * missing on either side, or a parameter of the wrong JS type, does not compile),
+ * and test/runtime/wasi/syscalls-table.test.ts checks each import's arity against it.
+ * V8 does not check the type of a JS function import, so without
+ * `checkWasiImportTypes` a module that declares `fd_write: (i32) -> ()` would link
+ * and then call us with missing arguments.
  * `I` is an i32 parameter, `L` an i64 (timestamps, sizes, offsets, rights, cookies);
  * every function returns an i32 errno except `proc_exit`, which returns nothing.
  */
@@ -10,7 +14,7 @@ import { LinkError } from '../errors.js';
 import { formatSignature } from '../kinds.js';
 import type { Import, ValType } from '../parser/types.js';
 
-const PARAMS: Readonly<Record<string, string>> = {
+export const SYSCALLS = {
   args_get: 'II',
   args_sizes_get: 'II',
   environ_get: 'II',
@@ -57,12 +61,31 @@ const PARAMS: Readonly<Record<string, string>> = {
   sock_recv: 'IIIIII',
   sock_send: 'IIIII',
   sock_shutdown: 'II',
-};
+} as const;
+
+export type SyscallName = keyof typeof SYSCALLS;
+
+/** Functions of preview1 that wasi_unstable does not have. */
+export const PREVIEW1_ONLY: ReadonlySet<SyscallName> = new Set(['sock_accept']);
+
+/** The JS parameter types of a signature: `'IL'` -> `[number, bigint]`. */
+type ParamTypes<S extends string> = S extends `I${infer R}`
+  ? [number, ...ParamTypes<R>]
+  : S extends `L${infer R}`
+    ? [bigint, ...ParamTypes<R>]
+    : [];
+
+/** The JS function a syscall's import is: its parameters by the table, an errno back (proc_exit never returns). */
+export type SyscallImport<N extends SyscallName> = (...args: ParamTypes<(typeof SYSCALLS)[N]>) => number;
+
+function isSyscall(name: string): name is SyscallName {
+  return Object.hasOwn(SYSCALLS, name);
+}
 
 /** WASI's type for `name`, or null for a name we do not provide (reported as a missing import). */
 export function wasiSignature(name: string): { params: ValType[]; results: ValType[] } | null {
-  if (!Object.hasOwn(PARAMS, name)) return null;
-  const params = [...(PARAMS[name] as string)].map((c): ValType => (c === 'L' ? 'i64' : 'i32'));
+  if (!isSyscall(name)) return null;
+  const params = [...SYSCALLS[name]].map((c): ValType => (c === 'L' ? 'i64' : 'i32'));
   return { params, results: name === 'proc_exit' ? [] : ['i32'] };
 }
 

@@ -7,8 +7,8 @@ import { closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Instance, Module, Trap, WasiError, WasiExit } from '../../../src/runtime/index.js';
-import { Wasi } from '../../../src/runtime/wasi/index.js';
+import { ArgumentError, Instance, Module, Trap, WasiError, WasiExit } from '../../../src/runtime/index.js';
+import { Wasi, type WasiOptions } from '../../../src/runtime/wasi/index.js';
 import { wat } from '../../helpers/wat.js';
 import { keyValues, runWasi, wasiFixture } from './helpers.js';
 
@@ -336,12 +336,25 @@ describe('options', () => {
     expect(() => new Wasi({ preopens: { '/': join(dir, 'missing') } })).toThrow(WasiError);
   });
 
-  it('rejects bad env keys, args and stdio values', () => {
-    expect(() => new Wasi({ env: { 'A=B': 'x' } })).toThrow(expect.objectContaining({ code: 'ERR_WASI_OPTION' }));
-    expect(() => new Wasi({ env: { A: 1 as unknown as string } })).toThrow(WasiError);
-    expect(() => new Wasi({ args: ['a\0b'] })).toThrow(WasiError);
-    expect(() => new Wasi({ stdout: 'file' as never })).toThrow(WasiError);
-    expect(() => new Wasi({ stdin: 5 as never })).toThrow(WasiError);
+  it('rejects bad env keys, args and stdio values with ERR_INVALID_OPTION, naming the field', () => {
+    const cases: [WasiOptions, string][] = [
+      [{ env: { 'A=B': 'x' } }, 'Wasi: options.env key must be a variable name (not empty, no "=" or NUL), got "A=B"'],
+      [
+        { env: { A: 1 as unknown as string } },
+        'Wasi: options.env["A"] must be a string without NUL bytes, got 1 (number)',
+      ],
+      [{ env: 5 as never }, 'Wasi: options.env must be an object of strings, got 5 (number)'],
+      [{ args: ['a\0b'] }, 'Wasi: options.args[0] must be a string without NUL bytes'],
+      [{ stdout: 'file' as never }, "Wasi: options.stdout must be 'inherit', 'pipe', 'ignore'"],
+      [{ stdin: 5 as never }, "Wasi: options.stdin must be 'inherit', 'ignore', a string"],
+      [{ stdinWaitNotice: 1 as never }, 'Wasi: options.stdinWaitNotice must be a string, got 1 (number)'],
+    ];
+    for (const [options, message] of cases) {
+      expect(() => new Wasi(options)).toThrow(ArgumentError);
+      expect(() => new Wasi(options)).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_OPTION', message: expect.stringContaining(message) }),
+      );
+    }
   });
 
   it('needs getImports before start', () => {
