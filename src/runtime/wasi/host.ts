@@ -687,16 +687,17 @@ export class WasiHost {
    * `iovecCount`/`lastIovec` tell how many are non-empty and where the last one is.
    */
   private checkIovecs(signedIovs: number, signedCount: number): number {
-    const dv = this.mem.dv;
+    const mem = this.mem;
+    const dv = mem.dv;
+    const end = mem.u8.length;
     const count = signedCount >>> 0;
-    const iovs = this.mem.checkArray(signedIovs, count, IOVEC.size);
+    const iovs = mem.checkArray(signedIovs, count, IOVEC.size);
     let total = 0;
     let nonEmpty = 0;
     for (let i = 0; i < count; i++) {
       const len = dv.getUint32(iovs + i * IOVEC.size + IOVEC.len, true);
       if (len === 0) continue;
-      if (dv.getUint32(iovs + i * IOVEC.size + IOVEC.buf, true) + len > this.mem.u8.length)
-        throw new Errno(ERRNO.FAULT);
+      if (dv.getUint32(iovs + i * IOVEC.size + IOVEC.buf, true) + len > end) throw new Errno(ERRNO.FAULT);
       total += len;
       nonEmpty++;
       this.lastIovec = iovs + i * IOVEC.size;

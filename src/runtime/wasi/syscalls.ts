@@ -3,7 +3,7 @@
  * type from the preview1 witx (wasi_unstable has the same types for the functions
  * it shares). The host's import object is typed by this table (host.ts: a name
  * missing on either side, or a parameter of the wrong JS type, does not compile),
- * and test/runtime/wasi/syscalls-table.test.ts checks each import's arity against it.
+ * and test/runtime/wasi/syscall-table.test.ts checks each import's arity against it.
  * V8 does not check the type of a JS function import, so without
  * `checkWasiImportTypes` a module that declares `fd_write: (i32) -> ()` would link
  * and then call us with missing arguments.
