@@ -24,6 +24,8 @@ export interface RunOptions {
   /** guest path -> host path */
   readonly preopens: Readonly<Record<string, string>>;
   readonly env: Readonly<Record<string, string>>;
+  /** `--verbose` (`run` only): notes about the run on stderr even when it is not a terminal. */
+  readonly verbose: boolean;
 }
 
 /** commander's raw option bag for the flags below. */
@@ -38,6 +40,7 @@ export interface RawRunOptions {
   dir?: Preopen[];
   env?: [string, string][];
   forwardEnv?: string[];
+  verbose?: boolean;
 }
 
 interface Preopen {
@@ -112,7 +115,8 @@ export const RUN_VALUE_FLAGS: readonly string[] = [
   '--timeout',
   '--max-memory',
 ];
-export const RUN_BOOLEAN_FLAGS: readonly string[] = ['--json', '--no-cache'];
+/** `--verbose` is `run`'s alone (run.ts defines it); `call` has no notes to print. */
+export const RUN_BOOLEAN_FLAGS: readonly string[] = ['--json', '--no-cache', '--verbose'];
 
 /**
  * Applies one flag of `addRunOptions`/`addJsonOption` to `raw` as commander's
@@ -124,6 +128,7 @@ export function applyRunFlag(raw: RawRunOptions, flag: string, value: string | u
   if (value === undefined) {
     if (flag === '--json') raw.json = true;
     else if (flag === '--no-cache') raw.cache = false;
+    else if (flag === '--verbose') raw.verbose = true;
     else return false;
     return true;
   }
@@ -169,6 +174,7 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   maxMemoryBytes: null,
   preopens: {},
   env: {},
+  verbose: false,
 };
 
 /** Turns commander's option bag into checked `RunOptions`. `env` is the host environment for `--forward-env`. */
@@ -196,6 +202,7 @@ export function runOptionsFrom(raw: RawRunOptions, env: NodeJS.ProcessEnv = proc
     maxMemoryBytes: raw.maxMemory ?? null,
     preopens,
     env: guestEnv,
+    verbose: raw.verbose === true,
   };
 }
 

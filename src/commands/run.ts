@@ -24,6 +24,7 @@
  */
 import type { Command } from 'commander';
 import { ArgumentError } from '../runtime/errors.js';
+import { formatBytes } from '../runtime/units.js';
 import { formatSignature } from './format.js';
 import { inputLabel, loadModule } from './input.js';
 import { exportedFunctions, invokeAndPrint, wasiOptions } from './invoke.js';
@@ -199,6 +200,19 @@ export function strayFlagNote(flag: string, invoking: boolean): string {
   return `note: ${flag} after FILE goes to ${owner}; put wasmer-ts flags before FILE\n`;
 }
 
+/**
+ * The note for a program whose memory reached `--max-memory`: it cannot grow any
+ * more, which a program rarely says itself (pandoc under 64MiB hung or trapped
+ * with no word of why). On stderr when it is a terminal or with `--verbose`.
+ */
+export function memoryCapNote(capBytes: number): string {
+  return `note: the program's memory reached the --max-memory cap (${formatBytes(capBytes)}); memory.grow beyond it returns -1\n`;
+}
+
+function noteMemoryCap(capBytes: number): void {
+  process.stderr.write(memoryCapNote(capBytes));
+}
+
 /** The `run` command: FILE and what follows it, and the flags before FILE (`raw`). */
 export async function runFile(file: string, rest: readonly string[], raw: RawOptions): Promise<void> {
   const after = splitAfterFile(rest, raw.invoke !== undefined);
@@ -230,6 +244,7 @@ export async function runFile(file: string, rest: readonly string[], raw: RawOpt
     ...(options.timeoutMs !== null ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxMemoryBytes !== null ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
     compiler: options.compiler,
+    ...(options.verbose || process.stderr.isTTY ? { onMemoryCap: (capBytes: number) => noteMemoryCap(capBytes) } : {}),
   });
   if (options.json) printJson({ exitCode });
   // The program's own status is the command's (WASI proc_exit passes through).
@@ -247,6 +262,10 @@ export function createRunCommand(CommandClass: typeof Command): Command {
         .option(
           '-i, --invoke <function>',
           'call this exported function instead of _start and print its results (also right after FILE)',
+        )
+        .option(
+          '--verbose',
+          'print notes about the run on stderr even when it is not a terminal (the program reaching --max-memory)',
         ),
     ),
   )
