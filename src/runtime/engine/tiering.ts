@@ -132,20 +132,38 @@ export function entryFlags(mode: CompileMode, v8Version: string = process.versio
   return mode === 'optimizing' && v8Version.startsWith('11.') ? ['--wasm-inlining'] : [];
 }
 
-// Flags that decide the tier. A later occurrence wins, as in V8's own parsing.
+// Every pattern over V8 flags lives here, matched against `normalizeFlag(arg)`.
+// Flags that decide the tier; a later occurrence wins, as in V8's own parsing.
 const LIFTOFF_FLAG = /^--(no-)?liftoff(?:=(true|false))?$/;
 const LAZY_FLAG = /^--(no-)?wasm-lazy-compilation(?:=(true|false))?$/;
+const DYNAMIC_TIERING_FLAG = /^--(no-)?wasm-dynamic-tiering(=|$)/;
+/**
+ * Flags that change the code V8 generates for Wasm or the shape of a serialized
+ * module (the tier flags among them): the engine fingerprint hashes them, and
+ * the compile child is started with them.
+ */
+const CODEGEN_FLAG = /^--(no-)?(wasm|liftoff|turbo|experimental-wasm|jitless|single-threaded|predictable|max-wasm)/;
+
+/** `arg` as V8 reads it: V8 takes `_` and `-` in flag names alike. */
+export function normalizeFlag(arg: string): string {
+  return arg.replaceAll('_', '-');
+}
 
 /** True for a flag that decides the tier (`v8FlagsFor` sets these; nothing else should). */
 export function isTierFlag(arg: string): boolean {
-  const flag = arg.replaceAll('_', '-');
-  return LIFTOFF_FLAG.test(flag) || LAZY_FLAG.test(flag) || /^--(no-)?wasm-dynamic-tiering(=|$)/.test(flag);
+  const flag = normalizeFlag(arg);
+  return LIFTOFF_FLAG.test(flag) || LAZY_FLAG.test(flag) || DYNAMIC_TIERING_FLAG.test(flag);
+}
+
+/** True for a command-line flag that changes the code V8 generates for Wasm (tier flags included). */
+export function isCodegenFlag(arg: string): boolean {
+  return CODEGEN_FLAG.test(normalizeFlag(arg));
 }
 
 function lastBool(argv: readonly string[], flag: RegExp, fallback: boolean): boolean {
   let value = fallback;
   for (const raw of argv) {
-    const m = flag.exec(raw.replaceAll('_', '-'));
+    const m = flag.exec(normalizeFlag(raw));
     if (m === null) continue;
     value = m[2] === undefined ? m[1] === undefined : (m[1] === undefined) === (m[2] === 'true');
   }

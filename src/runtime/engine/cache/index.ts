@@ -51,17 +51,15 @@ import {
   type ArtifactHeader,
   type ArtifactLayout,
   artifactHeaderLength,
-  currentEngine,
-  encodeArtifact,
+  decodeArtifact,
+  type LenientDecodedArtifact,
   type MachineCodeSummary,
-  processFlags,
-  readArtifact,
   readArtifactHeader,
-  sha256Hex,
-  v8FlagFingerprint,
 } from '../artifact.js';
 import { writeFileAtomic } from '../atomic-write.js';
-import { defaultCompile, loadReadArtifact, serializeMachineCode } from '../machine-code.js';
+import { currentEngine, processFlags, v8FlagFingerprint } from '../fingerprint.js';
+import { sha256Hex } from '../hash.js';
+import { defaultCompile, encodeArtifact, loadDecodedArtifact, serializeMachineCode } from '../machine-code.js';
 import { nativeStatus } from '../native.js';
 import { type CompileMode, entryFlags, isTierFlag, v8FlagsFor } from '../tiering.js';
 import { type CacheFillResult, NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
@@ -248,12 +246,12 @@ export class ModuleCache {
       return null;
     }
     const { bytes, layout, handle } = found;
-    let read: ReturnType<typeof readArtifact>;
+    let read: LenientDecodedArtifact;
     try {
       if (layout.header.wasmSha256 !== wasmSha256) {
         throw new Error('the entry holds machine code for other Wasm bytes');
       }
-      read = readArtifact(bytes, { wasm, wasmSha256 });
+      read = decodeArtifact(bytes, { wasm, wasmSha256, allowDamagedMachineCode: true });
       if (read.machineCode === null) {
         throw new Error(read.machineCodeProblem?.reason ?? 'the entry holds no machine code');
       }
@@ -268,7 +266,7 @@ export class ModuleCache {
       await handle?.close().catch(() => {}); // a second close of a FileHandle is a no-op
     }
     try {
-      const loaded = await loadReadArtifact(read);
+      const loaded = await loadDecodedArtifact(read);
       const machineCodeByteLength = read.header.machineCodeByteLength;
       if (!loaded.usedMachineCode) {
         await this.drop(file, loaded.notice ?? 'V8 refused its machine code');
