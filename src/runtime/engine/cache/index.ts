@@ -33,11 +33,11 @@
  * V8 has no on-stack replacement for Wasm, but a function whose tier-up budget
  * ran out is recompiled by TurboFan in the background even while its first
  * (and only) call keeps running in Liftoff code, so even a single long call
- * leaves its TurboFan code behind. Measured (bench/suites/cache.js and one-call
- * runs of the SHA-256 kernel): the next run starts as fast as from an eager
- * `compile` (24-31 ms vs 28-31 ms; 60-120 ms cold), and the entry held all
- * 3 KiB / 5.7 MiB of code an eager compile produces. Functions that never got
- * hot are missing; they start in Liftoff and tier up as usual.
+ * leaves its TurboFan code behind: the next run starts about as fast as from an
+ * eager `compile`, and the entry holds the code an eager compile produces for
+ * the functions that ran (bench/suites/cache.js compares the two, and both with
+ * a cold start). Functions that never got hot are missing; they start in
+ * Liftoff and tier up as usual.
  * A run shorter than `MIN_RUN_MS` (compile included) fills nothing: it has
  * at most that much to gain, and nothing would be optimized yet anyway.
  */
