@@ -4,7 +4,6 @@
  * errors and chooses exit codes. Kept lean: each command imports the runtime
  * (and chalk, wabt, WASI) only inside its action, when it is needed.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CommanderUsageError, EXIT, exitCodeHelp, isBrokenPipe, reportError } from './commands/report.js';
 import {
@@ -14,11 +13,7 @@ import {
   type RunArguments,
   runFile,
 } from './commands/run.js';
-
-function packageVersion(): string {
-  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
-}
+import { packageVersion } from './runtime/engine/paths.js';
 
 /** Builds the program. `onError` collects commander's own messages so report.ts prints them. */
 export async function buildProgram(onError: (message: string) => void): Promise<Command> {

@@ -322,7 +322,7 @@ export interface ModuleBytes {
   /** Size of the input as read. */
   readonly inputSize: number;
   /** The verified artifact header, for `format: 'artifact'`. */
-  readonly artifact: import('../runtime/engine/artifact.js').ReadArtifact | null;
+  readonly artifact: import('../runtime/engine/artifact.js').LenientDecodedArtifact | null;
 }
 
 const _utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -341,8 +341,8 @@ export async function readModuleBytes(path: string): Promise<ModuleBytes> {
     const { detectFormat, decodeText } = await import('../runtime/parser/sniff.js');
     const format = detectFormat(bytes);
     if (format === 'artifact') {
-      const { readArtifact } = await import('../runtime/engine/artifact.js');
-      const artifact = readArtifact(bytes);
+      const { decodeArtifact } = await import('../runtime/engine/artifact.js');
+      const artifact = decodeArtifact(bytes, { allowDamagedMachineCode: true });
       return { wasm: artifact.wasm, format: 'artifact', inputSize: bytes.byteLength, artifact };
     }
     const text = format === 'text' ? decodeText(bytes) : null;

@@ -4,7 +4,7 @@
  * sections, module name, proposals used.
  */
 import { Command } from 'commander';
-import { machineCodeUnusableReason } from '../runtime/engine/machine-code.js';
+import { describeDecodedArtifact } from '../runtime/engine/machine-code.js';
 import type { ExternType, Feature, ModuleInfo } from '../runtime/parser/types.js';
 import { formatExternType, formatSize, hex, printable } from './format.js';
 import { inputLabel, type ModuleBytes, readModuleBytes } from './input.js';
@@ -64,12 +64,12 @@ export interface InspectReport {
   readonly start: { index: number; name: string | null } | null;
   readonly customSections: readonly { name: string; offset: number; size: number }[];
   readonly features: readonly Feature[];
-  readonly artifact: ArtifactDescription | null;
+  readonly artifact: ArtifactReport | null;
 }
 
 export type ExternDescription = { kind: ExternType['kind']; type: string } & Record<string, unknown>;
 
-interface ArtifactDescription {
+interface ArtifactReport {
   readonly formatVersion: number;
   readonly wasmerTsVersion: string;
   readonly nodeVersion: string;
@@ -149,12 +149,12 @@ export function describeModule(
     start: info.start === null ? null : { index: info.start, name: info.names.functions.get(info.start) ?? null },
     customSections,
     features,
-    artifact: input.artifact === null ? null : describeArtifact(input.artifact),
+    artifact: input.artifact === null ? null : artifactReport(input.artifact),
   };
 }
 
-function describeArtifact(artifact: NonNullable<ModuleBytes['artifact']>): ArtifactDescription {
-  const h = artifact.header;
+function artifactReport(artifact: NonNullable<ModuleBytes['artifact']>): ArtifactReport {
+  const { header: h, hasMachineCode, reason } = describeDecodedArtifact(artifact);
   return {
     formatVersion: h.formatVersion,
     wasmerTsVersion: h.wasmerTsVersion,
@@ -163,7 +163,7 @@ function describeArtifact(artifact: NonNullable<ModuleBytes['artifact']>): Artif
     arch: h.arch,
     wasmSha256: h.wasmSha256,
     machineCodeSize: h.machineCodeByteLength,
-    machineCodeUnusable: h.machineCodeByteLength === 0 ? null : machineCodeUnusableReason(artifact, { anyTier: true }),
+    machineCodeUnusable: hasMachineCode ? reason : null,
   };
 }
 

@@ -1,9 +1,11 @@
 export {
   type ArtifactHeader,
+  type DecodeArtifactOptions,
+  type DecodedArtifact,
   decodeArtifact,
   type EngineFingerprint,
-  encodeArtifact,
   isArtifact,
+  type LenientDecodedArtifact,
   type MachineCodeSummary,
 } from './engine/artifact.js';
 export {
@@ -18,6 +20,7 @@ export {
   type ArtifactDescription,
   compileOptimized,
   describeArtifact,
+  encodeArtifact,
   loadArtifactModule,
 } from './engine/machine-code.js';
 export { type NativeStatus, nativeStatus } from './engine/native.js';

@@ -3,7 +3,7 @@
  * `IntEnum`s), and the plain-object descriptors that `module.exports` and
  * `module.imports` return.
  */
-import type { ExternKind, ExternType, Import, RefType, ValType } from './parser/types.js';
+import type { ExternType, Import, RefType, ValType } from './parser/types.js';
 
 /** The kind of an export. `ImportKind` is the same enum under another name. */
 export enum ExportKind {
@@ -63,19 +63,6 @@ export type ExportDescriptor = FunctionExport | GlobalExport | MemoryExport | Ta
 
 /** One row of `module.imports`: an export descriptor plus the import's `namespace` (module name). */
 export type ImportDescriptor = ExportDescriptor & { readonly namespace: string };
-
-const KIND_OF: Record<ExternKind, ExportKind> = {
-  func: ExportKind.FUNCTION,
-  global: ExportKind.GLOBAL,
-  memory: ExportKind.MEMORY,
-  table: ExportKind.TABLE,
-  tag: ExportKind.TAG,
-};
-
-/** Maps a parser kind ('func', 'memory'...) to the numeric enum. */
-export function exportKindOf(kind: ExternKind): ExportKind {
-  return KIND_OF[kind];
-}
 
 /** Builds the public descriptor of one import or export from the parser's type. */
 export function describeExtern(name: string, desc: ExternType): ExportDescriptor {

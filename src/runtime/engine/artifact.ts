@@ -39,25 +39,18 @@
  * header (version, CPU features, flag hash); a damaged payload that passes it
  * can crash the process or compute wrong results, which is why the payload hash
  * is not optional.
+ *
+ * This file is the format only and, like the parser, pure: bytes and values in,
+ * bytes and values out, no file system and nothing about this process. The
+ * fingerprint of the engine that writes an artifact comes from ./fingerprint.ts
+ * (`encodeArtifact` in ./machine-code.ts fills it in), and whether an
+ * artifact's machine code can run here is decided there and in ./machine-code.ts.
  */
-import type * as NodeCrypto from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type * as NodeOs from 'node:os';
 import { ArgumentError, ArtifactError, type ArtifactErrorCode } from '../errors.js';
 import { ARTIFACT_MAGIC, detectFormat } from '../parser/sniff.js';
+import { sha256, sha256Hex } from './hash.js';
 import { readModuleFacts } from './module-facts.js';
-import { packageVersion } from './paths.js';
-import { SMALL_HASH_MAX_BYTES, sha256BytesJs, sha256HexJs } from './sha256.js';
-import { type CompileMode, isTierFlag, processCompileMode, v8FlagsFor } from './tiering.js';
 import { type MachineCodeSummary, summarizeMachineCode } from './v8-serialized.js';
-
-// node:crypto and node:os load on first use (synchronously, so the sync API
-// stays sync): `Module` imports this file for `serialize`/`deserialize`, and
-// loading node:crypto costs 2-3 ms of start-up that a plain compile never needs.
-const requireBuiltin = createRequire(import.meta.url);
-let cryptoModule: typeof NodeCrypto | undefined;
-const nodeCrypto = () => (cryptoModule ??= requireBuiltin('node:crypto') as typeof NodeCrypto);
 
 // "\x89WTSART\n" (parser/sniff.ts, which tells the formats apart): the high first byte
 // makes it invalid UTF-8, so it is never mistaken for .wat text.
@@ -118,135 +111,13 @@ export interface DecodedArtifact {
 }
 
 /**
- * Like `DecodedArtifact`, but the machine code may be unusable while the Wasm is
+ * What `decodeArtifact(bytes, { allowDamagedMachineCode: true })` returns: like
+ * `DecodedArtifact`, but the machine code may be unusable while the Wasm is
  * still sound (the payload was truncated or damaged). `machineCodeProblem` says
  * why, and `machineCode` is then null.
  */
-export interface ReadArtifact extends DecodedArtifact {
+export interface LenientDecodedArtifact extends DecodedArtifact {
   readonly machineCodeProblem: { readonly code: ArtifactErrorCode; readonly reason: string } | null;
-}
-
-/**
- * V8 flags that change the code V8 generates or the shape of a serialized
- * module. JS cannot read V8's flag values, so this looks at what the process
- * was started with (execArgv and NODE_OPTIONS); flags set later through
- * `v8.setFlagsFromString` are not seen, but V8 rejects a serialized module whose
- * flag hash differs (native/src/addon.cc then sets `accepted` false), which the
- * loader reports as a notice.
- */
-const CODEGEN_FLAG = /^--(no-)?(wasm|liftoff|turbo|experimental-wasm|jitless|single-threaded|predictable|max-wasm)/;
-
-/** True for a command-line flag that changes the code V8 generates for Wasm. */
-export function isCodegenFlag(arg: string): boolean {
-  return CODEGEN_FLAG.test(arg.replaceAll('_', '-'));
-}
-
-/**
- * The code-affecting V8 flags in effect for this process: `MODE/HASH`, the
- * compile mode its tier flags give (tiering.ts: `baseline`, `optimizing`,
- * `eager`) and a short hash of the other codegen flags (`default` for none).
- * The mode is readable so that a mismatch can say which flags to start Node with.
- */
-export function v8FlagFingerprint(argv: readonly string[] = processFlags()): string {
-  const relevant = argv
-    .filter((a) => isCodegenFlag(a) && !isTierFlag(a))
-    .map((a) => a.replaceAll('_', '-'))
-    .sort();
-  const rest =
-    relevant.length === 0 ? 'default' : sha256Hex(new TextEncoder().encode(relevant.join('\n'))).slice(0, 16);
-  return `${processCompileMode(argv)}/${rest}`;
-}
-
-/** The compile mode in a flag fingerprint, or null for one without (written before modes were recorded). */
-function fingerprintMode(fingerprint: string): string | null {
-  const slash = fingerprint.indexOf('/');
-  return slash < 0 ? null : fingerprint.slice(0, slash);
-}
-
-/** The flags this process was started with: execArgv, then NODE_OPTIONS. */
-export function processFlags(): string[] {
-  const fromEnv = (process.env.NODE_OPTIONS ?? '').split(/\s+/).filter((s) => s.length > 0);
-  return [...process.execArgv, ...fromEnv];
-}
-
-let engine: EngineFingerprint | undefined;
-
-/**
- * The CPU's feature flags where the OS lists them (Linux: the `flags` line of
- * /proc/cpuinfo), so two machines with one model name but different features
- * (a VM masking AVX, say) do not share machine code. Empty elsewhere: V8 also
- * checks the CPU features its code was compiled for.
- */
-function cpuFeatures(): string {
-  if (process.platform !== 'linux') return '';
-  try {
-    const info = readFileSync('/proc/cpuinfo', 'utf8');
-    const line = /^(flags|Features)\s*:(.*)$/m.exec(info);
-    return line?.[2]?.trim().split(/\s+/).sort().join(' ') ?? '';
-  } catch {
-    return '';
-  }
-}
-
-/** The fingerprint of this process: what an artifact's machine code must match to be used here. */
-export function currentEngine(): EngineFingerprint {
-  if (engine === undefined) {
-    const model = (requireBuiltin('node:os') as typeof NodeOs).cpus()[0]?.model ?? 'unknown-cpu';
-    engine = {
-      wasmerTsVersion: packageVersion(),
-      nodeVersion: process.versions.node,
-      v8Version: process.versions.v8,
-      arch: process.arch,
-      cpuFingerprint: `${process.arch}-${sha256Hex(new TextEncoder().encode(`${model}\n${cpuFeatures()}`)).slice(0, 16)}`,
-      flagFingerprint: v8FlagFingerprint(),
-    };
-  }
-  return engine;
-}
-
-/**
- * Why machine code built for `header` cannot run in this process, or null when
- * every engine field matches.
- */
-export function engineMismatch(
-  header: EngineFingerprint,
-  here: EngineFingerprint = currentEngine(),
-  options: { readonly anyTier?: boolean } = {},
-): string | null {
-  const fields: [keyof EngineFingerprint, string][] = [
-    ['wasmerTsVersion', 'wasmer-ts version'],
-    ['nodeVersion', 'Node version'],
-    ['v8Version', 'V8 version'],
-    ['arch', 'architecture'],
-    ['cpuFingerprint', 'CPU'],
-  ];
-  for (const [key, label] of fields) {
-    if (header[key] !== here[key]) return `it was compiled for ${label} ${header[key]}, this process has ${here[key]}`;
-  }
-  const [made, now] = [header.flagFingerprint, here.flagFingerprint];
-  if (made === now) return null;
-  const [madeMode, nowMode] = [fingerprintMode(made), fingerprintMode(now)];
-  const sameOtherFlags = madeMode !== null && made.slice(madeMode.length) === now.slice(nowMode?.length ?? 0);
-  if (sameOtherFlags && options.anyTier === true) return null;
-  if (sameOtherFlags && madeMode !== nowMode) {
-    const flags = v8FlagsFor(madeMode as CompileMode);
-    return (
-      `it was compiled for ${madeMode} processes (node ${flags.join(' ') || 'without tier flags'}), ` +
-      `this one is ${nowMode}: \`wasmer-ts run\` starts Node with those flags`
-    );
-  }
-  return `it was compiled for V8 flags ${made}, this process has ${now}`;
-}
-
-/** The SHA-256 of `bytes`, lowercase hex. */
-export function sha256Hex(bytes: Uint8Array): string {
-  if (cryptoModule === undefined && bytes.length <= SMALL_HASH_MAX_BYTES) return sha256HexJs(bytes);
-  return nodeCrypto().createHash('sha256').update(bytes).digest('hex');
-}
-
-function sha256(bytes: Uint8Array): Uint8Array {
-  if (cryptoModule === undefined && bytes.length <= SMALL_HASH_MAX_BYTES) return sha256BytesJs(bytes);
-  return nodeCrypto().createHash('sha256').update(bytes).digest();
 }
 
 /** True when `bytes` starts with the artifact magic. Never throws. */
@@ -254,23 +125,25 @@ export function isArtifact(bytes: unknown): boolean {
   return bytes instanceof Uint8Array && detectFormat(bytes) === 'artifact';
 }
 
+/** What an artifact holds besides the engine fingerprint. */
+export interface ArtifactParts {
+  wasm: Uint8Array;
+  /** V8's serialized machine code for `wasm`, or none. */
+  machineCode?: Uint8Array | null;
+  /** False leaves the Wasm out (a cache entry: only its length and SHA-256 are kept, and reading needs the bytes). */
+  includeWasm?: boolean;
+  /** Recorded as where the Wasm came from (shown by `cache ls`). */
+  source?: string | null;
+}
+
 /**
  * Builds an artifact from a Wasm binary and, optionally, V8's serialized machine
- * code for it. `engine` defaults to this process's fingerprint (tests override it).
- * `includeWasm: false` leaves the Wasm out (a cache entry: only its length and
- * SHA-256 are kept, and reading needs the bytes); `source` is recorded as where
- * the Wasm came from (shown by `cache ls`).
+ * code for it, compiled by the engine `fp` describes. Throws `ArgumentError`
+ * (`ERR_ARG_RANGE`) for a fingerprint field longer than 65535 bytes.
  */
-export function encodeArtifact(input: {
-  wasm: Uint8Array;
-  machineCode?: Uint8Array | null;
-  engine?: EngineFingerprint;
-  includeWasm?: boolean;
-  source?: string | null;
-}): Uint8Array {
+export function encodeArtifactFor(fp: EngineFingerprint, input: ArtifactParts): Uint8Array {
   const { wasm } = input;
   const machineCode = input.machineCode ?? null;
-  const fp = input.engine ?? currentEngine();
   const includeWasm = input.includeWasm !== false;
   const encoder = new TextEncoder();
   const strings = [
@@ -350,12 +223,18 @@ function encodeLabel(text: string, encoder: InstanceType<typeof TextEncoder>): U
 
 const ADVICE = 'recreate it with `wasmer-ts compile` or Module.serialize()';
 
-/** How `readArtifact` checks a cache entry, which holds no Wasm. */
-export interface ReadArtifactOptions {
+/** How `decodeArtifact` checks a cache entry, which holds no Wasm, and what it tolerates. */
+export interface DecodeArtifactOptions {
   /** The Wasm bytes the caller has: required for an artifact without its Wasm (else `ERR_ARTIFACT_NO_WASM`). */
   readonly wasm?: Uint8Array;
   /** Their SHA-256 (lowercase hex) when the caller has computed it already; it must be of `wasm`. */
   readonly wasmSha256?: string;
+  /**
+   * True returns a truncated or damaged machine-code payload as `machineCodeProblem`
+   * instead of throwing: the Wasm is still good for a recompile (the cache, the
+   * loader and `inspect` use it). The header and the Wasm must be sound either way.
+   */
+  readonly allowDamagedMachineCode?: boolean;
 }
 
 /**
@@ -366,16 +245,31 @@ export interface ReadArtifactOptions {
  * - `ERR_ARTIFACT_CORRUPT`: a checksum does not match, or there are trailing bytes;
  * - `ERR_ARTIFACT_NO_WASM`: a cache entry (no Wasm inside), and `options.wasm` not given.
  *
+ * With `allowDamagedMachineCode`, a truncated or damaged machine-code payload
+ * is not thrown but returned as `machineCodeProblem`, with `machineCode: null`.
+ * For a cache entry (no Wasm inside), `options.wasm` is checked against the
+ * entry's length and SHA-256 and returned as `wasm`.
+ *
  * It does not compare the engine fingerprint with this process: see
- * `engineMismatch` (a foreign engine is not an error, only a reason to recompile).
+ * `engineMismatch` in fingerprint.ts (a foreign engine is not an error, only a
+ * reason to recompile).
  */
-export function decodeArtifact(bytes: Uint8Array, options: ReadArtifactOptions = {}): DecodedArtifact {
-  const read = readArtifact(bytes, options);
-  const problem = read.machineCodeProblem;
+export function decodeArtifact(
+  bytes: Uint8Array,
+  options: DecodeArtifactOptions & { readonly allowDamagedMachineCode: true },
+): LenientDecodedArtifact;
+export function decodeArtifact(bytes: Uint8Array, options?: DecodeArtifactOptions): DecodedArtifact;
+export function decodeArtifact(
+  bytes: Uint8Array,
+  options: DecodeArtifactOptions = {},
+): DecodedArtifact | LenientDecodedArtifact {
+  const decoded = decodeLeniently(bytes, options);
+  if (options.allowDamagedMachineCode === true) return decoded;
+  const problem = decoded.machineCodeProblem;
   if (problem !== null) {
     throw new ArtifactError(problem.code, `artifact machine code is unusable: ${problem.reason}; ${ADVICE}`);
   }
-  return { wasm: read.wasm, machineCode: read.machineCode, header: read.header };
+  return { wasm: decoded.wasm, machineCode: decoded.machineCode, header: decoded.header };
 }
 
 /** A verified header, and where the artifact's parts are. */
@@ -400,7 +294,7 @@ export function artifactHeaderLength(prefix: Uint8Array): number | null {
 /**
  * Decodes and verifies only the header of an artifact, from `bytes` that may
  * stop after it: for a reader that checks the declared size before reading the
- * rest (the cache), and for listings. Throws `ArtifactError` as `readArtifact`
+ * rest (the cache), and for listings. Throws `ArtifactError` as `decodeArtifact`
  * does for the prefix and header (`ERR_ARTIFACT_TRUNCATED` when `bytes` ends in
  * the header).
  */
@@ -526,15 +420,8 @@ function checkPrefix(bytes: Uint8Array): { version: number; hashAt: number } {
   return { version, hashAt: PREFIX_LENGTH + headerLength };
 }
 
-/**
- * Decodes an artifact, throwing `ArtifactError` as `decodeArtifact` does when
- * the header or the Wasm cannot be trusted, but tolerating a truncated or
- * damaged machine-code payload: the Wasm is still good for a recompile, so it
- * returns `machineCode: null` with `machineCodeProblem` set. For a cache entry
- * (no Wasm inside), `options.wasm` is checked against the entry's length and
- * SHA-256 and returned as `wasm`.
- */
-export function readArtifact(bytes: Uint8Array, options: ReadArtifactOptions = {}): ReadArtifact {
+/** `decodeArtifact` with `allowDamagedMachineCode`: what both modes check, and the payload's problem if any. */
+function decodeLeniently(bytes: Uint8Array, options: DecodeArtifactOptions): LenientDecodedArtifact {
   const { header, dataOffset } = readArtifactHeader(bytes);
   const { wasmByteLength, machineCodeByteLength } = header;
   let wasm: Uint8Array;

@@ -1,6 +1,7 @@
 /**
  * Saving and loading V8's machine code for a module, through the artifact
- * format (../artifact.ts) and the native addon (./native.ts).
+ * format (./artifact.ts) and the native addon (./native.ts), for this process's
+ * engine (./fingerprint.ts).
  *
  * Saving: `compileOptimized` compiles every function eagerly with TurboFan in a
  * short-lived child process (compile-child.ts), started with the eager flags
@@ -21,18 +22,28 @@ import { describe } from '../describe.js';
 import { ArgumentError, CompileError } from '../errors.js';
 import {
   type ArtifactHeader,
-  currentEngine,
-  encodeArtifact,
-  engineMismatch,
-  isCodegenFlag,
-  type ReadArtifact,
-  readArtifact,
-  sha256Hex,
-  v8FlagFingerprint,
+  type ArtifactParts,
+  decodeArtifact,
+  type EngineFingerprint,
+  encodeArtifactFor,
+  type LenientDecodedArtifact,
 } from './artifact.js';
+import { currentEngine, engineMismatch, v8FlagFingerprint } from './fingerprint.js';
+import { sha256Hex } from './hash.js';
 import { type NativeStatus, nativeAddon, nativeStatus } from './native.js';
 import { builtScript } from './paths.js';
-import { compileOffThread, isTierFlag, processCompileMode, v8FlagsFor } from './tiering.js';
+import { compileOffThread, isCodegenFlag, isTierFlag, processCompileMode, v8FlagsFor } from './tiering.js';
+
+/**
+ * Builds an artifact from a Wasm binary and, optionally, V8's serialized machine
+ * code for it (the format: ./artifact.ts). `engine` defaults to this process's
+ * fingerprint (tests override it). `includeWasm: false` leaves the Wasm out (a
+ * cache entry: only its length and SHA-256 are kept, and reading needs the
+ * bytes); `source` is recorded as where the Wasm came from (shown by `cache ls`).
+ */
+export function encodeArtifact(input: ArtifactParts & { engine?: EngineFingerprint }): Uint8Array {
+  return encodeArtifactFor(input.engine ?? currentEngine(), input);
+}
 
 /** A module loaded from an artifact. */
 export interface LoadedArtifact {
@@ -106,11 +117,14 @@ function compileErrorFrom(message: string, cause?: unknown): CompileError {
  * `CompileError` if the Wasm does not compile.
  */
 export async function loadArtifactModule(bytes: Uint8Array, options: LoadOptions = {}): Promise<LoadedArtifact> {
-  return loadReadArtifact(readArtifact(bytes), options);
+  return loadDecodedArtifact(decodeArtifact(bytes, { allowDamagedMachineCode: true }), options);
 }
 
-/** `loadArtifactModule` for an artifact already decoded with `readArtifact` (the cache reads it once). */
-export async function loadReadArtifact(read: ReadArtifact, options: LoadOptions = {}): Promise<LoadedArtifact> {
+/** `loadArtifactModule` for an artifact the caller has decoded already (the cache decodes it once). */
+export async function loadDecodedArtifact(
+  read: LenientDecodedArtifact,
+  options: LoadOptions = {},
+): Promise<LoadedArtifact> {
   const { wasm, header } = read;
   const compile = options.compile ?? defaultCompile;
   const fallback = async (notice: string | null): Promise<LoadedArtifact> => ({
@@ -290,7 +304,11 @@ export interface ArtifactDescription {
  * reported.
  */
 export function describeArtifact(bytes: Uint8Array): ArtifactDescription {
-  const read = readArtifact(bytes);
+  return describeDecodedArtifact(decodeArtifact(bytes, { allowDamagedMachineCode: true }));
+}
+
+/** `describeArtifact` for an artifact the caller has decoded already (`inspect` has). */
+export function describeDecodedArtifact(read: LenientDecodedArtifact): ArtifactDescription {
   // `inspect` asks whether `wasmer-ts run` could use it, and that starts Node with the tier flags it needs.
   const reason = machineCodeUnusableReason(read, { anyTier: true });
   return {
@@ -305,8 +323,8 @@ export function describeArtifact(bytes: Uint8Array): ArtifactDescription {
  * Why this process would not use an artifact's machine code (absent, damaged,
  * built for another engine, addon unavailable), or null when it would.
  */
-export function machineCodeUnusableReason(
-  read: ReadArtifact,
+function machineCodeUnusableReason(
+  read: LenientDecodedArtifact,
   options: { readonly anyTier?: boolean } = {},
 ): string | null {
   if (read.header.machineCodeByteLength === 0) return 'the artifact carries no machine code';

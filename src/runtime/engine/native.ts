@@ -46,17 +46,8 @@ export interface NativeStatus {
 const ADDON_PATH = NATIVE_ADDON_PATH;
 
 let loaded: { addon: NativeAddon | null; status: NativeStatus } | undefined;
-let disabledReason: string | null = null;
-
-/** Turns the addon off for this process (tests, `--no-native`-style options). */
-export function disableNative(reason = 'disabled by the caller'): void {
-  disabledReason = reason;
-}
 
 function load(): { addon: NativeAddon | null; status: NativeStatus } {
-  if (disabledReason !== null) {
-    return { addon: null, status: { available: false, reason: disabledReason, path: ADDON_PATH } };
-  }
   if (loaded !== undefined) return loaded;
   const fail = (reason: string) => ({ addon: null, status: { available: false, reason, path: ADDON_PATH } });
   if (process.env.WASMER_TS_NATIVE === '0') {

@@ -1,10 +1,11 @@
 /**
  * SHA-256 (FIPS 180-4) in plain JavaScript, for small inputs only: the cache
  * key, header and payload checks of a small module, and the engine fingerprint.
- * Loading node:crypto costs 2-7 ms of start-up; in a cold process this code
- * hashes 136 bytes in 0.3 ms and 4 KiB in 1.5-3 ms (interpreted), so inputs up to
- * 1 KiB are hashed here and larger ones by node:crypto (see `sha256Hex` in
- * ../artifact.ts, which also keeps using node:crypto once it is loaded).
+ * Loading node:crypto costs more start-up than this code takes for a small
+ * input in a cold process (it runs interpreted, so its cost grows quickly with
+ * the input), hence the threshold below: inputs up to it are hashed here, larger
+ * ones by node:crypto (./hash.ts dispatches, and keeps using node:crypto once it
+ * is loaded; bench/suites/startup.js measures the start-up this protects).
  * Checked against node:crypto in test/runtime/engine/sha256.test.ts.
  */
 

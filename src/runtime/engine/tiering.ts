@@ -31,10 +31,10 @@
  *   Liftoff function whose budget runs out is recompiled by TurboFan in the
  *   background and the *next* call uses it. V8 has no on-stack replacement for
  *   Wasm (still none in 14.6), so a `main` entered once that loops stays in
- *   Liftoff for the whole run: 1.5-4x slower than TurboFan on our C kernels
- *   (bench/suites/kernels.js), up to 13x on one. `--wasm-tiering-budget=1`
- *   (accepted at run time on 14.6) only makes that worse: constant tier-up
- *   requests, and still no OSR (mandelbrot 3.4x slower than its default).
+ *   Liftoff for the whole run, several times slower than TurboFan on our C
+ *   kernels (bench/suites/kernels.js). `--wasm-tiering-budget=1` (accepted at
+ *   run time on 14.6) only makes that worse: constant tier-up requests, and
+ *   still no OSR.
  * - Compilation hints (`--experimental-wasm-compilation-hints`): the old
  *   `compilationHints` section (a tier per function) gives TurboFan on first
  *   call per module on 11.3-13.6, but 14.x replaced it with
@@ -43,7 +43,8 @@
  *   with `--no-wasm-lazy-compilation` an async compile never settled. Not a
  *   basis for a default.
  * - Eager TurboFan (`--no-liftoff --no-wasm-lazy-compilation`) compiles every
- *   function up front: 1.8 s for a 4.5 MB module on 2 cores against 26 ms lazy.
+ *   function up front: seconds per MB of code, where a lazy compile takes
+ *   milliseconds (bench/suites/cache.js, `compile` against `cold`).
  *   `compile` uses it in a child process (machine-code.ts), whose
  *   artifacts then load in a process with the same flags.
  *
@@ -54,7 +55,8 @@
  * - `auto` (what the CLI does): `optimizing` for modules with at most
  *   `AUTO_OPTIMIZING_MAX_CODE_BYTES` of code, `baseline` above, where lazy
  *   TurboFan of every function run once costs more start-up than the hot loops
- *   gain (LLVM's clang as Wasm: 6.3 s against 1.65 s with Liftoff).
+ *   gain (LLVM's clang as Wasm runs several times longer; the numbers are in
+ *   the commit message that set the limit).
  */
 
 export type CompilerChoice = 'auto' | 'baseline' | 'optimizing';
@@ -132,20 +134,38 @@ export function entryFlags(mode: CompileMode, v8Version: string = process.versio
   return mode === 'optimizing' && v8Version.startsWith('11.') ? ['--wasm-inlining'] : [];
 }
 
-// Flags that decide the tier. A later occurrence wins, as in V8's own parsing.
+// Every pattern over V8 flags lives here, matched against `normalizeFlag(arg)`.
+// Flags that decide the tier; a later occurrence wins, as in V8's own parsing.
 const LIFTOFF_FLAG = /^--(no-)?liftoff(?:=(true|false))?$/;
 const LAZY_FLAG = /^--(no-)?wasm-lazy-compilation(?:=(true|false))?$/;
+const DYNAMIC_TIERING_FLAG = /^--(no-)?wasm-dynamic-tiering(=|$)/;
+/**
+ * Flags that change the code V8 generates for Wasm or the shape of a serialized
+ * module (the tier flags among them): the engine fingerprint hashes them, and
+ * the compile child is started with them.
+ */
+const CODEGEN_FLAG = /^--(no-)?(wasm|liftoff|turbo|experimental-wasm|jitless|single-threaded|predictable|max-wasm)/;
+
+/** `arg` as V8 reads it: V8 takes `_` and `-` in flag names alike. */
+export function normalizeFlag(arg: string): string {
+  return arg.replaceAll('_', '-');
+}
 
 /** True for a flag that decides the tier (`v8FlagsFor` sets these; nothing else should). */
 export function isTierFlag(arg: string): boolean {
-  const flag = arg.replaceAll('_', '-');
-  return LIFTOFF_FLAG.test(flag) || LAZY_FLAG.test(flag) || /^--(no-)?wasm-dynamic-tiering(=|$)/.test(flag);
+  const flag = normalizeFlag(arg);
+  return LIFTOFF_FLAG.test(flag) || LAZY_FLAG.test(flag) || DYNAMIC_TIERING_FLAG.test(flag);
+}
+
+/** True for a command-line flag that changes the code V8 generates for Wasm (tier flags included). */
+export function isCodegenFlag(arg: string): boolean {
+  return CODEGEN_FLAG.test(normalizeFlag(arg));
 }
 
 function lastBool(argv: readonly string[], flag: RegExp, fallback: boolean): boolean {
   let value = fallback;
   for (const raw of argv) {
-    const m = flag.exec(raw.replaceAll('_', '-'));
+    const m = flag.exec(normalizeFlag(raw));
     if (m === null) continue;
     value = m[2] === undefined ? m[1] === undefined : (m[1] === undefined) === (m[2] === 'true');
   }

@@ -115,7 +115,7 @@ export class Wasi {
    * The import object for `module`: `wasi_snapshot_preview1` or `wasi_unstable`
    * (or both), by what the module imports. Calling it again starts a fresh fd table.
    */
-  getImports(module: ModuleLike): WebAssembly.Imports {
+  getImports(module: ModuleLike): Record<string, Record<string, (...args: never[]) => unknown>> {
     const { preview1, unstable } = wasiVersions(module);
     // Our Module knows the declared types (a raw WebAssembly.Module does not, in Node 20).
     const declared = (module as { info?: { imports?: readonly Import[] } }).info?.imports;
@@ -134,7 +134,9 @@ export class Wasi {
     const imports: WebAssembly.Imports = {};
     if (preview1 || !unstable) imports[WASI_PREVIEW1] = host.imports(false);
     if (unstable) imports[WASI_UNSTABLE] = host.imports(true);
-    return imports;
+    // Every WASI import is a function. Said without WebAssembly.Imports, a type alias that the
+    // published types cannot declare beside lib.dom's (src/types/published/webassembly.d.ts).
+    return imports as Record<string, Record<string, (...args: never[]) => unknown>>;
   }
 
   private attach(instance: InstanceLike): WebAssembly.Instance {

@@ -4,16 +4,23 @@
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isCodegenFlag } from '../../../src/runtime/engine/artifact.js';
 import { artifactFromModule, serializeMachineCode } from '../../../src/runtime/engine/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
+import { isCodegenFlag } from '../../../src/runtime/engine/tiering.js';
 
 export const DIST = fileURLToPath(new URL('../../../dist/runtime/', import.meta.url));
 const SRC = fileURLToPath(new URL('../../../src/runtime/', import.meta.url));
 
 /** Fails clearly when dist/ is missing or older than the sources it is built from. */
 export function assertBuilt(): void {
-  for (const file of ['engine/artifact', 'engine/machine-code', 'engine/native', 'engine/cache/index']) {
+  for (const file of [
+    'engine/artifact',
+    'engine/fingerprint',
+    'engine/hash',
+    'engine/machine-code',
+    'engine/native',
+    'engine/cache/index',
+  ]) {
     const built = `${DIST}${file}.js`;
     if (!existsSync(built) || statSync(built).mtimeMs < statSync(`${SRC}${file}.ts`).mtimeMs) {
       throw new Error(`${built} is missing or stale: run \`npm run build\` first (npm test does)`);

@@ -16,14 +16,14 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeArtifact, encodeArtifact } from '../../../src/runtime/engine/artifact.js';
+import { decodeArtifact } from '../../../src/runtime/engine/artifact.js';
 import {
   compileWithCache,
   DEFAULT_CACHE_MAX_BYTES,
   engineKey,
   ModuleCache,
 } from '../../../src/runtime/engine/cache/index.js';
-import { compileOptimized } from '../../../src/runtime/engine/machine-code.js';
+import { compileOptimized, encodeArtifact } from '../../../src/runtime/engine/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { Module } from '../../../src/runtime/module.js';
 import { wat } from '../../helpers/wat.js';

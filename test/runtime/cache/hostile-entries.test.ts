@@ -20,9 +20,8 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeArtifact } from '../../../src/runtime/engine/artifact.js';
 import { ModuleCache } from '../../../src/runtime/engine/cache/index.js';
-import { compileOptimized } from '../../../src/runtime/engine/machine-code.js';
+import { compileOptimized, encodeArtifact } from '../../../src/runtime/engine/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { wat } from '../../helpers/wat.js';
 import { assertBuilt, DIST, KERNEL_WAT, kernelWork, tieredArtifact } from './child.js';

@@ -1,17 +1,19 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   ARTIFACT_MAGIC,
   artifactHeaderLength,
-  currentEngine,
   decodeArtifact,
-  encodeArtifact,
-  engineMismatch,
+  type EngineFingerprint,
+  encodeArtifactFor,
   isArtifact,
-  readArtifact,
   readArtifactHeader,
-  sha256Hex,
-  v8FlagFingerprint,
 } from '../../../src/runtime/engine/artifact.js';
+import { currentEngine, engineMismatch } from '../../../src/runtime/engine/fingerprint.js';
+import { sha256Hex } from '../../../src/runtime/engine/hash.js';
+import { encodeArtifact } from '../../../src/runtime/engine/machine-code.js';
 import { ArtifactError } from '../../../src/runtime/errors.js';
 import { fixture, wat } from '../../helpers/wat.js';
 
@@ -72,15 +74,21 @@ describe('artifact format', () => {
 
   it('keeps the Wasm usable when only the machine code is cut short or damaged', () => {
     const bytes = encodeArtifact({ wasm, machineCode });
-    const cut = readArtifact(bytes.subarray(0, bytes.length - 100));
+    const cut = decodeArtifact(bytes.subarray(0, bytes.length - 100), { allowDamagedMachineCode: true });
     expect(cut.wasm).toEqual(wasm);
     expect(cut.machineCode).toBeNull();
     expect(cut.machineCodeProblem?.code).toBe('ERR_ARTIFACT_TRUNCATED');
     const flipped = bytes.slice();
     flipped[bytes.length - 5]! ^= 0x10;
-    const damaged = readArtifact(flipped);
+    const damaged = decodeArtifact(flipped, { allowDamagedMachineCode: true });
     expect(damaged.machineCode).toBeNull();
     expect(damaged.machineCodeProblem?.code).toBe('ERR_ARTIFACT_CORRUPT');
+    // Without the option the same bytes are refused, with the payload's problem as the code.
+    expect(errorOf(() => decodeArtifact(flipped)).code).toBe('ERR_ARTIFACT_CORRUPT');
+    expect(errorOf(() => decodeArtifact(flipped, { allowDamagedMachineCode: false })).message).toMatch(
+      /^artifact machine code is unusable: the machine code does not match its SHA-256/,
+    );
+    expect(decodeArtifact(bytes, { allowDamagedMachineCode: true }).machineCodeProblem).toBeNull();
   });
 
   it('detects a single bit flip at every offset', () => {
@@ -184,43 +192,42 @@ describe('artifact format', () => {
     expect(errorOf(() => decodeArtifact(longer)).code).toBe('ERR_ARTIFACT_CORRUPT');
   });
 
-  it('keeps engine fields authentic and names the first mismatch', () => {
-    const here = currentEngine();
-    const foreign = { ...here, v8Version: '99.0.0', flagFingerprint: 'x' };
-    const { header } = decodeArtifact(encodeArtifact({ wasm, machineCode, engine: foreign }));
-    expect(header.v8Version).toBe('99.0.0');
-    expect(engineMismatch(header)).toMatch(/V8 version 99\.0\.0/);
-    expect(engineMismatch({ ...here, flagFingerprint: 'x' })).toMatch(/V8 flags/);
-    expect(engineMismatch({ ...here, arch: 'mips' })).toMatch(/architecture mips/);
+  it('keeps the engine fields it is given, byte for byte', () => {
+    const foreign: EngineFingerprint = {
+      wasmerTsVersion: '9.9.9',
+      nodeVersion: '99.1.0',
+      v8Version: '99.0.0',
+      arch: 'mips',
+      cpuFingerprint: 'mips-0123456789abcdef',
+      flagFingerprint: 'eager/0123456789abcdef',
+    };
+    const { header } = decodeArtifact(encodeArtifactFor(foreign, { wasm, machineCode }));
+    expect(header).toMatchObject(foreign);
+    expect(engineMismatch(header)).toMatch(/wasmer-ts version 9\.9\.9/);
+    const tooLong = { ...foreign, arch: 'x'.repeat(65536) };
+    expect(() => encodeArtifactFor(tooLong, { wasm })).toThrow(expect.objectContaining({ code: 'ERR_ARG_RANGE' }));
   });
 
-  it('fingerprints the compile mode and the other code-affecting V8 flags, in any order', () => {
-    expect(v8FlagFingerprint([])).toBe('baseline/default');
-    expect(v8FlagFingerprint(['--max-old-space-size=100', '--enable-source-maps', '--inspect'])).toBe(
-      'baseline/default',
-    );
-    expect(v8FlagFingerprint(['--wasm-opt'])).toMatch(/^baseline\/[0-9a-f]{16}$/);
-    expect(v8FlagFingerprint(['--no-liftoff', '--wasm-lazy-compilation'])).toBe(
-      v8FlagFingerprint(['--wasm_lazy_compilation', '--no-liftoff']),
-    );
-    expect(v8FlagFingerprint(['--no-liftoff'])).toBe('optimizing/default');
-    expect(v8FlagFingerprint(['--no-liftoff', '--no-wasm-lazy-compilation', '--wasm-opt'])).toBe(
-      `eager/${v8FlagFingerprint(['--wasm-opt']).slice('baseline/'.length)}`,
-    );
-  });
-
-  it('says which flags an artifact of another compile mode needs, and inspect may ignore the mode', () => {
-    const here = currentEngine();
-    const rest = here.flagFingerprint.slice(here.flagFingerprint.indexOf('/'));
-    const eager = { ...here, flagFingerprint: `eager${rest}` };
-    const now = { ...here, flagFingerprint: `baseline${rest}` };
-    expect(engineMismatch(eager, now)).toBe(
-      'it was compiled for eager processes (node --no-liftoff --no-wasm-lazy-compilation), this one is ' +
-        'baseline: `wasmer-ts run` starts Node with those flags',
-    );
-    expect(engineMismatch(eager, now, { anyTier: true })).toBeNull();
-    const other = { ...here, flagFingerprint: 'eager/0123456789abcdef' };
-    expect(engineMismatch(other, now, { anyTier: true })).toMatch(/^it was compiled for V8 flags eager\/0123/);
+  it('is pure: neither it nor anything it imports touches the file system, the OS or the process', () => {
+    const src = fileURLToPath(new URL('../../../src/', import.meta.url));
+    const seen = new Set<string>();
+    const builtins = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
+      expect(code, `${path.relative(src, file)} reads the process`).not.toMatch(/\bprocess\./);
+      for (const [, spec] of code.matchAll(/(?:from|import\()\s*'([^']+)'/g)) {
+        if (spec?.startsWith('.')) visit(path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts')));
+        else if (spec !== undefined) builtins.add(spec);
+      }
+    };
+    visit(path.join(src, 'runtime/engine/artifact.ts'));
+    expect(seen.size).toBeGreaterThan(5); // the walk followed the imports (errors, parser, hash, sha256...)
+    // hash.ts loads node:crypto on first use; nothing else outside the code itself.
+    expect([...builtins].sort()).toEqual(['node:crypto', 'node:module']);
   });
 });
 
@@ -229,11 +236,11 @@ describe('artifacts without their Wasm (cache entries)', () => {
 
   it('hold only the header and the machine code, and are checked against the caller’s Wasm', () => {
     expect(entry.length).toBe(encodeArtifact({ wasm, machineCode }).length - wasm.length);
-    const read = readArtifact(entry, { wasm });
+    const read = decodeArtifact(entry, { wasm });
     expect(read.wasm).toBe(wasm);
     expect(read.machineCode).toEqual(machineCode);
     expect(read.header).toMatchObject({ hasWasm: false, wasmByteLength: wasm.length, wasmSha256: sha256Hex(wasm) });
-    expect(readArtifact(entry, { wasm, wasmSha256: sha256Hex(wasm) }).machineCode).toEqual(machineCode);
+    expect(decodeArtifact(entry, { wasm, wasmSha256: sha256Hex(wasm) }).machineCode).toEqual(machineCode);
   });
 
   it('refuse to load without the Wasm: ERR_ARTIFACT_NO_WASM', () => {
@@ -245,10 +252,10 @@ describe('artifacts without their Wasm (cache entries)', () => {
   it('refuse other Wasm bytes, of another length or another hash', () => {
     const other = wasm.slice();
     other[other.length - 1]! ^= 1;
-    expect(errorOf(() => readArtifact(entry, { wasm: other })).code).toBe('ERR_ARTIFACT_CORRUPT');
-    expect(errorOf(() => readArtifact(entry, { wasm: wasm.subarray(1) })).message).toMatch(/other Wasm bytes/);
+    expect(errorOf(() => decodeArtifact(entry, { wasm: other })).code).toBe('ERR_ARTIFACT_CORRUPT');
+    expect(errorOf(() => decodeArtifact(entry, { wasm: wasm.subarray(1) })).message).toMatch(/other Wasm bytes/);
     // A wrong precomputed hash is not believed over the length and header check either.
-    expect(errorOf(() => readArtifact(entry, { wasm: other, wasmSha256: '00'.repeat(32) })).code).toBe(
+    expect(errorOf(() => decodeArtifact(entry, { wasm: other, wasmSha256: '00'.repeat(32) })).code).toBe(
       'ERR_ARTIFACT_CORRUPT',
     );
   });
@@ -260,7 +267,7 @@ describe('artifacts without their Wasm (cache entries)', () => {
       copy[offset]! ^= 0x04;
       const read = (() => {
         try {
-          return readArtifact(copy, { wasm });
+          return decodeArtifact(copy, { wasm, allowDamagedMachineCode: true });
         } catch (error) {
           expect(error).toBeInstanceOf(ArtifactError);
           return null;

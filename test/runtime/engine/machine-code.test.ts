@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeArtifact } from '../../../src/runtime/engine/artifact.js';
+import { currentEngine, v8FlagFingerprint } from '../../../src/runtime/engine/fingerprint.js';
+import { sha256Hex } from '../../../src/runtime/engine/hash.js';
 import {
-  currentEngine,
-  decodeArtifact,
+  compileOptimized,
+  describeArtifact,
   encodeArtifact,
-  sha256Hex,
-  v8FlagFingerprint,
-} from '../../../src/runtime/engine/artifact.js';
-import { compileOptimized, describeArtifact, loadArtifactModule } from '../../../src/runtime/engine/machine-code.js';
+  loadArtifactModule,
+} from '../../../src/runtime/engine/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { v8FlagsFor } from '../../../src/runtime/engine/tiering.js';
 import { wat } from '../../helpers/wat.js';
@@ -30,7 +31,7 @@ const LOAD_AND_RUN = `
 import { readFileSync } from 'node:fs';
 const { loadArtifactModule } = await import(DIST + 'engine/machine-code.js');
 const { nativeAddon } = await import(DIST + 'engine/native.js');
-const { sha256Hex } = await import(DIST + 'engine/artifact.js');
+const { sha256Hex } = await import(DIST + 'engine/hash.js');
 for (const file of process.argv.slice(1)) {
   try {
     const loaded = await loadArtifactModule(new Uint8Array(readFileSync(file)));
@@ -172,7 +173,7 @@ describe.runIf(native.available)('machine code through the native addon', () => 
     const script = `
       const { readFileSync, writeFileSync } = await import('node:fs');
       const { serializeMachineCode } = await import(DIST + 'engine/machine-code.js');
-      const { encodeArtifact } = await import(DIST + 'engine/artifact.js');
+      const { encodeArtifact } = await import(DIST + 'engine/machine-code.js');
       const wasm = new Uint8Array(readFileSync(process.argv[1]));
       const module = await WebAssembly.compile(wasm);
       const { work } = new WebAssembly.Instance(module, {}).exports;
@@ -318,7 +319,7 @@ const OTHER_NODE = process.env.WASMER_TS_OTHER_NODE;
 const MAKE_FOREIGN = `
 import { createRequire } from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
-const { encodeArtifact } = await import(DIST + 'engine/artifact.js');
+const { encodeArtifact } = await import(DIST + 'engine/machine-code.js');
 const [addonPath, kernelFile, ownFile, claimedFile, claimedEngine] = process.argv.slice(1);
 const addon = createRequire(import.meta.url)(addonPath);
 const wasm = new Uint8Array(readFileSync(kernelFile));

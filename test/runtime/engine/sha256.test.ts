@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../../src/runtime/engine/artifact.js';
+import { sha256Hex } from '../../../src/runtime/engine/hash.js';
 import { SMALL_HASH_MAX_BYTES, sha256BytesJs, sha256HexJs } from '../../../src/runtime/engine/sha256.js';
 
 const reference = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

@@ -2,8 +2,8 @@
 // Checked against what V8 itself serializes, eagerly (`compile`) and after a
 // run that tiered up only some functions.
 import { describe, expect, it } from 'vitest';
-import { decodeArtifact, encodeArtifact } from '../../../src/runtime/engine/artifact.js';
-import { compileOptimized, serializeMachineCode } from '../../../src/runtime/engine/machine-code.js';
+import { decodeArtifact } from '../../../src/runtime/engine/artifact.js';
+import { compileOptimized, encodeArtifact, serializeMachineCode } from '../../../src/runtime/engine/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { summarizeMachineCode } from '../../../src/runtime/engine/v8-serialized.js';
 import { wat } from '../../helpers/wat.js';

@@ -33,11 +33,11 @@
  * V8 has no on-stack replacement for Wasm, but a function whose tier-up budget
  * ran out is recompiled by TurboFan in the background even while its first
  * (and only) call keeps running in Liftoff code, so even a single long call
- * leaves its TurboFan code behind. Measured (bench/suites/cache.js and one-call
- * runs of the SHA-256 kernel): the next run starts as fast as from an eager
- * `compile` (24-31 ms vs 28-31 ms; 60-120 ms cold), and the entry held all
- * 3 KiB / 5.7 MiB of code an eager compile produces. Functions that never got
- * hot are missing; they start in Liftoff and tier up as usual.
+ * leaves its TurboFan code behind: the next run starts about as fast as from an
+ * eager `compile`, and the entry holds the code an eager compile produces for
+ * the functions that ran (bench/suites/cache.js compares the two, and both with
+ * a cold start). Functions that never got hot are missing; they start in
+ * Liftoff and tier up as usual.
  * A run shorter than `MIN_RUN_MS` (compile included) fills nothing: it has
  * at most that much to gain, and nothing would be optimized yet anyway.
  */
@@ -51,17 +51,15 @@ import {
   type ArtifactHeader,
   type ArtifactLayout,
   artifactHeaderLength,
-  currentEngine,
-  encodeArtifact,
+  decodeArtifact,
+  type LenientDecodedArtifact,
   type MachineCodeSummary,
-  processFlags,
-  readArtifact,
   readArtifactHeader,
-  sha256Hex,
-  v8FlagFingerprint,
 } from '../artifact.js';
 import { writeFileAtomic } from '../atomic-write.js';
-import { defaultCompile, loadReadArtifact, serializeMachineCode } from '../machine-code.js';
+import { currentEngine, processFlags, v8FlagFingerprint } from '../fingerprint.js';
+import { sha256Hex } from '../hash.js';
+import { defaultCompile, encodeArtifact, loadDecodedArtifact, serializeMachineCode } from '../machine-code.js';
 import { nativeStatus } from '../native.js';
 import { type CompileMode, entryFlags, isTierFlag, v8FlagsFor } from '../tiering.js';
 import { type CacheFillResult, NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
@@ -248,12 +246,12 @@ export class ModuleCache {
       return null;
     }
     const { bytes, layout, handle } = found;
-    let read: ReturnType<typeof readArtifact>;
+    let read: LenientDecodedArtifact;
     try {
       if (layout.header.wasmSha256 !== wasmSha256) {
         throw new Error('the entry holds machine code for other Wasm bytes');
       }
-      read = readArtifact(bytes, { wasm, wasmSha256 });
+      read = decodeArtifact(bytes, { wasm, wasmSha256, allowDamagedMachineCode: true });
       if (read.machineCode === null) {
         throw new Error(read.machineCodeProblem?.reason ?? 'the entry holds no machine code');
       }
@@ -268,7 +266,7 @@ export class ModuleCache {
       await handle?.close().catch(() => {}); // a second close of a FileHandle is a no-op
     }
     try {
-      const loaded = await loadReadArtifact(read);
+      const loaded = await loadDecodedArtifact(read);
       const machineCodeByteLength = read.header.machineCodeByteLength;
       if (!loaded.usedMachineCode) {
         await this.drop(file, loaded.notice ?? 'V8 refused its machine code');
