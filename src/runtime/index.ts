@@ -38,8 +38,9 @@ export {
   type TableExport,
   type TagExport,
 } from './kinds.js';
-export { type IndexedView, Memory, type MemoryDescriptor, MemoryView, PAGE_SIZE } from './memory.js';
+export { type IndexedView, Memory, type MemoryDescriptor, MemoryView } from './memory.js';
 export { Module, type ModuleOptions, type WasmSource } from './module.js';
+export { PAGE_SIZE } from './parser/limits.js';
 export type * from './parser/types.js';
 export { type RunProgramOptions, type RunProgramResult, runProgram } from './program/run-program.js';
 export { Table, type TableDescriptor } from './table.js';

@@ -56,6 +56,7 @@
  *   TurboFan of every function run once costs more start-up than the hot loops
  *   gain (LLVM's clang as Wasm: 6.3 s against 1.65 s with Liftoff).
  */
+import { SectionId } from '../parser/sections.js';
 
 export type CompilerChoice = 'auto' | 'baseline' | 'optimizing';
 
@@ -86,7 +87,7 @@ export interface TieringFacts {
  */
 export const AUTO_OPTIMIZING_MAX_CODE_BYTES = 1 << 20;
 
-const CODE_SECTION_ID = 10;
+const CODE_SECTION_ID = SectionId.code;
 
 /** The facts `auto` uses, from a binary and (when it parsed) our parser's sections and exports. */
 export function tieringFacts(

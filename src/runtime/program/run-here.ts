@@ -6,10 +6,9 @@
 import { LinkError, WasiError, WasiExit } from '../errors.js';
 import { Instance } from '../instance.js';
 import type { Module } from '../module.js';
+import { MAX_MEMORY32_PAGES } from '../parser/limits.js';
 import type { ModuleInfo } from '../parser/types.js';
 import { isWasiModule, Wasi, type WasiOptions } from '../wasi/index.js';
-
-const _PAGE = 65536;
 
 export interface RunProgramResult {
   /** `_start`'s exit code (0 when it returns, n for `proc_exit(n)`); also set when an invoked export calls `proc_exit`. */
@@ -28,7 +27,7 @@ function importedMemories(info: ModuleInfo, maxPages: number | null): WebAssembl
   for (const imp of info.imports) {
     if (imp.desc.kind !== 'memory') continue;
     const t = imp.desc.type;
-    let maximum = t.maximum ?? (t.shared ? 65536 : undefined);
+    let maximum = t.maximum ?? (t.shared ? MAX_MEMORY32_PAGES : undefined);
     if (maxPages !== null) maximum = Math.min(maximum ?? maxPages, maxPages);
     if (maximum !== undefined && maximum < t.minimum) {
       throw new LinkError(

@@ -11,6 +11,7 @@ import { builtScript } from '../engine/paths.js';
 import { COMPILER_CHOICES, type CompilerChoice } from '../engine/tiering.js';
 import { ArgumentError, OutOfMemoryError, TimeoutError, WasiError } from '../errors.js';
 import { Module } from '../module.js';
+import { PAGE_SIZE } from '../parser/limits.js';
 import { Wasi, type WasiOptions } from '../wasi/index.js';
 import { concat } from '../wasi/stdio.js';
 import { type RunProgramResult, runHere } from './run-here.js';
@@ -36,8 +37,6 @@ export interface RunProgramOptions {
   /** How V8 compiles a module rebuilt for `maxMemoryBytes`. Default: the module's own choice. */
   readonly compiler?: CompilerChoice;
 }
-
-const PAGE = 65536;
 
 /**
  * Runs `module` as a WASI command (`_start`), or calls `invoke.name`.
@@ -83,7 +82,7 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
     );
   }
   let module = options.module;
-  const maxPages = maxMemoryBytes === undefined ? null : Math.floor(maxMemoryBytes / PAGE);
+  const maxPages = maxMemoryBytes === undefined ? null : Math.floor(maxMemoryBytes / PAGE_SIZE);
   if (maxPages !== null) module = capModule(module, maxPages, options.compiler ?? module.compiler);
   // Validate WASI options here, on the caller's thread, so errors name the caller's values.
   const wasiOptions = options.wasi ?? {};
