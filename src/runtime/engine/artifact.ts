@@ -46,6 +46,7 @@ import { createRequire } from 'node:module';
 import type * as NodeOs from 'node:os';
 import { ArgumentError, ArtifactError, type ArtifactErrorCode } from '../errors.js';
 import { ARTIFACT_MAGIC, detectFormat } from '../parser/sniff.js';
+import { hex } from '../units.js';
 import { readModuleFacts } from './module-facts.js';
 import { packageVersion } from './paths.js';
 import { SMALL_HASH_MAX_BYTES, sha256BytesJs, sha256HexJs } from './sha256.js';
@@ -595,10 +596,4 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function hex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
 }
