@@ -23,7 +23,28 @@ export {
 export { type NativeStatus, nativeStatus } from './engine/native.js';
 export type { CompileMode, CompilerChoice, Tier } from './engine/tiering.js';
 export { COMPILER_CHOICES, processTier, v8FlagsFor } from './engine/tiering.js';
-export * from './errors.js';
+// The error classes and their code types; errors.ts's translation helpers stay internal.
+export {
+  ArgumentError,
+  type ArgumentErrorCode,
+  ArtifactError,
+  type ArtifactErrorCode,
+  CompileError,
+  InputError,
+  type InputErrorCode,
+  LinkError,
+  type LinkErrorCode,
+  OutOfMemoryError,
+  type ParseErrorCode,
+  TimeoutError,
+  Trap,
+  type TrapFrame,
+  WasiError,
+  WasiExit,
+  WasmerError,
+  WasmParseError,
+  WatError,
+} from './errors.js';
 export { Global, type GlobalDescriptor } from './global.js';
 export { type ExportedFunction, type Exports, type ExportValue, type Imports, Instance } from './instance.js';
 export {

@@ -4,7 +4,7 @@
  */
 import { converterFor, unwrapFunction, wrapFunction } from './convert.js';
 import { describe } from './describe.js';
-import { ArgumentError, LinkError, OutOfMemoryError } from './errors.js';
+import { ArgumentError, LinkError, OutOfMemoryError, withoutV8Prefix } from './errors.js';
 import { Global } from './global.js';
 import { formatExternType } from './kinds.js';
 import { Memory } from './memory.js';
@@ -65,7 +65,7 @@ export class Instance<E extends object = Exports> {
       this.raw = new WebAssembly.Instance(this.module.raw, importObject);
     } catch (e) {
       if (e instanceof WebAssembly.LinkError) {
-        throw new LinkError('ERR_LINK', `cannot link the module: ${e.message.replace(/^WebAssembly\.\w+\(\): /, '')}`, {
+        throw new LinkError('ERR_LINK', `cannot link the module: ${withoutV8Prefix(e.message)}`, {
           cause: e,
         });
       }
