@@ -154,8 +154,3 @@ function toBigInt(value: unknown): bigint {
 
 /** `1.2 MiB`-style size for humans (bytes below 1 KiB shown exactly): the runtime's one formatter. */
 export { formatBytes as formatSize } from '../runtime/units.js';
-
-/** `0x1a` */
-export function hex(n: number): string {
-  return `0x${n.toString(16)}`;
-}

@@ -8,6 +8,9 @@ import { access, constants, lstat, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { CompilerChoice } from '../runtime/engine/tiering.js';
 import { InputError } from '../runtime/errors.js';
+// No input needs more than V8 accepts: a pipe or device that goes on longer (`cat /dev/zero | ...`)
+// is cut off there instead of filling the memory.
+import { MAX_INPUT_BYTES } from '../runtime/parser/limits.js';
 import { formatSize } from './format.js';
 import { cacheMaxBytesFrom } from './options.js';
 import { InFile, Relaunched } from './report.js';
@@ -33,13 +36,6 @@ export async function readInput(path: string): Promise<Uint8Array> {
   }
   return bytes;
 }
-
-/**
- * V8 refuses modules over 1 GiB (kV8MaxWasmModuleSize in V8's wasm-limits.h), so no
- * input needs more: a pipe or device that goes on longer (`cat /dev/zero | ...`)
- * is cut off here instead of filling the memory.
- */
-export const MAX_INPUT_BYTES = 1024 ** 3;
 
 async function readPath(path: string): Promise<Uint8Array> {
   let info: import('node:fs').Stats;

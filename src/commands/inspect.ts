@@ -5,8 +5,10 @@
  */
 import { Command } from 'commander';
 import { describeDecodedArtifact } from '../runtime/engine/machine-code.js';
+import { SectionId } from '../runtime/parser/sections.js';
 import type { ExternType, Feature, ModuleInfo } from '../runtime/parser/types.js';
-import { formatExternType, formatSize, hex, printable } from './format.js';
+import { hex } from '../runtime/units.js';
+import { formatExternType, formatSize, printable } from './format.js';
 import { inputLabel, type ModuleBytes, readModuleBytes } from './input.js';
 import { addJsonOption } from './options.js';
 import { printJson } from './print.js';
@@ -117,7 +119,7 @@ export function describeModule(
   features: readonly Feature[],
 ): InspectReport {
   const customSections = info.sections
-    .filter((s) => s.id === 0)
+    .filter((s) => s.id === SectionId.custom)
     .map((s) => ({ name: s.name, offset: s.offset, size: s.size }));
   return {
     file,
@@ -195,8 +197,8 @@ export async function renderInspect(r: InspectReport): Promise<string> {
   out.push('', bold(`sections (${r.sections.length})`));
   const rows = r.sections.map((s) => [
     String(s.id),
-    s.id === 0 ? `custom "${printable(s.name)}"` : s.name,
-    hex(s.offset),
+    s.id === SectionId.custom ? `custom "${printable(s.name)}"` : s.name,
+    `0x${hex(s.offset, 1)}`,
     String(s.size),
   ]);
   out.push(...table(['id', 'name', 'offset', 'size'], rows).map((l, i) => (i === 0 ? dim(l) : l)));

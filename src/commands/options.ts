@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CompilerChoice } from '../runtime/engine/tiering.js';
 import { ArgumentError } from '../runtime/errors.js';
+import { PAGE_SIZE } from '../runtime/parser/limits.js';
 
 export const COMPILERS: readonly CompilerChoice[] = ['auto', 'baseline', 'optimizing'];
 
@@ -222,7 +223,6 @@ export function parseDuration(text: string): number {
   return ms;
 }
 
-const PAGE = 65536;
 const SIZE_UNITS: Readonly<Record<string, number>> = {
   b: 1,
   kib: 1024,
@@ -232,8 +232,8 @@ const SIZE_UNITS: Readonly<Record<string, number>> = {
   kb: 1000,
   mb: 1000 ** 2,
   gb: 1000 ** 3,
-  page: PAGE,
-  pages: PAGE,
+  page: PAGE_SIZE,
+  pages: PAGE_SIZE,
 };
 
 /**
@@ -248,7 +248,7 @@ export function parseMemorySize(text: string): number {
     throw invalid('--max-memory', text, 'expected a size with a unit: 256MiB, 1GiB, 64KiB, 4MB, 100pages or 1000000B');
   }
   const bytes = Math.floor(Number(match[1]) * factor);
-  if (bytes < PAGE) throw invalid('--max-memory', text, 'the cap must be at least one 64KiB page');
+  if (bytes < PAGE_SIZE) throw invalid('--max-memory', text, 'the cap must be at least one 64KiB page');
   if (!Number.isSafeInteger(bytes)) throw invalid('--max-memory', text, 'the size is too large');
   return bytes;
 }

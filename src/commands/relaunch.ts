@@ -22,12 +22,13 @@ import {
   v8FlagsFor,
 } from '../runtime/engine/tiering.js';
 import { Reader } from '../runtime/parser/reader.js';
+import { SectionId } from '../runtime/parser/sections.js';
 
 /** Set by the launcher to `1`; a relaunched child gets `2` and never relaunches. */
 const LAUNCHER_ENV = 'WASMER_TS_LAUNCHER';
 
 const WASM_MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-const CODE_SECTION_ID = 10;
+const CODE_SECTION_ID = SectionId.code;
 
 /**
  * The code section's size, from the section headers alone (no full parse: it

@@ -109,7 +109,7 @@ export function exitCodeFor(error: unknown): number {
     return EXIT.INVALID_MODULE;
   }
   if (error instanceof LinkError) return EXIT.LINK;
-  // By code too: a worker thread (--timeout) sends its errors back as plain WasmerErrors.
+  // By code too: a WasmerError of another class may carry this code.
   if (error instanceof OutOfMemoryError || (error instanceof WasmerError && error.code === 'ERR_OUT_OF_MEMORY')) {
     return EXIT.OUT_OF_MEMORY;
   }

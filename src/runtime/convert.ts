@@ -10,8 +10,7 @@
  */
 
 import { describe } from './describe.js';
-import { ArgumentError, WasmParseError } from './errors.js';
-import { Reader } from './parser/reader.js';
+import { ArgumentError } from './errors.js';
 import type { FuncType, ValType } from './parser/types.js';
 import { toTrap } from './trap.js';
 import { Value } from './value.js';
@@ -145,49 +144,6 @@ export function signatureLabel(name: string, type: FuncType, paramNames: readonl
   const results = type.results.length === 1 ? type.results[0] : `(${type.results.join(', ')})`;
   const params = type.params.map((t, i) => (paramNames[i] === undefined ? t : `${paramNames[i]}: ${t}`));
   return `${name}(${params.join(', ')})${type.results.length === 0 ? '' : ` -> ${results}`}`;
-}
-
-/**
- * The names of the first `count` locals (the parameters) of function
- * `funcIndex`, from the name section's local names (subsection 2,
- * https://webassembly.github.io/spec/core/appendix/custom.html#local-names).
- * Only called to word an error, so it scans the section then. A malformed
- * section yields what was read before the damage.
- */
-export function decodeParamNames(
-  nameSection: Uint8Array | undefined,
-  funcIndex: number,
-  count: number,
-): (string | undefined)[] {
-  const out = new Array<string | undefined>(count).fill(undefined);
-  if (nameSection === undefined || count === 0) return out;
-  const r = new Reader(nameSection, 0, nameSection.length, 'name section');
-  try {
-    while (!r.isAtEnd) {
-      const id = r.readU8();
-      const size = r.readU32();
-      const end = r.offset + size;
-      if (id !== 2) {
-        r.offset = end;
-        continue;
-      }
-      const functions = r.readU32();
-      for (let f = 0; f < functions; f++) {
-        const index = r.readU32();
-        const locals = r.readU32();
-        for (let l = 0; l < locals; l++) {
-          const local = r.readU32();
-          const name = r.readName();
-          if (index === funcIndex && local < count) out[local] = name;
-        }
-        if (index === funcIndex) return out;
-      }
-      return out;
-    }
-  } catch (e) {
-    if (!(e instanceof WasmParseError)) throw e;
-  }
-  return out;
 }
 
 /** Converts every argument (checking the count first) for a call of `label`. */

@@ -3,6 +3,7 @@
  * users match on `code`, never on message text. The CLI maps classes to exit
  * codes in `src/commands/report.ts`.
  */
+import { hex } from './units.js';
 
 /** Base class of every error thrown by wasmer-ts. */
 export class WasmerError extends Error {
@@ -28,25 +29,62 @@ export type ParseErrorCode =
   | 'ERR_LIMIT'
   | 'ERR_COUNT_MISMATCH';
 
-/** The bytes are not a well-formed WebAssembly binary. `offset` is where reading failed. */
-export class WasmParseError extends WasmerError {
+/**
+ * The module does not compile: V8 refused it (`ERR_COMPILE`, a validation error), or, as the
+ * subclass `WasmParseError`, our parser found the bytes malformed (a `ParseErrorCode`). So
+ * `error instanceof CompileError` holds for every invalid module. `offset` is the byte offset
+ * when V8 gives one (always for a parse error).
+ */
+export class CompileError extends WasmerError {
+  declare readonly code: 'ERR_COMPILE' | ParseErrorCode;
+  readonly offset: number | null;
+  constructor(message: string, offset: number | null, options?: { cause?: unknown });
+  /** @internal */
+  constructor(message: string, offset: number | null, options: { cause?: unknown } | undefined, code: ParseErrorCode);
+  constructor(
+    message: string,
+    offset: number | null,
+    options?: { cause?: unknown },
+    code: 'ERR_COMPILE' | ParseErrorCode = 'ERR_COMPILE',
+  ) {
+    super(code, message, options);
+    this.offset = offset;
+  }
+}
+
+/** The bytes are not a well-formed WebAssembly binary (a `CompileError` too). `offset` is where reading failed. */
+export class WasmParseError extends CompileError {
   declare readonly code: ParseErrorCode;
-  readonly offset: number;
+  declare readonly offset: number;
   readonly detail: string;
   constructor(code: ParseErrorCode, detail: string, offset: number) {
-    super(code, `${detail} (at byte 0x${offset.toString(16)})`);
-    this.offset = offset;
+    super(`${detail} (at byte 0x${hex(offset, 1)})`, offset, undefined, code);
     this.detail = detail;
   }
 }
 
-/** V8 refused to compile the module (a validation error). `offset` is V8's byte offset when it gives one. */
-export class CompileError extends WasmerError {
-  readonly offset: number | null;
-  constructor(message: string, offset: number | null, options?: { cause?: unknown }) {
-    super('ERR_COMPILE', message, options);
-    this.offset = offset;
-  }
+/** V8's error message without the API prefix: `WebAssembly.Module(): reason` is `reason`. */
+export function withoutV8Prefix(message: string): string {
+  return message.replace(/^WebAssembly\.\w+\(\): /, '');
+}
+
+const V8_OFFSET = /@\+(\d+)\s*$/;
+
+/**
+ * V8's compile error message (`WebAssembly.Module(): reason @+123`) as our `CompileError`:
+ * `invalid module: reason (at byte 0x7b)`, with the offset from V8's `@+123` suffix.
+ */
+export function compileErrorFrom(message: string, cause?: unknown): CompileError {
+  const at = V8_OFFSET.exec(message);
+  const offset = at === null ? null : Number(at[1]);
+  const reason = withoutV8Prefix(message).replace(V8_OFFSET, '').trim();
+  const where = offset === null ? '' : ` (at byte 0x${hex(offset, 1)})`;
+  return new CompileError(`invalid module: ${reason}${where}`, offset, cause === undefined ? {} : { cause });
+}
+
+/** A `WebAssembly.CompileError` as our `CompileError` (its `cause`); anything else unchanged. */
+export function toCompileError(e: unknown): unknown {
+  return e instanceof WebAssembly.CompileError ? compileErrorFrom(e.message, e) : e;
 }
 
 export type LinkErrorCode =
@@ -210,4 +248,64 @@ export class WasiError extends WasmerError {
   constructor(code: WasiErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
   }
+}
+
+/**
+ * An error as plain data, which survives structured cloning (a worker thread's
+ * `postMessage`): the class name, the code, the message, and each field a class of
+ * ours needs to be rebuilt with its own constructor.
+ */
+export interface ErrorData {
+  readonly name: string;
+  readonly code: string | null;
+  readonly message: string;
+  readonly detail?: string;
+  readonly offset?: number | null;
+  readonly path?: string;
+  readonly reason?: string;
+  readonly frames?: readonly TrapFrame[];
+  readonly limitMs?: number;
+  readonly exitCode?: number;
+  readonly stack?: string;
+}
+
+/** Every class of ours by name, rebuilt from its data: codes come from an instance of that same class. */
+const REBUILD: Readonly<Record<string, (d: ErrorData) => Error>> = {
+  WasmerError: (d) => new WasmerError(d.code ?? 'ERR_INTERNAL', d.message),
+  CompileError: (d) => new CompileError(d.message, d.offset ?? null),
+  WasmParseError: (d) => new WasmParseError(d.code as ParseErrorCode, d.detail ?? d.message, d.offset ?? 0),
+  LinkError: (d) => new LinkError(d.code as LinkErrorCode, d.message),
+  Trap: (d) => new Trap(d.reason ?? d.message, d.frames ?? []),
+  ArgumentError: (d) => new ArgumentError(d.code as ArgumentErrorCode, d.message),
+  ArtifactError: (d) => new ArtifactError(d.code as ArtifactErrorCode, d.message),
+  InputError: (d) => new InputError(d.code as InputErrorCode, d.message, d.path ?? ''),
+  WatError: (d) => new WatError(d.message),
+  OutOfMemoryError: (d) => new OutOfMemoryError(d.message),
+  TimeoutError: (d) => new TimeoutError(d.limitMs ?? 0),
+  WasiExit: (d) => new WasiExit(d.exitCode ?? 1),
+  WasiError: (d) => new WasiError(d.code as WasiErrorCode, d.message),
+};
+
+/** The names `errorFromData` rebuilds: every error class this file exports. */
+export const REBUILT_ERROR_NAMES: readonly string[] = Object.keys(REBUILD);
+
+/** `error` as `ErrorData`; a non-Error becomes an `Error` with its string as the message. */
+export function errorToData(error: unknown): ErrorData {
+  if (!(error instanceof Error)) return { name: 'Error', code: null, message: String(error) };
+  const fields = error as Partial<Record<keyof ErrorData, unknown>>;
+  const data: Record<string, unknown> = {
+    name: error.name,
+    code: error instanceof WasmerError ? error.code : null,
+    message: error.message,
+  };
+  for (const key of ['detail', 'offset', 'path', 'reason', 'frames', 'limitMs', 'exitCode'] as const) {
+    if (fields[key] !== undefined) data[key] = fields[key];
+  }
+  if (!(error instanceof WasmerError || error instanceof WasiExit) && error.stack) data.stack = error.stack;
+  return data as unknown as ErrorData;
+}
+
+/** The error `errorToData` described, as an instance of its own class; null when the class is not ours. */
+export function errorFromData(data: ErrorData): Error | null {
+  return Object.hasOwn(REBUILD, data.name) ? REBUILD[data.name]!(data) : null;
 }

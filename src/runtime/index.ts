@@ -26,7 +26,28 @@ export {
 export { type NativeStatus, nativeStatus } from './engine/native.js';
 export type { CompileMode, CompilerChoice, Tier } from './engine/tiering.js';
 export { COMPILER_CHOICES, processTier, v8FlagsFor } from './engine/tiering.js';
-export * from './errors.js';
+// The error classes and their code types; errors.ts's translation helpers stay internal.
+export {
+  ArgumentError,
+  type ArgumentErrorCode,
+  ArtifactError,
+  type ArtifactErrorCode,
+  CompileError,
+  InputError,
+  type InputErrorCode,
+  LinkError,
+  type LinkErrorCode,
+  OutOfMemoryError,
+  type ParseErrorCode,
+  TimeoutError,
+  Trap,
+  type TrapFrame,
+  WasiError,
+  WasiExit,
+  WasmerError,
+  WasmParseError,
+  WatError,
+} from './errors.js';
 export { Global, type GlobalDescriptor } from './global.js';
 export { type ExportedFunction, type Exports, type ExportValue, type Imports, Instance } from './instance.js';
 export {
@@ -41,8 +62,9 @@ export {
   type TableExport,
   type TagExport,
 } from './kinds.js';
-export { type IndexedView, Memory, type MemoryDescriptor, MemoryView, PAGE_SIZE } from './memory.js';
+export { type IndexedView, Memory, type MemoryDescriptor, MemoryView } from './memory.js';
 export { Module, type ModuleOptions, type WasmSource } from './module.js';
+export { PAGE_SIZE } from './parser/limits.js';
 export type * from './parser/types.js';
 export { type RunProgramOptions, type RunProgramResult, runProgram } from './program/run-program.js';
 export { Table, type TableDescriptor } from './table.js';

@@ -2,13 +2,15 @@
  * `Instance`: an instantiated module whose `exports` cast arguments, turn traps
  * into `Trap`, and hand out `Memory`, `Global` and `Table` wrappers.
  */
-import { converterFor, decodeParamNames, unwrapFunction, wrapFunction } from './convert.js';
+import { converterFor, unwrapFunction, wrapFunction } from './convert.js';
 import { describe } from './describe.js';
-import { ArgumentError, LinkError, OutOfMemoryError } from './errors.js';
+import { ArgumentError, LinkError, OutOfMemoryError, withoutV8Prefix } from './errors.js';
 import { Global } from './global.js';
 import { formatExternType } from './kinds.js';
-import { Memory, PAGE_SIZE } from './memory.js';
+import { Memory } from './memory.js';
 import { Module, type WasmSource } from './module.js';
+import { PAGE_SIZE } from './parser/limits.js';
+import { decodeParamNames } from './parser/names.js';
 import type { ExternType, Import } from './parser/types.js';
 import { Table } from './table.js';
 import { toTrap } from './trap.js';
@@ -63,7 +65,7 @@ export class Instance<E extends object = Exports> {
       this.raw = new WebAssembly.Instance(this.module.raw, importObject);
     } catch (e) {
       if (e instanceof WebAssembly.LinkError) {
-        throw new LinkError('ERR_LINK', `cannot link the module: ${e.message.replace(/^WebAssembly\.\w+\(\): /, '')}`, {
+        throw new LinkError('ERR_LINK', `cannot link the module: ${withoutV8Prefix(e.message)}`, {
           cause: e,
         });
       }

@@ -7,11 +7,8 @@
 
 import { describe } from './describe.js';
 import { ArgumentError } from './errors.js';
+import { MAX_MEMORY32_PAGES as MAX_PAGES, PAGE_SIZE } from './parser/limits.js';
 import { checkBoolean, checkIntegerInRange, checkObject, invalidOption } from './validate.js';
-
-export const PAGE_SIZE = 65536;
-/** V8's limit for a 32-bit memory: 4 GiB. */
-const MAX_PAGES = 65536;
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 

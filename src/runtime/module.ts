@@ -19,7 +19,7 @@ import {
   tieringFacts,
   tierNotice,
 } from './engine/tiering.js';
-import { ArgumentError, CompileError, WasmParseError } from './errors.js';
+import { ArgumentError, toCompileError, WasmParseError } from './errors.js';
 import { type Exports, type Imports, Instance } from './instance.js';
 import { describeExtern, describeImport, type ExportDescriptor, type ImportDescriptor } from './kinds.js';
 import { parseModule } from './parser/index.js';
@@ -44,7 +44,10 @@ export interface ModuleOptions {
   readonly cacheDir?: string | null | undefined;
   /** `Module.from` only: one-line notices (saved machine code not usable here, a discarded cache entry). */
   readonly onNotice?: ((message: string) => void) | undefined;
-  /** `Module.from` only: where the bytes came from (a file path), recorded in the cache entry it fills (`cache ls`). */
+  /**
+   * `Module.from` only: where the bytes came from (a file path), recorded in the cache entry it fills
+   * (`cache ls`); for text, also the file a `WatError` names with the error's line and column.
+   */
   readonly cacheSource?: string | null | undefined;
   /**
    * `Module.from` only: the cache's size limit in bytes (default 2 GiB, `DEFAULT_CACHE_MAX_BYTES`);
@@ -99,9 +102,9 @@ export class Module {
 
   /**
    * Parses and compiles `bytes`. Throws:
-   * - `WasmParseError` when the bytes are not a Wasm binary at all (bad magic or version, too short),
-   *   or our parser rejects a module V8 accepted;
    * - `CompileError` (`ERR_COMPILE`) with V8's reason and byte `offset` when V8 rejects it;
+   * - its subclass `WasmParseError` when the bytes are not a Wasm binary at all (bad magic or version,
+   *   too short), or our parser rejects a module V8 accepted;
    * - `ArgumentError` for a bad argument (`ERR_ARG_TYPE`: use `Module.compile` for text) or option.
    */
   constructor(bytes: WasmSource, options?: ModuleOptions);
@@ -204,7 +207,7 @@ export class Module {
     // A NUL byte never starts or appears in WebAssembly text: such input is a (truncated or
     // damaged) binary, and the binary reader's error says more than the text converter's.
     const text = format === 'text' ? decodeText(bytes) : null;
-    if (text !== null) return Module.compile(text, options);
+    if (text !== null) return Module.compile(await watToWasm(text, options.cacheSource ?? undefined), options);
     if (bytes[0] === 0x00 || isUtf8(bytes)) return Module.compile(bytes, options);
     throw new WasmParseError(
       'ERR_BAD_MAGIC',
@@ -332,17 +335,4 @@ function parse(bytes: Uint8Array): { info: ModuleInfo; error?: undefined } | { i
     if (e instanceof WasmParseError && isHeaderError(e)) throw e;
     return { error: e };
   }
-}
-
-const V8_PREFIX = /^WebAssembly\.\w+\(\): /;
-const V8_OFFSET = /@\+(\d+)\s*$/;
-
-/** V8's CompileError as ours: its message without the API prefix, and the byte offset from its `@+123` suffix. */
-export function toCompileError(e: unknown): unknown {
-  if (!(e instanceof WebAssembly.CompileError)) return e;
-  const m = V8_OFFSET.exec(e.message);
-  const offset = m === null ? null : Number(m[1]);
-  const reason = e.message.replace(V8_PREFIX, '').replace(V8_OFFSET, '').trim();
-  const where = offset === null ? '' : ` (at byte 0x${offset.toString(16)})`;
-  return new CompileError(`invalid module: ${reason}${where}`, offset, { cause: e });
 }

@@ -4,11 +4,9 @@
 import { unwrapFunction } from './convert.js';
 import { describe } from './describe.js';
 import { ArgumentError } from './errors.js';
+import { MAX_TABLE_ELEMENTS } from './parser/limits.js';
 import type { RefType } from './parser/types.js';
 import { checkIntegerInRange, checkObject, checkOneOf, invalidOption } from './validate.js';
-
-/** V8's limit on table sizes. */
-const MAX_TABLE_ELEMENTS = 10_000_000;
 
 /** Options of `new Table(...)`: `elementType` is the spec's 'funcref' (the old JS API's 'anyfunc') or 'externref'. */
 export interface TableDescriptor {

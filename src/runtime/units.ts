@@ -10,3 +10,15 @@ export function formatBytes(bytes: number): string {
   }
   return `${value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
 }
+
+/**
+ * Lowercase hex without a prefix, at least `digits` digits: `hex(0xb)` is `0b`,
+ * `hex(0x1a2, 1)` is `1a2`. Bytes give two digits each, end to end (a SHA-256
+ * digest as its usual string). Messages write `0x${hex(byte)}` and `0x${hex(offset, 1)}`.
+ */
+export function hex(value: number | Uint8Array, digits = 2): string {
+  if (typeof value === 'number') return value.toString(16).padStart(digits, '0');
+  let s = '';
+  for (const b of value) s += b.toString(16).padStart(2, '0');
+  return s;
+}

@@ -11,6 +11,7 @@ import { callError, convertArguments, converterFor, registerWrapper, signatureLa
 import { encodeS32, encodeU32 } from './encoder/leb128.js';
 import { encodeFuncType, encodeName, encodeSection, encodeVec, VALTYPE_BYTE } from './encoder/module.js';
 import { ArgumentError } from './errors.js';
+import { PAGE_SIZE } from './parser/limits.js';
 import type { FuncType, ValType } from './parser/types.js';
 import { Value } from './value.js';
 
@@ -36,7 +37,7 @@ export function isAdaptable(type: FuncType): boolean {
 export function encodeAdapter(type: FuncType): Uint8Array {
   const scalarParams = type.params.filter((t) => t !== 'v128');
   const resultBase = SLOT * type.params.length;
-  const pages = Math.max(1, Math.ceil((SLOT * (type.params.length + type.results.length)) / 65536));
+  const pages = Math.max(1, Math.ceil((SLOT * (type.params.length + type.results.length)) / PAGE_SIZE));
   const body: number[] = [];
   let k = 0;
   type.params.forEach((t, i) => {

@@ -36,15 +36,40 @@ async function loadWabt(): Promise<Wabt> {
 }
 
 /**
+ * wabt reports `parseWat failed:` then, for each error, `FILE:LINE:COL: error: what`, the
+ * source line and a caret line: a page for a file that is not WebAssembly text at all.
+ * The first error is the one to act on, so the message keeps it, as `FILE:LINE:COL: what`.
+ */
+function firstDiagnostic(report: string, filename: string): string {
+  const lines = report.split('\n').map((line) => line.trim());
+  const positioned = lines.filter((line) => line.startsWith(`${WABT_NAME}:`));
+  const first = positioned[0];
+  if (first === undefined) return lines.find((line) => line !== '' && !line.endsWith('failed:')) ?? report.trim();
+  const more = positioned.length - 1;
+  const rest = more === 0 ? '' : ` (and ${more} more error${more === 1 ? '' : 's'})`;
+  const position = /^[^:]*:(\d+:\d+): (?:error: )?/;
+  return `${first.replace(position, (_, at: string) => `${filename}:${at}: `)}${rest}`;
+}
+
+/**
+ * The name wabt gets for the text. wabt.js copies the name it is given into its
+ * memory wrongly for some lengths and for non-ASCII names (a 12-byte name comes
+ * back with a stray byte), so it always gets this one and the messages get the
+ * caller's name back.
+ */
+const WABT_NAME = 'input.wat';
+
+/**
  * Converts WebAssembly text to a binary module, with a name section (so traps
- * name functions). Throws `WatError` with the converter's message (which names
- * the line and column) when the text is not valid.
+ * name functions). Throws `WatError` when the text is not valid, with one line
+ * naming the first error and its place: `invalid WebAssembly text: prog.wat:4:5:
+ * unexpected token i32.bogus, expected ).` (`filename` names the text there).
  */
 export async function watToWasm(text: string, filename = 'input.wat'): Promise<Uint8Array> {
   const w = await loadWabt();
   let parsed: ReturnType<Wabt['parseWat']> | undefined;
   try {
-    parsed = w.parseWat(filename, text, ALL_FEATURES);
+    parsed = w.parseWat(WABT_NAME, text, ALL_FEATURES);
     parsed.resolveNames();
     let validation: unknown = null;
     try {
@@ -59,8 +84,9 @@ export async function watToWasm(text: string, filename = 'input.wat'): Promise<U
     if (validation !== null && !WebAssembly.validate(bytes)) throw validation;
     return bytes;
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    throw new WatError(`invalid WebAssembly text: ${message.trim()}`, { cause: e });
+    throw new WatError(
+      `invalid WebAssembly text: ${firstDiagnostic(e instanceof Error ? e.message : String(e), filename)}`,
+    );
   } finally {
     parsed?.destroy();
   }

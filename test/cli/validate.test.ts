@@ -37,7 +37,7 @@ describe('validate', () => {
       "types.wasm: ok
       truncated.wasm: the type section declares 44 bytes but only 30 remain (at byte 0x8)
       illtyped.wasm: invalid module: Compiling function #0 failed: type error in fallthru[0] (expected i32, got i64) (at byte 0x1a)
-      notes.txt: invalid WebAssembly text: parseWat failed: notes.txt:1:1: error: unexpected token "hello", expected a module field or a module.
+      notes.txt: invalid WebAssembly text: notes.txt:1:1: unexpected token "hello", expected a module field or a module. (and 1 more error)
       "
     `);
   });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { decodeParamNames } from '../../src/runtime/convert.js';
 import {
   ArgumentError,
   Global,
@@ -12,6 +11,7 @@ import {
   Value,
   WasiExit,
 } from '../../src/runtime/index.js';
+import { decodeParamNames } from '../../src/runtime/parser/names.js';
 import { fixture } from '../helpers/wat.js';
 
 type Fns = Record<string, (...args: unknown[]) => unknown>;

@@ -3,12 +3,11 @@
  * (what `runProgram`'s `maxMemoryBytes` and `run --max-memory` do to the module).
  */
 import { ArgumentError } from '../errors.js';
-import { parseModule, SectionId } from '../parser/index.js';
+import { parseModule } from '../parser/index.js';
+import { MAX_MEMORY32_PAGES, PAGE_SIZE } from '../parser/limits.js';
+import { SectionId } from '../parser/sections.js';
 import type { MemoryType } from '../parser/types.js';
 import { encodeU32, encodeU64 } from './leb128.js';
-
-/** https://webassembly.github.io/spec/core/valid/types.html#memory-types: 2^16 pages of 64 KiB. */
-const MAX_MEMORY32_PAGES = 65536;
 
 /** https://webassembly.github.io/spec/core/binary/types.html#memory-types, with the threads (shared) and memory64 flags. */
 function encodeMemoryType(memory: MemoryType, maximum: number): number[] {
@@ -64,6 +63,6 @@ export function capMemoryMaximum(bytes: Uint8Array, maxPages: number): Uint8Arra
 }
 
 function formatBytes(pages: number): string {
-  const mib = (pages * 65536) / (1024 * 1024);
+  const mib = (pages * PAGE_SIZE) / (1024 * 1024);
   return mib >= 1 ? `${Number.isInteger(mib) ? mib : mib.toFixed(1)} MiB` : `${pages * 64} KiB`;
 }

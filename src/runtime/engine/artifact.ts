@@ -48,6 +48,7 @@
  */
 import { ArgumentError, ArtifactError, type ArtifactErrorCode } from '../errors.js';
 import { ARTIFACT_MAGIC, detectFormat } from '../parser/sniff.js';
+import { hex } from '../units.js';
 import { sha256, sha256Hex } from './hash.js';
 import { readModuleFacts } from './module-facts.js';
 import { type MachineCodeSummary, summarizeMachineCode } from './v8-serialized.js';
@@ -482,10 +483,4 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-function hex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
 }

@@ -19,7 +19,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe } from '../describe.js';
-import { ArgumentError, CompileError } from '../errors.js';
+import { ArgumentError, compileErrorFrom } from '../errors.js';
 import {
   type ArtifactHeader,
   type ArtifactParts,
@@ -96,18 +96,6 @@ function sameV8Header(code: Uint8Array, addon: NonNullable<ReturnType<typeof nat
   if (ownV8Header === null || code.length < V8_HEADER_BYTES) return false;
   for (let i = 0; i < V8_HEADER_BYTES; i++) if (code[i] !== ownV8Header[i]) return false;
   return true;
-}
-
-/** V8's message (`WebAssembly.Module(): reason @+123`) as our `CompileError`, worded like module.ts's. */
-function compileErrorFrom(message: string, cause?: unknown): CompileError {
-  const at = /@\+(\d+)\s*$/.exec(message);
-  const offset = at === null ? null : Number(at[1]);
-  const reason = message
-    .replace(/^WebAssembly\.\w+\(\): /, '')
-    .replace(/@\+\d+\s*$/, '')
-    .trim();
-  const where = offset === null ? '' : ` (at byte 0x${offset.toString(16)})`;
-  return new CompileError(`invalid module: ${reason}${where}`, offset, cause === undefined ? {} : { cause });
 }
 
 /**

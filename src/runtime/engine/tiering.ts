@@ -58,6 +58,7 @@
  *   gain (LLVM's clang as Wasm runs several times longer; the numbers are in
  *   the commit message that set the limit).
  */
+import { SectionId } from '../parser/sections.js';
 
 export type CompilerChoice = 'auto' | 'baseline' | 'optimizing';
 
@@ -88,7 +89,7 @@ export interface TieringFacts {
  */
 export const AUTO_OPTIMIZING_MAX_CODE_BYTES = 1 << 20;
 
-const CODE_SECTION_ID = 10;
+const CODE_SECTION_ID = SectionId.code;
 
 /** The facts `auto` uses, from a binary and (when it parsed) our parser's sections and exports. */
 export function tieringFacts(

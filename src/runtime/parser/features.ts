@@ -5,11 +5,13 @@
  * reference types, bulk memory, extended-const...). Opt-in, for `inspect`:
  * `parseModule` skips code bodies by their sizes and never calls this.
  */
+import { hex } from '../units.js';
+import { readGcImmediates } from './const-expr.js';
+import { MAX_BR_TABLE_TARGETS, MAX_CATCH_CLAUSES, MAX_FUNCTION_LOCALS, MAX_FUNCTIONS } from './limits.js';
 import { Reader } from './reader.js';
+import { SectionId } from './sections.js';
 import type { Feature, ModuleInfo } from './types.js';
-
-/** V8 rejects a function with more locals than this (wasm-limits.h kV8MaxWasmFunctionLocals). */
-export const MAX_FUNCTION_LOCALS = 50_000;
+import { readHeapType, readValType } from './value-types.js';
 
 /** How the immediates of a one-byte opcode are encoded. */
 const Imm = {
@@ -126,8 +128,6 @@ class CodeScanner {
   readonly r: Reader;
   readonly info: ModuleInfo;
   readonly features: Set<Feature>;
-  /** Index in the code section of the body being scanned, for messages. */
-  bodyIndex = 0;
 
   constructor(bytes: Uint8Array, info: ModuleInfo, features: Set<Feature>) {
     this.r = new Reader(bytes, 0, bytes.length, 'code section');
@@ -139,7 +139,7 @@ class CodeScanner {
     const r = this.r;
     r.offset = start;
     r.end = end;
-    const count = r.readCount('function bodies', 1_000_000);
+    const count = r.readCount('function bodies', MAX_FUNCTIONS);
     for (let i = 0; i < count; i++) {
       r.end = end;
       r.context = 'code section';
@@ -147,8 +147,8 @@ class CodeScanner {
       if (size > r.remaining) r.failEof(`function body ${i}`, r.end);
       const bodyEnd = r.offset + size;
       r.end = bodyEnd;
-      r.context = 'function body';
-      this.bodyIndex = i;
+      // The shared type decoders name the context in their messages.
+      r.context = `body of function ${this.info.importedFunctionCount + i}`;
       this.scanLocals();
       this.scanInstructions();
       r.offset = bodyEnd;
@@ -156,9 +156,9 @@ class CodeScanner {
     r.end = end;
   }
 
-  /** Where we are, for error messages: built only when something fails. */
+  /** Where we are, for error messages. */
   where(): string {
-    return `the body of function ${this.info.importedFunctionCount + this.bodyIndex}`;
+    return `the ${this.r.context}`;
   }
 
   /** https://webassembly.github.io/spec/core/binary/modules.html#code-section: vec(count valtype). */
@@ -178,44 +178,11 @@ class CodeScanner {
 
   /** Consumes a value type, noting the proposal it needs. */
   skipValType(): void {
-    const r = this.r;
-    const offset = r.offset;
-    const b = r.readU8('a value type');
-    if (b >= 0x7c && b <= 0x7f) return;
-    if (b === 0x7b) {
-      this.features.add('simd');
-      return;
-    }
-    if (b === 0x70) return;
-    if (b === 0x6f) {
-      this.features.add('reference-types');
-      return;
-    }
-    if (b === 0x69 || b === 0x74) {
-      this.features.add('exceptions');
-      return;
-    }
-    if ((b >= 0x6a && b <= 0x6e) || (b >= 0x71 && b <= 0x73)) {
-      this.features.add('gc');
-      return;
-    }
-    if (b === 0x63 || b === 0x64) {
-      this.skipHeapType();
-      this.features.add('gc');
-      return;
-    }
-    r.fail('ERR_BAD_TYPE', `unknown value type 0x${hex(b)} in ${this.where()}`, offset);
+    readValType(this.r, this.features);
   }
 
   skipHeapType(): void {
-    const r = this.r;
-    const offset = r.offset;
-    const v = r.readS33('a heap type');
-    if (v < 0 && !(v >= -0x17 && v <= -0x0c)) {
-      // Abstract heap types are the bytes 0x69..0x74, i.e. -0x17..-0x0c as s33.
-      r.fail('ERR_BAD_TYPE', `unknown heap type ${v} in ${this.where()}`, offset);
-    }
-    if (v === -0x17 || v === -0x0c) this.features.add('exceptions');
+    readHeapType(this.r, this.features);
   }
 
   /** A block type: 0x40 (empty), a value type, or a type index as s33 (multi-value when it has params or several results). */
@@ -274,7 +241,7 @@ class CodeScanner {
           this.skipBlockType();
           break;
         case Imm.BrTable: {
-          const n = r.readCount('br_table targets', 65_520);
+          const n = r.readCount('br_table targets', MAX_BR_TABLE_TARGETS);
           for (let i = 0; i <= n; i++) r.readU32('a branch target');
           break;
         }
@@ -333,7 +300,7 @@ class CodeScanner {
   skipTryTable(): void {
     const r = this.r;
     this.skipBlockType();
-    const n = r.readCount('try_table catch clauses', 1_000_000, 2);
+    const n = r.readCount('try_table catch clauses', MAX_CATCH_CLAUSES, 2);
     for (let i = 0; i < n; i++) {
       const offset = r.offset;
       const kind = r.readU8('a catch clause kind');
@@ -429,64 +396,11 @@ class CodeScanner {
 
   /** 0xfb prefix: GC (https://webassembly.github.io/gc/core/binary/instructions.html). */
   skipGc(offset: number): void {
-    const r = this.r;
-    const sub = r.readU32('a GC opcode');
-    switch (sub) {
-      case 0: // struct.new
-      case 1: // struct.new_default
-      case 6: // array.new
-      case 7: // array.new_default
-      case 11: // array.get
-      case 12: // array.get_s
-      case 13: // array.get_u
-      case 14: // array.set
-      case 16: // array.fill
-        r.readU32('a type index');
-        break;
-      case 2: // struct.get
-      case 3: // struct.get_s
-      case 4: // struct.get_u
-      case 5: // struct.set
-      case 8: // array.new_fixed type n
-      case 9: // array.new_data type data
-      case 10: // array.new_elem type elem
-      case 17: // array.copy type type
-      case 18: // array.init_data type data
-      case 19: // array.init_elem type elem
-        r.readU32('a type index');
-        r.readU32('an index');
-        break;
-      case 15: // array.len
-      case 26: // any.convert_extern
-      case 27: // extern.convert_any
-      case 28: // ref.i31
-      case 29: // i31.get_s
-      case 30: // i31.get_u
-        break;
-      case 20: // ref.test
-      case 21: // ref.test null
-      case 22: // ref.cast
-      case 23: // ref.cast null
-        this.skipHeapType();
-        break;
-      case 24: // br_on_cast flags label ht ht
-      case 25: {
-        // br_on_cast_fail
-        const at = r.offset;
-        if (r.readU8('cast flags') > 3) r.fail('ERR_BAD_VALUE', 'br_on_cast flags must be 0 to 3', at);
-        r.readU32('a label');
-        this.skipHeapType();
-        this.skipHeapType();
-        break;
-      }
-      default:
-        r.fail('ERR_BAD_VALUE', `unknown opcode 0xfb ${sub} in ${this.where()}`, offset);
+    const sub = this.r.readU32('a GC opcode');
+    if (!readGcImmediates(this.r, sub, this.features)) {
+      this.r.fail('ERR_BAD_VALUE', `unknown opcode 0xfb ${sub} in ${this.where()}`, offset);
     }
   }
-}
-
-function hex(n: number): string {
-  return n.toString(16).padStart(2, '0');
 }
 
 /**
@@ -501,7 +415,7 @@ function hex(n: number): string {
  */
 export function scanCodeFeatures(bytes: Uint8Array, info: ModuleInfo): ReadonlySet<Feature> {
   const features = new Set<Feature>(info.features);
-  const code = info.sections.find((s) => s.id === 10);
+  const code = info.sections.find((s) => s.id === SectionId.code);
   if (code !== undefined) {
     new CodeScanner(bytes, info, features).scan(code.contentOffset, code.contentOffset + code.size);
   }

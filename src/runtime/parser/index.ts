@@ -4,8 +4,31 @@
  * bodies and data payloads by their sizes. Pure: bytes in, `ModuleInfo` out, or
  * a `WasmParseError` with a code, what was expected, and the byte offset.
  */
-import { ArgumentError, WasmParseError } from '../errors.js';
+import { ArgumentError } from '../errors.js';
+import { hex } from '../units.js';
+import { readConstExpr } from './const-expr.js';
+import {
+  MAX_DATA_SEGMENTS,
+  MAX_ELEMENT_SEGMENTS,
+  MAX_EXPORTS,
+  MAX_FUNCTION_PARAMS,
+  MAX_FUNCTION_RESULTS,
+  MAX_FUNCTION_SIZE,
+  MAX_FUNCTIONS,
+  MAX_GLOBALS,
+  MAX_IMPORTS,
+  MAX_MEMORIES,
+  MAX_SEGMENT_ELEMENTS,
+  MAX_STRING_SIZE,
+  MAX_STRUCT_FIELDS,
+  MAX_SUPERTYPES,
+  MAX_TABLES,
+  MAX_TAGS,
+  MAX_TYPES,
+} from './limits.js';
+import { decodeNameSection } from './names.js';
 import { Reader } from './reader.js';
+import { MAX_SECTION_ID, SECTION_NAMES, SECTION_RANK, SectionId } from './sections.js';
 import type {
   CustomSection,
   Export,
@@ -23,100 +46,9 @@ import type {
   TypeDef,
   ValType,
 } from './types.js';
+import { readRefType, readValType } from './value-types.js';
 
-export { decodeName, Reader } from './reader.js';
 export type * from './types.js';
-
-// Limits from V8's src/wasm/wasm-limits.h (V8 11.3, Node 20), so that what we
-// reject V8 would reject too, and counts cannot make us allocate without bound.
-export const MAX_TYPES = 1_000_000;
-export const MAX_FUNCTIONS = 1_000_000;
-export const MAX_IMPORTS = 1_000_000;
-export const MAX_EXPORTS = 1_000_000;
-export const MAX_GLOBALS = 1_000_000;
-export const MAX_TAGS = 1_000_000;
-export const MAX_DATA_SEGMENTS = 100_000;
-export const MAX_TABLES = 100_000;
-export const MAX_MEMORIES = 100_000;
-export const MAX_ELEMENT_SEGMENTS = 10_000_000;
-export const MAX_STRING_SIZE = 100_000;
-export const MAX_FUNCTION_PARAMS = 1_000;
-export const MAX_FUNCTION_RESULTS = 1_000;
-export const MAX_FUNCTION_SIZE = 7_654_321;
-export const MAX_STRUCT_FIELDS = 10_000;
-
-/** Section ids (https://webassembly.github.io/spec/core/binary/modules.html#sections; tag: exception-handling proposal). */
-export const SectionId = {
-  custom: 0,
-  type: 1,
-  import: 2,
-  function: 3,
-  table: 4,
-  memory: 5,
-  global: 6,
-  export: 7,
-  start: 8,
-  element: 9,
-  code: 10,
-  data: 11,
-  dataCount: 12,
-  tag: 13,
-} as const;
-
-const SECTION_NAMES = [
-  'custom',
-  'type',
-  'import',
-  'function',
-  'table',
-  'memory',
-  'global',
-  'export',
-  'start',
-  'element',
-  'code',
-  'data',
-  'datacount',
-  'tag',
-];
-
-/** Position of each known section id in the required order: tag sits between memory and global, data count before code. */
-const SECTION_RANK = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
-
-/** Abstract heap types (GC proposal, https://webassembly.github.io/gc/core/binary/types.html#heap-types) by byte. */
-const HEAP_TYPES: Record<number, string> = {
-  112: 'func',
-  111: 'extern',
-  110: 'any',
-  109: 'eq',
-  108: 'i31',
-  107: 'struct',
-  106: 'array',
-  105: 'exn',
-  113: 'none',
-  114: 'noextern',
-  115: 'nofunc',
-  116: 'noexn',
-};
-
-/** Shorthand names of the nullable abstract reference types: (ref null func) is funcref, (ref null none) is nullref. */
-const NULLABLE_SHORTHAND: Record<string, string> = {
-  func: 'funcref',
-  extern: 'externref',
-  any: 'anyref',
-  eq: 'eqref',
-  i31: 'i31ref',
-  struct: 'structref',
-  array: 'arrayref',
-  exn: 'exnref',
-  none: 'nullref',
-  noextern: 'nullexternref',
-  nofunc: 'nullfuncref',
-  noexn: 'nullexnref',
-};
-
-/** Heap types that only the GC proposal introduces (func, extern and exn predate it). */
-const GC_HEAP_TYPES = new Set(['any', 'eq', 'i31', 'struct', 'array', 'none', 'noextern', 'nofunc']);
 
 /** The mutable state of one parse; `parseModule` turns it into the frozen result. */
 class ModuleParser {
@@ -171,8 +103,8 @@ class ModuleParser {
       const id = r.readU8('a section id');
       const size = r.readU32('a section size');
       const contentOffset = r.offset;
-      if (id > 13) {
-        r.fail('ERR_BAD_SECTION', `unknown section id ${id} (expected 0 to 13)`, offset);
+      if (id > MAX_SECTION_ID) {
+        r.fail('ERR_BAD_SECTION', `unknown section id ${id} (expected 0 to ${MAX_SECTION_ID})`, offset);
       }
       const sectionName = SECTION_NAMES[id]!;
       if (size > this.bytes.length - contentOffset) {
@@ -276,7 +208,7 @@ class ModuleParser {
       if (i >= b.length)
         this.r.fail('ERR_UNEXPECTED_EOF', 'the input ends inside the version (expected 01 00 00 00)', i);
       if (b[i] !== (i === 4 ? 1 : 0)) {
-        const version = Array.from(b.subarray(4, 8), (x) => x.toString(16).padStart(2, '0')).join(' ');
+        const version = Array.from(b.subarray(4, 8), (x) => hex(x)).join(' ');
         this.r.fail('ERR_BAD_VERSION', `unsupported binary version ${version} (expected 01 00 00 00, version 1)`, 4);
       }
     }
@@ -358,7 +290,7 @@ class ModuleParser {
       // sub / sub final: supertypes, then the composite type.
       r.offset++;
       this.features.add('gc');
-      const n = r.readCount('supertypes', 1_000_000);
+      const n = r.readCount('supertypes', MAX_SUPERTYPES);
       for (let j = 0; j < n; j++) r.readU32('a supertype index');
     }
     this.types.push(this.readCompositeType());
@@ -418,73 +350,12 @@ class ModuleParser {
     return out;
   }
 
-  /** https://webassembly.github.io/spec/core/binary/types.html#value-types */
   readValType(): ValType {
-    const r = this.r;
-    const offset = r.offset;
-    const b = r.readU8('a value type');
-    switch (b) {
-      case 0x7f:
-        return 'i32';
-      case 0x7e:
-        return 'i64';
-      case 0x7d:
-        return 'f32';
-      case 0x7c:
-        return 'f64';
-      case 0x7b:
-        this.features.add('simd');
-        return 'v128';
-      default:
-        r.offset = offset;
-        return this.readRefType('a value type');
-    }
+    return readValType(this.r, this.features);
   }
 
-  /** https://webassembly.github.io/spec/core/binary/types.html#reference-types (+ typed references of the GC proposal). */
-  readRefType(what = 'a reference type'): RefType {
-    const r = this.r;
-    const offset = r.offset;
-    const b = r.readU8(what);
-    if (b === 0x63 || b === 0x64) {
-      const nullable = b === 0x63;
-      const heap = this.readHeapType();
-      if (typeof heap === 'number') {
-        this.features.add('gc');
-        return nullable ? `(ref null ${heap})` : `(ref ${heap})`;
-      }
-      this.noteHeapType(heap);
-      if (nullable) return NULLABLE_SHORTHAND[heap]!;
-      return `(ref ${heap})`;
-    }
-    const heap = HEAP_TYPES[b];
-    if (heap === undefined) {
-      return r.fail(
-        'ERR_BAD_TYPE',
-        `unknown ${what === 'a value type' ? 'value' : 'reference'} type 0x${hex(b)} (expected i32 0x7f, i64 0x7e, f32 0x7d, f64 0x7c, v128 0x7b or a reference type)`,
-        offset,
-      );
-    }
-    this.noteHeapType(heap);
-    return NULLABLE_SHORTHAND[heap]!;
-  }
-
-  /** An abstract heap type name, or a type index. */
-  readHeapType(): string | number {
-    const r = this.r;
-    const offset = r.offset;
-    const v = r.readS33('a heap type');
-    if (v >= 0) return v;
-    const heap = v >= -64 ? HEAP_TYPES[v + 0x80] : undefined;
-    if (heap === undefined)
-      return r.fail('ERR_BAD_TYPE', `unknown heap type ${v} (expected func, extern, any... or a type index)`, offset);
-    return heap;
-  }
-
-  noteHeapType(heap: string): void {
-    if (heap === 'extern') this.features.add('reference-types');
-    else if (heap === 'exn' || heap === 'noexn') this.features.add('exceptions');
-    else if (GC_HEAP_TYPES.has(heap)) this.features.add('gc');
+  readRefType(what?: string): RefType {
+    return readRefType(this.r, this.features, what);
   }
 
   /** https://webassembly.github.io/spec/core/binary/types.html#limits for tables (flags 0x00/0x01, table64 0x04/0x05). */
@@ -710,85 +581,9 @@ class ModuleParser {
     this.checkSpaces();
   }
 
-  /**
-   * Skips a constant expression by decoding it (https://webassembly.github.io/spec/core/valid/instructions.html#constant-expressions):
-   * t.const, ref.null, ref.func, global.get, the extended-const arithmetic, v128.const, and the GC allocations.
-   * Stops after its `end`; every instruction consumes at least one byte, so the loop is bounded by the section.
-   */
+  /** Skips a constant expression by decoding it (const-expr.ts). */
   readConstExpr(what: string): void {
-    const r = this.r;
-    for (;;) {
-      const offset = r.offset;
-      const op = r.readU8('a constant expression (missing its end 0x0b)');
-      switch (op) {
-        case 0x0b:
-          return;
-        case 0x41:
-          r.readS32('an i32.const value');
-          break;
-        case 0x42:
-          r.skipS64('an i64.const value');
-          break;
-        case 0x43:
-          r.skip(4, 'an f32.const value');
-          break;
-        case 0x44:
-          r.skip(8, 'an f64.const value');
-          break;
-        case 0x23:
-          r.readU32('a global index');
-          break;
-        case 0xd0:
-          this.readHeapType();
-          this.features.add('reference-types');
-          break;
-        case 0xd2:
-          r.readU32('a function index');
-          this.features.add('reference-types');
-          break;
-        case 0x6a:
-        case 0x6b:
-        case 0x6c:
-        case 0x7c:
-        case 0x7d:
-        case 0x7e:
-          this.features.add('extended-const');
-          break;
-        case 0xfd: {
-          const sub = r.readU32('a SIMD opcode');
-          if (sub !== 12)
-            r.fail('ERR_BAD_VALUE', `${what}: SIMD opcode 0xfd ${sub} is not allowed in a constant expression`, offset);
-          r.skip(16, 'a v128.const value');
-          this.features.add('simd');
-          break;
-        }
-        case 0xfb: {
-          const sub = r.readU32('a GC opcode');
-          this.features.add('gc');
-          switch (sub) {
-            case 0: // struct.new
-            case 1: // struct.new_default
-            case 6: // array.new
-            case 7: // array.new_default
-              r.readU32('a type index');
-              break;
-            case 8: // array.new_fixed
-              r.readU32('a type index');
-              r.readU32('an array length');
-              break;
-            case 0x1a: // any.convert_extern
-            case 0x1b: // extern.convert_any
-            case 0x1c: // ref.i31
-              break;
-            default:
-              r.fail('ERR_BAD_VALUE', `${what}: GC opcode 0xfb ${sub} is not allowed in a constant expression`, offset);
-          }
-          break;
-        }
-        default:
-          r.fail('ERR_BAD_VALUE', `${what}: opcode 0x${hex(op)} is not allowed in a constant expression`, offset);
-      }
-    }
+    readConstExpr(this.r, this.features, what);
   }
 
   readExportSection(): void {
@@ -890,7 +685,7 @@ class ModuleParser {
             );
         }
       }
-      const n = r.readCount('elements in an element segment', 10_000_000);
+      const n = r.readCount('elements in an element segment', MAX_SEGMENT_ELEMENTS);
       if (usesExpressions) {
         for (let j = 0; j < n; j++) this.readConstExpr('an element expression');
       } else {
@@ -958,45 +753,6 @@ class ModuleParser {
     if (name === 'name' && this.nameSectionData === null) this.nameSectionData = data;
     return name;
   }
-}
-
-/**
- * Decodes the name section's module name (subsection 0) and function names
- * (subsection 1) (https://webassembly.github.io/spec/core/appendix/custom.html#name-section).
- * Any error inside yields what was decoded so far: a bad name section never fails a parse.
- */
-export function decodeNameSection(data: Uint8Array): NameSection {
-  let module: string | null = null;
-  const functions = new Map<number, string>();
-  const r = new Reader(data, 0, data.length, 'name section');
-  try {
-    while (!r.isAtEnd) {
-      const id = r.readU8('a name subsection id');
-      const size = r.readU32('a name subsection size');
-      if (size > r.remaining) break;
-      const end = r.offset + size;
-      if (id === 0) {
-        r.end = end;
-        module = r.readName('the module name');
-      } else if (id === 1) {
-        r.end = end;
-        const n = r.readCount('function names', MAX_FUNCTIONS);
-        for (let i = 0; i < n; i++) {
-          const index = r.readU32('a function index');
-          functions.set(index, r.readName('a function name'));
-        }
-      }
-      r.offset = end;
-      r.end = data.length;
-    }
-  } catch (error) {
-    if (!(error instanceof WasmParseError)) throw error;
-  }
-  return { module, functions };
-}
-
-function hex(n: number): string {
-  return n.toString(16).padStart(2, '0');
 }
 
 /**

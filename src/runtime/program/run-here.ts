@@ -5,8 +5,8 @@
  */
 import { LinkError, WasiError, WasiExit } from '../errors.js';
 import { Instance } from '../instance.js';
-import { PAGE_SIZE } from '../memory.js';
 import type { Module } from '../module.js';
+import { MAX_MEMORY32_PAGES, PAGE_SIZE } from '../parser/limits.js';
 import type { ModuleInfo } from '../parser/types.js';
 import { isWasiModule, Wasi, type WasiOptions } from '../wasi/index.js';
 import { MemoryCapWatch, WATCH_MEMORY_CAP } from '../wasi/memory-cap.js';
@@ -28,7 +28,7 @@ function importedMemories(info: ModuleInfo, maxPages: number | null): WebAssembl
   for (const imp of info.imports) {
     if (imp.desc.kind !== 'memory') continue;
     const t = imp.desc.type;
-    let maximum = t.maximum ?? (t.shared ? 65536 : undefined);
+    let maximum = t.maximum ?? (t.shared ? MAX_MEMORY32_PAGES : undefined);
     if (maxPages !== null) maximum = Math.min(maximum ?? maxPages, maxPages);
     if (maximum !== undefined && maximum < t.minimum) {
       throw new LinkError(

@@ -9,8 +9,8 @@ import { capMemoryMaximum } from '../encoder/cap-memory.js';
 import { builtScript } from '../engine/paths.js';
 import { COMPILER_CHOICES, type CompilerChoice } from '../engine/tiering.js';
 import { OutOfMemoryError, TimeoutError, WasmerError } from '../errors.js';
-import { PAGE_SIZE } from '../memory.js';
 import { Module } from '../module.js';
+import { PAGE_SIZE } from '../parser/limits.js';
 import {
   checkFunction,
   checkNonNegativeNumber,

@@ -4,18 +4,7 @@
  */
 
 import type { CompilerChoice } from '../engine/tiering.js';
-import {
-  ArgumentError,
-  CompileError,
-  LinkError,
-  type LinkErrorCode,
-  Trap,
-  type TrapFrame,
-  WasiError,
-  type WasiErrorCode,
-  WasiExit,
-  WasmerError,
-} from '../errors.js';
+import { type ErrorData, errorFromData, errorToData, WasmerError } from '../errors.js';
 import type { WasiOptions } from '../wasi/index.js';
 
 /** Marks the worker's input, so the entry point runs only in a worker we started. */
@@ -40,48 +29,19 @@ export type WorkerMessage =
   | { readonly t: 'done'; readonly exitCode: number; readonly results: unknown[] | null }
   | { readonly t: 'error'; readonly error: SerializedError };
 
-export interface SerializedError {
-  readonly name: string;
-  readonly code: string | null;
-  readonly message: string;
-  readonly reason?: string;
-  readonly frames?: readonly TrapFrame[];
-  readonly offset?: number | null;
-  readonly exitCode?: number;
-  readonly stack?: string;
-}
+/** An error crossing the boundary: errors.ts describes every class of ours as data. */
+export type SerializedError = ErrorData;
 
 export function serializeError(err: unknown): SerializedError {
-  if (err instanceof Trap)
-    return { name: 'Trap', code: err.code, message: err.message, reason: err.reason, frames: err.frames };
-  if (err instanceof WasiExit) return { name: 'WasiExit', code: null, message: err.message, exitCode: err.exitCode };
-  if (err instanceof CompileError)
-    return { name: 'CompileError', code: err.code, message: err.message, offset: err.offset };
-  if (err instanceof WasmerError) return { name: err.name, code: err.code, message: err.message };
-  if (err instanceof Error)
-    return { name: err.name, code: null, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
-  return { name: 'Error', code: null, message: String(err) };
+  return errorToData(err);
 }
 
+/** The worker's error as its own class; an error not of ours keeps its stack and says where it came from. */
 export function rebuildError(e: SerializedError): Error {
-  switch (e.name) {
-    case 'Trap':
-      return new Trap(e.reason ?? e.message, e.frames ?? []);
-    case 'WasiExit':
-      return new WasiExit(e.exitCode ?? 1);
-    case 'CompileError':
-      return new CompileError(e.message, e.offset ?? null);
-    case 'LinkError':
-      return new LinkError((e.code ?? 'ERR_LINK') as LinkErrorCode, e.message);
-    case 'ArgumentError':
-      return new ArgumentError((e.code ?? 'ERR_INVALID_OPTION') as never, e.message);
-    case 'WasiError':
-      return new WasiError(e.code as WasiErrorCode, e.message);
-    default: {
-      if (e.code !== null) return new WasmerError(e.code, e.message);
-      const err = new Error(`in the program's worker thread: ${e.message}`);
-      if (e.stack !== undefined) err.stack = e.stack;
-      return err;
-    }
-  }
+  const ours = errorFromData(e);
+  if (ours !== null) return ours;
+  if (e.code !== null) return new WasmerError(e.code, e.message);
+  const err = new Error(`in the program's worker thread: ${e.message}`);
+  if (e.stack !== undefined) err.stack = e.stack;
+  return err;
 }

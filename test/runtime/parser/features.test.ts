@@ -5,7 +5,7 @@ import { scanCodeFeatures } from '../../../src/runtime/parser/features.js';
 import { parseModule } from '../../../src/runtime/parser/index.js';
 import type { Feature } from '../../../src/runtime/parser/types.js';
 import { wat } from '../../helpers/wat.js';
-import { body, functype, module, section, u32, vec, watUnchecked } from './binary.js';
+import { body, END, functype, module, section, u32, vec, watUnchecked } from './binary.js';
 import { buildFixtures } from './fixtures.js';
 
 async function featuresOf(text: string, options: { unchecked?: boolean } = {}): Promise<Set<Feature>> {
@@ -228,5 +228,68 @@ describe('scanCodeFeatures', () => {
     expect(() => scanCodeFeatures(bytes, parseModule(bytes))).toThrow(
       expect.objectContaining({ code: 'ERR_BAD_TYPE' }),
     );
+  });
+});
+
+describe('one type decoder for the parser and the code scanner', () => {
+  it('notes gc for the two-byte reference forms, in signatures and in code alike', () => {
+    // (ref func) needs typed function references, which V8 ships with GC.
+    const refFunc = [0x64, 0x70];
+    const refExtern = [0x64, 0x6f];
+    const bytes = module(
+      section(1, vec([[0x60, 1, ...refFunc, 0]])), // (func (param (ref func)))
+      section(3, vec([[0]])),
+      section(10, vec([[5, 1, 1, ...refExtern, END]])), // one local (ref extern), then end
+    );
+    const info = parseModule(bytes);
+    expect(info.types[0]).toEqual({ kind: 'func', params: ['(ref func)'], results: [] });
+    expect(info.features.has('gc')).toBe(true);
+    const withoutSignature = module(
+      section(1, vec([functype([], [])])),
+      section(3, vec([[0]])),
+      section(10, vec([[5, 1, 1, ...refExtern, END]])),
+    );
+    const plain = parseModule(withoutSignature);
+    expect(plain.features.has('gc')).toBe(false);
+    const inCode = scanCodeFeatures(withoutSignature, plain);
+    expect(inCode.has('gc')).toBe(true);
+    expect(inCode.has('reference-types')).toBe(true);
+  });
+
+  it('notes the proposal of the heap type ref.null names, in a constant expression and in code', () => {
+    const ANYREF = 0x6e;
+    const NOEXN = 0x74;
+    const global = module(section(6, vec([[ANYREF, 0, 0xd0, ANYREF, END]]))); // (global anyref (ref.null any))
+    expect(parseModule(global).features.has('gc')).toBe(true);
+    const code = module(
+      section(1, vec([functype([], [])])),
+      section(3, vec([[0]])),
+      section(10, vec([body([0xd0, NOEXN, 0x1a])])),
+    );
+    const features = scanCodeFeatures(code, parseModule(code)); // (drop (ref.null noexn))
+    expect(features.has('exceptions')).toBe(true);
+  });
+
+  it('reports a bad value type in a body with the function it is in, and the parser with its section', () => {
+    // A body of 4 bytes: one local group of one local of the unknown type 0x01, then end.
+    const bad = module(
+      section(1, vec([functype([], [])])),
+      section(3, vec([[0]])),
+      section(10, vec([[4, 1, 1, 0x01, END]])),
+    );
+    const info = parseModule(bad);
+    const error = (() => {
+      try {
+        scanCodeFeatures(bad, info);
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(WasmParseError);
+    expect((error as WasmParseError).code).toBe('ERR_BAD_TYPE');
+    expect((error as WasmParseError).message).toMatch(/unknown value type 0x01 in the body of function 0/);
+    const inSignature = module(section(1, vec([[0x60, 1, 0x01, 0]])));
+    expect(() => parseModule(inSignature)).toThrow(/unknown value type 0x01 in the type section/);
   });
 });
