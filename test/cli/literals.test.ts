@@ -2,7 +2,8 @@
 // type, result printing (shortest round-trip floats), and the flag parsers.
 import { describe, expect, it } from 'vitest';
 import { formatF32, formatF64, formatSignature, formatValue, jsonValue } from '../../src/commands/format.js';
-import { nearestName, parseArguments, parseLiteral } from '../../src/commands/invoke.js';
+import { nearestName } from '../../src/commands/invoke.js';
+import { parseArguments, parseLiteral } from '../../src/commands/literals.js';
 import {
   cacheMaxBytesFrom,
   parseCacheSize,
