@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import type { CacheEntry } from '../runtime/engine/cache/index.js';
 import { formatSize, printable } from './format.js';
 import { addCacheSizeOption, CACHE_SIZE_ENV, cacheMaxBytesFrom } from './options.js';
-import { printJson } from './print.js';
+import { printJson } from './output.js';
 
 interface CacheFlags {
   cacheDir?: string;

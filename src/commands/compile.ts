@@ -1,16 +1,17 @@
 /**
  * `wasmer-ts compile FILE -o OUT`: compiles every function with TurboFan and
  * writes an artifact (src/runtime/engine/artifact.ts) with the Wasm and V8's machine
- * code, so `run` and `call` start without compiling. Reading and writing go
- * through input.ts.
+ * code, so `run` and `call` start without compiling. Reading goes through
+ * input.ts, writing through output.ts.
  */
 import { Command } from 'commander';
 import { nativeStatus } from '../runtime/engine/native.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { formatSize } from './format.js';
-import { checkOutput, inputLabel, readModuleBytes, startProgress, writeOutput } from './input.js';
+import { inputLabel, readModuleBytes } from './input.js';
 import { addCompileOptions, addJsonOption, type RawRunOptions } from './options.js';
-import { printJson } from './print.js';
+import { checkOutput, printJson, writeOutput } from './output.js';
+import { startProgress } from './progress.js';
 import { InFile } from './report.js';
 
 /** `add.wasm` -> `add.wasmu`; `prog.wat` -> `prog.wasmu`. */

@@ -5,11 +5,12 @@
  */
 import { Command } from 'commander';
 import { machineCodeUnusableReason } from '../runtime/engine/machine-code.js';
+import { formatExternType } from '../runtime/kinds.js';
 import type { ExternType, Feature, ModuleInfo } from '../runtime/parser/types.js';
-import { formatExternType, formatSize, hex, printable } from './format.js';
+import { formatSize, hex, printable, shownName } from './format.js';
 import { inputLabel, type ModuleBytes, readModuleBytes } from './input.js';
 import { addJsonOption } from './options.js';
-import { printJson } from './print.js';
+import { printJson } from './output.js';
 import { InFile } from './report.js';
 
 export const inspectCommand = addJsonOption(
@@ -219,9 +220,9 @@ export async function renderInspect(r: InspectReport): Promise<string> {
   );
 
   out.push('', bold(`imports (${r.imports.length})`));
-  for (const i of r.imports) out.push(`  ${printable(i.module)}.${printable(i.name)}: ${i.type}`);
+  for (const i of r.imports) out.push(`  ${shownName(i.module)}.${shownName(i.name)}: ${i.type}`);
   out.push('', bold(`exports (${r.exports.length})`));
-  for (const e of r.exports) out.push(`  ${printable(e.name)}: ${e.type}`);
+  for (const e of r.exports) out.push(`  ${shownName(e.name)}: ${e.type}`);
 
   out.push(
     '',

@@ -5,8 +5,8 @@
  * signature and the parameter.
  */
 import { ArgumentError } from '../runtime/errors.js';
+import { formatSignature } from '../runtime/kinds.js';
 import type { FuncType, ValType } from '../runtime/parser/types.js';
-import { formatSignature } from './format.js';
 
 /** The function whose arguments are parsed: its export name and type, for messages and parameter types. */
 export interface Callee {
@@ -154,7 +154,7 @@ export function parseLiteral(type: ValType, text: string): ArgValue {
  */
 export function parseArguments(fn: Callee, values: readonly unknown[]): ArgValue[] {
   const { params } = fn.type;
-  const signature = formatSignature(fn.name, fn.type);
+  const signature = formatSignature(fn.type, { name: fn.name });
   if (values.length !== params.length) {
     const given =
       values.length === 0 ? 'none were given' : `${values.length} ${values.length === 1 ? 'was' : 'were'} given`;

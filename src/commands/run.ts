@@ -24,9 +24,10 @@
  */
 import type { Command } from 'commander';
 import { ArgumentError } from '../runtime/errors.js';
-import { formatSignature } from './format.js';
+import { exportedFunctions } from '../runtime/find-export.js';
+import { formatExportSignature } from './format.js';
 import { inputLabel, loadModule } from './input.js';
-import { exportedFunctions, invokeAndPrint, wasiOptions } from './invoke.js';
+import { invokeAndPrint, wasiOptions } from './invoke.js';
 import {
   addJsonOption,
   addRunOptions,
@@ -36,7 +37,7 @@ import {
   RUN_VALUE_FLAGS,
   runOptionsFrom,
 } from './options.js';
-import { printJson } from './print.js';
+import { printJson } from './output.js';
 import { CommanderUsageError, EXIT } from './report.js';
 
 export interface RawOptions extends RawRunOptions {
@@ -216,7 +217,7 @@ export async function runFile(file: string, rest: readonly string[], raw: RawOpt
   const label = inputLabel(file);
   const functions = exportedFunctions(module.info);
   if (!functions.some((f) => f.name === '_start')) {
-    const list = functions.map((f) => `  ${formatSignature(f.name, f.type)}`).join('\n');
+    const list = functions.map((f) => `  ${formatExportSignature(f.name, f.type)}`).join('\n');
     throw new ArgumentError(
       'ERR_NO_EXPORT',
       `${label} has no _start function to run; call one of its exports with --invoke FUNCTION [ARGS...]` +

@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { CompileError, WasmerError, WasmParseError } from '../runtime/errors.js';
 import { inputLabel, readModuleBytes } from './input.js';
 import { addJsonOption } from './options.js';
-import { printJson } from './print.js';
+import { printJson } from './output.js';
 import { EXIT, InFile } from './report.js';
 
 /** One file's verdict; the `--json` output is an array of these. */
