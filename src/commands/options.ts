@@ -6,10 +6,8 @@
 import { statSync } from 'node:fs';
 // Type-only: the fast path of `run --invoke` (cli.ts) uses this file without loading commander.
 import type { Command } from 'commander';
-import type { CompilerChoice } from '../runtime/engine/tiering.js';
+import { COMPILER_CHOICES, type CompilerChoice } from '../runtime/engine/tiering.js';
 import { ArgumentError } from '../runtime/errors.js';
-
-export const COMPILERS: readonly CompilerChoice[] = ['auto', 'baseline', 'optimizing'];
 
 /** What `run` and `call` get from their flags, already checked. */
 export interface RunOptions {
@@ -56,7 +54,7 @@ export function addCompileOptions(command: Command): Command {
     .addOption(
       command
         .createOption('--compiler <choice>', 'V8 compiler: auto, baseline (Liftoff) or optimizing (TurboFan)')
-        .choices(COMPILERS)
+        .choices(COMPILER_CHOICES)
         .default('auto'),
     )
     .option('--cache-dir <dir>', 'directory of the compiled-module cache')
@@ -129,7 +127,7 @@ export function applyRunFlag(raw: RawRunOptions, flag: string, value: string | u
   }
   switch (flag) {
     case '--compiler':
-      if (!(COMPILERS as readonly string[]).includes(value)) return false;
+      if (!(COMPILER_CHOICES as readonly string[]).includes(value)) return false;
       raw.compiler = value as CompilerChoice;
       return true;
     case '--cache-dir':
