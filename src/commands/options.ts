@@ -82,7 +82,11 @@ export function addRunOptions(command: Command): Command {
       "pass the host's variable NAME on to the program (repeatable)",
       collect((name) => parseEnvName(name)),
     )
-    .option('--timeout <duration>', 'stop the program after this long: 500ms, 5s, 2m, 1h (exit 124)', parseDuration)
+    .option(
+      '--timeout <duration>',
+      'stop the program after this long: 500ms, 5s, 2m, 1h; at least 1ms (exit 124)',
+      parseDuration,
+    )
     .option(
       '--max-memory <size>',
       'cap the linear memory: 256MiB, 1GiB, 64KiB, 100pages (memory.grow fails beyond it)',
@@ -203,12 +207,22 @@ function invalid(flag: string, value: string, expected: string): ArgumentError {
 
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** `500ms`, `5s`, `1.5s`, `2m`, `1h` -> milliseconds. A unit is required; zero and junk are refused. */
+/** The smallest `--timeout`: the limit is kept in whole milliseconds. */
+export const MIN_TIMEOUT_MS = 1;
+
+/**
+ * `500ms`, `5s`, `1.5s`, `2m`, `1h` -> milliseconds. A unit is required; junk and
+ * anything under 1ms (`0s`, `0.5ms`) are refused, and a longer limit is rounded to
+ * the nearest millisecond (`1.5ms` = 2).
+ */
 export function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?|\.\d+)(ms|s|m|h)$/.exec(text.trim());
   if (match === null) throw invalid('--timeout', text, 'expected a number and a unit (500ms, 5s, 2m, 1h)');
-  const ms = Math.round(Number(match[1]) * (DURATION_UNITS[match[2] as string] as number));
-  if (!(ms >= 1)) throw invalid('--timeout', text, 'the time limit must be at least 1ms');
+  const exact = Number(match[1]) * (DURATION_UNITS[match[2] as string] as number);
+  // Compared before rounding, so that 0.5ms is refused as 0.4ms is.
+  if (!(exact >= MIN_TIMEOUT_MS))
+    throw invalid('--timeout', text, `the time limit must be at least ${MIN_TIMEOUT_MS}ms`);
+  const ms = Math.round(exact);
   if (ms > 2 ** 31 - 1) throw invalid('--timeout', text, 'the time limit must be under 24 days');
   return ms;
 }
