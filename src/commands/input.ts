@@ -7,7 +7,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CompilerChoice } from '../runtime/engine/tiering.js';
-import { InputError } from '../runtime/errors.js';
+import { InputError, WatError } from '../runtime/errors.js';
+import { quoted } from '../runtime/kinds.js';
 import { formatSize } from './format.js';
 import { cacheMaxBytesFrom } from './options.js';
 import { startProgress } from './progress.js';
@@ -206,7 +207,7 @@ export async function loadModule(path: string, options: LoadOptions = {}) {
     if (cacheDir !== null) process.once('beforeExit', () => void saveToCache(module.raw));
     return module;
   } catch (error) {
-    throw new InFile(label, error);
+    throw loadError(label, bytes, error);
   } finally {
     stop();
   }
@@ -249,6 +250,28 @@ export async function readModuleBytes(path: string): Promise<ModuleBytes> {
     const wasm = await watToWasm(text, label);
     return { wasm, format: 'wat', inputSize: bytes.byteLength, artifact: null };
   } catch (error) {
-    throw new InFile(label, error);
+    throw loadError(label, bytes, error);
   }
 }
+
+/**
+ * `error`, met loading the input `label` whose bytes are `bytes`, wrapped in `InFile`.
+ * A file named `.wasm` that is not a binary (no `\0asm`) but text was read as
+ * WebAssembly text; when that fails too, the message says first what the user
+ * expected and did not get: `prog.wasm is not a WebAssembly binary (it starts
+ * with "hello"); read as text, it is invalid WebAssembly text: ...`.
+ */
+export function loadError(label: string, bytes: Uint8Array, error: unknown): InFile {
+  if (!(error instanceof WatError) || !/\.wasm$/i.test(label)) return new InFile(label, error);
+  const message = `${label} is not a WebAssembly binary (it starts with ${textPreview(bytes)}); read as text, it is ${error.message}`;
+  return new InFile(label, new WatError(message, { cause: error }), { isBare: true });
+}
+
+/** The start of a text file's first non-blank line, quoted: `"hello world"`, `"(module (func…"`. */
+function textPreview(bytes: Uint8Array): string {
+  const head = new TextDecoder().decode(bytes.subarray(0, 200)).trimStart();
+  const line = head.split(/\r?\n/, 1)[0] ?? '';
+  return line.length > PREVIEW_LENGTH ? `${quoted(line.slice(0, PREVIEW_LENGTH))}…` : quoted(line);
+}
+
+const PREVIEW_LENGTH = 24;

@@ -13,6 +13,7 @@ import { inputLabel, loadModule } from './input.js';
 import { type ArgValue, parseArguments } from './literals.js';
 import type { RunOptions } from './options.js';
 import { printJson } from './output.js';
+import { fromRun } from './report.js';
 
 /** The raw return of a call as a list: none, one value, or the multi-value array. */
 export function resultList(type: FuncType, raw: unknown): unknown[] {
@@ -151,14 +152,17 @@ export async function invokeAndPrint(
   repeat?: number,
 ): Promise<void> {
   const module = await loadModule(file, options);
+  const label = inputLabel(file);
   const outcome = await invoke({
     module,
-    label: inputLabel(file),
+    label,
     name,
     args,
     options,
     programArgs: [file],
     ...(repeat !== undefined ? { repeat } : {}),
+  }).catch((error: unknown) => {
+    throw fromRun(label, error);
   });
   const t = outcome.timing;
   if (options.json) {

@@ -38,7 +38,7 @@ import {
   runOptionsFrom,
 } from './options.js';
 import { printJson } from './output.js';
-import { CommanderUsageError, EXIT } from './report.js';
+import { CommanderUsageError, EXIT, fromRun } from './report.js';
 
 export interface RawOptions extends RawRunOptions {
   invoke?: string;
@@ -231,6 +231,8 @@ export async function runFile(file: string, rest: readonly string[], raw: RawOpt
     ...(options.timeoutMs !== null ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxMemoryBytes !== null ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
     compiler: options.compiler,
+  }).catch((error: unknown) => {
+    throw fromRun(label, error);
   });
   if (options.json) printJson({ exitCode });
   // The program's own status is the command's (WASI proc_exit passes through).
