@@ -88,6 +88,21 @@ export class CommanderUsageError extends Error {
 }
 
 /**
+ * The hint for `wasmer-ts WORD ARGS...` when WORD is no command but looks like a
+ * module file (it exists, or ends in .wasm, .wat or .wasmu): `(did you mean:
+ * wasmer-ts run prog.wasm?)`, with ARGS after it. Null when it does not look like one.
+ */
+export function runCommandHint(word: string, rest: readonly string[], isExisting: boolean): string | null {
+  if (!isExisting && !/\.(wasm|wat|wasmu)$/i.test(word)) return null;
+  return `(did you mean: wasmer-ts run ${[word, ...rest].map(shellWord).join(' ')}?)`;
+}
+
+/** `prog.wasm` as is, `it's` as `'it'\''s'`: a word to paste into a POSIX shell. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/**
  * Not a failure: the command ran in a child Node started with other V8 flags
  * (relaunch.ts), which printed everything itself. Its exit status is ours.
  */
