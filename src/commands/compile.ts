@@ -10,7 +10,7 @@ import { ArgumentError } from '../runtime/errors.js';
 import { formatSize } from './format.js';
 import { inputLabel, readModuleBytes } from './input.js';
 import { addCompileOptions, addJsonOption, type RawRunOptions } from './options.js';
-import { checkOutput, printJson, writeOutput } from './output.js';
+import { checkOutput, checkOutputIsNotInput, printJson, writeOutput } from './output.js';
 import { startProgress } from './progress.js';
 import { InFile } from './report.js';
 
@@ -26,7 +26,7 @@ export const compileCommand = addJsonOption(
       .argument('<file>', '.wasm or .wat file (- for stdin, then -o is required)')
       .option(
         '-o, --output <file>',
-        'where to write the compiled module (- for stdout; default: FILE with a .wasmu extension)',
+        'where to write the compiled module, never FILE itself (- for stdout; default: FILE with a .wasmu extension)',
       ),
   ),
 )
@@ -51,6 +51,7 @@ Examples:
       const output = raw.output ?? defaultOutput(file);
       const label = inputLabel(file);
       // Before the compile, which can take tens of seconds: a bad -o should not wait for it.
+      await checkOutputIsNotInput(file, output, defaultOutput(file));
       await checkOutput(output);
       const { wasm } = await readModuleBytes(file);
       // Every function eagerly with TurboFan, saved as machine code when the addon is built (issue 5).

@@ -5,7 +5,7 @@
  */
 import { access, constants, lstat, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { InputError } from '../runtime/errors.js';
+import { ArgumentError, InputError } from '../runtime/errors.js';
 
 /** Prints `value` as one JSON document (2-space indented) and a newline. */
 export function printJson(value: unknown): void {
@@ -64,6 +64,23 @@ export async function checkOutput(path: string): Promise<void> {
   } catch (error) {
     throw await outputError(path, error);
   }
+}
+
+/**
+ * Refuses an output that is the input file itself (`compile prog.wasm -o prog.wasm`,
+ * or another path or hard link to it), which the write would replace before anyone
+ * noticed. Regular files only: `-` and devices are streams, not the input's bytes.
+ * @throws ArgumentError ERR_INVALID_OPTION (a usage error, exit 2).
+ */
+export async function checkOutputIsNotInput(input: string, output: string, suggestion: string): Promise<void> {
+  if (input === '-' || output === '-') return;
+  const [a, b] = await Promise.all([stat(input).catch(() => null), stat(output).catch(() => null)]);
+  if (a === null || b === null || !a.isFile() || a.dev !== b.dev || a.ino !== b.ino) return;
+  const same = input === output ? 'is the input file' : `is the same file as the input ${input}`;
+  throw new ArgumentError(
+    'ERR_INVALID_OPTION',
+    `-o ${output} ${same}: writing it would destroy the input; give another file (the default is ${suggestion})`,
+  );
 }
 
 /** Why `path` cannot be written, as one line that names the part of the path at fault. */
