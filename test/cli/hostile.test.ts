@@ -326,11 +326,7 @@ describe('exports, imports and traps', () => {
     [['run', 'needsEnv.wasm'], 5, 'missing import env.log: func (i32) -> ()'],
     [['run', 'unknownWasi.wasm'], 5, 'missing import wasi_snapshot_preview1.no_such_fn'],
     [['run', 'mistypedWasi.wasm'], 5, 'import wasi_snapshot_preview1.fd_write is declared as func (i32) -> ()'],
-    [
-      ['run', '--timeout', '5s', 'mistypedWasi.wasm'],
-      5,
-      'but WASI defines it as func (i32, i32, i32, i32) -> i32',
-    ],
+    [['run', '--timeout', '5s', 'mistypedWasi.wasm'], 5, 'but WASI defines it as func (i32, i32, i32, i32) -> i32'],
     [['call', 'mistypedWasi.wasm', '_start'], 5, 'is declared as func (i32) -> ()'],
     [['run', 'noMemory.wasm'], 5, 'the module does not export a memory named "memory", which WASI needs'],
     [['run', '--timeout', '5s', 'noMemory.wasm'], 5, 'the module does not export a memory named "memory"'],
