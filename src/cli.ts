@@ -4,8 +4,16 @@
  * errors and chooses exit codes. Kept lean: each command imports the runtime
  * (and chalk, wabt, WASI) only inside its action, when it is needed.
  */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { CommanderUsageError, EXIT, exitCodeHelp, isBrokenPipe, reportError } from './commands/report.js';
+import {
+  CommanderUsageError,
+  EXIT,
+  exitCodeHelp,
+  isBrokenPipe,
+  reportError,
+  runCommandHint,
+} from './commands/report.js';
 import {
   commanderRunArguments,
   createRunCommand,
@@ -76,12 +84,20 @@ async function main(processArgv: readonly string[]): Promise<number> {
       // --help and --version end with exit code 0; every other commander error is a usage error.
       if (error.exitCode === 0) return EXIT.OK;
       if (commanderMessage === '') return EXIT.USAGE; // help shown for a missing subcommand
-      return reportError(new CommanderUsageError(`${commanderMessage.trimEnd()}\n(add --help for usage)`, EXIT.USAGE), {
-        json: wantsJson(argv),
-      });
+      const hint = error.code === 'commander.unknownCommand' ? unknownCommandHint(argv.slice(2)) : null;
+      const message = `${commanderMessage.trimEnd()}\n${hint === null ? '' : `${hint}\n`}(add --help for usage)`;
+      return reportError(new CommanderUsageError(message, EXIT.USAGE), { json: wantsJson(argv) });
     }
     return reportError(error, { json: wantsJson(argv) });
   }
+}
+
+/** `wasmer-ts prog.wasm`: the word commander took for a command, when it names a module file. */
+function unknownCommandHint(args: readonly string[]): string | null {
+  const at = args.findIndex((arg) => !arg.startsWith('-'));
+  const word = args[at];
+  if (word === undefined) return null;
+  return runCommandHint(word, args.slice(at + 1), existsSync(word));
 }
 
 /** `--json` given before any `--`: errors then also print a JSON document on stdout. */

@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import type { CacheEntry } from '../runtime/engine/cache/index.js';
 import { formatSize, printable } from './format.js';
 import { addCacheSizeOption, CACHE_SIZE_ENV, cacheMaxBytesFrom } from './options.js';
-import { printJson } from './print.js';
+import { printJson } from './output.js';
 
 interface CacheFlags {
   cacheDir?: string;
@@ -35,9 +35,24 @@ function withFlags(command: Command): Command {
 }
 
 const dirCommand = withFlags(
-  new Command('dir').description('Print the cache directory and whether machine code can be cached here'),
+  new Command('dir').description(
+    'Print the cache directory; a note on stderr says when machine code cannot be cached here (--json: both, and the engine keys)',
+  ),
 )
-  .addHelpText('after', '\nExamples:\n  $ wasmer-ts cache dir\n  /home/me/.cache/wasmer-ts')
+  .addHelpText(
+    'after',
+    `
+Stdout holds the directory alone, for scripts: $(wasmer-ts cache dir).
+
+Examples:
+  $ wasmer-ts cache dir
+  /home/me/.cache/wasmer-ts
+  $ WASMER_TS_NATIVE=0 wasmer-ts cache dir
+  /home/me/.cache/wasmer-ts
+  note: machine code is not cached here: disabled by WASMER_TS_NATIVE=0
+  $ wasmer-ts cache dir --json
+  { "dir": "/home/me/.cache/wasmer-ts", "machineCode": true, "reason": null, "engineKeys": { ... } }`,
+  )
   .action(async (flags: CacheFlags) => {
     const dir = await cacheDirFrom(flags);
     const { nativeStatus } = await import('../runtime/engine/native.js');

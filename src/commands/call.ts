@@ -4,7 +4,8 @@
  */
 import { Command } from 'commander';
 import { ArgumentError } from '../runtime/errors.js';
-import { invokeAndPrint, parseArgsJson } from './invoke.js';
+import { invokeAndPrint } from './invoke.js';
+import { parseArgsJson } from './literals.js';
 import { addJsonOption, addRunOptions, type RawRunOptions, runOptionsFrom } from './options.js';
 
 interface RawOptions extends RawRunOptions {

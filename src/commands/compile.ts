@@ -1,16 +1,17 @@
 /**
  * `wasmer-ts compile FILE -o OUT`: compiles every function with TurboFan and
  * writes an artifact (src/runtime/engine/artifact.ts) with the Wasm and V8's machine
- * code, so `run` and `call` start without compiling. Reading and writing go
- * through input.ts.
+ * code, so `run` and `call` start without compiling. Reading goes through
+ * input.ts, writing through output.ts.
  */
 import { Command } from 'commander';
 import { nativeStatus } from '../runtime/engine/native.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { formatSize } from './format.js';
-import { checkOutput, inputLabel, readModuleBytes, startProgress, writeOutput } from './input.js';
+import { inputLabel, readModuleBytes } from './input.js';
 import { addCompileOptions, addJsonOption, type RawRunOptions } from './options.js';
-import { printJson } from './print.js';
+import { checkOutput, checkOutputIsNotInput, printJson, writeOutput } from './output.js';
+import { startProgress } from './progress.js';
 import { InFile } from './report.js';
 
 /** `add.wasm` -> `add.wasmu`; `prog.wat` -> `prog.wasmu`. */
@@ -25,7 +26,7 @@ export const compileCommand = addJsonOption(
       .argument('<file>', '.wasm or .wat file (- for stdin, then -o is required)')
       .option(
         '-o, --output <file>',
-        'where to write the compiled module (- for stdout; default: FILE with a .wasmu extension)',
+        'where to write the compiled module, never FILE itself (- for stdout; default: FILE with a .wasmu extension)',
       ),
   ),
 )
@@ -50,6 +51,7 @@ Examples:
       const output = raw.output ?? defaultOutput(file);
       const label = inputLabel(file);
       // Before the compile, which can take tens of seconds: a bad -o should not wait for it.
+      await checkOutputIsNotInput(file, output, defaultOutput(file));
       await checkOutput(output);
       const { wasm } = await readModuleBytes(file);
       // Every function eagerly with TurboFan, saved as machine code when the addon is built (issue 5).

@@ -1,14 +1,13 @@
 /**
  * Text forms shared by the commands: Wasm values (results of `run --invoke` and
- * `call`), signatures and extern types (`inspect`, error messages), sizes.
+ * `call`), names made safe for a terminal, sizes. Signatures and extern types
+ * are the runtime's (`formatSignature`, `formatExternType` in runtime/kinds.ts).
  * Pure functions: no I/O, no colour (callers colour what they print).
  */
-import type { ExternType, FuncType, Limits, ValType } from '../runtime/parser/types.js';
-
-/** `sum(i32, i32) -> i32`, `init()`, `pair() -> (i32, i64)`. */
-export function formatSignature(name: string, type: Pick<FuncType, 'params' | 'results'>): string {
-  return `${printable(name)}(${type.params.join(', ')})${formatResultsSuffix(type.results)}`;
-}
+import { WasmerError } from '../runtime/errors.js';
+import { formatSignature, quoteName } from '../runtime/kinds.js';
+import type { FuncType, ValType } from '../runtime/parser/types.js';
+import { formatF32 as shortestF32 } from '../runtime/value.js';
 
 // C0 controls, DEL and C1 controls: what a terminal may act on.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
@@ -22,6 +21,16 @@ export function printable(name: string): string {
   return name.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/** A module's name for a terminal: quoted when it is not a plain word (`quoteName`), and `printable`. */
+export function shownName(name: string): string {
+  return printable(quoteName(name));
+}
+
+/** `sum(i32, i32) -> i32`: an export's signature as the CLI shows it (the runtime's form, made `printable`). */
+export function formatExportSignature(name: string, type: FuncType): string {
+  return printable(formatSignature(type, { name }));
+}
+
 /** Message text for a terminal: like `printable`, but line breaks and tabs stay (messages have several lines). */
 export function printableText(text: string): string {
   return text.replace(CONTROL, (c) =>
@@ -29,54 +38,9 @@ export function printableText(text: string): string {
   );
 }
 
-function formatResultsSuffix(results: readonly ValType[]): string {
-  if (results.length === 0) return '';
-  if (results.length === 1) return ` -> ${results[0]}`;
-  return ` -> (${results.join(', ')})`;
-}
-
-/** `1..∞`, `1..16`. */
-export function formatLimits(limits: Limits): string {
-  return `${limits.minimum}..${limits.maximum === null ? '∞' : limits.maximum}`;
-}
-
-/**
- * The type of an import or export as `inspect` shows it: `func (i32, i32) -> i32`,
- * `memory 1..∞ pages shared i64`, `table 1..1 funcref`, `global mut i32`, `tag (i32)`.
- */
-export function formatExternType(desc: ExternType): string {
-  switch (desc.kind) {
-    case 'func':
-      return `func (${desc.type.params.join(', ')}) -> ${formatValTypes(desc.type.results)}`;
-    case 'tag':
-      return `tag (${desc.type.params.join(', ')})`;
-    case 'memory': {
-      const t = desc.type;
-      return `memory ${formatLimits(t)} pages${t.shared ? ' shared' : ''}${t.index64 ? ' i64' : ''}`;
-    }
-    case 'table': {
-      const t = desc.type;
-      return `table ${formatLimits(t)} ${t.elementType}${t.index64 ? ' i64' : ''}`;
-    }
-    case 'global':
-      return `global ${desc.type.mutable ? 'mut ' : ''}${desc.type.type}`;
-  }
-}
-
-function formatValTypes(types: readonly ValType[]): string {
-  return types.length === 1 ? (types[0] as string) : `(${types.join(', ')})`;
-}
-
-/** The shortest decimal that reads back as the same f32 (`7.42`, not `7.420000076293945`). */
+/** The shortest decimal that reads back as the same f32 (`7.42`, not `7.420000076293945`), with Wasm's nan/inf/-0. */
 export function formatF32(x: number): string {
-  const special = formatSpecialFloat(x);
-  if (special !== null) return special;
-  for (let precision = 1; precision < 9; precision++) {
-    const candidate = Number(x.toPrecision(precision));
-    if (Math.fround(candidate) === x) return String(candidate);
-  }
-  // 9 significant digits always round-trip an f32.
-  return String(Number(x.toPrecision(9)));
+  return formatSpecialFloat(x) ?? shortestF32(x);
 }
 
 /** The shortest decimal that reads back as the same f64 (JS's own `String`), with Wasm's nan/inf/-0. */
@@ -138,6 +102,23 @@ export function jsonValue(type: ValType, value: unknown): JsonValue {
   }
 }
 
+/** One line per result. */
+export function formatResults(type: FuncType, results: readonly unknown[]): string {
+  return results.map((value, i) => `${formatValue(type.results[i] as ValType, value)}\n`).join('');
+}
+
+export interface JsonResult {
+  readonly type: ValType;
+  readonly value: JsonValue;
+}
+
+export function jsonResults(type: FuncType, results: readonly unknown[]): JsonResult[] {
+  return results.map((value, i) => {
+    const t = type.results[i] as ValType;
+    return { type: t, value: jsonValue(t, value) };
+  });
+}
+
 function formatReference(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'function') return `<funcref ${value.name || 'anonymous'}>`;
@@ -149,7 +130,8 @@ function toBigInt(value: unknown): bigint {
   if (typeof value === 'bigint') return value;
   if (typeof value === 'number') return BigInt(value);
   if (typeof value === 'object' && value !== null && 'value' in value) return toBigInt(value.value);
-  throw new TypeError(`expected an integer result, got ${typeof value}`);
+  // Unreachable for a result of V8's: a bug, reported as internal (exit 1, with the stack).
+  throw new WasmerError('ERR_INTERNAL', `expected an integer result, got ${typeof value}`);
 }
 
 /** `1.2 MiB`-style size for humans (bytes below 1 KiB shown exactly): the runtime's one formatter. */

@@ -1,18 +1,20 @@
 /**
- * The CLI's file layer: every command reads its input through `readInput` and
- * loads modules through `loadModule`; `compile` writes through `writeOutput`.
- * Keeping it in one place lets the machine-code cache (issue 5) plug in here.
+ * The CLI's input layer: every command reads its input through `readInput`
+ * (a file, stdin, a FIFO or device) and loads modules through `loadModule`
+ * (compile, with the machine-code cache) or `readModuleBytes` (the Wasm binary
+ * only, for `inspect`, `validate` and `compile`). Writing is output.ts.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { access, constants, lstat, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { CompilerChoice } from '../runtime/engine/tiering.js';
-import { InputError } from '../runtime/errors.js';
+import { InputError, WatError } from '../runtime/errors.js';
+import { quoted } from '../runtime/kinds.js';
 // No input needs more than V8 accepts: a pipe or device that goes on longer (`cat /dev/zero | ...`)
 // is cut off there instead of filling the memory.
 import { MAX_INPUT_BYTES } from '../runtime/parser/limits.js';
 import { formatSize } from './format.js';
 import { cacheMaxBytesFrom } from './options.js';
+import { startProgress } from './progress.js';
 import { InFile, Relaunched } from './report.js';
 
 /** The name shown for an input in messages: the path as given, or `<stdin>` for `-`. */
@@ -201,113 +203,10 @@ export async function loadModule(path: string, options: LoadOptions = {}) {
     if (cacheDir !== null) process.once('beforeExit', () => void saveToCache(module.raw));
     return module;
   } catch (error) {
-    throw new InFile(label, error);
+    throw loadError(label, bytes, error);
   } finally {
     stop();
   }
-}
-
-/**
- * Shows a spinner on stderr if the work outlasts a second, on a TTY only.
- * Returns the function that stops it and clears its line.
- */
-export function startProgress(text: string, delayMs = 1000): () => void {
-  if (!process.stderr.isTTY) return () => {};
-  const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-  const started = Date.now();
-  let frame = 0;
-  let spinner: NodeJS.Timeout | undefined;
-  const delay = setTimeout(() => {
-    spinner = setInterval(() => {
-      const seconds = Math.round((Date.now() - started) / 1000);
-      process.stderr.write(`\r${frames[frame++ % frames.length]} ${text}… ${seconds}s`);
-    }, 100);
-    spinner.unref();
-  }, delayMs);
-  delay.unref();
-  return () => {
-    clearTimeout(delay);
-    if (spinner !== undefined) {
-      clearInterval(spinner);
-      process.stderr.write('\r\x1b[K');
-    }
-  };
-}
-
-/**
- * Writes `bytes` to `path` atomically (a temp file beside it, then rename), so a
- * reader never sees half an artifact. Returns `'stream'` when `path` is a device or
- * FIFO written in place (-o /dev/stdout), `'file'` otherwise.
- * @throws InputError ERR_OUTPUT_UNWRITABLE naming the path.
- */
-export async function writeOutput(path: string, bytes: Uint8Array): Promise<'file' | 'stream'> {
-  if (path === '-') {
-    await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (e) => (e ? reject(e) : resolve())));
-    return 'stream';
-  }
-  await checkOutput(path);
-  try {
-    const info = await stat(path).catch(() => null);
-    // A device, FIFO or symlink (-o /dev/null, -o /dev/stdout, a named pipe) is written in
-    // place: renaming a temp file over it would replace the device or link itself (as root,
-    // /dev/null became a regular file).
-    const link = await lstat(path).catch(() => null);
-    if ((info !== null && !info.isFile()) || link?.isSymbolicLink() === true) {
-      await writeFile(path, bytes);
-      return 'stream';
-    }
-    const { writeFileAtomic } = await import('../runtime/engine/atomic-write.js');
-    await writeFileAtomic(path, bytes, { hidden: true });
-    return 'file';
-  } catch (error) {
-    throw await outputError(path, error);
-  }
-}
-
-/**
- * Fails fast when `path` clearly cannot be written (empty, a directory, a missing or
- * read-only folder), so that `compile` says so before a TurboFan compile that can take
- * tens of seconds. `writeOutput` still reports what the write itself meets.
- */
-export async function checkOutput(path: string): Promise<void> {
-  if (path === '-') return; // stdout
-  if (path === '')
-    throw new InputError('ERR_OUTPUT_UNWRITABLE', 'the output path is empty: give a file name to -o', path);
-  const info = await stat(path).catch(() => null);
-  if (info?.isDirectory()) {
-    throw new InputError('ERR_OUTPUT_UNWRITABLE', `${path} is a directory: give a file name to -o`, path);
-  }
-  try {
-    // A new file needs a folder to hold it (a file in the way is ENOTDIR, as for open).
-    if (info === null && !(await stat(dirname(path))).isDirectory()) {
-      throw Object.assign(new Error(`${dirname(path)} is not a directory`), { code: 'ENOTDIR' });
-    }
-    await access(info === null ? dirname(path) : path, constants.W_OK);
-  } catch (error) {
-    throw await outputError(path, error);
-  }
-}
-
-/** Why `path` cannot be written, as one line that names the part of the path at fault. */
-async function outputError(path: string, error: unknown): Promise<unknown> {
-  if (error instanceof InputError) return error;
-  const dir = dirname(path);
-  const code = (error as NodeJS.ErrnoException).code;
-  const dirInfo = await stat(dir).catch(() => null);
-  const isMissing = code === 'ENOENT' || code === 'ENOTDIR';
-  const why =
-    isMissing && dirInfo === null
-      ? `directory ${dir} does not exist`
-      : isMissing && !dirInfo?.isDirectory()
-        ? `${dir} is not a directory`
-        : isMissing
-          ? `no file can be created in ${dir}`
-          : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
-            ? 'permission denied'
-            : code === 'ENOSPC'
-              ? 'no space left on the device'
-              : (code ?? String(error));
-  return new InputError('ERR_OUTPUT_UNWRITABLE', `cannot write ${path}: ${why}`, path, { cause: error });
 }
 
 /** The Wasm binary behind an input, without compiling it (for `inspect` and `validate`). */
@@ -347,6 +246,28 @@ export async function readModuleBytes(path: string): Promise<ModuleBytes> {
     const wasm = await watToWasm(text, label);
     return { wasm, format: 'wat', inputSize: bytes.byteLength, artifact: null };
   } catch (error) {
-    throw new InFile(label, error);
+    throw loadError(label, bytes, error);
   }
 }
+
+/**
+ * `error`, met loading the input `label` whose bytes are `bytes`, wrapped in `InFile`.
+ * A file named `.wasm` that is not a binary (no `\0asm`) but text was read as
+ * WebAssembly text; when that fails too, the message says first what the user
+ * expected and did not get: `prog.wasm is not a WebAssembly binary (it starts
+ * with "hello"); read as text, it is invalid WebAssembly text: ...`.
+ */
+export function loadError(label: string, bytes: Uint8Array, error: unknown): InFile {
+  if (!(error instanceof WatError) || !/\.wasm$/i.test(label)) return new InFile(label, error);
+  const message = `${label} is not a WebAssembly binary (it starts with ${textPreview(bytes)}); read as text, it is ${error.message}`;
+  return new InFile(label, new WatError(message, { cause: error }), { isBare: true });
+}
+
+/** The start of a text file's first non-blank line, quoted: `"hello world"`, `"(module (func…"`. */
+function textPreview(bytes: Uint8Array): string {
+  const head = new TextDecoder().decode(bytes.subarray(0, 200)).trimStart();
+  const line = head.split(/\r?\n/, 1)[0] ?? '';
+  return line.length > PREVIEW_LENGTH ? `${quoted(line.slice(0, PREVIEW_LENGTH))}…` : quoted(line);
+}
+
+const PREVIEW_LENGTH = 24;

@@ -5,13 +5,14 @@
  */
 import { Command } from 'commander';
 import { describeDecodedArtifact } from '../runtime/engine/machine-code.js';
+import { formatExternType } from '../runtime/kinds.js';
 import { SectionId } from '../runtime/parser/sections.js';
 import type { ExternType, Feature, ModuleInfo } from '../runtime/parser/types.js';
 import { hex } from '../runtime/units.js';
-import { formatExternType, formatSize, printable } from './format.js';
+import { formatSize, printable, shownName } from './format.js';
 import { inputLabel, type ModuleBytes, readModuleBytes } from './input.js';
 import { addJsonOption } from './options.js';
-import { printJson } from './print.js';
+import { printJson } from './output.js';
 import { InFile } from './report.js';
 
 export const inspectCommand = addJsonOption(
@@ -221,9 +222,9 @@ export async function renderInspect(r: InspectReport): Promise<string> {
   );
 
   out.push('', bold(`imports (${r.imports.length})`));
-  for (const i of r.imports) out.push(`  ${printable(i.module)}.${printable(i.name)}: ${i.type}`);
+  for (const i of r.imports) out.push(`  ${shownName(i.module)}.${shownName(i.name)}: ${i.type}`);
   out.push('', bold(`exports (${r.exports.length})`));
-  for (const e of r.exports) out.push(`  ${printable(e.name)}: ${e.type}`);
+  for (const e of r.exports) out.push(`  ${shownName(e.name)}: ${e.type}`);
 
   out.push(
     '',

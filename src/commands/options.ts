@@ -6,11 +6,9 @@
 import { statSync } from 'node:fs';
 // Type-only: the fast path of `run --invoke` (cli.ts) uses this file without loading commander.
 import type { Command } from 'commander';
-import type { CompilerChoice } from '../runtime/engine/tiering.js';
+import { COMPILER_CHOICES, type CompilerChoice } from '../runtime/engine/tiering.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { PAGE_SIZE } from '../runtime/parser/limits.js';
-
-export const COMPILERS: readonly CompilerChoice[] = ['auto', 'baseline', 'optimizing'];
 
 /** What `run` and `call` get from their flags, already checked. */
 export interface RunOptions {
@@ -60,7 +58,7 @@ export function addCompileOptions(command: Command): Command {
     .addOption(
       command
         .createOption('--compiler <choice>', 'V8 compiler: auto, baseline (Liftoff) or optimizing (TurboFan)')
-        .choices(COMPILERS)
+        .choices(COMPILER_CHOICES)
         .default('auto'),
     )
     .option('--cache-dir <dir>', 'directory of the compiled-module cache')
@@ -88,7 +86,11 @@ export function addRunOptions(command: Command): Command {
       "pass the host's variable NAME on to the program (repeatable)",
       collect((name) => parseEnvName(name)),
     )
-    .option('--timeout <duration>', 'stop the program after this long: 500ms, 5s, 2m, 1h (exit 124)', parseDuration)
+    .option(
+      '--timeout <duration>',
+      'stop the program after this long: 500ms, 5s, 2m, 1h; at least 1ms (exit 124)',
+      parseDuration,
+    )
     .option(
       '--max-memory <size>',
       'cap the linear memory: 256MiB, 1GiB, 64KiB, 100pages (memory.grow fails beyond it)',
@@ -135,7 +137,7 @@ export function applyRunFlag(raw: RawRunOptions, flag: string, value: string | u
   }
   switch (flag) {
     case '--compiler':
-      if (!(COMPILERS as readonly string[]).includes(value)) return false;
+      if (!(COMPILER_CHOICES as readonly string[]).includes(value)) return false;
       raw.compiler = value as CompilerChoice;
       return true;
     case '--cache-dir':
@@ -213,12 +215,22 @@ function invalid(flag: string, value: string, expected: string): ArgumentError {
 
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** `500ms`, `5s`, `1.5s`, `2m`, `1h` -> milliseconds. A unit is required; zero and junk are refused. */
+/** The smallest `--timeout`: the limit is kept in whole milliseconds. */
+export const MIN_TIMEOUT_MS = 1;
+
+/**
+ * `500ms`, `5s`, `1.5s`, `2m`, `1h` -> milliseconds. A unit is required; junk and
+ * anything under 1ms (`0s`, `0.5ms`) are refused, and a longer limit is rounded to
+ * the nearest millisecond (`1.5ms` = 2).
+ */
 export function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?|\.\d+)(ms|s|m|h)$/.exec(text.trim());
   if (match === null) throw invalid('--timeout', text, 'expected a number and a unit (500ms, 5s, 2m, 1h)');
-  const ms = Math.round(Number(match[1]) * (DURATION_UNITS[match[2] as string] as number));
-  if (!(ms >= 1)) throw invalid('--timeout', text, 'the time limit must be at least 1ms');
+  const exact = Number(match[1]) * (DURATION_UNITS[match[2] as string] as number);
+  // Compared before rounding, so that 0.5ms is refused as 0.4ms is.
+  if (!(exact >= MIN_TIMEOUT_MS))
+    throw invalid('--timeout', text, `the time limit must be at least ${MIN_TIMEOUT_MS}ms`);
+  const ms = Math.round(exact);
   if (ms > 2 ** 31 - 1) throw invalid('--timeout', text, 'the time limit must be under 24 days');
   return ms;
 }

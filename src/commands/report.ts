@@ -55,17 +55,25 @@ export function exitCodeHelp(): string {
 }
 
 /**
- * An error that happened while reading or loading one named file. The reporter
- * prints `FILE: message` and takes the exit code from the wrapped error.
+ * An error that happened while reading, loading or running one named file. The
+ * reporter prints `FILE: message` (or the message alone, `isBare`), takes the exit
+ * code from the wrapped error, and names the file in `--json`'s `file`.
  */
 export class InFile extends Error {
   readonly file: string;
   readonly error: unknown;
-  constructor(file: string, error: unknown) {
-    super(`${file}: ${messageOf(error)}`);
+  /**
+   * The wrapped message is printed as it is, without `FILE: `: it names the file
+   * itself, or it is about a run of the file (a trap), which `--json`'s `file` names.
+   */
+  readonly isBare: boolean;
+  constructor(file: string, error: unknown, options: { readonly isBare?: boolean } = {}) {
+    const isBare = options.isBare === true;
+    super(isBare ? messageOf(error) : `${file}: ${messageOf(error)}`);
     this.name = 'InFile';
     this.file = file;
     this.error = error;
+    this.isBare = isBare;
   }
 }
 
@@ -77,6 +85,21 @@ export class CommanderUsageError extends Error {
     this.name = 'CommanderUsageError';
     this.exitCode = exitCode;
   }
+}
+
+/**
+ * The hint for `wasmer-ts WORD ARGS...` when WORD is no command but looks like a
+ * module file (it exists, or ends in .wasm, .wat or .wasmu): `(did you mean:
+ * wasmer-ts run prog.wasm?)`, with ARGS after it. Null when it does not look like one.
+ */
+export function runCommandHint(word: string, rest: readonly string[], isExisting: boolean): string | null {
+  if (!isExisting && !/\.(wasm|wat|wasmu)$/i.test(word)) return null;
+  return `(did you mean: wasmer-ts run ${[word, ...rest].map(shellWord).join(' ')}?)`;
+}
+
+/** `prog.wasm` as is, `it's` as `'it'\''s'`: a word to paste into a POSIX shell. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 /**
@@ -154,7 +177,7 @@ export function formatError(error: unknown, paint: Paint = plain): string {
     lines.push('This is a bug in wasmer-ts. Please report it with the command you ran and the input file.');
   }
   const inner = error instanceof InFile ? error.error : error;
-  if (inner instanceof WatError && error instanceof InFile) {
+  if (inner instanceof WatError && error instanceof InFile && !error.isBare) {
     lines.push(`  (${error.file} is not a WebAssembly binary, so it was read as WebAssembly text)`);
   }
   // A mistyped import here can only be a WASI one, which the hint would not explain.
@@ -209,6 +232,11 @@ export async function reportError(error: unknown, options: { json?: boolean } = 
   // With --json, stdout still gets its one document, so a script can read the failure too.
   if (options.json === true) process.stdout.write(`${JSON.stringify({ error: jsonError(error, code) }, null, 2)}\n`);
   return code;
+}
+
+/** `error` as it happened running `file`: a trap names the file for `--json` (its text stays as it is). */
+export function fromRun(file: string, error: unknown): unknown {
+  return error instanceof Trap ? new InFile(file, error, { isBare: true }) : error;
 }
 
 /** The `--json` form of a failure: `{ code, message, exitCode }` (plus `offset` and `file` when known). */

@@ -24,10 +24,11 @@
  */
 import type { Command } from 'commander';
 import { ArgumentError } from '../runtime/errors.js';
+import { exportedFunctions } from '../runtime/find-export.js';
 import { formatBytes } from '../runtime/units.js';
-import { formatSignature } from './format.js';
+import { formatExportSignature } from './format.js';
 import { inputLabel, loadModule } from './input.js';
-import { exportedFunctions, invokeAndPrint, wasiOptions } from './invoke.js';
+import { invokeAndPrint, wasiOptions } from './invoke.js';
 import {
   addJsonOption,
   addRunOptions,
@@ -37,8 +38,8 @@ import {
   RUN_VALUE_FLAGS,
   runOptionsFrom,
 } from './options.js';
-import { printJson } from './print.js';
-import { CommanderUsageError, EXIT } from './report.js';
+import { printJson } from './output.js';
+import { CommanderUsageError, EXIT, fromRun } from './report.js';
 
 export interface RawOptions extends RawRunOptions {
   invoke?: string;
@@ -230,7 +231,7 @@ export async function runFile(file: string, rest: readonly string[], raw: RawOpt
   const label = inputLabel(file);
   const functions = exportedFunctions(module.info);
   if (!functions.some((f) => f.name === '_start')) {
-    const list = functions.map((f) => `  ${formatSignature(f.name, f.type)}`).join('\n');
+    const list = functions.map((f) => `  ${formatExportSignature(f.name, f.type)}`).join('\n');
     throw new ArgumentError(
       'ERR_NO_EXPORT',
       `${label} has no _start function to run; call one of its exports with --invoke FUNCTION [ARGS...]` +
@@ -245,6 +246,8 @@ export async function runFile(file: string, rest: readonly string[], raw: RawOpt
     ...(options.maxMemoryBytes !== null ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
     compiler: options.compiler,
     ...(options.verbose || process.stderr.isTTY ? { onMemoryCap: (capBytes: number) => noteMemoryCap(capBytes) } : {}),
+  }).catch((error: unknown) => {
+    throw fromRun(label, error);
   });
   if (options.json) printJson({ exitCode });
   // The program's own status is the command's (WASI proc_exit passes through).

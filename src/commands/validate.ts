@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { CompileError, WasmerError, WasmParseError } from '../runtime/errors.js';
 import { inputLabel, readModuleBytes } from './input.js';
 import { addJsonOption } from './options.js';
-import { printJson } from './print.js';
+import { printJson } from './output.js';
 import { EXIT, InFile } from './report.js';
 
 /** One file's verdict; the `--json` output is an array of these. */
@@ -86,7 +86,9 @@ function verdictLine(verdict: Verdict, paint: { ok: (s: string) => string; bad: 
   if (verdict.valid) return `${verdict.file}: ${paint.ok('ok')}`;
   const error = verdict.error;
   if (error === undefined) return `${verdict.file}: ${paint.bad('invalid')}`;
+  // An unreadable file's message, and a .wasm file's that is not a binary, start with the file.
   if (error.code.startsWith('ERR_INPUT')) return paint.bad(error.message);
+  if (error.message.startsWith(`${verdict.file} `)) return paint.bad(oneLine(error.message));
   return `${verdict.file}: ${paint.bad(oneLine(error.message))}`;
 }
 

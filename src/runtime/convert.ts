@@ -11,6 +11,7 @@
 
 import { describe } from './describe.js';
 import { ArgumentError } from './errors.js';
+import { formatSignature } from './kinds.js';
 import type { FuncType, ValType } from './parser/types.js';
 import { toTrap } from './trap.js';
 import { Value } from './value.js';
@@ -139,13 +140,6 @@ export function converterFor(type: ValType): Converter {
   }
 }
 
-/** `sum(x: i32, y: i32) -> i32` (parameter names from the name section when it has them), the label errors use. */
-export function signatureLabel(name: string, type: FuncType, paramNames: readonly (string | undefined)[] = []): string {
-  const results = type.results.length === 1 ? type.results[0] : `(${type.results.join(', ')})`;
-  const params = type.params.map((t, i) => (paramNames[i] === undefined ? t : `${paramNames[i]}: ${t}`));
-  return `${name}(${params.join(', ')})${type.results.length === 0 ? '' : ` -> ${results}`}`;
-}
-
 /** Converts every argument (checking the count first) for a call of `label`. */
 export function convertArguments(
   args: ArrayLike<unknown>,
@@ -251,7 +245,7 @@ export function wrapFunction(
 ): AnyFunction {
   let text: string | undefined;
   const label = (): string => {
-    text ??= signatureLabel(name, type, paramNames?.());
+    text ??= formatSignature(type, { name, paramNames: paramNames?.() ?? [] });
     return text;
   };
   const converters = type.params.map(converterFor);

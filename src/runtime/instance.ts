@@ -4,9 +4,10 @@
  */
 import { converterFor, unwrapFunction, wrapFunction } from './convert.js';
 import { describe } from './describe.js';
-import { ArgumentError, LinkError, OutOfMemoryError, withoutV8Prefix } from './errors.js';
+import { ArgumentError, LinkError, OutOfMemoryError, WasmerError, withoutV8Prefix } from './errors.js';
+import { findFunctionExport } from './find-export.js';
 import { Global } from './global.js';
-import { formatExternType } from './kinds.js';
+import { formatExternType, quoted } from './kinds.js';
 import { Memory } from './memory.js';
 import { Module, type WasmSource } from './module.js';
 import { PAGE_SIZE } from './parser/limits.js';
@@ -78,19 +79,20 @@ export class Instance<E extends object = Exports> {
   }
 
   /**
-   * The exported function `name`. Throws ArgumentError `ERR_NO_EXPORT`, listing
-   * the exported functions, when there is none of that name.
+   * The exported function `name`. Throws ArgumentError `ERR_NO_EXPORT` when there is
+   * none of that name, listing the exported functions and, for a likely typo, the
+   * nearest one: `export "mian" not found (exports: main, add); did you mean "main"?`.
    */
   getFunction(name: string): ExportedFunction {
     // Own properties only: `toString` and friends come from Object.prototype, not the module.
     const fn = Object.hasOwn(this.exports, name) ? (this.exports as Record<string, unknown>)[name] : undefined;
     if (typeof fn === 'function') return fn as ExportedFunction;
-    const functions = this.module.info.exports.filter((e) => e.desc.kind === 'func').map((e) => e.name);
-    const what = fn === undefined ? 'not found' : 'is not a function';
-    throw new ArgumentError(
-      'ERR_NO_EXPORT',
-      `export "${name}" ${what} (exported functions: ${functions.length === 0 ? 'none' : functions.join(', ')})`,
-    );
+    if (typeof name !== 'string') {
+      throw new ArgumentError('ERR_NO_EXPORT', `getFunction: an export name is a string, got ${describe(name)}`);
+    }
+    findFunctionExport(this.module.info, name);
+    // The module's export section and V8's exports always agree; this is a bug if it is ever reached.
+    throw new WasmerError('ERR_INTERNAL', `export ${quoted(name)} is a function in the module but not in the instance`);
   }
 }
 

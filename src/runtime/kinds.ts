@@ -3,7 +3,7 @@
  * `IntEnum`s), and the plain-object descriptors that `module.exports` and
  * `module.imports` return.
  */
-import type { ExternType, Import, RefType, ValType } from './parser/types.js';
+import type { ExternType, Import, Limits, RefType, ValType } from './parser/types.js';
 
 /** The kind of an export. `ImportKind` is the same enum under another name. */
 export enum ExportKind {
@@ -103,26 +103,81 @@ export function describeImport(imp: Import): ImportDescriptor {
   return { kind, namespace: imp.module, ...rest } as ImportDescriptor;
 }
 
-/** `function (i32, i32) -> (i32)`, `memory 3..4 pages`, `global f32 (immutable)`... for error messages. */
+/**
+ * An export or import name as messages and lists show it: as is when it is
+ * letters, digits and `_ - . $` only (`sum`, `rb-eval`), else `quoted`, so that
+ * a name holding spaces or punctuation (old wit-bindgen exports whole WIT
+ * signatures as names: `rb-eval: func(str: string) -> u32`) reads as one name
+ * and can be pasted into a shell.
+ */
+export function quoteName(name: string): string {
+  return PLAIN_NAME.test(name) ? name : quoted(name);
+}
+
+const PLAIN_NAME = /^[\p{L}\p{N}_$.-]+$/u;
+
+/**
+ * `"name"`, with `"` and `\` escaped as JSON escapes them, and control characters
+ * (C0, DEL, C1) as `\xNN`, so that a name from a hostile module cannot move the
+ * cursor, change colours or start a fake line in a message (the CLI's `printable`
+ * spelling).
+ */
+export function quoted(name: string): string {
+  return `"${name.replace(ESCAPED, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}"`;
+}
+
+const ESCAPED = /["\\\u0000-\u001f\u007f-\u009f]/g;
+
+/** What `formatSignature` adds to the types. */
+export interface SignatureOptions {
+  /** The function's name, printed (through `quoteName`) before the parameters. */
+  readonly name?: string;
+  /** Parameter names (from the name section), printed as `x: i32`; `undefined` entries print the type alone. */
+  readonly paramNames?: readonly (string | undefined)[];
+}
+
+/**
+ * The one text form of a function type, for messages, `inspect` and the CLI:
+ * - anonymous: `(i32, i32) -> i32`, `(i32) -> ()`, `() -> (i32, i64)`;
+ * - with `name`: `sum(i32, i32) -> i32`, `init()` (no arrow when there are no results),
+ *   and with `paramNames` `sum(x: i32, y: i32) -> i32`.
+ * One result prints bare, several in parentheses.
+ */
+export function formatSignature(type: FunctionType, options: SignatureOptions = {}): string {
+  const { name, paramNames = [] } = options;
+  const params = type.params.map((t, i) => (paramNames[i] === undefined ? t : `${paramNames[i]}: ${t}`));
+  const head = `${name === undefined ? '' : quoteName(name)}(${params.join(', ')})`;
+  const { results } = type;
+  if (results.length === 0) return name === undefined ? `${head} -> ()` : head;
+  return `${head} -> ${results.length === 1 ? results[0] : `(${results.join(', ')})`}`;
+}
+
+/** `1..∞`, `1..16`: a memory's (pages) or table's (elements) limits. */
+export function formatLimits(limits: Limits): string {
+  return `${limits.minimum}..${limits.maximum === null ? '∞' : limits.maximum}`;
+}
+
+/**
+ * The type of an import or export, in the text format's words, for `inspect`
+ * and link errors: `func (i32, i32) -> i32`, `func (i32) -> ()`, `tag (i32)`,
+ * `memory 1..∞ pages shared i64`, `table 1..1 funcref`, `global mut i32`.
+ */
 export function formatExternType(desc: ExternType): string {
   switch (desc.kind) {
     case 'func':
-      return `function ${formatSignature(desc.type.params, desc.type.results)}`;
+      return `func ${formatSignature(desc.type)}`;
     case 'tag':
-      return `tag ${formatSignature(desc.type.params, desc.type.results)}`;
-    case 'global':
-      return `global ${desc.type.mutable ? 'mut ' : ''}${desc.type.type}`;
+      // An exception tag's type has parameters only.
+      return `tag (${desc.type.params.join(', ')})`;
     case 'memory': {
-      const max = desc.type.maximum === null ? '' : `..${desc.type.maximum}`;
-      return `memory ${desc.type.minimum}${max} pages${desc.type.shared ? ' shared' : ''}`;
+      const t = desc.type;
+      return `memory ${formatLimits(t)} pages${t.shared ? ' shared' : ''}${t.index64 ? ' i64' : ''}`;
     }
     case 'table': {
-      const max = desc.type.maximum === null ? '' : `..${desc.type.maximum}`;
-      return `table ${desc.type.minimum}${max} ${desc.type.elementType}`;
+      const t = desc.type;
+      return `table ${formatLimits(t)} ${t.elementType}${t.index64 ? ' i64' : ''}`;
     }
+    case 'global':
+      return `global ${desc.type.mutable ? 'mut ' : ''}${desc.type.type}`;
   }
-}
-
-export function formatSignature(params: readonly ValType[], results: readonly ValType[]): string {
-  return `(${params.join(', ')}) -> (${results.join(', ')})`;
 }

@@ -7,10 +7,11 @@
  * result is stored to the slot after the parameters'. JS writes and reads those
  * slots, so a v128 crosses as 16 little-endian bytes.
  */
-import { callError, convertArguments, converterFor, registerWrapper, signatureLabel } from './convert.js';
+import { callError, convertArguments, converterFor, registerWrapper } from './convert.js';
 import { encodeS32, encodeU32 } from './encoder/leb128.js';
 import { encodeFuncType, encodeName, encodeSection, encodeVec, VALTYPE_BYTE } from './encoder/module.js';
 import { ArgumentError } from './errors.js';
+import { formatSignature } from './kinds.js';
 import { PAGE_SIZE } from './parser/limits.js';
 import type { FuncType, ValType } from './parser/types.js';
 import { Value } from './value.js';
@@ -104,7 +105,7 @@ export function wrapV128Function(
   names: ReadonlyMap<number, string> | undefined,
   paramNames?: () => readonly (string | undefined)[],
 ): AnyFunction {
-  const label = signatureLabel(fnName, type, paramNames?.());
+  const label = formatSignature(type, { name: fnName, paramNames: paramNames?.() ?? [] });
   if (!isAdaptable(type)) {
     const unsupported = (): never => {
       throw new ArgumentError(

@@ -96,8 +96,11 @@ export class Value {
   }
 }
 
-/** The shortest decimal form that reads back as the same f32 (as Rust and Python print an f32). */
-function formatF32(v: number): string {
+/**
+ * The shortest decimal form that reads back as the same f32 (as Rust and Python print an f32).
+ * Zero, NaN and the infinities print as `String` does (the CLI spells them as Wasm does).
+ */
+export function formatF32(v: number): string {
   if (!Number.isFinite(v) || Object.is(v, -0) || v === 0) return String(v);
   for (let p = 1; p <= 9; p++) {
     const s = Number(v.toPrecision(p));

@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { checkOutput, readInput, startProgress, writeOutput } from '../../src/commands/input.js';
+import { readInput } from '../../src/commands/input.js';
+import { checkOutput, writeOutput } from '../../src/commands/output.js';
+import { startProgress } from '../../src/commands/progress.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wasmer-ts-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

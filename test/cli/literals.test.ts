@@ -1,8 +1,8 @@
 // The CLI's value grammar, in-process (fast): argument literals by parameter
 // type, result printing (shortest round-trip floats), and the flag parsers.
 import { describe, expect, it } from 'vitest';
-import { formatF32, formatF64, formatSignature, formatValue, jsonValue } from '../../src/commands/format.js';
-import { nearestName, parseArguments, parseLiteral } from '../../src/commands/invoke.js';
+import { formatF32, formatF64, formatValue, jsonValue } from '../../src/commands/format.js';
+import { parseArguments, parseLiteral } from '../../src/commands/literals.js';
 import {
   cacheMaxBytesFrom,
   parseCacheSize,
@@ -139,21 +139,6 @@ describe('result printing', () => {
     expect(jsonValue('f64', -0)).toBe('-0');
     expect(jsonValue('f32', Math.fround(7.42))).toBe(7.42);
     expect(jsonValue('i32', 5)).toBe(5);
-  });
-
-  it('formats signatures', () => {
-    expect(formatSignature('sum', { params: ['i32', 'i32'], results: ['i32'] })).toBe('sum(i32, i32) -> i32');
-    expect(formatSignature('init', { params: [], results: [] })).toBe('init()');
-    expect(formatSignature('p', { params: [], results: ['i32', 'i64'] })).toBe('p() -> (i32, i64)');
-  });
-});
-
-describe('nearestName', () => {
-  it('suggests a close name and nothing for a far one', () => {
-    expect(nearestName('mian', ['main', 'add'])).toBe('main');
-    expect(nearestName('ad', ['main', 'add'])).toBe('add');
-    expect(nearestName('completely_different', ['main', 'add'])).toBe(null);
-    expect(nearestName('x', [])).toBe(null);
   });
 });
 

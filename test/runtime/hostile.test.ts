@@ -346,7 +346,7 @@ describe('the public edge throws only our errors, with a stable code', () => {
     const error = await thrown(() => new Wasi().getImports(new Module(bytes)));
     expect(error).toBeInstanceOf(LinkError);
     expect((error as LinkError).code).toBe('ERR_IMPORT_TYPE');
-    expect((error as Error).message).toContain('function (i32, i64, i32) -> (i32)');
+    expect((error as Error).message).toContain('func (i32, i64, i32) -> i32');
     const ok = await wat(`(module
       (import "wasi_unstable" "clock_time_get" (func (param i32 i64 i32) (result i32)))
       (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))

@@ -278,12 +278,12 @@ describe('imports', () => {
     expect(() => m.instantiate({})).toThrow(
       expect.objectContaining({
         code: 'ERR_MISSING_IMPORT',
-        message: expect.stringContaining('missing import env.log: function (i32) -> ()'),
+        message: expect.stringContaining('missing import env.log: func (i32) -> ()'),
       }),
     );
     const { log: _log, ...rest } = goodImports().env;
     expect(() => m.instantiate({ env: rest })).toThrow(
-      /missing import env\.log: function \(i32\) -> \(\) \("env" provides mem, g, mg, tab\)/,
+      /missing import env\.log: func \(i32\) -> \(\) \("env" provides mem, g, mg, tab\)/,
     );
     expect(() => m.instantiate()).toThrow(LinkError);
   });
@@ -291,7 +291,7 @@ describe('imports', () => {
   it('reports mistyped imports', async () => {
     const m = await Module.compile(IMPORTS);
     const cases: [string, unknown, RegExp][] = [
-      ['log', 3, /import env\.log must be a function \(i32\) -> \(\), but got 3 \(number\)/],
+      ['log', 3, /import env\.log must be a func \(i32\) -> \(\), but got 3 \(number\)/],
       ['mem', new Memory({ minimum: 1, maximum: 4 }), /memory 2\.\.4 pages, but the memory given has only 1 page/],
       ['mem', new Memory({ minimum: 2 }), /has no maximum/],
       ['mem', new Memory({ minimum: 2, maximum: 8 }), /maximum of 8 pages/],

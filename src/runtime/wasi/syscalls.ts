@@ -107,8 +107,8 @@ export function checkWasiImportTypes(imports: readonly Import[], namespaces: rea
     if (!same) {
       throw new LinkError(
         'ERR_IMPORT_TYPE',
-        `import ${imp.module}.${imp.name} is declared as function ${formatSignature(params, results)}, ` +
-          `but WASI defines it as function ${formatSignature(expected.params, expected.results)}`,
+        `import ${imp.module}.${imp.name} is declared as func ${formatSignature(imp.desc.type)}, ` +
+          `but WASI defines it as func ${formatSignature(expected)}`,
       );
     }
   }
