@@ -4,9 +4,11 @@
  * are the runtime's (`formatSignature`, `formatExternType` in runtime/kinds.ts).
  * Pure functions: no I/O, no colour (callers colour what they print).
  */
+
 import { WasmerError } from '../runtime/errors.js';
 import { formatSignature, quoteName } from '../runtime/kinds.js';
 import type { FuncType, ValType } from '../runtime/parser/types.js';
+import { formatBytes } from '../runtime/units.js';
 import { formatF32 as shortestF32 } from '../runtime/value.js';
 
 // C0 controls, DEL and C1 controls: what a terminal may act on.
@@ -136,3 +138,12 @@ function toBigInt(value: unknown): bigint {
 
 /** `1.2 MiB`-style size for humans (bytes below 1 KiB shown exactly): the runtime's one formatter. */
 export { formatBytes as formatSize } from '../runtime/units.js';
+
+/**
+ * The note for a program whose memory reached `--max-memory`: it cannot grow any
+ * more, which a program rarely says itself (pandoc under 64MiB hung or trapped
+ * with no word of why). On stderr when it is a terminal or with `--verbose`.
+ */
+export function memoryCapNote(capBytes: number): string {
+  return `note: the program's memory reached the --max-memory cap (${formatBytes(capBytes)}); memory.grow beyond it returns -1\n`;
+}

@@ -12,7 +12,7 @@ import { formatExportSignature, formatResults, jsonResults } from './format.js';
 import { inputLabel, loadModule } from './input.js';
 import { type ArgValue, parseArguments } from './literals.js';
 import type { RunOptions } from './options.js';
-import { printJson } from './output.js';
+import { noteMemoryCap, printJson } from './output.js';
 import { fromRun } from './report.js';
 
 /** The raw return of a call as a list: none, one value, or the multi-value array. */
@@ -80,6 +80,7 @@ export async function invoke(request: InvokeRequest): Promise<InvokeOutcome> {
       ...(options.timeoutMs !== null ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.maxMemoryBytes !== null ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
       compiler: options.compiler,
+      ...(options.verbose || process.stderr.isTTY ? { onMemoryCap: noteMemoryCap } : {}),
     });
     const results = outcome.results ?? [];
     return { fn, results, timing: null, exitCode: outcome.results === null ? outcome.exitCode : null };

@@ -3,9 +3,11 @@
  * files (`compile -o`: `checkOutput` before the work, `writeOutput` after, both
  * failing with an `InputError` ERR_OUTPUT_UNWRITABLE that names the path).
  */
+
 import { access, constants, lstat, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ArgumentError, InputError } from '../runtime/errors.js';
+import { memoryCapNote } from './format.js';
 
 /** Prints `value` as one JSON document (2-space indented) and a newline. */
 export function printJson(value: unknown): void {
@@ -103,4 +105,9 @@ async function outputError(path: string, error: unknown): Promise<unknown> {
               ? 'no space left on the device'
               : (code ?? String(error));
   return new InputError('ERR_OUTPUT_UNWRITABLE', `cannot write ${path}: ${why}`, path, { cause: error });
+}
+
+/** Prints `memoryCapNote` on stderr: `runProgram`'s `onMemoryCap` for `run` and `--invoke`. */
+export function noteMemoryCap(capBytes: number): void {
+  process.stderr.write(memoryCapNote(capBytes));
 }

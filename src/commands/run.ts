@@ -25,7 +25,6 @@
 import type { Command } from 'commander';
 import { ArgumentError } from '../runtime/errors.js';
 import { exportedFunctions } from '../runtime/find-export.js';
-import { formatBytes } from '../runtime/units.js';
 import { formatExportSignature } from './format.js';
 import { inputLabel, loadModule } from './input.js';
 import { invokeAndPrint, wasiOptions } from './invoke.js';
@@ -38,7 +37,7 @@ import {
   RUN_VALUE_FLAGS,
   runOptionsFrom,
 } from './options.js';
-import { printJson } from './output.js';
+import { noteMemoryCap, printJson } from './output.js';
 import { CommanderUsageError, EXIT, fromRun } from './report.js';
 
 export interface RawOptions extends RawRunOptions {
@@ -201,19 +200,6 @@ export function strayFlagNote(flag: string, invoking: boolean): string {
   return `note: ${flag} after FILE goes to ${owner}; put wasmer-ts flags before FILE\n`;
 }
 
-/**
- * The note for a program whose memory reached `--max-memory`: it cannot grow any
- * more, which a program rarely says itself (pandoc under 64MiB hung or trapped
- * with no word of why). On stderr when it is a terminal or with `--verbose`.
- */
-export function memoryCapNote(capBytes: number): string {
-  return `note: the program's memory reached the --max-memory cap (${formatBytes(capBytes)}); memory.grow beyond it returns -1\n`;
-}
-
-function noteMemoryCap(capBytes: number): void {
-  process.stderr.write(memoryCapNote(capBytes));
-}
-
 /** The `run` command: FILE and what follows it, and the flags before FILE (`raw`). */
 export async function runFile(file: string, rest: readonly string[], raw: RawOptions): Promise<void> {
   const after = splitAfterFile(rest, raw.invoke !== undefined);
@@ -245,7 +231,7 @@ export async function runFile(file: string, rest: readonly string[], raw: RawOpt
     ...(options.timeoutMs !== null ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxMemoryBytes !== null ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
     compiler: options.compiler,
-    ...(options.verbose || process.stderr.isTTY ? { onMemoryCap: (capBytes: number) => noteMemoryCap(capBytes) } : {}),
+    ...(options.verbose || process.stderr.isTTY ? { onMemoryCap: noteMemoryCap } : {}),
   }).catch((error: unknown) => {
     throw fromRun(label, error);
   });

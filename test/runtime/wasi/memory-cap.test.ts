@@ -121,6 +121,11 @@ describe('run --verbose', () => {
     expect(r).toEqual({ code: 0, stdout: 'pages 4\n', stderr: note });
   });
 
+  it('prints it for an export called with --invoke too', async () => {
+    const r = await cli(['run', '--verbose', '--max-memory', '4pages', 'grow.wat', '--invoke', '_start'], { cwd: dir });
+    expect(r).toEqual({ code: 0, stdout: 'pages 4\n', stderr: note });
+  });
+
   it('prints nothing without --verbose when stderr is not a terminal', async () => {
     const r = await cli(['run', '--max-memory', '4pages', 'grow.wat'], { cwd: dir });
     expect(r).toEqual({ code: 0, stdout: 'pages 4\n', stderr: '' });
