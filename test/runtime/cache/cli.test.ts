@@ -19,7 +19,7 @@ import { readArtifactHeader } from '../../../src/runtime/engine/artifact.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { BIN, pathWithThisNode } from '../../cli/helpers.js';
 import { wat } from '../../helpers/wat.js';
-import { assertBuilt, KERNEL_WAT, kernelWork } from './child.js';
+import { KERNEL_WAT, kernelWork } from './child.js';
 
 // Long enough for a run to fill the cache (over MIN_RUN_MS, 50 ms, from the compile on): 30 M
 // iterations took 50-100 ms in V8 13.6's TurboFan code (Node 24), so some runs filled nothing.
@@ -55,7 +55,6 @@ async function waitFor(check: () => boolean): Promise<void> {
 }
 
 beforeAll(async () => {
-  assertBuilt();
   dir = mkdtempSync(path.join(tmpdir(), 'wasmer-ts-cli-cache-'));
   kernelFile = path.join(dir, 'kernel.wasm');
   writeFileSync(kernelFile, await wat(KERNEL_WAT));

@@ -25,7 +25,7 @@ import { ModuleCache } from '../../../src/runtime/engine/cache/index.js';
 import { compileOptimized } from '../../../src/runtime/engine/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { wat } from '../../helpers/wat.js';
-import { assertBuilt, DIST, KERNEL_WAT, kernelWork, tieredArtifact } from './child.js';
+import { DIST, KERNEL_WAT, kernelWork, tieredArtifact } from './child.js';
 
 const N = 1000;
 let root: string;
@@ -38,7 +38,6 @@ const isRoot = process.getuid?.() === 0;
 const nobodyRunsNode = !isRoot || spawnSync(process.execPath, ['-e', '0'], { uid: 65534, gid: 65534 }).status === 0;
 
 beforeAll(async () => {
-  assertBuilt();
   root = mkdtempSync(path.join(tmpdir(), 'wasmer-ts-hostile-cache-'));
   // Traversable by everyone: one test reads the cache as an unprivileged user.
   chmodSync(root, 0o755);
