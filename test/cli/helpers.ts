@@ -33,6 +33,8 @@ export interface CliOptions {
   readonly input?: string | Uint8Array;
   /** Added to the environment (which has FORCE_COLOR and NO_COLOR removed). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Kill the CLI after this long and fail (a hang would otherwise last until the test's timeout). */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -61,15 +63,20 @@ function cliEnv(options: CliOptions): Record<string, string> {
 export function cli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const env = cliEnv(options);
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { cwd: options.cwd ?? ROOT, env });
+    const child = spawn(BIN, args, { cwd: options.cwd ?? ROOT, env, timeout: options.timeoutMs });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
-    );
+    child.on('close', (code, signal) => {
+      if (options.timeoutMs !== undefined && signal !== null) {
+        reject(
+          new Error(`wasmer-ts ${args.join(' ')} did not finish in ${options.timeoutMs} ms (killed by ${signal})`),
+        );
+      }
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
