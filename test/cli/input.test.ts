@@ -71,16 +71,20 @@ describe('checkOutput', () => {
 });
 
 describe('startProgress', () => {
-  it('says nothing when stderr is not a TTY', async () => {
+  it('says nothing when stderr is not a TTY', () => {
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const tty = process.stderr.isTTY;
     process.stderr.isTTY = false;
+    // Fake timers: well past the delay and many spinner ticks, without waiting for them.
+    vi.useFakeTimers();
     try {
       const stop = startProgress('compiling big.wasm', 1);
-      await new Promise((r) => setTimeout(r, 150));
+      vi.advanceTimersByTime(1000);
+      expect(vi.getTimerCount()).toBe(0);
       stop();
       expect(write).not.toHaveBeenCalled();
     } finally {
+      vi.useRealTimers();
       process.stderr.isTTY = tty;
       write.mockRestore();
     }
