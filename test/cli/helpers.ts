@@ -5,7 +5,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeU32 } from '../../src/runtime/encoder/leb128.js';
 import { wat } from '../helpers/wat.js';
 import { CLI_FIXTURES } from './fixtures.js';
 
@@ -147,13 +146,6 @@ export async function fixtureDir(): Promise<{ dir: string; cleanup: () => void }
     }),
   );
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** Appends a custom section (id 0) named `name` with `payload` to a module. */
-export function withCustomSection(module: Uint8Array, name: string, payload: Uint8Array): Uint8Array {
-  const nameBytes = new TextEncoder().encode(name);
-  const content = [...encodeU32(nameBytes.length), ...nameBytes, ...payload];
-  return Uint8Array.from([...module, 0, ...encodeU32(content.length), ...content]);
 }
 
 /** True when `command --version` runs (Debian's wabt, clang...). */

@@ -4,8 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withCustomSection } from '../helpers/binary.js';
 import { wat } from '../helpers/wat.js';
-import { cli, fixtureDir, hasTool, ROOT, withCustomSection } from './helpers.js';
+import { cli, fixtureDir, hasTool, ROOT } from './helpers.js';
 
 let dir: string;
 let cleanup: () => void;

@@ -1,8 +1,7 @@
 // Checking what a call threw: one set of helpers instead of a try/catch per file.
 import { expect } from 'vitest';
 
-// biome-ignore lint/suspicious/noExplicitAny: any constructor of an Error subclass
-type ErrorClass<E extends Error> = abstract new (...args: any[]) => E;
+type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
 
 /** Runs `fn` and returns what it threw, or null when it returned (for tests where both are allowed). */
 export function thrown(fn: () => unknown): unknown {
