@@ -32,6 +32,8 @@ export interface CliOptions {
   readonly input?: string | Uint8Array;
   /** Added to the environment (which has FORCE_COLOR and NO_COLOR removed). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Run the CLI as this user (root only: see test/helpers/users.ts). */
+  readonly user?: { readonly uid: number; readonly gid: number };
   /** Kill the CLI after this long and fail (a hang would otherwise last until the test's timeout). */
   readonly timeoutMs?: number;
 }
@@ -62,7 +64,7 @@ function cliEnv(options: CliOptions): Record<string, string> {
 export function cli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const env = cliEnv(options);
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { cwd: options.cwd ?? ROOT, env, timeout: options.timeoutMs });
+    const child = spawn(BIN, args, { cwd: options.cwd ?? ROOT, env, timeout: options.timeoutMs, ...options.user });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));

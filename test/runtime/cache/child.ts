@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { isCodegenFlag } from '../../../src/runtime/engine/artifact.js';
 import { artifactFromModule, serializeMachineCode } from '../../../src/runtime/engine/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
+import { waitUntil } from '../../helpers/poll.js';
 
 export const DIST = fileURLToPath(new URL('../../../dist/runtime/', import.meta.url));
 
@@ -24,10 +25,8 @@ export async function waitForTurboFanCode(
   timeoutMs = 20_000,
 ): Promise<void> {
   if (!nativeStatus().available) return;
-  const deadline = Date.now() + timeoutMs;
-  while ((serializeMachineCode(module, wasm)?.length ?? 0) === 0) {
-    if (Date.now() > deadline) throw new Error(`V8 had no TurboFan code for the module after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  if (!(await waitUntil(() => (serializeMachineCode(module, wasm)?.length ?? 0) > 0, { timeoutMs }))) {
+    throw new Error(`V8 had no TurboFan code for the module after ${timeoutMs} ms`);
   }
 }
 
