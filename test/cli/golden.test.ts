@@ -57,5 +57,11 @@ describe('CLI output against test/cli/golden/*.txt (update: npx vitest run test/
     const r = await cli(args, { cwd: dir });
     const text = `$ wasmer-ts ${args.join(' ')}\nexit status: ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
     await expect(normalize(text)).toMatchFileSnapshot(`golden/${name}.txt`);
+    // Whatever the text becomes, each command's help shows how to use it.
+    if (/^help-(run|call|inspect|validate|compile)$/.test(name)) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Usage: wasmer-ts ${args[0]}`);
+      expect(r.stdout.match(/^ {2}\$ wasmer-ts /gm)?.length, 'examples').toBeGreaterThanOrEqual(2);
+    }
   });
 });
