@@ -147,7 +147,7 @@ describe('the two parsers agree (in-process)', () => {
 });
 
 /** The same command line through the fast path and through commander: the same result, returned. */
-async function bothPaths(args: string[]) {
+async function bothPaths(args: readonly string[]) {
   const fast = await cli(args, { cwd: dir });
   const slow = await cli(args, { cwd: dir, env: { WASMER_TS_FAST_PATH: '0' } });
   expect(slow).toEqual(fast);
@@ -155,7 +155,7 @@ async function bothPaths(args: string[]) {
 }
 
 describe('the two paths give the same results (subprocesses)', () => {
-  it.concurrent.each([
+  it.concurrent.for([
     [['run', 'types.wasm', '--invoke', 'add', '5', '37'], 0],
     [['run', '--json', '--compiler', 'baseline', 'types.wasm', '--invoke', 'swap', '1', '2'], 0],
     [['run', '--no-cache', '-i', 'f32id', 'types.wasm', '-inf'], 0],
@@ -175,31 +175,34 @@ describe('the two paths give the same results (subprocesses)', () => {
     [['run', '--env', 'NOEQUALS', 'exit7.wasm'], 2],
     [['run', '--dir', 'no-such-dir', 'exit7.wasm'], 2],
     [['run', '--bogus', 'exit7.wasm'], 2],
-  ])('%j exits %i', async (args, code) => {
+  ] as const)('%j exits %i', async ([args, code], { expect }) => {
     expect((await bothPaths(args)).code).toBe(code);
   });
 
-  it.skipIf(ECHO_WASM === null).concurrent('a WASI program gets the same arguments, variables and files', async () => {
-    const r = await bothPaths([
-      'run',
-      '--dir',
-      '.::/sandbox',
-      '--env',
-      'READ=/sandbox/exit7.wat',
-      '--env=EXIT=3',
-      '--forward-env',
-      'WASMER_TS_UNSET_VAR',
-      'echo.wasm',
-      '-i',
-      '12',
-      '--dir',
-      '--',
-      '--json',
-    ]);
-    expect(r.code).toBe(3);
-    expect(r.stdout).toBe(
-      'arg 0: echo.wasm\narg 1: -i\narg 2: 12\narg 3: --dir\narg 4: --\narg 5: --json\n' +
-        'env READ=/sandbox/exit7.wat\nenv EXIT=3\nfile: (module\n',
-    );
-  });
+  it.skipIf(ECHO_WASM === null).concurrent(
+    'a WASI program gets the same arguments, variables and files',
+    async ({ expect }) => {
+      const r = await bothPaths([
+        'run',
+        '--dir',
+        '.::/sandbox',
+        '--env',
+        'READ=/sandbox/exit7.wat',
+        '--env=EXIT=3',
+        '--forward-env',
+        'WASMER_TS_UNSET_VAR',
+        'echo.wasm',
+        '-i',
+        '12',
+        '--dir',
+        '--',
+        '--json',
+      ]);
+      expect(r.code).toBe(3);
+      expect(r.stdout).toBe(
+        'arg 0: echo.wasm\narg 1: -i\narg 2: 12\narg 3: --dir\narg 4: --\narg 5: --json\n' +
+          'env READ=/sandbox/exit7.wat\nenv EXIT=3\nfile: (module\n',
+      );
+    },
+  );
 });

@@ -5,7 +5,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeU32 } from '../../src/runtime/encoder/leb128.js';
 import { wat } from '../helpers/wat.js';
 import { CLI_FIXTURES } from './fixtures.js';
 
@@ -33,6 +32,10 @@ export interface CliOptions {
   readonly input?: string | Uint8Array;
   /** Added to the environment (which has FORCE_COLOR and NO_COLOR removed). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Run the CLI as this user (root only: see test/helpers/users.ts). */
+  readonly user?: { readonly uid: number; readonly gid: number };
+  /** Kill the CLI after this long and fail (a hang would otherwise last until the test's timeout). */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -61,15 +64,20 @@ function cliEnv(options: CliOptions): Record<string, string> {
 export function cli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const env = cliEnv(options);
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { cwd: options.cwd ?? ROOT, env });
+    const child = spawn(BIN, args, { cwd: options.cwd ?? ROOT, env, timeout: options.timeoutMs, ...options.user });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
-    );
+    child.on('close', (code, signal) => {
+      if (options.timeoutMs !== undefined && signal !== null) {
+        reject(
+          new Error(`wasmer-ts ${args.join(' ')} did not finish in ${options.timeoutMs} ms (killed by ${signal})`),
+        );
+      }
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
@@ -140,13 +148,6 @@ export async function fixtureDir(): Promise<{ dir: string; cleanup: () => void }
     }),
   );
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** Appends a custom section (id 0) named `name` with `payload` to a module. */
-export function withCustomSection(module: Uint8Array, name: string, payload: Uint8Array): Uint8Array {
-  const nameBytes = new TextEncoder().encode(name);
-  const content = [...encodeU32(nameBytes.length), ...nameBytes, ...payload];
-  return Uint8Array.from([...module, 0, ...encodeU32(content.length), ...content]);
 }
 
 /** True when `command --version` runs (Debian's wabt, clang...). */

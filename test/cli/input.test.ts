@@ -6,11 +6,45 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readInput } from '../../src/commands/input.js';
 import { checkOutput, writeOutput } from '../../src/commands/output.js';
 import { startProgress } from '../../src/commands/progress.js';
+import { errorOfAsync } from '../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wasmer-ts-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('readInput', () => {
+  // The mapping behind "permission denied" (exit 3), whoever runs the suite: as root no
+  // real file gives EACCES (errors.test.ts runs the real case as nobody). node:fs is
+  // replaced for this one import of input.ts, failing only for the locked path.
+  it('EACCES is "PATH: permission denied", an input error (exit 3)', async () => {
+    const locked = join(dir, 'locked.wasm');
+    writeFileSync(locked, Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0));
+    vi.resetModules();
+    vi.doMock('node:fs', async (importOriginal) => {
+      const fs = await importOriginal<typeof import('node:fs')>();
+      const denied = (path: unknown) =>
+        Object.assign(new Error(`EACCES: permission denied, open '${String(path)}'`), { code: 'EACCES', errno: -13 });
+      return {
+        ...fs,
+        readFileSync: (path: Parameters<typeof fs.readFileSync>[0], ...rest: never[]) => {
+          if (path === locked) throw denied(path);
+          return fs.readFileSync(path, ...rest);
+        },
+      };
+    });
+    try {
+      const input = await import('../../src/commands/input.js');
+      const { exitCodeFor, formatError, EXIT } = await import('../../src/commands/report.js');
+      const { InputError } = await import('../../src/runtime/errors.js');
+      const error = await errorOfAsync(() => input.readInput(locked), InputError);
+      expect(error.code).toBe('ERR_INPUT_UNREADABLE');
+      expect(exitCodeFor(error)).toBe(EXIT.INPUT);
+      expect(formatError(error)).toBe(`error: ${locked}: permission denied`);
+    } finally {
+      vi.doUnmock('node:fs');
+      vi.resetModules();
+    }
+  });
+
   it('reads a file', async () => {
     writeFileSync(join(dir, 'a.wasm'), Uint8Array.of(0, 0x61, 0x73, 0x6d));
     expect(await readInput(join(dir, 'a.wasm'))).toEqual(Uint8Array.of(0, 0x61, 0x73, 0x6d));
@@ -73,16 +107,20 @@ describe('checkOutput', () => {
 });
 
 describe('startProgress', () => {
-  it('says nothing when stderr is not a TTY', async () => {
+  it('says nothing when stderr is not a TTY', () => {
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const tty = process.stderr.isTTY;
     process.stderr.isTTY = false;
+    // Fake timers: well past the delay and many spinner ticks, without waiting for them.
+    vi.useFakeTimers();
     try {
       const stop = startProgress('compiling big.wasm', 1);
-      await new Promise((r) => setTimeout(r, 150));
+      vi.advanceTimersByTime(1000);
+      expect(vi.getTimerCount()).toBe(0);
       stop();
       expect(write).not.toHaveBeenCalled();
     } finally {
+      vi.useRealTimers();
       process.stderr.isTTY = tty;
       write.mockRestore();
     }

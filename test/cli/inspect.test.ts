@@ -4,8 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withCustomSection } from '../helpers/binary.js';
 import { wat } from '../helpers/wat.js';
-import { cli, fixtureDir, hasTool, ROOT, withCustomSection } from './helpers.js';
+import { cli, fixtureDir, hasTool, ROOT } from './helpers.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -68,7 +69,7 @@ describe('inspect', () => {
     `);
   });
 
-  it.concurrent('--json has stable keys and full types', async () => {
+  it.concurrent('--json has stable keys and full types', async ({ expect }) => {
     const r = await cli(['inspect', 'kinds.wasm', '--json'], { cwd: dir });
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
@@ -135,14 +136,14 @@ describe('inspect', () => {
     expect(doc.artifact).toBe(null);
   });
 
-  it.concurrent('lists the proposals a module uses, from headers and from code', async () => {
+  it.concurrent('lists the proposals a module uses, from headers and from code', async ({ expect }) => {
     const r = await cli(['inspect', 'proposals.wasm', '--json'], { cwd: dir });
     expect(JSON.parse(r.stdout).features).toEqual(['bulk-memory', 'multi-value', 'simd', 'threads']);
     const mvp = await cli(['inspect', 'trap.wasm', '--json'], { cwd: dir });
     expect(JSON.parse(mvp.stdout).features).toEqual([]);
   });
 
-  it.concurrent('reads .wat text, stdin, and compiled artifacts', async () => {
+  it.concurrent('reads .wat text, stdin, and compiled artifacts', async ({ expect }) => {
     const text = await cli(['inspect', 'kinds.wat', '--json'], { cwd: dir });
     const binary = await cli(['inspect', 'kinds.wasm', '--json'], { cwd: dir });
     const fromText = JSON.parse(text.stdout);
@@ -163,7 +164,7 @@ describe('inspect', () => {
     expect(human.stdout).toContain(`artifact: format 2, wasmer-ts`);
   });
 
-  it.concurrent('an invalid module exits 4 with the reason and its offset', async () => {
+  it.concurrent('an invalid module exits 4 with the reason and its offset', async ({ expect }) => {
     const truncated = readFileSync(join(dir, 'kinds.wasm')).subarray(0, 30);
     const r = await cli(['inspect', '-'], { cwd: dir, input: truncated });
     expect(r.code).toBe(4);

@@ -19,7 +19,7 @@ function echoed(...args: string[]): string {
 }
 
 describe.skipIf(ECHO_WASM === null)('everything after FILE goes to the program (needs clang and wasi-libc)', () => {
-  it.concurrent.each([
+  it.concurrent.for([
     [['-i', '12', '-o', '48']], // icepll's flags, not our -i (--invoke)
     [['--version']],
     [['--help']],
@@ -29,38 +29,38 @@ describe.skipIf(ECHO_WASM === null)('everything after FILE goes to the program (
     [['x', '--invoke', 'f']],
     [['a', '--', '--b']], // a later -- is the program's own
     [['-5', '-inf']],
-  ])('run echo.wasm %j', async (args) => {
+  ] as const)('run echo.wasm %j', async ([args], { expect }) => {
     const r = await cli(['run', 'echo.wasm', ...args], { cwd: dir });
     expect(r).toEqual({ code: 0, stdout: echoed(...args), stderr: '' });
   });
 
-  it.concurrent('our flags before FILE still work; the same flag after FILE is the program', async () => {
+  it.concurrent('our flags before FILE still work; the same flag after FILE is the program', async ({ expect }) => {
     const r = await cli(['run', '--env', 'A=1', 'echo.wasm', '--env', 'B=2'], { cwd: dir });
     expect(r).toEqual({ code: 0, stdout: `${echoed('--env', 'B=2')}env A=1\n`, stderr: '' });
     const json = await cli(['run', 'echo.wasm', '--json'], { cwd: dir });
     expect(json).toEqual({ code: 0, stdout: echoed('--json'), stderr: '' });
   });
 
-  it.concurrent('a -- right after FILE ends our flags: run echo.wasm -- --invoke x', async () => {
+  it.concurrent('a -- right after FILE ends our flags: run echo.wasm -- --invoke x', async ({ expect }) => {
     const r = await cli(['run', 'echo.wasm', '--', '--invoke', 'x'], { cwd: dir });
     expect(r).toEqual({ code: 0, stdout: echoed('--invoke', 'x'), stderr: '' });
     const twice = await cli(['run', 'echo.wasm', '--', '--', 'y'], { cwd: dir });
     expect(twice.stdout).toBe(echoed('--', 'y'));
   });
 
-  it.concurrent('a -- before FILE ends our flags too: nothing after FILE is ours then', async () => {
+  it.concurrent('a -- before FILE ends our flags too: nothing after FILE is ours then', async ({ expect }) => {
     const r = await cli(['run', '--env', 'A=1', '--', 'echo.wasm', '--invoke', '_start'], { cwd: dir });
     expect(r).toEqual({ code: 0, stdout: `${echoed('--invoke', '_start')}env A=1\n`, stderr: '' });
   });
 
-  it.concurrent('--invoke NAME right after FILE is ours, and its exit status passes through', async () => {
+  it.concurrent('--invoke NAME right after FILE is ours, and its exit status passes through', async ({ expect }) => {
     const r = await cli(['run', '--env', 'EXIT=5', 'echo.wasm', '--invoke', '_start'], { cwd: dir });
     expect(r).toEqual({ code: 5, stdout: `${echoed()}env EXIT=5\n`, stderr: '' });
   });
 });
 
 describe('--invoke and its arguments', () => {
-  it.concurrent.each([
+  it.concurrent.for([
     [['types.wasm', '--invoke', 'add', '5', '37'], '42\n'],
     [['types.wasm', '--invoke=add', '5', '37'], '42\n'],
     [['--invoke', 'add', 'types.wasm', '5', '37'], '42\n'],
@@ -70,11 +70,11 @@ describe('--invoke and its arguments', () => {
     [['types.wasm', '--invoke', 'add', '1', '--', '-0x10'], '-15\n'], // wherever it is, as before
     [['--invoke', 'add', 'types.wasm', '--', '1', '2'], '3\n'],
     [['--invoke', 'nope', 'types.wasm', '--invoke', 'add', '1', '2'], '3\n'], // the later one wins
-  ])('run %j', async (args, stdout) => {
+  ] as const)('run %j', async ([args, stdout], { expect }) => {
     expect(await cli(['run', ...args], { cwd: dir })).toEqual({ code: 0, stdout, stderr: '' });
   });
 
-  it.concurrent('our flags after --invoke NAME are arguments of the function', async () => {
+  it.concurrent('our flags after --invoke NAME are arguments of the function', async ({ expect }) => {
     const r = await cli(['run', 'types.wasm', '--invoke', 'add', '5', '37', '--json'], { cwd: dir });
     expect(r).toEqual({
       code: 2,
@@ -85,7 +85,7 @@ describe('--invoke and its arguments', () => {
     expect(JSON.parse(before.stdout).results).toEqual([{ type: 'i32', value: 42 }]);
   });
 
-  it.concurrent('--invoke with no NAME after FILE is the usage error it is before FILE', async () => {
+  it.concurrent('--invoke with no NAME after FILE is the usage error it is before FILE', async ({ expect }) => {
     const after = await cli(['run', 'types.wasm', '--invoke'], { cwd: dir });
     const before = await cli(['run', 'types.wasm', '-i'], { cwd: dir });
     expect(after).toEqual({
@@ -102,12 +102,14 @@ describe('--invoke and its arguments', () => {
 });
 
 describe('errors in flags before FILE are what they were', () => {
-  it.concurrent('an unknown flag before FILE fails even if the program was given --help', async () => {
+  it.concurrent('an unknown flag before FILE fails even if the program was given --help', async ({ expect }) => {
     const r = await cli(['run', '--bogus', 'types.wasm', '--help'], { cwd: dir });
     expect(r).toEqual({ code: 2, stdout: '', stderr: "error: unknown option '--bogus'\n(add --help for usage)\n" });
   });
 
-  it.concurrent('--json before FILE still makes a failure a JSON document; after FILE it does not', async () => {
+  it.concurrent('--json before FILE still makes a failure a JSON document; after FILE it does not', async ({
+    expect,
+  }) => {
     const before = await cli(['run', '--json', 'nothing.wasm'], { cwd: dir });
     expect(JSON.parse(before.stdout).error).toMatchObject({ code: 'ERR_INPUT_NOT_FOUND', exitCode: 3 });
     const after = await cli(['run', 'nothing.wasm', '--json'], { cwd: dir });
@@ -115,7 +117,7 @@ describe('errors in flags before FILE are what they were', () => {
     expect(after.stdout).toBe('');
   });
 
-  it.concurrent('help and version before FILE are ours', async () => {
+  it.concurrent('help and version before FILE are ours', async ({ expect }) => {
     const help = await cli(['run', '--help'], { cwd: dir });
     expect(help.stdout).toContain('everything after FILE goes to the program');
     const version = await cli(['run', '-V', 'types.wasm', '--invoke', 'add', '1', '2'], { cwd: dir });
@@ -128,43 +130,43 @@ describe.skipIf(!HAS_PTY || ECHO_WASM === null)('the note on a terminal (python3
     `note: ${flag} after FILE goes to ${owner}; put wasmer-ts flags before FILE`;
   const notes = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('note:'));
 
-  it.concurrent('names the first flag of ours after FILE, once', async () => {
+  it.concurrent('names the first flag of ours after FILE, once', async ({ expect }) => {
     const r = await cliOnTerminal(['run', 'echo.wasm', '--dir', '.', '--env', 'A=1', '--dir', '/'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(notes(r.stderr)).toEqual([note('--dir')]);
     expect(r.stdout).toBe(echoed('--dir', '.', '--env', 'A=1', '--dir', '/'));
   });
 
-  it.concurrent.each([
+  it.concurrent.for([
     [['-i', '12'], '-i'],
     [['x', '--timeout=5s'], '--timeout'],
     [['--version'], '--version'],
     [['--no-cache'], '--no-cache'],
-  ])('run echo.wasm %j notes %s', async (args, flag) => {
+  ] as const)('run echo.wasm %j notes %s', async ([args, flag], { expect }) => {
     const r = await cliOnTerminal(['run', 'echo.wasm', ...args], { cwd: dir });
     expect(notes(r.stderr)).toEqual([note(flag)]);
     expect(r.stdout).toBe(echoed(...args));
   });
 
-  it.concurrent.each([
+  it.concurrent.for([
     [['run', 'echo.wasm', '--', '--dir', '.']], // the user said so with --
     [['run', '--', 'echo.wasm', '--dir', '.']],
     [['run', 'echo.wasm', 'a', '--', '--dir', '.']], // after the program's own --
     [['run', 'echo.wasm', '-x', '--directory']], // not flags of ours
     [['run', '--env', 'A=1', 'echo.wasm']],
-  ])('%j: no note', async (args) => {
+  ] as const)('%j: no note', async ([args], { expect }) => {
     const r = await cliOnTerminal(args, { cwd: dir });
     expect(r.code).toBe(0);
     expect(notes(r.stderr)).toEqual([]);
   });
 
-  it.concurrent('says "the function" with --invoke', async () => {
+  it.concurrent('says "the function" with --invoke', async ({ expect }) => {
     const r = await cliOnTerminal(['run', 'types.wasm', '--invoke', 'add', '1', '2', '--json'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(notes(r.stderr)).toEqual([note('--json', 'the function')]);
   });
 
-  it.concurrent('is the same through commander (WASMER_TS_FAST_PATH=0)', async () => {
+  it.concurrent('is the same through commander (WASMER_TS_FAST_PATH=0)', async ({ expect }) => {
     const args = ['run', '--env', 'A=1', 'echo.wasm', '--env', 'B=2'];
     const fast = await cliOnTerminal(args, { cwd: dir });
     const slow = await cliOnTerminal(args, { cwd: dir, env: { WASMER_TS_FAST_PATH: '0' } });
@@ -172,7 +174,7 @@ describe.skipIf(!HAS_PTY || ECHO_WASM === null)('the note on a terminal (python3
     expect(slow).toEqual(fast);
   });
 
-  it.concurrent('is not printed when stderr is not a terminal', async () => {
+  it.concurrent('is not printed when stderr is not a terminal', async ({ expect }) => {
     const r = await cli(['run', 'echo.wasm', '--dir', '.'], { cwd: dir });
     expect(r).toEqual({ code: 0, stdout: echoed('--dir', '.'), stderr: '' });
   });

@@ -1,7 +1,7 @@
 // `validate` (many files, stdin, --quiet, --json; our parser then V8) and `compile`.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { cli, fixtureDir } from './helpers.js';
 
 let dir: string;
@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => cleanup());
 
 describe('validate', () => {
-  it.concurrent('prints ok per valid file and exits 0', async () => {
+  it.concurrent('prints ok per valid file and exits 0', async ({ expect }) => {
     const r = await cli(['validate', 'types.wasm', 'kinds.wat', 'trap.wasm'], { cwd: dir });
     expect(r).toEqual({ code: 0, stdout: 'types.wasm: ok\nkinds.wat: ok\ntrap.wasm: ok\n', stderr: '' });
   });
@@ -42,7 +42,7 @@ describe('validate', () => {
     `);
   });
 
-  it.concurrent('agrees with WebAssembly.validate', async () => {
+  it.concurrent('agrees with WebAssembly.validate', async ({ expect }) => {
     const files = ['types.wasm', 'kinds.wasm', 'proposals.wasm', 'truncated.wasm', 'illtyped.wasm'];
     const r = await cli(['validate', '--json', ...files], { cwd: dir });
     const verdicts = JSON.parse(r.stdout) as { file: string; valid: boolean }[];
@@ -50,7 +50,7 @@ describe('validate', () => {
     for (const v of verdicts) expect(v.valid, v.file).toBe(WebAssembly.validate(readFileSync(join(dir, v.file))));
   });
 
-  it.concurrent('--quiet prints only failures', async () => {
+  it.concurrent('--quiet prints only failures', async ({ expect }) => {
     const r = await cli(['validate', '--quiet', 'types.wasm', 'illtyped.wasm', 'kinds.wasm'], { cwd: dir });
     expect(r.code).toBe(4);
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
@@ -59,7 +59,7 @@ describe('validate', () => {
     expect(ok).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
-  it.concurrent('--json gives an array of verdicts with code, message and offset', async () => {
+  it.concurrent('--json gives an array of verdicts with code, message and offset', async ({ expect }) => {
     const r = await cli(['validate', '--json', 'types.wasm', 'illtyped.wasm', 'missing.wasm'], { cwd: dir });
     expect(r.code).toBe(3); // an unreadable file wins over an invalid one
     const doc = JSON.parse(r.stdout);
@@ -73,7 +73,7 @@ describe('validate', () => {
     });
   });
 
-  it.concurrent('reads one module from stdin with -', async () => {
+  it.concurrent('reads one module from stdin with -', async ({ expect }) => {
     const ok = await cli(['validate', '-'], { cwd: dir, input: readFileSync(join(dir, 'types.wasm')) });
     expect(ok).toEqual({ code: 0, stdout: '<stdin>: ok\n', stderr: '' });
     const bad = await cli(['validate', '-'], { cwd: dir, input: ILL_TYPED });
@@ -83,7 +83,7 @@ describe('validate', () => {
 });
 
 describe('compile', () => {
-  it.concurrent('writes an artifact that run, call and inspect accept', async () => {
+  it.concurrent('writes an artifact that run, call and inspect accept', async ({ expect }) => {
     const out = join(dir, 'types-compiled.wasmu');
     const r = await cli(['compile', 'types.wasm', '-o', out], { cwd: dir });
     expect(r.code).toBe(0);
@@ -94,7 +94,7 @@ describe('compile', () => {
     expect((await cli(['validate', out], { cwd: dir })).stdout).toBe(`${out}: ok\n`);
   });
 
-  it.concurrent('defaults the output to FILE.wasmu and reports it in --json', async () => {
+  it.concurrent('defaults the output to FILE.wasmu and reports it in --json', async ({ expect }) => {
     const r = await cli(['compile', 'trap.wat', '--json'], { cwd: dir });
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
@@ -102,7 +102,7 @@ describe('compile', () => {
     expect(doc.size).toBe(readFileSync(join(dir, 'trap.wasmu')).byteLength);
   });
 
-  it.concurrent('a damaged artifact is an invalid module (exit 4)', async () => {
+  it.concurrent('a damaged artifact is an invalid module (exit 4)', async ({ expect }) => {
     const out = join(dir, 'kinds-compiled.wasmu');
     expect((await cli(['compile', 'kinds.wasm', '-o', out], { cwd: dir })).code).toBe(0);
     writeFileSync(join(dir, 'cut.wasmu'), readFileSync(out).subarray(0, 100));
@@ -111,7 +111,7 @@ describe('compile', () => {
     expect(r.stderr).toMatch(/^error: cut\.wasmu: artifact is truncated/);
   });
 
-  it.concurrent('refuses an output it cannot write (exit 3) and an invalid input (exit 4)', async () => {
+  it.concurrent('refuses an output it cannot write (exit 3) and an invalid input (exit 4)', async ({ expect }) => {
     const a = await cli(['compile', 'types.wasm', '-o', '/no/such/dir/out.wasmu'], { cwd: dir });
     expect(a.code).toBe(3);
     expect(a.stderr).toBe('error: cannot write /no/such/dir/out.wasmu: directory /no/such/dir does not exist\n');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, Global, Instance, Module, Table, Value } from '../../src/runtime/index.js';
+import { expectCode } from '../helpers/errors.js';
 
 type Fns = Record<string, (...args: unknown[]) => unknown>;
 
@@ -93,16 +94,7 @@ describe('Table', () => {
       [() => tab.grow(9), 'ERR_ARG_RANGE'],
       [() => tab.grow(-1), 'ERR_ARG_RANGE'],
     ];
-    for (const [run, code] of cases) {
-      let error: unknown;
-      try {
-        run();
-      } catch (e) {
-        error = e;
-      }
-      expect(error, String(run)).toBeInstanceOf(ArgumentError);
-      expect((error as ArgumentError).code, String(run)).toBe(code);
-    }
+    for (const [run, code] of cases) expectCode(run, ArgumentError, code);
   });
 
   it('creates funcref and externref tables for imports', () => {

@@ -18,10 +18,11 @@ import {
   Value,
   Wasi,
   WasiError,
-  type WasmerError,
+  WasmerError,
   WasmParseError,
   WatError,
 } from '../../src/runtime/index.js';
+import { expectCodeAsync } from '../helpers/errors.js';
 import { wat } from '../helpers/wat.js';
 
 const simple = readFileSync(new URL('../../fixtures/simple.wasm', import.meta.url));
@@ -29,16 +30,6 @@ const module = new Module(simple);
 const instance = new Instance(module);
 const memory = () => instance.memory as Memory;
 const sum = instance.getFunction('sum');
-
-/** Runs `fn` (sync or async) and returns what it threw. */
-async function thrown(fn: () => unknown): Promise<unknown> {
-  try {
-    await fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected an error, but the call succeeded');
-}
 
 type Case = readonly [name: string, fn: () => unknown, errorClass: new (...args: never[]) => WasmerError, code: string];
 
@@ -315,10 +306,8 @@ const CASES: readonly Case[] = [
 
 describe('the public edge throws only our errors, with a stable code', () => {
   it.each(CASES)('%s', async (_name, fn, errorClass, code) => {
-    const error = await thrown(fn);
-    expect(error).toBeInstanceOf(errorClass);
-    expect((error as WasmerError).code).toBe(code);
-    expect((error as Error).message).not.toMatch(/\[object Object\]|undefined \(reading/);
+    const error = await expectCodeAsync(fn, errorClass, code);
+    expect(error.message).not.toMatch(/\[object Object\]|undefined \(reading/);
   });
 
   it('Module.validate never throws, whatever it is given', () => {
@@ -343,10 +332,8 @@ describe('the public edge throws only our errors, with a stable code', () => {
     const bytes = await wat(`(module
       (import "wasi_snapshot_preview1" "clock_time_get" (func (param i32 i32 i32) (result i32)))
       (memory (export "memory") 1) (func (export "_start")))`);
-    const error = await thrown(() => new Wasi().getImports(new Module(bytes)));
-    expect(error).toBeInstanceOf(LinkError);
-    expect((error as LinkError).code).toBe('ERR_IMPORT_TYPE');
-    expect((error as Error).message).toContain('func (i32, i64, i32) -> i32');
+    const error = await expectCodeAsync(() => new Wasi().getImports(new Module(bytes)), LinkError, 'ERR_IMPORT_TYPE');
+    expect(error.message).toContain('func (i32, i64, i32) -> i32');
     const ok = await wat(`(module
       (import "wasi_unstable" "clock_time_get" (func (param i32 i64 i32) (result i32)))
       (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
@@ -390,7 +377,6 @@ describe('the public edge throws only our errors, with a stable code', () => {
 
   it('a trap inside the start function is a Trap', async () => {
     const bytes = await wat('(module (func $s unreachable) (start $s))');
-    const error = await thrown(() => new Instance(new Module(bytes)));
-    expect((error as WasmerError).code).toBe('ERR_TRAP');
+    await expectCodeAsync(() => new Instance(new Module(bytes)), WasmerError, 'ERR_TRAP');
   });
 });

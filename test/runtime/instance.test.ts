@@ -12,6 +12,7 @@ import {
   WasiExit,
 } from '../../src/runtime/index.js';
 import { decodeParamNames } from '../../src/runtime/parser/names.js';
+import { expectCode } from '../helpers/errors.js';
 import { fixture } from '../helpers/wat.js';
 
 type Fns = Record<string, (...args: unknown[]) => unknown>;
@@ -80,16 +81,7 @@ describe('exported functions', () => {
       [() => e.addf32?.(Value.f64(1), 1), 'ERR_ARG_TYPE'],
       [() => e.nothing?.(1), 'ERR_ARG_COUNT'],
     ];
-    for (const [call, code] of cases) {
-      let error: unknown;
-      try {
-        call();
-      } catch (err) {
-        error = err;
-      }
-      expect(error, String(call)).toBeInstanceOf(ArgumentError);
-      expect((error as ArgumentError).code, String(call)).toBe(code);
-    }
+    for (const [call, code] of cases) expectCode(call, ArgumentError, code);
     expect(() => e.add64?.(1n)).toThrow('add64(i64, i64) -> i64: expected 2 arguments, got 1');
   });
 

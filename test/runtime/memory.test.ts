@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, Instance, Memory, Module, PAGE_SIZE } from '../../src/runtime/index.js';
+import { expectCode } from '../helpers/errors.js';
 
 type Fns = Record<string, (...args: unknown[]) => unknown>;
 
@@ -177,16 +178,7 @@ describe('Memory', () => {
       [() => v.set({ valueOf: () => 1 } as unknown as number, 1), 'ERR_ARG_TYPE'],
       [() => m.uint8View('1' as unknown as number), 'ERR_ARG_TYPE'],
     ];
-    for (const [run, code] of cases) {
-      let error: unknown;
-      try {
-        run();
-      } catch (e) {
-        error = e;
-      }
-      expect(error, String(run)).toBeInstanceOf(ArgumentError);
-      expect((error as ArgumentError).code, String(run)).toBe(code);
-    }
+    for (const [run, code] of cases) expectCode(run, ArgumentError, code);
     const atEnd = m.uint8View(PAGE_SIZE);
     expect(atEnd.length).toBe(0);
     m.grow(1);

@@ -1,17 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, Instance, LinkError, Module, WasmerError } from '../../src/runtime/index.js';
+import { thrown } from '../helpers/errors.js';
 import { fixture, wat } from '../helpers/wat.js';
-
-/** Runs `f`; returns what it threw (or null), so a test can check the error class. */
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-    return null;
-  } catch (e) {
-    return e;
-  }
-}
 
 describe('robustness: only typed errors, whatever the input', () => {
   it('new Module on mutated and truncated real modules throws only WasmerErrors, and agrees with validate', async () => {

@@ -14,15 +14,7 @@ import { sha256Hex } from '../../../src/runtime/engine/hash.js';
 import { compileOptimized, encodeArtifact } from '../../../src/runtime/engine/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { wat } from '../../helpers/wat.js';
-import {
-  assertBuilt,
-  KERNEL_WAT,
-  kernelWork,
-  OTHER_WAT,
-  runChild,
-  tieredArtifact,
-  waitForTurboFanCode,
-} from './child.js';
+import { KERNEL_WAT, kernelWork, OTHER_WAT, runChild, tieredArtifact, waitForTurboFanCode } from './child.js';
 
 const N = 20000;
 let root: string;
@@ -40,7 +32,6 @@ function work(module: WebAssembly.Module, n: number): number {
 }
 
 beforeAll(async () => {
-  assertBuilt();
   root = mkdtempSync(path.join(tmpdir(), 'wasmer-ts-cache-'));
   kernel = await wat(KERNEL_WAT);
   other = await wat(OTHER_WAT);

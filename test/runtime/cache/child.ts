@@ -1,32 +1,15 @@
 // Runs code that loads machine code in a CHILD process: a bad payload that got
 // past our checks could crash the process, and that must fail the test, not
-// take vitest down. Children import the built library (dist/), as users do.
+// take vitest down. Children import the built library (dist/), as users do;
+// test/global-setup.ts rebuilds dist/ when it is older than src/.
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { artifactFromModule, serializeMachineCode } from '../../../src/runtime/engine/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { isCodegenFlag } from '../../../src/runtime/engine/tiering.js';
+import { waitUntil } from '../../helpers/poll.js';
 
 export const DIST = fileURLToPath(new URL('../../../dist/runtime/', import.meta.url));
-const SRC = fileURLToPath(new URL('../../../src/runtime/', import.meta.url));
-
-/** Fails clearly when dist/ is missing or older than the sources it is built from. */
-export function assertBuilt(): void {
-  for (const file of [
-    'engine/artifact',
-    'engine/fingerprint',
-    'engine/hash',
-    'engine/machine-code',
-    'engine/native',
-    'engine/cache/index',
-  ]) {
-    const built = `${DIST}${file}.js`;
-    if (!existsSync(built) || statSync(built).mtimeMs < statSync(`${SRC}${file}.ts`).mtimeMs) {
-      throw new Error(`${built} is missing or stale: run \`npm run build\` first (npm test does)`);
-    }
-  }
-}
 
 /**
  * Waits until V8 has TurboFan code for `module` (compiled from `wasm`) to
@@ -42,10 +25,8 @@ export async function waitForTurboFanCode(
   timeoutMs = 20_000,
 ): Promise<void> {
   if (!nativeStatus().available) return;
-  const deadline = Date.now() + timeoutMs;
-  while ((serializeMachineCode(module, wasm)?.length ?? 0) === 0) {
-    if (Date.now() > deadline) throw new Error(`V8 had no TurboFan code for the module after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  if (!(await waitUntil(() => (serializeMachineCode(module, wasm)?.length ?? 0) > 0, { timeoutMs }))) {
+    throw new Error(`V8 had no TurboFan code for the module after ${timeoutMs} ms`);
   }
 }
 
@@ -60,12 +41,6 @@ export async function tieredArtifact(wasm: Uint8Array): Promise<Uint8Array> {
   for (let i = 0; i < 300; i++) work(20_000);
   await waitForTurboFanCode(module, wasm);
   return artifactFromModule(module, wasm);
-}
-
-/** Polls `check` (every 50 ms, up to `timeoutMs`) until it is true; the caller asserts what it waited for. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 export interface ChildResult {

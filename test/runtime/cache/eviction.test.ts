@@ -27,15 +27,7 @@ import { compileOptimized, encodeArtifact } from '../../../src/runtime/engine/ma
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { Module } from '../../../src/runtime/module.js';
 import { wat } from '../../helpers/wat.js';
-import {
-  assertBuilt,
-  KERNEL_WAT,
-  kernelWork,
-  OTHER_WAT,
-  runChild,
-  tieredArtifact,
-  waitForTurboFanCode,
-} from './child.js';
+import { KERNEL_WAT, kernelWork, OTHER_WAT, runChild, tieredArtifact, waitForTurboFanCode } from './child.js';
 
 const HOUR_S = 3600;
 let root: string;
@@ -44,7 +36,6 @@ let other: Uint8Array;
 let counter = 0;
 
 beforeAll(async () => {
-  assertBuilt();
   root = mkdtempSync(path.join(tmpdir(), 'wasmer-ts-evict-'));
   kernel = await wat(KERNEL_WAT);
   other = await wat(OTHER_WAT);

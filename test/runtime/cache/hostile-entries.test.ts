@@ -23,21 +23,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModuleCache } from '../../../src/runtime/engine/cache/index.js';
 import { compileOptimized, encodeArtifact } from '../../../src/runtime/engine/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
+import { IS_ROOT, NOBODY, nobodyCanRun } from '../../helpers/users.js';
 import { wat } from '../../helpers/wat.js';
-import { assertBuilt, DIST, KERNEL_WAT, kernelWork, tieredArtifact } from './child.js';
+import { DIST, KERNEL_WAT, kernelWork, tieredArtifact } from './child.js';
 
 const N = 1000;
 let root: string;
 let kernel: Uint8Array;
 let kernelFile: string;
 let counter = 0;
-const isRoot = process.getuid?.() === 0;
-// As root the unreadable-entry test runs its lookup as `nobody`, who must be able to run this
-// Node (one unpacked under /root, as CI's are, is not reachable by nobody).
-const nobodyRunsNode = !isRoot || spawnSync(process.execPath, ['-e', '0'], { uid: 65534, gid: 65534 }).status === 0;
+// As root the unreadable-entry test runs its lookup as `nobody`, who must be able to run this Node.
+const isRoot = IS_ROOT;
+const nobodyRunsNode = nobodyCanRun();
 
 beforeAll(async () => {
-  assertBuilt();
   root = mkdtempSync(path.join(tmpdir(), 'wasmer-ts-hostile-cache-'));
   // Traversable by everyone: one test reads the cache as an unprivileged user.
   chmodSync(root, 0o755);
@@ -174,7 +173,7 @@ describe.runIf(nativeStatus().available)('hostile files at an entry name', () =>
       writeFileSync(file, (await compileOptimized(kernel)).artifact);
       chmodSync(file, 0o000);
       // The cache directory itself is writable only by us, so the child cannot replace the entry either.
-      const lookup = isRoot ? lookUp(dir, { uid: 65534, gid: 65534 }) : lookUp(dir);
+      const lookup = isRoot ? lookUp(dir, NOBODY) : lookUp(dir);
       expectSkipped(lookup, file, /permission denied/);
       expect(lstatSync(file).mode & 0o777).toBe(0);
     },

@@ -7,14 +7,13 @@ import { decodeArtifact } from '../../../src/runtime/engine/artifact.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { Module } from '../../../src/runtime/module.js';
 import { wat } from '../../helpers/wat.js';
-import { assertBuilt, KERNEL_WAT, kernelWork, runChild, waitForTurboFanCode } from './child.js';
+import { KERNEL_WAT, kernelWork, runChild, waitForTurboFanCode } from './child.js';
 
 const N = 200_000;
 let dir: string;
 let kernel: Uint8Array;
 
 beforeAll(async () => {
-  assertBuilt();
   dir = mkdtempSync(path.join(tmpdir(), 'wasmer-ts-module-'));
   kernel = await wat(KERNEL_WAT);
 });

@@ -15,20 +15,14 @@ import { currentEngine, engineMismatch } from '../../../src/runtime/engine/finge
 import { sha256Hex } from '../../../src/runtime/engine/hash.js';
 import { encodeArtifact } from '../../../src/runtime/engine/machine-code.js';
 import { ArtifactError } from '../../../src/runtime/errors.js';
+import { errorOf } from '../../helpers/errors.js';
 import { fixture, wat } from '../../helpers/wat.js';
 
 const wasm = await fixture('simple');
 const machineCode = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7919) & 0xff);
 
-function errorOf(f: () => unknown): ArtifactError {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ArtifactError);
-    return error as ArtifactError;
-  }
-  throw new Error('expected an ArtifactError, nothing was thrown');
-}
+/** The ArtifactError `f` throws. */
+const artifactError = (f: () => unknown): ArtifactError => errorOf(f, ArtifactError);
 
 describe('artifact format', () => {
   it('round-trips the Wasm bytes without machine code', () => {
@@ -66,7 +60,7 @@ describe('artifact format', () => {
   it('reports truncation at every length as ERR_ARTIFACT_TRUNCATED', () => {
     const bytes = encodeArtifact({ wasm, machineCode });
     for (let len = 0; len < bytes.length; len++) {
-      expect(errorOf(() => decodeArtifact(bytes.subarray(0, len))).code, `length ${len}`).toBe(
+      expect(artifactError(() => decodeArtifact(bytes.subarray(0, len))).code, `length ${len}`).toBe(
         'ERR_ARTIFACT_TRUNCATED',
       );
     }
@@ -84,8 +78,8 @@ describe('artifact format', () => {
     expect(damaged.machineCode).toBeNull();
     expect(damaged.machineCodeProblem?.code).toBe('ERR_ARTIFACT_CORRUPT');
     // Without the option the same bytes are refused, with the payload's problem as the code.
-    expect(errorOf(() => decodeArtifact(flipped)).code).toBe('ERR_ARTIFACT_CORRUPT');
-    expect(errorOf(() => decodeArtifact(flipped, { allowDamagedMachineCode: false })).message).toMatch(
+    expect(artifactError(() => decodeArtifact(flipped)).code).toBe('ERR_ARTIFACT_CORRUPT');
+    expect(artifactError(() => decodeArtifact(flipped, { allowDamagedMachineCode: false })).message).toMatch(
       /^artifact machine code is unusable: the machine code does not match its SHA-256/,
     );
     expect(decodeArtifact(bytes, { allowDamagedMachineCode: true }).machineCodeProblem).toBeNull();
@@ -97,7 +91,7 @@ describe('artifact format', () => {
       for (const bit of [0, 3, 7]) {
         const copy = bytes.slice();
         copy[offset]! ^= 1 << bit;
-        const error = errorOf(() => decodeArtifact(copy));
+        const error = artifactError(() => decodeArtifact(copy));
         const where = `offset ${offset} bit ${bit}`;
         if (offset < 8) expect(error.code, where).toBe('ERR_ARTIFACT_MAGIC');
         else if (offset < 12) expect(error.code, where).toBe('ERR_ARTIFACT_VERSION');
@@ -115,9 +109,9 @@ describe('artifact format', () => {
     ];
     for (const blob of blobs) {
       expect(isArtifact(blob)).toBe(false);
-      expect(errorOf(() => decodeArtifact(blob)).code).toBe('ERR_ARTIFACT_MAGIC');
+      expect(artifactError(() => decodeArtifact(blob)).code).toBe('ERR_ARTIFACT_MAGIC');
     }
-    expect(errorOf(() => decodeArtifact(wasm)).message).toMatch(/plain WebAssembly binary/);
+    expect(artifactError(() => decodeArtifact(wasm)).message).toMatch(/plain WebAssembly binary/);
     expect(isArtifact('not bytes')).toBe(false);
     expect(isArtifact(ARTIFACT_MAGIC.subarray(0, 4))).toBe(false);
   });
@@ -126,7 +120,7 @@ describe('artifact format', () => {
     for (const version of [0, 3, 0xffffffff]) {
       const bytes = encodeArtifact({ wasm });
       new DataView(bytes.buffer).setUint32(8, version, true);
-      const error = errorOf(() => decodeArtifact(bytes));
+      const error = artifactError(() => decodeArtifact(bytes));
       expect(error.code).toBe('ERR_ARTIFACT_VERSION');
       expect(error.message).toContain(`version ${version} is not supported (this wasmer-ts reads versions 1 and 2)`);
     }
@@ -149,7 +143,7 @@ describe('artifact format', () => {
     expect(engineMismatch(header)).toBeNull();
     const flipped = bytes.slice();
     flipped[40]! ^= 1;
-    expect(errorOf(() => decodeArtifact(flipped)).code).toBe('ERR_ARTIFACT_CORRUPT');
+    expect(artifactError(() => decodeArtifact(flipped)).code).toBe('ERR_ARTIFACT_CORRUPT');
   });
 
   it('records the module name and the source it is given, cut at 1 KiB on a character boundary', async () => {
@@ -171,7 +165,7 @@ describe('artifact format', () => {
     expect(layout.byteLength).toBe(bytes.length);
     expect(layout.dataOffset).toBe(needed);
     expect(layout.header.wasmSha256).toBe(sha256Hex(wasm));
-    expect(errorOf(() => readArtifactHeader(bytes.subarray(0, needed! - 1))).code).toBe('ERR_ARTIFACT_TRUNCATED');
+    expect(artifactError(() => readArtifactHeader(bytes.subarray(0, needed! - 1))).code).toBe('ERR_ARTIFACT_TRUNCATED');
   });
 
   it('reports no machine-code summary for bytes that are not V8 code', () => {
@@ -182,14 +176,14 @@ describe('artifact format', () => {
   it('rejects a huge header length without allocating it', () => {
     const bytes = encodeArtifact({ wasm });
     new DataView(bytes.buffer).setUint32(12, 0xffffffff, true);
-    expect(errorOf(() => decodeArtifact(bytes)).code).toBe('ERR_ARTIFACT_CORRUPT');
+    expect(artifactError(() => decodeArtifact(bytes)).code).toBe('ERR_ARTIFACT_CORRUPT');
   });
 
   it('rejects trailing bytes after the payload', () => {
     const bytes = encodeArtifact({ wasm, machineCode });
     const longer = new Uint8Array(bytes.length + 1);
     longer.set(bytes);
-    expect(errorOf(() => decodeArtifact(longer)).code).toBe('ERR_ARTIFACT_CORRUPT');
+    expect(artifactError(() => decodeArtifact(longer)).code).toBe('ERR_ARTIFACT_CORRUPT');
   });
 
   it('keeps the engine fields it is given, byte for byte', () => {
@@ -244,7 +238,7 @@ describe('artifacts without their Wasm (cache entries)', () => {
   });
 
   it('refuse to load without the Wasm: ERR_ARTIFACT_NO_WASM', () => {
-    const error = errorOf(() => decodeArtifact(entry));
+    const error = artifactError(() => decodeArtifact(entry));
     expect(error.code).toBe('ERR_ARTIFACT_NO_WASM');
     expect(error.message).toContain(`holds machine code for the Wasm module with SHA-256 ${sha256Hex(wasm)}`);
   });
@@ -252,10 +246,10 @@ describe('artifacts without their Wasm (cache entries)', () => {
   it('refuse other Wasm bytes, of another length or another hash', () => {
     const other = wasm.slice();
     other[other.length - 1]! ^= 1;
-    expect(errorOf(() => decodeArtifact(entry, { wasm: other })).code).toBe('ERR_ARTIFACT_CORRUPT');
-    expect(errorOf(() => decodeArtifact(entry, { wasm: wasm.subarray(1) })).message).toMatch(/other Wasm bytes/);
+    expect(artifactError(() => decodeArtifact(entry, { wasm: other })).code).toBe('ERR_ARTIFACT_CORRUPT');
+    expect(artifactError(() => decodeArtifact(entry, { wasm: wasm.subarray(1) })).message).toMatch(/other Wasm bytes/);
     // A wrong precomputed hash is not believed over the length and header check either.
-    expect(errorOf(() => decodeArtifact(entry, { wasm: other, wasmSha256: '00'.repeat(32) })).code).toBe(
+    expect(artifactError(() => decodeArtifact(entry, { wasm: other, wasmSha256: '00'.repeat(32) })).code).toBe(
       'ERR_ARTIFACT_CORRUPT',
     );
   });

@@ -16,7 +16,7 @@ import {
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { v8FlagsFor } from '../../../src/runtime/engine/tiering.js';
 import { wat } from '../../helpers/wat.js';
-import { assertBuilt, KERNEL_WAT, kernelWork, OTHER_WAT, runChild } from '../cache/child.js';
+import { KERNEL_WAT, kernelWork, OTHER_WAT, runChild } from '../cache/child.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const N = 5000;
@@ -87,7 +87,6 @@ function save(name: string, bytes: Uint8Array): string {
 }
 
 beforeAll(async () => {
-  assertBuilt();
   dir = mkdtempSync(path.join(tmpdir(), 'wasmer-ts-mc-'));
   kernel = await wat(KERNEL_WAT);
   other = await wat(OTHER_WAT);

@@ -12,6 +12,7 @@ import {
   v8FlagsFor,
 } from '../../../src/runtime/engine/tiering.js';
 import { parseModule } from '../../../src/runtime/parser/index.js';
+import { withCustomSection } from '../../helpers/binary.js';
 import { wat } from '../../helpers/wat.js';
 
 // V8's flags are process-wide, so every tier observation runs in a child
@@ -111,26 +112,6 @@ async function hex(pad: number): Promise<string> {
   return Buffer.from(await wat(moduleText(pad))).toString('hex');
 }
 
-/** Appends a custom section of `size` bytes (like DWARF debug info) to a binary. */
-function withCustomSection(bytes: Uint8Array, size: number): Uint8Array {
-  const name = [4, ...Buffer.from('.big')];
-  const content = name.length + size;
-  const leb: number[] = [];
-  for (let v = content; ; ) {
-    const b = v & 0x7f;
-    v >>>= 7;
-    if (v === 0) {
-      leb.push(b);
-      break;
-    }
-    leb.push(b | 0x80);
-  }
-  const out = new Uint8Array(bytes.length + 1 + leb.length + content);
-  out.set(bytes);
-  out.set([0, ...leb, ...name], bytes.length);
-  return out;
-}
-
 describe('resolveTier', () => {
   const small: TieringFacts = { byteLength: 40_000, isWasiCommand: true, codeByteLength: 30_000 };
   const big: TieringFacts = { byteLength: 5_000_000, isWasiCommand: true, codeByteLength: 4_900_000 };
@@ -163,7 +144,7 @@ describe('resolveTier', () => {
 
 describe('tieringFacts', () => {
   it('measures the code section, not debug info in custom sections', async () => {
-    const bytes = withCustomSection(await wat(moduleText(0)), 3 << 20);
+    const bytes = withCustomSection(await wat(moduleText(0)), '.big', new Uint8Array(3 << 20)); // like DWARF debug info;
     const info = parseModule(bytes);
     const facts = tieringFacts(bytes, info);
     const code = info.sections.find((s) => s.name === 'code');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { WasmParseError } from '../../../src/runtime/errors.js';
 import { parseModule } from '../../../src/runtime/parser/index.js';
+import { errorOf } from '../../helpers/errors.js';
 import {
   body,
   custom,
@@ -18,15 +19,8 @@ import {
   vec,
 } from './binary.js';
 
-function errorOf(bytes: Uint8Array): WasmParseError {
-  try {
-    parseModule(bytes);
-  } catch (error) {
-    if (error instanceof WasmParseError) return error;
-    throw error;
-  }
-  throw new Error('expected parseModule to throw');
-}
+/** The WasmParseError parseModule throws for `bytes`. */
+const parseError = (bytes: Uint8Array): WasmParseError => errorOf(() => parseModule(bytes), WasmParseError);
 
 // A small valid module, section by section, to break one piece at a time.
 const TYPE = section(1, vec([functype([I32, I32], [I32])])); // (i32, i32) -> i32
@@ -183,7 +177,7 @@ describe('malformed modules give WasmParseError with a precise code and offset',
     ['a component-model layer', [0x00, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0], 'ERR_BAD_VERSION', 4],
     ['a truncated version', [0x00, 0x61, 0x73, 0x6d, 1, 0], 'ERR_UNEXPECTED_EOF', 6],
   ])('%s', (_what, bytes, code, offset) => {
-    const error = errorOf(new Uint8Array(bytes));
+    const error = parseError(new Uint8Array(bytes));
     expect(error.code).toBe(code);
     expect(error.offset).toBe(offset);
   });
@@ -191,21 +185,21 @@ describe('malformed modules give WasmParseError with a precise code and offset',
   it('rejects a section out of order (table after memory), at the misplaced section', () => {
     const memory = section(5, vec([[0, 1]]));
     const bytes = module(TYPE, memory, section(4, vec([[FUNCREF, 0, 1]])));
-    const error = errorOf(bytes);
+    const error = parseError(bytes);
     expect(error.code).toBe('ERR_SECTION_ORDER');
     expect(error.offset).toBe(8 + TYPE.length + memory.length);
     expect(error.message).toContain('table section must come before the memory section');
   });
 
   it('rejects a duplicate section', () => {
-    const error = errorOf(module(TYPE, TYPE));
+    const error = parseError(module(TYPE, TYPE));
     expect(error.code).toBe('ERR_SECTION_ORDER');
     expect(error.message).toContain('duplicate type section');
     expect(error.offset).toBe(8 + TYPE.length);
   });
 
   it('rejects a data count section after the code section, and accepts tag between memory and global', () => {
-    expect(errorOf(module(TYPE, FUNCTION, CODE, section(12, [0]))).code).toBe('ERR_SECTION_ORDER');
+    expect(parseError(module(TYPE, FUNCTION, CODE, section(12, [0]))).code).toBe('ERR_SECTION_ORDER');
     const tagged = module(
       section(1, vec([functype([I32], [])])),
       section(5, vec([[0, 1]])),
@@ -213,86 +207,86 @@ describe('malformed modules give WasmParseError with a precise code and offset',
       section(6, vec([[I32, 0, 0x41, 0, END]])), // global i32 = 0
     );
     expect(parseModule(tagged).tags).toEqual([0]);
-    expect(errorOf(module(section(6, vec([])), section(13, vec([])))).code).toBe('ERR_SECTION_ORDER');
+    expect(parseError(module(section(6, vec([])), section(13, vec([])))).code).toBe('ERR_SECTION_ORDER');
   });
 
   it('rejects an unknown section id', () => {
-    const error = errorOf(module(section(14, [])));
+    const error = parseError(module(section(14, [])));
     expect(error.code).toBe('ERR_BAD_SECTION');
     expect(error.offset).toBe(8);
   });
 
   it('rejects a section size larger than the bytes left', () => {
     const bytes = module([1, 50, 1, 0x60, 0, 0]); // type section claiming 50 bytes
-    const error = errorOf(bytes);
+    const error = parseError(bytes);
     expect(error.code).toBe('ERR_SECTION_SIZE');
     expect(error.detail).toContain('declares 50 bytes but only 4 remain');
   });
 
   it('rejects a section whose contents end before its declared size', () => {
     const bytes = module([1, 5, ...vec([functype([], [])]), 0xaa]); // 4 bytes of type section + 1 stray byte
-    const error = errorOf(bytes);
+    const error = parseError(bytes);
     expect(error.code).toBe('ERR_SECTION_SIZE');
     expect(error.offset).toBe(8 + 2 + 4);
   });
 
   it('rejects a section whose contents run past its declared size', () => {
     const bytes = module([1, 3, ...vec([functype([], [])])]); // the type needs 4 bytes, the section declares 3
-    expect(errorOf(bytes).code).toBe('ERR_UNEXPECTED_EOF');
-    expect(errorOf(bytes).detail).toContain('type section ends');
+    expect(parseError(bytes).code).toBe('ERR_UNEXPECTED_EOF');
+    expect(parseError(bytes).detail).toContain('type section ends');
   });
 
   it('rejects a count larger than the section, before allocating', () => {
     const bytes = module(section(1, [...u32(1_000_000), ...functype([], [])]));
-    const error = errorOf(bytes);
+    const error = parseError(bytes);
     expect(error.code).toBe('ERR_UNEXPECTED_EOF');
     expect(error.detail).toContain('1000000 types cannot fit');
   });
 
   it("rejects counts beyond V8's limits", () => {
     const bytes = module(section(3, [...u32(1_000_001)]));
-    expect(errorOf(bytes).code).toBe('ERR_LIMIT');
+    expect(parseError(bytes).code).toBe('ERR_LIMIT');
   });
 
   it('rejects a bad LEB128 in a section size', () => {
     const bytes = module([1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]);
-    expect(errorOf(bytes).code).toBe('ERR_BAD_LEB');
-    expect(errorOf(bytes).offset).toBe(9);
+    expect(parseError(bytes).code).toBe('ERR_BAD_LEB');
+    expect(parseError(bytes).offset).toBe(9);
   });
 
   it('rejects a bad UTF-8 export name, at the name', () => {
     const bytes = module(TYPE, FUNCTION, section(7, vec([[2, 0xc3, 0x28, 0x00, 0]])), CODE);
-    const error = errorOf(bytes);
+    const error = parseError(bytes);
     expect(error.code).toBe('ERR_BAD_UTF8');
     expect(error.offset).toBe(8 + TYPE.length + FUNCTION.length + 4); // id, size, count, length, then the name
   });
 
   it('rejects a bad value type', () => {
     const bytes = module(section(1, vec([[0x60, 1, 0x55, 0]])));
-    const error = errorOf(bytes);
+    const error = parseError(bytes);
     expect(error.code).toBe('ERR_BAD_TYPE');
     expect(error.offset).toBe(8 + 2 + 3);
     expect(error.detail).toContain('0x55');
   });
 
   it('rejects a bad type form', () => {
-    expect(errorOf(module(section(1, vec([[0x61, 0, 0]])))).code).toBe('ERR_BAD_TYPE');
+    expect(parseError(module(section(1, vec([[0x61, 0, 0]])))).code).toBe('ERR_BAD_TYPE');
   });
 
   it('rejects a code count that differs from the function count', () => {
     const bytes = module(TYPE, FUNCTION, section(10, vec([body([]), body([])])));
-    const error = errorOf(bytes);
+    const error = parseError(bytes);
     expect(error.code).toBe('ERR_COUNT_MISMATCH');
     expect(error.detail).toContain('2 function bodies but the function section declares 1');
   });
 
   it('rejects functions without a code section', () => {
-    expect(errorOf(module(TYPE, FUNCTION)).code).toBe('ERR_COUNT_MISMATCH');
+    expect(parseError(module(TYPE, FUNCTION)).code).toBe('ERR_COUNT_MISMATCH');
   });
 
   it('rejects a data count that disagrees with the data section', () => {
     const bytes = module(section(5, vec([[0, 1]])), section(12, u32(2)), section(11, vec([[1, ...vec([])]])));
-    expect(errorOf(bytes).code).toBe('ERR_COUNT_MISMATCH');
+    expect(parseError(bytes).code).toBe('ERR_COUNT_MISMATCH');
   });
 
   it.each<[string, number[][], string]>([
@@ -318,7 +312,7 @@ describe('malformed modules give WasmParseError with a precise code and offset',
     ['a custom section name past the section', [[0, 2, 5, 0x61]], 'ERR_UNEXPECTED_EOF'],
     ['an empty custom section (no name)', [[0, 0]], 'ERR_UNEXPECTED_EOF'],
   ])('rejects %s', (_what, sections, code) => {
-    const error = errorOf(module(...sections));
+    const error = parseError(module(...sections));
     expect(error.code).toBe(code);
     expect(error.offset).toBeGreaterThanOrEqual(8);
   });
@@ -340,7 +334,7 @@ describe('malformed modules give WasmParseError with a precise code and offset',
         }
         continue;
       }
-      const error = errorOf(prefix);
+      const error = parseError(prefix);
       expect(error.offset).toBeLessThanOrEqual(n);
       rejected++;
     }

@@ -2,19 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WasmParseError } from '../../../src/runtime/errors.js';
 import { Reader } from '../../../src/runtime/parser/reader.js';
+import { errorOf } from '../../helpers/errors.js';
 import { s32 } from './binary.js';
 
 const reader = (bytes: number[]) => new Reader(new Uint8Array(bytes));
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof WasmParseError) return error.code;
-    throw error;
-  }
-  return 'ok';
-}
+/** The code of the WasmParseError `fn` throws. */
+const codeOf = (fn: () => unknown): string => errorOf(fn, WasmParseError).code;
 
 /** Signed LEB128 of a 64-bit bigint, written independently of the reader. */
 function s64(n: bigint): number[] {

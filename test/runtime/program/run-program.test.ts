@@ -1,7 +1,5 @@
 // runProgram: on the caller's thread, or in a worker with a time limit; memory caps.
-// The worker runs the built dist/runtime/program/worker.js (`npm test` builds first).
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// The worker runs the built dist/runtime/program/worker.js (test/global-setup.ts keeps it current).
 import { describe, expect, it } from 'vitest';
 import {
   ArgumentError,
@@ -16,7 +14,6 @@ import { wat } from '../../helpers/wat.js';
 import { keyValues, wasiFixture } from '../wasi/helpers.js';
 
 const checks = new Module(wasiFixture('checks'));
-const hasBuild = existsSync(fileURLToPath(new URL('../../../dist/runtime/program/worker.js', import.meta.url)));
 const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 
 const REACTOR = `(module
@@ -89,7 +86,7 @@ describe('runProgram on the caller thread', () => {
   });
 });
 
-describe.skipIf(!hasBuild)('runProgram in a worker (timeoutMs)', () => {
+describe('runProgram in a worker (timeoutMs)', () => {
   it('stops a program that runs past its time limit with TimeoutError', async () => {
     const err = await runProgram({ module: checks, wasi: { args: ['c', 'spin'] }, timeoutMs: 300 }).catch((e) => e);
     expect(err).toBeInstanceOf(TimeoutError);
