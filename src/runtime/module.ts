@@ -62,6 +62,12 @@ export type WasmSource = Uint8Array | ArrayBuffer | ArrayBufferView;
 const HEADER_LENGTH = 8;
 const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+/** `prog.wat` of `/src/prog.wat`: how a text error names the file (the CLI says where it is). */
+function fileName(source: string | null | undefined): string | undefined {
+  if (source === undefined || source === null) return undefined;
+  return source.slice(Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\')) + 1) || source;
+}
+
 function isUtf8(bytes: Uint8Array): boolean {
   try {
     FATAL_UTF8.decode(bytes);
@@ -207,7 +213,7 @@ export class Module {
     // A NUL byte never starts or appears in WebAssembly text: such input is a (truncated or
     // damaged) binary, and the binary reader's error says more than the text converter's.
     const text = format === 'text' ? decodeText(bytes) : null;
-    if (text !== null) return Module.compile(await watToWasm(text, options.cacheSource ?? undefined), options);
+    if (text !== null) return Module.compile(await watToWasm(text, fileName(options.cacheSource)), options);
     if (bytes[0] === 0x00 || isUtf8(bytes)) return Module.compile(bytes, options);
     throw new WasmParseError(
       'ERR_BAD_MAGIC',

@@ -36,9 +36,7 @@ describe('invalid WebAssembly text', () => {
     const r = await cli(['run', 'bad.wat'], { cwd: dir });
     expect(r.code).toBe(4);
     const lines = r.stderr.trimEnd().split('\n');
-    expect(lines[0]).toMatch(
-      /^error: bad\.wat: invalid WebAssembly text: \S*bad\.wat:4:5: unexpected token i32\.bogus/,
-    );
+    expect(lines[0]).toMatch(/^error: bad\.wat: invalid WebAssembly text: bad\.wat:4:5: unexpected token i32\.bogus/);
     expect(r.stderr).not.toContain('input.wat');
     expect(r.stderr).not.toContain('^^^');
     expect(lines.slice(1)).toEqual(['  (bad.wat is not a WebAssembly binary, so it was read as WebAssembly text)']);

@@ -200,10 +200,10 @@ describe('invalid WebAssembly text', () => {
     );
   });
 
-  it('Module.from names the text by cacheSource', async () => {
+  it('Module.from names the text by the file name of cacheSource', async () => {
     const message = await api.Module.from(new TextEncoder().encode('(module (func i32.bogus))'), {
       cacheSource: '/src/prog.wat',
     }).catch((e: WatError) => e.message);
-    expect(message).toBe('invalid WebAssembly text: /src/prog.wat:1:15: unexpected token i32.bogus, expected ).');
+    expect(message).toBe('invalid WebAssembly text: prog.wat:1:15: unexpected token i32.bogus, expected ).');
   });
 });
