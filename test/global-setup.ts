@@ -13,7 +13,7 @@
 //    it; a crashed run's parent is removed by the next run (its process is gone).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +76,15 @@ function bundleIsStale(): boolean {
   return newer(DIST) || mtime(path.join(ROOT, 'scripts', 'bundle-cli.js')) > built;
 }
 
+/** True when dist/ has the published WebAssembly declarations, current and referenced from index.d.ts. */
+function typesShipped(): boolean {
+  const shipped = path.join(DIST, 'types', 'webassembly.d.ts');
+  const index = path.join(DIST, 'runtime', 'index.d.ts');
+  if (mtime(shipped) < mtime(path.join(SRC, 'types', 'published', 'webassembly.d.ts')) || !existsSync(index))
+    return false;
+  return readFileSync(index, 'utf8').startsWith('/// <reference path="../types/webassembly.d.ts" />');
+}
+
 function run(command: string, args: readonly string[]): void {
   execFileSync(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
 }
@@ -97,6 +106,12 @@ export function buildDist(): string[] {
     const left = staleSources();
     if (left.length > 0) throw new Error(`global setup: tsc wrote no output for ${left.join(', ')}`);
     done.push(`tsc (${stale.length} stale: ${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', ...' : ''})`);
+  }
+  // tsc rewrites dist/runtime/index.d.ts without the reference to the shipped
+  // WebAssembly declarations that `npm run build` adds after it: add it again.
+  if (stale.length > 0 || !typesShipped()) {
+    run(process.execPath, [path.join(ROOT, 'scripts', 'ship-types.js')]);
+    done.push('types');
   }
   if (bundleIsStale()) {
     run(process.execPath, [path.join(ROOT, 'scripts', 'bundle-cli.js')]);
