@@ -11,8 +11,16 @@ import type { FuncType, ValType } from '../runtime/parser/types.js';
 import { formatBytes } from '../runtime/units.js';
 import { formatF32 as shortestF32 } from '../runtime/value.js';
 
-// C0 controls, DEL and C1 controls: what a terminal may act on.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+// C0 controls, DEL and C1 controls (what a terminal may act on), and the bidirectional
+// controls (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069), which reorder what a
+// reader sees around them ("Trojan Source").
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** `\x1b` for a C0/C1 control, `\u202e` for a bidirectional one. */
+function escapeControl(c: string): string {
+  const code = c.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
 
 /**
  * A name from a module (export, import, custom section, name section) made safe to
@@ -20,7 +28,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
  * change colours or fake output lines with ANSI escapes, `\r` or `\n` in its names.
  */
 export function printable(name: string): string {
-  return name.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return name.replace(CONTROL, escapeControl);
 }
 
 /** A module's name for a terminal: quoted when it is not a plain word (`quoteName`), and `printable`. */
@@ -35,9 +43,7 @@ export function formatExportSignature(name: string, type: FuncType): string {
 
 /** Message text for a terminal: like `printable`, but line breaks and tabs stay (messages have several lines). */
 export function printableText(text: string): string {
-  return text.replace(CONTROL, (c) =>
-    c === '\n' || c === '\t' ? c : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+  return text.replace(CONTROL, (c) => (c === '\n' || c === '\t' ? c : escapeControl(c)));
 }
 
 /** The shortest decimal that reads back as the same f32 (`7.42`, not `7.420000076293945`), with Wasm's nan/inf/-0. */

@@ -123,10 +123,15 @@ const PLAIN_NAME = /^[\p{L}\p{N}_$.-]+$/u;
  * spelling).
  */
 export function quoted(name: string): string {
-  return `"${name.replace(ESCAPED, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}"`;
+  return `"${name.replace(ESCAPED, (c) => {
+    if (c === '"' || c === '\\') return `\\${c}`;
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  })}"`;
 }
 
-const ESCAPED = /["\\\u0000-\u001f\u007f-\u009f]/g;
+// Controls (C0, DEL, C1) and the bidirectional controls, as commands/format.ts escapes them for terminals.
+const ESCAPED = /["\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** What `formatSignature` adds to the types. */
 export interface SignatureOptions {

@@ -310,7 +310,7 @@ export function readArtifactHeader(bytes: Uint8Array): ArtifactLayout {
 
   // The header is authentic from here on; its fields still get bounds checks.
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let at = PREFIX_LENGTH;
   const need = (count: number): void => {
     if (at + count > hashAt) throw corrupt('a header field runs past the header');

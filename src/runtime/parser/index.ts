@@ -19,7 +19,6 @@ import {
   MAX_IMPORTS,
   MAX_MEMORIES,
   MAX_SEGMENT_ELEMENTS,
-  MAX_STRING_SIZE,
   MAX_STRUCT_FIELDS,
   MAX_SUPERTYPES,
   MAX_TABLES,
@@ -424,8 +423,8 @@ class ModuleParser {
     const r = this.r;
     const count = r.readCount('imports', MAX_IMPORTS, 4);
     for (let i = 0; i < count; i++) {
-      const module = r.readName('an import module name', MAX_STRING_SIZE);
-      const name = r.readName('an import name', MAX_STRING_SIZE);
+      const module = r.readName('an import module name');
+      const name = r.readName('an import name');
       const kindOffset = r.offset;
       const kind = r.readU8('an import kind');
       let desc: ExternType;
@@ -590,7 +589,7 @@ class ModuleParser {
     const r = this.r;
     const count = r.readCount('exports', MAX_EXPORTS, 3);
     for (let i = 0; i < count; i++) {
-      const name = r.readName('an export name', MAX_STRING_SIZE);
+      const name = r.readName('an export name');
       const kindOffset = r.offset;
       const kind = r.readU8('an export kind');
       const indexOffset = r.offset;

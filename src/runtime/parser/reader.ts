@@ -7,7 +7,8 @@
 import { type ParseErrorCode, WasmParseError } from '../errors.js';
 
 /** One decoder for every name: `fatal` so malformed UTF-8 is an error, as the spec requires. */
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the name (an export named "\u{FEFF}" is not ""), as V8 reads it.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Names up to this length are decoded by hand when they are ASCII (most are); longer ones go to TextDecoder. */
 const ASCII_FAST_PATH_MAX = 64;

@@ -125,7 +125,8 @@ export const UNSTABLE: Abi = {
 };
 
 const TWO_32 = 0x1_0000_0000;
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a guest's "\u{FEFF}inside.txt" names that file, not inside.txt.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The views of one guest memory. The host functions read `u8`/`dv` after `refresh()`. */
 export class GuestMemory {
