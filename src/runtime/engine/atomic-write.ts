@@ -4,7 +4,6 @@
  * atomic within a file system, and the temp file is in the same directory).
  * Used by the cache for its entries and by `compile -o` for artifacts.
  */
-import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -27,6 +26,8 @@ export async function writeFileAtomic(
   const suffix = `${process.pid}.${globalThis.crypto.randomUUID().slice(0, 12)}.tmp`;
   const temp =
     options.hidden === true ? path.join(path.dirname(file), `.${path.basename(file)}.${suffix}`) : `${file}.${suffix}`;
+  // Loaded here: fs/promises costs start-up to every command that imports this file (cache/index.ts).
+  const { rename, rm, writeFile } = await import('node:fs/promises');
   try {
     await writeFile(temp, bytes, { mode: options.mode ?? 0o644 });
     await rename(temp, file);

@@ -4,7 +4,6 @@
  * deadline; errors come back across the thread boundary and are rebuilt as our
  * error classes. The worker's entry point is program/worker.ts.
  */
-import { Worker } from 'node:worker_threads';
 import { capMemoryMaximum } from '../encoder/cap-memory.js';
 import { builtScript } from '../engine/paths.js';
 import { COMPILER_CHOICES, type CompilerChoice } from '../engine/tiering.js';
@@ -125,7 +124,7 @@ function workerError(err: unknown): unknown {
   );
 }
 
-function runInWorker(
+async function runInWorker(
   module: Module,
   wasiOptions: WasiOptions,
   invoke: { readonly name: string; readonly args: readonly unknown[] } | null,
@@ -146,6 +145,8 @@ function runInWorker(
     watchMemoryCap: onMemoryCap !== null,
   };
   const chunks: { 1: Uint8Array[]; 2: Uint8Array[] } = { 1: [], 2: [] };
+  // Loaded only with a timeout: worker_threads and what it pulls in cost every other run start-up.
+  const { Worker } = await import('node:worker_threads');
   return new Promise<RunProgramResult>((resolvePromise, reject) => {
     const worker = new Worker(workerUrl(), { workerData: input });
     let settled = false;

@@ -13,7 +13,7 @@
  * i64 argument, the one process.hrtime.bigint() returns, the Stats objects of
  * fstat/lstat, and the small context object fs.readSync/writeSync make.
  */
-import { randomFillSync } from 'node:crypto';
+
 import {
   type BigIntStats,
   fdatasyncSync,
@@ -36,6 +36,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { WasiExit } from '../errors.js';
 import {
   CLOCK,
@@ -68,6 +69,22 @@ import type { MemoryCapWatch } from './memory-cap.js';
 import { cpuTimeNs, pollOneoff } from './poll.js';
 import { HandleCache, handlePath, isContainedTarget, type Resolved, resolvePath } from './sandbox.js';
 import type { InputChannel, OutputChannel } from './stdio.js';
+
+type RandomFill = typeof import('node:crypto').randomFillSync;
+let randomFillSync: RandomFill | undefined;
+const requireBuiltin = createRequire(import.meta.url);
+
+/**
+ * node:crypto's randomFillSync, loaded on the first random_get: node:crypto pulls in
+ * some twenty built-in modules, which Node compiles from source when V8's flags are
+ * not its defaults (their code cache is keyed by the flags), and most programs never
+ * ask for random bytes.
+ */
+function randomFill(): RandomFill {
+  randomFillSync ??= (requireBuiltin('node:crypto') as typeof import('node:crypto')).randomFillSync;
+  return randomFillSync;
+}
+
 import { PREVIEW1_ONLY, type SyscallImport, type SyscallName } from './syscalls.js';
 
 /** Every import, typed by the syscall table. */
@@ -528,11 +545,11 @@ export class WasiHost {
     const start = this.mem.check(ptr, len);
     const length = len >>> 0;
     if (length > RANDOM_SMALL) {
-      randomFillSync(this.mem.u8, start, length);
+      randomFill()(this.mem.u8, start, length);
       return ERRNO.SUCCESS;
     }
     if (this.randomUsed + length > RANDOM_POOL) {
-      randomFillSync(this.randomPool);
+      randomFill()(this.randomPool);
       this.randomUsed = 0;
     }
     const pool = this.randomPool;

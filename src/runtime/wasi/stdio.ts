@@ -5,7 +5,7 @@
  * no view of its own.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { createRequire } from 'node:module';
 import { FILETYPE, filetypeOf } from './constants.js';
 
 /** Where the guest's stdin comes from. A string is encoded as UTF-8. */
@@ -55,6 +55,17 @@ function hostFiletype(fd: number): number {
   } catch {
     return FILETYPE.UNKNOWN;
   }
+}
+
+const requireBuiltin = createRequire(import.meta.url);
+
+/**
+ * Whether `fd` is a terminal, asked only of character devices (a pipe or file never is):
+ * node:tty loads node:net and the streams, which Node compiles from source when V8's
+ * flags are not its defaults, and a program whose output is piped should not pay that.
+ */
+function isTerminal(fd: number): boolean {
+  return (requireBuiltin('node:tty') as typeof import('node:tty')).isatty(fd);
 }
 
 function isFifo(fd: number): boolean {
@@ -171,7 +182,7 @@ export function inputChannel(option: StdinOption, waitNotice: string | null = nu
   }
   const fd = option === 'inherit' ? 0 : option.fd;
   const filetype = hostFiletype(fd);
-  const tty = isatty(fd);
+  const tty = filetype === FILETYPE.CHARACTER_DEVICE && isTerminal(fd);
   if (process.platform === 'linux' && (tty || isFifo(fd))) return pollingChannel(fd, tty ? waitNotice : null, filetype);
   return {
     read(buffer, offset, length) {

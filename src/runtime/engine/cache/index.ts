@@ -42,7 +42,7 @@
  * at most that much to gain, and nothing would be optimized yet anyway.
  */
 import { constants as fsConstants, lstatSync, type Stats } from 'node:fs';
-import { type FileHandle, lstat, mkdir, open, readdir, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { describe } from '../../describe.js';
 import { ArgumentError } from '../../errors.js';
@@ -63,6 +63,19 @@ import { defaultCompile, encodeArtifact, loadDecodedArtifact, serializeMachineCo
 import { nativeStatus } from '../native.js';
 import { type CompileMode, entryFlags, isTierFlag, v8FlagsFor } from '../tiering.js';
 import { type CacheFillResult, NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
+
+let fsPromises: typeof import('node:fs/promises') | undefined;
+
+/**
+ * node:fs/promises, loaded on first use: a lookup that misses needs only `lstatSync`,
+ * and fs/promises pulls in some forty built-in modules (streams, readline), which Node
+ * compiles from source when V8's flags are not its defaults (`run` has --no-liftoff):
+ * their code cache is keyed by the flags.
+ */
+async function fsp(): Promise<typeof import('node:fs/promises')> {
+  fsPromises ??= await import('node:fs/promises');
+  return fsPromises;
+}
 
 export { defaultCacheDir, saveToCache } from './registry.js';
 export type { CacheFillResult };
@@ -293,6 +306,7 @@ export class ModuleCache {
     wasmSha256: string = sha256Hex(wasm),
     options: { source?: string | null; onlyIfMoreThan?: number } = {},
   ): Promise<CacheFillResult> {
+    const { lstat } = await fsp();
     try {
       const machineCode = serializeMachineCode(module, wasm);
       if (machineCode === null || machineCode.length === 0) return NOTHING;
@@ -325,12 +339,14 @@ export class ModuleCache {
 
   /** Writes a whole artifact as the entry for its Wasm (atomically: temp file, then rename). */
   async write(file: string, artifact: Uint8Array): Promise<void> {
+    const { mkdir } = await fsp();
     await mkdir(this.dir, { recursive: true });
     await writeFileAtomic(file, artifact);
   }
 
   /** Every entry, most recently used first, read from its header only. Missing directory = empty list. */
   async list(): Promise<CacheEntry[]> {
+    const { lstat, readdir } = await fsp();
     let names: string[];
     try {
       names = await readdir(this.dir);
@@ -379,6 +395,7 @@ export class ModuleCache {
 
   /** Deletes every entry (and stray temp files). Returns how many files and bytes were freed. */
   async clean(): Promise<{ removed: number; byteLength: number }> {
+    const { lstat, readdir, unlink } = await fsp();
     let names: string[];
     try {
       names = await readdir(this.dir);
@@ -411,6 +428,7 @@ export class ModuleCache {
     maxBytes: number = this.maxBytes,
     keep: string | null = null,
   ): Promise<{ removed: number; byteLength: number }> {
+    const { lstat, readdir, unlink } = await fsp();
     let names: string[];
     try {
       names = await readdir(this.dir);
@@ -457,6 +475,7 @@ export class ModuleCache {
    * closes it); otherwise it is closed.
    */
   private async readEntry(file: string, whole: boolean): Promise<EntryFile> {
+    const { open } = await fsp();
     let handle: FileHandle;
     try {
       handle = await open(file, OPEN_FLAGS);
@@ -511,6 +530,7 @@ export class ModuleCache {
   }
 
   private async drop(file: string, why: string): Promise<void> {
+    const { unlink } = await fsp();
     this.notice(file, `cache: discarded ${path.basename(file)} (${why.split('\n')[0]})`);
     await unlink(file).catch(() => {});
   }

@@ -1,0 +1,79 @@
+// What a plain `run` of a WASI program loads of Node's own modules. Under `run`'s
+// V8 flags (--no-liftoff) Node compiles every built-in module it loads from source
+// (their code cache is keyed by V8's flags), so node:crypto (twenty modules) waits
+// for the first random_get, node:worker_threads for --timeout, node:tty for a
+// character device, and node:fs/promises in the cache for a hit or a write.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WATCHED = ['crypto', 'worker_threads'];
+
+/** Prints, at exit, which of the watched built-in modules the process loaded (Node's own list). */
+const PROBE = `data:text/javascript,${encodeURIComponent(
+  `process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (${WATCHED.join('|')}|fs)$/.test(m)).map((m) => m.slice(13))) + '\\n'));`,
+)}`;
+
+/** A WASI command writing "hi\n"; with `random`, it first asks for 16 random bytes. */
+function program(random: boolean): string {
+  return `(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "random_get" (func $random_get (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 64) "hi\\n")
+  (func (export "_start")
+    ${random ? '(drop (call $random_get (i32.const 128) (i32.const 16)))' : ''}
+    (i32.store (i32.const 0) (i32.const 64))
+    (i32.store (i32.const 4) (i32.const 3))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))`;
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'wasmer-ts-startup-modules-'));
+  writeFileSync(path.join(dir, 'plain.wat'), program(false));
+  writeFileSync(path.join(dir, 'random.wat'), program(true));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(args: readonly string[]): { stdout: string; status: number | null; loaded: string[] } {
+  const r = spawnSync(process.execPath, ['--import', PROBE, path.join(ROOT, 'bin/wasmer-ts.js'), 'run', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'cache') },
+  });
+  const line = /^LOADED (.*)$/m.exec(r.stderr);
+  expect(line, r.stderr).not.toBeNull();
+  return { stdout: r.stdout, status: r.status, loaded: JSON.parse(line?.[1] ?? '[]') as string[] };
+}
+
+describe('the built-in modules a WASI run loads', () => {
+  it.each([
+    ['without the cache', ['--no-cache', 'plain.wat']],
+    ['with a cache lookup', ['plain.wat']],
+  ])('neither node:crypto nor node:worker_threads for a program that asks for no random bytes, %s', (_how, args) => {
+    const r = run(args);
+    expect(r.stdout).toBe('hi\n');
+    expect(r.status).toBe(0);
+    // node:fs proves the probe sees what the process loads.
+    expect(r.loaded).toEqual(['fs']);
+  });
+
+  it('node:crypto at the first random_get, and the program still gets its bytes', () => {
+    const r = run(['--no-cache', 'random.wat']);
+    expect(r.stdout).toBe('hi\n');
+    expect(r.status).toBe(0);
+    expect(r.loaded).toEqual(expect.arrayContaining(['fs', 'crypto']));
+    expect(r.loaded).not.toContain('worker_threads');
+  });
+
+  it('node:worker_threads with --timeout', () => {
+    const r = run(['--no-cache', '--timeout', '20s', 'plain.wat']);
+    expect(r.stdout).toBe('hi\n');
+    expect(r.loaded).toContain('worker_threads');
+  });
+});
