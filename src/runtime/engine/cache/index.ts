@@ -346,13 +346,9 @@ export class ModuleCache {
 
   /** Every entry, most recently used first, read from its header only. Missing directory = empty list. */
   async list(): Promise<CacheEntry[]> {
-    const { lstat, readdir } = await fsp();
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch {
-      return [];
-    }
+    const { lstat } = await fsp();
+    const names = await this.names();
+    if (names === null) return [];
     const current = engineKeysOfAnyTier();
     const entries: CacheEntry[] = [];
     for (const name of names) {
@@ -393,15 +389,17 @@ export class ModuleCache {
     return entries.sort((a, b) => b.lastUsed.getTime() - a.lastUsed.getTime());
   }
 
+  /** The names in the cache directory, or null when it cannot be read (missing: nothing cached). */
+  private async names(): Promise<string[] | null> {
+    const { readdir } = await fsp();
+    return readdir(this.dir).catch(() => null);
+  }
+
   /** Deletes every entry (and stray temp files). Returns how many files and bytes were freed. */
   async clean(): Promise<{ removed: number; byteLength: number }> {
-    const { lstat, readdir, unlink } = await fsp();
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch {
-      return { removed: 0, byteLength: 0 };
-    }
+    const { lstat, unlink } = await fsp();
+    const names = await this.names();
+    if (names === null) return { removed: 0, byteLength: 0 };
     let removed = 0;
     let byteLength = 0;
     for (const name of names) {
@@ -428,13 +426,9 @@ export class ModuleCache {
     maxBytes: number = this.maxBytes,
     keep: string | null = null,
   ): Promise<{ removed: number; byteLength: number }> {
-    const { lstat, readdir, unlink } = await fsp();
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch {
-      return { removed: 0, byteLength: 0 };
-    }
+    const { lstat, unlink } = await fsp();
+    const names = await this.names();
+    if (names === null) return { removed: 0, byteLength: 0 };
     const entries: { file: string; size: number; usedMs: number }[] = [];
     let removed = 0;
     let byteLength = 0;
