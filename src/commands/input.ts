@@ -233,14 +233,13 @@ export async function readModuleBytes(path: string): Promise<ModuleBytes> {
   const bytes = await readInput(path);
   const label = inputLabel(path);
   try {
-    const { detectFormat, decodeText } = await import('../runtime/parser/sniff.js');
-    const format = detectFormat(bytes);
+    const { sniff } = await import('../runtime/parser/sniff.js');
+    const { format, text } = sniff(bytes);
     if (format === 'artifact') {
       const { decodeArtifact } = await import('../runtime/engine/artifact.js');
       const artifact = decodeArtifact(bytes, { allowDamagedMachineCode: true });
       return { wasm: artifact.wasm, format: 'artifact', inputSize: bytes.byteLength, artifact };
     }
-    const text = format === 'text' ? decodeText(bytes) : null;
     if (text === null) return { wasm: bytes, format: 'wasm', inputSize: bytes.byteLength, artifact: null };
     const { watToWasm } = await import('../runtime/wat.js');
     const wasm = await watToWasm(text, label);

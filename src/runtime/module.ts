@@ -23,7 +23,7 @@ import { ArgumentError, toCompileError, WasmParseError } from './errors.js';
 import { type Exports, type Imports, Instance } from './instance.js';
 import { describeExtern, describeImport, type ExportDescriptor, type ImportDescriptor } from './kinds.js';
 import { parseModule } from './parser/index.js';
-import { decodeText, detectFormat } from './parser/sniff.js';
+import { sniff } from './parser/sniff.js';
 import type { ModuleInfo } from './parser/types.js';
 import { checkFunction, checkObject, checkOneOf, checkPositiveInteger, invalidOption } from './validate.js';
 import { watToWasm } from './wat.js';
@@ -172,7 +172,7 @@ export class Module {
     if (!(bytes instanceof Uint8Array)) {
       throw new ArgumentError('ERR_ARG_TYPE', `Module.from: expected a Uint8Array, got ${describe(bytes)}`);
     }
-    const format = detectFormat(bytes);
+    const { format, text } = sniff(bytes);
     const isWasm = format === 'wasm';
     // Cache entries are keyed by this process's V8 flags (tiering.ts), so every tier has its own.
     const useCache = (options.cacheDir ?? null) !== null;
@@ -212,7 +212,6 @@ export class Module {
     }
     // A NUL byte never starts or appears in WebAssembly text: such input is a (truncated or
     // damaged) binary, and the binary reader's error says more than the text converter's.
-    const text = format === 'text' ? decodeText(bytes) : null;
     if (text !== null) return Module.compile(await watToWasm(text, fileName(options.cacheSource)), options);
     if (bytes[0] === 0x00 || isUtf8(bytes)) return Module.compile(bytes, options);
     throw new WasmParseError(

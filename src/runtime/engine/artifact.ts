@@ -47,7 +47,7 @@
  * artifact's machine code can run here is decided there and in ./machine-code.ts.
  */
 import { ArgumentError, ArtifactError, type ArtifactErrorCode } from '../errors.js';
-import { ARTIFACT_MAGIC, detectFormat } from '../parser/sniff.js';
+import { ARTIFACT_MAGIC, hasArtifactMagic } from '../parser/sniff.js';
 import { hex } from '../units.js';
 import { sha256, sha256Hex } from './hash.js';
 import { readModuleFacts } from './module-facts.js';
@@ -123,7 +123,7 @@ export interface LenientDecodedArtifact extends DecodedArtifact {
 
 /** True when `bytes` starts with the artifact magic. Never throws. */
 export function isArtifact(bytes: unknown): boolean {
-  return bytes instanceof Uint8Array && detectFormat(bytes) === 'artifact';
+  return bytes instanceof Uint8Array && hasArtifactMagic(bytes);
 }
 
 /** What an artifact holds besides the engine fingerprint. */

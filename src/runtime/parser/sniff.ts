@@ -29,16 +29,21 @@ function startsWith(bytes: Uint8Array, head: Uint8Array): boolean {
   return true;
 }
 
-/** The format of `bytes` (see `InputFormat`). */
-export function detectFormat(bytes: Uint8Array): InputFormat {
-  if (startsWith(bytes, WASM_MAGIC)) return 'wasm';
-  if (startsWith(bytes, ARTIFACT_MAGIC)) return 'artifact';
-  if (bytes[0] === 0x00) return 'binary';
-  return decodeText(bytes) === null ? 'binary' : 'text';
+/** The format of `bytes` (see `InputFormat`), and for `text` the text itself (decoded once). */
+export function sniff(bytes: Uint8Array): { readonly format: InputFormat; readonly text: string | null } {
+  if (startsWith(bytes, WASM_MAGIC)) return { format: 'wasm', text: null };
+  if (hasArtifactMagic(bytes)) return { format: 'artifact', text: null };
+  const text = bytes[0] === 0x00 ? null : decodeText(bytes);
+  return { format: text === null ? 'binary' : 'text', text };
+}
+
+/** Whether `bytes` starts with `ARTIFACT_MAGIC` (looks at 8 bytes, never decodes the rest). */
+export function hasArtifactMagic(bytes: Uint8Array): boolean {
+  return startsWith(bytes, ARTIFACT_MAGIC);
 }
 
 /** `bytes` as text when they are UTF-8 without a NUL byte, else null. */
-export function decodeText(bytes: Uint8Array): string | null {
+function decodeText(bytes: Uint8Array): string | null {
   let text: string;
   try {
     text = utf8.decode(bytes);
