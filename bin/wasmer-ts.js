@@ -95,4 +95,5 @@ const bundle = new URL('../dist/bundle/cli.js', import.meta.url);
 const plain = new URL('../dist/cli.js', import.meta.url);
 const built = (url) => statSync(url, { throwIfNoEntry: false })?.mtimeMs ?? -1;
 const useBundle = built(bundle) > 0 && built(bundle) >= built(plain);
-await import(useBundle ? bundle.href : plain.href);
+const { cliMain } = await import(useBundle ? bundle.href : plain.href);
+process.exitCode = await cliMain(process.argv);

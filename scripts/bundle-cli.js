@@ -28,8 +28,7 @@ const OUT = path.join(DIST, 'bundle');
 // commands/run.js and commands/invoke.js import, statically or dynamically,
 // except the lazy boundaries below, which keep chunks of their own. Derived
 // from tsc's output, so a moved or new module can never fall out of the list.
-// Not cli.js: its top-level await must stay in the entry chunk, or a chunk
-// imported while it waits, which imports `fast` in turn, would wait for `fast` forever.
+// cli.js itself is the entry chunk (bin/wasmer-ts.js imports it and calls cliMain).
 const FAST_ROOTS = ['commands/run', 'commands/invoke'];
 /** WASI is loaded by `run` only for a WASI module, the program runner only with --timeout or --max-memory. */
 const LAZY = ['runtime/wasi/', 'runtime/program/'];

@@ -106,12 +106,6 @@ function wantsJson(argv: readonly string[]): boolean {
   return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
 }
 
-// `| head` closing stdout is not an error: stop quietly.
-process.stdout.on('error', (error) => {
-  if (isBrokenPipe(error)) process.exit(process.exitCode ?? EXIT.OK);
-  throw error;
-});
-
 /**
  * The common cases skip commander and the command definitions (about a third
  * of the start-up time, and commander's files): every `run` that
@@ -145,7 +139,24 @@ async function fastMain(fast: { file: string; name: string; args: string[] } | R
   }
 }
 
-const args = process.argv.slice(2);
-const fast =
-  process.env.WASMER_TS_FAST_PATH === '0' ? null : args[0] === 'run' ? fastRunArguments(args.slice(1)) : fastCall(args);
-process.exitCode = fast === null ? await main(process.argv) : await fastMain(fast);
+/**
+ * Runs `wasmer-ts ARGS...` (`argv` as in `process.argv`) in this process and
+ * returns its exit status. The entries call it: bin/wasmer-ts.js for the npm
+ * package, src/standalone/main.ts for the standalone executable. Nothing runs
+ * when this module is imported.
+ */
+export function cliMain(argv: readonly string[]): Promise<number> {
+  // `| head` closing stdout is not an error: stop quietly.
+  process.stdout.on('error', (error) => {
+    if (isBrokenPipe(error)) process.exit(process.exitCode ?? EXIT.OK);
+    throw error;
+  });
+  const args = argv.slice(2);
+  const fast =
+    process.env.WASMER_TS_FAST_PATH === '0'
+      ? null
+      : args[0] === 'run'
+        ? fastRunArguments(args.slice(1))
+        : fastCall(args);
+  return fast === null ? main(argv) : fastMain(fast);
+}

@@ -13,6 +13,7 @@
  * `node bin/wasmer-ts.js ...`, which runs under the flags node was given.
  */
 import { isArtifact } from '../runtime/engine/artifact.js';
+import { launchScript } from '../runtime/engine/paths.js';
 import {
   type CompileMode,
   type CompilerChoice,
@@ -54,7 +55,9 @@ export function codeSectionSize(bytes: Uint8Array): number | null {
 
 /** The compile mode an input wants under `choice`, or null when the bytes do not say (text, damaged). */
 export function wantedCompileMode(bytes: Uint8Array, choice: CompilerChoice): CompileMode | null {
-  if (isArtifact(bytes)) return choice === 'baseline' ? 'baseline' : 'eager';
+  // Whatever the input (text too: the standalone executable has no launcher to have chosen the defaults).
+  if (choice === 'baseline') return 'baseline';
+  if (isArtifact(bytes)) return 'eager';
   const codeByteLength = codeSectionSize(bytes);
   if (codeByteLength === null) return null;
   return resolveTier(choice, { byteLength: bytes.byteLength, isWasiCommand: false, codeByteLength });
@@ -74,18 +77,18 @@ export async function relaunchIfNeeded(
   if (process.env[LAUNCHER_ENV] !== '1' || fromStdin) return null;
   const wanted = wantedCompileMode(bytes, choice);
   if (wanted === null || wanted === processCompileMode()) return null;
-  const script = process.argv[1];
-  if (script === undefined) return null;
+  if (process.argv[1] === undefined) return null;
   // --wasm-inlining was added by the entry for the tier it was started for (bin/wasmer-ts.js); it decides again.
   const execArgv = [
     ...process.execArgv.filter((f) => !isTierFlag(f) && f !== '--wasm-inlining'),
     ...v8FlagsFor(wanted),
   ];
+  const launch = launchScript(null, execArgv, process.argv.slice(2));
   // Loaded only here: child_process costs start-up time, and most runs never relaunch.
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [...execArgv, script, ...process.argv.slice(2)], {
+  const child = spawn(launch.command, launch.args, {
     stdio: 'inherit',
-    env: { ...process.env, [LAUNCHER_ENV]: '2' },
+    env: { ...process.env, ...launch.env, [LAUNCHER_ENV]: '2' },
   });
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
   const forward = (signal: NodeJS.Signals) => child.kill(signal);

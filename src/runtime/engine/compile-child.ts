@@ -1,6 +1,7 @@
 /**
  * The child process of `compileOptimized` (machine-code.ts), started as
- * `node <eager flags> compile-child.js`: V8's flags are fixed when Node starts
+ * `node <eager flags> compile-child-main.js` (or as the standalone executable
+ * with that role: src/standalone/): V8's flags are fixed when Node starts
  * (tiering.ts), so the eager TurboFan compile needs a Node of its own. It reads
  * the Wasm from stdin, compiles every function with TurboFan, serializes the
  * machine code, checks that V8 accepts it back, and writes it to stdout.
@@ -21,20 +22,23 @@ function fail(status: number, message: string): never {
   process.exit(status);
 }
 
-const addon = nativeAddon();
-if (addon === null) fail(4, nativeStatus().reason ?? 'the native addon is unavailable');
-const wasm = await readStdin();
-let module: WebAssembly.Module;
-try {
-  module = new WebAssembly.Module(wasm);
-} catch (error) {
-  fail(3, error instanceof Error ? error.message : String(error));
+/** The child's whole work; it ends the process (with the exit statuses above) or writes the code and returns. */
+export async function runCompileChild(): Promise<void> {
+  const addon = nativeAddon();
+  if (addon === null) fail(4, nativeStatus().reason ?? 'the native addon is unavailable');
+  const wasm = await readStdin();
+  let module: WebAssembly.Module;
+  try {
+    module = new WebAssembly.Module(wasm);
+  } catch (error) {
+    fail(3, error instanceof Error ? error.message : String(error));
+  }
+  const code = addon.serialize(module);
+  if (code === null || code.length === 0) fail(4, 'V8 produced no machine code');
+  const marker = {};
+  const armed = addon.arm(marker, wasm, code);
+  if (armed !== true) fail(4, armed);
+  await WebAssembly.compileStreaming(marker as unknown as Response);
+  if ((marker as { accepted?: unknown }).accepted !== true) fail(4, 'V8 rejected the code it just serialized');
+  process.stdout.write(code);
 }
-const code = addon.serialize(module);
-if (code === null || code.length === 0) fail(4, 'V8 produced no machine code');
-const marker = {};
-const armed = addon.arm(marker, wasm, code);
-if (armed !== true) fail(4, armed);
-await WebAssembly.compileStreaming(marker as unknown as Response);
-if ((marker as { accepted?: unknown }).accepted !== true) fail(4, 'V8 rejected the code it just serialized');
-process.stdout.write(code);

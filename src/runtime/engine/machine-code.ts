@@ -1,23 +1,3 @@
-/**
- * Saving and loading V8's machine code for a module, through the artifact
- * format (./artifact.ts) and the native addon (./native.ts), for this process's
- * engine (./fingerprint.ts).
- *
- * Saving: `compileOptimized` compiles every function eagerly with TurboFan in a
- * short-lived child process (compile-child.ts), started with the eager flags
- * (`--no-liftoff --no-wasm-lazy-compilation`) on its command line: V8's flags
- * are fixed when Node starts (tiering.ts). V8 hashes every flag into the code,
- * so the artifact records the child's flags, and its machine code loads in a
- * process started with the same ones (`wasmer-ts run app.wasmu` is); elsewhere
- * it is refused with a notice and the Wasm compiled. The child checks that V8
- * accepts the code before handing it back; the parent stays free to report
- * progress.
- *
- * Loading: `loadArtifactModule` checks every header field, the Wasm hash and the
- * payload hash before V8 sees a byte; on any mismatch it compiles the Wasm bytes
- * instead and returns a one-line `notice` saying why.
- */
-import { fileURLToPath } from 'node:url';
 import { describe } from '../describe.js';
 import { ArgumentError, compileErrorFrom } from '../errors.js';
 import {
@@ -31,7 +11,7 @@ import {
 import { currentEngine, engineMismatch, v8FlagFingerprint } from './fingerprint.js';
 import { sha256Hex } from './hash.js';
 import { type NativeStatus, nativeAddon, nativeStatus } from './native.js';
-import { builtScript } from './paths.js';
+import { launchScript } from './paths.js';
 import { compileOffThread, isCodegenFlag, isTierFlag, processCompileMode, v8FlagsFor } from './tiering.js';
 
 /**
@@ -242,19 +222,10 @@ export async function compileOptimized(wasm: Uint8Array, options: OptimizeOption
 }
 
 /**
- * Node arguments for the compile child: this process's codegen flags other than
- * the tier's, then the eager ones. Its artifacts load (machine code and all) in a
+ * The compile child's Node flags: this process's codegen flags other than the
+ * tier's, then the eager ones. Its artifacts load (machine code and all) in a
  * process started with the same flags: `wasmer-ts run app.wasmu` is (bin/wasmer-ts.js).
  */
-function childArgs(): string[] {
-  return [...childFlags(), fileURLToPath(childUrl())];
-}
-
-/** compile-child.js beside this file, built. */
-function childUrl(): URL {
-  return builtScript('engine/compile-child.js');
-}
-
 function childFlags(): string[] {
   return [...process.execArgv.filter((f) => isCodegenFlag(f) && !isTierFlag(f)), ...v8FlagsFor('eager')];
 }
@@ -262,7 +233,11 @@ function childFlags(): string[] {
 async function runChild(wasm: Uint8Array): Promise<{ code: number | null; stdout: Buffer; stderr: Buffer }> {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, childArgs(), { stdio: ['pipe', 'pipe', 'pipe'] });
+    const launch = launchScript('engine/compile-child-main.js', childFlags(), []);
+    const child = spawn(launch.command, launch.args, {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ...launch.env },
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));

@@ -9,8 +9,7 @@
  * fallback path end to end.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { NATIVE_ADDON_PATH } from './paths.js';
+import { currentEmbedding, NATIVE_ADDON_PATH } from './paths.js';
 
 /** The addon's functions (see native/src/addon.cc). */
 export interface NativeAddon {
@@ -43,32 +42,44 @@ export interface NativeStatus {
   readonly path: string;
 }
 
-const ADDON_PATH = NATIVE_ADDON_PATH;
+let loaded: Loaded | undefined;
 
-let loaded: { addon: NativeAddon | null; status: NativeStatus } | undefined;
+type Loaded = { addon: NativeAddon | null; status: NativeStatus };
 
-function load(): { addon: NativeAddon | null; status: NativeStatus } {
-  if (loaded !== undefined) return loaded;
-  const fail = (reason: string) => ({ addon: null, status: { available: false, reason, path: ADDON_PATH } });
-  if (process.env.WASMER_TS_NATIVE === '0') {
-    loaded = fail('disabled by WASMER_TS_NATIVE=0');
-  } else if (!existsSync(ADDON_PATH)) {
-    loaded = fail('the native addon is not built (npm rebuild wasmer-ts, with a C++ compiler installed)');
-  } else {
-    try {
-      const addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
-      const status = addon.status();
-      loaded = status.loader
-        ? { addon, status: { available: true, reason: null, path: ADDON_PATH } }
-        : fail(status.reason ?? 'the addon cannot load machine code in this Node');
-    } catch (error) {
-      // Built for another Node ABI, or a missing symbol.
-      loaded = fail(
-        `the native addon failed to load: ${error instanceof Error ? error.message.split('\n')[0] : error}`,
-      );
-    }
-  }
+function unavailable(path: string, reason: string): Loaded {
+  return { addon: null, status: { available: false, reason, path } };
+}
+
+function load(): Loaded {
+  loaded ??=
+    process.env.WASMER_TS_NATIVE === '0' ? unavailable(NATIVE_ADDON_PATH, 'disabled by WASMER_TS_NATIVE=0') : find();
   return loaded;
+}
+
+function find(): Loaded {
+  // The standalone executable writes its copy out on first use (src/standalone/addon.ts).
+  const where = currentEmbedding()?.nativeAddonPath() ?? { path: NATIVE_ADDON_PATH };
+  if ('reason' in where) return unavailable(NATIVE_ADDON_PATH, where.reason);
+  const { path } = where;
+  if (!existsSync(path)) {
+    return unavailable(path, 'the native addon is not built (npm rebuild wasmer-ts, with a C++ compiler installed)');
+  }
+  try {
+    // process.dlopen, not require: the standalone executable has no file-based require.
+    const holder = { exports: {} as NativeAddon };
+    process.dlopen(holder, path);
+    const addon = holder.exports;
+    const status = addon.status();
+    return status.loader
+      ? { addon, status: { available: true, reason: null, path } }
+      : unavailable(path, status.reason ?? 'the addon cannot load machine code in this Node');
+  } catch (error) {
+    // Built for another Node ABI, or a missing symbol.
+    return unavailable(
+      path,
+      `the native addon failed to load: ${error instanceof Error ? error.message.split('\n')[0] : error}`,
+    );
+  }
 }
 
 /** Whether machine code can be saved and loaded here, and if not, why. Never throws. */

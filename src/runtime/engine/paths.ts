@@ -17,6 +17,7 @@ let version: string | undefined;
 
 /** wasmer-ts's own version from package.json, or `unknown` when it cannot be read. */
 export function packageVersion(): string {
+  if (embedding !== null) return embedding.version;
   if (version === undefined) {
     try {
       const parsed: unknown = JSON.parse(readFileSync(new URL('package.json', PACKAGE_ROOT), 'utf8'));
@@ -41,4 +42,63 @@ export function builtScript(relativeToRuntime: string): URL {
     ? new URL(runtime.href.replace(/\/src\/runtime\/$/, '/dist/runtime/'))
     : runtime;
   return new URL(relativeToRuntime, built);
+}
+
+/**
+ * How the standalone executable (src/standalone/, `npm run build:exe`) provides
+ * what the package otherwise finds in its files: it has no package directory, no
+ * dist/ scripts to start, and Node's arguments are its own (a single executable
+ * application passes every argument to the program; Node flags go in
+ * `--node-options=`). Installed once, first thing, by the executable's entry;
+ * the npm package never installs one.
+ */
+export interface Embedding {
+  /** wasmer-ts's version, fixed when the executable was built. */
+  readonly version: string;
+  /** A path to load the native addon from (written out of the executable on first use), or why there is none. */
+  nativeAddonPath(): { readonly path: string } | { readonly reason: string };
+  /** The source of a script of ours (`program/worker.js`), for a worker started with `eval: true`. */
+  workerSource(script: string): string;
+  /** How to start this executable as `script` (`engine/compile-child-main.js`, or null for the CLI) under `nodeFlags`. */
+  launch(script: string | null, nodeFlags: readonly string[], args: readonly string[]): ScriptLaunch;
+}
+
+/** A process to spawn: `spawn(command, args, { env })`. */
+export interface ScriptLaunch {
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Variables to add to the child's environment. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+let embedding: Embedding | null = null;
+
+/** Called by the standalone executable's entry before anything else runs. */
+export function installEmbedding(e: Embedding): void {
+  embedding = e;
+}
+
+/** The standalone executable's embedding, or null in the npm package. */
+export function currentEmbedding(): Embedding | null {
+  return embedding;
+}
+
+/**
+ * How to start one of our scripts (`engine/compile-child-main.js`; null: the CLI,
+ * `process.argv[1]`) in a child Node started with exactly `nodeFlags`.
+ */
+export function launchScript(
+  script: string | null,
+  nodeFlags: readonly string[],
+  args: readonly string[],
+): ScriptLaunch {
+  if (embedding !== null) return embedding.launch(script, nodeFlags, args);
+  const file = script === null ? process.argv[1] : fileURLToPath(builtScript(script));
+  if (file === undefined) throw new Error('no script to relaunch: process.argv[1] is empty');
+  return { command: process.execPath, args: [...nodeFlags, file, ...args], env: {} };
+}
+
+/** A worker of ours: its built file, or in the standalone executable its source (`new Worker(code, { eval: true })`). */
+export function workerScript(script: string): URL | string {
+  return embedding === null ? builtScript(script) : embedding.workerSource(script);
 }

@@ -5,7 +5,7 @@
  * error classes. The worker's entry point is program/worker.ts.
  */
 import { capMemoryMaximum } from '../encoder/cap-memory.js';
-import { builtScript } from '../engine/paths.js';
+import { workerScript } from '../engine/paths.js';
 import { COMPILER_CHOICES, type CompilerChoice } from '../engine/tiering.js';
 import { OutOfMemoryError, TimeoutError, WasmerError } from '../errors.js';
 import { Module } from '../module.js';
@@ -105,11 +105,6 @@ function withoutCallbacks(o: WasiOptions): {
   return { options: out, stdout: kind(stdout), stderr: kind(stderr) };
 }
 
-/** The worker script: this file, built. Under a TypeScript test runner, the built copy in dist/. */
-function workerUrl(): URL {
-  return builtScript('program/worker.js');
-}
-
 /**
  * A worker that could not get memory (V8 14 reports a worker whose heap or Wasm memory
  * cannot be reserved under `ulimit -v` as ERR_WORKER_OUT_OF_MEMORY) is our typed error.
@@ -148,7 +143,9 @@ async function runInWorker(
   // Loaded only with a timeout: worker_threads and what it pulls in cost every other run start-up.
   const { Worker } = await import('node:worker_threads');
   return new Promise<RunProgramResult>((resolvePromise, reject) => {
-    const worker = new Worker(workerUrl(), { workerData: input });
+    // program/worker.js, built (under a TypeScript test runner, the copy in dist/), or its source in the executable.
+    const script = workerScript('program/worker.js');
+    const worker = new Worker(script, { workerData: input, eval: typeof script === 'string' });
     let settled = false;
     const finish = (fn: () => void) => {
       if (settled) return;
