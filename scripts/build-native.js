@@ -6,16 +6,21 @@
 // the headers installed with this Node, or not at all.
 //
 // WASMER_TS_SKIP_NATIVE=1 skips the build; --force rebuilds an up-to-date addon.
+// --out=DIR builds a copy of native/ in DIR instead (scripts/build-exe.js builds the
+// standalone executable's addon there, with another Node), and --strict makes a
+// failure exit 1 instead of 0.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const nativeDir = path.join(root, 'native');
+const out = process.argv.find((a) => a.startsWith('--out='))?.slice('--out='.length);
+const strict = process.argv.includes('--strict');
+const nativeDir = out === undefined ? path.join(root, 'native') : path.resolve(out);
 const verbose = process.argv.includes('--verbose');
 const force = process.argv.includes('--force');
 const built = path.join(nativeDir, 'build/Release/wasmer_ts_native.node');
@@ -26,6 +31,10 @@ const lock = path.join(
 );
 
 function skip(reason) {
+  if (strict) {
+    process.stderr.write(`wasmer-ts: native addon not built in ${nativeDir}: ${reason}\n`);
+    process.exit(1);
+  }
   process.stdout.write(
     `wasmer-ts: native addon not built (${reason}); modules will compile without the machine-code cache\n`,
   );
@@ -107,6 +116,15 @@ function findNodeDir() {
 
 try {
   if (process.env.WASMER_TS_SKIP_NATIVE === '1') skip('WASMER_TS_SKIP_NATIVE=1');
+  if (out !== undefined) {
+    // Timestamps kept, so an up-to-date copy is not rebuilt (isUpToDate).
+    for (const part of ['binding.gyp', 'src']) {
+      cpSync(path.join(root, 'native', part), path.join(nativeDir, part), {
+        recursive: true,
+        preserveTimestamps: true,
+      });
+    }
+  }
   if (!existsSync(path.join(nativeDir, 'binding.gyp'))) skip('native/binding.gyp is missing');
   if (!takeLock()) skip(`another build holds ${lock}`);
   process.on('exit', () => rmSync(lock, { recursive: true, force: true }));

@@ -22,6 +22,7 @@ const LAYERS: readonly { readonly name: string; readonly test: RegExp }[] = [
   { name: 'public index', test: /^runtime\/index\.ts$/ },
   { name: 'commands', test: /^commands\// },
   { name: 'cli', test: /^cli\.ts$/ },
+  { name: 'standalone executable', test: /^standalone\// },
 ];
 
 /**
