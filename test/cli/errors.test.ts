@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { IS_ROOT, NOBODY, nobodyCanRun } from '../helpers/users.js';
 import { wat } from '../helpers/wat.js';
-import { BIN, cli, fixtureDir, ROOT } from './helpers.js';
+import { BIN, cli, direct, fixtureDir, ROOT } from './helpers.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -116,9 +116,9 @@ describe('the exit-code table', () => {
   ] as const)('6 out of memory (%s)', async ([_, extra], { expect }) => {
     const file = `huge-memory-${extra.length}.wasm`; // one per case: the two run concurrently
     writeFileSync(join(dir, file), await wat('(module (memory 65536) (func (export "f")))'));
-    const args = [BIN, 'call', '--no-cache', '--json', ...extra, file, 'f'];
+    const args = direct(['call', '--no-cache', '--json', ...extra, file, 'f']).flat();
     const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn('sh', ['-c', 'ulimit -v 5242880 && exec "$0" "$@"', process.execPath, ...args], { cwd: dir });
+      const child = spawn('sh', ['-c', 'ulimit -v 5242880 && exec "$0" "$@"', ...args], { cwd: dir });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (b: Buffer) => {
@@ -220,7 +220,7 @@ describe('colour and pipes', () => {
 
   it.concurrent('stays quiet when the reader closes stdout early (EPIPE)', async ({ expect }) => {
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [BIN, 'inspect', 'many.wasm', '--json'], { cwd: dir });
+      const child = spawn(...direct(['inspect', 'many.wasm', '--json']), { cwd: dir });
       let stderr = '';
       child.stderr.on('data', (b: Buffer) => {
         stderr += b.toString();

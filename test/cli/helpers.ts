@@ -3,13 +3,44 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { wat } from '../helpers/wat.js';
 import { CLI_FIXTURES } from './fixtures.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const BIN = join(ROOT, 'bin/wasmer-ts.js');
+
+/**
+ * The standalone executable under test, or null for the npm package's
+ * bin/wasmer-ts.js. `WASMER_TS_CLI=build/wasmer-ts npx vitest run test/cli` runs
+ * the CLI suite against the executable (CI does, after `npm run build:exe`); the
+ * tests of what only the npm package has (its launcher, its modules) are skipped there.
+ */
+export const EXE = process.env.WASMER_TS_CLI ? resolve(ROOT, process.env.WASMER_TS_CLI) : null;
+export const BIN = EXE ?? join(ROOT, 'bin/wasmer-ts.js');
+export const SKIP_IN_EXE = EXE !== null;
+
+/** The V8 major of each Node line we support: the executable can print its Node's version, not V8's. */
+const V8_MAJOR_OF_NODE: Readonly<Record<number, number>> = { 20: 11, 22: 12, 24: 13, 26: 14 };
+
+/** The Node that runs the CLI under test, and its V8's major: this test run's, or the executable's own. */
+export const CLI_NODE: { readonly node: string; readonly v8Major: number } = (() => {
+  if (EXE === null) return { node: process.versions.node, v8Major: Number.parseInt(process.versions.v8, 10) };
+  const node = spawnSync(EXE, ['--node-options=--version'], { encoding: 'utf8' }).stdout.trim().replace(/^v/, '');
+  const v8Major = V8_MAJOR_OF_NODE[Number.parseInt(node, 10)];
+  if (v8Major === undefined) throw new Error(`${EXE} runs Node ${node}, which these tests do not know`);
+  return { node, v8Major };
+})();
+
+/**
+ * The command and arguments that run `wasmer-ts ARGS...` without the launcher:
+ * `node [NODE_FLAGS] bin/wasmer-ts.js ARGS...` with this test run's Node, or the
+ * executable (its Node flags in `--node-options=`).
+ */
+export function direct(args: readonly string[], nodeFlags: readonly string[] = []): [string, string[]] {
+  if (EXE === null) return [process.execPath, [...nodeFlags, BIN, ...args]];
+  return [EXE, [...(nodeFlags.length === 0 ? [] : [`--node-options=${nodeFlags.join(' ')}`]), ...args]];
+}
 
 /**
  * PATH with this test run's Node first: BIN is started as users start it (its
@@ -17,7 +48,21 @@ export const BIN = join(ROOT, 'bin/wasmer-ts.js');
  * one under test when CI runs the suite on several Nodes.
  */
 export function pathWithThisNode(path = process.env.PATH ?? ''): string {
+  if (EXE !== null) return `${NO_NODE}${delimiter}${path}`;
   return `${dirname(process.execPath)}${delimiter}${path}`;
+}
+
+/**
+ * For the executable: a directory whose `node` fails loudly (exit 97), first on
+ * PATH, so a test fails if the executable ever starts a Node from PATH instead
+ * of itself. (.ci/run also runs it with no Node at all on PATH.)
+ */
+const NO_NODE = EXE === null ? '' : mkdtempSync(join(tmpdir(), 'wasmer-ts-no-node-'));
+if (EXE !== null) {
+  writeFileSync(join(NO_NODE, 'node'), '#!/bin/sh\necho "the standalone executable started node $*" >&2\nexit 97\n', {
+    mode: 0o755,
+  });
+  process.once('exit', () => rmSync(NO_NODE, { recursive: true, force: true }));
 }
 
 export interface CliResult {
@@ -117,7 +162,7 @@ export const HAS_PTY = spawnSync('python3', ['-c', 'import os, pty; os.close(os.
 /** Runs `wasmer-ts ARGS...` as `cli` does, but with stderr on a real pseudo-terminal (`isTTY` is true there). */
 export function cliOnTerminal(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', ON_TERMINAL, process.execPath, BIN, ...args], {
+    const child = spawn('python3', ['-c', ON_TERMINAL, ...direct(args).flat()], {
       cwd: options.cwd ?? ROOT,
       env: cliEnv(options),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, type ExpectStatic, expect, it } from 'vitest';
 import { wat } from '../helpers/wat.js';
-import { BIN, type CliResult, cli } from './helpers.js';
+import { type CliResult, cli, direct } from './helpers.js';
 
 let dir: string;
 const hasMkfifo = spawnSync('mkfifo', ['--version']).status === 0;
@@ -177,7 +177,7 @@ describe('devices, FIFOs and pipes as input: no hang, no unbounded read', () => 
   it.concurrent('an endless stream of zeros on stdin: exit 4', async ({ expect }) => {
     const r = await new Promise<CliResult>((resolve, reject) => {
       const zero = openSync('/dev/zero', 'r');
-      const child = spawn(process.execPath, [BIN, 'validate', '-'], { cwd: dir, stdio: [zero, 'pipe', 'pipe'] });
+      const child = spawn(...direct(['validate', '-']), { cwd: dir, stdio: [zero, 'pipe', 'pipe'] });
       closeSync(zero);
       let stdout = '';
       let stderr = '';
@@ -385,13 +385,13 @@ describe('output paths', () => {
   );
 
   it('compile -o - writes the artifact to stdout (pipeable into run -) and the summary to stderr', () => {
-    const compiled = spawnSync(process.execPath, [BIN, 'compile', 'simple.wasm', '-o', '-'], { cwd: dir });
+    const compiled = spawnSync(...direct(['compile', 'simple.wasm', '-o', '-']), { cwd: dir });
     expect(compiled.status).toBe(0);
     expect(compiled.stderr.toString()).toMatch(/^wrote <stdout> \(\d+ B/);
     // An artifact (the same magic and format as a compiled file), not text.
     expect(compiled.stdout.subarray(0, 12)).toEqual(readFileSync(join(dir, 'simple.wasmu')).subarray(0, 12));
     expect(existsSync(join(dir, '-'))).toBe(false);
-    const ran = spawnSync(process.execPath, [BIN, 'run', '-', '--invoke', 'sum', '5', '37'], {
+    const ran = spawnSync(...direct(['run', '-', '--invoke', 'sum', '5', '37']), {
       cwd: dir,
       input: compiled.stdout,
     });

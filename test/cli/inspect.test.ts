@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withCustomSection } from '../helpers/binary.js';
 import { wat } from '../helpers/wat.js';
-import { cli, fixtureDir, hasTool, ROOT } from './helpers.js';
+import { CLI_NODE, cli, fixtureDir, hasTool, ROOT } from './helpers.js';
 
 let dir: string;
 let cleanup: () => void;
@@ -158,7 +158,7 @@ describe('inspect', () => {
     const artifact = JSON.parse((await cli(['inspect', out, '--json'], { cwd: dir })).stdout);
     expect(artifact.format).toBe('artifact');
     expect(artifact.exports).toEqual(JSON.parse(binary.stdout).exports);
-    expect(artifact.artifact).toMatchObject({ formatVersion: 2, nodeVersion: process.versions.node });
+    expect(artifact.artifact).toMatchObject({ formatVersion: 2, nodeVersion: CLI_NODE.node });
     const human = await cli(['inspect', out], { cwd: dir });
     expect(human.stdout).toMatch(/^\S+inspect-kinds\.wasmu: compiled module, .* \(Wasm 199 B\)\n/);
     expect(human.stdout).toContain(`artifact: format 2, wasmer-ts`);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeU32 } from '../../src/runtime/encoder/leb128.js';
 import { AUTO_OPTIMIZING_MAX_CODE_BYTES, v8FlagsFor } from '../../src/runtime/engine/tiering.js';
-import { BIN, pathWithThisNode, ROOT } from './helpers.js';
+import { BIN, direct, pathWithThisNode, ROOT, SKIP_IN_EXE } from './helpers.js';
 
 let dir: string;
 let fakeBin: string;
@@ -42,42 +42,45 @@ function launch(args: string[]): { flags: string[]; rest: string[]; env: string 
   return { flags: argv.slice(0, script), rest: argv.slice(script + 1), env };
 }
 
-describe('the launcher picks V8 flags before Node starts', () => {
-  it('starts run and call of a module for TurboFan, as v8FlagsFor says', () => {
-    expect(launch(['run', 'app.wasm']).flags).toEqual(v8FlagsFor('optimizing'));
-    expect(launch(['call', 'app.wasm', 'sum', '1', '2']).flags).toEqual(v8FlagsFor('optimizing'));
-    expect(launch(['run', '--compiler', 'optimizing', 'app.wat']).flags).toEqual(v8FlagsFor('optimizing'));
-    expect(launch(['run', '-', '--invoke', 'f']).flags).toEqual(v8FlagsFor('optimizing'));
-  });
+describe.skipIf(SKIP_IN_EXE)(
+  'the launcher picks V8 flags before Node starts (the npm package: the executable has none)',
+  () => {
+    it('starts run and call of a module for TurboFan, as v8FlagsFor says', () => {
+      expect(launch(['run', 'app.wasm']).flags).toEqual(v8FlagsFor('optimizing'));
+      expect(launch(['call', 'app.wasm', 'sum', '1', '2']).flags).toEqual(v8FlagsFor('optimizing'));
+      expect(launch(['run', '--compiler', 'optimizing', 'app.wat']).flags).toEqual(v8FlagsFor('optimizing'));
+      expect(launch(['run', '-', '--invoke', 'f']).flags).toEqual(v8FlagsFor('optimizing'));
+    });
 
-  it('gives a .wasmu artifact the eager flags its machine code was compiled under', () => {
-    expect(launch(['run', 'app.wasmu']).flags).toEqual(v8FlagsFor('eager'));
-    expect(launch(['call', '--no-cache', 'app.wasmu', 'f']).flags).toEqual(v8FlagsFor('eager'));
-  });
+    it('gives a .wasmu artifact the eager flags its machine code was compiled under', () => {
+      expect(launch(['run', 'app.wasmu']).flags).toEqual(v8FlagsFor('eager'));
+      expect(launch(['call', '--no-cache', 'app.wasmu', 'f']).flags).toEqual(v8FlagsFor('eager'));
+    });
 
-  it("gives --compiler baseline and every other command V8's defaults", () => {
-    expect(launch(['run', '--compiler', 'baseline', 'app.wasm']).flags).toEqual(v8FlagsFor('baseline'));
-    expect(launch(['run', '--compiler=baseline', 'app.wasmu']).flags).toEqual(v8FlagsFor('baseline'));
-    for (const args of [['inspect', 'app.wasm'], ['compile', 'app.wasm'], ['--version'], ['cache', 'ls'], []]) {
-      expect(launch(args).flags, args.join(' ')).toEqual([]);
-    }
-  });
+    it("gives --compiler baseline and every other command V8's defaults", () => {
+      expect(launch(['run', '--compiler', 'baseline', 'app.wasm']).flags).toEqual(v8FlagsFor('baseline'));
+      expect(launch(['run', '--compiler=baseline', 'app.wasmu']).flags).toEqual(v8FlagsFor('baseline'));
+      for (const args of [['inspect', 'app.wasm'], ['compile', 'app.wasm'], ['--version'], ['cache', 'ls'], []]) {
+        expect(launch(args).flags, args.join(' ')).toEqual([]);
+      }
+    });
 
-  it('skips the values of our flags to find FILE, and stops at it', () => {
-    const args = ['run', '--dir', 'x.wasmu', '--env', 'A=b', '-i', 'main', '--timeout', '5s', 'app.wasm'];
-    expect(launch([...args, '--compiler', 'baseline']).flags).toEqual(v8FlagsFor('optimizing'));
-    expect(launch(['run', '--max-memory', '1MiB', '--cache-dir', 'c.wasmu', 'a.wasmu']).flags).toEqual(
-      v8FlagsFor('eager'),
-    );
-  });
+    it('skips the values of our flags to find FILE, and stops at it', () => {
+      const args = ['run', '--dir', 'x.wasmu', '--env', 'A=b', '-i', 'main', '--timeout', '5s', 'app.wasm'];
+      expect(launch([...args, '--compiler', 'baseline']).flags).toEqual(v8FlagsFor('optimizing'));
+      expect(launch(['run', '--max-memory', '1MiB', '--cache-dir', 'c.wasmu', 'a.wasmu']).flags).toEqual(
+        v8FlagsFor('eager'),
+      );
+    });
 
-  it('passes every argument on untouched, and marks the process as launched', () => {
-    const args = ['run', 'my app.wasm', '', '*', '$HOME', '--', '-x', "it's", 'a\nb'];
-    const { rest, env } = launch(args);
-    expect(rest).toEqual(args);
-    expect(env).toBe('env=1');
-  });
-});
+    it('passes every argument on untouched, and marks the process as launched', () => {
+      const args = ['run', 'my app.wasm', '', '*', '$HOME', '--', '-x', "it's", 'a\nb'];
+      const { rest, env } = launch(args);
+      expect(rest).toEqual(args);
+      expect(env).toBe('env=1');
+    });
+  },
+);
 
 /** A module exporting `f() -> 7` whose one body is `size` bytes of `nop`s: code of any size, valid. */
 function moduleWithCode(size: number): Uint8Array {
@@ -97,9 +100,13 @@ function moduleWithCode(size: number): Uint8Array {
   ]);
 }
 
-/** Runs the CLI as the launcher would have started it (flags and marker), tracing V8's compiles. */
+/**
+ * Runs the CLI as the launcher would have started it (flags and marker), tracing
+ * V8's compiles. The executable starts with those flags and marks itself.
+ */
 function asLaunched(args: string[], env: Record<string, string> = { WASMER_TS_LAUNCHER: '1' }) {
-  const r = spawnSync(process.execPath, [...v8FlagsFor('optimizing'), '--trace-wasm-compilation-times', BIN, ...args], {
+  const flags = SKIP_IN_EXE ? [] : v8FlagsFor('optimizing');
+  const r = spawnSync(...direct(args, [...flags, '--trace-wasm-compilation-times']), {
     encoding: 'utf8',
     cwd: ROOT,
     env: { ...process.env, ...env, XDG_CACHE_HOME: join(dir, 'cache') },
@@ -152,14 +159,15 @@ describe('a module that wants other flags runs once more with them', () => {
   });
 
   it('never relaunches without the marker, or twice', () => {
-    for (const env of [{}, { WASMER_TS_LAUNCHER: '2' }]) {
+    // The executable always has the marker (it starts with known flags): only "twice" applies.
+    for (const env of SKIP_IN_EXE ? [{ WASMER_TS_LAUNCHER: '2' }] : [{}, { WASMER_TS_LAUNCHER: '2' }]) {
       const run = asLaunched(['run', '--no-cache', big, '--invoke', 'f'], env);
       expect(run.output).toBe('7');
       expect(run.tiers).toEqual(['TurboFan']);
     }
   });
 
-  it('the real launcher runs the README quickstart with the real node', () => {
+  it.skipIf(SKIP_IN_EXE)('the real launcher runs the README quickstart with the real node (npm package only)', () => {
     const r = spawnSync(BIN, ['run', 'fixtures/simple.wasm', '--invoke', 'sum', '5', '37'], {
       encoding: 'utf8',
       cwd: ROOT,

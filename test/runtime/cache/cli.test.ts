@@ -20,7 +20,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readArtifactHeader } from '../../../src/runtime/engine/artifact.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
-import { type CliOptions, cli as runCli } from '../../cli/helpers.js';
+import { CLI_NODE, type CliOptions, cli as runCli } from '../../cli/helpers.js';
 import { wat } from '../../helpers/wat.js';
 import { KERNEL_WAT, kernelWork } from './child.js';
 
@@ -103,7 +103,7 @@ describe('wasmer-ts cache', () => {
       // No copy of the Wasm: the header, then the machine code.
       const { dataOffset } = readArtifactHeader(new Uint8Array(readFileSync(entry.file)));
       expect(entry.size).toBe(dataOffset + entry.machineCodeSize);
-      if (Number.parseInt(process.versions.v8, 10) === 11) {
+      if (CLI_NODE.v8Major === 11) {
         expect(entry.machineCode).toMatchObject({ tier: 'turbofan', functions: 3 });
         expect(entry.machineCode.turbofanFunctions).toBeGreaterThan(0);
       }
@@ -113,7 +113,7 @@ describe('wasmer-ts cache', () => {
         new RegExp(
           // Function counts come from V8 11's serialization layout (v8-serialized.ts); other V8s say so.
           `^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d +[\\d.]+ (B|KiB) {2}TurboFan${
-            Number.parseInt(process.versions.v8, 10) === 11
+            CLI_NODE.v8Major === 11
               ? ' \\d+ of 3 functions, [\\d.]+ (B|KiB)'
               : ', [\\d.]+ (B|KiB) \\(function counts unknown\\)'
           } +kernel\\.wasm \\(${entry.key.slice(0, 12)}\\)$`,
