@@ -1,5 +1,7 @@
 // Shared helpers for the benchmark suites: the Node to measure, timing with
 // min and median over repeated runs, and a table printer. Never used by tests.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { delimiter, dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -108,4 +110,50 @@ export function machineLine(loadBefore) {
   const model = cpus()[0]?.model ?? 'unknown CPU';
   const dropped = DROPPED_ENV.length === 0 ? '' : `; dropped from the environment: ${DROPPED_ENV.join(', ')}`;
   return `\nmachine: ${availableParallelism()} cores, ${model}; load average ${loadBefore} before, ${loadAverage()} after${dropped}`;
+}
+
+/** The median of a list of numbers. */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Times whole commands with hyperfine, interleaved: `rounds` rounds of `runs`
+ * runs each, the order rotated every round so that no command always runs first
+ * (or after the same one). Returns, per command, the median wall time over all
+ * runs and the median of the rounds' CPU times (user+sys; hyperfine gives it per
+ * round), in ms. `prepare` runs before every run (hyperfine --prepare).
+ */
+export function interleaved(commands, { rounds, runs, cwd, env, out, prepare = null }) {
+  const wall = commands.map(() => []);
+  const cpu = commands.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    const order = commands.map((_, i) => (i + round) % commands.length);
+    execFileSync(
+      'hyperfine',
+      [
+        '-N',
+        '--style',
+        'none',
+        ...(prepare === null ? [] : ['--prepare', prepare]),
+        '--warmup',
+        round === 0 ? '3' : '1',
+        '--runs',
+        String(runs),
+        '--export-json',
+        out,
+        ...order.map((i) => commands[i]),
+      ],
+      // hyperfine's own warnings about outliers (every round, on this machine) are left out.
+      { cwd, stdio: ['ignore', 'ignore', 'pipe'], env },
+    );
+    const { results } = JSON.parse(readFileSync(out, 'utf8'));
+    results.forEach((r, k) => {
+      wall[order[k]].push(...r.times.map((t) => t * 1000));
+      cpu[order[k]].push((r.user + r.system) * 1000);
+    });
+  }
+  return { wall: wall.map(median), cpu: cpu.map(median), minWall: wall.map((w) => Math.min(...w)) };
 }

@@ -23,7 +23,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,7 +34,7 @@ const EXE = path.join(ROOT, 'build', 'wasmer-ts');
 
 /** TurboFan on first call: what `run` and `call` want (src/runtime/engine/tiering.ts). */
 const BAKED_FLAGS = ['--no-liftoff'];
-const ASSETS = { worker: 'worker.cjs', addon: 'wasmer_ts_native.node' };
+const ASSETS = { worker: 'worker.cjs', addon: 'wasmer_ts_native.node', wabt: 'wabt.cjs' };
 
 function fail(message) {
   process.stderr.write(`build-exe: ${message}\n`);
@@ -129,11 +129,55 @@ const lazyBuiltins = {
   },
 };
 
+const WABT = '\0wabt-asset';
+
+/**
+ * wabt (the .wat compiler, 0.8 MB of JavaScript) is an asset evaluated on first
+ * use, not part of the bundle: the snapshot would otherwise hold its source, and
+ * every start would deserialize it for the few runs of .wat text.
+ */
+const wabtAsset = {
+  name: 'wabt-asset',
+  resolveId(source) {
+    return source === 'wabt' ? WABT : null;
+  },
+  load(id) {
+    if (id !== WABT) return null;
+    return {
+      moduleType: 'js',
+      code: [
+        "const source = require('node:sea').getAsset(" + JSON.stringify(ASSETS.wabt) + ", 'utf8');",
+        "const params = ['exports', 'require', 'module', '__filename', '__dirname'];",
+        'const wabt = { exports: {} };',
+        "require('node:vm').compileFunction(source, params, { filename: " +
+          JSON.stringify(ASSETS.wabt) +
+          ' })(wabt.exports, require, wabt, __filename, __dirname);',
+        'module.exports = wabt.exports;',
+      ].join('\n'),
+    };
+  },
+};
+
+/**
+ * Non-ASCII characters in the bundle (a spinner's braille, an ellipsis) are
+ * written as \u escapes: V8 keeps a source with any character above U+00FF as
+ * two bytes per character, and the snapshot holds the whole source.
+ */
+const asciiOnly = {
+  name: 'ascii-only',
+  generateBundle(_options, bundle) {
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type !== 'chunk') continue;
+      chunk.code = chunk.code.replace(/[^\x00-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    }
+  },
+};
+
 async function bundle(entry, file) {
   await rolldown.build({
     input: path.join(DIST, entry),
     platform: 'node',
-    plugins: [lazyBuiltins, metaUrl],
+    plugins: [wabtAsset, lazyBuiltins, metaUrl, asciiOnly],
     logLevel: 'warn',
     transform: {
       define: {
@@ -157,7 +201,11 @@ const config = {
   useSnapshot: true,
   execArgv: BAKED_FLAGS,
   execArgvExtension: 'cli',
-  assets: { [ASSETS.worker]: path.join(WORK, ASSETS.worker), [ASSETS.addon]: addon },
+  assets: {
+    [ASSETS.worker]: path.join(WORK, ASSETS.worker),
+    [ASSETS.addon]: addon,
+    [ASSETS.wabt]: createRequire(import.meta.url).resolve('wabt'),
+  },
 };
 const configFile = path.join(WORK, 'sea-config.json');
 writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);

@@ -24,12 +24,12 @@
 // STARTUP_NODE_FLAGS go to every node command (the launcher rows pick their own).
 // Needs hyperfine (Debian package); prints a note and skips without it. The
 // hello-world rows need clang and wasi-libc.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { printTable } from '../lib.js';
+import { interleaved, printTable } from '../lib.js';
 
 export const name = 'startup';
 
@@ -55,12 +55,6 @@ const RAW_SCRIPT = [
   'const i = new WebAssembly.Instance(m);',
   "process.stdout.write(String(i.exports.sum(5, 37)) + '\\n');",
 ].join('\n');
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 export async function run() {
   if (spawnSync('hyperfine', ['--version']).status !== 0) {
@@ -106,40 +100,20 @@ export async function run() {
           ]
         : []),
     ];
-    const wall = commands.map(() => []);
-    const cpu = commands.map(() => []);
     const env = { ...process.env, XDG_CACHE_HOME: dir };
-    const out = join(dir, 'hyperfine.json');
-    for (let round = 0; round < ROUNDS; round++) {
-      // Rotate the order so that no command always runs first (or after the same one).
-      const order = commands.map((_, i) => (i + round) % commands.length);
-      execFileSync(
-        'hyperfine',
-        [
-          '-N',
-          '--style',
-          'none',
-          '--prepare',
-          `rm -rf ${join(dir, 'wasmer-ts')}`,
-          '--warmup',
-          round === 0 ? '3' : '1',
-          '--runs',
-          String(RUNS_PER_ROUND),
-          '--export-json',
-          out,
-          ...order.map((i) => commands[i][1]),
-        ],
-        // hyperfine's own warnings about outliers (every round, on this machine) are left out.
-        { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env },
-      );
-      const { results } = JSON.parse(readFileSync(out, 'utf8'));
-      results.forEach((r, k) => {
-        wall[order[k]].push(...r.times.map((t) => t * 1000));
-        cpu[order[k]].push((r.user + r.system) * 1000);
-      });
-    }
-    const medianWall = wall.map(median);
-    const medianCpu = cpu.map(median);
+    const timed = interleaved(
+      commands.map(([, command]) => command),
+      {
+        rounds: ROUNDS,
+        runs: RUNS_PER_ROUND,
+        cwd: ROOT,
+        env,
+        out: join(dir, 'hyperfine.json'),
+        prepare: `rm -rf ${join(dir, 'wasmer-ts')}`,
+      },
+    );
+    const medianWall = timed.wall;
+    const medianCpu = timed.cpu;
     const indexOf = (label) => commands.findIndex(([l]) => l === label);
     printTable(
       `startup: ${ROUNDS} interleaved rounds x ${RUNS_PER_ROUND} runs (hyperfine), medians; ` +
@@ -152,7 +126,7 @@ export async function run() {
           command: `${label}${target ? ' *' : ''}`,
           baseline: base ?? '',
           'wall ms': medianWall[i],
-          'min ms': Math.min(...wall[i]),
+          'min ms': timed.minWall[i],
           'user+sys ms': medianCpu[i],
           'ratio (wall)': medianWall[i] / medianWall[b],
           'ratio (CPU)': medianCpu[i] / medianCpu[b],

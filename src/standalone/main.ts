@@ -32,5 +32,30 @@ function start(): void {
   }
 }
 
-if (startupSnapshot?.isBuildingSnapshot()) startupSnapshot.setDeserializeMainFunction(start);
-else start();
+/**
+ * When the snapshot is built: evaluates the modules that the commands load on
+ * demand for `run` and `call`, so that the snapshot holds them evaluated (and
+ * the Node modules they load, compiled). Not commander and the command
+ * definitions (commander loads node:child_process, which Node does not support
+ * in a snapshot), not chalk (it reads the terminal's color support when it is
+ * evaluated), and not wabt (only .wat input needs it). None of these reads
+ * the environment, the machine or the terminal when evaluated (that happens in
+ * functions, at run time): what the build machine has must not be kept.
+ */
+async function preload(): Promise<void> {
+  await Promise.all([
+    import('../commands/options.js'),
+    import('../commands/invoke.js'),
+    import('../commands/relaunch.js'),
+    import('../runtime/index.js'),
+    import('../runtime/parser/features.js'),
+    import('../runtime/engine/machine-code.js'),
+  ]);
+}
+
+if (startupSnapshot?.isBuildingSnapshot()) {
+  startupSnapshot.setDeserializeMainFunction(start);
+  void preload();
+} else {
+  start();
+}

@@ -17,11 +17,12 @@ export type StdinOption = 'inherit' | 'ignore' | string | Uint8Array | { readonl
  */
 export type OutputOption = 'inherit' | 'ignore' | 'pipe' | ((chunk: Uint8Array) => void) | { readonly fd: number };
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** Made on first use: a standalone executable's snapshot is built where SharedArrayBuffer does not exist. */
+let sleeper: Int32Array | undefined;
 
 /** Blocks the thread for `ms` milliseconds without spinning (host calls from Wasm are synchronous). */
 export function sleepMs(ms: number): void {
-  if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
+  if (ms > 0) Atomics.wait((sleeper ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, ms);
 }
 
 export interface InputChannel {
