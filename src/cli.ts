@@ -25,17 +25,25 @@ import { packageVersion } from './runtime/engine/paths.js';
 
 /** Builds the program. `onError` collects commander's own messages so report.ts prints them. */
 export async function buildProgram(onError: (message: string) => void): Promise<Command> {
-  const [{ Command }, { callCommand }, { inspectCommand }, { validateCommand }, { compileCommand }, { cacheCommand }] =
-    await Promise.all([
-      import('commander'),
-      import('./commands/call.js'),
-      import('./commands/inspect.js'),
-      import('./commands/validate.js'),
-      import('./commands/compile.js'),
-      import('./commands/cache.js'),
-    ]);
+  const [
+    { Command },
+    { callCommand },
+    { inspectCommand },
+    { validateCommand },
+    { compileCommand },
+    { createExeCommand },
+    { cacheCommand },
+  ] = await Promise.all([
+    import('commander'),
+    import('./commands/call.js'),
+    import('./commands/inspect.js'),
+    import('./commands/validate.js'),
+    import('./commands/compile.js'),
+    import('./commands/create-exe.js'),
+    import('./commands/cache.js'),
+  ]);
   const program = new Command('wasmer-ts')
-    .description('Run, call, inspect, validate and compile WebAssembly modules with V8.')
+    .description('Run, call, inspect, validate and compile WebAssembly modules with V8, or make executables of them.')
     .version(packageVersion(), '-V, --version', 'print the wasmer-ts version')
     .helpOption('-h, --help', 'show help (every command has its own: wasmer-ts run --help)')
     .exitOverride()
@@ -52,7 +60,16 @@ Examples:
 ${exitCodeHelp()}`,
     );
   const runCommand = createRunCommand(Command);
-  for (const command of [runCommand, callCommand, inspectCommand, validateCommand, compileCommand, cacheCommand]) {
+  const commands = [
+    runCommand,
+    callCommand,
+    inspectCommand,
+    validateCommand,
+    compileCommand,
+    createExeCommand,
+    cacheCommand,
+  ];
+  for (const command of commands) {
     inheritSettings(command, program);
     program.addCommand(command);
   }

@@ -98,6 +98,13 @@ export function addRunOptions(command: Command): Command {
     );
 }
 
+/** `--dir` and `--env`, as `run` reads them: `create-exe` fixes them in the executable it writes. */
+export function addProgramOptions(command: Command): Command {
+  return command
+    .option('--dir <host[::guest]>', 'give the program a host directory (repeatable)', collect(parseDir))
+    .option('--env <name=value>', 'set an environment variable for the program (repeatable)', collect(parseEnv));
+}
+
 function collect<T>(parse: (value: string) => T): (value: string, previous: T[] | undefined) => T[] {
   return (value, previous) => [...(previous ?? []), parse(value)];
 }

@@ -30,7 +30,7 @@ declare const __WASMER_TS_ADDON_SHA256__: string | null;
 export const ROLE_ENV = 'WASMER_TS_ROLE';
 
 /** The assets build-exe.js puts in the executable. */
-export const ASSETS = { worker: 'worker.cjs', addon: 'wasmer_ts_native.node' } as const;
+export const ASSETS = { worker: 'worker.cjs', addon: 'wasmer_ts_native.node', runner: 'exe-runner.cjs' } as const;
 
 /** `--no-x` for `--x` and the reverse: the boolean flag that undoes `flag`. */
 function negation(flag: string): string {
@@ -72,6 +72,8 @@ export function standaloneEmbedding(): Embedding {
             __WASMER_TS_ADDON_SHA256__,
           ),
     workerSource,
+    distFile: (relative) =>
+      relative === 'exe/runner.cjs' ? new Uint8Array(sea().getRawAsset(ASSETS.runner) as ArrayBuffer) : null,
     launch,
   };
 }

@@ -59,6 +59,8 @@ export interface Embedding {
   nativeAddonPath(): { readonly path: string } | { readonly reason: string };
   /** The source of a script of ours (`program/worker.js`), for a worker started with `eval: true`. */
   workerSource(script: string): string;
+  /** A file the package has under dist/ (`exe/runner.cjs`), from inside the executable, or null. */
+  distFile(relative: string): Uint8Array | null;
   /** How to start this executable as `script` (`engine/compile-child-main.js`, or null for the CLI) under `nodeFlags`. */
   launch(script: string | null, nodeFlags: readonly string[], args: readonly string[]): ScriptLaunch;
 }
@@ -101,4 +103,14 @@ export function launchScript(
 /** A worker of ours: its built file, or in the standalone executable its source (`new Worker(code, { eval: true })`). */
 export function workerScript(script: string): URL | string {
   return embedding === null ? builtScript(script) : embedding.workerSource(script);
+}
+
+/** A file under dist/ (`exe/runner.cjs`): its bytes, or null when this install has none. */
+export function distFile(relative: string): Uint8Array | null {
+  if (embedding !== null) return embedding.distFile(relative);
+  try {
+    return new Uint8Array(readFileSync(new URL(`dist/${relative}`, PACKAGE_ROOT)));
+  } catch {
+    return null;
+  }
 }

@@ -22,7 +22,9 @@ let sleeper: Int32Array | undefined;
 
 /** Blocks the thread for `ms` milliseconds without spinning (host calls from Wasm are synchronous). */
 export function sleepMs(ms: number): void {
-  if (ms > 0) Atomics.wait((sleeper ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, ms);
+  if (ms <= 0) return;
+  sleeper ??= new Int32Array(new SharedArrayBuffer(4));
+  Atomics.wait(sleeper, 0, 0, ms);
 }
 
 export interface InputChannel {
