@@ -12,7 +12,7 @@ import { Memory } from './memory.js';
 import { Module, type WasmSource } from './module.js';
 import { PAGE_SIZE } from './parser/limits.js';
 import { decodeParamNames } from './parser/names.js';
-import type { ExternType, Import } from './parser/types.js';
+import type { ExternType, ModuleInfo } from './parser/types.js';
 import { Table } from './table.js';
 import { toTrap } from './trap.js';
 import { formatBytes } from './units.js';
@@ -60,7 +60,7 @@ export class Instance<E extends object = Exports> {
 
   constructor(moduleOrBytes: Module | WasmSource, imports: Imports = {}) {
     this.module = moduleOrBytes instanceof Module ? moduleOrBytes : new Module(moduleOrBytes);
-    const importObject = resolveImports(this.module.info.imports, imports);
+    const importObject = resolveImports(this.module.info, imports);
     const names = lazyFunctionNames(this.module);
     try {
       this.raw = new WebAssembly.Instance(this.module.raw, importObject);
@@ -183,8 +183,14 @@ function wrapExport(
       return new Memory(value as WebAssembly.Memory, { maximum: desc.type.maximum, shared: desc.type.shared });
     case 'global':
       return new Global(value as WebAssembly.Global, desc.type);
-    case 'table':
-      return new Table(value as WebAssembly.Table, { elementType: desc.type.elementType, maximum: desc.type.maximum });
+    case 'table': {
+      // A table64 maximum beyond 2^53 is beyond anything V8 lets a table grow to: no maximum, in effect.
+      const { maximum } = desc.type;
+      return new Table(value as WebAssembly.Table, {
+        elementType: desc.type.elementType,
+        maximum: typeof maximum === 'bigint' ? null : maximum,
+      });
+    }
     case 'tag':
       return value as object;
   }
@@ -203,15 +209,17 @@ function plural(n: number, word: string): string {
 }
 
 /** Checks every import against its declared type and builds V8's import object. */
-function resolveImports(declared: readonly Import[], imports: Imports): WebAssembly.Imports {
+function resolveImports(info: ModuleInfo, imports: Imports): WebAssembly.Imports {
+  const declared = info.imports;
   if (declared.length === 0) return {};
+  const typeNames = () => info.names.types;
   if (typeof imports !== 'object' || imports === null) {
     throw new LinkError('ERR_MISSING_IMPORT', `imports must be an object of namespaces, got ${describe(imports)}`);
   }
   const out: Record<string, Record<string, WebAssembly.ImportValue>> = Object.create(null);
   for (const imp of declared) {
     const label = `${imp.module}.${imp.name}`;
-    const expected = formatExternType(imp.desc);
+    const expected = formatExternType(imp.desc, typeNames);
     const ns = imports[imp.module];
     const value = typeof ns === 'object' && ns !== null ? ns[imp.name] : undefined;
     if (value === undefined) {
