@@ -4,7 +4,7 @@
  */
 import { converterFor, unwrapFunction, wrapFunction } from './convert.js';
 import { describe } from './describe.js';
-import { ArgumentError, LinkError, OutOfMemoryError, WasmerError, withoutV8Prefix } from './errors.js';
+import { ArgumentError, LinkError, OutOfMemoryError, WasmException, WasmerError, withoutV8Prefix } from './errors.js';
 import { findFunctionExport } from './find-export.js';
 import { Global } from './global.js';
 import { formatExternType, quoted } from './kinds.js';
@@ -14,6 +14,7 @@ import { PAGE_SIZE } from './parser/limits.js';
 import { decodeParamNames } from './parser/names.js';
 import type { ExternType, ModuleInfo } from './parser/types.js';
 import { Table } from './table.js';
+import { knownTag, Tag } from './tag.js';
 import { toTrap } from './trap.js';
 import { formatBytes } from './units.js';
 import { hasV128, wrapV128Function } from './v128.js';
@@ -30,8 +31,8 @@ export type Imports = Readonly<Record<string, Readonly<Record<string, unknown>>>
 /** An exported function as wrapped by us. */
 export type ExportedFunction = (...args: unknown[]) => unknown;
 
-/** What an export is: a function, a `Memory`, a `Global`, a `Table`, or (for tags) V8's raw object. */
-export type ExportValue = ExportedFunction | Memory | Global | Table | object;
+/** What an export is: a function, a `Memory`, a `Global`, a `Table` or a `Tag`. */
+export type ExportValue = ExportedFunction | Memory | Global | Table | Tag;
 
 /** `instance.exports`: narrow values with `typeof` / `instanceof`, or give `Instance` your own shape. */
 export type Exports = Readonly<Record<string, ExportValue>>;
@@ -57,10 +58,12 @@ export class Instance<E extends object = Exports> {
   readonly exports: E;
   /** The first exported memory, or null. */
   readonly memory: Memory | null;
+  /** The `Tag`s wrapping raw imported tags: held so that exceptions with them stay readable. */
+  readonly #importedTags: Tag[] = [];
 
   constructor(moduleOrBytes: Module | WasmSource, imports: Imports = {}) {
     this.module = moduleOrBytes instanceof Module ? moduleOrBytes : new Module(moduleOrBytes);
-    const importObject = resolveImports(this.module.info, imports);
+    const importObject = resolveImports(this.module.info, imports, this.#importedTags);
     const names = lazyFunctionNames(this.module);
     try {
       this.raw = new WebAssembly.Instance(this.module.raw, importObject);
@@ -191,8 +194,10 @@ function wrapExport(
         maximum: typeof maximum === 'bigint' ? null : maximum,
       });
     }
-    case 'tag':
-      return value as object;
+    case 'tag': {
+      const raw = value as WebAssembly.Tag;
+      return knownTag(raw) ?? new Tag(raw, { parameters: desc.type.params }, name);
+    }
   }
 }
 
@@ -209,10 +214,14 @@ function plural(n: number, word: string): string {
 }
 
 /** Checks every import against its declared type and builds V8's import object. */
-function resolveImports(info: ModuleInfo, imports: Imports): WebAssembly.Imports {
+function resolveImports(info: ModuleInfo, imports: Imports, importedTags: Tag[]): WebAssembly.Imports {
   const declared = info.imports;
   if (declared.length === 0) return {};
   const typeNames = () => info.names.types;
+  // A module with tags can catch a Wasm exception by its tag, so one a host function lets through
+  // (from a nested call of one of our wrapped exports, which made it a WasmException) must reach it
+  // as V8's exception again.
+  const canCatchByTag = info.tags.length + info.importedTagCount > 0;
   if (typeof imports !== 'object' || imports === null) {
     throw new LinkError('ERR_MISSING_IMPORT', `imports must be an object of namespaces, got ${describe(imports)}`);
   }
@@ -234,7 +243,15 @@ function resolveImports(info: ModuleInfo, imports: Imports): WebAssembly.Imports
       throw new LinkError('ERR_IMPORT_TYPE', `import ${label} must be a ${expected}, but ${why}`);
     };
     out[imp.module] ??= Object.create(null) as Record<string, WebAssembly.ImportValue>;
-    (out[imp.module] as Record<string, WebAssembly.ImportValue>)[imp.name] = checkImport(imp.desc, value, label, bad);
+    let resolved = checkImport(imp.desc, value, label, bad);
+    if (imp.desc.kind === 'func' && canCatchByTag && !isWasmFunction(resolved)) {
+      resolved = rethrowingRawExceptions(resolved as ExportedFunction);
+    }
+    if (imp.desc.kind === 'tag') {
+      const raw = resolved as WebAssembly.Tag;
+      if (knownTag(raw) === null) importedTags.push(new Tag(raw, { parameters: imp.desc.type.params }, label));
+    }
+    (out[imp.module] as Record<string, WebAssembly.ImportValue>)[imp.name] = resolved;
   }
   return out;
 }
@@ -299,7 +316,26 @@ function checkImport(
         );
       }
     }
-    case 'tag':
-      return value as WebAssembly.ImportValue;
+    case 'tag': {
+      if (value instanceof Tag) {
+        const expected = desc.type.params;
+        const same = value.parameters.length === expected.length && value.parameters.every((p, i) => p === expected[i]);
+        if (!same) return bad(`the tag given is tag (${value.parameters.join(', ')})`);
+        return value.raw;
+      }
+      if (value instanceof WebAssembly.Tag) return value;
+      return bad(`got ${describe(value)} (use new Tag({ parameters }))`);
+    }
   }
+}
+
+/** `fn` for Wasm to call, giving a `WasmException` it throws back as V8's exception (its `exception`). */
+function rethrowingRawExceptions(fn: ExportedFunction): ExportedFunction {
+  return function (this: unknown, ...args: unknown[]) {
+    try {
+      return fn.apply(this, args);
+    } catch (error) {
+      throw error instanceof WasmException && error.exception !== null ? error.exception : error;
+    }
+  };
 }
