@@ -5,6 +5,8 @@
 // oracle: Node 26's V8 must accept each module, and its reflection must agree with ours.
 // On a Node whose V8 lacks GC (Node 20), the V8 checks are skipped by name, and the
 // parser checks still run (our parser reads 3.0 whatever V8 runs).
+import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WasmParseError } from '../../src/runtime/errors.js';
 import { ExportKind, Module } from '../../src/runtime/index.js';
@@ -14,6 +16,7 @@ import {
   array,
   field,
   func,
+  HEAP,
   limits,
   module,
   name,
@@ -21,6 +24,8 @@ import {
   nameSection,
   nameSubsection,
   rec,
+  ref,
+  refNull,
   section,
   struct,
   sub,
@@ -236,6 +241,67 @@ describe.runIf(hasGc)('V8 (GC by default) agrees', () => {
     );
   });
 
+  it('V8 type reflection (--experimental-wasm-type-reflection) spells every export and import type as we do', () => {
+    // Type reflection is behind a flag that must be given when Node starts, so a child Node reports it.
+    const script = `
+      const bytes = Buffer.from(require('node:fs').readFileSync(0, 'utf8'), 'base64');
+      const m = new WebAssembly.Module(bytes);
+      const all = [...WebAssembly.Module.imports(m), ...WebAssembly.Module.exports(m)];
+      process.stdout.write(JSON.stringify(all, (k, v) => (typeof v === 'bigint' ? String(v) : v)));`;
+    const child = spawnSync(process.execPath, ['--experimental-wasm-type-reflection', '-e', script], {
+      input: Buffer.from(shapesModule()).toString('base64'),
+      encoding: 'utf8',
+    });
+    expect(child.stderr).toBe('');
+    const v8 = JSON.parse(child.stdout) as { name: string; kind: string; type?: Record<string, unknown> }[];
+    const info = parseModule(shapesModule());
+    const ours = [...info.imports, ...info.exports].map(({ name, desc }) => {
+      switch (desc.kind) {
+        case 'func':
+          return { name, kind: 'function', type: { parameters: desc.type.params, results: desc.type.results } };
+        case 'table': {
+          const t = desc.type;
+          // V8 keeps a table's maximum as a u32: its reflection says 2^32 - 1 for anything above.
+          const max =
+            t.maximum === null ? undefined : String(BigInt(t.maximum) > 0xffffffffn ? 0xffffffffn : t.maximum);
+          return {
+            name,
+            kind: 'table',
+            type: { element: t.elementType, minimum: t.minimum, maximum: max, address: t.index64 ? 'i64' : 'i32' },
+          };
+        }
+        case 'memory': {
+          const t = desc.type;
+          const max = t.maximum === null ? undefined : String(t.maximum);
+          return {
+            name,
+            kind: 'memory',
+            type: { minimum: t.minimum, maximum: max, shared: t.shared, address: t.index64 ? 'i64' : 'i32' },
+          };
+        }
+        case 'global':
+          return { name, kind: 'global', type: { mutable: desc.type.mutable, value: desc.type.type } };
+        case 'tag':
+          return { name, kind: 'tag' }; // V8 reflects no tag type
+      }
+    });
+    const normal = (rows: { name: string; kind: string; type?: Record<string, unknown> }[]) =>
+      rows.map((r) => ({
+        name: r.name,
+        kind: r.kind,
+        ...(r.type === undefined
+          ? {}
+          : {
+              type: Object.fromEntries(
+                Object.entries(r.type)
+                  .filter(([, v]) => v !== undefined)
+                  .map(([k, v]) => [k, typeof v === 'number' ? String(v) : v]),
+              ),
+            }),
+      }));
+    expect(normal(ours)).toEqual(normal(v8));
+  });
+
   it('compiles the smaller modules a type section can hold: sub final chains, arrays of packed i16', () => {
     const bytes = module(
       section(
@@ -397,5 +463,145 @@ describe.runIf(hasTable64)('a table64 with a maximum above 2^53 (V8 accepts any 
     });
     const table = instance.exports.t64 as { maximum: number | null };
     expect(table.maximum).toBeNull();
+  });
+});
+
+// ---- generated type sections: whatever V8 accepts, we read as it was written ----
+
+type StorageModel = { readonly bytes: number[]; readonly text: string };
+
+const HEAP_NAMES = Object.keys(HEAP) as (keyof typeof HEAP)[];
+const SHORTHAND: Record<string, string> = {
+  func: 'funcref',
+  extern: 'externref',
+  any: 'anyref',
+  eq: 'eqref',
+  i31: 'i31ref',
+  struct: 'structref',
+  array: 'arrayref',
+  exn: 'exnref',
+  none: 'nullref',
+  noextern: 'nullexternref',
+  nofunc: 'nullfuncref',
+  noexn: 'nullexnref',
+};
+
+/** A value type (or, with `packed`, a storage type) as bytes and as our parser spells it. */
+function storageType(packed: boolean, typeCount: number): fc.Arbitrary<StorageModel> {
+  const numeric = fc.constantFrom<StorageModel>(
+    { bytes: T.i32, text: 'i32' },
+    { bytes: T.i64, text: 'i64' },
+    { bytes: T.f32, text: 'f32' },
+    { bytes: T.f64, text: 'f64' },
+    ...(packed
+      ? [
+          { bytes: T.i8, text: 'i8' },
+          { bytes: T.i16, text: 'i16' },
+        ]
+      : []),
+  );
+  const abstract = fc
+    .record({ heap: fc.constantFrom(...HEAP_NAMES), nullable: fc.boolean() })
+    .map(({ heap, nullable }) => ({
+      bytes: nullable ? refNull(heap) : ref(heap),
+      text: nullable ? (SHORTHAND[heap] as string) : `(ref ${heap})`,
+    }));
+  const concrete = fc
+    .record({ index: fc.nat({ max: typeCount - 1 }), nullable: fc.boolean() })
+    .map(({ index, nullable }) => ({
+      bytes: nullable ? refNull(index) : ref(index),
+      text: nullable ? `(ref null ${index})` : `(ref ${index})`,
+    }));
+  return fc.oneof(numeric, abstract, concrete);
+}
+
+const MAX_GENERATED_TYPES = 6;
+
+const composite = fc.oneof(
+  fc
+    .array(fc.record({ type: storageType(true, MAX_GENERATED_TYPES), mutable: fc.boolean() }), { maxLength: 4 })
+    .map((fields) => ({
+      bytes: struct(...fields.map((f) => field(f.type.bytes, f.mutable))),
+      def: { kind: 'struct', fields: fields.map((f) => ({ type: f.type.text, mutable: f.mutable })) },
+    })),
+  fc.record({ type: storageType(true, MAX_GENERATED_TYPES), mutable: fc.boolean() }).map((f) => ({
+    bytes: array(field(f.type.bytes, f.mutable)),
+    def: { kind: 'array', element: { type: f.type.text, mutable: f.mutable } },
+  })),
+  fc
+    .record({
+      params: fc.array(storageType(false, MAX_GENERATED_TYPES), { maxLength: 3 }),
+      results: fc.array(storageType(false, MAX_GENERATED_TYPES), { maxLength: 2 }),
+    })
+    .map(({ params, results }) => ({
+      bytes: func(
+        params.map((p) => p.bytes),
+        results.map((r) => r.bytes),
+      ),
+      def: { kind: 'func', params: params.map((p) => p.text), results: results.map((r) => r.text) },
+    })),
+);
+
+const subType = fc
+  .record({
+    composite,
+    form: fc.constantFrom('plain', 'sub', 'sub final'),
+    supertype: fc.option(fc.nat({ max: MAX_GENERATED_TYPES - 1 })),
+  })
+  .map(({ composite: c, form, supertype }) => {
+    const supertypes = form === 'plain' || supertype === null ? [] : [supertype];
+    return {
+      bytes: form === 'plain' ? c.bytes : sub(form === 'sub final', supertypes, c.bytes),
+      def: c.def,
+      sub: { isFinal: form !== 'sub', supertypes },
+    };
+  });
+
+const typeSection = fc
+  .array(
+    fc.oneof(
+      subType.map((t) => [t]),
+      fc.array(subType, { minLength: 1, maxLength: 3 }).map((g) => g),
+    ),
+    {
+      minLength: 1,
+      maxLength: 4,
+    },
+  )
+  .map((entries) => {
+    const explicit = entries.map((e) => e.length > 1);
+    return { entries, explicit };
+  })
+  .filter(({ entries }) => entries.flat().length <= MAX_GENERATED_TYPES);
+
+describe.runIf(hasGc)('generated GC type sections (V8 with GC as the oracle)', () => {
+  it('every one V8 accepts, we parse into the types, subtypes and rec groups it was built from', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(typeSection, ({ entries, explicit }) => {
+        const bytes = module(
+          section(
+            1,
+            vec(entries.map((e, i) => (explicit[i] ? rec(...e.map((t) => t.bytes)) : (e[0]?.bytes as number[])))),
+          ),
+        );
+        if (!WebAssembly.validate(bytes)) return;
+        accepted++;
+        const info = parseModule(bytes);
+        const types = entries.flat();
+        expect(info.types).toEqual(types.map((t) => t.def));
+        expect(info.subTypes).toEqual(types.map((t) => t.sub));
+        const groups: { first: number; count: number }[] = [];
+        let first = 0;
+        entries.forEach((e, i) => {
+          if (explicit[i]) groups.push({ first, count: e.length });
+          first += e.length;
+        });
+        expect(info.recGroups).toEqual(groups);
+      }),
+      { numRuns: 1500 },
+    );
+    // The property means something only if V8 accepted a fair share of what was generated.
+    expect(accepted).toBeGreaterThan(100);
   });
 });
