@@ -5,7 +5,14 @@
  */
 import { Command } from 'commander';
 import { describeDecodedArtifact } from '../runtime/engine/machine-code.js';
-import { formatExternType } from '../runtime/kinds.js';
+import {
+  describeTypes,
+  formatExternType,
+  nameType,
+  type TypeDescriptor,
+  type TypeNames,
+  typeId,
+} from '../runtime/kinds.js';
 import { SectionId } from '../runtime/parser/sections.js';
 import type { ExternType, Feature, ModuleInfo } from '../runtime/parser/types.js';
 import { hex } from '../runtime/units.js';
@@ -17,7 +24,7 @@ import { InFile } from './report.js';
 
 export const inspectCommand = addJsonOption(
   new Command('inspect')
-    .description('Show what a module contains: sections, imports, exports with types, proposals used')
+    .description('Show what a module contains: sections, types, imports and exports with types, proposals used')
     .argument('<file>', '.wasm, .wat, a module compiled by `wasmer-ts compile`, or - for stdin'),
 )
   .addHelpText(
@@ -68,7 +75,15 @@ export interface InspectReport {
   readonly customSections: readonly { name: string; offset: number; size: number }[];
   readonly features: readonly Feature[];
   readonly artifact: ArtifactReport | null;
+  /** The type section (`module.types`): kind, text form, GC finality, supertypes, rec group, fields. */
+  readonly types: readonly TypeReport[];
 }
+
+/**
+ * One type as `--json` shows it: `module.types`'s descriptor with its `text` as `type` (the key every other
+ * entry uses for the text form) and its rec group as the group's first index and size.
+ */
+export type TypeReport = Omit<TypeDescriptor, 'text'> & { readonly type: string };
 
 export type ExternDescription = { kind: ExternType['kind']; type: string } & Record<string, unknown>;
 
@@ -84,12 +99,22 @@ interface ArtifactReport {
   readonly machineCodeUnusable: string | null;
 }
 
-function describeExtern(desc: ExternType): ExternDescription {
-  const type = formatExternType(desc);
+/**
+ * An import or export as `--json` shows it. Bounds are JSON numbers, except a table64 maximum above
+ * 2^53 - 1 (a bigint in the runtime), which is a decimal string so that it stays exact.
+ */
+function describeExtern(desc: ExternType, typeNames: TypeNames): ExternDescription {
+  const type = formatExternType(desc, typeNames);
   switch (desc.kind) {
     case 'func':
     case 'tag':
-      return { kind: desc.kind, type, typeIndex: desc.typeIndex, params: desc.type.params, results: desc.type.results };
+      return {
+        kind: desc.kind,
+        type,
+        typeIndex: desc.typeIndex,
+        params: desc.type.params.map((t) => nameType(t, typeNames)),
+        results: desc.type.results.map((t) => nameType(t, typeNames)),
+      };
     case 'memory':
       return {
         kind: desc.kind,
@@ -103,13 +128,13 @@ function describeExtern(desc: ExternType): ExternDescription {
       return {
         kind: desc.kind,
         type,
-        elementType: desc.type.elementType,
+        elementType: nameType(desc.type.elementType, typeNames),
         minimum: desc.type.minimum,
-        maximum: desc.type.maximum,
+        maximum: typeof desc.type.maximum === 'bigint' ? String(desc.type.maximum) : desc.type.maximum,
         index64: desc.type.index64,
       };
     case 'global':
-      return { kind: desc.kind, type, valueType: desc.type.type, mutable: desc.type.mutable };
+      return { kind: desc.kind, type, valueType: nameType(desc.type.type, typeNames), mutable: desc.type.mutable };
   }
 }
 
@@ -119,6 +144,7 @@ export function describeModule(
   info: ModuleInfo,
   features: readonly Feature[],
 ): InspectReport {
+  const typeNames: TypeNames = () => info.names.types;
   const customSections = info.sections
     .filter((s) => s.id === SectionId.custom)
     .map((s) => ({ name: s.name, offset: s.offset, size: s.size }));
@@ -147,12 +173,13 @@ export function describeModule(
       importedTags: info.importedTagCount,
       customSections: customSections.length,
     },
-    imports: info.imports.map((i) => ({ module: i.module, name: i.name, ...describeExtern(i.desc) })),
-    exports: info.exports.map((e) => ({ name: e.name, index: e.index, ...describeExtern(e.desc) })),
+    imports: info.imports.map((i) => ({ module: i.module, name: i.name, ...describeExtern(i.desc, typeNames) })),
+    exports: info.exports.map((e) => ({ name: e.name, index: e.index, ...describeExtern(e.desc, typeNames) })),
     start: info.start === null ? null : { index: info.start, name: info.names.functions.get(info.start) ?? null },
     customSections,
     features,
     artifact: input.artifact === null ? null : artifactReport(input.artifact),
+    types: describeTypes(info).map(({ text, ...rest }) => ({ ...rest, type: text })),
   };
 }
 
@@ -221,6 +248,9 @@ export async function renderInspect(r: InspectReport): Promise<string> {
     `  element segments ${c.elementSegments}, data segments ${c.dataSegments}`,
   );
 
+  out.push('', bold(`types (${r.types.length})`));
+  out.push(...typeLines(r.types));
+
   out.push('', bold(`imports (${r.imports.length})`));
   for (const i of r.imports) out.push(`  ${shownName(i.module)}.${shownName(i.name)}: ${i.type}`);
   out.push('', bold(`exports (${r.exports.length})`));
@@ -236,6 +266,18 @@ export async function renderInspect(r: InspectReport): Promise<string> {
 
   out.push('', `${bold('proposals')}: ${r.features.length === 0 ? 'none (MVP only)' : r.features.join(', ')}`);
   return `${out.join('\n')}\n`;
+}
+
+/** `  0 $point: struct (field $x i32)`, with the types of a `rec` group indented under a `rec 1..2` line. */
+function typeLines(types: readonly TypeReport[]): string[] {
+  const out: string[] = [];
+  for (const t of types) {
+    const g = t.recGroup;
+    if (g !== null && g.first === t.index) out.push(`  rec ${g.first}..${g.first + g.count - 1}`);
+    const name = t.name === null ? '' : ` ${printable(typeId(t.name))}`;
+    out.push(`${g === null ? '  ' : '    '}${t.index}${name}: ${printable(t.type)}`);
+  }
+  return out;
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {

@@ -15,6 +15,7 @@ import {
   Trap,
   WasiError,
   WasiExit,
+  WasmException,
   WasmerError,
   WasmParseError,
   WatError,
@@ -44,7 +45,7 @@ export const EXIT_CODE_TABLE: readonly (readonly [code: string, meaning: string]
   ['5', 'link error (a missing or mistyped import, or no memory export for WASI)'],
   ['6', 'out of memory (V8 could not allocate the Wasm memory of the instance)'],
   ['124', 'time limit reached (--timeout)'],
-  ['134', 'the guest trapped (message and Wasm backtrace on stderr)'],
+  ['134', 'the guest trapped, or threw a Wasm exception nothing caught (message and Wasm backtrace on stderr)'],
   ['n', 'a WASI program exited with proc_exit(n) (`run` passes it through)'],
 ];
 
@@ -137,7 +138,8 @@ export function exitCodeFor(error: unknown): number {
     return EXIT.OUT_OF_MEMORY;
   }
   if (error instanceof TimeoutError) return EXIT.TIMEOUT;
-  if (error instanceof Trap) return EXIT.TRAP;
+  // An uncaught Wasm exception ends the guest like a trap (wasmtime reports it as one too).
+  if (error instanceof Trap || error instanceof WasmException) return EXIT.TRAP;
   return EXIT.INTERNAL;
 }
 
@@ -210,7 +212,9 @@ function isNativeWasmError(error: unknown): boolean {
   return (
     error instanceof WebAssembly.CompileError ||
     error instanceof WebAssembly.LinkError ||
-    error instanceof WebAssembly.RuntimeError
+    error instanceof WebAssembly.RuntimeError ||
+    // A WasmException's cause: it prints as [object WebAssembly.Exception], and the message says what it holds.
+    error instanceof WebAssembly.Exception
   );
 }
 

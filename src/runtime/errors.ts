@@ -130,6 +130,87 @@ function formatFrame(frame: TrapFrame, i: number): string {
   return `  ${i}: ${name}${at}`;
 }
 
+/**
+ * A WebAssembly exception (exception handling: a Wasm `throw`, or a `WebAssembly.Exception` a host
+ * function threw) that no Wasm frame caught reached JS. `exception` is V8's object (also the `cause`):
+ * rethrow it from a host function for Wasm to catch it by its tag again. `tag`, `tagName`, `parameters`
+ * and `payload` are known when the tag is one an instance exports or imports, or a `Tag` made in JS;
+ * a tag the module keeps to itself cannot be named from JS, so then they are null. V8 records no stack
+ * for an exception a Wasm `throw` creates, so `frames` is empty for those.
+ */
+export class WasmException extends WasmerError {
+  declare readonly code: 'ERR_WASM_EXCEPTION';
+  /** V8's exception; null only on an error rebuilt from a worker thread's data. */
+  readonly exception: WebAssembly.Exception | null;
+  /** V8's tag of the exception, or null when it is none we know. */
+  readonly tag: WebAssembly.Tag | null;
+  /** The export or import name the tag is known by (`error`, `env.error`), or null (unknown, or made in JS). */
+  readonly tagName: string | null;
+  /** The tag's parameter types, or null when the tag is unknown. */
+  readonly parameters: readonly string[] | null;
+  /**
+   * The payload, one value per parameter, converted as V8 converts results (i64 as bigint); null when
+   * the tag is unknown or a parameter type cannot reach JS (v128, exnref).
+   */
+  readonly payload: readonly unknown[] | null;
+  /** The Wasm frames of the exception's stack: only an exception made in JS with `traceStack: true` has one. */
+  readonly frames: readonly TrapFrame[];
+
+  constructor(
+    fields: {
+      readonly exception: WebAssembly.Exception | null;
+      readonly tag: WebAssembly.Tag | null;
+      readonly tagName: string | null;
+      readonly parameters: readonly string[] | null;
+      readonly payload: readonly unknown[] | null;
+      readonly frames: readonly TrapFrame[];
+    },
+    message?: string,
+  ) {
+    super(
+      'ERR_WASM_EXCEPTION',
+      message ?? wasmExceptionMessage(fields),
+      fields.exception === null ? {} : { cause: fields.exception },
+    );
+    this.exception = fields.exception;
+    this.tag = fields.tag;
+    this.tagName = fields.tagName;
+    this.parameters = fields.parameters;
+    this.payload = fields.payload;
+    this.frames = fields.frames;
+  }
+
+  /** Whether the exception has `tag` (a `Tag` or V8's `WebAssembly.Tag`). */
+  is(tag: WebAssembly.Tag | { readonly raw: WebAssembly.Tag }): boolean {
+    const raw = tag instanceof WebAssembly.Tag ? tag : tag.raw;
+    return this.exception?.is(raw) ?? false;
+  }
+}
+
+function wasmExceptionMessage(e: Omit<WasmException, 'is' | keyof WasmerError | 'code'>): string {
+  const where = e.frames.length > 0 ? `\n${e.frames.map(formatFrame).join('\n')}` : '';
+  if (e.parameters === null) {
+    return (
+      'uncaught Wasm exception with a tag this module neither exports nor imports, so JS cannot read its ' +
+      `payload (export the tag to see it)${where}`
+    );
+  }
+  const tag = `tag${e.tagName === null ? '' : ` ${e.tagName}`} (${e.parameters.join(', ')})`;
+  const payload =
+    e.payload === null
+      ? ', payload not readable from JS (v128 or exnref)'
+      : e.payload.length === 0
+        ? ''
+        : `, payload ${e.payload.map(formatPayloadValue).join(', ')}`;
+  return `uncaught Wasm exception: ${tag}${payload}${where}`;
+}
+
+function formatPayloadValue(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'number' || v === null) return String(v);
+  return typeof v === 'function' ? 'a function' : typeof v === 'object' ? 'an object' : String(v);
+}
+
 export type ArgumentErrorCode =
   | 'ERR_ARG_COUNT'
   | 'ERR_ARG_TYPE'
@@ -266,6 +347,9 @@ export interface ErrorData {
   readonly frames?: readonly TrapFrame[];
   readonly limitMs?: number;
   readonly exitCode?: number;
+  readonly tagName?: string | null;
+  readonly parameters?: readonly string[] | null;
+  readonly payload?: readonly unknown[] | null;
   readonly stack?: string;
 }
 
@@ -284,6 +368,19 @@ const REBUILD: Readonly<Record<string, (d: ErrorData) => Error>> = {
   TimeoutError: (d) => new TimeoutError(d.limitMs ?? 0),
   WasiExit: (d) => new WasiExit(d.exitCode ?? 1),
   WasiError: (d) => new WasiError(d.code as WasiErrorCode, d.message),
+  // V8's exception and tag stay in the thread that threw: what they said travels as data.
+  WasmException: (d) =>
+    new WasmException(
+      {
+        exception: null,
+        tag: null,
+        tagName: d.tagName ?? null,
+        parameters: d.parameters ?? null,
+        payload: d.payload ?? null,
+        frames: d.frames ?? [],
+      },
+      d.message,
+    ),
 };
 
 /** The names `errorFromData` rebuilds: every error class this file exports. */
@@ -300,6 +397,13 @@ export function errorToData(error: unknown): ErrorData {
   };
   for (const key of ['detail', 'offset', 'path', 'reason', 'frames', 'limitMs', 'exitCode'] as const) {
     if (fields[key] !== undefined) data[key] = fields[key];
+  }
+  if (error instanceof WasmException) {
+    data.tagName = error.tagName;
+    data.parameters = error.parameters;
+    // Only values a structured clone carries: a reference in the payload (a function, a GC object) does not.
+    const isCloneable = (v: unknown) => v === null || ['number', 'bigint', 'string'].includes(typeof v);
+    data.payload = error.payload?.every(isCloneable) ? error.payload : null;
   }
   if (!(error instanceof WasmerError || error instanceof WasiExit) && error.stack) data.stack = error.stack;
   return data as unknown as ErrorData;

@@ -44,6 +44,7 @@ export {
   type TrapFrame,
   WasiError,
   WasiExit,
+  WasmException,
   WasmerError,
   WasmParseError,
   WatError,
@@ -51,8 +52,10 @@ export {
 export { Global, type GlobalDescriptor } from './global.js';
 export { type ExportedFunction, type Exports, type ExportValue, type Imports, Instance } from './instance.js';
 export {
+  type AddressType,
   type ExportDescriptor,
   ExportKind,
+  type FieldDescriptor,
   type FunctionExport,
   type FunctionType,
   type GlobalExport,
@@ -61,6 +64,7 @@ export {
   type MemoryExport,
   type TableExport,
   type TagExport,
+  type TypeDescriptor,
 } from './kinds.js';
 export { type IndexedView, Memory, type MemoryDescriptor, MemoryView } from './memory.js';
 export { Module, type ModuleOptions, type WasmSource } from './module.js';
@@ -68,6 +72,7 @@ export { PAGE_SIZE } from './parser/limits.js';
 export type * from './parser/types.js';
 export { type RunProgramOptions, type RunProgramResult, runProgram } from './program/run-program.js';
 export { Table, type TableDescriptor } from './table.js';
+export { Tag, type TagDescriptor } from './tag.js';
 export { type NumericType, Value } from './value.js';
 export * from './wasi/index.js';
 export { watToWasm } from './wat.js';

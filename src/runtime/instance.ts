@@ -4,7 +4,7 @@
  */
 import { converterFor, unwrapFunction, wrapFunction } from './convert.js';
 import { describe } from './describe.js';
-import { ArgumentError, LinkError, OutOfMemoryError, WasmerError, withoutV8Prefix } from './errors.js';
+import { ArgumentError, LinkError, OutOfMemoryError, WasmException, WasmerError, withoutV8Prefix } from './errors.js';
 import { findFunctionExport } from './find-export.js';
 import { Global } from './global.js';
 import { formatExternType, quoted } from './kinds.js';
@@ -12,8 +12,9 @@ import { Memory } from './memory.js';
 import { Module, type WasmSource } from './module.js';
 import { PAGE_SIZE } from './parser/limits.js';
 import { decodeParamNames } from './parser/names.js';
-import type { ExternType, Import } from './parser/types.js';
+import type { ExternType, ModuleInfo } from './parser/types.js';
 import { Table } from './table.js';
+import { knownTag, Tag } from './tag.js';
 import { toTrap } from './trap.js';
 import { formatBytes } from './units.js';
 import { hasV128, wrapV128Function } from './v128.js';
@@ -30,8 +31,8 @@ export type Imports = Readonly<Record<string, Readonly<Record<string, unknown>>>
 /** An exported function as wrapped by us. */
 export type ExportedFunction = (...args: unknown[]) => unknown;
 
-/** What an export is: a function, a `Memory`, a `Global`, a `Table`, or (for tags) V8's raw object. */
-export type ExportValue = ExportedFunction | Memory | Global | Table | object;
+/** What an export is: a function, a `Memory`, a `Global`, a `Table` or a `Tag`. */
+export type ExportValue = ExportedFunction | Memory | Global | Table | Tag;
 
 /** `instance.exports`: narrow values with `typeof` / `instanceof`, or give `Instance` your own shape. */
 export type Exports = Readonly<Record<string, ExportValue>>;
@@ -57,10 +58,12 @@ export class Instance<E extends object = Exports> {
   readonly exports: E;
   /** The first exported memory, or null. */
   readonly memory: Memory | null;
+  /** The `Tag`s wrapping raw imported tags: held so that exceptions with them stay readable. */
+  readonly #importedTags: Tag[] = [];
 
   constructor(moduleOrBytes: Module | WasmSource, imports: Imports = {}) {
     this.module = moduleOrBytes instanceof Module ? moduleOrBytes : new Module(moduleOrBytes);
-    const importObject = resolveImports(this.module.info.imports, imports);
+    const importObject = resolveImports(this.module.info, imports, this.#importedTags);
     const names = lazyFunctionNames(this.module);
     try {
       this.raw = new WebAssembly.Instance(this.module.raw, importObject);
@@ -183,10 +186,18 @@ function wrapExport(
       return new Memory(value as WebAssembly.Memory, { maximum: desc.type.maximum, shared: desc.type.shared });
     case 'global':
       return new Global(value as WebAssembly.Global, desc.type);
-    case 'table':
-      return new Table(value as WebAssembly.Table, { elementType: desc.type.elementType, maximum: desc.type.maximum });
-    case 'tag':
-      return value as object;
+    case 'table': {
+      // A table64 maximum beyond 2^53 is beyond anything V8 lets a table grow to: no maximum, in effect.
+      const { maximum } = desc.type;
+      return new Table(value as WebAssembly.Table, {
+        elementType: desc.type.elementType,
+        maximum: typeof maximum === 'bigint' ? null : maximum,
+      });
+    }
+    case 'tag': {
+      const raw = value as WebAssembly.Tag;
+      return knownTag(raw) ?? new Tag(raw, { parameters: desc.type.params }, name);
+    }
   }
 }
 
@@ -203,15 +214,21 @@ function plural(n: number, word: string): string {
 }
 
 /** Checks every import against its declared type and builds V8's import object. */
-function resolveImports(declared: readonly Import[], imports: Imports): WebAssembly.Imports {
+function resolveImports(info: ModuleInfo, imports: Imports, importedTags: Tag[]): WebAssembly.Imports {
+  const declared = info.imports;
   if (declared.length === 0) return {};
+  const typeNames = () => info.names.types;
+  // A module with tags can catch a Wasm exception by its tag, so one a host function lets through
+  // (from a nested call of one of our wrapped exports, which made it a WasmException) must reach it
+  // as V8's exception again.
+  const canCatchByTag = info.tags.length + info.importedTagCount > 0;
   if (typeof imports !== 'object' || imports === null) {
     throw new LinkError('ERR_MISSING_IMPORT', `imports must be an object of namespaces, got ${describe(imports)}`);
   }
   const out: Record<string, Record<string, WebAssembly.ImportValue>> = Object.create(null);
   for (const imp of declared) {
     const label = `${imp.module}.${imp.name}`;
-    const expected = formatExternType(imp.desc);
+    const expected = formatExternType(imp.desc, typeNames);
     const ns = imports[imp.module];
     const value = typeof ns === 'object' && ns !== null ? ns[imp.name] : undefined;
     if (value === undefined) {
@@ -226,7 +243,16 @@ function resolveImports(declared: readonly Import[], imports: Imports): WebAssem
       throw new LinkError('ERR_IMPORT_TYPE', `import ${label} must be a ${expected}, but ${why}`);
     };
     out[imp.module] ??= Object.create(null) as Record<string, WebAssembly.ImportValue>;
-    (out[imp.module] as Record<string, WebAssembly.ImportValue>)[imp.name] = checkImport(imp.desc, value, label, bad);
+    let resolved = checkImport(imp.desc, value, label, bad);
+    // Not WASI's functions: they never call back into Wasm, and they are on every program's hot path.
+    if (imp.desc.kind === 'func' && canCatchByTag && !WASI_NAMESPACES.has(imp.module) && !isWasmFunction(resolved)) {
+      resolved = rethrowingRawExceptions(resolved as ExportedFunction);
+    }
+    if (imp.desc.kind === 'tag') {
+      const raw = resolved as WebAssembly.Tag;
+      if (knownTag(raw) === null) importedTags.push(new Tag(raw, { parameters: imp.desc.type.params }, label));
+    }
+    (out[imp.module] as Record<string, WebAssembly.ImportValue>)[imp.name] = resolved;
   }
   return out;
 }
@@ -291,7 +317,29 @@ function checkImport(
         );
       }
     }
-    case 'tag':
-      return value as WebAssembly.ImportValue;
+    case 'tag': {
+      if (value instanceof Tag) {
+        const expected = desc.type.params;
+        const same = value.parameters.length === expected.length && value.parameters.every((p, i) => p === expected[i]);
+        if (!same) return bad(`the tag given is tag (${value.parameters.join(', ')})`);
+        return value.raw;
+      }
+      if (value instanceof WebAssembly.Tag) return value;
+      return bad(`got ${describe(value)} (use new Tag({ parameters }))`);
+    }
   }
+}
+
+/** The import namespaces of WASI preview1 (wasi/host.ts serves both). */
+const WASI_NAMESPACES: ReadonlySet<string> = new Set(['wasi_snapshot_preview1', 'wasi_unstable']);
+
+/** `fn` for Wasm to call, giving a `WasmException` it throws back as V8's exception (its `exception`). */
+function rethrowingRawExceptions(fn: ExportedFunction): ExportedFunction {
+  return function (this: unknown, ...args: unknown[]) {
+    try {
+      return fn.apply(this, args);
+    } catch (error) {
+      throw error instanceof WasmException && error.exception !== null ? error.exception : error;
+    }
+  };
 }

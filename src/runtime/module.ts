@@ -21,7 +21,15 @@ import {
 } from './engine/tiering.js';
 import { ArgumentError, toCompileError, WasmParseError } from './errors.js';
 import { type Exports, type Imports, Instance } from './instance.js';
-import { describeExtern, describeImport, type ExportDescriptor, type ImportDescriptor } from './kinds.js';
+import {
+  describeExtern,
+  describeImport,
+  describeTypes,
+  type ExportDescriptor,
+  type ImportDescriptor,
+  type TypeDescriptor,
+  type TypeNames,
+} from './kinds.js';
 import { parseModule } from './parser/index.js';
 import { sniff } from './parser/sniff.js';
 import type { ModuleInfo } from './parser/types.js';
@@ -105,6 +113,7 @@ export class Module {
   readonly compiler: CompilerChoice;
   private exportList: readonly ExportDescriptor[] | undefined;
   private importList: readonly ImportDescriptor[] | undefined;
+  private typeList: readonly TypeDescriptor[] | undefined;
 
   /**
    * Parses and compiles `bytes`. Throws:
@@ -250,7 +259,6 @@ export class Module {
     return artifactFromModule(this.raw, this.bytes);
   }
 
-  /** The exports: `[{ kind: ExportKind.FUNCTION, name: 'sum', type: { params: ['i32', 'i32'], results: ['i32'] } }, ...]`. */
   /**
    * The tier V8 compiles this module's functions with on their first call, in
    * this process: `optimizing` (TurboFan) when Node was started with
@@ -260,15 +268,39 @@ export class Module {
     return processTier();
   }
 
+  /**
+   * The exports: `[{ kind: ExportKind.FUNCTION, name: 'sum', type: { params: ['i32', 'i32'], results: ['i32'] } }, ...]`.
+   * Reference types are spelled as the text format spells them (`externref`, `(ref any)`), a concrete one with
+   * its type's name from the name section when it has one (`(ref null $point)`), else its index (`(ref null 3)`).
+   */
   get exports(): readonly ExportDescriptor[] {
-    this.exportList ??= Object.freeze(this.info.exports.map((e) => Object.freeze(describeExtern(e.name, e.desc))));
+    const names = this.typeNames();
+    this.exportList ??= Object.freeze(
+      this.info.exports.map((e) => Object.freeze(describeExtern(e.name, e.desc, names))),
+    );
     return this.exportList;
   }
 
   /** The imports, like `exports` plus `namespace`: `[{ kind: ImportKind.MEMORY, namespace: 'ns', name: 'mem', minimumPages: 3, ... }]`. */
   get imports(): readonly ImportDescriptor[] {
-    this.importList ??= Object.freeze(this.info.imports.map((i) => Object.freeze(describeImport(i))));
+    const names = this.typeNames();
+    this.importList ??= Object.freeze(this.info.imports.map((i) => Object.freeze(describeImport(i, names))));
     return this.importList;
+  }
+
+  /**
+   * The type section, one descriptor per type index: its kind, text form, GC finality, supertypes and
+   * `rec` group, and its parameters and results (func), fields (struct) or element (array), with names
+   * from the name section. `[{ index: 0, name: 'point', kind: 'struct', text: 'struct (field $x i32)', ... }]`.
+   */
+  get types(): readonly TypeDescriptor[] {
+    this.typeList ??= Object.freeze(describeTypes(this.info).map((t) => Object.freeze(t)));
+    return this.typeList;
+  }
+
+  private typeNames(): TypeNames {
+    const info = this.info;
+    return () => info.names.types;
   }
 
   /** The module's name from the name section, or null. */

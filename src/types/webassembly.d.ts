@@ -6,7 +6,7 @@ declare namespace WebAssembly {
   type ImportExportKind = 'function' | 'table' | 'memory' | 'global' | 'tag';
   type TableKind = 'anyfunc' | 'externref';
   type ValueType = 'anyfunc' | 'externref' | 'f32' | 'f64' | 'i32' | 'i64' | 'v128';
-  type ExportValue = Function | Global | Memory | Table;
+  type ExportValue = Function | Global | Memory | Table | Tag;
   type Exports = Record<string, ExportValue>;
   type ImportValue = ExportValue | number | bigint;
   type ModuleImports = Record<string, ImportValue>;
@@ -67,6 +67,23 @@ declare namespace WebAssembly {
     constructor(descriptor: GlobalDescriptor, v?: unknown);
     value: unknown;
     valueOf(): unknown;
+  }
+  interface TagDescriptor {
+    parameters: ValueType[];
+  }
+  /** Exception handling (Node 20's V8 11.3 has it by default). */
+  class Tag {
+    constructor(descriptor: TagDescriptor);
+  }
+  interface ExceptionOptions {
+    traceStack?: boolean;
+  }
+  class Exception {
+    constructor(tag: Tag, payload: unknown[], options?: ExceptionOptions);
+    getArg(tag: Tag, index: number): unknown;
+    is(tag: Tag): boolean;
+    /** Only with `traceStack: true`: V8 records none for an exception a Wasm `throw` creates. */
+    readonly stack?: string;
   }
   class CompileError extends Error {}
   class LinkError extends Error {}

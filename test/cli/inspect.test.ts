@@ -44,6 +44,11 @@ describe('inspect', () => {
         types 3, functions 2 (+1 imported), tables 1 (+1 imported), memories 0 (+1 imported), globals 1 (+2 imported), tags 0
         element segments 0, data segments 0
 
+      types (3)
+        0: func (i32, f64) -> i64
+        1: func () -> ()
+        2: func () -> (i32, i64)
+
       imports (5)
         env.f: func (i32, f64) -> i64
         env.mem: memory 1..4 pages
@@ -87,6 +92,7 @@ describe('inspect', () => {
       'customSections',
       'features',
       'artifact',
+      'types',
     ]);
     expect(doc.format).toBe('wasm');
     expect(doc.moduleName).toBe('kinds');

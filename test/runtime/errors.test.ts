@@ -16,6 +16,7 @@ import {
   Trap,
   WasiError,
   WasiExit,
+  WasmException,
   WasmerError,
   WasmParseError,
   WatError,
@@ -126,6 +127,14 @@ describe('errors across the worker boundary', () => {
     new TimeoutError(250),
     new WasiExit(7),
     new WasiError('ERR_WASI_PREOPEN', 'not a directory'),
+    new WasmException({
+      exception: null,
+      tag: null,
+      tagName: 'env.error',
+      parameters: ['i32', 'i64'],
+      payload: [7, 8n],
+      frames: [],
+    }),
   ];
 
   it('has a sample of every class errors.ts exports, and the table rebuilds each by name', () => {

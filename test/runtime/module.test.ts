@@ -175,7 +175,15 @@ describe('exports and imports', () => {
         name: 'f',
         type: { params: ['i32', 'i64'], results: ['f32'] },
       },
-      { kind: ImportKind.MEMORY, namespace: 'env', name: 'm', minimumPages: 1, maximumPages: 2, shared: false },
+      {
+        kind: ImportKind.MEMORY,
+        namespace: 'env',
+        name: 'm',
+        minimumPages: 1,
+        maximumPages: 2,
+        shared: false,
+        addressType: 'i32',
+      },
       { kind: ImportKind.GLOBAL, namespace: 'env', name: 'g', type: 'f64', mutable: true },
       {
         kind: ImportKind.TABLE,
@@ -184,13 +192,21 @@ describe('exports and imports', () => {
         elementType: 'externref',
         minimumElements: 3,
         maximumElements: null,
+        addressType: 'i32',
       },
     ]);
     expect(m.exports).toEqual([
       { kind: ExportKind.FUNCTION, name: 'multi', type: { params: ['f64'], results: ['i32', 'i64'] } },
-      { kind: ExportKind.MEMORY, name: 'mem', minimumPages: 1, maximumPages: 2, shared: false },
+      { kind: ExportKind.MEMORY, name: 'mem', minimumPages: 1, maximumPages: 2, shared: false, addressType: 'i32' },
       { kind: ExportKind.GLOBAL, name: 'glob', type: 'i64', mutable: false },
-      { kind: ExportKind.TABLE, name: 'tab', elementType: 'funcref', minimumElements: 2, maximumElements: null },
+      {
+        kind: ExportKind.TABLE,
+        name: 'tab',
+        elementType: 'funcref',
+        minimumElements: 2,
+        maximumElements: null,
+        addressType: 'i32',
+      },
       { kind: ExportKind.TAG, name: 'oops', type: { params: ['i32'], results: [] } },
     ]);
   });
@@ -198,7 +214,7 @@ describe('exports and imports', () => {
   it('describes a shared memory', async () => {
     const m = await Module.compile('(module (memory (export "shm") 1 3 shared))');
     expect(m.exports).toEqual([
-      { kind: ExportKind.MEMORY, name: 'shm', minimumPages: 1, maximumPages: 3, shared: true },
+      { kind: ExportKind.MEMORY, name: 'shm', minimumPages: 1, maximumPages: 3, shared: true, addressType: 'i32' },
     ]);
   });
 

@@ -63,10 +63,18 @@ describe('seed README', () => {
 
     const withImports = new Module(await wat(IMPORTS_WAT, { names: false }));
     // The seed's rows in camelCase. Its element_type 'anyfunc' is the spec's
-    // 'funcref'; functions also carry their type, memories `shared`.
+    // 'funcref'; functions also carry their type, memories `shared`, memories and tables `addressType`.
     expect(withImports.imports).toEqual([
       { kind: ImportKind.FUNCTION, namespace: 'ns', name: 'func', type: { params: [], results: [] } },
-      { kind: ImportKind.MEMORY, namespace: 'ns', name: 'mem', minimumPages: 3, maximumPages: 4, shared: false },
+      {
+        kind: ImportKind.MEMORY,
+        namespace: 'ns',
+        name: 'mem',
+        minimumPages: 3,
+        maximumPages: 4,
+        shared: false,
+        addressType: 'i32',
+      },
       { kind: ImportKind.GLOBAL, namespace: 'ns', name: 'glo', mutable: false, type: 'f32' },
       {
         kind: ImportKind.TABLE,
@@ -75,6 +83,7 @@ describe('seed README', () => {
         minimumElements: 1,
         maximumElements: 2,
         elementType: 'funcref',
+        addressType: 'i32',
       },
     ]);
 

@@ -25,7 +25,7 @@ import {
   MAX_TAGS,
   MAX_TYPES,
 } from './limits.js';
-import { decodeNameSection } from './names.js';
+import { decodeNameSection, emptyNameSection } from './names.js';
 import { Reader } from './reader.js';
 import { MAX_SECTION_ID, SECTION_NAMES, SECTION_RANK, SectionId } from './sections.js';
 import type {
@@ -33,14 +33,18 @@ import type {
   Export,
   ExternType,
   Feature,
+  FieldType,
   FuncType,
   GlobalType,
   Import,
   MemoryType,
   ModuleInfo,
   NameSection,
+  RecGroup,
   RefType,
   SectionHeader,
+  StorageType,
+  SubType,
   TableType,
   TypeDef,
   ValType,
@@ -49,12 +53,17 @@ import { readRefType, readValType } from './value-types.js';
 
 export type * from './types.js';
 
+/** The declaration of every type outside `sub`: final, no supertypes (one shared object for all of them). */
+const PLAIN_SUB_TYPE: SubType = Object.freeze({ isFinal: true, supertypes: Object.freeze([]) as readonly number[] });
+
 /** The mutable state of one parse; `parseModule` turns it into the frozen result. */
 class ModuleParser {
   readonly r: Reader;
   readonly bytes: Uint8Array;
   readonly sections: SectionHeader[] = [];
   readonly types: TypeDef[] = [];
+  readonly subTypes: SubType[] = [];
+  readonly recGroups: RecGroup[] = [];
   readonly imports: Import[] = [];
   readonly functions: number[] = [];
   readonly tables: TableType[] = [];
@@ -161,11 +170,13 @@ class ModuleParser {
       );
     }
     const nameSectionData = this.nameSectionData;
-    let names: NameSection | null = nameSectionData === null ? { module: null, functions: new Map() } : null;
+    let names: NameSection | null = nameSectionData === null ? emptyNameSection() : null;
     return {
       byteLength: this.bytes.length,
       sections: this.sections,
       types: this.types,
+      subTypes: this.subTypes,
+      recGroups: this.recGroups,
       imports: this.imports,
       functions: this.functions,
       tables: this.tables,
@@ -272,6 +283,7 @@ class ModuleParser {
         r.offset++;
         this.features.add('gc');
         const n = r.readCount('types in a rec group', MAX_TYPES - this.types.length);
+        this.recGroups.push({ first: this.types.length, count: n });
         for (let j = 0; j < n; j++) this.readSubType();
       } else {
         this.readSubType();
@@ -282,17 +294,21 @@ class ModuleParser {
     }
   }
 
+  /** https://webassembly.github.io/gc/core/binary/types.html#recursive-types: `sub` (0x50), `sub final` (0x4f), or a bare composite type. */
   readSubType(): void {
     const r = this.r;
     const form = r.peekU8('a type form');
+    let subType = PLAIN_SUB_TYPE;
     if (form === 0x50 || form === 0x4f) {
-      // sub / sub final: supertypes, then the composite type.
       r.offset++;
       this.features.add('gc');
       const n = r.readCount('supertypes', MAX_SUPERTYPES);
-      for (let j = 0; j < n; j++) r.readU32('a supertype index');
+      const supertypes: number[] = new Array(n);
+      for (let j = 0; j < n; j++) supertypes[j] = r.readU32('a supertype index');
+      subType = { isFinal: form === 0x4f, supertypes };
     }
     this.types.push(this.readCompositeType());
+    this.subTypes.push(subType);
   }
 
   readCompositeType(): TypeDef {
@@ -309,13 +325,13 @@ class ModuleParser {
       case 0x5f: {
         this.features.add('gc');
         const n = r.readCount('struct fields', MAX_STRUCT_FIELDS, 2);
-        for (let j = 0; j < n; j++) this.readFieldType();
-        return { kind: 'struct' };
+        const fields: FieldType[] = new Array(n);
+        for (let j = 0; j < n; j++) fields[j] = this.readFieldType();
+        return { kind: 'struct', fields };
       }
       case 0x5e:
         this.features.add('gc');
-        this.readFieldType();
-        return { kind: 'array' };
+        return { kind: 'array', element: this.readFieldType() };
       default:
         return r.fail(
           'ERR_BAD_TYPE',
@@ -325,13 +341,18 @@ class ModuleParser {
     }
   }
 
-  readFieldType(): void {
+  /** https://webassembly.github.io/gc/core/binary/types.html#aggregate-types: a storage type (packed i8 0x78, i16 0x77) then mutability. */
+  readFieldType(): FieldType {
     const r = this.r;
     const b = r.peekU8('a field type');
-    if (b === 0x78 || b === 0x77)
-      r.offset++; // packed i8 / i16
-    else this.readValType();
-    this.readMutability();
+    let type: StorageType;
+    if (b === 0x78 || b === 0x77) {
+      r.offset++;
+      type = b === 0x78 ? 'i8' : 'i16';
+    } else {
+      type = this.readValType();
+    }
+    return { type, mutable: this.readMutability() };
   }
 
   readMutability(): boolean {
@@ -368,7 +389,8 @@ class ModuleParser {
     }
     const index64 = (flags & 4) !== 0;
     const minimum = index64 ? r.readU64('a table minimum') : r.readU32('a table minimum');
-    const maximum = flags & 1 ? (index64 ? r.readU64('a table maximum') : r.readU32('a table maximum')) : null;
+    // V8 accepts any u64 as a table64 maximum (it caps growth at its own limit), so it is read exactly.
+    const maximum = flags & 1 ? (index64 ? r.readU64Exact('a table maximum') : r.readU32('a table maximum')) : null;
     if (index64) this.features.add('memory64');
     if (elementType !== 'funcref') this.features.add('reference-types');
     return { elementType, minimum, maximum, index64 };

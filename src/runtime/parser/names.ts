@@ -1,47 +1,113 @@
 /**
  * The name section (https://webassembly.github.io/spec/core/appendix/custom.html#name-section):
- * the module name (subsection 0), function names (1) and local names (2). Names only word
+ * the module name (subsection 0), function names (1), local names (2), and the extended name
+ * section's type (4), table (5), memory (6), global (7), element (8), data (9), field (10) and
+ * tag (11) names. Names only word
  * messages and label traces, so a damaged name section never fails anything: each decoder
  * returns what it read before the damage.
  */
 import { WasmParseError } from '../errors.js';
-import { MAX_FUNCTIONS } from './limits.js';
+import { MAX_FUNCTIONS, MAX_TYPES } from './limits.js';
 import { Reader } from './reader.js';
 import type { NameSection } from './types.js';
 
 const MODULE_NAME = 0;
 const FUNCTION_NAMES = 1;
 const LOCAL_NAMES = 2;
+const FIELD_NAMES = 10;
 
-/** Decodes the module name and the function names from the name section's payload `data`. */
+/**
+ * The subsections that are a plain name map, by id, and the `NameSection` key each fills
+ * (https://github.com/WebAssembly/extended-name-section, and 11 for tags from the exception-handling proposal).
+ * Label names (3) are per-function like local names and nothing shows them, so they are skipped.
+ */
+const NAME_MAPS: Readonly<Record<number, MapKey>> = {
+  [FUNCTION_NAMES]: 'functions',
+  4: 'types',
+  5: 'tables',
+  6: 'memories',
+  7: 'globals',
+  8: 'elements',
+  9: 'data',
+  11: 'tags',
+};
+
+type MapKey = 'functions' | 'types' | 'tables' | 'memories' | 'globals' | 'elements' | 'data' | 'tags';
+
+/** The name section of a module without one: every map empty. */
+export function emptyNameSection(): NameSection {
+  return {
+    module: null,
+    functions: new Map(),
+    types: new Map(),
+    tables: new Map(),
+    memories: new Map(),
+    globals: new Map(),
+    elements: new Map(),
+    data: new Map(),
+    fields: new Map(),
+    tags: new Map(),
+  };
+}
+
+/**
+ * Decodes the name section's payload `data`: the module name, the name maps and the field names.
+ * A damaged subsection keeps what was read before the damage, and the subsections after it are
+ * still read when the damaged one's size was readable.
+ */
 export function decodeNameSection(data: Uint8Array): NameSection {
   let module: string | null = null;
-  const functions = new Map<number, string>();
+  const maps: Record<MapKey, Map<number, string>> = {
+    functions: new Map(),
+    types: new Map(),
+    tables: new Map(),
+    memories: new Map(),
+    globals: new Map(),
+    elements: new Map(),
+    data: new Map(),
+    tags: new Map(),
+  };
+  const fields = new Map<number, Map<number, string>>();
   const r = new Reader(data, 0, data.length, 'name section');
-  try {
-    while (!r.isAtEnd) {
+  while (!r.isAtEnd) {
+    try {
       const id = r.readU8('a name subsection id');
       const size = r.readU32('a name subsection size');
       if (size > r.remaining) break;
-      const end = r.offset + size;
-      if (id === MODULE_NAME) {
-        r.end = end;
-        module = r.readName('the module name');
-      } else if (id === FUNCTION_NAMES) {
-        r.end = end;
-        const n = r.readCount('function names', MAX_FUNCTIONS);
-        for (let i = 0; i < n; i++) {
-          const index = r.readU32('a function index');
-          functions.set(index, r.readName('a function name'));
-        }
-      }
-      r.offset = end;
-      r.end = data.length;
+      r.end = r.offset + size;
+      const key = NAME_MAPS[id];
+      if (id === MODULE_NAME) module = r.readName('the module name');
+      else if (key !== undefined) readNameMap(r, maps[key]);
+      else if (id === FIELD_NAMES) readIndirectNameMap(r, fields);
+    } catch (error) {
+      if (!(error instanceof WasmParseError)) throw error;
+      // An unreadable id or size: nothing after it can be found.
+      if (r.end === data.length) break;
     }
-  } catch (error) {
-    if (!(error instanceof WasmParseError)) throw error;
+    r.offset = r.end;
+    r.end = data.length;
   }
-  return { module, functions };
+  return { module, ...maps, fields };
+}
+
+/** A name map: a count, then (index, name) pairs. Bounded by the subsection's end. */
+function readNameMap(r: Reader, into: Map<number, string>): void {
+  const n = r.readCount('names', MAX_FUNCTIONS, 2);
+  for (let i = 0; i < n; i++) {
+    const index = r.readU32('an index');
+    into.set(index, r.readName('a name'));
+  }
+}
+
+/** An indirect name map: a count, then (index, name map) pairs (field names of each struct type). */
+function readIndirectNameMap(r: Reader, into: Map<number, Map<number, string>>): void {
+  const n = r.readCount('name maps', MAX_TYPES, 2);
+  for (let i = 0; i < n; i++) {
+    const index = r.readU32('an index');
+    const names = new Map<number, string>();
+    into.set(index, names);
+    readNameMap(r, names);
+  }
 }
 
 /**

@@ -232,6 +232,18 @@ export class Reader {
     return Number(value);
   }
 
+  /** Unsigned 64-bit LEB128 as a number when it is at most `Number.MAX_SAFE_INTEGER`, else as a bigint (exact either way). */
+  readU64Exact(what = 'an unsigned 64-bit integer'): number | bigint {
+    const start = this.offset;
+    const b0 = this.bytes[start];
+    if (start < this.end && b0 !== undefined && b0 < 0x80) {
+      this.offset = start + 1;
+      return b0;
+    }
+    const value = this.readU64Big(what);
+    return value > BigInt(Number.MAX_SAFE_INTEGER) ? value : Number(value);
+  }
+
   /** A vector length that cannot exceed the bytes left (each element takes at least `minSize` bytes). */
   readCount(what: string, limit: number, minSize = 1): number {
     const start = this.offset;

@@ -16,20 +16,59 @@ export interface FuncType {
   readonly results: readonly ValType[];
 }
 
-/** GC proposal types: recognised and skipped, so modules using them still parse. */
-export interface OtherCompositeType {
-  readonly kind: 'struct' | 'array';
+/** The packed storage types of GC struct fields and array elements (https://webassembly.github.io/gc/core/syntax/types.html#aggregate-types). */
+export type PackedType = 'i8' | 'i16';
+export type StorageType = ValType | PackedType;
+
+/** A struct field or an array's element: its storage type and whether it is `mut`. */
+export interface FieldType {
+  readonly type: StorageType;
+  readonly mutable: boolean;
 }
 
-export type TypeDef = FuncType | OtherCompositeType;
+/** GC `struct`: its fields in order (their names, if any, are in `names.fields`). */
+export interface StructType {
+  readonly kind: 'struct';
+  readonly fields: readonly FieldType[];
+}
+
+/** GC `array`: the type of its elements. */
+export interface ArrayType {
+  readonly kind: 'array';
+  readonly element: FieldType;
+}
+
+/** A composite type: what one type index defines. Its finality and supertypes are in `ModuleInfo.subTypes`. */
+export type TypeDef = FuncType | StructType | ArrayType;
+
+/**
+ * How the type section declares one type (https://webassembly.github.io/gc/core/binary/types.html#recursive-types):
+ * a plain composite type is final with no supertypes; `sub` is not final, `sub final` is, and either may
+ * name a supertype by index (the binary allows a list; V8 accepts at most one).
+ */
+export interface SubType {
+  readonly isFinal: boolean;
+  readonly supertypes: readonly number[];
+}
+
+/** A `rec` group of the type section: types `first` to `first + count - 1`, which may refer to each other. */
+export interface RecGroup {
+  readonly first: number;
+  readonly count: number;
+}
 
 export interface Limits {
   readonly minimum: number;
-  /** `null` when the module declares no maximum. */
-  readonly maximum: number | null;
+  /** `null` when the module declares no maximum; a bigint only for a table64 maximum above 2^53 - 1 (`TableType`). */
+  readonly maximum: number | bigint | null;
 }
 
+/**
+ * Memory bounds stay numbers: V8 refuses a memory64 bound above its 262,144-page limit, and our parser
+ * refuses one above 2^53 - 1 (`ERR_LIMIT`), so none is inexact.
+ */
 export interface MemoryType extends Limits {
+  readonly maximum: number | null;
   readonly shared: boolean;
   /** memory64 proposal: addresses are i64. */
   readonly index64: boolean;
@@ -37,6 +76,11 @@ export interface MemoryType extends Limits {
 
 export interface TableType extends Limits {
   readonly elementType: RefType;
+  /**
+   * `null` when the module declares no maximum. A number, except for a table64 (`index64`) maximum above
+   * `Number.MAX_SAFE_INTEGER`, which is a bigint so that it stays exact (V8 accepts any u64 there).
+   */
+  readonly maximum: number | bigint | null;
   readonly index64: boolean;
 }
 
@@ -89,10 +133,31 @@ export interface CustomSection {
   readonly offset: number;
 }
 
+/**
+ * The name section (https://webassembly.github.io/spec/core/appendix/custom.html#name-section) with the
+ * extended-name-section subsections. Each map goes from an index in its whole index space (imports first)
+ * to its name; the maps of a module without those subsections are empty.
+ */
 export interface NameSection {
   readonly module: string | null;
   /** Function index (in the whole function index space) -> name. */
   readonly functions: ReadonlyMap<number, string>;
+  /** Subsection 4: type index -> name (`$point`). */
+  readonly types: ReadonlyMap<number, string>;
+  /** Subsection 5. */
+  readonly tables: ReadonlyMap<number, string>;
+  /** Subsection 6. */
+  readonly memories: ReadonlyMap<number, string>;
+  /** Subsection 7. */
+  readonly globals: ReadonlyMap<number, string>;
+  /** Subsection 8: element segment index -> name. */
+  readonly elements: ReadonlyMap<number, string>;
+  /** Subsection 9: data segment index -> name. */
+  readonly data: ReadonlyMap<number, string>;
+  /** Subsection 10: type index -> field index -> name (struct field names). */
+  readonly fields: ReadonlyMap<number, ReadonlyMap<number, string>>;
+  /** Subsection 11. */
+  readonly tags: ReadonlyMap<number, string>;
 }
 
 /** Proposals beyond the MVP. */
@@ -118,6 +183,10 @@ export interface ModuleInfo {
   /** Every section in file order, custom sections included. */
   readonly sections: readonly SectionHeader[];
   readonly types: readonly TypeDef[];
+  /** For each type index, its finality and supertypes (GC); `types` and `subTypes` have the same length. */
+  readonly subTypes: readonly SubType[];
+  /** The explicit `rec` groups of the type section, in order; a type outside them is a group of its own. */
+  readonly recGroups: readonly RecGroup[];
   readonly imports: readonly Import[];
   /** Type index of each function defined in the module (not the imported ones). */
   readonly functions: readonly number[];

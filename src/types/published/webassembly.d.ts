@@ -27,6 +27,13 @@ declare namespace WebAssembly {
       set(index: number, value?: unknown): void;
     }> {}
   interface Global extends WasmerTsWebAssemblyFallback.Unless<{ value: unknown; valueOf(): unknown }> {}
+  interface Tag extends WasmerTsWebAssemblyFallback.Unless<{}> {}
+  interface Exception
+    extends WasmerTsWebAssemblyFallback.Unless<{
+      getArg(tag: Tag, index: number): unknown;
+      is(tag: Tag): boolean;
+      readonly stack?: string;
+    }> {}
 }
 
 declare namespace WasmerTsWebAssemblyFallback {

@@ -131,11 +131,24 @@ describe('well-formed hand-made modules', () => {
     );
     const info = parseModule(bytes);
     expect(info.types).toEqual([
-      { kind: 'struct' },
-      { kind: 'array' },
-      { kind: 'struct' },
+      {
+        kind: 'struct',
+        fields: [
+          { type: '(ref null 0)', mutable: true },
+          { type: 'i8', mutable: false },
+        ],
+      },
+      { kind: 'array', element: { type: 'i32', mutable: true } },
+      { kind: 'struct', fields: [] },
       { kind: 'func', params: ['(ref any)'], results: ['(ref null 1)'] },
     ]);
+    expect(info.subTypes).toEqual([
+      { isFinal: true, supertypes: [] },
+      { isFinal: true, supertypes: [] },
+      { isFinal: false, supertypes: [0] },
+      { isFinal: true, supertypes: [] },
+    ]);
+    expect(info.recGroups).toEqual([{ first: 0, count: 2 }]);
     expect(info.features.has('gc')).toBe(true);
   });
 
