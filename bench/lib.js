@@ -157,3 +157,12 @@ export function interleaved(commands, { rounds, runs, cwd, env, out, prepare = n
   }
   return { wall: wall.map(median), cpu: cpu.map(median), minWall: wall.map((w) => Math.min(...w)) };
 }
+
+/** A minimal node:wasi runner (`node --no-warnings SCRIPT prog.wasm`): the baseline of the WASI start-up rows. */
+export const NODE_WASI_SCRIPT = [
+  "import { readFileSync } from 'node:fs';",
+  "import { WASI } from 'node:wasi';",
+  "const wasi = new WASI({ version: 'preview1', args: [process.argv[2]], env: {}, returnOnExit: true });",
+  'const module = new WebAssembly.Module(readFileSync(process.argv[2]));',
+  'process.exitCode = wasi.start(new WebAssembly.Instance(module, wasi.getImportObject()));',
+].join('\n');

@@ -17,7 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { interleaved, loadAverage, machineLine, positiveInt, printTable } from '../lib.js';
+import { interleaved, loadAverage, machineLine, NODE_WASI_SCRIPT, positiveInt, printTable } from '../lib.js';
 
 export const name = 'exe';
 
@@ -25,14 +25,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXE = join(ROOT, 'build', 'wasmer-ts');
 const ROUNDS = positiveInt(process.env.EXE_ROUNDS, 10);
 const RUNS_PER_ROUND = positiveInt(process.env.EXE_RUNS_PER_ROUND, 5);
-
-const NODE_WASI_SCRIPT = [
-  "import { readFileSync } from 'node:fs';",
-  "import { WASI } from 'node:wasi';",
-  "const wasi = new WASI({ version: 'preview1', args: [process.argv[2]], env: {}, returnOnExit: true });",
-  'const module = new WebAssembly.Module(readFileSync(process.argv[2]));',
-  'process.exitCode = wasi.start(new WebAssembly.Instance(module, wasi.getImportObject()));',
-].join('\n');
 
 export async function run() {
   console.log('\n## exe');

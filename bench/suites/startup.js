@@ -29,7 +29,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { interleaved, printTable } from '../lib.js';
+import { interleaved, NODE_WASI_SCRIPT, printTable } from '../lib.js';
 
 export const name = 'startup';
 
@@ -40,14 +40,6 @@ const NODE_FLAGS = (process.env.STARTUP_NODE_FLAGS ?? '').split(/\s+/).filter((f
 const TARGET = 1.2;
 
 const HELLO_C = '#include <stdio.h>\nint main(void) { puts("hello, world"); return 0; }\n';
-
-const NODE_WASI_SCRIPT = [
-  "import { readFileSync } from 'node:fs';",
-  "import { WASI } from 'node:wasi';",
-  "const wasi = new WASI({ version: 'preview1', args: [process.argv[2]], env: {}, returnOnExit: true });",
-  'const module = new WebAssembly.Module(readFileSync(process.argv[2]));',
-  'process.exitCode = wasi.start(new WebAssembly.Instance(module, wasi.getImportObject()));',
-].join('\n');
 
 const RAW_SCRIPT = [
   "import { readFileSync } from 'node:fs';",
