@@ -42,7 +42,7 @@ function buildC(label, source, optimization) {
  * generated C, 1100 distinct functions with loops and switches, called through
  * a table by `run`, so the first result needs every function compiled.
  */
-function largeSource(count) {
+export function largeSource(count) {
   let seed = 12345;
   const rnd = () => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;

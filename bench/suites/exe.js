@@ -9,6 +9,11 @@
 // Measured as the startup suite does (interleaved hyperfine rounds, medians;
 // the machine-code cache emptied before every run).
 //
+// And `create-exe`'s first result: a generated C program of many functions
+// (bench/suites/cache.js's large module, with a main that calls each once, so
+// the result needs every function compiled) made into an executable, against a
+// cold `build/wasmer-ts run --no-cache` of the same program and node:wasi.
+//
 //   npm run build:exe && npm run bench -- exe
 //   EXE_ROUNDS=10 EXE_RUNS_PER_ROUND=5 npm run bench -- exe
 // Needs hyperfine; skipped with a note when it or build/wasmer-ts is missing.
@@ -18,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { interleaved, loadAverage, machineLine, NODE_WASI_SCRIPT, positiveInt, printTable } from '../lib.js';
+import { largeSource } from './cache.js';
 
 export const name = 'exe';
 
@@ -109,8 +115,56 @@ export async function run() {
         `${ROUNDS} interleaved rounds x ${RUNS_PER_ROUND} runs, medians`,
       table,
     );
+    createExeRows(dir, node26, nodeWasi);
     console.log(machineLine(loadBefore));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `create-exe` of a program with EXE_FUNCTIONS generated functions (1100: about 4 MiB of code), timed to its result. */
+function createExeRows(dir, node26, nodeWasi) {
+  const functions = positiveInt(process.env.EXE_FUNCTIONS, 1100);
+  const source = join(dir, 'many.c');
+  const wasm = join(dir, 'many.wasm');
+  writeFileSync(
+    source,
+    `${largeSource(functions)}#include <stdio.h>\nint main(void) { printf("%u\\n", run(1)); return 0; }\n`,
+  );
+  if (spawnSync('clang', ['--target=wasm32-wasi', '-O0', source, '-o', wasm]).status !== 0) {
+    console.log('\ncreate-exe rows skipped: clang with wasi-libc could not build the program');
+    return;
+  }
+  const app = join(dir, 'many-app');
+  const made = spawnSync(EXE, ['create-exe', wasm, '-o', app, '--node', node26], { encoding: 'utf8' });
+  if (made.status !== 0) {
+    console.log(`\ncreate-exe rows skipped: ${made.stderr.trim()}`);
+    return;
+  }
+  const rows = [
+    ['cold: build/wasmer-ts run --no-cache many.wasm', `${EXE} run --no-cache ${wasm}`],
+    ['node:wasi many.wasm (Node 26)', `${node26} --no-warnings ${nodeWasi} ${wasm}`],
+    ['create-exe many-app (machine code inside)', app],
+  ];
+  const timed = interleaved(
+    rows.map(([, command]) => command),
+    {
+      rounds: Math.max(2, ROUNDS >> 1),
+      runs: 3,
+      cwd: dir,
+      env: { ...process.env, XDG_CACHE_HOME: dir },
+      out: join(dir, 'hyperfine-exe.json'),
+    },
+  );
+  printTable(
+    `create-exe: first result of a program of ${functions} generated functions ` +
+      `(${(statSync(wasm).size / 2 ** 20).toFixed(1)} MiB Wasm; the executable ${(statSync(app).size / 2 ** 20).toFixed(1)} MiB)`,
+    rows.map(([label], i) => ({
+      command: label,
+      'wall ms': timed.wall[i],
+      'user+sys ms': timed.cpu[i],
+      'ratio to cold (wall)': timed.wall[i] / timed.wall[0],
+      'ratio to cold (CPU)': timed.cpu[i] / timed.cpu[0],
+    })),
+  );
 }
