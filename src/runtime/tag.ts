@@ -3,6 +3,7 @@
  * types, so that an exception with that tag can be read when it reaches JS
  * (`WasmException`, trap.ts) and an imported tag can be checked.
  */
+import { converterFor } from './convert.js';
 import { ArgumentError } from './errors.js';
 import type { ValType } from './parser/types.js';
 import { checkObject, invalidOption, oneOf } from './validate.js';
@@ -80,7 +81,7 @@ export class Tag {
   /**
    * A `WebAssembly.Exception` with this tag and `payload` (one value per parameter) and a stack trace,
    * for a host function to throw: Wasm catches it by this tag (`catch $tag`). Throws ArgumentError
-   * `ERR_ARG_COUNT` when the payload has the wrong length, `ERR_ARG_TYPE` when V8 cannot convert a value.
+   * `ERR_ARG_COUNT` when the payload has the wrong length, `ERR_ARG_TYPE` / `ERR_ARG_RANGE` for a value that does not fit its type.
    */
   exception(payload: readonly unknown[] = []): WebAssembly.Exception {
     if (!Array.isArray(payload) || payload.length !== this.parameters.length) {
@@ -89,9 +90,11 @@ export class Tag {
         `tag.exception: the tag takes ${this.parameters.length} payload values (${this.parameters.join(', ')}), got ${Array.isArray(payload) ? payload.length : String(payload)}`,
       );
     }
+    // Our checks, as for a call's arguments: V8's own conversion differs between versions (V8 12 takes "x" for an i64).
+    const values = this.parameters.map((type, i) => converterFor(type)(payload[i], i, 'tag.exception (payload)'));
     try {
       // traceStack: the stack then holds the Wasm frames that called the host function, for `WasmException.frames`.
-      return new WebAssembly.Exception(this.raw, [...payload], { traceStack: true });
+      return new WebAssembly.Exception(this.raw, values, { traceStack: true });
     } catch (cause) {
       throw new ArgumentError('ERR_ARG_TYPE', `tag.exception: ${(cause as Error).message}`, { cause });
     }

@@ -212,7 +212,12 @@ describe('Tag', () => {
         message: 'tag.exception: the tag takes 2 payload values (i32, i64), got 1',
       }),
     );
-    expect(() => tag.exception([1, 'x'])).toThrow(expect.objectContaining({ code: 'ERR_ARG_TYPE' }));
+    expect(() => tag.exception([1, 'x'])).toThrow(
+      expect.objectContaining({
+        code: 'ERR_ARG_TYPE',
+        message: expect.stringMatching(/^tag.exception \(payload\): argument 2 is "x" \(string\), expected an i64/),
+      }),
+    );
   });
 });
 

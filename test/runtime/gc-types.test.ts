@@ -228,7 +228,7 @@ describe('malformed GC types give WasmParseError with a code and offset, as V8 r
   }
 });
 
-describe.runIf(hasGc)('V8 (GC by default) agrees', () => {
+describe.runIf(hasGc && hasTable64)('V8 (GC and table64 by default: Node 26) agrees', () => {
   it('accepts the module with every construct, and its reflection matches ours', () => {
     const bytes = shapesModule();
     const raw = new WebAssembly.Module(bytes);
@@ -338,121 +338,128 @@ describe.runIf(hasGc)('V8 (GC by default) agrees', () => {
   });
 });
 
-describe.runIf(hasGc)('module.exports, imports and types describe all of it (V8 with GC)', () => {
-  const module = hasGc ? new Module(shapesModule()) : (null as unknown as Module);
+describe.runIf(hasGc && hasTable64)(
+  'module.exports, imports and types describe all of it (V8 with GC and table64)',
+  () => {
+    const module = hasGc && hasTable64 ? new Module(shapesModule()) : (null as unknown as Module);
 
-  it('spells reference types as the text format does, with type names where the name section has them', () => {
-    const f = module.exports.find((e) => e.name === 'f');
-    expect(f).toEqual({
-      kind: ExportKind.FUNCTION,
-      name: 'f',
-      type: {
-        params: [
-          '(ref null $point)',
-          'anyref',
-          'eqref',
-          'i31ref',
-          'structref',
-          'arrayref',
-          'nullref',
-          '(ref any)',
-          '(ref $bytes)',
-          '(ref null 3)',
+    it('spells reference types as the text format does, with type names where the name section has them', () => {
+      const f = module.exports.find((e) => e.name === 'f');
+      expect(f).toEqual({
+        kind: ExportKind.FUNCTION,
+        name: 'f',
+        type: {
+          params: [
+            '(ref null $point)',
+            'anyref',
+            'eqref',
+            'i31ref',
+            'structref',
+            'arrayref',
+            'nullref',
+            '(ref any)',
+            '(ref $bytes)',
+            '(ref null 3)',
+          ],
+          results: [
+            'externref',
+            'funcref',
+            'exnref',
+            'nullfuncref',
+            'nullexternref',
+            'nullexnref',
+            '(ref none)',
+            '(ref noexn)',
+            '(ref extern)',
+          ],
+        },
+      });
+    });
+
+    it('gives memories and tables their address type and exact 64-bit bounds, tags their parameters', () => {
+      const byName = new Map(module.exports.map((e) => [e.name, e]));
+      expect(byName.get('tab64')).toEqual({
+        kind: ExportKind.TABLE,
+        name: 'tab64',
+        elementType: 'funcref',
+        minimumElements: 0,
+        maximumElements: 18446744073709551615n,
+        addressType: 'i64',
+      });
+      expect(byName.get('structs')).toMatchObject({ elementType: '(ref null $point)', addressType: 'i32' });
+      expect(byName.get('mem64')).toEqual({
+        kind: ExportKind.MEMORY,
+        name: 'mem64',
+        minimumPages: 1,
+        maximumPages: 65536,
+        shared: false,
+        addressType: 'i64',
+      });
+      expect(byName.get('small')).toMatchObject({ addressType: 'i32', maximumPages: 1 });
+      expect(byName.get('g')).toEqual({ kind: ExportKind.GLOBAL, name: 'g', type: '(ref null $point)', mutable: true });
+      expect(byName.get('pts')).toMatchObject({ type: '(ref 3)', mutable: false });
+      expect(byName.get('own')).toEqual({
+        kind: ExportKind.TAG,
+        name: 'own',
+        type: { params: ['i32', 'i64'], results: [] },
+      });
+      expect(module.imports.find((i) => i.kind === ExportKind.TAG)).toEqual({
+        kind: ExportKind.TAG,
+        namespace: 'env',
+        name: 'tag',
+        type: { params: ['i32', 'i64'], results: [] },
+      });
+    });
+
+    it('describes the type section: rec groups, finality, supertypes, fields with names', () => {
+      const types = module.types;
+      expect(types.map((t) => [t.index, t.name, t.text])).toEqual([
+        [0, 'point', 'sub struct (field $x i32) (field $y (mut i64))'],
+        [
+          1,
+          'point3',
+          'sub final $point struct (field $x i32) (field $y (mut i64)) (field $tag (mut i8)) (field $w i16)',
         ],
-        results: [
-          'externref',
-          'funcref',
-          'exnref',
-          'nullfuncref',
-          'nullexternref',
-          'nullexnref',
-          '(ref none)',
-          '(ref noexn)',
-          '(ref extern)',
+        [2, 'bytes', 'array (mut i8)'],
+        [3, null, 'array (ref null $point)'],
+        [
+          4,
+          'sig',
+          'func ((ref null $point), anyref, eqref, i31ref, structref, arrayref, nullref, (ref any), (ref $bytes), (ref null 3)) -> ' +
+            '(externref, funcref, exnref, nullfuncref, nullexternref, nullexnref, (ref none), (ref noexn), (ref extern))',
         ],
-      },
+        [5, 'payload', 'func (i32, i64) -> ()'],
+        [6, null, 'func () -> ()'],
+      ]);
+      expect(types[1]).toEqual({
+        index: 1,
+        name: 'point3',
+        kind: 'struct',
+        text: types[1]?.text,
+        isFinal: true,
+        supertypes: [0],
+        recGroup: { first: 0, count: 2 },
+        fields: [
+          { name: 'x', type: 'i32', mutable: false },
+          { name: 'y', type: 'i64', mutable: true },
+          { name: 'tag', type: 'i8', mutable: true },
+          { name: 'w', type: 'i16', mutable: false },
+        ],
+      });
+      expect(types[3]).toMatchObject({
+        recGroup: null,
+        element: { name: null, type: '(ref null $point)', mutable: false },
+      });
+      expect(types[5]).toMatchObject({
+        kind: 'func',
+        params: ['i32', 'i64'],
+        results: [],
+        isFinal: true,
+        supertypes: [],
+      });
     });
-  });
-
-  it('gives memories and tables their address type and exact 64-bit bounds, tags their parameters', () => {
-    const byName = new Map(module.exports.map((e) => [e.name, e]));
-    expect(byName.get('tab64')).toEqual({
-      kind: ExportKind.TABLE,
-      name: 'tab64',
-      elementType: 'funcref',
-      minimumElements: 0,
-      maximumElements: 18446744073709551615n,
-      addressType: 'i64',
-    });
-    expect(byName.get('structs')).toMatchObject({ elementType: '(ref null $point)', addressType: 'i32' });
-    expect(byName.get('mem64')).toEqual({
-      kind: ExportKind.MEMORY,
-      name: 'mem64',
-      minimumPages: 1,
-      maximumPages: 65536,
-      shared: false,
-      addressType: 'i64',
-    });
-    expect(byName.get('small')).toMatchObject({ addressType: 'i32', maximumPages: 1 });
-    expect(byName.get('g')).toEqual({ kind: ExportKind.GLOBAL, name: 'g', type: '(ref null $point)', mutable: true });
-    expect(byName.get('pts')).toMatchObject({ type: '(ref 3)', mutable: false });
-    expect(byName.get('own')).toEqual({
-      kind: ExportKind.TAG,
-      name: 'own',
-      type: { params: ['i32', 'i64'], results: [] },
-    });
-    expect(module.imports.find((i) => i.kind === ExportKind.TAG)).toEqual({
-      kind: ExportKind.TAG,
-      namespace: 'env',
-      name: 'tag',
-      type: { params: ['i32', 'i64'], results: [] },
-    });
-  });
-
-  it('describes the type section: rec groups, finality, supertypes, fields with names', () => {
-    const types = module.types;
-    expect(types.map((t) => [t.index, t.name, t.text])).toEqual([
-      [0, 'point', 'sub struct (field $x i32) (field $y (mut i64))'],
-      [1, 'point3', 'sub final $point struct (field $x i32) (field $y (mut i64)) (field $tag (mut i8)) (field $w i16)'],
-      [2, 'bytes', 'array (mut i8)'],
-      [3, null, 'array (ref null $point)'],
-      [
-        4,
-        'sig',
-        'func ((ref null $point), anyref, eqref, i31ref, structref, arrayref, nullref, (ref any), (ref $bytes), (ref null 3)) -> ' +
-          '(externref, funcref, exnref, nullfuncref, nullexternref, nullexnref, (ref none), (ref noexn), (ref extern))',
-      ],
-      [5, 'payload', 'func (i32, i64) -> ()'],
-      [6, null, 'func () -> ()'],
-    ]);
-    expect(types[1]).toEqual({
-      index: 1,
-      name: 'point3',
-      kind: 'struct',
-      text: types[1]?.text,
-      isFinal: true,
-      supertypes: [0],
-      recGroup: { first: 0, count: 2 },
-      fields: [
-        { name: 'x', type: 'i32', mutable: false },
-        { name: 'y', type: 'i64', mutable: true },
-        { name: 'tag', type: 'i8', mutable: true },
-        { name: 'w', type: 'i16', mutable: false },
-      ],
-    });
-    expect(types[3]).toMatchObject({
-      recGroup: null,
-      element: { name: null, type: '(ref null $point)', mutable: false },
-    });
-    expect(types[5]).toMatchObject({
-      kind: 'func',
-      params: ['i32', 'i64'],
-      results: [],
-      isFinal: true,
-      supertypes: [],
-    });
-  });
-});
+  },
+);
 
 describe.runIf(hasTable64)('a table64 with a maximum above 2^53 (V8 accepts any u64)', () => {
   it('compiles, and its exported Table has no maximum in effect', () => {
