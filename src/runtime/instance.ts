@@ -2,7 +2,7 @@
  * `Instance`: an instantiated module whose `exports` cast arguments, turn traps
  * into `Trap`, and hand out `Memory`, `Global` and `Table` wrappers.
  */
-import { converterFor, unwrapFunction, wrapFunction } from './convert.js';
+import { converterFor, type RefContext, unwrapFunction, wrapFunction } from './convert.js';
 import { describe } from './describe.js';
 import { ArgumentError, LinkError, OutOfMemoryError, WasmException, WasmerError, withoutV8Prefix } from './errors.js';
 import { findFunctionExport } from './find-export.js';
@@ -13,6 +13,7 @@ import { Module, type WasmSource } from './module.js';
 import { PAGE_SIZE } from './parser/limits.js';
 import { decodeParamNames } from './parser/names.js';
 import type { ExternType, ModuleInfo } from './parser/types.js';
+import { isWasmFunction } from './ref.js';
 import { Table } from './table.js';
 import { knownTag, Tag } from './tag.js';
 import { toTrap } from './trap.js';
@@ -144,6 +145,12 @@ function lazyFunctionNames(module: Module): ReadonlyMap<number, string> {
   };
 }
 
+/** What converters of reference types need of `module`: its concrete types' kinds and names. */
+export function refContext(module: Module): RefContext {
+  const types = module.info.types;
+  return { kind: (i) => types[i]?.kind, typeNames: () => module.info.names.types };
+}
+
 function wrapExports(module: Module, raw: WebAssembly.Instance): { exports: Exports; memory: Memory | null } {
   // A plain object, not Object.create(null): V8 keeps null-prototype objects in
   // dictionary mode, which made every `exports.f` load several times slower.
@@ -151,12 +158,13 @@ function wrapExports(module: Module, raw: WebAssembly.Instance): { exports: Expo
   const nameSection = module.info.customSections.find((s) => s.name === 'name')?.data;
   const wrappers = new Map<unknown, ExportValue>();
   const names = lazyFunctionNames(module);
+  const context = refContext(module);
   let memory: Memory | null = null;
   for (const exp of module.info.exports) {
     const value = raw.exports[exp.name];
     let wrapped = wrappers.get(value);
     if (wrapped === undefined) {
-      wrapped = wrapExport(exp.name, exp.index, exp.desc, value, names, nameSection);
+      wrapped = wrapExport(exp.name, exp.index, exp.desc, value, names, nameSection, context);
       wrappers.set(value, wrapped);
     }
     if (memory === null && wrapped instanceof Memory) memory = wrapped;
@@ -173,6 +181,7 @@ function wrapExport(
   value: unknown,
   names: ReadonlyMap<number, string>,
   nameSection: Uint8Array | undefined,
+  context: RefContext,
 ): ExportValue {
   switch (desc.kind) {
     case 'func': {
@@ -180,7 +189,7 @@ function wrapExport(
       const paramNames = (): (string | undefined)[] => decodeParamNames(nameSection, index, desc.type.params.length);
       return hasV128(desc.type)
         ? wrapV128Function(fn, name, desc.type, names, paramNames)
-        : wrapFunction(fn, name, desc.type, names, paramNames);
+        : wrapFunction(fn, name, desc.type, names, paramNames, context);
     }
     case 'memory':
       return new Memory(value as WebAssembly.Memory, { maximum: desc.type.maximum, shared: desc.type.shared });
@@ -199,14 +208,6 @@ function wrapExport(
       return knownTag(raw) ?? new Tag(raw, { parameters: desc.type.params }, name);
     }
   }
-}
-
-// V8 prints an exported Wasm function as `function 12() { [native code] }` (its
-// function index as name), which no JS function or bound function can look like.
-const WASM_FUNCTION_SOURCE = /^function \d+\(\) \{ \[native code\] \}$/;
-
-function isWasmFunction(fn: unknown): boolean {
-  return typeof fn === 'function' && WASM_FUNCTION_SOURCE.test(Function.prototype.toString.call(fn));
 }
 
 function plural(n: number, word: string): string {
