@@ -194,14 +194,18 @@ function wrapExport(
     case 'memory':
       return new Memory(value as WebAssembly.Memory, { maximum: desc.type.maximum, shared: desc.type.shared });
     case 'global':
-      return new Global(value as WebAssembly.Global, desc.type);
+      return new Global(value as WebAssembly.Global, desc.type, context);
     case 'table': {
       // A table64 maximum beyond 2^53 is beyond anything V8 lets a table grow to: no maximum, in effect.
       const { maximum } = desc.type;
-      return new Table(value as WebAssembly.Table, {
-        elementType: desc.type.elementType,
-        maximum: typeof maximum === 'bigint' ? null : maximum,
-      });
+      return new Table(
+        value as WebAssembly.Table,
+        {
+          elementType: desc.type.elementType,
+          maximum: typeof maximum === 'bigint' ? null : maximum,
+        },
+        context,
+      );
     }
     case 'tag': {
       const raw = value as WebAssembly.Tag;
