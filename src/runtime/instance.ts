@@ -192,7 +192,11 @@ function wrapExport(
         : wrapFunction(fn, name, desc.type, names, paramNames, context);
     }
     case 'memory':
-      return new Memory(value as WebAssembly.Memory, { maximum: desc.type.maximum, shared: desc.type.shared });
+      return new Memory(value as WebAssembly.Memory, {
+        maximum: desc.type.maximum,
+        shared: desc.type.shared,
+        addressType: desc.type.index64 ? 'i64' : 'i32',
+      });
     case 'global':
       return new Global(value as WebAssembly.Global, desc.type, context);
     case 'table': {
@@ -284,6 +288,10 @@ function checkImport(
       if (pages < desc.type.minimum) return bad(`the memory given has only ${plural(pages, 'page')}`);
       const isShared = typeof SharedArrayBuffer !== 'undefined' && raw.buffer instanceof SharedArrayBuffer;
       if (isShared !== desc.type.shared) return bad(`the memory given is ${isShared ? '' : 'not '}shared`);
+      const addressType = desc.type.index64 ? 'i64' : 'i32';
+      if (value instanceof Memory && value.addressType !== addressType) {
+        return bad(`the memory given has ${value.addressType} addresses (create it with address: '${addressType}')`);
+      }
       if (value instanceof Memory && desc.type.maximum !== null) {
         if (value.maximum === null) return bad('the memory given has no maximum');
         if (value.maximum > desc.type.maximum)
