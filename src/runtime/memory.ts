@@ -13,19 +13,26 @@ import { checkBoolean, checkIntegerInRange, checkObject, checkOneOf, invalidOpti
 /** V8's limit on a memory64 memory: 262,144 pages (16 GiB), its "upper bound" for initial and maximum. */
 const MAX_MEMORY64_PAGES = 262144;
 
-let memory64: boolean | undefined;
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+let memory64Api: boolean | undefined;
 
 /**
- * Whether this V8 has memory64 (Node 24+). Probed by validating a module with a 64-bit memory:
- * the descriptor cannot tell, as Node 20 and 22 ignore `address: 'i64'` and make a 32-bit memory.
+ * Whether this V8's JS API has memory64 (`address: 'i64'`, bigint sizes: Node 24+). Node 22 runs
+ * memory64 modules, but its JS API takes numbers and ignores `address` (it makes a 32-bit memory),
+ * as Node 20's does.
  */
-function hasMemory64(): boolean {
-  // (module (memory i64 0)): memory section, one memory, limits flags 0x04, minimum 0.
-  memory64 ??= WebAssembly.validate(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 4, 0]));
-  return memory64;
+function hasMemory64Api(): boolean {
+  if (memory64Api === undefined) {
+    try {
+      new WebAssembly.Memory({ initial: 0n as unknown as number, address: 'i64' } as WebAssembly.MemoryDescriptor);
+      memory64Api = true;
+    } catch {
+      memory64Api = false;
+    }
+  }
+  return memory64Api;
 }
-
-const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /**
  * Options of `new Memory(...)`, in pages of 64 KiB. A memory64 memory (`address: 'i64'`, Node 24+)
@@ -385,7 +392,7 @@ export class Memory {
     const { maximum: max = null, shared = false, address = 'i32' } = descriptor as MemoryDescriptor;
     checkOneOf(address, 'new Memory: address', ['i32', 'i64'] as const);
     const is64 = address === 'i64';
-    if (is64 && !hasMemory64()) throw needsNode('new Memory: address', "'i64' (memory64)", 24);
+    if (is64 && !hasMemory64Api()) throw needsNode('new Memory: address', "'i64' (memory64)", 24);
     const pages = (value: unknown, what: string): number => {
       if (is64) {
         if (typeof value !== 'bigint' || value < 0n || value > BigInt(MAX_MEMORY64_PAGES)) {
@@ -474,6 +481,8 @@ export class Memory {
       );
     }
     try {
+      // Node 22 runs memory64 modules, but its JS API grows their memories by a number.
+      if (is64 && !hasMemory64Api()) return BigInt(this.raw.grow(delta));
       return this.raw.grow(pages as number);
     } catch (e) {
       throw new ArgumentError(
