@@ -304,6 +304,7 @@ export function wrapFunction(
   names: ReadonlyMap<number, string> | undefined,
   paramNames?: () => readonly (string | undefined)[],
   context: RefContext = {},
+  promising?: (...args: unknown[]) => Promise<unknown>,
 ): AnyFunction {
   let text: string | undefined;
   const label = (): string => {
@@ -328,6 +329,28 @@ export function wrapFunction(
     return unsupported;
   }
   const converters = type.params.map((t) => converterFor(t, context));
+  if (promising !== undefined) {
+    // JSPI (options.async): every outcome is the promise's, argument errors and traps included.
+    const wrapper = (...args: unknown[]): Promise<unknown> => {
+      let converted: unknown[];
+      try {
+        converted = convertArguments(args, converters, label);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      const suspects = () => boundarySuspects(args, type.params, context);
+      try {
+        return promising(...converted).catch((e: unknown) => {
+          throw callError(e, label, names, suspects);
+        });
+      } catch (e) {
+        return Promise.reject(callError(e, label, names, suspects));
+      }
+    };
+    Object.defineProperty(wrapper, 'name', { value: name });
+    registerWrapper(wrapper, raw);
+    return wrapper;
+  }
   const onError = (e: unknown): unknown => callError(e, label, names);
   const slow = (count: number, ...args: unknown[]): unknown => {
     const converted = convertArguments(args, converters, label, count);

@@ -19,6 +19,7 @@ import { knownTag, Tag } from './tag.js';
 import { toTrap } from './trap.js';
 import { formatBytes } from './units.js';
 import { hasV128, wrapV128Function } from './v128.js';
+import { checkBoolean, checkObject, needsNode } from './validate.js';
 import { Value } from './value.js';
 
 /**
@@ -52,6 +53,26 @@ export type Exports = Readonly<Record<string, ExportValue>>;
  *
  * Type `exports` with a type argument: `new Instance<{ sum(a: number, b: number): number }>(bytes)`.
  */
+/** Options of `new Instance(module, imports, options)`. */
+export interface InstanceOptions {
+  /**
+   * JSPI (JS Promise Integration, Node 24+): host functions may return Promises, which suspend
+   * the Wasm code until they settle, and every exported function returns a Promise. Default false.
+   */
+  readonly async?: boolean | undefined;
+}
+
+interface Jspi {
+  readonly Suspending: new (fn: ExportedFunction) => object;
+  readonly promising: (fn: ExportedFunction) => (...args: unknown[]) => Promise<unknown>;
+}
+
+/** V8's JSPI, or null before Node 24 (V8 13.6 ships it without a flag; Node 22's V8 12.4 has none). */
+function jspi(): Jspi | null {
+  const w = WebAssembly as unknown as Partial<Jspi>;
+  return typeof w.Suspending === 'function' && typeof w.promising === 'function' ? (w as Jspi) : null;
+}
+
 export class Instance<E extends object = Exports> {
   readonly module: Module;
   readonly raw: WebAssembly.Instance;
@@ -62,9 +83,16 @@ export class Instance<E extends object = Exports> {
   /** The `Tag`s wrapping raw imported tags: held so that exceptions with them stay readable. */
   readonly #importedTags: Tag[] = [];
 
-  constructor(moduleOrBytes: Module | WasmSource, imports: Imports = {}) {
+  constructor(moduleOrBytes: Module | WasmSource, imports: Imports = {}, options: InstanceOptions = {}) {
+    checkObject(options, 'new Instance: options', '{ async? }');
+    const isAsync = options.async ?? false;
+    checkBoolean(isAsync, 'new Instance: options.async');
+    const promises = isAsync ? jspi() : null;
+    if (isAsync && promises === null) {
+      throw needsNode('new Instance: options.async', 'JSPI (WebAssembly.Suspending and WebAssembly.promising)', 24);
+    }
     this.module = moduleOrBytes instanceof Module ? moduleOrBytes : new Module(moduleOrBytes);
-    const importObject = resolveImports(this.module.info, imports, this.#importedTags);
+    const importObject = resolveImports(this.module.info, imports, this.#importedTags, promises);
     const names = lazyFunctionNames(this.module);
     try {
       this.raw = new WebAssembly.Instance(this.module.raw, importObject);
@@ -77,7 +105,7 @@ export class Instance<E extends object = Exports> {
       if (e instanceof RangeError && WASM_MEMORY_OOM.test(e.message)) throw outOfMemory(this.module, e);
       throw toTrap(e, names);
     }
-    const { exports, memory } = wrapExports(this.module, this.raw);
+    const { exports, memory } = wrapExports(this.module, this.raw, promises);
     this.exports = exports as E;
     this.memory = memory;
   }
@@ -151,7 +179,11 @@ export function refContext(module: Module): RefContext {
   return { kind: (i) => types[i]?.kind, typeNames: () => module.info.names.types };
 }
 
-function wrapExports(module: Module, raw: WebAssembly.Instance): { exports: Exports; memory: Memory | null } {
+function wrapExports(
+  module: Module,
+  raw: WebAssembly.Instance,
+  promises: Jspi | null,
+): { exports: Exports; memory: Memory | null } {
   // A plain object, not Object.create(null): V8 keeps null-prototype objects in
   // dictionary mode, which made every `exports.f` load several times slower.
   const out: Record<string, ExportValue> = {};
@@ -164,7 +196,7 @@ function wrapExports(module: Module, raw: WebAssembly.Instance): { exports: Expo
     const value = raw.exports[exp.name];
     let wrapped = wrappers.get(value);
     if (wrapped === undefined) {
-      wrapped = wrapExport(exp.name, exp.index, exp.desc, value, names, nameSection, context);
+      wrapped = wrapExport(exp.name, exp.index, exp.desc, value, names, nameSection, context, promises);
       wrappers.set(value, wrapped);
     }
     if (memory === null && wrapped instanceof Memory) memory = wrapped;
@@ -182,11 +214,24 @@ function wrapExport(
   names: ReadonlyMap<number, string>,
   nameSection: Uint8Array | undefined,
   context: RefContext,
+  promises: Jspi | null,
 ): ExportValue {
   switch (desc.kind) {
     case 'func': {
       const fn = value as ExportedFunction;
       const paramNames = (): (string | undefined)[] => decodeParamNames(nameSection, index, desc.type.params.length);
+      if (promises !== null) {
+        if (hasV128(desc.type)) {
+          return () =>
+            Promise.reject(
+              new ArgumentError(
+                'ERR_ARG_TYPE',
+                `${quoted(name)}: functions with v128 in their signature cannot be called with options.async (call them from Wasm)`,
+              ),
+            );
+        }
+        return wrapFunction(fn, name, desc.type, names, paramNames, context, promises.promising(fn));
+      }
       return hasV128(desc.type)
         ? wrapV128Function(fn, name, desc.type, names, paramNames)
         : wrapFunction(fn, name, desc.type, names, paramNames, context);
@@ -223,7 +268,12 @@ function plural(n: number, word: string): string {
 }
 
 /** Checks every import against its declared type and builds V8's import object. */
-function resolveImports(info: ModuleInfo, imports: Imports, importedTags: Tag[]): WebAssembly.Imports {
+function resolveImports(
+  info: ModuleInfo,
+  imports: Imports,
+  importedTags: Tag[],
+  promises: Jspi | null,
+): WebAssembly.Imports {
   const declared = info.imports;
   if (declared.length === 0) return {};
   const typeNames = () => info.names.types;
@@ -256,6 +306,15 @@ function resolveImports(info: ModuleInfo, imports: Imports, importedTags: Tag[])
     // Not WASI's functions: they never call back into Wasm, and they are on every program's hot path.
     if (imp.desc.kind === 'func' && canCatchByTag && !WASI_NAMESPACES.has(imp.module) && !isWasmFunction(resolved)) {
       resolved = rethrowingRawExceptions(resolved as ExportedFunction);
+    }
+    // With JSPI every host function may return a Promise (one that does not is called as usual).
+    if (
+      imp.desc.kind === 'func' &&
+      promises !== null &&
+      !WASI_NAMESPACES.has(imp.module) &&
+      !isWasmFunction(resolved)
+    ) {
+      resolved = new promises.Suspending(resolved as ExportedFunction) as WebAssembly.ImportValue;
     }
     if (imp.desc.kind === 'tag') {
       const raw = resolved as WebAssembly.Tag;
