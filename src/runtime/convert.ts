@@ -11,8 +11,9 @@
 
 import { describe } from './describe.js';
 import { ArgumentError } from './errors.js';
-import { formatSignature } from './kinds.js';
+import { formatSignature, nameType, type TypeNames } from './kinds.js';
 import type { FuncType, ValType } from './parser/types.js';
+import { checkRef, crossesBoundary, expectedRef, type RefParts, refParts, type TypeKind } from './ref.js';
 import { toTrap } from './trap.js';
 import { Value } from './value.js';
 
@@ -27,6 +28,8 @@ function labelText(label: Label): string {
 
 /** Converts one argument for parameter `index` (0-based) or throws `ArgumentError`. */
 export type Converter = (value: unknown, index: number, label: Label) => unknown;
+
+const NO_NAMES: TypeNames = () => new Map();
 
 const I64_MIN = -(1n << 63n);
 const U64_END = 1n << 64n;
@@ -112,16 +115,38 @@ const toV128: Converter = (v, i, label) => {
   return fail(code, label, i, v, 'a v128 (Value.v128 or a bigint in [-2^127, 2^128))');
 };
 
-const toFuncref: Converter = (v, i, label) => {
-  if (v === null) return null;
-  if (typeof v === 'function') return unwrapFunction(v);
-  return fail('ERR_ARG_TYPE', label, i, v, 'a funcref (an exported Wasm function or null)');
-};
-
 const toAny: Converter = (v) => (v instanceof Value ? v.value : v);
 
+/** What reference converters need to know of the module: concrete types' kinds and names. */
+export interface RefContext {
+  /** Whether type index i is a func, struct or array type (checks a concrete reference type's value). */
+  readonly kind?: TypeKind | undefined;
+  /** Names concrete reference types in messages: `(ref $point)` rather than `(ref 0)`. */
+  readonly typeNames?: TypeNames | undefined;
+}
+
+/**
+ * The converter of a reference type: a `Value` gives its number (an i31ref's, say),
+ * an export wrapper its raw function where a function is expected; then the value is
+ * checked by the JS API's rules (see ref.ts). Values whose struct/array or concrete
+ * type only V8 can check pass as they are, and `callError` names them if V8 refuses.
+ */
+function refConverter(type: ValType, parts: RefParts, context: RefContext): Converter {
+  const isFunc =
+    parts.heap === 'func' || (typeof parts.heap === 'number' && (context.kind?.(parts.heap) ?? 'func') === 'func');
+  let expected: string | undefined;
+  return (v, i, label) => {
+    const value = v instanceof Value ? v.value : isFunc ? unwrapFunction(v) : v;
+    const check = checkRef(value, parts, context.kind);
+    if (check === 'ok' || check === 'v8') return value;
+    expected ??= expectedRef(nameType(type, context.typeNames), parts, context.kind);
+    return fail('ERR_ARG_TYPE', label, i, v, expected);
+  };
+}
+
 /** The converter for one parameter type. */
-export function converterFor(type: ValType): Converter {
+/** The converter for one parameter type. */
+export function converterFor(type: ValType, context: RefContext = {}): Converter {
   switch (type) {
     case 'i32':
       return toI32;
@@ -133,10 +158,12 @@ export function converterFor(type: ValType): Converter {
       return toF64;
     case 'v128':
       return toV128;
-    case 'funcref':
-      return toFuncref;
-    default:
+    case 'externref':
       return toAny;
+    default: {
+      const parts = refParts(type);
+      return parts === null ? toAny : refConverter(type, parts, context);
+    }
   }
 }
 
@@ -161,12 +188,42 @@ export function convertArguments(
 // V8's message when a value cannot cross the JS/Wasm boundary (a bad funcref...).
 const BOUNDARY_TYPE_ERROR = 'type incompatibility when transforming from/to JS';
 
-/** The error to throw for an error out of a Wasm call: a Trap, an ArgumentError for a boundary TypeError, or as is. */
-export function callError(error: unknown, label: Label, names: ReadonlyMap<number, string> | undefined): unknown {
+/**
+ * The error to throw for an error out of a Wasm call: a Trap, an ArgumentError for a boundary
+ * TypeError, or as is. `suspects` names the arguments V8 alone could check (a struct given for
+ * an arrayref, a struct of another type for `(ref $point)`...), for V8's TypeError, which names none.
+ */
+export function callError(
+  error: unknown,
+  label: Label,
+  names: ReadonlyMap<number, string> | undefined,
+  suspects?: () => string | null,
+): unknown {
   if (error instanceof TypeError && error.message.includes(BOUNDARY_TYPE_ERROR)) {
-    return new ArgumentError('ERR_ARG_TYPE', `${labelText(label)}: ${error.message}`, { cause: error });
+    const which = suspects?.() ?? null;
+    return new ArgumentError('ERR_ARG_TYPE', `${labelText(label)}: ${which ?? error.message}`, { cause: error });
   }
   return toTrap(error, names);
+}
+
+/**
+ * For `callError`: the arguments of reference types whose value V8 alone could check
+ * (`argument 2 is an object (Object), expected (ref $point) (a Wasm struct of that type)`),
+ * or null when there is none.
+ */
+function boundarySuspects(args: readonly unknown[], params: readonly ValType[], context: RefContext): string | null {
+  const found: string[] = [];
+  params.forEach((type, i) => {
+    const parts = refParts(type);
+    if (parts === null) return;
+    const v = args[i];
+    if (checkRef(v instanceof Value ? v.value : unwrapFunction(v), parts, context.kind) !== 'v8') return;
+    const shown = nameType(type, context.typeNames);
+    found.push(`argument ${i + 1} is ${describe(v)}, expected ${expectedRef(shown, parts, context.kind)}`);
+  });
+  if (found.length === 0) return null;
+  if (found.length === 1) return found[0] as string;
+  return `V8 refused one of these: ${found.join('; ')}`;
 }
 
 export type Factory = (
@@ -196,7 +253,11 @@ function fastCheck(type: ValType, a: string): string | null {
     case 'f64':
       return `typeof ${a} === 'number'`;
     case 'externref':
+    case 'anyref':
       return `!(${a} instanceof Value)`;
+    case 'i31ref':
+      // Exactly the integers in [-2^30, 2^30); null and the rest take the slow path.
+      return `typeof ${a} === 'number' && (${a} | 0) === ${a} && ${a} >= -0x40000000 && ${a} < 0x40000000`;
     default:
       return null;
   }
@@ -242,20 +303,61 @@ export function wrapFunction(
   type: FuncType,
   names: ReadonlyMap<number, string> | undefined,
   paramNames?: () => readonly (string | undefined)[],
+  context: RefContext = {},
+  promising?: (...args: unknown[]) => Promise<unknown>,
 ): AnyFunction {
   let text: string | undefined;
   const label = (): string => {
-    text ??= formatSignature(type, { name, paramNames: paramNames?.() ?? [] });
+    text ??= formatSignature(type, {
+      name,
+      paramNames: paramNames?.() ?? [],
+      typeNames: context.typeNames ?? NO_NAMES,
+    });
     return text;
   };
-  const converters = type.params.map(converterFor);
+  const blocked = [...type.params, ...type.results].find((t) => !crossesBoundary(t));
+  if (blocked !== undefined) {
+    // V8 refuses every call of such a signature from JS, before running it.
+    const unsupported = (): never => {
+      throw new ArgumentError(
+        'ERR_ARG_TYPE',
+        `${label()}: ${blocked} values cannot cross the JS/Wasm boundary, so this function cannot be called from JS (call it from Wasm)`,
+      );
+    };
+    Object.defineProperty(unsupported, 'name', { value: name });
+    registerWrapper(unsupported, raw);
+    return unsupported;
+  }
+  const converters = type.params.map((t) => converterFor(t, context));
+  if (promising !== undefined) {
+    // JSPI (options.async): every outcome is the promise's, argument errors and traps included.
+    const wrapper = (...args: unknown[]): Promise<unknown> => {
+      let converted: unknown[];
+      try {
+        converted = convertArguments(args, converters, label);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      const suspects = () => boundarySuspects(args, type.params, context);
+      try {
+        return promising(...converted).catch((e: unknown) => {
+          throw callError(e, label, names, suspects);
+        });
+      } catch (e) {
+        return Promise.reject(callError(e, label, names, suspects));
+      }
+    };
+    Object.defineProperty(wrapper, 'name', { value: name });
+    registerWrapper(wrapper, raw);
+    return wrapper;
+  }
   const onError = (e: unknown): unknown => callError(e, label, names);
   const slow = (count: number, ...args: unknown[]): unknown => {
     const converted = convertArguments(args, converters, label, count);
     try {
       return raw(...converted);
     } catch (e) {
-      throw onError(e);
+      throw callError(e, label, names, () => boundarySuspects(args, type.params, context));
     }
   };
   const wrapper = factoryFor(type.params)(raw, slow, onError);

@@ -2,11 +2,13 @@
  * `Global` wraps a `WebAssembly.Global` and knows its type, so `value` can be
  * checked and converted on the way in.
  */
-import { converterFor, unwrapFunction } from './convert.js';
+import { converterFor, type RefContext } from './convert.js';
 import { describe } from './describe.js';
 import { ArgumentError } from './errors.js';
+import { nameType } from './kinds.js';
 import type { ValType } from './parser/types.js';
-import { checkBoolean, checkObject, invalidOption, oneOf } from './validate.js';
+import { expectedRef, refParts } from './ref.js';
+import { checkBoolean, checkObject, invalidOption, needsNode, oneOf } from './validate.js';
 import { Value } from './value.js';
 
 /** The type of a global: `{ type: 'i32', mutable: true }`. */
@@ -24,7 +26,30 @@ const RAW_TYPE: Record<string, WebAssembly.ValueType> = {
   v128: 'v128',
   funcref: 'anyfunc',
   externref: 'externref',
+  anyref: 'anyref' as WebAssembly.ValueType,
+  eqref: 'eqref' as WebAssembly.ValueType,
+  i31ref: 'i31ref' as WebAssembly.ValueType,
+  structref: 'structref' as WebAssembly.ValueType,
+  arrayref: 'arrayref' as WebAssembly.ValueType,
 };
+
+/** The types of the GC proposal that V8 takes in a Global descriptor: Node 22+ (V8 12), not Node 20. */
+const GC_TYPES = new Set(['anyref', 'eqref', 'i31ref', 'structref', 'arrayref']);
+
+let gcGlobals: boolean | undefined;
+
+/** Whether this V8 creates globals of GC types (probed once: Node 20's V8 11.3 refuses 'anyref'). */
+export function hasGcGlobals(): boolean {
+  if (gcGlobals === undefined) {
+    try {
+      new WebAssembly.Global({ value: 'anyref' as WebAssembly.ValueType });
+      gcGlobals = true;
+    } catch {
+      gcGlobals = false;
+    }
+  }
+  return gcGlobals;
+}
 
 /**
  * A global variable. `new Global({ type: 'i32', mutable: true }, 42)` makes one
@@ -34,6 +59,7 @@ export class Global {
   readonly raw: WebAssembly.Global;
   readonly type: ValType;
   readonly mutable: boolean;
+  readonly #context: RefContext;
 
   /**
    * Creates a global of `descriptor.type` holding `value` (default zero/null), or,
@@ -41,8 +67,9 @@ export class Global {
    * (`ERR_INVALID_OPTION` for a bad descriptor, `ERR_ARG_TYPE`/`ERR_ARG_RANGE` for a bad value).
    */
   constructor(descriptor: GlobalDescriptor, value?: unknown);
-  constructor(raw: WebAssembly.Global, type: GlobalDescriptor);
-  constructor(descriptor: GlobalDescriptor | WebAssembly.Global, second?: unknown) {
+  constructor(raw: WebAssembly.Global, type: GlobalDescriptor, context?: RefContext);
+  constructor(descriptor: GlobalDescriptor | WebAssembly.Global, second?: unknown, context: RefContext = {}) {
+    this.#context = context;
     if (descriptor instanceof WebAssembly.Global) {
       const type = second as GlobalDescriptor;
       this.raw = descriptor;
@@ -54,9 +81,12 @@ export class Global {
     if (RAW_TYPE[descriptor.type] === undefined) {
       throw invalidOption(
         'new Global: type',
-        oneOf(['i32', 'i64', 'f32', 'f64', 'funcref', 'externref']),
+        oneOf(['i32', 'i64', 'f32', 'f64', 'funcref', 'externref', ...GC_TYPES]),
         descriptor.type,
       );
+    }
+    if (GC_TYPES.has(descriptor.type) && !hasGcGlobals()) {
+      throw needsNode('new Global: type', `'${descriptor.type}' (WebAssembly GC)`, 22);
     }
     const mutable = descriptor.mutable ?? false;
     checkBoolean(mutable, 'new Global: mutable');
@@ -72,32 +102,33 @@ export class Global {
         : this.crossing(second, () => new WebAssembly.Global(raw, this.convert(second)));
   }
 
-  /** Runs a V8 global operation, turning V8's TypeError for a JS function given as funcref into ours. */
+  private get label(): string {
+    return `global (${this.mutable ? 'mut ' : ''}${nameType(this.type, this.#context.typeNames)})`;
+  }
+
+  /**
+   * Runs a V8 global operation, turning V8's TypeError for a value only it could check
+   * (a struct of another type, a JS function that looks like a Wasm one) into ours.
+   */
   private crossing<T>(value: unknown, operation: () => T): T {
     try {
       return operation();
     } catch (cause) {
       if (!(cause instanceof TypeError)) throw cause;
-      const label = `global (${this.mutable ? 'mut ' : ''}${this.type})`;
-      throw new ArgumentError(
-        'ERR_ARG_TYPE',
-        `${label}: value is ${describe(value)}, expected an exported Wasm function or null`,
-        { cause },
-      );
+      const parts = refParts(this.type);
+      const expected =
+        parts === null
+          ? this.type
+          : expectedRef(nameType(this.type, this.#context.typeNames), parts, this.#context.kind);
+      throw new ArgumentError('ERR_ARG_TYPE', `${this.label}: value is ${describe(value)}, expected ${expected}`, {
+        cause,
+      });
     }
   }
 
   private convert(value: unknown): unknown {
-    const label = `global (${this.mutable ? 'mut ' : ''}${this.type})`;
-    if (this.type === 'funcref') {
-      if (value === null || typeof value === 'function') return unwrapFunction(value);
-      throw new ArgumentError(
-        'ERR_ARG_TYPE',
-        `${label}: value is ${describe(value)}, expected an exported Wasm function or null`,
-      );
-    }
     try {
-      return converterFor(this.type)(value, 0, label);
+      return converterFor(this.type, this.#context)(value, 0, this.label);
     } catch (e) {
       if (e instanceof ArgumentError) {
         // The converter speaks of "argument 1"; a global has one value.
@@ -107,10 +138,13 @@ export class Global {
     }
   }
 
-  /** The current value: a number, a bigint for i64, a function or null for funcref. */
+  /** The current value: a number, a bigint for i64, a function or null for funcref, as V8 gives it for other references. */
   get value(): unknown {
     if (this.type === 'v128') {
       throw new ArgumentError('ERR_ARG_TYPE', 'a v128 global cannot be read from JS (V8 limit)');
+    }
+    if (refParts(this.type)?.heap === 'exn' || refParts(this.type)?.heap === 'noexn') {
+      throw new ArgumentError('ERR_ARG_TYPE', `${this.label}: exception references cannot be read from JS`);
     }
     return this.raw.value;
   }
@@ -126,8 +160,9 @@ export class Global {
     if (this.type === 'v128') {
       throw new ArgumentError('ERR_ARG_TYPE', 'a v128 global cannot be written from JS (V8 limit)');
     }
+    const converted = this.convert(value instanceof Value && this.type === value.type ? value.value : value);
     this.crossing(value, () => {
-      this.raw.value = this.convert(value instanceof Value && this.type === value.type ? value.value : value);
+      this.raw.value = converted;
     });
   }
 }

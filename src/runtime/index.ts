@@ -50,7 +50,14 @@ export {
   WatError,
 } from './errors.js';
 export { Global, type GlobalDescriptor } from './global.js';
-export { type ExportedFunction, type Exports, type ExportValue, type Imports, Instance } from './instance.js';
+export {
+  type ExportedFunction,
+  type Exports,
+  type ExportValue,
+  type Imports,
+  Instance,
+  type InstanceOptions,
+} from './instance.js';
 export {
   type AddressType,
   type ExportDescriptor,

@@ -2,7 +2,7 @@
  * `Instance`: an instantiated module whose `exports` cast arguments, turn traps
  * into `Trap`, and hand out `Memory`, `Global` and `Table` wrappers.
  */
-import { converterFor, unwrapFunction, wrapFunction } from './convert.js';
+import { converterFor, type RefContext, unwrapFunction, wrapFunction } from './convert.js';
 import { describe } from './describe.js';
 import { ArgumentError, LinkError, OutOfMemoryError, WasmException, WasmerError, withoutV8Prefix } from './errors.js';
 import { findFunctionExport } from './find-export.js';
@@ -13,11 +13,14 @@ import { Module, type WasmSource } from './module.js';
 import { PAGE_SIZE } from './parser/limits.js';
 import { decodeParamNames } from './parser/names.js';
 import type { ExternType, ModuleInfo } from './parser/types.js';
+import { isWasmFunction } from './ref.js';
 import { Table } from './table.js';
-import { knownTag, Tag } from './tag.js';
+import { Tag } from './tag.js';
+import { knownTag } from './tag-registry.js';
 import { toTrap } from './trap.js';
 import { formatBytes } from './units.js';
 import { hasV128, wrapV128Function } from './v128.js';
+import { checkBoolean, checkObject, needsNode } from './validate.js';
 import { Value } from './value.js';
 
 /**
@@ -51,6 +54,26 @@ export type Exports = Readonly<Record<string, ExportValue>>;
  *
  * Type `exports` with a type argument: `new Instance<{ sum(a: number, b: number): number }>(bytes)`.
  */
+/** Options of `new Instance(module, imports, options)`. */
+export interface InstanceOptions {
+  /**
+   * JSPI (JS Promise Integration, Node 24+): host functions may return Promises, which suspend
+   * the Wasm code until they settle, and every exported function returns a Promise. Default false.
+   */
+  readonly async?: boolean | undefined;
+}
+
+interface Jspi {
+  readonly Suspending: new (fn: ExportedFunction) => object;
+  readonly promising: (fn: ExportedFunction) => (...args: unknown[]) => Promise<unknown>;
+}
+
+/** V8's JSPI, or null before Node 24 (V8 13.6 ships it without a flag; Node 22's V8 12.4 has none). */
+function jspi(): Jspi | null {
+  const w = WebAssembly as unknown as Partial<Jspi>;
+  return typeof w.Suspending === 'function' && typeof w.promising === 'function' ? (w as Jspi) : null;
+}
+
 export class Instance<E extends object = Exports> {
   readonly module: Module;
   readonly raw: WebAssembly.Instance;
@@ -61,9 +84,16 @@ export class Instance<E extends object = Exports> {
   /** The `Tag`s wrapping raw imported tags: held so that exceptions with them stay readable. */
   readonly #importedTags: Tag[] = [];
 
-  constructor(moduleOrBytes: Module | WasmSource, imports: Imports = {}) {
+  constructor(moduleOrBytes: Module | WasmSource, imports: Imports = {}, options: InstanceOptions = {}) {
+    checkObject(options, 'new Instance: options', '{ async? }');
+    const isAsync = options.async ?? false;
+    checkBoolean(isAsync, 'new Instance: options.async');
+    const promises = isAsync ? jspi() : null;
+    if (isAsync && promises === null) {
+      throw needsNode('new Instance: options.async', 'JSPI (WebAssembly.Suspending and WebAssembly.promising)', 24);
+    }
     this.module = moduleOrBytes instanceof Module ? moduleOrBytes : new Module(moduleOrBytes);
-    const importObject = resolveImports(this.module.info, imports, this.#importedTags);
+    const importObject = resolveImports(this.module.info, imports, this.#importedTags, promises);
     const names = lazyFunctionNames(this.module);
     try {
       this.raw = new WebAssembly.Instance(this.module.raw, importObject);
@@ -76,7 +106,7 @@ export class Instance<E extends object = Exports> {
       if (e instanceof RangeError && WASM_MEMORY_OOM.test(e.message)) throw outOfMemory(this.module, e);
       throw toTrap(e, names);
     }
-    const { exports, memory } = wrapExports(this.module, this.raw);
+    const { exports, memory } = wrapExports(this.module, this.raw, promises);
     this.exports = exports as E;
     this.memory = memory;
   }
@@ -144,19 +174,30 @@ function lazyFunctionNames(module: Module): ReadonlyMap<number, string> {
   };
 }
 
-function wrapExports(module: Module, raw: WebAssembly.Instance): { exports: Exports; memory: Memory | null } {
+/** What converters of reference types need of `module`: its concrete types' kinds and names. */
+export function refContext(module: Module): RefContext {
+  const types = module.info.types;
+  return { kind: (i) => types[i]?.kind, typeNames: () => module.info.names.types };
+}
+
+function wrapExports(
+  module: Module,
+  raw: WebAssembly.Instance,
+  promises: Jspi | null,
+): { exports: Exports; memory: Memory | null } {
   // A plain object, not Object.create(null): V8 keeps null-prototype objects in
   // dictionary mode, which made every `exports.f` load several times slower.
   const out: Record<string, ExportValue> = {};
   const nameSection = module.info.customSections.find((s) => s.name === 'name')?.data;
   const wrappers = new Map<unknown, ExportValue>();
   const names = lazyFunctionNames(module);
+  const context = refContext(module);
   let memory: Memory | null = null;
   for (const exp of module.info.exports) {
     const value = raw.exports[exp.name];
     let wrapped = wrappers.get(value);
     if (wrapped === undefined) {
-      wrapped = wrapExport(exp.name, exp.index, exp.desc, value, names, nameSection);
+      wrapped = wrapExport(exp.name, exp.index, exp.desc, value, names, nameSection, context, promises);
       wrappers.set(value, wrapped);
     }
     if (memory === null && wrapped instanceof Memory) memory = wrapped;
@@ -173,26 +214,48 @@ function wrapExport(
   value: unknown,
   names: ReadonlyMap<number, string>,
   nameSection: Uint8Array | undefined,
+  context: RefContext,
+  promises: Jspi | null,
 ): ExportValue {
   switch (desc.kind) {
     case 'func': {
       const fn = value as ExportedFunction;
       const paramNames = (): (string | undefined)[] => decodeParamNames(nameSection, index, desc.type.params.length);
+      if (promises !== null) {
+        if (hasV128(desc.type)) {
+          return () =>
+            Promise.reject(
+              new ArgumentError(
+                'ERR_ARG_TYPE',
+                `${quoted(name)}: functions with v128 in their signature cannot be called with options.async (call them from Wasm)`,
+              ),
+            );
+        }
+        return wrapFunction(fn, name, desc.type, names, paramNames, context, promises.promising(fn));
+      }
       return hasV128(desc.type)
         ? wrapV128Function(fn, name, desc.type, names, paramNames)
-        : wrapFunction(fn, name, desc.type, names, paramNames);
+        : wrapFunction(fn, name, desc.type, names, paramNames, context);
     }
     case 'memory':
-      return new Memory(value as WebAssembly.Memory, { maximum: desc.type.maximum, shared: desc.type.shared });
+      return new Memory(value as WebAssembly.Memory, {
+        maximum: desc.type.maximum,
+        shared: desc.type.shared,
+        addressType: desc.type.index64 ? 'i64' : 'i32',
+      });
     case 'global':
-      return new Global(value as WebAssembly.Global, desc.type);
+      return new Global(value as WebAssembly.Global, desc.type, context);
     case 'table': {
       // A table64 maximum beyond 2^53 is beyond anything V8 lets a table grow to: no maximum, in effect.
       const { maximum } = desc.type;
-      return new Table(value as WebAssembly.Table, {
-        elementType: desc.type.elementType,
-        maximum: typeof maximum === 'bigint' ? null : maximum,
-      });
+      return new Table(
+        value as WebAssembly.Table,
+        {
+          elementType: desc.type.elementType,
+          maximum: typeof maximum === 'bigint' ? null : maximum,
+        },
+        context,
+      );
     }
     case 'tag': {
       const raw = value as WebAssembly.Tag;
@@ -201,20 +264,17 @@ function wrapExport(
   }
 }
 
-// V8 prints an exported Wasm function as `function 12() { [native code] }` (its
-// function index as name), which no JS function or bound function can look like.
-const WASM_FUNCTION_SOURCE = /^function \d+\(\) \{ \[native code\] \}$/;
-
-function isWasmFunction(fn: unknown): boolean {
-  return typeof fn === 'function' && WASM_FUNCTION_SOURCE.test(Function.prototype.toString.call(fn));
-}
-
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** Checks every import against its declared type and builds V8's import object. */
-function resolveImports(info: ModuleInfo, imports: Imports, importedTags: Tag[]): WebAssembly.Imports {
+function resolveImports(
+  info: ModuleInfo,
+  imports: Imports,
+  importedTags: Tag[],
+  promises: Jspi | null,
+): WebAssembly.Imports {
   const declared = info.imports;
   if (declared.length === 0) return {};
   const typeNames = () => info.names.types;
@@ -248,6 +308,15 @@ function resolveImports(info: ModuleInfo, imports: Imports, importedTags: Tag[])
     if (imp.desc.kind === 'func' && canCatchByTag && !WASI_NAMESPACES.has(imp.module) && !isWasmFunction(resolved)) {
       resolved = rethrowingRawExceptions(resolved as ExportedFunction);
     }
+    // With JSPI every host function may return a Promise (one that does not is called as usual).
+    if (
+      imp.desc.kind === 'func' &&
+      promises !== null &&
+      !WASI_NAMESPACES.has(imp.module) &&
+      !isWasmFunction(resolved)
+    ) {
+      resolved = new promises.Suspending(resolved as ExportedFunction) as WebAssembly.ImportValue;
+    }
     if (imp.desc.kind === 'tag') {
       const raw = resolved as WebAssembly.Tag;
       if (knownTag(raw) === null) importedTags.push(new Tag(raw, { parameters: imp.desc.type.params }, label));
@@ -279,6 +348,10 @@ function checkImport(
       if (pages < desc.type.minimum) return bad(`the memory given has only ${plural(pages, 'page')}`);
       const isShared = typeof SharedArrayBuffer !== 'undefined' && raw.buffer instanceof SharedArrayBuffer;
       if (isShared !== desc.type.shared) return bad(`the memory given is ${isShared ? '' : 'not '}shared`);
+      const addressType = desc.type.index64 ? 'i64' : 'i32';
+      if (value instanceof Memory && value.addressType !== addressType) {
+        return bad(`the memory given has ${value.addressType} addresses (create it with address: '${addressType}')`);
+      }
       if (value instanceof Memory && desc.type.maximum !== null) {
         if (value.maximum === null) return bad('the memory given has no maximum');
         if (value.maximum > desc.type.maximum)

@@ -8,16 +8,43 @@
 import { describe } from './describe.js';
 import { ArgumentError } from './errors.js';
 import { MAX_MEMORY32_PAGES as MAX_PAGES, PAGE_SIZE } from './parser/limits.js';
-import { checkBoolean, checkIntegerInRange, checkObject, invalidOption } from './validate.js';
+import { checkBoolean, checkIntegerInRange, checkObject, checkOneOf, invalidOption, needsNode } from './validate.js';
+
+/** V8's limit on a memory64 memory: 262,144 pages (16 GiB), its "upper bound" for initial and maximum. */
+const MAX_MEMORY64_PAGES = 262144;
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
-/** Options of `new Memory(...)`, in pages of 64 KiB. */
+let memory64Api: boolean | undefined;
+
+/**
+ * Whether this V8's JS API has memory64 (`address: 'i64'`, bigint sizes: Node 24+). Node 22 runs
+ * memory64 modules, but its JS API takes numbers and ignores `address` (it makes a 32-bit memory),
+ * as Node 20's does.
+ */
+function hasMemory64Api(): boolean {
+  if (memory64Api === undefined) {
+    try {
+      new WebAssembly.Memory({ initial: 0n as unknown as number, address: 'i64' } as WebAssembly.MemoryDescriptor);
+      memory64Api = true;
+    } catch {
+      memory64Api = false;
+    }
+  }
+  return memory64Api;
+}
+
+/**
+ * Options of `new Memory(...)`, in pages of 64 KiB. A memory64 memory (`address: 'i64'`, Node 24+)
+ * takes its sizes as bigints, as the JS API does: `{ minimum: 1n, maximum: 16n, address: 'i64' }`.
+ */
 export interface MemoryDescriptor {
-  readonly minimum: number;
+  readonly minimum: number | bigint;
   /** Default: no maximum (required for `shared`). */
-  readonly maximum?: number | null | undefined;
+  readonly maximum?: number | bigint | null | undefined;
   readonly shared?: boolean | undefined;
+  /** The type of its addresses: 'i32' (default) or 'i64' (memory64, the JS API's `address`). */
+  readonly address?: 'i32' | 'i64' | undefined;
 }
 
 type TypedArray =
@@ -340,34 +367,61 @@ export class Memory {
   /** Maximum size in pages, or `null` when none was declared (or it is unknown for a wrapped raw memory). */
   readonly maximum: number | null;
   readonly shared: boolean;
+  /** 'i64' for a memory64 memory: its `grow` takes and returns bigints. */
+  readonly addressType: 'i32' | 'i64';
 
   /**
-   * `new Memory({ minimum, maximum?, shared? })` (sizes in 64 KiB pages) creates a memory;
+   * `new Memory({ minimum, maximum?, shared?, address? })` (sizes in 64 KiB pages) creates a memory;
    * `new Memory(rawWebAssemblyMemory)` wraps an existing one. Throws ArgumentError
-   * (`ERR_INVALID_OPTION`) on a bad descriptor.
+   * (`ERR_INVALID_OPTION`) on a bad descriptor, and for `address: 'i64'` on a Node without memory64
+   * (before 24), which would otherwise make a 32-bit memory.
    */
-  constructor(descriptor: MemoryDescriptor | WebAssembly.Memory, type?: { maximum: number | null; shared: boolean }) {
+  constructor(
+    descriptor: MemoryDescriptor | WebAssembly.Memory,
+    type?: { maximum: number | null; shared: boolean; addressType?: 'i32' | 'i64' },
+  ) {
     if (descriptor instanceof WebAssembly.Memory) {
       this.raw = descriptor;
       this.shared =
         type?.shared ?? (typeof SharedArrayBuffer !== 'undefined' && descriptor.buffer instanceof SharedArrayBuffer);
       this.maximum = type?.maximum ?? null;
+      this.addressType = type?.addressType ?? 'i32';
       return;
     }
-    checkObject(descriptor, 'new Memory: descriptor', '{ minimum, maximum?, shared? }');
-    const { minimum, maximum = null, shared = false } = descriptor as MemoryDescriptor;
-    checkIntegerInRange(minimum, 'new Memory: minimum', 0, MAX_PAGES, 'pages');
-    if (maximum !== null) {
-      checkIntegerInRange(maximum, 'new Memory: maximum', 0, MAX_PAGES, 'pages');
-      if (maximum < minimum) throw invalidOption('new Memory: maximum', `at least minimum (${minimum})`, maximum);
+    checkObject(descriptor, 'new Memory: descriptor', '{ minimum, maximum?, shared?, address? }');
+    const { maximum: max = null, shared = false, address = 'i32' } = descriptor as MemoryDescriptor;
+    checkOneOf(address, 'new Memory: address', ['i32', 'i64'] as const);
+    const is64 = address === 'i64';
+    if (is64 && !hasMemory64Api()) throw needsNode('new Memory: address', "'i64' (memory64)", 24);
+    const pages = (value: unknown, what: string): number => {
+      if (is64) {
+        if (typeof value !== 'bigint' || value < 0n || value > BigInt(MAX_MEMORY64_PAGES)) {
+          throw invalidOption(
+            `new Memory: ${what}`,
+            `a bigint number of pages in [0n, ${MAX_MEMORY64_PAGES}n] for an i64 memory (as the JS API takes them)`,
+            value,
+          );
+        }
+        return Number(value);
+      }
+      checkIntegerInRange(value, `new Memory: ${what}`, 0, MAX_PAGES, 'pages');
+      return value;
+    };
+    const minimum = pages(descriptor.minimum, 'minimum');
+    const maximum = max === null ? null : pages(max, 'maximum');
+    if (maximum !== null && maximum < minimum) {
+      throw invalidOption('new Memory: maximum', `at least minimum (${minimum})`, max);
     }
     checkBoolean(shared, 'new Memory: shared');
     if (shared && maximum === null) {
       throw new ArgumentError('ERR_INVALID_OPTION', 'new Memory: a shared memory needs a maximum');
     }
-    const raw: WebAssembly.MemoryDescriptor = { initial: minimum };
-    if (maximum !== null) raw.maximum = maximum;
+    // V8 reads an i64 memory's sizes as bigints (ToBigInt: a number is a TypeError).
+    const size = (n: number): number => (is64 ? (BigInt(n) as unknown as number) : n);
+    const raw: WebAssembly.MemoryDescriptor = { initial: size(minimum) };
+    if (maximum !== null) raw.maximum = size(maximum);
     if (shared) raw.shared = true;
+    if (is64) (raw as { address?: string }).address = 'i64';
     try {
       this.raw = new WebAssembly.Memory(raw);
     } catch (e) {
@@ -381,6 +435,7 @@ export class Memory {
     }
     this.maximum = maximum;
     this.shared = shared;
+    this.addressType = address;
   }
 
   /** The raw buffer, zero copy. It is replaced (and, unless shared, detached) when the memory grows. */
@@ -399,32 +454,40 @@ export class Memory {
   }
 
   /**
-   * Grows the memory by `pages` and returns the previous size in pages. Throws
-   * ArgumentError `ERR_ARG_RANGE` (memory unchanged) when that would pass the
-   * maximum or the engine cannot allocate it, `ERR_ARG_TYPE` when `pages` is not
-   * a non-negative integer.
+   * Grows the memory by `pages` and returns the previous size in pages: numbers for an i32
+   * memory, bigints for an i64 one (as the JS API does). Throws ArgumentError `ERR_ARG_RANGE`
+   * (memory unchanged) when that would pass the maximum or the engine cannot allocate it,
+   * `ERR_ARG_TYPE` when `pages` is not a non-negative integer of the memory's kind.
    */
-  grow(pages: number): number {
-    if (typeof pages !== 'number' || !Number.isInteger(pages) || pages < 0) {
+  grow(pages: number): number;
+  grow(pages: bigint): bigint;
+  grow(pages: number | bigint): number | bigint {
+    const is64 = this.addressType === 'i64';
+    const kind = is64 ? 'bigint' : 'number';
+    const isInteger = is64 ? typeof pages === 'bigint' : typeof pages === 'number' && Number.isInteger(pages);
+    if (!isInteger || pages < 0) {
       throw new ArgumentError(
-        typeof pages === 'number' ? 'ERR_ARG_RANGE' : 'ERR_ARG_TYPE',
-        `memory.grow: pages must be a non-negative integer, got ${describe(pages)}`,
+        typeof pages === kind ? 'ERR_ARG_RANGE' : 'ERR_ARG_TYPE',
+        `memory.grow: pages must be a non-negative ${is64 ? 'bigint (an i64 memory)' : 'integer'}, got ${describe(pages)}`,
       );
     }
+    const delta = Number(pages);
     const size = this.size;
-    const max = this.maximum ?? MAX_PAGES;
-    if (size + pages > max) {
+    const max = this.maximum ?? (is64 ? MAX_MEMORY64_PAGES : MAX_PAGES);
+    if (size + delta > max) {
       throw new ArgumentError(
         'ERR_ARG_RANGE',
-        `memory.grow: cannot grow from ${size} to ${size + pages} pages, the maximum is ${max}`,
+        `memory.grow: cannot grow from ${size} to ${size + delta} pages, the maximum is ${max}`,
       );
     }
     try {
-      return this.raw.grow(pages);
+      // Node 22 runs memory64 modules, but its JS API grows their memories by a number.
+      if (is64 && !hasMemory64Api()) return BigInt(this.raw.grow(delta));
+      return this.raw.grow(pages as number);
     } catch (e) {
       throw new ArgumentError(
         'ERR_ARG_RANGE',
-        `memory.grow: cannot grow from ${size} to ${size + pages} pages: ${(e as Error).message}`,
+        `memory.grow: cannot grow from ${size} to ${size + delta} pages: ${(e as Error).message}`,
         { cause: e },
       );
     }

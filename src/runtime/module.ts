@@ -20,7 +20,7 @@ import {
   tierNotice,
 } from './engine/tiering.js';
 import { ArgumentError, toCompileError, WasmParseError } from './errors.js';
-import { type Exports, type Imports, Instance } from './instance.js';
+import { type Exports, type Imports, Instance, type InstanceOptions } from './instance.js';
 import {
   describeExtern,
   describeImport,
@@ -325,8 +325,8 @@ export class Module {
   }
 
   /** Instantiates the module: see `new Instance`. */
-  instantiate<E extends object = Exports>(imports?: Imports): Instance<E> {
-    return new Instance<E>(this, imports);
+  instantiate<E extends object = Exports>(imports?: Imports, options?: InstanceOptions): Instance<E> {
+    return new Instance<E>(this, imports, options);
   }
 }
 

@@ -1,16 +1,38 @@
 /**
- * `Table` wraps a `WebAssembly.Table` of references (funcref or externref).
+ * `Table` wraps a `WebAssembly.Table` of references (funcref, externref, anyref...).
  */
-import { unwrapFunction } from './convert.js';
+import { converterFor, type RefContext } from './convert.js';
 import { describe } from './describe.js';
 import { ArgumentError } from './errors.js';
+import { nameType } from './kinds.js';
 import { MAX_TABLE_ELEMENTS } from './parser/limits.js';
 import type { RefType } from './parser/types.js';
-import { checkIntegerInRange, checkObject, checkOneOf, invalidOption } from './validate.js';
+import { checkIntegerInRange, checkObject, checkOneOf, invalidOption, needsNode } from './validate.js';
 
-/** Options of `new Table(...)`: `elementType` is the spec's 'funcref' (the old JS API's 'anyfunc') or 'externref'. */
+/** The element types `new Table` takes; those after externref need a V8 with GC (Node 22+). */
+const ELEMENT_TYPES = ['funcref', 'externref', 'anyref', 'eqref', 'i31ref', 'structref', 'arrayref'] as const;
+
+let gcTables: boolean | undefined;
+
+/** Whether this V8 creates tables of GC types (probed once: Node 20's V8 11.3 refuses 'anyref'). */
+function hasGcTables(): boolean {
+  if (gcTables === undefined) {
+    try {
+      new WebAssembly.Table({ element: 'anyref' as WebAssembly.TableKind, initial: 0 });
+      gcTables = true;
+    } catch {
+      gcTables = false;
+    }
+  }
+  return gcTables;
+}
+
+/**
+ * Options of `new Table(...)`: `elementType` is the spec's 'funcref' (the old JS API's 'anyfunc'),
+ * 'externref', or (Node 22+) 'anyref', 'eqref', 'i31ref', 'structref', 'arrayref'.
+ */
 export interface TableDescriptor {
-  readonly elementType: 'funcref' | 'externref';
+  readonly elementType: (typeof ELEMENT_TYPES)[number];
   readonly minimum: number;
   readonly maximum?: number | null | undefined;
 }
@@ -25,6 +47,7 @@ export class Table {
   readonly elementType: RefType;
   /** Maximum number of elements, or `null` when none was declared (or it is unknown for a wrapped raw table). */
   readonly maximum: number | null;
+  readonly #context: RefContext;
 
   /**
    * `new Table({ elementType: 'funcref', minimum: 1, maximum: 2 })` creates a table;
@@ -33,7 +56,9 @@ export class Table {
   constructor(
     descriptor: TableDescriptor | WebAssembly.Table,
     type?: { elementType: RefType; maximum: number | null },
+    context: RefContext = {},
   ) {
+    this.#context = context;
     if (descriptor instanceof WebAssembly.Table) {
       this.raw = descriptor;
       this.elementType = type?.elementType ?? 'funcref';
@@ -42,14 +67,17 @@ export class Table {
     }
     checkObject(descriptor, 'new Table: descriptor', '{ elementType, minimum, maximum? }');
     const { elementType, minimum, maximum = null } = descriptor as TableDescriptor;
-    checkOneOf(elementType, 'new Table: elementType', ['funcref', 'externref'] as const);
+    checkOneOf(elementType, 'new Table: elementType', ELEMENT_TYPES);
+    if (elementType !== 'funcref' && elementType !== 'externref' && !hasGcTables()) {
+      throw needsNode('new Table: elementType', `'${elementType}' (WebAssembly GC)`, 22);
+    }
     checkIntegerInRange(minimum, 'new Table: minimum', 0, MAX_TABLE_ELEMENTS);
     if (maximum !== null) {
       checkIntegerInRange(maximum, 'new Table: maximum', 0, MAX_TABLE_ELEMENTS);
       if (maximum < minimum) throw invalidOption('new Table: maximum', `at least minimum (${minimum})`, maximum);
     }
     const raw: WebAssembly.TableDescriptor = {
-      element: elementType === 'funcref' ? 'anyfunc' : 'externref',
+      element: (elementType === 'funcref' ? 'anyfunc' : elementType) as WebAssembly.TableKind,
       initial: minimum,
     };
     if (maximum !== null) raw.maximum = maximum;
@@ -72,20 +100,33 @@ export class Table {
     }
   }
 
+  /** `value` checked against the element type as a call argument is (see convert.ts), or ArgumentError. */
   private ref(what: string, value: unknown): unknown {
-    if (this.elementType === 'funcref' && value !== null && typeof value !== 'function') {
-      throw new ArgumentError('ERR_ARG_TYPE', `table.${what}: ${describe(value)} is not a function or null`);
+    const label = `table.${what}`;
+    try {
+      return converterFor(this.elementType, this.#context)(value, 0, label);
+    } catch (e) {
+      if (e instanceof ArgumentError) {
+        const type = nameType(this.elementType, this.#context.typeNames);
+        throw new ArgumentError(
+          e.code,
+          e.message.replace(`${label}: argument 1 is`, `${label}: ${type} table: value is`),
+        );
+      }
+      throw e;
     }
-    return unwrapFunction(value);
   }
 
-  /** The reference at `index`: a function or null for funcref tables. */
+  /** The reference at `index`: a function or null for funcref tables, as V8 gives it for other references. */
   get(index: number): unknown {
     this.checkIndex('get', index);
     return this.raw.get(index);
   }
 
-  /** Stores a reference (an exported Wasm function or null for funcref tables) at `index`. */
+  /**
+   * Stores a reference at `index` (an exported Wasm function or null for funcref tables; what a call
+   * argument of the element type takes for others). Throws ArgumentError `ERR_ARG_TYPE` for one that does not fit.
+   */
   set(index: number, value: unknown): void {
     this.checkIndex('set', index);
     const ref = this.ref('set', value);

@@ -1,11 +1,13 @@
 /**
  * `Tag` wraps a `WebAssembly.Tag` (exception handling) and knows its parameter
  * types, so that an exception with that tag can be read when it reaches JS
- * (`WasmException`, trap.ts) and an imported tag can be checked.
+ * (`WasmException`, trap.ts) and an imported tag can be checked. The live tags
+ * are in tag-registry.ts, which trap.ts reads without importing the call boundary.
  */
 import { converterFor } from './convert.js';
 import { ArgumentError } from './errors.js';
 import type { ValType } from './parser/types.js';
+import { registerTag } from './tag-registry.js';
 import { checkObject, invalidOption, oneOf } from './validate.js';
 
 /** The type of a tag: `{ parameters: ['i32', 'i64'] }`, the types of its exceptions' payload. */
@@ -23,13 +25,6 @@ const RAW_TYPE: Readonly<Record<string, WebAssembly.ValueType>> = {
   funcref: 'anyfunc',
   externref: 'externref',
 };
-
-/**
- * Every live `Tag`, so that an exception reaching JS can be matched to its tag, whichever
- * instance threw it. Weak: a tag nobody holds any more cannot be an exception's tag we could
- * name, and lookups prune the dead ones. Exceptions are the cold path; nothing else reads it.
- */
-const LIVE_TAGS = new Set<WeakRef<Tag>>();
 
 /**
  * An exception tag. `new Tag({ parameters: ['i32'] })` makes one to import (a host function
@@ -75,7 +70,7 @@ export class Tag {
       this.parameters = Object.freeze([...parameters]);
       this.name = null;
     }
-    LIVE_TAGS.add(new WeakRef(this));
+    registerTag(this);
   }
 
   /**
@@ -99,24 +94,4 @@ export class Tag {
       throw new ArgumentError('ERR_ARG_TYPE', `tag.exception: ${(cause as Error).message}`, { cause });
     }
   }
-}
-
-/** The live `Tag` whose V8 tag is `raw`, for wrapping an export or import once per V8 object. */
-export function knownTag(raw: WebAssembly.Tag): Tag | null {
-  for (const ref of LIVE_TAGS) {
-    const tag = ref.deref();
-    if (tag === undefined) LIVE_TAGS.delete(ref);
-    else if (tag.raw === raw) return tag;
-  }
-  return null;
-}
-
-/** The live `Tag` that `exception` was thrown with, or null when it is none we know. */
-export function tagOf(exception: WebAssembly.Exception): Tag | null {
-  for (const ref of LIVE_TAGS) {
-    const tag = ref.deref();
-    if (tag === undefined) LIVE_TAGS.delete(ref);
-    else if (exception.is(tag.raw)) return tag;
-  }
-  return null;
 }

@@ -6,7 +6,7 @@
  * a `Trap` from a nested instance) passes through unchanged: the same object.
  */
 import { Trap, type TrapFrame, WasmException } from './errors.js';
-import { tagOf } from './tag.js';
+import { tagOf } from './tag-registry.js';
 
 // V8 formats a Wasm frame as `at name (wasm://wasm/<hash>:wasm-function[3]:0x5a)`,
 // or without the name and parentheses when the function has none.

@@ -118,7 +118,7 @@ export function wrapV128Function(
   const adapter = new WebAssembly.Instance(adapterModule(type), { t: { f: raw } });
   const call = adapter.exports.call as AnyFunction;
   const view = new DataView((adapter.exports.memory as WebAssembly.Memory).buffer);
-  const converters = type.params.map(converterFor);
+  const converters = type.params.map((t) => converterFor(t));
   const resultBase = SLOT * type.params.length;
   const wrapper = (...args: unknown[]): unknown => {
     const converted = convertArguments(args, converters, label);

@@ -94,3 +94,14 @@ export function checkIntegerInRange(
     throw invalidOption(name, `an integer${unit === undefined ? '' : ` number of ${unit}`} in [${min}, ${max}]`, value);
   }
 }
+
+/**
+ * `ERR_INVALID_OPTION` for an option this Node's V8 lacks: `new Memory: address 'i64' (memory64)
+ * needs Node 24 or later (this is Node 20.20.2, V8 11.3.244.8-node.38)`.
+ */
+export function needsNode(name: string, feature: string, node: number): ArgumentError {
+  return new ArgumentError(
+    'ERR_INVALID_OPTION',
+    `${name}: ${feature} needs Node ${node} or later (this is Node ${process.versions.node}, V8 ${process.versions.v8})`,
+  );
+}

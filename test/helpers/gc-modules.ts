@@ -259,3 +259,119 @@ export function pointsModule(): Uint8Array {
 }
 
 export { END };
+
+/** The reference types `refCallsModule` has an identity function of ("id anyref", "id (ref $point)"...). */
+export const REF_CALL_TYPES: Readonly<Record<string, number[]>> = {
+  externref: T.externref,
+  funcref: T.funcref,
+  anyref: T.anyref,
+  eqref: T.eqref,
+  i31ref: T.i31ref,
+  structref: T.structref,
+  arrayref: T.arrayref,
+  nullref: T.nullref,
+  nullfuncref: T.nullfuncref,
+  '(ref $point)': ref(0),
+  '(ref null $point)': refNull(0),
+  '(ref null $arr)': refNull(1),
+  '(ref any)': ref('any'),
+  '(ref extern)': ref('extern'),
+  '(ref func)': ref('func'),
+  '(ref null $nine)': refNull(3),
+};
+
+/**
+ * "refcalls": calls with every reference type, on a V8 with GC.
+ *
+ * (type $point (struct (field i32)))  (type $arr (array (mut i32)))  (type $other (struct (field i64)))
+ * (type $nine (func (result i32)))
+ * (func (export "mkpoint") (param i32) (result (ref $point)) (struct.new $point (local.get 0)))
+ * (func (export "mkother") (result (ref $other)) (struct.new $other (i64.const 5)))
+ * (func (export "mkarr") (result (ref $arr)) (array.new_fixed $arr 2 (i32.const 1) (i32.const 2)))
+ * (func (export "nine") (type $nine) (i32.const 9))
+ * (func (export "getx") (param $p (ref null $point)) (result i32) (struct.get $point 0 (local.get $p)))
+ * (func (export "two") (param $a (ref $point)) (param $b (ref $other)))
+ * (func (export "id T") (param T) (result T) (local.get 0))   ;; for each T of REF_CALL_TYPES
+ */
+export function refCallsModule(): Uint8Array {
+  const localGet = (i: number) => [0x20, ...u32(i)];
+  const ids = Object.values(REF_CALL_TYPES);
+  const base = [
+    struct(field(T.i32)),
+    array(field(T.i32, true)),
+    struct(field(T.i64)),
+    func([], [T.i32]),
+    func([T.i32], [ref(0)]),
+    func([], [ref(2)]),
+    func([], [ref(1)]),
+    func([refNull(0)], [T.i32]),
+    func([ref(0), ref(2)], []),
+  ];
+  const types = [...base, ...ids.map((t) => func([t], [t]))];
+  const fixed = ['mkpoint', 'mkother', 'mkarr', 'nine', 'getx', 'two'];
+  const funcTypes = [4, 5, 6, 3, 7, 8, ...ids.map((_, i) => base.length + i)];
+  const names = [...fixed, ...Object.keys(REF_CALL_TYPES).map((t) => `id ${t}`)];
+  return module(
+    section(1, vec(types)),
+    section(3, vec(funcTypes.map(u32))),
+    section(7, vec(names.map((n, i) => [...name(n), 0, ...u32(i)]))),
+    section(
+      10,
+      vec([
+        code(localGet(0), I.structNew(0)),
+        code(I.i64(5), I.structNew(2)),
+        code(I.i32(1), I.i32(2), I.arrayNewFixed(1, 2)),
+        code(I.i32(9)),
+        code(localGet(0), [0xfb, 0x02, 0x00, 0x00]), // struct.get $point 0
+        code(),
+        ...ids.map(() => code(localGet(0))),
+      ]),
+    ),
+    nameSection(
+      nameSubsection(
+        2,
+        vec([
+          [...u32(4), ...nameMap([[0, 'p']])],
+          [
+            ...u32(5),
+            ...nameMap([
+              [0, 'a'],
+              [1, 'b'],
+            ]),
+          ],
+        ]),
+      ),
+      nameSubsection(
+        4,
+        nameMap([
+          [0, 'point'],
+          [1, 'arr'],
+          [2, 'other'],
+          [3, 'nine'],
+        ]),
+      ),
+    ),
+  );
+}
+
+/**
+ * "exnrefs": functions whose signature holds exnref, which V8 never lets cross to JS
+ * (needs V8's exnref: Node 24+).
+ *
+ * (func (export "take") (param exnref))
+ * (func (export "give") (result exnref) (ref.null exn))
+ */
+export function exnrefModule(): Uint8Array {
+  return module(
+    section(1, vec([func([T.exnref], []), func([], [T.exnref])])),
+    section(3, vec([u32(0), u32(1)])),
+    section(
+      7,
+      vec([
+        [...name('take'), 0, 0],
+        [...name('give'), 0, 1],
+      ]),
+    ),
+    section(10, vec([code(), code(I.refNull('exn'))])),
+  );
+}

@@ -48,7 +48,7 @@ describe('every public edge', () => {
     [
       'new Table',
       () => new Table({ elementType: 'anyfunc' as never, minimum: 1 }),
-      "new Table: elementType must be 'funcref' or 'externref', got \"anyfunc\" (string)",
+      "new Table: elementType must be one of 'funcref', 'externref', 'anyref', 'eqref', 'i31ref', 'structref', 'arrayref', got \"anyfunc\" (string)",
     ],
     [
       'new Global',
