@@ -131,10 +131,30 @@ function readCommit(dir) {
   return git.status === 0 ? git.stdout.trim() : null;
 }
 
+// WebAssembly 3.0's proposals beyond wabt's defaults. Not --enable-all: that also writes
+// post-3.0 encodings (compact imports, import kind 0x7f) that no V8 reads.
+const WAST2JSON_FEATURES = [
+  '--enable-exceptions',
+  '--enable-function-references',
+  '--enable-tail-call',
+  '--enable-gc',
+  '--enable-memory64',
+  '--enable-multi-memory',
+  '--enable-extended-const',
+  '--enable-relaxed-simd',
+  '--enable-annotations',
+];
+
 /** Converts one .wast into `cache/<hash>/<name>.json` (once per content and wast2json version). */
 function convert(wastPath, cache, wast2json, version) {
   const source = readFileSync(wastPath);
-  const key = createHash('sha256').update(version).update('\0').update(source).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(version)
+    .update(WAST2JSON_FEATURES.join(' '))
+    .update('\0')
+    .update(source)
+    .digest('hex')
+    .slice(0, 16);
   const name = basename(wastPath, '.wast');
   const dir = join(cache, `${name}-${key}`);
   const json = join(dir, `${name}.json`);
@@ -143,7 +163,7 @@ function convert(wastPath, cache, wast2json, version) {
   if (existsSync(failed)) return { json: null, error: readFileSync(failed, 'utf8') };
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const run = spawnSync(wast2json, ['--enable-all', wastPath, '-o', json], { encoding: 'utf8' });
+  const run = spawnSync(wast2json, [...WAST2JSON_FEATURES, wastPath, '-o', json], { encoding: 'utf8' });
   if (run.status === 0 && existsSync(json)) return { json };
   const error = (run.stderr || run.error?.message || `exit ${run.status}`).split('\n')[0];
   writeFileSync(failed, error);
@@ -207,6 +227,12 @@ function printTable(rows, failuresShown) {
     let oursPassed = 0;
     const regressions = [];
     commands.forEach((command, index) => {
+      if (command.type === 'module') {
+        const r = raw.results.get(index);
+        const o = ours.results.get(index);
+        if (r?.ok && !o?.ok) regressions.push({ line: command.line, type: 'module', what: o?.detail ?? ours.died });
+        return;
+      }
       if (!ASSERTIONS.has(command.type)) return;
       if (command.type === 'assert_malformed' && command.module_type === 'text') {
         skipped++;
@@ -511,6 +537,7 @@ async function child(side, jsonPath) {
           current = null;
           current = instantiate(command);
           if (command.name !== undefined) named.set(command.name, current);
+          emit(index, true);
           break;
         }
         case 'register': {
@@ -522,8 +549,10 @@ async function child(side, jsonPath) {
           perform(command.action);
           break;
         case 'assert_return': {
-          const got = perform(command.action, command.expected.length);
-          const why = command.expected
+          // `(either ...)` results: wast2json lists the alternatives of the one result.
+          const expected = command.either ? [{ type: 'either', values: command.either }] : command.expected;
+          const got = perform(command.action, expected.length);
+          const why = expected
             .map((e, i) => mismatch(e, got[i]))
             .filter((w) => w !== null)
             .join('; ');
@@ -576,7 +605,8 @@ async function child(side, jsonPath) {
           if (ASSERTIONS.has(type)) emit(index, false, `unknown command ${type}`);
       }
     } catch (e) {
-      if (ASSERTIONS.has(type)) {
+      // A module that did not instantiate is reported too: it fails every assertion on it.
+      if (ASSERTIONS.has(type) || type === 'module') {
         const where = command.action ? label(command.action) : command.filename;
         emit(index, false, `${where}: ${describeError(e)}`);
       }
