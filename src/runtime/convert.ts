@@ -167,6 +167,16 @@ export function converterFor(type: ValType, context: RefContext = {}): Converter
   }
 }
 
+/**
+ * An array of `length` that keeps the numbers stored in it boxed, bit for bit. V8 keeps
+ * an array of only numbers as raw doubles and quiets every NaN stored there (signalling
+ * NaNs and their payloads would change on the way into Wasm); once it has held
+ * `undefined`, it never becomes such an array.
+ */
+export function boxedArray(length: number): unknown[] {
+  return new Array<unknown>(length).fill(undefined);
+}
+
 /** Converts every argument (checking the count first) for a call of `label`. */
 export function convertArguments(
   args: ArrayLike<unknown>,
@@ -180,7 +190,7 @@ export function convertArguments(
       `${labelText(label)}: expected ${converters.length} argument${converters.length === 1 ? '' : 's'}, got ${count}`,
     );
   }
-  const out = new Array<unknown>(converters.length);
+  const out = boxedArray(converters.length);
   for (let i = 0; i < converters.length; i++) out[i] = (converters[i] as Converter)(args[i], i, label);
   return out;
 }

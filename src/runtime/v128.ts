@@ -7,7 +7,7 @@
  * result is stored to the slot after the parameters'. JS writes and reads those
  * slots, so a v128 crosses as 16 little-endian bytes.
  */
-import { callError, convertArguments, converterFor, registerWrapper } from './convert.js';
+import { boxedArray, callError, convertArguments, converterFor, registerWrapper } from './convert.js';
 import { encodeS32, encodeU32 } from './encoder/leb128.js';
 import { encodeFuncType, encodeName, encodeSection, encodeVec, VALTYPE_BYTE } from './encoder/module.js';
 import { ArgumentError } from './errors.js';
@@ -120,24 +120,31 @@ export function wrapV128Function(
   const view = new DataView((adapter.exports.memory as WebAssembly.Memory).buffer);
   const converters = type.params.map((t) => converterFor(t));
   const resultBase = SLOT * type.params.length;
+  const scalarCount = type.params.filter((t) => t !== 'v128').length;
   const wrapper = (...args: unknown[]): unknown => {
     const converted = convertArguments(args, converters, label);
-    const scalars: unknown[] = [];
+    // Boxed arrays, here and for the results: NaN bits must cross unchanged (see boxedArray).
+    const scalars = boxedArray(scalarCount);
+    let k = 0;
     type.params.forEach((t, i) => {
       const v = converted[i];
       if (t === 'v128') {
         const big = v as bigint;
         view.setBigUint64(SLOT * i, big & MASK64, true);
         view.setBigUint64(SLOT * i + 8, big >> 64n, true);
-      } else scalars.push(v);
+      } else scalars[k++] = v;
     });
     try {
       call(...scalars);
     } catch (e) {
       throw callError(e, label, names);
     }
-    const results = type.results.map((t, j) => readSlot(view, resultBase + SLOT * j, t));
-    return results.length === 1 ? results[0] : results.length === 0 ? undefined : results;
+    const count = type.results.length;
+    if (count === 0) return undefined;
+    if (count === 1) return readSlot(view, resultBase, type.results[0] as ValType);
+    const results = boxedArray(count);
+    for (let j = 0; j < count; j++) results[j] = readSlot(view, resultBase + SLOT * j, type.results[j] as ValType);
+    return results;
   };
   Object.defineProperty(wrapper, 'name', { value: fnName });
   registerWrapper(wrapper, raw);
