@@ -92,6 +92,27 @@ const addonHash = createHash('sha256').update(readFileSync(addon)).digest('hex')
 
 const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 
+/**
+ * The modules the snapshot's warm-up runs (src/standalone/warm-up.ts): the
+ * README's fixtures/simple.wasm, and a WASI hello world built here from its text.
+ */
+const HELLO_WAT = `(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hello, world\\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 13))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+    (call $proc_exit (i32.const 0))))`;
+const wabt = await (await import('wabt')).default();
+const helloWasm = wabt.parseWat('hello.wat', HELLO_WAT).toBinary({}).buffer;
+const warmUpModules = {
+  invoke: readFileSync(path.join(ROOT, 'fixtures', 'simple.wasm')).toString('base64'),
+  wasi: Buffer.from(helloWasm).toString('base64'),
+};
+
 async function bundle(entry, file) {
   await seaBundle(rolldown, {
     input: path.join(DIST, entry),
@@ -101,6 +122,7 @@ async function bundle(entry, file) {
       __WASMER_TS_VERSION__: JSON.stringify(version),
       __WASMER_TS_BAKED_FLAGS__: JSON.stringify(BAKED_FLAGS),
       __WASMER_TS_ADDON_SHA256__: JSON.stringify(addonHash),
+      __WASMER_TS_WARM_UP__: JSON.stringify(warmUpModules),
     },
   });
 }

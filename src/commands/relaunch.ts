@@ -13,6 +13,7 @@
  * `node bin/wasmer-ts.js ...`, which runs under the flags node was given.
  */
 import { isArtifact } from '../runtime/engine/artifact.js';
+import { codeSectionSize } from '../runtime/engine/module-facts.js';
 import { launchScript } from '../runtime/engine/paths.js';
 import {
   type CompileMode,
@@ -22,36 +23,9 @@ import {
   resolveTier,
   v8FlagsFor,
 } from '../runtime/engine/tiering.js';
-import { Reader } from '../runtime/parser/reader.js';
-import { SectionId } from '../runtime/parser/sections.js';
 
 /** Set by the launcher to `1`; a relaunched child gets `2` and never relaunches. */
 const LAUNCHER_ENV = 'WASMER_TS_LAUNCHER';
-
-const WASM_MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-const CODE_SECTION_ID = SectionId.code;
-
-/**
- * The code section's size, from the section headers alone (no full parse: it
- * runs on every `run` of every module, and a 70 MiB one has few sections), or
- * null when the headers do not read as a module (the real parse reports that).
- */
-export function codeSectionSize(bytes: Uint8Array): number | null {
-  if (!WASM_MAGIC_AND_VERSION.every((b, i) => bytes[i] === b)) return null;
-  const reader = new Reader(bytes, WASM_MAGIC_AND_VERSION.length);
-  try {
-    while (!reader.isAtEnd) {
-      const id = reader.readU8('a section id');
-      const size = reader.readU32('a section size');
-      if (id === CODE_SECTION_ID) return size;
-      if (size > reader.remaining) return null;
-      reader.offset += size;
-    }
-    return 0;
-  } catch {
-    return null;
-  }
-}
 
 /** The compile mode an input wants under `choice`, or null when the bytes do not say (text, damaged). */
 export function wantedCompileMode(bytes: Uint8Array, choice: CompilerChoice): CompileMode | null {

@@ -9,6 +9,7 @@ import { startupSnapshot } from 'node:v8';
 import { cliMain } from '../cli.js';
 import { runCompileChild } from '../runtime/engine/compile-child.js';
 import { ROLE_ENV } from './embedding.js';
+import { warmUp } from './warm-up.js';
 
 function start(): void {
   // The executable starts with known flags, as the launcher of bin/wasmer-ts.js does:
@@ -55,7 +56,7 @@ async function preload(): Promise<void> {
 
 if (startupSnapshot?.isBuildingSnapshot()) {
   startupSnapshot.setDeserializeMainFunction(start);
-  void preload();
+  void preload().then(warmUp);
 } else {
   start();
 }

@@ -9,6 +9,7 @@
 
 import { parseModule } from '../parser/index.js';
 import { Reader } from '../parser/reader.js';
+import { SectionId } from '../parser/sections.js';
 
 export interface ModuleFacts {
   /** The name section's module name (subsection 0), or null. */
@@ -62,4 +63,29 @@ function readModuleName(r: Reader, end: number): string | null {
     r.offset += size;
   }
   return null;
+}
+
+const WASM_MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+const CODE_SECTION_ID = SectionId.code;
+
+/**
+ * The code section's size, from the section headers alone (no full parse: it
+ * runs on every `run` of every module, and a 70 MiB one has few sections), or
+ * null when the headers do not read as a module (the real parse reports that).
+ */
+export function codeSectionSize(bytes: Uint8Array): number | null {
+  if (!WASM_MAGIC_AND_VERSION.every((b, i) => bytes[i] === b)) return null;
+  const reader = new Reader(bytes, WASM_MAGIC_AND_VERSION.length);
+  try {
+    while (!reader.isAtEnd) {
+      const id = reader.readU8('a section id');
+      const size = reader.readU32('a section size');
+      if (id === CODE_SECTION_ID) return size;
+      if (size > reader.remaining) return null;
+      reader.offset += size;
+    }
+    return 0;
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import {
   compileWithCache,
   defaultCacheDir,
   engineKey,
+  MIN_CODE_BYTES,
   ModuleCache,
   REFRESH_GROWTH,
 } from '../../../src/runtime/engine/cache/index.js';
@@ -14,7 +15,7 @@ import { sha256Hex } from '../../../src/runtime/engine/hash.js';
 import { compileOptimized, encodeArtifact } from '../../../src/runtime/engine/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { wat } from '../../helpers/wat.js';
-import { KERNEL_WAT, kernelWork, OTHER_WAT, runChild, tieredArtifact, waitForTurboFanCode } from './child.js';
+import { KERNEL_WAT, kernelWork, OTHER_WAT, padded, runChild, tieredArtifact, waitForTurboFanCode } from './child.js';
 
 const N = 20000;
 let root: string;
@@ -110,7 +111,7 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     expect(entries[0]?.byteLength).toBe(header.dataOffset + stored);
     if (Number.parseInt(process.versions.v8, 10) === 11) {
       // $mix, work and twice; at least `work` was optimized, `twice` never ran.
-      expect(entries[0]?.machineCode).toMatchObject({ functions: 3 });
+      expect(entries[0]?.machineCode).toMatchObject({ functions: 4 });
       expect(entries[0]?.machineCode?.turbofan).toBeGreaterThan(0);
       expect(entries[0]?.machineCode?.turbofan).toBeLessThan(3);
     }
@@ -137,9 +138,11 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
         (local.set $h (i32.rotl (local.get $h) (i32.and (local.get $i) (i32.const 31))))
         (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))
       (local.get $h)`;
-    const twoLoops = await wat(`(module
+    const twoLoops = await wat(
+      padded(`(module
       (func (export "a") (param i32) (result i32) ${body(31)})
-      (func (export "b") (param i32) (result i32) ${body(37)}))`);
+      (func (export "b") (param i32) (result i32) ${body(37)}))`),
+    );
     const dir = freshDir();
     const wasmFile = path.join(root, 'two-loops.wasm');
     writeFileSync(wasmFile, twoLoops);
@@ -299,5 +302,30 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     expect(await cache.put(module, kernel)).toEqual({ kind: 'none', machineCodeByteLength: 0 });
     expect(await cache.list()).toEqual([]);
     expect(encodeArtifact({ wasm: kernel }).length).toBeGreaterThan(kernel.length);
+  });
+});
+
+describe.runIf(nativeStatus().available)('modules with little code skip the cache (MIN_CODE_BYTES)', () => {
+  it('neither reads nor fills an entry for a module with less code than the threshold', async () => {
+    const dir = freshDir();
+    const tiny = await wat('(module (func (export "f") (result i32) (i32.const 7)))');
+    // A damaged entry where the tiny module's would be: a lookup reads it and says so.
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(new ModuleCache(dir).fileFor(tiny), 'not an artifact');
+    const notices: string[] = [];
+    const skipped = await compileWithCache(tiny, { dir, minRunMs: 0, onNotice: (m) => notices.push(m) });
+    expect(skipped.fromCache).toBe(false);
+    expect(await skipped.save()).toMatchObject({ kind: 'none' });
+    expect(notices).toEqual([]);
+    // With the threshold at 0 the same module is looked up: the threshold alone kept it out.
+    const looked = await compileWithCache(tiny, {
+      dir,
+      minRunMs: 0,
+      minCodeBytes: 0,
+      onNotice: (m) => notices.push(m),
+    });
+    expect(looked.fromCache).toBe(false);
+    expect(notices).toHaveLength(1);
+    expect(MIN_CODE_BYTES).toBe(16 * 1024);
   });
 });

@@ -60,6 +60,7 @@ import { writeFileAtomic } from '../atomic-write.js';
 import { currentEngine, processFlags, v8FlagFingerprint } from '../fingerprint.js';
 import { sha256Hex } from '../hash.js';
 import { defaultCompile, encodeArtifact, loadDecodedArtifact, serializeMachineCode } from '../machine-code.js';
+import { codeSectionSize } from '../module-facts.js';
 import { nativeStatus } from '../native.js';
 import { type CompileMode, entryFlags, isTierFlag, v8FlagsFor } from '../tiering.js';
 import { type CacheFillResult, NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
@@ -590,6 +591,12 @@ export interface CachedCompileOptions {
   readonly minRunMs?: number;
   /** The cache's size limit in bytes (default `DEFAULT_CACHE_MAX_BYTES`). */
   readonly maxBytes?: number;
+  /**
+   * A module with less code than this (bytes of its code section; default
+   * `MIN_CODE_BYTES`) is neither looked up nor stored: V8 compiles it on its
+   * first calls faster than an entry loads.
+   */
+  readonly minCodeBytes?: number;
   /** Where the Wasm came from (a file name), recorded in the entry `save()` writes. */
   readonly source?: string | null;
 }
@@ -608,6 +615,16 @@ export const REFRESH_GROWTH = 1.25;
 /** Runs shorter than this (compile included) do not fill the cache: at most this much could be saved. */
 export const MIN_RUN_MS = 50;
 
+/**
+ * Modules with less code than this skip the cache. Measured with `npm run bench --
+ * cache` (time to first result, fresh processes, Node 20): from an artifact, a
+ * 1.2 KiB kernel took 2.7x its cold lazy compile, a module of 15 KiB of code 1.2x,
+ * one of 59 KiB 0.63x. Below the threshold the lookup (the engine key, the hash,
+ * a stat) is all cost: 1-2 ms in the npm package, about 6 ms in the standalone
+ * executable, where that code is not yet compiled.
+ */
+export const MIN_CODE_BYTES = 16 * 1024;
+
 export interface CachedCompile {
   readonly module: WebAssembly.Module;
   /** True when the module came from the cache with its machine code. */
@@ -624,7 +641,8 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   const compile = options.compile ?? defaultCompile;
   const started = nowMs();
   const none = async () => NOTHING;
-  if (options.dir === null) return { module: await compile(wasm), fromCache: false, save: none };
+  const small = (codeSectionSize(wasm) ?? 0) < (options.minCodeBytes ?? MIN_CODE_BYTES);
+  if (options.dir === null || small) return { module: await compile(wasm), fromCache: false, save: none };
   const cache = new ModuleCache(options.dir, {
     ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
     ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
@@ -632,10 +650,6 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   const wasmSha256 = sha256Hex(wasm);
   // A miss, the usual case for a module whose runs are short (they fill nothing), costs one
   // lstat: the native addon (0.5-5 ms to load) is needed only to read an entry or to fill one.
-  // There is no size threshold below which the lookup is skipped: with the key hashed in JS
-  // (./sha256.ts) and no addon or node:crypto loaded, a miss costs 1-2 ms and a hit on a
-  // 136-byte module measured as fast as a miss, while an entry can save a small module at
-  // most its lazy TurboFan compiles (~1 ms per KiB of code run). README: "the cache".
   const hit = cache.has(wasm, wasmSha256) && nativeStatus().available ? await cache.get(wasm, wasmSha256) : null;
   const fromCache = hit?.usedMachineCode === true;
   const module = hit?.module ?? (await compile(wasm));
