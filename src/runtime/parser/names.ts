@@ -34,20 +34,33 @@ const NAME_MAPS: Readonly<Record<number, MapKey>> = {
 
 type MapKey = 'functions' | 'types' | 'tables' | 'memories' | 'globals' | 'elements' | 'data' | 'tags';
 
+/** The maps of a name section while it is decoded: mutable, for `decodeNameSection` to fill. */
+interface NameMaps {
+  readonly maps: Record<MapKey, Map<number, string>>;
+  readonly fields: Map<number, Map<number, string>>;
+}
+
+function emptyMaps(): NameMaps {
+  const map = () => new Map<number, string>();
+  return {
+    maps: {
+      functions: map(),
+      types: map(),
+      tables: map(),
+      memories: map(),
+      globals: map(),
+      elements: map(),
+      data: map(),
+      tags: map(),
+    },
+    fields: new Map(),
+  };
+}
+
 /** The name section of a module without one: every map empty. */
 export function emptyNameSection(): NameSection {
-  return {
-    module: null,
-    functions: new Map(),
-    types: new Map(),
-    tables: new Map(),
-    memories: new Map(),
-    globals: new Map(),
-    elements: new Map(),
-    data: new Map(),
-    fields: new Map(),
-    tags: new Map(),
-  };
+  const { maps, fields } = emptyMaps();
+  return { module: null, ...maps, fields };
 }
 
 /**
@@ -57,17 +70,7 @@ export function emptyNameSection(): NameSection {
  */
 export function decodeNameSection(data: Uint8Array): NameSection {
   let module: string | null = null;
-  const maps: Record<MapKey, Map<number, string>> = {
-    functions: new Map(),
-    types: new Map(),
-    tables: new Map(),
-    memories: new Map(),
-    globals: new Map(),
-    elements: new Map(),
-    data: new Map(),
-    tags: new Map(),
-  };
-  const fields = new Map<number, Map<number, string>>();
+  const { maps, fields } = emptyMaps();
   const r = new Reader(data, 0, data.length, 'name section');
   while (!r.isAtEnd) {
     try {
