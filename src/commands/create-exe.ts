@@ -28,7 +28,7 @@ import { parseModule } from '../runtime/parser/index.js';
 import { APP_ASSETS, EXE_CONFIG_FORMAT, type ExeConfig } from './exe-config.js';
 import { formatSize } from './format.js';
 import { inputLabel, readModuleBytes } from './input.js';
-import { addJsonOption, addProgramOptions } from './options.js';
+import { addJsonOption, addProgramOptions, runOptionsFrom } from './options.js';
 import { checkOutput, checkOutputIsNotInput, printJson } from './output.js';
 import { startProgress } from './progress.js';
 import { InFile } from './report.js';
@@ -166,13 +166,9 @@ async function createExe(file: string, raw: RawOptions): Promise<void> {
     artifact = encodeArtifact({ wasm });
   }
 
-  const preopens: Record<string, string> = {};
-  for (const { host, guest } of raw.dir ?? []) {
-    if (preopens[guest] !== undefined) {
-      throw new ArgumentError('ERR_INVALID_OPTION', `--dir ${host}::${guest}: guest path ${guest} is already mapped`);
-    }
-    preopens[guest] = resolve(host);
-  }
+  // As `run` reads --dir and --env (a guest path mapped twice is a usage error); host paths made absolute.
+  const program = runOptionsFrom({ ...(raw.dir ? { dir: raw.dir } : {}), ...(raw.env ? { env: raw.env } : {}) }, {});
+  const preopens = Object.fromEntries(Object.entries(program.preopens).map(([guest, host]) => [guest, resolve(host)]));
   const withAddon = machineCodeSize > 0 && addon.available;
   const work = mkdtempSync(join(tmpdir(), 'wasmer-ts-create-exe-'));
   try {
@@ -188,7 +184,7 @@ async function createExe(file: string, raw: RawOptions): Promise<void> {
       wasmerTsVersion: packageVersion(),
       program: basename(file === '-' ? raw.output : file).replace(/\.(wasm|wat|wast)$/i, ''),
       preopens,
-      env: Object.fromEntries(raw.env ?? []),
+      env: program.env,
       compiler: raw.compiler,
       addonSha256,
     };

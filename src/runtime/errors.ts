@@ -138,6 +138,9 @@ function formatFrame(frame: TrapFrame, i: number): string {
  * a tag the module keeps to itself cannot be named from JS, so then they are null. V8 records no stack
  * for an exception a Wasm `throw` creates, so `frames` is empty for those.
  */
+/** What a `WasmException` carries besides its message: its own fields, as declared below. */
+type WasmExceptionFields = Pick<WasmException, 'exception' | 'tag' | 'tagName' | 'parameters' | 'payload' | 'frames'>;
+
 export class WasmException extends WasmerError {
   declare readonly code: 'ERR_WASM_EXCEPTION';
   /** V8's exception; null only on an error rebuilt from a worker thread's data. */
@@ -156,17 +159,7 @@ export class WasmException extends WasmerError {
   /** The Wasm frames of the exception's stack: only an exception made in JS with `traceStack: true` has one. */
   readonly frames: readonly TrapFrame[];
 
-  constructor(
-    fields: {
-      readonly exception: WebAssembly.Exception | null;
-      readonly tag: WebAssembly.Tag | null;
-      readonly tagName: string | null;
-      readonly parameters: readonly string[] | null;
-      readonly payload: readonly unknown[] | null;
-      readonly frames: readonly TrapFrame[];
-    },
-    message?: string,
-  ) {
+  constructor(fields: WasmExceptionFields, message?: string) {
     super(
       'ERR_WASM_EXCEPTION',
       message ?? wasmExceptionMessage(fields),
@@ -187,7 +180,7 @@ export class WasmException extends WasmerError {
   }
 }
 
-function wasmExceptionMessage(e: Omit<WasmException, 'is' | keyof WasmerError | 'code'>): string {
+function wasmExceptionMessage(e: WasmExceptionFields): string {
   const where = e.frames.length > 0 ? `\n${e.frames.map(formatFrame).join('\n')}` : '';
   if (e.parameters === null) {
     return (
