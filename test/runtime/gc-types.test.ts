@@ -606,7 +606,9 @@ describe.runIf(hasGc)('generated GC type sections (V8 with GC as the oracle)', (
         });
         expect(info.recGroups).toEqual(groups);
       }),
-      { numRuns: 1500 },
+      // V8 accepts about 1 in 15 of the random sections: 1500 runs gave 98 (Node 24, in CI) and
+      // 100 (Node 26, seeded) against the floor below. 3000 runs, from a fixed seed, so that no run fails by chance.
+      { numRuns: 3000, seed: 20261201 },
     );
     // The property means something only if V8 accepted a fair share of what was generated.
     expect(accepted).toBeGreaterThan(100);
