@@ -13,10 +13,12 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 const LAYERS: readonly { readonly name: string; readonly test: RegExp }[] = [
   { name: 'base', test: /^runtime\/(errors|describe|units|validate)\.ts$/ },
   { name: 'parser', test: /^runtime\/parser\// },
+  { name: 'component parser', test: /^runtime\/component\/(types\.ts$|parser\/)/ },
   { name: 'encoder', test: /^runtime\/encoder\// },
   { name: 'engine', test: /^runtime\/engine\/(?!cache\/)/ },
   { name: 'cache', test: /^runtime\/engine\/cache\// },
   { name: 'object model', test: /^runtime\/(?!index\.ts$)[^/]+\.ts$/ },
+  { name: 'component model', test: /^runtime\/component\// },
   { name: 'wasi', test: /^runtime\/wasi\// },
   { name: 'program', test: /^runtime\/program\// },
   { name: 'public index', test: /^runtime\/index\.ts$/ },

@@ -27,7 +27,17 @@ export type ParseErrorCode =
   | 'ERR_BAD_UTF8'
   | 'ERR_BAD_VALUE'
   | 'ERR_LIMIT'
-  | 'ERR_COUNT_MISMATCH';
+  | 'ERR_COUNT_MISMATCH'
+  /** Components: an index past the end of its index space. */
+  | 'ERR_BAD_INDEX'
+  /** Components: a definition whose type does not match what its use requires. */
+  | 'ERR_TYPE_MISMATCH'
+  /** Components: two names in one scope that are not strongly unique. */
+  | 'ERR_DUPLICATE_NAME'
+  /** Components: an import or export name that is not a valid extern name. */
+  | 'ERR_BAD_NAME'
+  /** Components: any other validation rule of design/mvp/Binary.md broken (the message says which). */
+  | 'ERR_INVALID';
 
 /**
  * The module does not compile: V8 refused it (`ERR_COMPILE`, a validation error), or, as the
@@ -114,11 +124,25 @@ export interface TrapFrame {
  * overflow...). `reason` is V8's description, `frames` the Wasm part of the stack.
  */
 export class Trap extends WasmerError {
+  declare readonly code: 'ERR_TRAP' | CanonicalAbiErrorCode;
   readonly reason: string;
   readonly frames: readonly TrapFrame[];
-  constructor(reason: string, frames: readonly TrapFrame[], options?: { cause?: unknown }) {
+  constructor(reason: string, frames: readonly TrapFrame[], options?: { cause?: unknown });
+  /** @internal */
+  constructor(
+    reason: string,
+    frames: readonly TrapFrame[],
+    options: { cause?: unknown } | undefined,
+    code: CanonicalAbiErrorCode,
+  );
+  constructor(
+    reason: string,
+    frames: readonly TrapFrame[],
+    options?: { cause?: unknown },
+    code: 'ERR_TRAP' | CanonicalAbiErrorCode = 'ERR_TRAP',
+  ) {
     const where = frames.length > 0 ? `\n${frames.map(formatFrame).join('\n')}` : '';
-    super('ERR_TRAP', `trap: ${reason}${where}`, options);
+    super(code, `trap: ${reason}${where}`, options);
     this.reason = reason;
     this.frames = frames;
   }
@@ -128,6 +152,50 @@ function formatFrame(frame: TrapFrame, i: number): string {
   const name = frame.functionName ?? (frame.functionIndex === null ? '<unknown>' : `func[${frame.functionIndex}]`);
   const at = frame.moduleOffset === null ? '' : ` @ 0x${frame.moduleOffset.toString(16)}`;
   return `  ${i}: ${name}${at}`;
+}
+
+export type CanonicalAbiErrorCode =
+  /** A string the guest passed is not valid UTF-8 / UTF-16, or is out of bounds. */
+  | 'ERR_CANON_STRING'
+  /** A `char` that is not a Unicode scalar value (a surrogate or above 0x10FFFF). */
+  | 'ERR_CANON_CHAR'
+  /** A pointer or a list that reaches past the end of the guest's memory. */
+  | 'ERR_CANON_BOUNDS'
+  /** A pointer that is not aligned as its type requires. */
+  | 'ERR_CANON_ALIGN'
+  /** A variant, enum, option or result discriminant, or a bool, out of range; flags with unknown bits. */
+  | 'ERR_CANON_DISCRIMINANT'
+  /** A resource handle that is not in its table, of the wrong type, still lent, or dropped twice. */
+  | 'ERR_CANON_HANDLE'
+  /** The guest was entered when the spec forbids it (re-entrance, a call during post-return). */
+  | 'ERR_CANON_REENTRANCE'
+  /** A list or string larger than the canonical ABI allows. */
+  | 'ERR_CANON_LIMIT';
+
+/**
+ * A component broke a rule of the canonical ABI (design/mvp/CanonicalABI.md): the
+ * spec says these trap, so this is a `Trap` (the CLI's exit 134), with a code that
+ * names the rule and a message that names the function and the value.
+ */
+export class CanonicalAbiError extends Trap {
+  declare readonly code: CanonicalAbiErrorCode;
+  constructor(code: CanonicalAbiErrorCode, reason: string, options?: { cause?: unknown }) {
+    super(reason, [], options, code);
+  }
+}
+
+/**
+ * A component function returned `err(payload)` from a `result` return type: thrown by
+ * the function's JS wrapper, with the lifted `payload` (undefined for `result<T>`'s bare err).
+ * Not a failure of ours: the CLI prints it as a result (`err(...)`) and exits 0.
+ */
+export class ResultError extends WasmerError {
+  declare readonly code: 'ERR_RESULT';
+  readonly payload: unknown;
+  constructor(payload: unknown, message = 'the function returned an error result') {
+    super('ERR_RESULT', message);
+    this.payload = payload;
+  }
 }
 
 /**
@@ -343,6 +411,8 @@ export interface ErrorData {
   readonly tagName?: string | null;
   readonly parameters?: readonly string[] | null;
   readonly payload?: readonly unknown[] | null;
+  /** A `ResultError`'s payload, when a structured clone can carry it. */
+  readonly resultPayload?: unknown;
   readonly stack?: string;
 }
 
@@ -353,6 +423,8 @@ const REBUILD: Readonly<Record<string, (d: ErrorData) => Error>> = {
   WasmParseError: (d) => new WasmParseError(d.code as ParseErrorCode, d.detail ?? d.message, d.offset ?? 0),
   LinkError: (d) => new LinkError(d.code as LinkErrorCode, d.message),
   Trap: (d) => new Trap(d.reason ?? d.message, d.frames ?? []),
+  CanonicalAbiError: (d) => new CanonicalAbiError(d.code as CanonicalAbiErrorCode, d.reason ?? d.message),
+  ResultError: (d) => new ResultError(d.resultPayload, d.message),
   ArgumentError: (d) => new ArgumentError(d.code as ArgumentErrorCode, d.message),
   ArtifactError: (d) => new ArtifactError(d.code as ArtifactErrorCode, d.message),
   InputError: (d) => new InputError(d.code as InputErrorCode, d.message, d.path ?? ''),
@@ -397,6 +469,13 @@ export function errorToData(error: unknown): ErrorData {
     // Only values a structured clone carries: a reference in the payload (a function, a GC object) does not.
     const isCloneable = (v: unknown) => v === null || ['number', 'bigint', 'string'].includes(typeof v);
     data.payload = error.payload?.every(isCloneable) ? error.payload : null;
+  }
+  if (error instanceof ResultError && error.payload !== undefined) {
+    try {
+      data.resultPayload = structuredClone(error.payload);
+    } catch {
+      // A payload holding a resource or a function stays behind; the message says what it was.
+    }
   }
   if (!(error instanceof WasmerError || error instanceof WasiExit) && error.stack) data.stack = error.stack;
   return data as unknown as ErrorData;
