@@ -3,18 +3,25 @@
 // prod/testsuite-base: prebuilt .wasm tests with .json specs) through
 // `node bin/wasmer-ts.js run`, and prints `N passed, M failed`.
 //
-//   node scripts/wasi-testsuite.js /path/to/wasi-testsuite [--runtime=node-wasi] [--worker] [--verbose] [FILTER]
+//   node scripts/wasi-testsuite.js /path/to/wasi-testsuite [--runtime=node-wasi] [--worker] [--component] [--verbose] [FILTER]
 //   WASI_TESTSUITE_DIR=/path/to/wasi-testsuite node scripts/wasi-testsuite.js
 //
 // Like the testsuite's own adapters: the spec's env is the whole environment, its
 // args follow the module path, and its `root` directory is preopened as `/`.
 // `--runtime=node-wasi` runs the same tests under Node's built-in node:wasi for contrast;
 // `--worker` adds `--timeout 60s`, so every test runs in runProgram's worker thread.
+// `--component` runs each program as a WASI 0.2 command component instead: adapted
+// with the official preview1 adapter (`jco new PROG.wasm --wasi-command`, jco pinned
+// in scripts/build-components.js and installed outside the repo), the adapted files
+// kept in $XDG_CACHE_HOME/wasmer-ts-wasi-components keyed by the program's hash.
 // Nothing from the testsuite is committed to this repository.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { JCO_VERSION, jcoBin } from './build-components.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
@@ -24,6 +31,26 @@ const suiteDir = positional[0] ?? process.env.WASI_TESTSUITE_DIR;
 const filter = positional[1] ?? null;
 const verbose = flags.has('--verbose');
 const runtime = flags.has('--runtime=node-wasi') ? 'node-wasi' : 'wasmer-ts';
+const asComponent = flags.has('--component');
+if (asComponent && runtime === 'node-wasi') {
+  console.error('--component runs components, which node:wasi cannot: drop --runtime=node-wasi');
+  process.exit(2);
+}
+const jco = asComponent ? jcoBin({ install: true }) : null;
+const componentCache = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'wasmer-ts-wasi-components');
+
+/** `wasm` adapted into a WASI 0.2 command component (cached by content and jco version). */
+function adapted(wasm) {
+  const key = createHash('sha256').update(readFileSync(wasm)).update(JCO_VERSION).digest('hex').slice(0, 24);
+  const out = join(componentCache, `${key}.wasm`);
+  if (!existsSync(out)) {
+    mkdirSync(componentCache, { recursive: true });
+    const partial = `${out}.${process.pid}.tmp`;
+    execFileSync(jco, ['new', wasm, '--wasi-command', '-o', partial], { stdio: ['ignore', 'ignore', 'inherit'] });
+    renameSync(partial, out);
+  }
+  return out;
+}
 
 if (suiteDir === undefined) {
   console.error('usage: node scripts/wasi-testsuite.js PATH_TO_WASI_TESTSUITE (or set WASI_TESTSUITE_DIR)');
@@ -65,7 +92,7 @@ function run(dir, file) {
   // As the testsuite's runner does: stdout is compared only when the spec gives it.
   const spec = { args: [], env: {}, root: null, exit_code: 0, stdout: null };
   if (existsSync(specPath)) Object.assign(spec, JSON.parse(readFileSync(specPath, 'utf8')));
-  const wasm = join(dir, file);
+  const wasm = asComponent ? adapted(join(dir, file)) : join(dir, file);
   const root = spec.root === null ? null : resolve(dir, spec.root);
   let command;
   if (runtime === 'node-wasi') {
@@ -110,5 +137,6 @@ for (const dir of testDirs(suiteDir)) {
   }
   cleanup(dir);
 }
-console.log(`${runtime}${flags.has('--worker') ? ' (worker)' : ''}: ${passed} passed, ${failed} failed`);
+const mode = `${asComponent ? ' (components)' : ''}${flags.has('--worker') ? ' (worker)' : ''}`;
+console.log(`${runtime}${mode}: ${passed} passed, ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;
