@@ -90,7 +90,7 @@ const scalarValue = fc
   .map((c) => String.fromCodePoint(c >= 0xd800 ? c + 0x800 : c));
 
 /** A random value of `type`, in the canonical ABI's JS shape. */
-function valueOf(type: ValType): fc.Arbitrary<unknown> {
+function valuesOf(type: ValType): fc.Arbitrary<unknown> {
   switch (type.kind) {
     case 'bool':
       return fc.boolean();
@@ -122,13 +122,13 @@ function valueOf(type: ValType): fc.Arbitrary<unknown> {
     case 'list': {
       const length = type.length === undefined ? { maxLength: 3 } : { minLength: type.length, maxLength: type.length };
       const Typed = TYPED[type.element.kind];
-      const items = fc.array(valueOf(type.element), length);
+      const items = fc.array(valuesOf(type.element), length);
       return Typed === undefined ? items : items.map((xs) => Typed.from(xs as never[]));
     }
     case 'tuple':
-      return fc.tuple(...type.types.map(valueOf));
+      return fc.tuple(...type.types.map(valuesOf));
     case 'record':
-      return fc.record(Object.fromEntries(type.fields.map((f) => [lowerCamelCase(f.name), valueOf(f.type)])));
+      return fc.record(Object.fromEntries(type.fields.map((f) => [lowerCamelCase(f.name), valuesOf(f.type)])));
     case 'flags':
       return fc.record(Object.fromEntries(type.names.map((n) => [lowerCamelCase(n), fc.boolean()])));
     case 'enum':
@@ -136,19 +136,19 @@ function valueOf(type: ValType): fc.Arbitrary<unknown> {
     case 'variant':
       return fc.oneof(
         ...type.cases.map((c) =>
-          c.type === undefined ? fc.constant({ tag: c.name }) : valueOf(c.type).map((val) => ({ tag: c.name, val })),
+          c.type === undefined ? fc.constant({ tag: c.name }) : valuesOf(c.type).map((val) => ({ tag: c.name, val })),
         ),
       );
     case 'option':
       return type.type.kind === 'option'
         ? fc.oneof(
             fc.constant({ tag: 'none' }),
-            valueOf(type.type).map((val) => ({ tag: 'some', val })),
+            valuesOf(type.type).map((val) => ({ tag: 'some', val })),
           )
-        : fc.option(valueOf(type.type), { nil: undefined });
+        : fc.option(valuesOf(type.type), { nil: undefined });
     case 'result': {
       const side = (tag: 'ok' | 'err', t: ValType | undefined) =>
-        t === undefined ? fc.constant({ tag }) : valueOf(t).map((val) => ({ tag, val }));
+        t === undefined ? fc.constant({ tag }) : valuesOf(t).map((val) => ({ tag, val }));
       return fc.oneof(side('ok', type.ok), side('err', type.err));
     }
     default:
@@ -158,7 +158,7 @@ function valueOf(type: ValType): fc.Arbitrary<unknown> {
 
 describe('WAVE round trip', () => {
   it('reads back every value it writes, for random types and values', () => {
-    const typeAndValue = valType.chain((type) => valueOf(type).map((value) => ({ type, value })));
+    const typeAndValue = valType.chain((type) => valuesOf(type).map((value) => ({ type, value })));
     fc.assert(
       fc.property(typeAndValue, ({ type, value }) => {
         const text = formatWave(value, type);
