@@ -1,24 +1,27 @@
 /**
- * How component names look in JS (the same spelling jco uses): functions and interface
- * members are lowerCamelCase of their kebab names (`make-point` is `makePoint`), resources
- * are UpperCamelCase classes (`output-stream` is `OutputStream`). Interfaces keep their
- * full name (`wasi:cli/run@0.2.3`) as the key of a nested object.
+ * How kebab-case component names become JavaScript names: record fields and flags are
+ * lowerCamelCase properties (`first-name` → `firstName`), functions lowerCamelCase methods,
+ * and named types UpperCamelCase TypeScript types (`error-code` → `ErrorCode`). The canonical
+ * ABI, WAVE and the `.d.ts` generator share these so a value means the same everywhere.
  */
 
-/** `make-point` → `makePoint`, `get-HTTP-url` → `getHTTPUrl` (an all-caps word after the first stays). */
+/**
+ * `first-name` → `firstName`, `HTTP-status` → `httpStatus`, `get-HTTP` → `getHTTP`: the first
+ * word lowercased, each later word with its first letter uppercased (its other letters kept as
+ * written, so an acronym stays one).
+ */
 export function lowerCamelCase(kebab: string): string {
   const words = kebab.split('-');
-  return words.map((w, i) => (i === 0 ? w.toLowerCase() : upperFirst(w))).join('');
+  let out = (words[0] ?? '').toLowerCase();
+  for (let i = 1; i < words.length; i++) out += capitalize(words[i] ?? '');
+  return out;
 }
 
-/** `output-stream` → `OutputStream`. */
+/** `error-code` → `ErrorCode`, `http-1` → `Http1`: every word capitalized, its first word's rest lowercased. */
 export function upperCamelCase(kebab: string): string {
-  return kebab
-    .split('-')
-    .map(upperFirst)
-    .join('');
+  return capitalize(lowerCamelCase(kebab));
 }
 
-function upperFirst(word: string): string {
-  return word.length === 0 ? word : word[0]!.toUpperCase() + word.slice(1);
+function capitalize(word: string): string {
+  return word.length === 0 ? word : word[0]?.toUpperCase() + word.slice(1);
 }
