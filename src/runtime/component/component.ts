@@ -207,9 +207,9 @@ export class Component {
         `Component.instantiate: imports must be an object keyed by import name, got ${describe(imports)}`,
       );
     }
-    const linker = { compiled: this.compiled, definers: new Map() };
+    const linker = { compiled: this.compiled, classes: new Map() };
     const result = instantiateAst(this.ast, null, (name, type) => hostImport(imports, name, type), linker, '');
-    return new ComponentInstance<E>(this, exportsObject(result.exports, linker.definers, '') as E);
+    return new ComponentInstance<E>(this, exportsObject(result.exports, linker.classes) as E);
   }
 }
 

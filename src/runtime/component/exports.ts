@@ -6,37 +6,32 @@
  * functions are the component's `[constructor]counter`, `[method]counter.get` and
  * `[static]counter.zero`; the handles the component returns are instances of it.
  */
-import { ArgumentError } from '../errors.js';
-import type { ComponentState } from './abi/index.js';
-import type { ComponentFunc, Item } from './items.js';
+import type { Item } from './items.js';
 import { lowerCamelCase, upperCamelCase } from './js-names.js';
 import { parseExternName } from './parser/names.js';
+import type { ResourceClass } from './resource-class.js';
 import type { ResourceType } from './types.js';
 
 /** A component instance's exports, as `instance.exports` has them (see the top of this file). */
 export type ComponentExports = Readonly<Record<string, unknown>>;
 
-type JsFunction = (...args: unknown[]) => unknown;
-type ResourceClass = new (...args: unknown[]) => object;
-
-/** The JS object of `exports`; `definers` says which component instance defines each resource. */
+/** The JS object of `exports`; `classes` holds the class of each guest-defined resource. */
 export function exportsObject(
   exports: ReadonlyMap<string, Item>,
-  definers: ReadonlyMap<ResourceType, ComponentState>,
-  where: string,
+  classes: ReadonlyMap<ResourceType, ResourceClass>,
 ): ComponentExports {
   const object: Record<string, unknown> = {};
-  const classes = new Map<string, { cls: ResourceClass; setConstructor: (f: ComponentFunc) => void }>();
+  const byName = new Map<string, ResourceClass>();
   for (const [name, item] of exports) {
     if (item.kind !== 'type' || item.type.kind !== 'resource') continue;
-    const made = makeResourceClass(name, where);
-    classes.set(name, made);
-    object[upperCamelCase(name)] = made.cls;
-    definers.get(item.type)?.registerResourceClass(item.type, made.cls);
+    const cls = classes.get(item.type);
+    if (cls === undefined) continue; // a resource of the host's or another component's, passed through
+    byName.set(name, cls);
+    object[upperCamelCase(name)] = cls;
   }
   for (const [name, item] of exports) {
     if (item.kind === 'instance') {
-      object[name] = exportsObject(item.instance.exports, definers, name);
+      object[name] = exportsObject(item.instance.exports, classes);
       continue;
     }
     if (item.kind !== 'func') continue;
@@ -45,62 +40,24 @@ export function exportsObject(
       parsed !== null && (parsed.kind === 'constructor' || parsed.kind === 'method' || parsed.kind === 'static')
         ? parsed
         : null;
-    const target = member === null ? undefined : classes.get(member.resource);
+    const target = member === null ? undefined : byName.get(member.resource);
     if (member === null || target === undefined) {
       object[member === null ? lowerCamelCase(name) : name] = item.func.call;
       continue;
     }
     const key = lowerCamelCase(member.name);
     const call = item.func.call;
-    if (member.kind === 'constructor') target.setConstructor(item.func);
-    else if (member.kind === 'static') define(target.cls, key, call);
+    if (member.kind === 'constructor') target.constructorFunc = item.func;
+    else if (member.kind === 'static') define(target, key, call);
     else {
-      define(
-        target.cls.prototype,
-        key,
-        function (this: unknown, ...args: unknown[]) {
-          return call(this, ...args);
-        },
-      );
+      define(target.prototype, key, function (this: unknown, ...args: unknown[]) {
+        return call(this, ...args);
+      });
     }
   }
   return Object.freeze(object);
 }
 
-function define(target: object, key: string, value: JsFunction): void {
+function define(target: object, key: string, value: (...args: unknown[]) => unknown): void {
   Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
-}
-
-/**
- * A class for an exported resource: `new Counter(5)` calls the component's constructor,
- * whose lifted result (a handle object the canonical ABI made with this class's
- * prototype) is what `new` returns.
- */
-function makeResourceClass(
-  name: string,
-  where: string,
-): { cls: ResourceClass; setConstructor: (f: ComponentFunc) => void } {
-  let ctor: ComponentFunc | undefined;
-  const className = upperCamelCase(name);
-  const holder = {
-    [className]: class {
-      constructor(...args: unknown[]) {
-        if (ctor === undefined) {
-          throw new ArgumentError(
-            'ERR_ARG_TYPE',
-            `${where === '' ? '' : `${where}: `}resource ${name} has no constructor: its handles come from the component's functions`,
-          );
-        }
-        // biome-ignore lint/correctness/noConstructorReturn: the lifted handle is the instance
-        return ctor.call(...args) as object;
-      }
-    },
-  };
-  const cls = holder[className] as ResourceClass;
-  return {
-    cls,
-    setConstructor: (f) => {
-      ctor = f;
-    },
-  };
 }

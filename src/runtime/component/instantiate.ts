@@ -10,7 +10,15 @@
  */
 import { LinkError, OutOfMemoryError, withoutV8Prefix } from '../errors.js';
 import { toTrap } from '../trap.js';
-import { type CanonContext, ComponentState, liftFunction, lowerFunction } from './abi/index.js';
+import {
+  type CanonContext,
+  ComponentState,
+  liftFunction,
+  lowerFunction,
+  resourceDrop,
+  resourceNew,
+  resourceRep,
+} from './abi/index.js';
 import type { ComponentFunc, CoreInstanceValue, InstanceValue, Item, Spaces } from './items.js';
 import { emptySpaces } from './items.js';
 import type {
@@ -25,15 +33,15 @@ import type {
   SortIndex,
 } from './parser/ast.js';
 import { sortOf, sortOfExtern } from './parser/ast.js';
-import { resourceBuiltin } from './resources.js';
+import { type ResourceClass, resourceClass } from './resource-class.js';
 import type { ExternType, FuncType, ResourceType, ValType } from './types.js';
 
 /** What every component instance of one instantiation shares. */
 export interface Linker {
   /** The compiled core modules, by their definition (nested components' too). */
   readonly compiled: ReadonlyMap<CoreModuleDefinition, WebAssembly.Module>;
-  /** The component instance that defines each resource type met so far: its state has the handles' owner. */
-  readonly definers: Map<ResourceType, ComponentState>;
+  /** The JS class of each guest-defined resource met so far (bound in its defining instance's state). */
+  readonly classes: Map<ResourceType, ResourceClass>;
 }
 
 /** The result of instantiating one component. */
@@ -104,9 +112,16 @@ function define(def: Definition, w: Walk): void {
     case 'type':
       spaces.types.push(def.type as ValType | ResourceType | ExternType);
       if (def.type.kind === 'resource' && def.type.origin === 'defined') {
-        const destructor = def.type.destructor === undefined ? undefined : spaces.coreFuncs[def.type.destructor];
-        w.state.defineResource(def.type, destructor as ((rep: number) => void) | undefined);
-        w.linker.definers.set(def.type, w.state);
+        const resource = def.type;
+        const cls = resourceClass(resource, w.state);
+        w.linker.classes.set(resource, cls);
+        const destructor = resource.destructor;
+        w.state.bindResource(resource, {
+          create: () => Object.create(cls.prototype) as object,
+          ...(destructor === undefined
+            ? {}
+            : { destructor: () => spaces.coreFuncs[destructor] as (rep: number) => unknown }),
+        });
       }
       return;
     case 'canon':
@@ -302,7 +317,13 @@ function canon(def: CanonDefinition, w: Walk): void {
     case 'resource.new':
     case 'resource.rep':
     case 'resource.drop':
-      spaces.coreFuncs.push(resourceBuiltin(def.op, def.resource, w.state, w.linker.definers));
+      spaces.coreFuncs.push(
+        def.op === 'resource.new'
+          ? resourceNew(def.resource, w.state)
+          : def.op === 'resource.rep'
+            ? resourceRep(def.resource, w.state)
+            : resourceDrop(def.resource, w.state),
+      );
       return;
     case 'other':
       throw unsupported(`the canonical built-in ${def.name} (async, threads or error-context)`);
@@ -329,7 +350,7 @@ function canonContext(options: CanonOptions, w: Walk, label: string): CanonConte
       ? undefined
       : (spaces.coreFuncs[options.realloc] as (oldPtr: number, oldSize: number, align: number, newSize: number) => number);
   const postReturn =
-    options.postReturn === undefined ? undefined : (spaces.coreFuncs[options.postReturn] as (...flat: unknown[]) => void);
+    options.postReturn === undefined ? undefined : (spaces.coreFuncs[options.postReturn] as (...flat: (number | bigint)[]) => unknown);
   return {
     ...(memory === undefined ? {} : { memory: () => memory }),
     ...(realloc === undefined ? {} : { realloc }),
