@@ -47,44 +47,46 @@ export interface Guest {
   readonly memory: WebAssembly.Memory;
   readonly state: ComponentState;
   /** A context over this guest's memory and realloc (and `post` as post-return when asked). */
-  context(options?: { encoding?: StringEncoding; postReturn?: boolean }): CanonContext;
+  context(options?: ContextOptions): CanonContext;
   readonly exports: Record<string, unknown>;
   global(name: string): number;
 }
 
-/** Instantiates `guestText(body, importDecls)` with `imports`, sharing one state. */
+type ContextOptions = { encoding?: StringEncoding; postReturn?: boolean };
+
+/**
+ * Instantiates `guestText(body, importDecls)` with `imports`, sharing one state. `imports` gets a
+ * `context` maker usable before instantiation: its memory and realloc are found when called.
+ */
 export async function guest(
   body: string,
-  options: { importDecls?: string; imports?: (g: () => Guest) => WebAssembly.Imports; state?: ComponentState } = {},
+  options: {
+    importDecls?: string;
+    imports?: (context: (o?: ContextOptions) => CanonContext) => WebAssembly.Imports;
+    state?: ComponentState;
+  } = {},
 ): Promise<Guest> {
   const bytes = await wat(guestText(body, options.importDecls ?? ''));
   const state = options.state ?? new ComponentState();
-  let self: Guest | undefined;
-  const get = (): Guest => {
-    if (self === undefined) throw new Error('guest used before instantiation');
-    return self;
-  };
+  let exports: Record<string, unknown> = {};
+  const context = (o: ContextOptions = {}): CanonContext => ({
+    memory: () => exports.memory as WebAssembly.Memory,
+    realloc: (a, b, c, d) => (exports.realloc as (a: number, b: number, c: number, d: number) => number)(a, b, c, d),
+    ...(o.postReturn ? { postReturn: (...flat) => (exports.post as (...f: unknown[]) => unknown)(...flat) } : {}),
+    stringEncoding: o.encoding ?? 'utf8',
+    state,
+  });
   const module = new WebAssembly.Module(bytes);
-  const instance = new WebAssembly.Instance(module, options.imports?.(get) ?? {});
-  const exports = instance.exports as Record<string, unknown>;
-  const memory = exports.memory as WebAssembly.Memory;
-  const realloc = exports.realloc as (a: number, b: number, c: number, d: number) => number;
-  const post = exports.post as ((...flat: unknown[]) => unknown) | undefined;
-  self = {
+  const instance = new WebAssembly.Instance(module, options.imports?.(context) ?? {});
+  exports = instance.exports as Record<string, unknown>;
+  return {
     instance,
-    memory,
+    memory: exports.memory as WebAssembly.Memory,
     state,
     exports,
-    context: (o = {}) => ({
-      memory: () => memory,
-      realloc,
-      ...(o.postReturn && post !== undefined ? { postReturn: post } : {}),
-      stringEncoding: o.encoding ?? 'utf8',
-      state,
-    }),
+    context,
     global: (name) => (exports[name] as WebAssembly.Global).value as number,
   };
-  return self;
 }
 
 /** `func(x: T) -> T` (or with `params` and `result` given). */
@@ -121,8 +123,8 @@ export async function echo(
        (global.set $posts (i32.add (global.get $posts) (i32.const 1))))`,
     {
       importDecls: `(import "host" "f" (func $f ${sig(lower.params, lower.results)}))`,
-      imports: (self) => ({
-        host: { f: lowerFunction(type, host, self().context({ encoding: options.encoding ?? 'utf8' }), 'host-f') },
+      imports: (context) => ({
+        host: { f: lowerFunction(type, host, context({ encoding: options.encoding ?? 'utf8' }), 'host-f') },
       }),
       ...(options.state ? { state: options.state } : {}),
     },
