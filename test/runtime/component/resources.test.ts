@@ -1,4 +1,4 @@
-// Resources across the boundary: one the guest defines (fixtures/components/resources.wat),
+// Resources across the boundary: one the guest defines (fixtures/components/counters.wat),
 // a class in JS with its constructor, methods, static function and destructor; and one the
 // host defines (host-resource.wat), whose objects the guest holds by handle.
 import { describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ interface Counters {
 }
 
 function counters(): Counters {
-  const exports = new Component(componentBytes('resources')).instantiate().exports as Record<string, unknown>;
+  const exports = new Component(componentBytes('counters')).instantiate().exports as Record<string, unknown>;
   return exports['test:resources/counters'] as Counters;
 }
 
