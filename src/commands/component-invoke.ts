@@ -110,7 +110,12 @@ export function invokeComponentAndPrint(
     throw fromRun(label, error);
   }
   if (options.json) {
-    printJson({ function: fn.name, signature: componentSignature(fn), results: text === null ? [] : [text], repeat: timing });
+    printJson({
+      function: fn.name,
+      signature: componentSignature(fn),
+      results: text === null ? [] : [text],
+      repeat: timing,
+    });
     return;
   }
   if (text !== null) process.stdout.write(`${text}\n`);

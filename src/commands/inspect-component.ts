@@ -72,7 +72,12 @@ export async function renderComponent(r: ComponentReport): Promise<string> {
   const out: string[] = [`${bold(r.file)}: WebAssembly component, ${formatSize(r.size)}`];
   if (r.componentName !== null) out.push(`component name: ${printable(r.componentName)}`);
   out.push('', bold(`world (${r.imports.length} imports, ${r.exports.length} exports)`));
-  out.push(...r.wit.trimEnd().split('\n').map((line) => (line === '' ? '' : `  ${line}`)));
+  out.push(
+    ...r.wit
+      .trimEnd()
+      .split('\n')
+      .map((line) => (line === '' ? '' : `  ${line}`)),
+  );
   out.push('', bold(`core modules (${r.coreModules.length})`));
   for (const m of r.coreModules) {
     const where = m.path.length === 0 ? '' : `component ${m.path.join('/')}: `;

@@ -200,7 +200,9 @@ export class Component {
    * - `Trap` when a core start function traps, `CanonicalAbiError` for a rule of the ABI broken
    *   during instantiation; a host function's own error, unchanged.
    */
-  instantiate<E extends object = Readonly<Record<string, unknown>>>(imports: ComponentImports = {}): ComponentInstance<E> {
+  instantiate<E extends object = Readonly<Record<string, unknown>>>(
+    imports: ComponentImports = {},
+  ): ComponentInstance<E> {
     if (typeof imports !== 'object' || imports === null || Array.isArray(imports)) {
       throw new ArgumentError(
         'ERR_ARG_TYPE',

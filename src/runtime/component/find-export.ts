@@ -78,8 +78,12 @@ export function findComponentFunction(
 }
 
 /** The JS function of `found` in an instance's `exports` object (instance.exports). */
-export function functionIn(exports: Readonly<Record<string, unknown>>, found: ComponentFunctionExport): (...args: unknown[]) => unknown {
-  const scope = found.interfaceName === null ? exports : (exports[found.interfaceName] as Readonly<Record<string, unknown>>);
+export function functionIn(
+  exports: Readonly<Record<string, unknown>>,
+  found: ComponentFunctionExport,
+): (...args: unknown[]) => unknown {
+  const scope =
+    found.interfaceName === null ? exports : (exports[found.interfaceName] as Readonly<Record<string, unknown>>);
   const parsed = parseExternName(found.member);
   const fn =
     parsed !== null && parsed.kind === 'static'

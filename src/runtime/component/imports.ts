@@ -57,7 +57,13 @@ export function hostImport(host: HostObject, name: string, type: ExternType): It
   if (type.kind === 'type') return { kind: 'type', type: type.type };
   // A resource's functions imported one by one live on its class, not under their own names.
   const parsed = type.kind === 'func' ? parseExternName(name) : null;
-  if (parsed !== null && parsed !== undefined && parsed.kind !== 'plain' && parsed.kind !== 'interface' && parsed.kind !== 'other') {
+  if (
+    parsed !== null &&
+    parsed !== undefined &&
+    parsed.kind !== 'plain' &&
+    parsed.kind !== 'interface' &&
+    parsed.kind !== 'other'
+  ) {
     return { kind: 'func', func: hostFunction(undefined, name, type as FuncType, host, name) };
   }
   const key = matchImportKey(name, Object.keys(host)) ?? plainKey(host, name);
@@ -135,7 +141,8 @@ function hostFunction(value: unknown, name: string, type: FuncType, scope: HostO
     if (parsed.kind === 'constructor') return { type, label, call: (...args) => new cls(...args) };
     if (parsed.kind === 'static') {
       const fn = cls[key] ?? cls[parsed.name];
-      if (typeof fn !== 'function') throw missingMember(label, `${cls.name || upperCamelCase(parsed.resource)}.${key}`, fn);
+      if (typeof fn !== 'function')
+        throw missingMember(label, `${cls.name || upperCamelCase(parsed.resource)}.${key}`, fn);
       return { type, label, call: (...args) => (fn as HostFunction).apply(cls, args) };
     }
     const proto = cls.prototype as Readonly<Record<string, unknown>>;
@@ -172,7 +179,10 @@ function resourceClass(scope: HostObject, resource: string, label: string): Host
   if (typeof cls !== 'function') {
     const name = upperCamelCase(resource);
     throw cls === undefined
-      ? new LinkError('ERR_MISSING_IMPORT', `import "${label}" needs the class ${name} for resource ${resource}, which the host did not give`)
+      ? new LinkError(
+          'ERR_MISSING_IMPORT',
+          `import "${label}" needs the class ${name} for resource ${resource}, which the host did not give`,
+        )
       : new LinkError('ERR_IMPORT_TYPE', `import "${label}" needs ${name} to be a class, got ${describe(cls)}`);
   }
   return cls as HostClass;

@@ -157,9 +157,13 @@ function coreInstance(expr: Extract<Definition, { kind: 'core-instance' }>['expr
     return new WebAssembly.Instance(module, imports as WebAssembly.Imports).exports;
   } catch (error) {
     if (error instanceof WebAssembly.LinkError) {
-      throw new LinkError('ERR_LINK', `${w.path}: core instance ${spaces.coreInstances.length}: ${withoutV8Prefix(error.message)}`, {
-        cause: error,
-      });
+      throw new LinkError(
+        'ERR_LINK',
+        `${w.path}: core instance ${spaces.coreInstances.length}: ${withoutV8Prefix(error.message)}`,
+        {
+          cause: error,
+        },
+      );
     }
     if (error instanceof RangeError && /out of memory/i.test(error.message)) {
       throw new OutOfMemoryError(`${w.path}: V8 could not allocate a core instance's memory`, { cause: error });
@@ -311,7 +315,9 @@ function canon(def: CanonDefinition, w: Walk): void {
     case 'lower': {
       const callee = spaces.funcs[def.func] as ComponentFunc;
       checkSupported(def.type, callee.label);
-      spaces.coreFuncs.push(lowerFunction(def.type, callee.call, canonContext(def.options, w, callee.label), callee.label));
+      spaces.coreFuncs.push(
+        lowerFunction(def.type, callee.call, canonContext(def.options, w, callee.label), callee.label),
+      );
       return;
     }
     case 'resource.new':
@@ -348,9 +354,16 @@ function canonContext(options: CanonOptions, w: Walk, label: string): CanonConte
   const realloc =
     options.realloc === undefined
       ? undefined
-      : (spaces.coreFuncs[options.realloc] as (oldPtr: number, oldSize: number, align: number, newSize: number) => number);
+      : (spaces.coreFuncs[options.realloc] as (
+          oldPtr: number,
+          oldSize: number,
+          align: number,
+          newSize: number,
+        ) => number);
   const postReturn =
-    options.postReturn === undefined ? undefined : (spaces.coreFuncs[options.postReturn] as (...flat: (number | bigint)[]) => unknown);
+    options.postReturn === undefined
+      ? undefined
+      : (spaces.coreFuncs[options.postReturn] as (...flat: (number | bigint)[]) => unknown);
   return {
     ...(memory === undefined ? {} : { memory: () => memory }),
     ...(realloc === undefined ? {} : { realloc }),

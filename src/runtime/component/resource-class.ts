@@ -39,6 +39,7 @@ export function resourceClass(resource: ResourceType, state: ComponentState): Re
   const drop = function (this: unknown): void {
     state.dropResource(this, `${className}[Symbol.dispose]`);
   };
-  if (DISPOSE !== undefined) Object.defineProperty(cls.prototype, DISPOSE, { value: drop, configurable: true, writable: true });
+  if (DISPOSE !== undefined)
+    Object.defineProperty(cls.prototype, DISPOSE, { value: drop, configurable: true, writable: true });
   return cls;
 }

@@ -58,7 +58,9 @@ export function matchImportKey(name: string, keys: readonly string[]): string | 
     if (offered === null || offered.base !== wanted.base) continue;
     const version = offered.version === undefined ? null : parseVersion(offered.version);
     const fits =
-      version === null ? offered.version === undefined : wantedVersion !== null && track(version) === track(wantedVersion);
+      version === null
+        ? offered.version === undefined
+        : wantedVersion !== null && track(version) === track(wantedVersion);
     // An import without a version takes any version the host gives.
     if (!fits && !(wanted.version === undefined && version !== null)) continue;
     if (best === null || (version !== null && (best.version === null || compare(version, best.version) > 0))) {

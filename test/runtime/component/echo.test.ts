@@ -71,7 +71,13 @@ describe('every value type through a component and back', () => {
     ['echoF32s', Float32Array.of(0.5, -2)],
     ['echoStrings', ['a', '', 'ünïcode']],
     ['echoPoint', { x: 3, y: -4 }],
-    ['echoPoints', [{ x: 1, y: 2 }, { x: -1, y: -2 }]],
+    [
+      'echoPoints',
+      [
+        { x: 1, y: 2 },
+        { x: -1, y: -2 },
+      ],
+    ],
     ['echoTuple', [7, 'seven', 7n]],
     ['echoShape', { tag: 'circle', val: 2.5 }],
     ['echoShape', { tag: 'rect', val: { x: 1, y: 2 } }],

@@ -74,13 +74,12 @@ describe('host imports', () => {
     expect(calls).toEqual([5, 10]);
   });
 
-  it.each([
-    'test:math/ops@0.2.0',
-    'test:math/ops@0.2.9',
-    'test:math/ops',
-  ])('matches the import test:math/ops@0.2.3 with the host key %s', (key) => {
-    expect(run({ [key]: { double: (x: number) => x * 2 }, offset: () => 0 })).toBe(20);
-  });
+  it.each(['test:math/ops@0.2.0', 'test:math/ops@0.2.9', 'test:math/ops'])(
+    'matches the import test:math/ops@0.2.3 with the host key %s',
+    (key) => {
+      expect(run({ [key]: { double: (x: number) => x * 2 }, offset: () => 0 })).toBe(20);
+    },
+  );
 
   it('prefers the highest compatible version', () => {
     const imports = {

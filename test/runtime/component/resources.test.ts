@@ -116,6 +116,12 @@ describe('a resource the host defines', () => {
     expect(exports.keep?.(mine)).toBe(mine);
   });
 
+  it('traps when the guest returns still holding a borrow it was lent', () => {
+    expect(() => exports.describeLeaky?.(new Blob('x'))).toThrow(
+      expect.objectContaining({ code: 'ERR_CANON_HANDLE', message: expect.stringContaining('describe-leaky') }),
+    );
+  });
+
   it('needs the class for the resource', () => {
     expect(() => component.instantiate({ 'test:host/blobs': {} })).toThrow(
       expect.objectContaining({ code: 'ERR_MISSING_IMPORT', message: expect.stringContaining('class Blob') }),

@@ -20,7 +20,7 @@ function thrown(name: string): unknown {
 describe('canonical ABI traps', () => {
   it.each([
     ['badUtf8', 'ERR_CANON_STRING'],
-    ['stringOutOfBounds', 'ERR_CANON_BOUNDS'],
+    ['stringOutOfBounds', 'ERR_CANON_STRING'],
     ['badChar', 'ERR_CANON_CHAR'],
     ['charTooBig', 'ERR_CANON_CHAR'],
     ['badEnum', 'ERR_CANON_DISCRIMINANT'],
