@@ -30,12 +30,10 @@ export function componentSignature(fn: ComponentFunctionExport): string {
 function checkNoImports(component: Component, label: string): void {
   if (component.imports.length === 0) return;
   const names = component.imports.map((i) => i.name);
-  const wasi = names.some((n) => n.startsWith('wasi:'));
   throw new LinkError(
     'ERR_MISSING_IMPORT',
-    `${label} imports ${names.join(', ')}: the command line cannot provide a component's imports yet` +
-      (wasi ? ' (WASI 0.2 support comes next)' : '') +
-      '; instantiate it from the library with your own imports',
+    `${label} imports ${names.join(', ')}: the command line cannot provide a component's imports yet ` +
+      '(WASI 0.2 comes next); instantiate it from the library with your own imports',
   );
 }
 
