@@ -319,44 +319,44 @@ export class Descriptor {
 
   /** `read-via-stream(offset)`: an input stream from `offset`; the end of the file is `closed`. */
   readViaStream(offset: bigint): InputStream {
-    return this.run('read-via-stream', () => {
-      this.file('read', 'read-via-stream');
+    return this.#run('read-via-stream', () => {
+      this.#file('read', 'read-via-stream');
       return new InputStream(fileSource(this.shared.retain(), position(offset, 'read-via-stream')));
     });
   }
 
   /** `write-via-stream(offset)`. */
   writeViaStream(offset: bigint): OutputStream {
-    return this.run('write-via-stream', () => {
-      this.file('write', 'write-via-stream');
+    return this.#run('write-via-stream', () => {
+      this.#file('write', 'write-via-stream');
       return new OutputStream(fileSink(this.shared.retain(), position(offset, 'write-via-stream'), false));
     });
   }
 
   /** `append-via-stream`: each write goes to the end of the file as it is then. */
   appendViaStream(): OutputStream {
-    return this.run('append-via-stream', () => {
-      this.file('write', 'append-via-stream');
+    return this.#run('append-via-stream', () => {
+      this.#file('write', 'append-via-stream');
       return new OutputStream(fileSink(this.shared.retain(), 0, true));
     });
   }
 
   /** `advise(offset, length, advice)`: checked, then nothing (Node cannot pass posix_fadvise on; it is a hint). */
   advise(_offset: bigint, _length: bigint, advice: Advice): void {
-    this.run('advise', () => {
-      this.file(null, 'advise');
+    this.#run('advise', () => {
+      this.#file(null, 'advise');
       if (!ADVICE.has(advice)) fail('invalid', `advise: ${String(advice)}`);
     });
   }
 
   /** `sync-data`: fdatasync. */
   syncData(): void {
-    this.run('sync-data', () => fdatasyncSync(this.shared.fd));
+    this.#run('sync-data', () => fdatasyncSync(this.shared.fd));
   }
 
   /** `sync`: fsync. */
   sync(): void {
-    this.run('sync', () => fsyncSync(this.shared.fd));
+    this.#run('sync', () => fsyncSync(this.shared.fd));
   }
 
   /** `get-flags`: the flags the descriptor was opened with (as granted). */
@@ -366,13 +366,13 @@ export class Descriptor {
 
   /** `get-type`. */
   getType(): DescriptorType {
-    return this.run('get-type', () => typeOfMode(fstatSync(this.shared.fd).mode));
+    return this.#run('get-type', () => typeOfMode(fstatSync(this.shared.fd).mode));
   }
 
   /** `set-size(size)`: truncates or extends with zeros. */
   setSize(size: bigint): void {
-    this.run('set-size', () => {
-      this.file('write', 'set-size');
+    this.#run('set-size', () => {
+      this.#file('write', 'set-size');
       if (size > MAX_SAFE) fail('file-too-large', `set-size: ${size}`);
       ftruncateSync(this.shared.fd, Number(size));
     });
@@ -380,11 +380,11 @@ export class Descriptor {
 
   /** `set-times(data-access-timestamp, data-modification-timestamp)`. */
   setTimes(atime: NewTimestamp, mtime: NewTimestamp): void {
-    this.run('set-times', () => {
-      if (this.isDir) this.mutating('set-times');
-      else this.file('write', 'set-times');
+    this.#run('set-times', () => {
+      if (this.isDir) this.#mutating('set-times');
+      else this.#file('write', 'set-times');
       const fd = this.shared.fd;
-      this.applyTimes(
+      this.#applyTimes(
         () => fstatSync(fd, { bigint: true }),
         (a, m) => futimesSync(fd, a, m),
         atime,
@@ -395,8 +395,8 @@ export class Descriptor {
 
   /** `read(length, offset) -> tuple<list<u8>, bool>`: pread; the bool is true at the end of the file. */
   read(length: bigint, offset: bigint): [Uint8Array, boolean] {
-    return this.run('read', () => {
-      this.file('read', 'read');
+    return this.#run('read', () => {
+      this.#file('read', 'read');
       const at = position(offset, 'read');
       const n = length > BigInt(READ_MAX) ? READ_MAX : Number(length);
       const buffer = new Uint8Array(n);
@@ -408,8 +408,8 @@ export class Descriptor {
 
   /** `write(buffer, offset) -> filesize`: pwrite of all of `buffer`; past the end fills the gap with zeros. */
   write(buffer: Uint8Array, offset: bigint): bigint {
-    return this.run('write', () => {
-      this.file('write', 'write');
+    return this.#run('write', () => {
+      this.#file('write', 'write');
       writeAllAt(this.shared.fd, buffer, 0, buffer.length, position(offset, 'write'));
       return BigInt(buffer.length);
     });
@@ -417,8 +417,8 @@ export class Descriptor {
 
   /** `read-directory`: the entries now, without `.` and `..`. */
   readDirectory(): DirectoryEntryStream {
-    return this.run('read-directory', () => {
-      this.dir('read-directory');
+    return this.#run('read-directory', () => {
+      this.#dir('read-directory');
       const entries = readdirSync(this.base, { withFileTypes: true }).map(
         (d): DirectoryEntry => ({ type: typeOfDirent(d), name: d.name }),
       );
@@ -428,7 +428,7 @@ export class Descriptor {
 
   /** `stat`. */
   stat(): DescriptorStat {
-    return this.run('stat', () => this.statOf(fstatSync(this.shared.fd, { bigint: true })));
+    return this.#run('stat', () => this.#statOf(fstatSync(this.shared.fd, { bigint: true })));
   }
 
   /** `is-same-object(other)`: same device and inode. */
@@ -441,16 +441,16 @@ export class Descriptor {
 
   /** `metadata-hash`: a keyed hash of device, inode, type, size and the times, per host. */
   metadataHash(): MetadataHashValue {
-    return this.run('metadata-hash', () => this.hashOf(fstatSync(this.shared.fd, { bigint: true })));
+    return this.#run('metadata-hash', () => this.#hashOf(fstatSync(this.shared.fd, { bigint: true })));
   }
 
   // ---- paths ------------------------------------------------------------------
 
   /** `create-directory-at(path)`. */
   createDirectoryAt(path: string): void {
-    this.run('create-directory-at', () => {
-      this.mutating('create-directory-at');
-      const r = this.resolve(path, false, true);
+    this.#run('create-directory-at', () => {
+      this.#mutating('create-directory-at');
+      const r = this.#resolve(path, false, true);
       if (r.name === null) fail('exist', 'create-directory-at');
       mkdirSync(r.host);
     });
@@ -458,20 +458,20 @@ export class Descriptor {
 
   /** `stat-at(path-flags, path)`. */
   statAt(pathFlags: PathFlags, path: string): DescriptorStat {
-    return this.run('stat-at', () => {
-      this.dir('stat-at');
-      const r = this.resolve(path, pathFlags.symlinkFollow === true);
-      return this.statOf(lstatSync(r.host, { bigint: true }));
+    return this.#run('stat-at', () => {
+      this.#dir('stat-at');
+      const r = this.#resolve(path, pathFlags.symlinkFollow === true);
+      return this.#statOf(lstatSync(r.host, { bigint: true }));
     });
   }
 
   /** `set-times-at(path-flags, path, data-access-timestamp, data-modification-timestamp)`. */
   setTimesAt(pathFlags: PathFlags, path: string, atime: NewTimestamp, mtime: NewTimestamp): void {
-    this.run('set-times-at', () => {
-      this.mutating('set-times-at');
-      const r = this.resolve(path, pathFlags.symlinkFollow === true);
+    this.#run('set-times-at', () => {
+      this.#mutating('set-times-at');
+      const r = this.#resolve(path, pathFlags.symlinkFollow === true);
       // The resolved path is never a symlink we were asked to follow, so lutimes is right either way.
-      this.applyTimes(
+      this.#applyTimes(
         () => lstatSync(r.host, { bigint: true }),
         (a, m) => lutimesSync(r.host, a, m),
         atime,
@@ -482,12 +482,12 @@ export class Descriptor {
 
   /** `link-at(old-path-flags, old-path, new-descriptor, new-path)`: a hard link; both directories must be mutable. */
   linkAt(oldPathFlags: PathFlags, oldPath: string, newDescriptor: Descriptor, newPath: string): void {
-    this.run('link-at', () => {
-      this.mutating('link-at');
-      const target = Descriptor.other(newDescriptor, 'link-at');
-      target.mutating('link-at');
-      const from = this.resolve(oldPath, oldPathFlags.symlinkFollow === true, true);
-      const to = target.resolve(newPath, false, true);
+    this.#run('link-at', () => {
+      this.#mutating('link-at');
+      const target = Descriptor.#other(newDescriptor, 'link-at');
+      target.#mutating('link-at');
+      const from = this.#resolve(oldPath, oldPathFlags.symlinkFollow === true, true);
+      const to = target.#resolve(newPath, false, true);
       if (from.name === null) fail('not-permitted', 'link-at: the source is a directory');
       if (to.name === null) fail('exist', 'link-at');
       const st = lstatSync(from.host);
@@ -504,8 +504,8 @@ export class Descriptor {
 
   /** `open-at(path-flags, path, open-flags, flags) -> descriptor`, with every flag (see the file's comment for permissions). */
   openAt(pathFlags: PathFlags, path: string, openFlags: OpenFlags, flags: DescriptorFlags): Descriptor {
-    return this.run('open-at', () => {
-      this.dir('open-at');
+    return this.#run('open-at', () => {
+      this.#dir('open-at');
       const want = flagsOf(flags);
       const create = openFlags.create === true;
       const exclusive = openFlags.exclusive === true;
@@ -516,7 +516,7 @@ export class Descriptor {
       }
       if (directory && (create || exclusive || truncate))
         fail('invalid', 'open-at: directory with create, exclusive or truncate');
-      const r = this.resolve(path, pathFlags.symlinkFollow === true);
+      const r = this.#resolve(path, pathFlags.symlinkFollow === true);
       const st = lstatSync(r.host, { throwIfNoEntry: false });
       if (st === undefined) {
         if (!create) fail('no-entry', 'open-at');
@@ -551,9 +551,9 @@ export class Descriptor {
 
   /** `readlink-at(path) -> string`: an absolute target is `not-permitted`, as the WIT says. */
   readlinkAt(path: string): string {
-    return this.run('readlink-at', () => {
-      this.dir('readlink-at');
-      const r = this.resolve(path, false);
+    return this.#run('readlink-at', () => {
+      this.#dir('readlink-at');
+      const r = this.#resolve(path, false);
       const target = readlinkSync(r.host, 'utf8');
       if (target.startsWith('/')) fail('not-permitted', 'readlink-at: the link is absolute');
       return target;
@@ -562,9 +562,9 @@ export class Descriptor {
 
   /** `remove-directory-at(path)`. */
   removeDirectoryAt(path: string): void {
-    this.run('remove-directory-at', () => {
-      this.mutating('remove-directory-at');
-      const r = this.resolve(path, false, true);
+    this.#run('remove-directory-at', () => {
+      this.#mutating('remove-directory-at');
+      const r = this.#resolve(path, false, true);
       if (r.name === null) fail('invalid', 'remove-directory-at: the path names the descriptor itself');
       rmdirSync(r.host);
     });
@@ -572,12 +572,12 @@ export class Descriptor {
 
   /** `rename-at(old-path, new-descriptor, new-path)`: both directories must be mutable. */
   renameAt(oldPath: string, newDescriptor: Descriptor, newPath: string): void {
-    this.run('rename-at', () => {
-      this.mutating('rename-at');
-      const target = Descriptor.other(newDescriptor, 'rename-at');
-      target.mutating('rename-at');
-      const from = this.resolve(oldPath, false, true);
-      const to = target.resolve(newPath, false, true);
+    this.#run('rename-at', () => {
+      this.#mutating('rename-at');
+      const target = Descriptor.#other(newDescriptor, 'rename-at');
+      target.#mutating('rename-at');
+      const from = this.#resolve(oldPath, false, true);
+      const to = target.#resolve(newPath, false, true);
       if (from.name === null || to.name === null) fail('busy', 'rename-at: a path names a descriptor itself');
       const st = lstatSync(from.host, { throwIfNoEntry: false });
       if (st === undefined) fail('no-entry', 'rename-at');
@@ -596,11 +596,11 @@ export class Descriptor {
    * own programs follow it later (our resolver never would).
    */
   symlinkAt(oldPath: string, newPath: string): void {
-    this.run('symlink-at', () => {
-      this.mutating('symlink-at');
+    this.#run('symlink-at', () => {
+      this.#mutating('symlink-at');
       if (oldPath.includes('\0')) fail('illegal-byte-sequence', 'symlink-at: NUL in the target');
       if (oldPath.startsWith('/')) fail('not-permitted', 'symlink-at: absolute target');
-      const r = this.resolve(newPath, false, true);
+      const r = this.#resolve(newPath, false, true);
       if (r.name === null) fail('exist', 'symlink-at');
       if (r.trailingSlash) fail(lstatSync(r.host, { throwIfNoEntry: false }) ? 'exist' : 'no-entry', 'symlink-at');
       if (!isContainedTarget(oldPath, this.depth + r.depth)) fail('not-permitted', 'symlink-at: target leads outside');
@@ -610,9 +610,9 @@ export class Descriptor {
 
   /** `unlink-file-at(path)`: a directory is `is-directory`. */
   unlinkFileAt(path: string): void {
-    this.run('unlink-file-at', () => {
-      this.mutating('unlink-file-at');
-      const r = this.resolve(path, false, true);
+    this.#run('unlink-file-at', () => {
+      this.#mutating('unlink-file-at');
+      const r = this.#resolve(path, false, true);
       if (r.name === null) fail('is-directory', 'unlink-file-at');
       const st = lstatSync(r.host, { throwIfNoEntry: false });
       if (st?.isDirectory() === true) fail('is-directory', 'unlink-file-at');
@@ -623,10 +623,10 @@ export class Descriptor {
 
   /** `metadata-hash-at(path-flags, path)`. */
   metadataHashAt(pathFlags: PathFlags, path: string): MetadataHashValue {
-    return this.run('metadata-hash-at', () => {
-      this.dir('metadata-hash-at');
-      const r = this.resolve(path, pathFlags.symlinkFollow === true);
-      return this.hashOf(lstatSync(r.host, { bigint: true }));
+    return this.#run('metadata-hash-at', () => {
+      this.#dir('metadata-hash-at');
+      const r = this.#resolve(path, pathFlags.symlinkFollow === true);
+      return this.#hashOf(lstatSync(r.host, { bigint: true }));
     });
   }
 
@@ -644,7 +644,7 @@ export class Descriptor {
    * `ResultError` passes as it is; anything else, a bug, is rethrown), and the directory
    * handles its path resolutions opened are closed.
    */
-  private run<T>(what: string, body: () => T): T {
+  #run<T>(what: string, body: () => T): T {
     try {
       return body();
     } catch (err) {
@@ -659,35 +659,35 @@ export class Descriptor {
     }
   }
 
-  private static other(value: unknown, what: string): Descriptor {
+  static #other(value: unknown, what: string): Descriptor {
     if (!(value instanceof Descriptor)) fail('bad-descriptor', `${what}: the new descriptor is not a descriptor`);
     return value;
   }
 
-  private dir(what: string): void {
+  #dir(what: string): void {
     if (!this.isDir) fail('not-directory', what);
   }
 
-  private mutating(what: string): void {
-    this.dir(what);
+  #mutating(what: string): void {
+    this.#dir(what);
     if (!this.flags.mutateDirectory) fail('read-only', what);
   }
 
   /** A file descriptor with the `need`ed flag, else `bad-descriptor`. */
-  private file(need: 'read' | 'write' | null, what: string): void {
+  #file(need: 'read' | 'write' | null, what: string): void {
     if (this.isDir) fail('bad-descriptor', `${what}: a directory`);
     if (need !== null && !this.flags[need])
       fail('bad-descriptor', `${what}: the descriptor was not opened for ${need}`);
   }
 
-  private resolve(path: string, follow: boolean, strip = false): Resolved {
+  #resolve(path: string, follow: boolean, strip = false): Resolved {
     const r = resolvePath(this.base, path, { follow, stripTrailingSlash: strip }, this.ctx.handles);
     if (typeof r === 'number') fail(errorCodeOfErrno(r), 'path resolution');
     this.ctx.held.push(r);
     return r;
   }
 
-  private statOf(st: BigIntStats): DescriptorStat {
+  #statOf(st: BigIntStats): DescriptorStat {
     const times = this.ctx.times;
     return {
       type: typeOfMode(Number(st.mode)),
@@ -699,7 +699,7 @@ export class Descriptor {
     };
   }
 
-  private hashOf(st: BigIntStats): MetadataHashValue {
+  #hashOf(st: BigIntStats): MetadataHashValue {
     const mac = nodeCrypto().createHmac('sha256', this.ctx.hashKey);
     mac.update(`${st.dev}:${st.ino}:${st.mode}:${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.birthtimeNs}`);
     const digest = mac.digest();
@@ -707,7 +707,7 @@ export class Descriptor {
   }
 
   /** Sets times through preview1's FileTimes (exact nanoseconds kept while the host shows what we wrote). */
-  private applyTimes(
+  #applyTimes(
     stat: () => BigIntStats,
     set: (a: number, m: number) => void,
     atime: NewTimestamp,

@@ -91,22 +91,22 @@ export class InputStream {
 
   /** `read(len: u64) -> result<list<u8>, stream-error>`: what is there now, possibly nothing. */
   read(len: bigint): Uint8Array {
-    return this.take(len, false);
+    return this.#take(len, false);
   }
 
   /** `blocking-read`: waits for at least one byte (or the end). */
   blockingRead(len: bigint): Uint8Array {
-    return this.take(len, true);
+    return this.#take(len, true);
   }
 
   /** `skip(len: u64) -> result<u64, stream-error>`. */
   skip(len: bigint): bigint {
-    return BigInt(this.take(len, false).length);
+    return BigInt(this.#take(len, false).length);
   }
 
   /** `blocking-skip`. */
   blockingSkip(len: bigint): bigint {
-    return BigInt(this.take(len, true).length);
+    return BigInt(this.#take(len, true).length);
   }
 
   /** `subscribe`: ready when a read would not wait (also at the end of input). */
@@ -121,7 +121,7 @@ export class InputStream {
     this.source.release?.();
   }
 
-  private take(len: bigint, blocking: boolean): Uint8Array {
+  #take(len: bigint, blocking: boolean): Uint8Array {
     if (this.closed) throw closedError();
     const length = clampLength(len, READ_MAX);
     if (length === 0 || (!blocking && !this.source.poll.ready())) return new Uint8Array(0);
@@ -167,8 +167,8 @@ export class OutputStream {
    */
   write(contents: Uint8Array): void {
     if (this.closed) throw closedError();
-    this.usePermit(contents.length, 'write');
-    this.put(contents, contents.length);
+    this.#usePermit(contents.length, 'write');
+    this.#put(contents, contents.length);
   }
 
   /** `blocking-write-and-flush(contents)`: at most 4096 bytes (more is a `Trap`, as in wasmtime). */
@@ -180,7 +180,7 @@ export class OutputStream {
       );
     }
     if (this.closed) throw closedError();
-    this.put(contents, contents.length);
+    this.#put(contents, contents.length);
   }
 
   /** `flush`: writes are done when `write` returns, so there is nothing to wait for. */
@@ -201,8 +201,8 @@ export class OutputStream {
   /** `write-zeroes(len: u64)`: as `write`, with the same permit rule. */
   writeZeroes(len: bigint): void {
     if (this.closed) throw closedError();
-    const length = this.usePermit(len, 'write-zeroes');
-    this.put(new Uint8Array(length), length);
+    const length = this.#usePermit(len, 'write-zeroes');
+    this.#put(new Uint8Array(length), length);
   }
 
   /** `blocking-write-zeroes-and-flush(len: u64)`: at most 4096, as `blocking-write-and-flush`. */
@@ -215,17 +215,17 @@ export class OutputStream {
     }
     if (this.closed) throw closedError();
     const length = Number(len);
-    this.put(new Uint8Array(length), length);
+    this.#put(new Uint8Array(length), length);
   }
 
   /** `splice(src: borrow<input-stream>, len: u64) -> result<u64, stream-error>`: check-write, read, write. */
   splice(src: InputStream, len: bigint): bigint {
-    return this.transfer(src, len, false);
+    return this.#transfer(src, len, false);
   }
 
   /** `blocking-splice`: waits for the input to have at least one byte (or end). */
   blockingSplice(src: InputStream, len: bigint): bigint {
-    return this.transfer(src, len, true);
+    return this.#transfer(src, len, true);
   }
 
   [Symbol.dispose](): void {
@@ -235,17 +235,17 @@ export class OutputStream {
     this.sink.release?.();
   }
 
-  private transfer(src: InputStream, len: bigint, blocking: boolean): bigint {
+  #transfer(src: InputStream, len: bigint, blocking: boolean): bigint {
     if (!(src instanceof InputStream)) throw new Trap('wasi:io/streams.splice: the source is not an input-stream', []);
     if (this.closed) throw closedError();
     const limit = len > BigInt(WRITE_BUDGET) ? BigInt(WRITE_BUDGET) : len;
     const bytes = blocking ? src.blockingRead(limit) : src.read(limit);
-    this.put(bytes, bytes.length);
+    this.#put(bytes, bytes.length);
     return BigInt(bytes.length);
   }
 
   /** Spends `length` bytes of the permit; a `Trap` when it is not that large. Returns the length as a number. */
-  private usePermit(length: number | bigint, what: string): number {
+  #usePermit(length: number | bigint, what: string): number {
     if (length > this.permit) {
       throw new Trap(
         `wasi:io/streams.${what}: ${length} bytes, but check-write permitted ${this.permit} (call check-write first)`,
@@ -257,7 +257,7 @@ export class OutputStream {
     return n;
   }
 
-  private put(bytes: Uint8Array, length: number): void {
+  #put(bytes: Uint8Array, length: number): void {
     if (length === 0) return;
     try {
       this.sink.write(bytes, 0, length);
