@@ -131,6 +131,8 @@ class SharedFd {
   constructor(
     readonly fd: number,
     private readonly open: Set<SharedFd>,
+    /** Whether the file has positions (regular files, block devices) for pread/pwrite. */
+    readonly seekable = true,
   ) {
     open.add(this);
   }
@@ -226,10 +228,14 @@ function writeAllAt(fd: number, buffer: Uint8Array, offset: number, length: numb
   while (done < length) done += writeSync(fd, buffer, offset + done, length - done, at + done);
 }
 
-/** An input stream's source: the file from `at` on. */
+/**
+ * An input stream's source: the file from `at` on. A file without positions (a FIFO, a
+ * terminal: pread would be ESPIPE) is read where it is, as a stream.
+ */
 function fileSource(shared: SharedFd, at: number): ByteSource {
   return {
     read(buffer, length) {
+      if (!shared.seekable) return readSync(shared.fd, buffer, 0, length, null);
       const n = readSync(shared.fd, buffer, 0, length, at);
       at += n;
       return n;
@@ -243,6 +249,11 @@ function fileSource(shared: SharedFd, at: number): ByteSource {
 function fileSink(shared: SharedFd, at: number, append: boolean): ByteSink {
   return {
     write(buffer, offset, length) {
+      if (!shared.seekable) {
+        let done = 0;
+        while (done < length) done += writeSync(shared.fd, buffer, offset + done, length - done);
+        return;
+      }
       // The host fd is never O_APPEND (Node cannot set it later): the end is asked each time, as preview1 does.
       if (append) at = fstatSync(shared.fd).size;
       writeAllAt(shared.fd, buffer, offset, length, at);
@@ -543,7 +554,8 @@ export class Descriptor {
       if (want.dataIntegritySync) mode |= fsc.O_DSYNC;
       if (want.fileIntegritySync || want.requestedWriteSync) mode |= fsc.O_SYNC;
       const fd = openSync(r.host, mode, 0o666);
-      const shared = new SharedFd(fd, this.ctx.open);
+      const opened = fstatSync(fd);
+      const shared = new SharedFd(fd, this.ctx.open, opened.isFile() || opened.isBlockDevice());
       const fileFlags = { ...want, mutateDirectory: false };
       return new Descriptor(this.ctx, shared, false, '', this.depth + r.depth, fileFlags);
     });

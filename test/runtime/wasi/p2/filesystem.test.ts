@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   linkSync,
@@ -141,6 +142,18 @@ describe('descriptor streams', () => {
     expect(readFileSync(join(root, 'hello.txt'), 'utf8')).toBe('hello world');
   });
 
+  it.skipIf(process.platform !== 'linux')('streams through a FIFO in the preopen, which has no positions', () => {
+    execFileSync('mkfifo', [join(root, 'fifo')]);
+    // Read and write: opening a FIFO for reading only would wait for a writer.
+    const fifo = dir.openAt({}, 'fifo', {}, RW);
+    expect(fifo.getType()).toBe('fifo');
+    expect(dir.statAt({}, 'fifo').type).toBe('fifo');
+    put(fifo.writeViaStream(0n), 'through the pipe');
+    expect(str(fifo.readViaStream(0n).blockingRead(100n))).toBe('through the pipe');
+    // pread has no meaning there.
+    expect(errorOf(() => fifo.read(1n, 0n))).toBe('invalid-seek');
+  });
+
   it.skipIf(!existsSync('/dev/full'))('reports a failed file write with its filesystem error code', () => {
     const dev = createWasiP2Host({ preopens: { '/dev': '/dev' } });
     try {
@@ -243,6 +256,24 @@ describe('descriptor data and metadata', () => {
     expect(readFileSync(join(root, 'hello.txt'))).toEqual(Buffer.from('hello\0\0'));
     f.advise(0n, 10n, 'sequential');
     expect(errorOf(() => f.advise(0n, 10n, 'sideways' as never))).toBe('invalid');
+  });
+
+  it('refuses offsets and sizes past what a file position can be', () => {
+    const f = dir.openAt({}, 'hello.txt', {}, RW);
+    const huge = 1n << 60n;
+    expect(errorOf(() => f.readViaStream(huge))).toBe('overflow');
+    expect(errorOf(() => f.writeViaStream(huge))).toBe('overflow');
+    expect(errorOf(() => f.read(1n, huge))).toBe('overflow');
+    expect(errorOf(() => f.write(text('x'), huge))).toBe('overflow');
+    expect(errorOf(() => f.setSize(huge))).toBe('file-too-large');
+    // A huge length is fine: a read returns what there is.
+    expect(f.read((1n << 64n) - 1n, 0n)).toEqual([text('hello world'), true]);
+    expect(
+      errorOf(() =>
+        f.setTimes({ tag: 'timestamp', val: { seconds: (1n << 64n) - 1n, nanoseconds: 0 } }, { tag: 'now' }),
+      ),
+    ).toBe('invalid');
+    expect(readFileSync(join(root, 'hello.txt'), 'utf8')).toBe('hello world');
   });
 
   it('stats descriptors and paths, following a symlink only when asked', () => {
