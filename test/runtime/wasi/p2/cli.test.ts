@@ -1,6 +1,8 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArgumentError, WasiError, WasiExit } from '../../../../src/runtime/errors.js';
 import { createWasiP2Host, interfaceKey, type WasiP2Host } from '../../../../src/runtime/wasi/p2/host.js';
@@ -157,7 +159,38 @@ describe('wasi:cli/stdin, stdout, stderr', () => {
   });
 });
 
+/** The host as built in dist/ (the suite's global setup builds it), for a child process. */
+const DIST_HOST = fileURLToPath(new URL('../../../../dist/runtime/wasi/p2/host.js', import.meta.url));
+const SCRIPT = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
+
 describe('wasi:cli/terminal-*', () => {
+  // util-linux's script(1) runs a child on a fresh pseudo-terminal: its stdin, stdout and stderr are one.
+  it.skipIf(SCRIPT === undefined || process.platform !== 'linux')(
+    'gives a terminal for each inherited stream that is one',
+    () => {
+      const probe = join(dir, 'probe.mjs');
+      writeFileSync(
+        probe,
+        `const { createWasiP2Host } = await import(process.argv[2]);
+const i = createWasiP2Host().imports;
+const name = (t) => t?.constructor.name ?? null;
+console.log('RESULT' + JSON.stringify([name(i['wasi:cli/terminal-stdin'].getTerminalStdin()),
+  name(i['wasi:cli/terminal-stdout'].getTerminalStdout()), name(i['wasi:cli/terminal-stderr'].getTerminalStderr())]));
+process.exit(0);
+`,
+      );
+      const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+      const command = [process.execPath, probe, DIST_HOST].map(quote).join(' ');
+      const onTerminal = execFileSync(SCRIPT!, ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      expect(/RESULT(.*)/.exec(onTerminal.toString())?.[1]?.trim()).toBe(
+        '["TerminalInput","TerminalOutput","TerminalOutput"]',
+      );
+      // The same probe with its streams on pipes and /dev/null: no terminal.
+      const piped = execFileSync(process.execPath, [probe, DIST_HOST], { stdio: ['ignore', 'pipe', 'pipe'] });
+      expect(/RESULT(.*)/.exec(piped.toString())?.[1]?.trim()).toBe('[null,null,null]');
+    },
+  );
+
   it('gives no terminal for captured, ignored, given or file streams', () => {
     const fd = openSync(join(dir, 'f'), 'w');
     try {
