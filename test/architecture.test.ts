@@ -13,7 +13,7 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 const LAYERS: readonly { readonly name: string; readonly test: RegExp }[] = [
   { name: 'base', test: /^runtime\/(errors|describe|units|validate)\.ts$/ },
   { name: 'parser', test: /^runtime\/parser\// },
-  { name: 'component parser', test: /^runtime\/component\/(types\.ts$|parser\/)/ },
+  { name: 'component parser', test: /^runtime\/component\/(types\.ts$|canonical-types\.ts$|parser\/)/ },
   { name: 'encoder', test: /^runtime\/encoder\// },
   { name: 'engine', test: /^runtime\/engine\/(?!cache\/)/ },
   { name: 'cache', test: /^runtime\/engine\/cache\// },

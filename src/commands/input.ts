@@ -176,7 +176,34 @@ export interface LoadOptions {
  * reporter names the file; their exit code stays the wrapped error's.
  */
 export async function loadModule(path: string, options: LoadOptions = {}) {
+  return compileModule(path, await readInput(path), options);
+}
+
+/**
+ * Reads `path` and loads what it holds: a component (`\0asm` with the component
+ * version), compiled with `Component.compile` (no machine-code cache yet), or
+ * else a module, as `loadModule` does. Errors are wrapped in `InFile` as there.
+ */
+export async function loadModuleOrComponent(
+  path: string,
+  options: LoadOptions = {},
+): Promise<import('../runtime/module.js').Module | import('../runtime/component/component.js').Component> {
   const bytes = await readInput(path);
+  const { isComponentBinary } = await import('../runtime/component/parser/index.js');
+  if (!isComponentBinary(bytes)) return compileModule(path, bytes, options);
+  const { Component } = await import('../runtime/component/component.js');
+  const label = inputLabel(path);
+  const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
+  try {
+    return await Component.compile(bytes);
+  } catch (error) {
+    throw loadError(label, bytes, error);
+  } finally {
+    stop();
+  }
+}
+
+async function compileModule(path: string, bytes: Uint8Array, options: LoadOptions) {
   // The launcher started Node for TurboFan; a big module or an artifact wants other flags.
   const { relaunchIfNeeded } = await import('./relaunch.js');
   const status = await relaunchIfNeeded(bytes, options.compiler ?? 'auto', path === '-');

@@ -24,7 +24,10 @@ import { InFile } from './report.js';
 
 export const inspectCommand = addJsonOption(
   new Command('inspect')
-    .description('Show what a module contains: sections, types, imports and exports with types, proposals used')
+    .description(
+      'Show what a module contains: sections, types, imports and exports with types, proposals used; ' +
+        'for a component, its world as WIT, its core modules and custom sections',
+    )
     .argument('<file>', '.wasm, .wat, a module compiled by `wasmer-ts compile`, or - for stdin'),
 )
   .addHelpText(
@@ -33,11 +36,35 @@ export const inspectCommand = addJsonOption(
 Examples:
   $ wasmer-ts inspect fixtures/simple.wasm
   $ wasmer-ts inspect app.wasmu --json | jq '.exports[].name'
-  $ wat2wasm -o /dev/stdout prog.wat | wasmer-ts inspect -`,
+  $ wat2wasm -o /dev/stdout prog.wat | wasmer-ts inspect -
+  $ wasmer-ts inspect fixtures/components/greet.wasm
+
+For a component, --json gives { file, format: "component", size, componentName,
+wit (the world as WIT text), imports and exports ([{ name, kind }]), coreModules
+([{ index, path, offset, size, imports, exports, exportNames }]: path lists the
+nested components holding the module), customSections ([{ name, offset, size,
+producers }]: producers decoded from a producers section, else null) }.`,
   )
   .action(async (file: string, raw: { json?: boolean }) => {
     const input = await readModuleBytes(file);
     const label = inputLabel(file);
+    const { isComponentBinary } = await import('../runtime/component/parser/index.js');
+    if (isComponentBinary(input.wasm)) {
+      const [{ Component }, { describeComponent, renderComponent }] = await Promise.all([
+        import('../runtime/component/component.js'),
+        import('./inspect-component.js'),
+      ]);
+      let component: import('../runtime/component/component.js').Component;
+      try {
+        component = new Component(input.wasm);
+      } catch (error) {
+        throw new InFile(label, error);
+      }
+      const report = describeComponent(label, input.inputSize, component);
+      if (raw.json === true) printJson(report);
+      else process.stdout.write(await renderComponent(report));
+      return;
+    }
     let info: ModuleInfo;
     let features: Feature[];
     try {

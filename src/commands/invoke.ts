@@ -9,7 +9,7 @@ import type { Module } from '../runtime/module.js';
 import type { FuncType } from '../runtime/parser/types.js';
 import type { Wasi, WasiOptions } from '../runtime/wasi/index.js';
 import { formatExportSignature, formatResults, jsonResults } from './format.js';
-import { inputLabel, loadModule } from './input.js';
+import { inputLabel, loadModuleOrComponent } from './input.js';
 import { type ArgValue, parseArguments } from './literals.js';
 import type { RunOptions } from './options.js';
 import { noteMemoryCap, printJson } from './output.js';
@@ -152,8 +152,13 @@ export async function invokeAndPrint(
   options: RunOptions,
   repeat?: number,
 ): Promise<void> {
-  const module = await loadModule(file, options);
+  const module = await loadModuleOrComponent(file, options);
   const label = inputLabel(file);
+  if (!('info' in module)) {
+    const { invokeComponentAndPrint } = await import('./component-invoke.js');
+    invokeComponentAndPrint(module, label, name, args, options, repeat);
+    return;
+  }
   const outcome = await invoke({
     module,
     label,

@@ -182,8 +182,9 @@ export function formatError(error: unknown, paint: Paint = plain): string {
   if (inner instanceof WatError && error instanceof InFile && !error.isBare) {
     lines.push(`  (${error.file} is not a WebAssembly binary, so it was read as WebAssembly text)`);
   }
-  // A mistyped import here can only be a WASI one, which the hint would not explain.
-  if (inner instanceof LinkError && inner.code !== 'ERR_IMPORT_TYPE') {
+  // A mistyped import here can only be a WASI one, which the hint would not explain; a
+  // component's link errors say themselves what the CLI gives a component.
+  if (inner instanceof LinkError && inner.code !== 'ERR_IMPORT_TYPE' && !/\bcomponent\b/.test(inner.message)) {
     lines.push(
       '  (the CLI provides only WASI imports, wasi_snapshot_preview1 and wasi_unstable; other imports need the library)',
     );

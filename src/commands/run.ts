@@ -26,7 +26,7 @@ import type { Command } from 'commander';
 import { ArgumentError } from '../runtime/errors.js';
 import { exportedFunctions } from '../runtime/find-export.js';
 import { formatExportSignature } from './format.js';
-import { inputLabel, loadModule } from './input.js';
+import { inputLabel, loadModuleOrComponent } from './input.js';
 import { invokeAndPrint, wasiOptions } from './invoke.js';
 import {
   addJsonOption,
@@ -213,8 +213,14 @@ export async function runFile(file: string, rest: readonly string[], raw: RawOpt
     return;
   }
 
-  const module = await loadModule(file, options);
+  const loaded = await loadModuleOrComponent(file, options);
   const label = inputLabel(file);
+  if (!('info' in loaded)) {
+    const { runComponent } = await import('./component-invoke.js');
+    runComponent(loaded, label, options);
+    return;
+  }
+  const module = loaded;
   const functions = exportedFunctions(module.info);
   if (!functions.some((f) => f.name === '_start')) {
     const list = functions.map((f) => `  ${formatExportSignature(f.name, f.type)}`).join('\n');

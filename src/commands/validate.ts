@@ -20,7 +20,7 @@ export interface Verdict {
 
 export const validateCommand = addJsonOption(
   new Command('validate')
-    .description('Check that files are valid WebAssembly modules (.wasm, .wat or compiled)')
+    .description('Check that files are valid WebAssembly modules or components (.wasm, .wat or compiled)')
     .argument('<files...>', 'files to check; - reads one module from stdin')
     .option('-q, --quiet', 'print only the files that fail'),
 )
@@ -33,6 +33,8 @@ cannot be read (missing, directory, empty...).
 Examples:
   $ wasmer-ts validate fixtures/simple.wasm
   fixtures/simple.wasm: ok
+  $ wasmer-ts validate fixtures/components/greet.wasm
+  fixtures/components/greet.wasm: ok
   $ wasmer-ts validate --quiet build/*.wasm
   $ cat app.wasm | wasmer-ts validate - --json`,
   )
@@ -60,6 +62,13 @@ export async function validateOne(file: string): Promise<Verdict> {
   const label = inputLabel(file);
   try {
     const { wasm } = await readModuleBytes(file);
+    const { isComponentBinary } = await import('../runtime/component/parser/index.js');
+    if (isComponentBinary(wasm)) {
+      // Our component parser validates the component; V8 compiles (so validates) each core module.
+      const { Component } = await import('../runtime/component/component.js');
+      new Component(wasm);
+      return { file: label, valid: true };
+    }
     const { parseModule } = await import('../runtime/parser/index.js');
     parseModule(wasm);
     if (!WebAssembly.validate(wasm)) {

@@ -1,3 +1,18 @@
+// Components (the component model): the class, its instances, the host's and the guest's
+// shapes, and the resolved types as a namespace (their names, FuncType and ExternType among
+// them, are also the core parser's).
+export {
+  Component,
+  type ComponentCustomSection,
+  type ComponentSource,
+  type CoreModuleSummary,
+} from './component/component.js';
+export type { ComponentExports } from './component/exports.js';
+export type { ComponentImports } from './component/imports.js';
+export { ComponentInstance } from './component/instance.js';
+export type { Producers } from './component/producers.js';
+export type * as ComponentTypes from './component/types.js';
+export { formatWave, parseWave } from './component/wave.js';
 export {
   type ArtifactHeader,
   type DecodeArtifactOptions,

@@ -219,7 +219,13 @@ class ModuleParser {
         this.r.fail('ERR_UNEXPECTED_EOF', 'the input ends inside the version (expected 01 00 00 00)', i);
       if (b[i] !== (i === 4 ? 1 : 0)) {
         const version = Array.from(b.subarray(4, 8), (x) => hex(x)).join(' ');
-        this.r.fail('ERR_BAD_VERSION', `unsupported binary version ${version} (expected 01 00 00 00, version 1)`, 4);
+        // `0d 00 01 00` is a component's preamble (design/mvp/Binary.md): say so, rather than only "unsupported".
+        const what = version === '0d 00 01 00' ? ': this is a WebAssembly component, not a core module' : '';
+        this.r.fail(
+          'ERR_BAD_VERSION',
+          `unsupported binary version ${version}${what} (expected 01 00 00 00, version 1)`,
+          4,
+        );
       }
     }
     this.r.offset = 8;

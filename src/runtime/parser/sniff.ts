@@ -9,17 +9,23 @@
 export const WASM_MAGIC: Uint8Array = Uint8Array.of(0x00, 0x61, 0x73, 0x6d);
 /** `\0asm` and binary version 1, the only core-module version. */
 const WASM_HEAD: Uint8Array = Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00);
+/**
+ * `\0asm`, component version 0x0d 0x00 and layer 0x01 0x00 (design/mvp/Binary.md in
+ * WebAssembly/component-model: the version is pre-standard; the layer tells a component from a module).
+ */
+export const COMPONENT_HEAD: Uint8Array = Uint8Array.of(0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00);
 /** PNG-style: a high byte (not text), `WTSART`, a newline (catches text-mode transfers). */
 export const ARTIFACT_MAGIC: Uint8Array = Uint8Array.of(0x89, 0x57, 0x54, 0x53, 0x41, 0x52, 0x54, 0x0a);
 
 /**
- * - `wasm`: starts with `\0asm`;
+ * - `component`: starts with `COMPONENT_HEAD`, a component binary's preamble;
+ * - `wasm`: starts with `\0asm` otherwise (a core module, or a damaged binary);
  * - `artifact`: starts with `ARTIFACT_MAGIC`;
  * - `text`: UTF-8 with no NUL byte (a NUL never appears in WebAssembly text);
  * - `binary`: anything else, a damaged or foreign binary (the binary reader's
  *   error says more about it than the text converter's).
  */
-export type InputFormat = 'wasm' | 'artifact' | 'text' | 'binary';
+export type InputFormat = 'wasm' | 'component' | 'artifact' | 'text' | 'binary';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -31,10 +37,15 @@ function startsWith(bytes: Uint8Array, head: Uint8Array): boolean {
 
 /** The format of `bytes` (see `InputFormat`), and for `text` the text itself (decoded once). */
 export function sniff(bytes: Uint8Array): { readonly format: InputFormat; readonly text: string | null } {
-  if (startsWith(bytes, WASM_MAGIC)) return { format: 'wasm', text: null };
+  if (startsWith(bytes, WASM_MAGIC)) return { format: isComponentHead(bytes) ? 'component' : 'wasm', text: null };
   if (hasArtifactMagic(bytes)) return { format: 'artifact', text: null };
   const text = bytes[0] === 0x00 ? null : decodeText(bytes);
   return { format: text === null ? 'binary' : 'text', text };
+}
+
+/** Whether `bytes` starts with a component's preamble (`COMPONENT_HEAD`; looks at 8 bytes). */
+export function isComponentHead(bytes: Uint8Array): boolean {
+  return startsWith(bytes, COMPONENT_HEAD);
 }
 
 /** Whether `bytes` starts with `ARTIFACT_MAGIC` (looks at 8 bytes, never decodes the rest). */
@@ -55,13 +66,13 @@ function decodeText(bytes: Uint8Array): string | null {
 
 /**
  * A check fed each chunk of a stream in order, which says whether the bytes so
- * far can still become a module: a Wasm binary (`\0asm` + version 1), an
- * artifact, or text. A reader can stop where it fails without changing the
+ * far can still become a module: a Wasm binary (`\0asm` + version 1), a
+ * component (`COMPONENT_HEAD`), an artifact, or text. A reader can stop where it fails without changing the
  * outcome: every format's reader rejects such bytes at that point.
  */
 export function formatPrefixCheck(): (chunk: Uint8Array) => boolean {
   const text = new TextDecoder('utf-8', { fatal: true });
-  let kind: 'wasm' | 'artifact' | 'text' | null = null;
+  let kind: 'wasm' | 'component' | 'artifact' | 'text' | null = null;
   let seen = 0;
   return (chunk) => {
     if (chunk.length === 0) return true;
@@ -73,9 +84,12 @@ export function formatPrefixCheck(): (chunk: Uint8Array) => boolean {
         return false;
       }
     }
-    const head = kind === 'wasm' ? WASM_HEAD : ARTIFACT_MAGIC;
-    for (let i = 0; seen < head.length && i < chunk.length; i++, seen++) {
-      if (chunk[i] !== head[seen]) return false;
+    for (let i = 0; seen < 8 && i < chunk.length; i++, seen++) {
+      const b = chunk[i];
+      // Byte 4 decides between a module's version and a component's; both heads agree before it.
+      if (kind === 'wasm' && seen === 4 && b === COMPONENT_HEAD[4]) kind = 'component';
+      const head = kind === 'wasm' ? WASM_HEAD : kind === 'component' ? COMPONENT_HEAD : ARTIFACT_MAGIC;
+      if (b !== head[seen]) return false;
     }
     return true;
   };

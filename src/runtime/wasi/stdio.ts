@@ -67,7 +67,7 @@ const requireBuiltin = createRequire(import.meta.url);
  * node:tty loads node:net and the streams, which Node compiles from source when V8's
  * flags are not its defaults, and a program whose output is piped should not pay that.
  */
-function isTerminal(fd: number): boolean {
+export function isTerminal(fd: number): boolean {
   return (requireBuiltin('node:tty') as typeof import('node:tty')).isatty(fd);
 }
 

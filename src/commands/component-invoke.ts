@@ -1,0 +1,146 @@
+/**
+ * `call` and `run --invoke` on a component: each argument is one WAVE literal parsed by
+ * the export's parameter type, the result is printed in WAVE (`err(...)` included: an
+ * error result is a result, exit 0). `run FILE` on a component without `--invoke`.
+ */
+import type { Component } from '../runtime/component/component.js';
+import {
+  type ComponentFunctionExport,
+  componentFunctions,
+  findComponentFunction,
+  functionIn,
+} from '../runtime/component/find-export.js';
+import { formatWave, parseWave } from '../runtime/component/wave.js';
+import { witTypeText } from '../runtime/component/wit-type.js';
+import { ArgumentError, LinkError, ResultError } from '../runtime/errors.js';
+import type { RunOptions } from './options.js';
+import { printJson } from './output.js';
+import { fromRun } from './report.js';
+
+/** `greet: func(name: string) -> string`. */
+export function componentSignature(fn: ComponentFunctionExport): string {
+  const params = fn.type.params.map((p) => `${p.name}: ${witTypeText(p.type)}`).join(', ');
+  return `${fn.name}: func(${params})${fn.type.result === undefined ? '' : ` -> ${witTypeText(fn.type.result)}`}`;
+}
+
+/**
+ * The component's imports, refused: the CLI gives a component no imports yet.
+ * @throws LinkError ERR_MISSING_IMPORT naming them, when there are any.
+ */
+function checkNoImports(component: Component, label: string): void {
+  if (component.imports.length === 0) return;
+  const names = component.imports.map((i) => i.name);
+  throw new LinkError(
+    'ERR_MISSING_IMPORT',
+    `${label} imports ${names.join(', ')}: the command line cannot provide a component's imports yet ` +
+      '(WASI 0.2 comes next); instantiate it from the library with your own imports',
+  );
+}
+
+function checkOptions(options: RunOptions): void {
+  if (options.timeoutMs !== null || options.maxMemoryBytes !== null) {
+    throw new ArgumentError(
+      'ERR_INVALID_OPTION',
+      '--timeout and --max-memory are not supported for components yet: they need the WASI 0.2 host',
+    );
+  }
+}
+
+/** Parses the WAVE arguments of `fn`. @throws ArgumentError ERR_ARG_COUNT, or parseWave's. */
+function parseArguments(fn: ComponentFunctionExport, args: readonly unknown[]): unknown[] {
+  const params = fn.type.params;
+  if (args.length !== params.length) {
+    throw new ArgumentError(
+      'ERR_ARG_COUNT',
+      `${componentSignature(fn)} takes ${params.length} argument${params.length === 1 ? '' : 's'}, got ${args.length}` +
+        (params.length === 0 ? '' : ' (one WAVE literal each: "text", 5, [1, 2], {x: 1}, some(3), ok("y"), red)'),
+    );
+  }
+  return params.map((p, i) => {
+    const arg = args[i];
+    const text = typeof arg === 'string' ? arg : JSON.stringify(arg);
+    return parseWave(text, p.type, `argument ${i + 1} (${p.name}: ${witTypeText(p.type)})`);
+  });
+}
+
+/** The returned value as WAVE; a `result` return is `ok(...)`, or `err(...)` from the ResultError. */
+function resultText(fn: ComponentFunctionExport, call: () => unknown): string | null {
+  const type = fn.type.result;
+  if (type === undefined) {
+    call();
+    return null;
+  }
+  if (type.kind !== 'result') return formatWave(call(), type);
+  try {
+    return formatWave({ tag: 'ok', val: call() }, type);
+  } catch (error) {
+    if (error instanceof ResultError) return formatWave({ tag: 'err', val: error.payload }, type);
+    throw error;
+  }
+}
+
+/** `call FILE NAME ARGS...` / `run FILE --invoke NAME ARGS...` on a component. */
+export function invokeComponentAndPrint(
+  component: Component,
+  label: string,
+  name: string,
+  args: readonly unknown[],
+  options: RunOptions,
+  repeat?: number,
+): void {
+  checkOptions(options);
+  const fn = findComponentFunction(component.exports, name, label);
+  const values = parseArguments(fn, args);
+  checkNoImports(component, label);
+  let text: string | null;
+  let timing: { calls: number; seconds: number; callsPerSecond: number } | null = null;
+  try {
+    const instance = component.instantiate({});
+    const f = functionIn(instance.exports, fn);
+    text = resultText(fn, () => f(...values));
+    if (repeat !== undefined) {
+      const t0 = performance.now();
+      for (let i = 0; i < repeat; i++) resultText(fn, () => f(...values));
+      const seconds = (performance.now() - t0) / 1000;
+      timing = { calls: repeat, seconds, callsPerSecond: seconds > 0 ? repeat / seconds : Number.POSITIVE_INFINITY };
+    }
+  } catch (error) {
+    throw fromRun(label, error);
+  }
+  if (options.json) {
+    printJson({
+      function: fn.name,
+      signature: componentSignature(fn),
+      results: text === null ? [] : [text],
+      repeat: timing,
+    });
+    return;
+  }
+  if (text !== null) process.stdout.write(`${text}\n`);
+  if (timing !== null) {
+    const rate = Math.round(timing.callsPerSecond).toLocaleString('en-US');
+    process.stderr.write(`${timing.calls} calls in ${timing.seconds.toFixed(3)} s: ${rate} calls/s\n`);
+  }
+}
+
+/**
+ * `run FILE` on a component: a command component (exporting `wasi:cli/run#run`) needs the
+ * WASI 0.2 host, which comes next; any other needs `--invoke`.
+ * @throws LinkError ERR_MISSING_IMPORT for imports, ArgumentError ERR_NO_EXPORT otherwise.
+ */
+export function runComponent(component: Component, label: string, options: RunOptions): void {
+  checkOptions(options);
+  checkNoImports(component, label);
+  const functions = componentFunctions(component.exports);
+  const run = functions.find((f) => f.interfaceName?.startsWith('wasi:cli/run') === true && f.member === 'run');
+  if (run !== undefined) {
+    invokeComponentAndPrint(component, label, run.name, [], options);
+    return;
+  }
+  const list = functions.map((f) => `  ${componentSignature(f)}`).join('\n');
+  throw new ArgumentError(
+    'ERR_NO_EXPORT',
+    `${label} is a component with no wasi:cli/run export to run; call one of its functions with --invoke NAME [ARGS...]` +
+      (functions.length === 0 ? ' (it exports no functions)' : `:\n${list}`),
+  );
+}

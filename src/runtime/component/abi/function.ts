@@ -1,0 +1,367 @@
+/**
+ * `canon lift` and `canon lower` for the synchronous ABI (design/mvp/CanonicalABI.md
+ * "canon lift", "canon lower"): a core function made callable from JS with component values,
+ * and a JS function made callable from core Wasm. The glue is built once per function from the
+ * type's plans; a function whose params and result are each one flat value (numbers, bool,
+ * char, enum, flags, handles) of up to four params gets a wrapper that allocates nothing.
+ */
+
+import { ArgumentError, CanonicalAbiError, ResultError } from '../../errors.js';
+import { alignTo, flattenFunc } from '../canonical-types.js';
+import type { FuncType, ValType } from '../types.js';
+import { type CanonContext, Cx, type LendScope } from './context.js';
+import type { Flat, Plan } from './plan.js';
+import { planOf } from './values.js';
+
+type CoreFunction = (...flat: Flat[]) => unknown;
+
+function contains(t: ValType, kind: 'borrow'): boolean {
+  switch (t.kind) {
+    case 'borrow':
+      return true;
+    case 'list':
+      return contains(t.element, kind);
+    case 'record':
+      return t.fields.some((f) => contains(f.type, kind));
+    case 'tuple':
+      return t.types.some((u) => contains(u, kind));
+    case 'variant':
+      return t.cases.some((c) => c.type !== undefined && contains(c.type, kind));
+    case 'option':
+      return contains(t.type, kind);
+    case 'result':
+      return (t.ok !== undefined && contains(t.ok, kind)) || (t.err !== undefined && contains(t.err, kind));
+    case 'map':
+      return contains(t.key, kind) || contains(t.value, kind);
+    default:
+      return false;
+  }
+}
+
+/** The layout of the params as one tuple in memory (more than MAX_FLAT_PARAMS flat values). */
+function tupleLayout(plans: readonly Plan[]): { offsets: number[]; size: number; align: number } {
+  let align = 1;
+  let size = 0;
+  const offsets: number[] = [];
+  for (const p of plans) {
+    align = Math.max(align, p.align);
+    size = alignTo(size, p.align);
+    offsets.push(size);
+    size += p.size;
+  }
+  return { offsets, size: alignTo(size, align), align };
+}
+
+function reentrance(label: string): CanonicalAbiError {
+  return new CanonicalAbiError(
+    'ERR_CANON_REENTRANCE',
+    `${label}: the component was entered while it is already running a call (a host function called back into it)`,
+  );
+}
+
+function argCount(label: string, expected: number, got: number): ArgumentError {
+  return new ArgumentError('ERR_ARG_COUNT', `${label} takes ${expected} argument(s), got ${got}`);
+}
+
+/** `{ tag: 'ok', val }` returns `val`; `{ tag: 'err', val }` throws `ResultError(val)`. */
+function unwrapResult(value: unknown): unknown {
+  const r = value as { tag: 'ok' | 'err'; val?: unknown };
+  if (r.tag === 'err') throw new ResultError(r.val);
+  return r.val;
+}
+
+/**
+ * `canon lift`: the JS function that calls the core function `core` (a guest export) with
+ * component values of `type`. It lowers the arguments (strings and lists into memory from the
+ * guest's realloc), calls `core`, lifts its result, then calls post-return. A `result` return
+ * type gives its ok value, and throws `ResultError` with the err payload.
+ *
+ * Throws `ArgumentError` (`ERR_ARG_COUNT`, `ERR_ARG_TYPE`, `ERR_ARG_RANGE`) for arguments that do
+ * not fit, naming `label` and the parameter; `CanonicalAbiError` for what the spec traps on:
+ * `ERR_CANON_REENTRANCE` when the component is already running a call, `ERR_CANON_HANDLE` when
+ * it returns holding a borrow it was lent, and the codes of lifting the result; `LinkError`
+ * `ERR_LINK` (when built) for async types.
+ */
+export function liftFunction(
+  type: FuncType,
+  core: CoreFunction,
+  ctx: CanonContext,
+  label: string,
+): (...args: unknown[]) => unknown {
+  const cx = new Cx(ctx, label);
+  const state = ctx.state;
+  const params = type.params.map((p) => planOf(p.type, `${label} parameter "${p.name}"`));
+  const result = type.result === undefined ? undefined : planOf(type.result, `${label} result`);
+  const flat = flattenFunc(type, 'lift');
+  const hasBorrow = type.params.some((p) => contains(p.type, 'borrow'));
+  const isResult = type.result?.kind === 'result';
+  const postReturn = ctx.postReturn;
+  const n = params.length;
+  const flatAt: number[] = [];
+  let at = 0;
+  for (const p of params) {
+    flatAt.push(at);
+    at += p.flat.length;
+  }
+  const tuple = tupleLayout(params);
+
+  const liftResult = (ret: unknown): unknown => {
+    if (result === undefined) return undefined;
+    if (flat.resultsInMemory) {
+      const ptr = (ret as number) >>> 0;
+      cx.check(ptr, result.size, result.align, `${label} result`);
+      return result.load(cx, ptr);
+    }
+    return result.fromCore === undefined ? result.liftFlat(cx, [ret as Flat], 0) : result.fromCore(cx, ret as Flat);
+  };
+  const finish = (ret: unknown): unknown => {
+    const value = liftResult(ret);
+    if (postReturn !== undefined) {
+      state.mayLeave = false;
+      try {
+        if (ret === undefined) postReturn();
+        else postReturn(ret as Flat);
+      } finally {
+        state.mayLeave = true;
+      }
+    }
+    return isResult ? unwrapResult(value) : value;
+  };
+
+  const scalars = params.every((p) => p.toCore !== undefined) && !flat.paramsInMemory && !hasBorrow;
+  if (scalars && n <= 4 && (result === undefined || (!flat.resultsInMemory && result.fromCore !== undefined))) {
+    const fast = fastLift(params, core, cx, label, finish);
+    if (fast !== undefined) return fast;
+  }
+
+  return (...args: unknown[]): unknown => {
+    if (args.length !== n) throw argCount(label, n, args.length);
+    if (!state.mayEnter) throw reentrance(label);
+    state.mayEnter = false;
+    try {
+      if (hasBorrow) cx.borrows = { borrows: 0 };
+      let flatArgs: Flat[];
+      if (flat.paramsInMemory) {
+        const ptr = cx.allocate(tuple.align, tuple.size, `${label} parameters`);
+        for (let i = 0; i < n; i++) (params[i] as Plan).store(cx, args[i], ptr + (tuple.offsets[i] as number));
+        flatArgs = [ptr];
+      } else {
+        flatArgs = new Array<Flat>(at);
+        for (let i = 0; i < n; i++) (params[i] as Plan).lowerFlat(cx, args[i], flatArgs, flatAt[i] as number);
+      }
+      const ret = core(...flatArgs);
+      const scope = cx.borrows;
+      if (scope !== undefined && scope.borrows > 0) {
+        throw new CanonicalAbiError(
+          'ERR_CANON_HANDLE',
+          `${label}: returned while still holding ${scope.borrows} borrowed handle(s); a borrow must be dropped before the call returns`,
+        );
+      }
+      return finish(ret);
+    } finally {
+      cx.borrows = undefined;
+      state.mayEnter = true;
+    }
+  };
+}
+
+/** The allocation-free wrappers of liftFunction for 0 to 4 one-value params. */
+function fastLift(
+  params: readonly Plan[],
+  core: CoreFunction,
+  cx: Cx,
+  label: string,
+  finish: (ret: unknown) => unknown,
+): ((...args: unknown[]) => unknown) | undefined {
+  const state = cx.state;
+  const enter = (): void => {
+    if (!state.mayEnter) throw reentrance(label);
+    state.mayEnter = false;
+  };
+  const [p0, p1, p2, p3] = params.map((p) => p.toCore as (cx: Cx, v: unknown) => Flat);
+  switch (params.length) {
+    case 0:
+      return function lifted0(this: unknown, ...rest: unknown[]) {
+        if (rest.length !== 0) throw argCount(label, 0, rest.length);
+        enter();
+        try {
+          return finish(core());
+        } finally {
+          state.mayEnter = true;
+        }
+      };
+    case 1: {
+      const c0 = p0 as (cx: Cx, v: unknown) => Flat;
+      return function lifted1(a: unknown, ...rest: unknown[]) {
+        if (rest.length !== 0) throw argCount(label, 1, 1 + rest.length);
+        enter();
+        try {
+          return finish(core(c0(cx, a)));
+        } finally {
+          state.mayEnter = true;
+        }
+      } as (...args: unknown[]) => unknown;
+    }
+    case 2: {
+      const c0 = p0 as (cx: Cx, v: unknown) => Flat;
+      const c1 = p1 as (cx: Cx, v: unknown) => Flat;
+      return function lifted2(a: unknown, b: unknown, ...rest: unknown[]) {
+        if (rest.length !== 0) throw argCount(label, 2, 2 + rest.length);
+        enter();
+        try {
+          return finish(core(c0(cx, a), c1(cx, b)));
+        } finally {
+          state.mayEnter = true;
+        }
+      } as (...args: unknown[]) => unknown;
+    }
+    case 3: {
+      const c0 = p0 as (cx: Cx, v: unknown) => Flat;
+      const c1 = p1 as (cx: Cx, v: unknown) => Flat;
+      const c2 = p2 as (cx: Cx, v: unknown) => Flat;
+      return function lifted3(a: unknown, b: unknown, c: unknown, ...rest: unknown[]) {
+        if (rest.length !== 0) throw argCount(label, 3, 3 + rest.length);
+        enter();
+        try {
+          return finish(core(c0(cx, a), c1(cx, b), c2(cx, c)));
+        } finally {
+          state.mayEnter = true;
+        }
+      } as (...args: unknown[]) => unknown;
+    }
+    case 4: {
+      const c0 = p0 as (cx: Cx, v: unknown) => Flat;
+      const c1 = p1 as (cx: Cx, v: unknown) => Flat;
+      const c2 = p2 as (cx: Cx, v: unknown) => Flat;
+      const c3 = p3 as (cx: Cx, v: unknown) => Flat;
+      return function lifted4(a: unknown, b: unknown, c: unknown, d: unknown, ...rest: unknown[]) {
+        if (rest.length !== 0) throw argCount(label, 4, 4 + rest.length);
+        enter();
+        try {
+          return finish(core(c0(cx, a), c1(cx, b), c2(cx, c), c3(cx, d)));
+        } finally {
+          state.mayEnter = true;
+        }
+      } as (...args: unknown[]) => unknown;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * `canon lower`: the core function (a guest import) that calls the JS `callee` with the
+ * component values the guest passes as flat core values of `type`, and lowers what it returns
+ * (into the guest's out-pointer when the result does not fit flat, allocating strings and lists
+ * with the guest's realloc). For a `result` return type the callee's return value is the ok
+ * value and a thrown `ResultError` is err(payload); anything else it throws propagates.
+ * Borrows the guest passes are lent for the call and returned when it returns.
+ *
+ * The guest gets `CanonicalAbiError` traps for what it passed (bad pointers, strings, chars,
+ * discriminants, handles) and `ERR_CANON_REENTRANCE` when it calls out during realloc or
+ * post-return; a callee result that does not fit the type throws `ArgumentError` naming `label`.
+ */
+export function lowerFunction(
+  type: FuncType,
+  callee: (...args: unknown[]) => unknown,
+  ctx: CanonContext,
+  label: string,
+): (...flat: Flat[]) => unknown {
+  const cx = new Cx(ctx, label);
+  const state = ctx.state;
+  const params = type.params.map((p) => planOf(p.type, `${label} parameter "${p.name}"`));
+  const result = type.result === undefined ? undefined : planOf(type.result, `${label} result`);
+  const flat = flattenFunc(type, 'lower');
+  const hasBorrow = type.params.some((p) => contains(p.type, 'borrow'));
+  const isResult = type.result?.kind === 'result';
+  const n = params.length;
+  const flatAt: number[] = [];
+  let at = 0;
+  for (const p of params) {
+    flatAt.push(at);
+    at += p.flat.length;
+  }
+  const tuple = tupleLayout(params);
+  const leave = (): void => {
+    if (!state.mayLeave) {
+      throw new CanonicalAbiError(
+        'ERR_CANON_REENTRANCE',
+        `${label}: called while the component runs realloc or post-return, when it may not leave`,
+      );
+    }
+  };
+  const call = (args: unknown[]): unknown => {
+    if (!isResult) return callee(...args);
+    try {
+      return { tag: 'ok', val: callee(...args) };
+    } catch (error) {
+      if (error instanceof ResultError) return { tag: 'err', val: error.payload };
+      throw error;
+    }
+  };
+  const lowerResult = (value: unknown, flatArgs: readonly Flat[]): unknown => {
+    if (result === undefined) return undefined;
+    if (flat.resultsInMemory) {
+      const out = (flatArgs[flatArgs.length - 1] as number) >>> 0;
+      cx.check(out, result.size, result.align, `${label} result pointer`);
+      result.store(cx, value, out);
+      return undefined;
+    }
+    if (result.toCore !== undefined) return result.toCore(cx, value);
+    const one: Flat[] = [0];
+    result.lowerFlat(cx, value, one, 0);
+    return one[0];
+  };
+
+  const scalars = params.every((p) => p.fromCore !== undefined) && !flat.paramsInMemory && !hasBorrow;
+  if (scalars && n <= 2 && !isResult && (result === undefined || result.toCore !== undefined)) {
+    const [f0, f1] = params.map((p) => p.fromCore as (cx: Cx, x: Flat) => unknown);
+    const toCore = result?.toCore;
+    const done = (value: unknown): unknown => (toCore === undefined ? undefined : toCore(cx, value));
+    if (n === 0) {
+      return () => {
+        leave();
+        return done(callee());
+      };
+    }
+    if (n === 1) {
+      const g0 = f0 as (cx: Cx, x: Flat) => unknown;
+      return (a: Flat) => {
+        leave();
+        return done(callee(g0(cx, a)));
+      };
+    }
+    const g0 = f0 as (cx: Cx, x: Flat) => unknown;
+    const g1 = f1 as (cx: Cx, x: Flat) => unknown;
+    return ((a: Flat, b: Flat) => {
+      leave();
+      return done(callee(g0(cx, a), g1(cx, b)));
+    }) as (...flat: Flat[]) => unknown;
+  }
+
+  return (...flatArgs: Flat[]): unknown => {
+    leave();
+    const args = new Array<unknown>(n);
+    const saved = cx.lends;
+    const lends: LendScope | undefined = hasBorrow ? { lent: [], isActive: true } : undefined;
+    cx.lends = lends;
+    let value: unknown;
+    try {
+      if (flat.paramsInMemory) {
+        const ptr = (flatArgs[0] as number) >>> 0;
+        cx.check(ptr, tuple.size, tuple.align, `${label} parameters`);
+        for (let i = 0; i < n; i++) args[i] = (params[i] as Plan).load(cx, ptr + (tuple.offsets[i] as number));
+      } else {
+        for (let i = 0; i < n; i++) args[i] = (params[i] as Plan).liftFlat(cx, flatArgs, flatAt[i] as number);
+      }
+      value = call(args);
+    } finally {
+      if (lends !== undefined) {
+        for (const entry of lends.lent) entry.lends--;
+        lends.isActive = false;
+      }
+      cx.lends = saved;
+    }
+    return lowerResult(value, flatArgs);
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * Gives the types an instance type declares the interface they belong to: when an
+ * instance is imported or exported under an interface name (`wasi:io/streams@0.2.3`), each
+ * type its type exports by name (`(export "error" (type (eq 3)))`) gets that
+ * `interfaceName`, wherever it appears in the instance's functions and types. Value types
+ * are copied (they compare structurally); resources keep their identity and are named in
+ * place.
+ */
+import type { ExternType, FuncType, InstanceType, ValType } from '../types.js';
+import { nameResourceInterface } from './naming.js';
+
+/** `t` with the interface name `iface` on the types its exports name; `t` itself when there are none. */
+export function withInterfaceName(t: InstanceType, iface: string): InstanceType {
+  const own = new Set<ValType>();
+  for (const e of t.exports) {
+    if (e.type.kind !== 'type') continue;
+    const x = e.type.type;
+    if (x.name !== e.name || x.interfaceName !== undefined) continue;
+    if (x.kind === 'resource') nameResourceInterface(x, iface);
+    else own.add(x);
+  }
+  if (own.size === 0) return t;
+  return new Renamer(own, iface).instance(t);
+}
+
+class Renamer {
+  private readonly memo = new Map<ValType, ValType>();
+  constructor(
+    private readonly own: ReadonlySet<ValType>,
+    private readonly iface: string,
+  ) {}
+
+  instance(t: InstanceType): InstanceType {
+    let changed = false;
+    const exports = t.exports.map((e) => {
+      const type = this.extern(e.type);
+      if (type !== e.type) changed = true;
+      return type === e.type ? e : { name: e.name, type };
+    });
+    return changed ? { kind: 'instance', exports } : t;
+  }
+
+  private extern(t: ExternType): ExternType {
+    switch (t.kind) {
+      case 'func':
+        return this.func(t);
+      case 'type': {
+        if (t.type.kind === 'resource') return t;
+        const v = this.val(t.type);
+        return v === t.type ? t : { kind: 'type', type: v };
+      }
+      case 'value': {
+        const v = this.val(t.type);
+        return v === t.type ? t : { kind: 'value', type: v };
+      }
+      case 'instance':
+        return this.instance(t);
+      default:
+        // Component and module types name their own types: an interface does not reach into them.
+        return t;
+    }
+  }
+
+  private func(t: FuncType): FuncType {
+    let changed = false;
+    const params = t.params.map((p) => {
+      const type = this.val(p.type);
+      if (type !== p.type) changed = true;
+      return type === p.type ? p : { name: p.name, type };
+    });
+    const result = this.opt(t.result);
+    if (result !== t.result) changed = true;
+    return changed ? { kind: 'func', params, result, isAsync: t.isAsync } : t;
+  }
+
+  private opt(t: ValType | undefined): ValType | undefined {
+    return t === undefined ? undefined : this.val(t);
+  }
+
+  private val(t: ValType): ValType {
+    const done = this.memo.get(t);
+    if (done !== undefined) return done;
+    const members = this.members(t);
+    const out = this.own.has(t) ? { ...members, interfaceName: this.iface } : members;
+    this.memo.set(t, out);
+    return out;
+  }
+
+  /** `t` with its member types renamed: `t` itself when none changed. */
+  private members(t: ValType): ValType {
+    switch (t.kind) {
+      case 'record': {
+        const fields = t.fields.map((f) => {
+          const type = this.val(f.type);
+          return type === f.type ? f : { name: f.name, type };
+        });
+        return fields.some((f, i) => f !== t.fields[i]) ? { ...t, fields } : t;
+      }
+      case 'variant': {
+        const cases = t.cases.map((c) => {
+          const type = this.opt(c.type);
+          return type === c.type ? c : { name: c.name, type };
+        });
+        return cases.some((c, i) => c !== t.cases[i]) ? { ...t, cases } : t;
+      }
+      case 'tuple': {
+        const types = t.types.map((m) => this.val(m));
+        return types.some((m, i) => m !== t.types[i]) ? { ...t, types } : t;
+      }
+      case 'list': {
+        const element = this.val(t.element);
+        return element === t.element ? t : { ...t, element };
+      }
+      case 'option': {
+        const type = this.val(t.type);
+        return type === t.type ? t : { ...t, type };
+      }
+      case 'result': {
+        const ok = this.opt(t.ok);
+        const err = this.opt(t.err);
+        return ok === t.ok && err === t.err ? t : { ...t, ok, err };
+      }
+      case 'map': {
+        const key = this.val(t.key);
+        const value = this.val(t.value);
+        return key === t.key && value === t.value ? t : { ...t, key, value };
+      }
+      case 'stream':
+      case 'future': {
+        const element = this.opt(t.element);
+        return element === t.element ? t : { ...t, element };
+      }
+      default:
+        return t;
+    }
+  }
+}
