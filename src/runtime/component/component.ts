@@ -4,7 +4,9 @@
  * parser validates the whole binary; V8 compiles (and validates) each nested core module.
  */
 import { describe } from '../describe.js';
+import { capMemoryMaximum } from '../encoder/cap-memory.js';
 import { ArgumentError, CompileError, WasmParseError, withoutV8Prefix } from '../errors.js';
+import { parseModule } from '../parser/index.js';
 import { hex } from '../units.js';
 import { exportsObject } from './exports.js';
 import type { ComponentImports } from './imports.js';
@@ -120,6 +122,26 @@ export class Component {
     return new Component(own, { [PRECOMPILED]: true, ast, compiled });
   }
 
+  /**
+   * @internal This component with every memory its core modules define capped at
+   * `maxPages` (`runProgram`'s `maxMemoryBytes`): each core module is rewritten and
+   * compiled again; memories a module imports come from another, capped, module.
+   * @throws ArgumentError ERR_INVALID_OPTION when a memory's minimum is above the cap.
+   */
+  withMemoryCap(maxPages: number): Component {
+    const compiled = new Map<CoreModuleDefinition, WebAssembly.Module>();
+    for (const entry of moduleEntries(this.ast)) {
+      const original = this.compiled.get(entry.definition) as WebAssembly.Module;
+      compiled.set(
+        entry.definition,
+        definesMemory(entry.definition.bytes)
+          ? new WebAssembly.Module(capMemoryMaximum(entry.definition.bytes, maxPages))
+          : original,
+      );
+    }
+    return new Component(this.bytes, { [PRECOMPILED]: true, ast: this.ast, compiled });
+  }
+
   /** Whether `bytes` is a valid component, core modules included. Never throws, whatever it is given. */
   static validate(bytes: unknown): boolean {
     if (!(bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes))) return false;
@@ -213,6 +235,11 @@ export class Component {
     const result = instantiateAst(this.ast, null, (name, type) => hostImport(imports, name, type), linker, '');
     return new ComponentInstance<E>(this, exportsObject(result.exports, linker.classes) as E);
   }
+}
+
+/** Whether a core module defines a memory of its own (one the cap applies to). */
+function definesMemory(bytes: Uint8Array): boolean {
+  return parseModule(bytes).memories.length > 0;
 }
 
 function parse(bytes: Uint8Array): ComponentAst {

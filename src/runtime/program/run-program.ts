@@ -4,6 +4,7 @@
  * deadline; errors come back across the thread boundary and are rebuilt as our
  * error classes. The worker's entry point is program/worker.ts.
  */
+import { Component } from '../component/component.js';
 import { capMemoryMaximum } from '../encoder/cap-memory.js';
 import { workerScript } from '../engine/paths.js';
 import { COMPILER_CHOICES, type CompilerChoice } from '../engine/tiering.js';
@@ -21,6 +22,7 @@ import {
 import type { WasiOptions } from '../wasi/index.js';
 import { checkWasiOptions } from '../wasi/options.js';
 import { concat } from '../wasi/stdio.js';
+import { runComponentHere } from './run-component.js';
 import { type RunProgramResult, runHere } from './run-here.js';
 
 export type { RunProgramResult };
@@ -28,13 +30,21 @@ export type { RunProgramResult };
 import { rebuildError, WORKER_MARK, type WorkerInput, type WorkerMessage } from './worker-protocol.js';
 
 export interface RunProgramOptions {
-  /** The compiled module. */
-  readonly module: Module;
+  /** The compiled module: a WASI preview1 program. Give `module` or `component`, not both. */
+  readonly module?: Module;
+  /**
+   * A compiled component: a WASI 0.2 command (its `wasi:cli/run` export runs), or any
+   * component whose imports are WASI 0.2's only (with `invoke`). Its `wasi:*@0.2.x`
+   * imports get a WASI 0.2 host made from `wasi`, with the same sandbox as preview1.
+   */
+  readonly component?: Component;
   /** WASI setup (args, env, preopens, stdio). Omit for a module that imports no WASI. */
   readonly wasi?: WasiOptions;
   /**
    * Call this export (after WASI is set up: `_initialize` runs first when exported)
-   * instead of `_start`. `args` are already typed (numbers, bigints for i64...).
+   * instead of `_start`. `args` are already typed (numbers, bigints for i64...). For a
+   * component: the export's name (`greet`, `wasi:cli/run@0.2.3#run`), `args` its JS values,
+   * and `results` the returned value (a `result` type's `err` is thrown as `ResultError`).
    */
   readonly invoke?: { readonly name: string; readonly args: readonly unknown[] };
   /** Stop the program after this many milliseconds: it runs in a worker thread, and `TimeoutError` is thrown. */
@@ -61,9 +71,17 @@ export interface RunProgramOptions {
  * `ArgumentError` (`ERR_INVALID_OPTION` for a bad option, WASI's included; `ERR_NO_EXPORT`). `proc_exit(n)` is not an error: it gives `exitCode: n`.
  */
 export async function runProgram(options: RunProgramOptions): Promise<RunProgramResult> {
-  checkObject(options, 'runProgram: options');
-  if (!(options.module instanceof Module))
-    throw invalidOption('runProgram: options.module', 'a Module', options.module);
+  // Checked as unknown, so that the assertion does not widen `options`' own fields.
+  checkObject(options as unknown, 'runProgram: options');
+  const given: { readonly module?: unknown; readonly component?: unknown } = options;
+  if (given.component !== undefined && given.module !== undefined) {
+    throw invalidOption('runProgram: options', 'either a module or a component, not both', 'both');
+  }
+  if (given.component !== undefined && !(given.component instanceof Component)) {
+    throw invalidOption('runProgram: options.component', 'a Component', given.component);
+  }
+  if (given.component === undefined && !(given.module instanceof Module))
+    throw invalidOption('runProgram: options.module', 'a Module (or options.component, a Component)', given.module);
   const { timeoutMs, maxMemoryBytes, invoke, compiler, onMemoryCap } = options;
   if (timeoutMs !== undefined) checkPositiveNumber(timeoutMs, 'runProgram: options.timeoutMs');
   if (maxMemoryBytes !== undefined) checkNonNegativeNumber(maxMemoryBytes, 'runProgram: options.maxMemoryBytes');
@@ -78,12 +96,17 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
   // Checked here, on the caller's thread, so errors name the caller's values.
   const wasiOptions = options.wasi ?? {};
   checkWasiOptions(wasiOptions, 'runProgram: options.wasi');
-  let module = options.module;
   const maxPages = maxMemoryBytes === undefined ? null : Math.floor(maxMemoryBytes / PAGE_SIZE);
+  if (options.component !== undefined) {
+    const component = maxPages === null ? options.component : options.component.withMemoryCap(maxPages);
+    if (timeoutMs === undefined) return runComponentHere(component, wasiOptions, invoke ?? null);
+    return runInWorker({ kind: 'component', component }, wasiOptions, invoke ?? null, maxPages, timeoutMs, null);
+  }
+  let module = options.module as Module;
   if (maxPages !== null) module = capModule(module, maxPages, compiler ?? module.compiler);
   const notify = maxPages === null ? null : (onMemoryCap ?? null);
   if (timeoutMs === undefined) return runHere(module, wasiOptions, invoke ?? null, maxPages, notify);
-  return runInWorker(module, wasiOptions, invoke ?? null, maxPages, timeoutMs, notify);
+  return runInWorker({ kind: 'module', module }, wasiOptions, invoke ?? null, maxPages, timeoutMs, notify);
 }
 
 /** Rebuilds `module` with its own memories capped (imported ones are capped where we create them). */
@@ -120,7 +143,9 @@ function workerError(err: unknown): unknown {
 }
 
 async function runInWorker(
-  module: Module,
+  program:
+    | { readonly kind: 'module'; readonly module: Module }
+    | { readonly kind: 'component'; readonly component: Component },
   wasiOptions: WasiOptions,
   invoke: { readonly name: string; readonly args: readonly unknown[] } | null,
   maxPages: number | null,
@@ -130,8 +155,9 @@ async function runInWorker(
   const { options, stdout, stderr } = withoutCallbacks(wasiOptions);
   const input: WorkerInput = {
     mark: WORKER_MARK,
-    bytes: module.bytes,
-    compiler: module.compiler,
+    ...(program.kind === 'module'
+      ? { kind: 'module', bytes: program.module.bytes, compiler: program.module.compiler }
+      : { kind: 'component', bytes: program.component.bytes, compiler: 'auto' }),
     wasi: options,
     stdout,
     stderr,

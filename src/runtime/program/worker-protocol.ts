@@ -12,6 +12,8 @@ export const WORKER_MARK = 'wasmer-ts:run-program';
 
 export interface WorkerInput {
   readonly mark: typeof WORKER_MARK;
+  /** What `bytes` holds: a core module, or a component (run with the WASI 0.2 host). */
+  readonly kind: 'module' | 'component';
   readonly bytes: Uint8Array;
   readonly compiler: CompilerChoice;
   readonly wasi: WasiOptions;

@@ -5,9 +5,11 @@
  * module under src/runtime with a top-level side effect.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Component } from '../component/component.js';
 import { Module } from '../module.js';
 import { toTrap } from '../trap.js';
 import type { WasiOptions } from '../wasi/index.js';
+import { runComponentHere } from './run-component.js';
 import { runHere } from './run-here.js';
 import { serializeError, WORKER_MARK, type WorkerInput, type WorkerMessage } from './worker-protocol.js';
 
@@ -21,6 +23,14 @@ async function workerMain(input: WorkerInput): Promise<void> {
       ...(input.stdout !== null ? { stdout: forward(1) } : {}),
       ...(input.stderr !== null ? { stderr: forward(2) } : {}),
     };
+    if (input.kind === 'component') {
+      // Core modules compiled again in this isolate, capped as the caller asked.
+      const compiled = await Component.compile(input.bytes);
+      const component = input.maxPages === null ? compiled : compiled.withMemoryCap(input.maxPages);
+      const result = runComponentHere(component, wasi, input.invoke);
+      send({ t: 'done', exitCode: result.exitCode, results: result.results });
+      return;
+    }
     // Our Module (parse + typed exports) is rebuilt from the bytes here; V8
     // compiles it again in this isolate (background threads, with the same tiering).
     const module = await Module.compile(input.bytes, { compiler: input.compiler });

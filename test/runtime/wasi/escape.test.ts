@@ -20,11 +20,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI as NodeWasi } from 'node:wasi';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Instance, Module } from '../../../src/runtime/index.js';
+import { Component, Instance, Module, runProgram } from '../../../src/runtime/index.js';
 import { Wasi } from '../../../src/runtime/wasi/index.js';
 import { HANDLE_WALK } from '../../../src/runtime/wasi/sandbox.js';
 import { wat } from '../../helpers/wat.js';
-import { keyValues, runWasi, wasiFixture } from './helpers.js';
+import { keyValues, runWasi, WASI_FIXTURES, wasiFixture } from './helpers.js';
 
 /** A guest driven step by step from the test: open a directory, then make one inside it. */
 const STEPS = `(module
@@ -62,6 +62,61 @@ function treeHash(dir: string, skip: string): string {
   return hash.digest('hex');
 }
 
+/** What escape.c prints under preview1: the errno of every attempt. */
+const EXPECTED: Readonly<Record<string, string>> = {
+  dotdot: NOTCAPABLE,
+  dotdot_nested: NOTCAPABLE,
+  dotdot_deep: NOTCAPABLE,
+  absolute: NOTCAPABLE,
+  absolute_etc: NOTCAPABLE,
+  dotdot_create: NOTCAPABLE,
+  link_rel_follow: NOTCAPABLE,
+  // Not following a final symlink is O_NOFOLLOW: ELOOP, as on Linux.
+  link_rel_nofollow: LOOP,
+  link_abs_follow: NOTCAPABLE,
+  link_chain_follow: NOTCAPABLE,
+  link_dangling_create: NOTCAPABLE,
+  link_dir_middle: NOTCAPABLE,
+  link_abs_dir_middle: NOTCAPABLE,
+  link_dir_trailing_slash: NOTCAPABLE,
+  link_in_subdir_middle: NOTCAPABLE,
+  stat_follow_rel: NOTCAPABLE,
+  stat_follow_abs: NOTCAPABLE,
+  set_times_dotdot: NOTCAPABLE,
+  set_times_follow: NOTCAPABLE,
+  symlink_create_rel: NOTCAPABLE,
+  symlink_create_abs: NOTCAPABLE,
+  symlink_create_deep: NOTCAPABLE,
+  symlink_path_dotdot: NOTCAPABLE,
+  symlink_inside: '0',
+  symlink_inside_open: '0',
+  symlink_subdir_up: '0',
+  symlink_subdir_up_twice: NOTCAPABLE,
+  symlink_dot: '0',
+  symlink_climb_after_name: NOTCAPABLE,
+  symlink_sub_up_ok: '0',
+  rename_link_shallower: NOTCAPABLE,
+  hardlink_link_shallower: NOTCAPABLE,
+  link_source_dotdot: NOTCAPABLE,
+  link_target_dotdot: NOTCAPABLE,
+  link_source_follow: NOTCAPABLE,
+  link_source_abs: NOTCAPABLE,
+  rename_source_dotdot: NOTCAPABLE,
+  rename_target_dotdot: NOTCAPABLE,
+  rename_target_via_link: NOTCAPABLE,
+  mkdir_dotdot: NOTCAPABLE,
+  mkdir_via_link: NOTCAPABLE,
+  unlink_dotdot: NOTCAPABLE,
+  unlink_via_link: NOTCAPABLE,
+  rmdir_dotdot: NOTCAPABLE,
+  nul_open: ILSEQ,
+  nul_symlink_target: ILSEQ,
+  open_sub: '0',
+  sub_dotdot: NOTCAPABLE,
+  sub_dotdot_secret: NOTCAPABLE,
+  inside: '0',
+};
+
 let top: string;
 let sandbox: string;
 
@@ -91,60 +146,7 @@ describe('the WASI sandbox', () => {
     const { exitCode, stdout } = runWasi(wasiFixture('escape'), { preopens: { '/': sandbox } });
     expect(exitCode).toBe(0);
     const results = keyValues(stdout);
-    const expected: Record<string, string> = {
-      dotdot: NOTCAPABLE,
-      dotdot_nested: NOTCAPABLE,
-      dotdot_deep: NOTCAPABLE,
-      absolute: NOTCAPABLE,
-      absolute_etc: NOTCAPABLE,
-      dotdot_create: NOTCAPABLE,
-      link_rel_follow: NOTCAPABLE,
-      // Not following a final symlink is O_NOFOLLOW: ELOOP, as on Linux.
-      link_rel_nofollow: LOOP,
-      link_abs_follow: NOTCAPABLE,
-      link_chain_follow: NOTCAPABLE,
-      link_dangling_create: NOTCAPABLE,
-      link_dir_middle: NOTCAPABLE,
-      link_abs_dir_middle: NOTCAPABLE,
-      link_dir_trailing_slash: NOTCAPABLE,
-      link_in_subdir_middle: NOTCAPABLE,
-      stat_follow_rel: NOTCAPABLE,
-      stat_follow_abs: NOTCAPABLE,
-      set_times_dotdot: NOTCAPABLE,
-      set_times_follow: NOTCAPABLE,
-      symlink_create_rel: NOTCAPABLE,
-      symlink_create_abs: NOTCAPABLE,
-      symlink_create_deep: NOTCAPABLE,
-      symlink_path_dotdot: NOTCAPABLE,
-      symlink_inside: '0',
-      symlink_inside_open: '0',
-      symlink_subdir_up: '0',
-      symlink_subdir_up_twice: NOTCAPABLE,
-      symlink_dot: '0',
-      symlink_climb_after_name: NOTCAPABLE,
-      symlink_sub_up_ok: '0',
-      rename_link_shallower: NOTCAPABLE,
-      hardlink_link_shallower: NOTCAPABLE,
-      link_source_dotdot: NOTCAPABLE,
-      link_target_dotdot: NOTCAPABLE,
-      link_source_follow: NOTCAPABLE,
-      link_source_abs: NOTCAPABLE,
-      rename_source_dotdot: NOTCAPABLE,
-      rename_target_dotdot: NOTCAPABLE,
-      rename_target_via_link: NOTCAPABLE,
-      mkdir_dotdot: NOTCAPABLE,
-      mkdir_via_link: NOTCAPABLE,
-      unlink_dotdot: NOTCAPABLE,
-      unlink_via_link: NOTCAPABLE,
-      rmdir_dotdot: NOTCAPABLE,
-      nul_open: ILSEQ,
-      nul_symlink_target: ILSEQ,
-      open_sub: '0',
-      sub_dotdot: NOTCAPABLE,
-      sub_dotdot_secret: NOTCAPABLE,
-      inside: '0',
-    };
-    expect(Object.fromEntries(results)).toEqual(expected);
+    expect(Object.fromEntries(results)).toEqual(EXPECTED);
     expect(treeHash(top, sandbox)).toBe(before);
     expect(readdirSync(top).sort()).toEqual(['outside', 'sandbox', 'secret']);
     // The links the guest was allowed to make stay inside; the refused ones were not made.
@@ -186,6 +188,29 @@ describe('the WASI sandbox', () => {
       expect(treeHash(top, sandbox)).toBe(before);
     },
   );
+
+  // The same guest as a WASI 0.2 command component (adapted with the preview1 adapter):
+  // every path goes through the same resolver; the adapter reports wasi:filesystem's
+  // `not-permitted` as EPERM (63) where preview1 says ENOTCAPABLE.
+  it('refuses every route out of the preopen under WASI 0.2 too, and changes nothing outside it', async () => {
+    const before = treeHash(top, sandbox);
+    const guest = new Component(readFileSync(join(WASI_FIXTURES, 'escape.component.wasm')));
+    const { exitCode, stdout } = await runProgram({
+      component: guest,
+      wasi: { preopens: { '/': sandbox }, stdout: 'pipe', stderr: 'pipe' },
+    });
+    expect(exitCode).toBe(0);
+    const results = keyValues(new TextDecoder().decode(stdout));
+    const EPERM = '63';
+    const expected = Object.fromEntries(Object.entries(EXPECTED).map(([k, v]) => [k, v === NOTCAPABLE ? EPERM : v]));
+    expect(Object.fromEntries(results)).toEqual(expected);
+    expect(new TextDecoder().decode(stdout)).not.toContain('SECRET');
+    expect(treeHash(top, sandbox)).toBe(before);
+    expect(readdirSync(top).sort()).toEqual(['outside', 'sandbox', 'secret']);
+    expect(readlinkSync(join(sandbox, 'mine_ok'))).toBe('inside.txt');
+    expect(readdirSync(sandbox)).not.toContain('mine_rel');
+    expect(readdirSync(sandbox)).not.toContain('mine_abs');
+  });
 
   it('does not let the guest read the secret through any route', () => {
     const { stdout } = runWasi(wasiFixture('escape'), { preopens: { '/': sandbox } });

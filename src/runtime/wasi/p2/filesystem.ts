@@ -541,7 +541,9 @@ export class Descriptor {
         const fd = openSync(r.host, fsc.O_RDONLY | fsc.O_DIRECTORY | fsc.O_NOFOLLOW);
         const shared = new SharedFd(fd, this.ctx.open);
         const depth = this.depth + r.depth + (r.name === null ? 0 : 1);
-        const dirFlags = { ...want, read: true, write: false, mutateDirectory: want.mutateDirectory };
+        // A directory inherits its parent's right to change it, as wasmtime gives: the right belongs to
+        // the preopen, and the preview1 adapter opens directories without asking for it.
+        const dirFlags = { ...want, read: true, write: false, mutateDirectory: this.flags.mutateDirectory };
         return new Descriptor(this.ctx, shared, true, handlePath(fd, r.host), depth, dirFlags);
       } else if (directory) {
         fail('not-directory', 'open-at');
