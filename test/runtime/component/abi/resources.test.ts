@@ -89,7 +89,10 @@ beforeEach(async () => {
       },
     }),
   });
-  state.bindResource(counter, { create: () => new Counter(), destructor: () => g.exports.dtor as (rep: number) => void });
+  state.bindResource(counter, {
+    create: () => new Counter(),
+    destructor: () => g.exports.dtor as (rep: number) => void,
+  });
   const lift = (name: string, params: ValType[], result: ValType | undefined) =>
     liftFunction(funcType(params, result), g.exports[name] as () => unknown, g.context(), name);
   fns = {
@@ -132,7 +135,9 @@ describe('guest-defined resources', () => {
 
   it('refuses an object that is not of the resource', () => {
     const error = expectCode(() => fns.get?.({}), ArgumentError, 'ERR_ARG_TYPE');
-    expect(error.message).toBe('get parameter "p0" must be a resource "counter" resource object, got an object (Object)');
+    expect(error.message).toBe(
+      'get parameter "p0" must be a resource "counter" resource object, got an object (Object)',
+    );
     expectCode(() => fns.consume?.(undefined), ArgumentError, 'ERR_ARG_TYPE');
   });
 
