@@ -1,7 +1,8 @@
 // A call of numbers through the glue must cost about a core call: no arrays or objects per
 // call. Checked by counting V8's scavenges (young-generation GCs, printed by --trace-gc) over
-// 1e6 calls in a child process running the built dist/: a numeric call in each direction gets
-// none, and a string call, which allocates, gets some (so the count can tell them apart).
+// 1e6 calls in a child process running the built dist/: a numeric call in each direction and a
+// call taking a short string get none; one returning a tuple, which must allocate the array it
+// returns, gets some (so the count can tell them apart).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,8 @@ const GUEST = `(module
   (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
   (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 16))
   (func (export "len") (param i32 i32) (result i32) (local.get 1))
+  (func (export "pair") (param i32) (result i32)
+    (i32.store (i32.const 64) (local.get 0)) (i32.store (i32.const 68) (i32.const 1)) (i32.const 64))
   (func (export "loop") (param $n i32) (result i32) (local $acc i32)
     (block $done (loop $next
       (br_if $done (i32.eqz (local.get $n)))
@@ -36,10 +39,12 @@ exports = new WebAssembly.Instance(module, { host: { inc } }).exports;
 const add = liftFunction(fn([u32, u32], u32), exports.add, ctx, 'add');
 const len = liftFunction(fn([{ kind: 'string' }], u32), exports.len, ctx, 'len');
 const loop = liftFunction(fn([u32], u32), exports.loop, ctx, 'loop');
+const pair = liftFunction(fn([u32], { kind: 'tuple', types: [u32, u32] }), exports.pair, ctx, 'pair');
 const run = {
   add: () => { let acc = 0; for (let i = 0; i < 1e6; i++) acc += add(i & 1023, 1); return acc; },
   len: () => { let acc = 0; for (let i = 0; i < 1e6; i++) acc += len('hello'); return acc; },
   import: () => loop(1e6),
+  pair: () => { let acc = 0; for (let i = 0; i < 1e6; i++) acc += pair(i & 1023)[1]; return acc; },
 }[process.argv[2]];
 run();
 globalThis.gc();
@@ -61,7 +66,7 @@ function scavenges(bytes: Uint8Array, which: string): { count: number; result: n
 }
 
 describe('allocation per call', () => {
-  it('allocates nothing for a call of numbers in either direction, unlike a call with a string', async () => {
+  it('allocates nothing for a call of numbers in either direction or of a short string', async () => {
     const bytes = await wat(GUEST);
     const add = scavenges(bytes, 'add');
     let expected = 0;
@@ -73,6 +78,9 @@ describe('allocation per call', () => {
     expect(viaImport.count).toBe(0);
     const len = scavenges(bytes, 'len');
     expect(len.result).toBe(5_000_000);
-    expect(len.count).toBeGreaterThan(0);
+    expect(len.count).toBe(0);
+    const pair = scavenges(bytes, 'pair');
+    expect(pair.result).toBe(1_000_000);
+    expect(pair.count).toBeGreaterThan(0);
   });
 });
