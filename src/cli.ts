@@ -33,6 +33,7 @@ export async function buildProgram(onError: (message: string) => void): Promise<
     { compileCommand },
     { createExeCommand },
     { cacheCommand },
+    { typesCommand },
   ] = await Promise.all([
     import('commander'),
     import('./commands/call.js'),
@@ -41,9 +42,12 @@ export async function buildProgram(onError: (message: string) => void): Promise<
     import('./commands/compile.js'),
     import('./commands/create-exe.js'),
     import('./commands/cache.js'),
+    import('./commands/types.js'),
   ]);
   const program = new Command('wasmer-ts')
-    .description('Run, call, inspect, validate and compile WebAssembly modules with V8, or make executables of them.')
+    .description(
+      'Run, call, inspect, validate and compile WebAssembly modules and components with V8, write .d.ts of them, or make executables of them.',
+    )
     .version(packageVersion(), '-V, --version', 'print the wasmer-ts version')
     .helpOption('-h, --help', 'show help (every command has its own: wasmer-ts run --help)')
     .exitOverride()
@@ -68,6 +72,7 @@ ${exitCodeHelp()}`,
     compileCommand,
     createExeCommand,
     cacheCommand,
+    typesCommand,
   ];
   for (const command of commands) {
     inheritSettings(command, program);

@@ -31,8 +31,8 @@ export const callCommand = addJsonOption(
     new Command('call')
       .description('Call one exported function and print its results')
       .argument('<file>', '.wasm, .wat, or a module compiled by `wasmer-ts compile`')
-      .argument('<function>', 'the exported function to call')
-      .argument('[args...]', 'its arguments, parsed by its parameter types (see `run --help`)')
+      .argument('<function>', 'the exported function to call (a component interface\'s as INTERFACE#NAME)')
+      .argument('[args...]', 'its arguments, parsed by its parameter types (WAVE literals for a component; see `run --help`)')
       .option(
         '--args-json <json>',
         'the arguments as a JSON array instead: numbers, or strings for any literal',
@@ -48,7 +48,14 @@ Examples:
   $ wasmer-ts call fixtures/simple.wasm sum 5 37
   42
   $ wasmer-ts call math.wasm mul64 --args-json '["9007199254740993", 2]'
-  $ wasmer-ts call fixtures/simple.wasm sum 1 2 --repeat 1000000 --json`,
+  $ wasmer-ts call fixtures/simple.wasm sum 1 2 --repeat 1000000 --json
+  $ wasmer-ts call fixtures/components/greet.wasm greet '"world"'
+  "Hello, world!"
+  $ wasmer-ts call fixtures/components/values.wasm 'test:values/math@1.0.0#square' 9
+  81
+
+A component's arguments are WAVE literals, one per argument, and its result
+prints in WAVE; an interface's function is INTERFACE#NAME (see \`run --help\`).`,
   )
   .action(async (file: string, name: string, args: string[], raw: RawOptions) => {
     if (raw.argsJson !== undefined && args.length > 0) {

@@ -277,11 +277,21 @@ decimal or 0x hex (negative and unsigned forms both accepted), f32/f64 as 1.5,
 -0, 1e10, 0x1.8p3, nan, inf, -inf, v128 as a 128-bit integer or lanes
 (i32x4:1,2,3,4). A "--" among them is skipped. Results print one per line.
 
+For a component, each argument is one WAVE literal parsed by the parameter's
+type: "text", 5, -1.5, true, 'c', [1, 2], (1, "a"), {x: 1, y: 2}, red,
+{read, write} for flags, some(3), none, ok("y"), err(5); the result prints in
+WAVE (an err(...) result too, with exit status 0). Name a function of an
+exported interface INTERFACE#NAME (wasi:cli/run@0.2.3#run, or without the
+version). The command line gives a component no imports yet (WASI 0.2 comes
+next): one that has imports exits with 5.
+
 Examples:
   $ wasmer-ts run fixtures/simple.wasm --invoke sum 5 37
   42
   $ wasmer-ts run --dir ./data::/data --env GREETING=hi hello.wasm --verbose input.txt
-  $ wasmer-ts run --timeout 5s --max-memory 256MiB loop.wasm`,
+  $ wasmer-ts run --timeout 5s --max-memory 256MiB loop.wasm
+  $ wasmer-ts run fixtures/components/greet.wasm --invoke greet '"world"'
+  "Hello, world!"`,
     )
     .action((file: string, rest: string[], raw: RawOptions) => runFile(file, rest, raw));
 }

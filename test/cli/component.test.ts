@@ -175,3 +175,32 @@ describe('validate and inspect on a component', () => {
     expect(report.wit).toContain('export quadruple: func(x: u32) -> u32;');
   });
 });
+
+describe('types', () => {
+  it.concurrent("writes a component's Exports and Imports declarations to stdout", async ({ expect }) => {
+    const r = await cli(['types', 'greet.wasm'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('// TypeScript declarations of greet.wasm, by wasmer-ts types');
+    expect(r.stdout).toMatch(/export interface Exports \{[^}]*greet\(name: string\): string;/);
+    expect(r.stdout).toContain('export interface Imports {');
+  });
+
+  it.concurrent("writes a core module's exports to the file -o names", async ({ expect }) => {
+    const out = join(mkdtempSync(join(tmpdir(), 'types-')), 'simple.d.ts');
+    const r = await cli(['types', 'fixtures/simple.wasm', '-o', out]);
+    expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+    const text = readFileSync(out, 'utf8');
+    expect(text).toContain("import type { Global, Memory, Table, Value } from 'wasmer-ts';");
+    expect(text).toContain('sum(p0: number | Value, p1: number | Value): number;');
+  });
+
+  it.concurrent('exits 4 for an invalid component and 3 for a missing file', async ({ expect }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'types-bad-'));
+    writeFileSync(join(dir, 'broken.wasm'), readFileSync(join(cwd, 'greet.wasm')).subarray(0, 100));
+    const bad = await cli(['types', 'broken.wasm'], { cwd: dir });
+    expect(bad.code).toBe(4);
+    expect(bad.stderr).toMatch(/^error: broken\.wasm: .*\(at byte 0x[0-9a-f]+\)/);
+    expect((await cli(['types', 'missing.wasm'], { cwd: dir })).code).toBe(3);
+  });
+});

@@ -47,7 +47,7 @@ const CASES: readonly (readonly [name: string, args: readonly string[]])[] = [
   // Help of every command, and the version.
   ['help', ['--help']],
   ['version', ['--version']],
-  ...(['run', 'call', 'inspect', 'validate', 'compile', 'cache'] as const).map(
+  ...(['run', 'call', 'inspect', 'validate', 'compile', 'cache', 'types'] as const).map(
     (command) => [`help-${command}`, [command, '--help']] as const,
   ),
 ];

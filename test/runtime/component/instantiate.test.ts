@@ -3,7 +3,7 @@
 // errors for a missing or mistyped import and for what is not supported yet.
 import { describe, expect, it } from 'vitest';
 import { Component } from '../../../src/runtime/component/component.js';
-import { LinkError, Trap } from '../../../src/runtime/errors.js';
+import { CanonicalAbiError, LinkError, Trap } from '../../../src/runtime/errors.js';
 import { componentBytes } from './fixtures.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -136,6 +136,18 @@ describe('host imports', () => {
     expect(error).toBe(boom);
   });
 
+  it('refuses a host function that calls back into the component while it runs', () => {
+    let exports: Record<string, Fn> = {};
+    const reenter = () => exports.quadruple?.(1);
+    exports = component.instantiate({ 'test:math/ops@0.2.3': { double: reenter }, offset: () => 0 }).exports as Record<
+      string,
+      Fn
+    >;
+    const error = thrown(() => exports.quadruple?.(5));
+    expect(error).toBeInstanceOf(CanonicalAbiError);
+    expect(error).toMatchObject({ code: 'ERR_CANON_REENTRANCE' });
+  });
+
   it('refuses imports that are not an object', () => {
     expect(thrown(() => component.instantiate(5 as never))).toMatchObject({ code: 'ERR_ARG_TYPE' });
   });
@@ -147,6 +159,16 @@ describe('what instantiation refuses or reports', () => {
     expect(error).toBeInstanceOf(LinkError);
     expect(error).toMatchObject({ code: 'ERR_LINK' });
     expect((error as Error).message).toMatch(/backpressure\.inc.*not support|not support.*backpressure\.inc/);
+  });
+
+  it('reports a canonical ABI trap during instantiation as CanonicalAbiError', () => {
+    const logged: unknown[] = [];
+    const error = thrown(() =>
+      new Component(componentBytes('start-abi-trap')).instantiate({ log: (msg: unknown) => logged.push(msg) }),
+    );
+    expect(error).toBeInstanceOf(CanonicalAbiError);
+    expect(error).toMatchObject({ code: 'ERR_CANON_STRING' });
+    expect(logged).toEqual([]);
   });
 
   it('turns a core start function trap into our Trap', () => {

@@ -56,7 +56,13 @@ export class Cx {
     this.state = context.state;
   }
 
-  private refresh(): void {
+  /**
+   * Rebuilds the views from `memory.buffer`. Called only when the cached view is empty: growing
+   * a memory detaches its old buffer, whose views then have length 0, so the check costs nothing
+   * per access (`memory.buffer` itself costs some 60 ns). A shared memory grows without detaching:
+   * `check` refreshes before it reports a block out of bounds.
+   */
+  private reload(): void {
     const thunk = this.context.memory;
     if (thunk === undefined) {
       throw new CanonicalAbiError('ERR_CANON_BOUNDS', `${this.label}: the function has no memory option to use`);
@@ -71,14 +77,21 @@ export class Cx {
 
   /** The guest memory's bytes, current after any growth. */
   bytes(): Uint8Array {
-    this.refresh();
+    if (this.u8.byteLength === 0) this.reload();
     return this.u8;
   }
 
   /** A DataView of the guest's memory, current after any growth. */
   view(): DataView {
-    this.refresh();
+    if (this.u8.byteLength === 0) this.reload();
     return this.dv;
+  }
+
+  /** Whether `[ptr, ptr + size)` is in memory (refreshing the views first when it seems not to be). */
+  fits(ptr: number, size: number): boolean {
+    if (ptr + size <= this.bytes().byteLength) return true;
+    this.reload();
+    return ptr + size <= this.u8.byteLength;
   }
 
   /**
@@ -89,8 +102,8 @@ export class Cx {
     if (ptr % align !== 0) {
       throw new CanonicalAbiError('ERR_CANON_ALIGN', `${what}: pointer ${ptr} is not aligned to ${align} bytes`);
     }
-    const length = this.bytes().byteLength;
-    if (ptr + size > length) {
+    if (!this.fits(ptr, size)) {
+      const length = this.u8.byteLength;
       throw new CanonicalAbiError(
         'ERR_CANON_BOUNDS',
         `${what}: ${size} bytes at ${ptr} reach past the end of memory (${length} bytes)`,
@@ -115,7 +128,9 @@ export class Cx {
     } finally {
       state.mayLeave = true;
     }
-    this.check(ptr, newSize, align, `${what} (realloc returned ${ptr})`);
+    // The message is built only on failure: a template here would allocate on every call.
+    if (ptr % align !== 0 || !this.fits(ptr, newSize))
+      this.check(ptr, newSize, align, `${what} (realloc returned ${ptr})`);
     return ptr;
   }
 

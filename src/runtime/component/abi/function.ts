@@ -52,6 +52,28 @@ function tupleLayout(plans: readonly Plan[]): { offsets: number[]; size: number;
   return { offsets, size: alignTo(size, align), align };
 }
 
+/**
+ * `fn` called with the first `count` values of `values`, without a spread for the usual small
+ * counts. The array is consumed at the call, so the caller may refill it for the next call.
+ */
+function callWith<F extends (...args: never[]) => unknown>(fn: F, values: readonly unknown[], count: number): unknown {
+  const f = fn as unknown as (...args: unknown[]) => unknown;
+  switch (count) {
+    case 0:
+      return f();
+    case 1:
+      return f(values[0]);
+    case 2:
+      return f(values[0], values[1]);
+    case 3:
+      return f(values[0], values[1], values[2]);
+    case 4:
+      return f(values[0], values[1], values[2], values[3]);
+    default:
+      return f(...values);
+  }
+}
+
 function reentrance(label: string): CanonicalAbiError {
   return new CanonicalAbiError(
     'ERR_CANON_REENTRANCE',
@@ -91,7 +113,9 @@ export function liftFunction(
   const cx = new Cx(ctx, label);
   const state = ctx.state;
   const params = type.params.map((p) => planOf(p.type, `${label} parameter "${p.name}"`));
-  const result = type.result === undefined ? undefined : planOf(type.result, `${label} result`);
+  const resultWhere = `${label} result`;
+  const paramsWhere = `${label} parameters`;
+  const result = type.result === undefined ? undefined : planOf(type.result, resultWhere);
   const flat = flattenFunc(type, 'lift');
   const hasBorrow = type.params.some((p) => contains(p.type, 'borrow'));
   const isResult = type.result?.kind === 'result';
@@ -104,12 +128,14 @@ export function liftFunction(
     at += p.flat.length;
   }
   const tuple = tupleLayout(params);
+  // One array for every call: the component cannot be re-entered, and the call consumes it.
+  const flatArgs: Flat[] = new Array<Flat>(flat.paramsInMemory ? 1 : at).fill(0);
 
   const liftResult = (ret: unknown): unknown => {
     if (result === undefined) return undefined;
     if (flat.resultsInMemory) {
       const ptr = (ret as number) >>> 0;
-      cx.check(ptr, result.size, result.align, `${label} result`);
+      cx.check(ptr, result.size, result.align, resultWhere);
       return result.load(cx, ptr);
     }
     return result.fromCore === undefined ? result.liftFlat(cx, [ret as Flat], 0) : result.fromCore(cx, ret as Flat);
@@ -140,16 +166,14 @@ export function liftFunction(
     state.mayEnter = false;
     try {
       if (hasBorrow) cx.borrows = { borrows: 0 };
-      let flatArgs: Flat[];
       if (flat.paramsInMemory) {
-        const ptr = cx.allocate(tuple.align, tuple.size, `${label} parameters`);
+        const ptr = cx.allocate(tuple.align, tuple.size, paramsWhere);
         for (let i = 0; i < n; i++) (params[i] as Plan).store(cx, args[i], ptr + (tuple.offsets[i] as number));
-        flatArgs = [ptr];
+        flatArgs[0] = ptr;
       } else {
-        flatArgs = new Array<Flat>(at);
         for (let i = 0; i < n; i++) (params[i] as Plan).lowerFlat(cx, args[i], flatArgs, flatAt[i] as number);
       }
-      const ret = core(...flatArgs);
+      const ret = callWith(core, flatArgs, flatArgs.length);
       const scope = cx.borrows;
       if (scope !== undefined && scope.borrows > 0) {
         throw new CanonicalAbiError(
@@ -270,7 +294,9 @@ export function lowerFunction(
   const cx = new Cx(ctx, label);
   const state = ctx.state;
   const params = type.params.map((p) => planOf(p.type, `${label} parameter "${p.name}"`));
-  const result = type.result === undefined ? undefined : planOf(type.result, `${label} result`);
+  const resultWhere = `${label} result`;
+  const paramsWhere = `${label} parameters`;
+  const result = type.result === undefined ? undefined : planOf(type.result, resultWhere);
   const flat = flattenFunc(type, 'lower');
   const hasBorrow = type.params.some((p) => contains(p.type, 'borrow'));
   const isResult = type.result?.kind === 'result';
@@ -282,6 +308,8 @@ export function lowerFunction(
     at += p.flat.length;
   }
   const tuple = tupleLayout(params);
+  // One array for every call: it is spread into the callee's parameters before the callee runs.
+  const args = new Array<unknown>(n).fill(undefined);
   const leave = (): void => {
     if (!state.mayLeave) {
       throw new CanonicalAbiError(
@@ -291,9 +319,9 @@ export function lowerFunction(
     }
   };
   const call = (args: unknown[]): unknown => {
-    if (!isResult) return callee(...args);
+    if (!isResult) return callWith(callee, args, n);
     try {
-      return { tag: 'ok', val: callee(...args) };
+      return { tag: 'ok', val: callWith(callee, args, n) };
     } catch (error) {
       if (error instanceof ResultError) return { tag: 'err', val: error.payload };
       throw error;
@@ -303,7 +331,7 @@ export function lowerFunction(
     if (result === undefined) return undefined;
     if (flat.resultsInMemory) {
       const out = (flatArgs[flatArgs.length - 1] as number) >>> 0;
-      cx.check(out, result.size, result.align, `${label} result pointer`);
+      cx.check(out, result.size, result.align, resultWhere);
       result.store(cx, value, out);
       return undefined;
     }
@@ -341,7 +369,6 @@ export function lowerFunction(
 
   return (...flatArgs: Flat[]): unknown => {
     leave();
-    const args = new Array<unknown>(n);
     const saved = cx.lends;
     const lends: LendScope | undefined = hasBorrow ? { lent: [], isActive: true } : undefined;
     cx.lends = lends;
@@ -349,7 +376,7 @@ export function lowerFunction(
     try {
       if (flat.paramsInMemory) {
         const ptr = (flatArgs[0] as number) >>> 0;
-        cx.check(ptr, tuple.size, tuple.align, `${label} parameters`);
+        cx.check(ptr, tuple.size, tuple.align, paramsWhere);
         for (let i = 0; i < n; i++) args[i] = (params[i] as Plan).load(cx, ptr + (tuple.offsets[i] as number));
       } else {
         for (let i = 0; i < n; i++) args[i] = (params[i] as Plan).liftFlat(cx, flatArgs, flatAt[i] as number);

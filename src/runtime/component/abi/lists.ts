@@ -95,14 +95,14 @@ export function listPlan(element: Plan, kind: string, where: string): Plan {
   const { size, align } = element;
   const lift = (cx: Cx, ptr: number, length: number): unknown => {
     checkListLength(length, size, where);
-    cx.check(ptr, length * size, align, `${where} (a list of ${length})`);
+    cx.check(ptr, length * size, align, where);
     return loadElements(cx, element, typed, ptr, length);
   };
   /** Stores the list's elements into a new block; returns its pointer, the length in `cx.units`. */
   const lower = (cx: Cx, value: unknown): number => {
     const items = elementsOf(value, typed, where);
     checkListLength(items.length, size, where);
-    const ptr = cx.allocate(align, items.length * size, `${where} (a list of ${items.length})`);
+    const ptr = cx.allocate(align, items.length * size, where);
     storeElements(cx, element, items, typed, ptr);
     cx.units = items.length;
     return ptr;

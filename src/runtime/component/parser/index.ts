@@ -44,8 +44,6 @@ export { parseExternName } from './names.js';
 const MAGIC = [0x00, 0x61, 0x73, 0x6d] as const;
 /** Binary.md: `version ::= 0x0d 0x00`, `layer ::= 0x01 0x00` (pre-standard; bumped as the proposal changes). */
 const COMPONENT_VERSION = [0x0d, 0x00, 0x01, 0x00] as const;
-/** Enough for any real component; far from the stack's limit, since each level is a few frames. */
-const MAX_NESTING = 100;
 const MAX_ITEMS = 1_000_000;
 
 const SECTION_NAMES = [
@@ -93,13 +91,12 @@ export function parseComponent(bytes: Uint8Array): ComponentAst {
     );
   }
   const r = new Reader(bytes, 0, bytes.length, 'component');
-  return new ComponentParser(r, null, 0).parse();
+  return new ComponentParser(r, null).parse();
 }
 
 class ComponentParser {
   private readonly r: Reader;
   private readonly scope: Scope;
-  private readonly depth: number;
   private readonly start: number;
   private readonly features = new Set<Feature>();
   private readonly definitions: Definition[] = [];
@@ -110,10 +107,9 @@ class ComponentParser {
   private readonly exportNames = new UniqueNames();
   private namesData: Uint8Array | undefined;
 
-  constructor(r: Reader, parent: Scope | null, depth: number) {
+  constructor(r: Reader, parent: Scope | null) {
     this.r = r;
-    this.scope = new Scope('component', parent);
-    this.depth = depth;
+    this.scope = new Scope('component', parent, r.offset);
     this.start = r.offset;
   }
 
@@ -420,8 +416,7 @@ class ComponentParser {
   private readNestedComponent(end: number): void {
     const r = this.r;
     const offset = r.offset;
-    if (this.depth + 1 > MAX_NESTING) r.fail('ERR_LIMIT', `components nest more than ${MAX_NESTING} deep`, offset);
-    const nested = new ComponentParser(r, this.scope, this.depth + 1);
+    const nested = new ComponentParser(r, this.scope);
     r.context = 'nested component';
     const component = nested.parse();
     r.offset = end;

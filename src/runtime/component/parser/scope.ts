@@ -39,9 +39,17 @@ export function isValType(t: TypeEntry): t is ValType {
   return t.kind !== 'func' && t.kind !== 'component' && t.kind !== 'instance' && t.kind !== 'resource';
 }
 
+/**
+ * How deeply scopes may nest (components in components, instance types in component types):
+ * reading one recurses, and this keeps the reader far from the stack's limit.
+ */
+export const MAX_SCOPE_DEPTH = 100;
+
 export class Scope {
   readonly kind: ScopeKind;
   readonly parent: Scope | null;
+  /** 0 for the outermost component, one more for each enclosing scope. */
+  readonly depth: number;
   readonly coreFuncs: (CoreFuncText | undefined)[] = [];
   readonly coreTables: string[] = [];
   readonly coreMemories: string[] = [];
@@ -56,9 +64,14 @@ export class Scope {
   readonly components: ComponentType[] = [];
   readonly instances: InstanceType[] = [];
 
-  constructor(kind: ScopeKind, parent: Scope | null) {
+  /** Throws `ERR_LIMIT` at `offset` when the new scope would nest deeper than `MAX_SCOPE_DEPTH`. */
+  constructor(kind: ScopeKind, parent: Scope | null, offset = 0) {
     this.kind = kind;
     this.parent = parent;
+    this.depth = parent === null ? 0 : parent.depth + 1;
+    if (this.depth > MAX_SCOPE_DEPTH) {
+      throw new WasmParseError('ERR_LIMIT', `components and types nest more than ${MAX_SCOPE_DEPTH} deep`, offset);
+    }
   }
 
   /** The scope `count` levels out (0 is this one), for `alias outer`; throws `ERR_BAD_INDEX` past the outermost. */

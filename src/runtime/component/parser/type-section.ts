@@ -233,7 +233,7 @@ export function readDefType(r: Reader, scope: Scope, features: Set<Feature>): Ty
 
 /** `componenttype`: its own scope (outer aliases reach `parent`), its imports and exports. */
 function readComponentType(r: Reader, parent: Scope, features: Set<Feature>): ComponentType {
-  const scope = new Scope('component type', parent);
+  const scope = new Scope('component type', parent, r.offset - 1);
   const imports: ExternDescriptor[] = [];
   const exports: ExternDescriptor[] = [];
   const importNames = new UniqueNames();
@@ -254,7 +254,7 @@ function readComponentType(r: Reader, parent: Scope, features: Set<Feature>): Co
 
 /** `instancetype`: its own scope and its exports. */
 function readInstanceType(r: Reader, parent: Scope, features: Set<Feature>): InstanceType {
-  const scope = new Scope('instance type', parent);
+  const scope = new Scope('instance type', parent, r.offset - 1);
   const exports: ExternDescriptor[] = [];
   const exportNames = new UniqueNames();
   const n = r.readCount('instance type declarations', MAX_DECLS);

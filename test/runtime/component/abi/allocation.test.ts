@@ -1,0 +1,86 @@
+// A call of numbers through the glue must cost about a core call: no arrays or objects per
+// call. Checked by counting V8's scavenges (young-generation GCs, printed by --trace-gc) over
+// 1e6 calls in a child process running the built dist/: a numeric call in each direction and a
+// call taking a short string get none; one returning a tuple, which must allocate the array it
+// returns, gets some (so the count can tell them apart).
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { wat } from '../../../helpers/wat.js';
+
+const ABI = fileURLToPath(new URL('../../../../dist/runtime/component/abi/index.js', import.meta.url));
+
+const GUEST = `(module
+  (import "host" "inc" (func $inc (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "realloc") (param i32 i32 i32 i32) (result i32) (i32.const 16))
+  (func (export "len") (param i32 i32) (result i32) (local.get 1))
+  (func (export "pair") (param i32) (result i32)
+    (i32.store (i32.const 64) (local.get 0)) (i32.store (i32.const 68) (i32.const 1)) (i32.const 64))
+  (func (export "loop") (param $n i32) (result i32) (local $acc i32)
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $acc (call $inc (local.get $acc)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $next)))
+    (local.get $acc)))`;
+
+const SCRIPT = `
+import { ComponentState, liftFunction, lowerFunction } from ${JSON.stringify(ABI)};
+const u32 = { kind: 'u32' };
+const fn = (params, result) => ({ kind: 'func', params: params.map((type, i) => ({ name: 'p' + i, type })), result, isAsync: false });
+const state = new ComponentState();
+let exports;
+const ctx = { stringEncoding: 'utf8', state, memory: () => exports.memory, realloc: (a, b, c, d) => exports.realloc(a, b, c, d) };
+const inc = lowerFunction(fn([u32], u32), (x) => (x + 1) & 0x3ff, ctx, 'inc');
+const module = new WebAssembly.Module(Buffer.from(process.argv[1], 'base64'));
+exports = new WebAssembly.Instance(module, { host: { inc } }).exports;
+const add = liftFunction(fn([u32, u32], u32), exports.add, ctx, 'add');
+const len = liftFunction(fn([{ kind: 'string' }], u32), exports.len, ctx, 'len');
+const loop = liftFunction(fn([u32], u32), exports.loop, ctx, 'loop');
+const pair = liftFunction(fn([u32], { kind: 'tuple', types: [u32, u32] }), exports.pair, ctx, 'pair');
+const run = {
+  add: () => { let acc = 0; for (let i = 0; i < 1e6; i++) acc += add(i & 1023, 1); return acc; },
+  len: () => { let acc = 0; for (let i = 0; i < 1e6; i++) acc += len('hello'); return acc; },
+  import: () => loop(1e6),
+  pair: () => { let acc = 0; for (let i = 0; i < 1e6; i++) acc += pair(i & 1023)[1]; return acc; },
+}[process.argv[2]];
+run();
+globalThis.gc();
+console.log('BEGIN');
+const result = run();
+console.log('END ' + result);
+`;
+
+/** The scavenges V8 ran during the measured 1e6 calls of `which`, and the result they computed. */
+function scavenges(bytes: Uint8Array, which: string): { count: number; result: number } {
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--trace-gc', '--input-type=module', '-e', SCRIPT, Buffer.from(bytes).toString('base64'), which],
+    { encoding: 'utf8' },
+  );
+  const measured = out.slice(out.indexOf('BEGIN'), out.indexOf('END'));
+  const end = /END (\d+)/.exec(out);
+  return { count: (measured.match(/Scavenge/g) ?? []).length, result: Number(end?.[1]) };
+}
+
+describe('allocation per call', () => {
+  it('allocates nothing for a call of numbers in either direction or of a short string', async () => {
+    const bytes = await wat(GUEST);
+    const add = scavenges(bytes, 'add');
+    let expected = 0;
+    for (let i = 0; i < 1e6; i++) expected += (i & 1023) + 1;
+    expect(add.result).toBe(expected);
+    expect(add.count).toBe(0);
+    const viaImport = scavenges(bytes, 'import');
+    expect(viaImport.result).toBe(1_000_000 % 1024);
+    expect(viaImport.count).toBe(0);
+    const len = scavenges(bytes, 'len');
+    expect(len.result).toBe(5_000_000);
+    expect(len.count).toBe(0);
+    const pair = scavenges(bytes, 'pair');
+    expect(pair.result).toBe(1_000_000);
+    expect(pair.count).toBeGreaterThan(0);
+  });
+});
