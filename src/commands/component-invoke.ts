@@ -12,7 +12,10 @@ import {
 } from '../runtime/component/find-export.js';
 import { formatWave, parseWave } from '../runtime/component/wave.js';
 import { witTypeText } from '../runtime/component/wit-type.js';
-import { ArgumentError, LinkError, ResultError } from '../runtime/errors.js';
+import { ArgumentError, ResultError } from '../runtime/errors.js';
+import { checkWasiImports } from '../runtime/program/run-component.js';
+import type { WasiOptions } from '../runtime/wasi/index.js';
+import { createWasiP2Host, type WasiP2Host } from '../runtime/wasi/p2/host.js';
 import type { RunOptions } from './options.js';
 import { printJson } from './output.js';
 import { fromRun } from './report.js';
@@ -24,24 +27,22 @@ export function componentSignature(fn: ComponentFunctionExport): string {
 }
 
 /**
- * The component's imports, refused: the CLI gives a component no imports yet.
- * @throws LinkError ERR_MISSING_IMPORT naming them, when there are any.
+ * The WASI 0.2 host for a component invoked from the command line, when it imports
+ * anything: only WASI 0.2's interfaces can be given (args: the file; --dir, --env).
+ * @throws LinkError ERR_MISSING_IMPORT naming the imports that are not WASI 0.2's.
  */
-function checkNoImports(component: Component, label: string): void {
-  if (component.imports.length === 0) return;
-  const names = component.imports.map((i) => i.name);
-  throw new LinkError(
-    'ERR_MISSING_IMPORT',
-    `${label} imports ${names.join(', ')}: the command line cannot provide a component's imports yet ` +
-      '(WASI 0.2 comes next); instantiate it from the library with your own imports',
-  );
+function hostFor(component: Component, label: string, wasi: WasiOptions): WasiP2Host | null {
+  if (component.imports.length === 0) return null;
+  checkWasiImports(component, label);
+  return createWasiP2Host(wasi);
 }
 
 function checkOptions(options: RunOptions): void {
   if (options.timeoutMs !== null || options.maxMemoryBytes !== null) {
     throw new ArgumentError(
       'ERR_INVALID_OPTION',
-      '--timeout and --max-memory are not supported for components yet: they need the WASI 0.2 host',
+      "--timeout and --max-memory are not supported for a component's --invoke or call yet; " +
+        'they are for `run` of a WASI 0.2 command component',
     );
   }
 }
@@ -83,6 +84,8 @@ function resultText(fn: ComponentFunctionExport, call: () => unknown): string | 
 export function invokeComponentAndPrint(
   component: Component,
   label: string,
+  /** The WASI setup for a component that imports WASI 0.2 (args: the file; --dir, --env). */
+  wasi: WasiOptions,
   name: string,
   args: readonly unknown[],
   options: RunOptions,
@@ -91,11 +94,12 @@ export function invokeComponentAndPrint(
   checkOptions(options);
   const fn = findComponentFunction(component.exports, name, label);
   const values = parseArguments(fn, args);
-  checkNoImports(component, label);
   let text: string | null;
   let timing: { calls: number; seconds: number; callsPerSecond: number } | null = null;
+  let host: WasiP2Host | null = null;
   try {
-    const instance = component.instantiate({});
+    host = hostFor(component, label, wasi);
+    const instance = component.instantiate(host?.imports ?? {});
     const f = functionIn(instance.exports, fn);
     text = resultText(fn, () => f(...values));
     if (repeat !== undefined) {
@@ -106,6 +110,8 @@ export function invokeComponentAndPrint(
     }
   } catch (error) {
     throw fromRun(label, error);
+  } finally {
+    host?.dispose();
   }
   if (options.json) {
     printJson({
@@ -124,19 +130,13 @@ export function invokeComponentAndPrint(
 }
 
 /**
- * `run FILE` on a component: a command component (exporting `wasi:cli/run#run`) needs the
- * WASI 0.2 host, which comes next; any other needs `--invoke`.
- * @throws LinkError ERR_MISSING_IMPORT for imports, ArgumentError ERR_NO_EXPORT otherwise.
+ * `run FILE` on a component: a WASI 0.2 command, whose `wasi:cli/run` export `run`
+ * runs (`runProgram` does that); any other component needs `--invoke`.
+ * @throws ArgumentError ERR_NO_EXPORT, listing the component's functions, when it is not a command.
  */
-export function runComponent(component: Component, label: string, options: RunOptions): void {
-  checkOptions(options);
-  checkNoImports(component, label);
+export function checkCommand(component: Component, label: string): void {
   const functions = componentFunctions(component.exports);
-  const run = functions.find((f) => f.interfaceName?.startsWith('wasi:cli/run') === true && f.member === 'run');
-  if (run !== undefined) {
-    invokeComponentAndPrint(component, label, run.name, [], options);
-    return;
-  }
+  if (functions.some((f) => f.interfaceName?.startsWith('wasi:cli/run') === true && f.member === 'run')) return;
   const list = functions.map((f) => `  ${componentSignature(f)}`).join('\n');
   throw new ArgumentError(
     'ERR_NO_EXPORT',

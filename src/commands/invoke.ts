@@ -156,7 +156,7 @@ export async function invokeAndPrint(
   const label = inputLabel(file);
   if (!('info' in module)) {
     const { invokeComponentAndPrint } = await import('./component-invoke.js');
-    invokeComponentAndPrint(module, label, name, args, options, repeat);
+    invokeComponentAndPrint(module, label, wasiOptions([file], options), name, args, options, repeat);
     return;
   }
   const outcome = await invoke({

@@ -215,14 +215,13 @@ export async function runFile(file: string, rest: readonly string[], raw: RawOpt
 
   const loaded = await loadModuleOrComponent(file, options);
   const label = inputLabel(file);
-  if (!('info' in loaded)) {
-    const { runComponent } = await import('./component-invoke.js');
-    runComponent(loaded, label, options);
-    return;
+  const isModule = 'info' in loaded;
+  if (!isModule) {
+    const { checkCommand } = await import('./component-invoke.js');
+    checkCommand(loaded, label);
   }
-  const module = loaded;
-  const functions = exportedFunctions(module.info);
-  if (!functions.some((f) => f.name === '_start')) {
+  const functions = isModule ? exportedFunctions(loaded.info) : [];
+  if (isModule && !functions.some((f) => f.name === '_start')) {
     const list = functions.map((f) => `  ${formatExportSignature(f.name, f.type)}`).join('\n');
     throw new ArgumentError(
       'ERR_NO_EXPORT',
@@ -232,12 +231,12 @@ export async function runFile(file: string, rest: readonly string[], raw: RawOpt
   }
   const { runProgram } = await import('../runtime/program/run-program.js');
   const { exitCode } = await runProgram({
-    module,
+    // A component runs with the WASI 0.2 host, a module with preview1's.
+    ...(isModule ? { module: loaded, compiler: options.compiler } : { component: loaded }),
     wasi: wasiOptions([file, ...after.args], options),
     ...(options.timeoutMs !== null ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxMemoryBytes !== null ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
-    compiler: options.compiler,
-    ...(options.verbose || process.stderr.isTTY ? { onMemoryCap: noteMemoryCap } : {}),
+    ...(isModule && (options.verbose || process.stderr.isTTY) ? { onMemoryCap: noteMemoryCap } : {}),
   }).catch((error: unknown) => {
     throw fromRun(label, error);
   });

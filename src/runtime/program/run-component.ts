@@ -15,7 +15,7 @@ import type { RunProgramResult } from './run-here.js';
  * The imports a command line can give a component: the WASI 0.2 host's, and nothing
  * else. @throws LinkError ERR_MISSING_IMPORT naming the imports that are not WASI 0.2's.
  */
-function checkImports(component: Component, label: string): void {
+export function checkWasiImports(component: Component, label: string): void {
   const foreign = component.imports.map((i) => i.name).filter((name) => interfaceKey(name) === null);
   if (foreign.length === 0) return;
   throw new LinkError(
@@ -51,7 +51,7 @@ export function runComponentHere(
   invoke: { readonly name: string; readonly args: readonly unknown[] } | null,
   label = 'the component',
 ): RunProgramResult {
-  checkImports(component, label);
+  checkWasiImports(component, label);
   const target = invoke === null ? runExport(component, label) : findComponentFunction(component.exports, invoke.name);
   const host = createWasiP2Host(wasiOptions);
   const captured = () => ({
