@@ -8,6 +8,7 @@
  */
 import { describe } from '../describe.js';
 import { LinkError } from '../errors.js';
+import { TRANSIENT_BYTES } from './abi/lists.js';
 import type { ComponentFunc, InstanceValue, Item } from './items.js';
 import { lowerCamelCase, upperCamelCase } from './js-names.js';
 import { parseExternName } from './parser/names.js';
@@ -155,6 +156,7 @@ function hostFunction(value: unknown, name: string, type: FuncType, scope: HostO
       type,
       label,
       call: (self, ...args) => ((self as Readonly<Record<string, HostFunction>>)[method] as HostFunction)(...args),
+      ...(isTransient(proto[method]) ? { transientBytes: true } : {}),
     };
   }
   let fn = value;
@@ -164,7 +166,12 @@ function hostFunction(value: unknown, name: string, type: FuncType, scope: HostO
     fn = scope[key];
   }
   if (typeof fn !== 'function') throw wrongKind(label, type, fn);
-  return { type, label, call: fn as HostFunction };
+  return { type, label, call: fn as HostFunction, ...(isTransient(fn) ? { transientBytes: true } : {}) };
+}
+
+/** Whether a host function says it reads its byte lists only during the call (`TRANSIENT_BYTES`). */
+function isTransient(fn: unknown): boolean {
+  return (fn as { [TRANSIENT_BYTES]?: unknown } | null)?.[TRANSIENT_BYTES] === true;
 }
 
 function missingMember(label: string, where: string, found: unknown): LinkError {

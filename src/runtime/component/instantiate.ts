@@ -316,7 +316,9 @@ function canon(def: CanonDefinition, w: Walk): void {
       const callee = spaces.funcs[def.func] as ComponentFunc;
       checkSupported(def.type, callee.label);
       spaces.coreFuncs.push(
-        lowerFunction(def.type, callee.call, canonContext(def.options, w, callee.label), callee.label),
+        lowerFunction(def.type, callee.call, canonContext(def.options, w, callee.label), callee.label, {
+          transientBytes: callee.transientBytes === true,
+        }),
       );
       return;
     }

@@ -14,6 +14,8 @@ export interface ComponentFunc {
   /** Where it came from, for messages: `greet`, `test:host/blobs#[method]blob.read`. */
   readonly label: string;
   readonly call: (...args: unknown[]) => unknown;
+  /** A host function marked with `TRANSIENT_BYTES`: its `list<u8>` parameters may be views. */
+  readonly transientBytes?: boolean;
 }
 
 /** A component instance: what it exports, by name. */

@@ -2,6 +2,7 @@
 // export echo-T lowers its argument into the guest, which passes it to the host's echo-T
 // (lifted for the host, whose result is lowered back), then lifts what it got for us.
 import { describe, expect, it } from 'vitest';
+import { markTransientBytes } from '../../../src/runtime/component/abi/lists.js';
 import { Component } from '../../../src/runtime/component/component.js';
 import { ResultError } from '../../../src/runtime/errors.js';
 import { componentBytes } from './fixtures.js';
@@ -131,5 +132,38 @@ describe('every value type through a component and back', () => {
   it('refuses a value that does not fit the parameter type', () => {
     expect(() => exports.echoU8?.(256)).toThrow(expect.objectContaining({ code: 'ERR_ARG_RANGE' }));
     expect(() => exports.echoString?.(5)).toThrow(expect.objectContaining({ code: 'ERR_ARG_TYPE' }));
+  });
+});
+
+describe('byte lists a host function reads only during the call (markTransientBytes)', () => {
+  /** Instantiates echo with a host whose echo-bytes records how it saw its argument. */
+  function bytesHost(mark: boolean) {
+    const seen: { isView: boolean; copy: number[] }[] = [];
+    const host = echoHost([]);
+    host.echoBytes = (x) => {
+      const bytes = x as Uint8Array;
+      // A view of the guest's memory lives in a buffer of whole 64 KiB pages; a copy has its own.
+      seen.push({ isView: bytes.buffer.byteLength !== bytes.byteLength, copy: [...bytes] });
+      return bytes.slice();
+    };
+    if (mark) markTransientBytes(host.echoBytes);
+    const fns = component.instantiate({ 'test:echo/host': host }).exports as Record<string, Fn>;
+    return { seen, echoBytes: fns.echoBytes as Fn };
+  }
+
+  it('lifts a view of the guest memory for a marked host function, a copy otherwise, with the same bytes', () => {
+    const marked = bytesHost(true);
+    expect(marked.echoBytes(Uint8Array.of(7, 8, 9))).toEqual(Uint8Array.of(7, 8, 9));
+    const plain = bytesHost(false);
+    expect(plain.echoBytes(Uint8Array.of(7, 8, 9))).toEqual(Uint8Array.of(7, 8, 9));
+    expect(marked.seen).toEqual([{ isView: true, copy: [7, 8, 9] }]);
+    expect(plain.seen).toEqual([{ isView: false, copy: [7, 8, 9] }]);
+  });
+
+  it('still checks the bounds of a lent view: an empty list and a large one round-trip', () => {
+    const marked = bytesHost(true);
+    expect(marked.echoBytes(new Uint8Array(0))).toEqual(new Uint8Array(0));
+    const big = Uint8Array.from({ length: 100_000 }, (_, i) => i % 251);
+    expect(marked.echoBytes(big)).toEqual(big);
   });
 });

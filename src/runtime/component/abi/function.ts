@@ -10,6 +10,7 @@ import { ArgumentError, CanonicalAbiError, ResultError } from '../../errors.js';
 import { alignTo, flattenFunc } from '../canonical-types.js';
 import type { FuncType, ValType } from '../types.js';
 import { type CanonContext, Cx, type LendScope } from './context.js';
+import { bytesViewPlan } from './lists.js';
 import type { Flat, Plan } from './plan.js';
 import { planOf } from './values.js';
 
@@ -284,16 +285,24 @@ function fastLift(
  * The guest gets `CanonicalAbiError` traps for what it passed (bad pointers, strings, chars,
  * discriminants, handles) and `ERR_CANON_REENTRANCE` when it calls out during realloc or
  * post-return; a callee result that does not fit the type throws `ArgumentError` naming `label`.
+ * `options.transientBytes`: the callee reads its `list<u8>` parameters only during the call,
+ * so they are lifted as views of the guest's memory, not copies (see `TRANSIENT_BYTES`).
  */
 export function lowerFunction(
   type: FuncType,
   callee: (...args: unknown[]) => unknown,
   ctx: CanonContext,
   label: string,
+  options: { readonly transientBytes?: boolean } = {},
 ): (...flat: Flat[]) => unknown {
   const cx = new Cx(ctx, label);
   const state = ctx.state;
-  const params = type.params.map((p) => planOf(p.type, `${label} parameter "${p.name}"`));
+  const params = type.params.map((p) => {
+    const where = `${label} parameter "${p.name}"`;
+    const plan = planOf(p.type, where);
+    const isBytes = p.type.kind === 'list' && p.type.element.kind === 'u8' && p.type.length === undefined;
+    return options.transientBytes === true && isBytes ? bytesViewPlan(plan, where) : plan;
+  });
   const resultWhere = `${label} result`;
   const paramsWhere = `${label} parameters`;
   const result = type.result === undefined ? undefined : planOf(type.result, resultWhere);

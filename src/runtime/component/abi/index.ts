@@ -5,7 +5,7 @@
  */
 export type { CanonContext } from './context.js';
 export { liftFunction, lowerFunction } from './function.js';
-export { MAX_LIST_BYTE_LENGTH } from './lists.js';
+export { MAX_LIST_BYTE_LENGTH, markTransientBytes, TRANSIENT_BYTES } from './lists.js';
 export { type Flat, jsName } from './plan.js';
 export { resourceDrop, resourceNew, resourceRep } from './resources.js';
 export { ComponentState, type HandleEntry, MAX_HANDLES, type ResourceBinding } from './state.js';

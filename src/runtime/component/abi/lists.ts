@@ -129,6 +129,37 @@ export function listPlan(element: Plan, kind: string, where: string): Plan {
   };
 }
 
+/**
+ * Marks a host function (or a resource method on its class's prototype) that reads a
+ * `list<u8>` parameter only during the call and keeps no reference to it: such a
+ * parameter is lifted as a view of the guest's memory instead of a copy, which the
+ * WASI host's stream and file writes rely on (a copy per 64 KiB write was half their
+ * time). A view kept past the call would see the guest's memory change under it.
+ */
+export const TRANSIENT_BYTES: unique symbol = Symbol('wasmer-ts.transient-bytes');
+
+/** Marks `fn` with `TRANSIENT_BYTES`: it reads its `list<u8>` parameters only during the call. */
+export function markTransientBytes(fn: (...args: never[]) => unknown): void {
+  Object.defineProperty(fn, TRANSIENT_BYTES, { value: true });
+}
+
+/** `bytes`, the plan of a `list<u8>`, lifting a view of the guest's memory valid during the call only (see TRANSIENT_BYTES). */
+export function bytesViewPlan(bytes: Plan, where: string): Plan {
+  const lift = (cx: Cx, ptr: number, length: number): Uint8Array => {
+    checkListLength(length, 1, where);
+    cx.check(ptr, length, 1, where);
+    return cx.bytes().subarray(ptr, ptr + length);
+  };
+  return {
+    ...bytes,
+    liftFlat: (cx, src, at) => lift(cx, (src[at] as number) >>> 0, (src[at + 1] as number) >>> 0),
+    load(cx, p) {
+      const view = cx.view();
+      return lift(cx, view.getUint32(p, true), view.getUint32(p + 4, true));
+    },
+  };
+}
+
 /** A fixed-length list (`list<T, N>`): stored inline, flattened to N times T's flat values. */
 export function fixedListPlan(element: Plan, kind: string, length: number, where: string): Plan {
   const typed = TYPED_ARRAYS[kind as PrimitiveTypeName];

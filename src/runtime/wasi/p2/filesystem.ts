@@ -20,6 +20,7 @@
  * - File operations on a directory are `bad-descriptor`; path operations on a file
  *   are `not-directory`.
  */
+
 import {
   type BigIntStats,
   closeSync,
@@ -44,6 +45,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { markTransientBytes } from '../../component/abi/lists.js';
 import { ResultError } from '../../errors.js';
 import { FSTFLAGS } from '../constants.js';
 import { FileTimes } from '../file-times.js';
@@ -770,3 +772,6 @@ export function filesystemInterfaces(
     },
   };
 }
+
+// pwrite of `buffer` before it returns: the canonical ABI may lend a view instead of a copy.
+markTransientBytes(Descriptor.prototype.write);

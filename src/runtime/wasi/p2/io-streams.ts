@@ -9,6 +9,7 @@
  * read or write is `last-operation-failed` with an `error` resource, and the stream is
  * `closed` from then on. Both are thrown as `ResultError` with the `stream-error` as payload.
  */
+import { markTransientBytes } from '../../component/abi/lists.js';
 import { ResultError, Trap } from '../../errors.js';
 import { type ErrorCode, errorCodeOfHostError } from './error-code.js';
 import { ALWAYS_READY, Pollable, type PollSource } from './poll.js';
@@ -267,3 +268,8 @@ export class OutputStream {
     }
   }
 }
+
+// Both write `contents` out before they return (a capture copies it): the canonical ABI
+// may lend them a view of the guest's memory instead of a copy per call.
+markTransientBytes(OutputStream.prototype.write);
+markTransientBytes(OutputStream.prototype.blockingWriteAndFlush);
