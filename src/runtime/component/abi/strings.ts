@@ -24,7 +24,13 @@ const encoder = new TextEncoder();
  */
 const SHORT_STRING = 64;
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const utf16Decoder = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });
+// Made on first use: a UTF-16 TextDecoder holds an ICU converter, which a V8 start-up
+// snapshot cannot keep (the standalone executable evaluates this module into one).
+let utf16Decoder: { decode(input: Uint8Array): string } | undefined;
+function utf16(): { decode(input: Uint8Array): string } {
+  utf16Decoder ??= new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });
+  return utf16Decoder;
+}
 
 /** The bytes `[ptr, ptr + length)` as a view TextDecoder accepts (it refuses views of shared memory). */
 function decodable(bytes: Uint8Array, ptr: number, length: number): Uint8Array {
@@ -80,7 +86,8 @@ export function loadString(cx: Cx, ptr: number, taggedUnits: number, where: stri
   const bytes = cx.bytes();
   if (encoding === 'latin1') return latin1(bytes, ptr, byteLength);
   try {
-    return (encoding === 'utf8' ? utf8Decoder : utf16Decoder).decode(decodable(bytes, ptr, byteLength));
+    const decoder = encoding === 'utf8' ? utf8Decoder : utf16();
+    return decoder.decode(decodable(bytes, ptr, byteLength));
   } catch (cause) {
     throw new CanonicalAbiError(
       'ERR_CANON_STRING',
