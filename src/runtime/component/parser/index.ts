@@ -140,15 +140,16 @@ class ComponentParser {
       if (s + 4 + i >= r.end)
         r.fail('ERR_UNEXPECTED_EOF', 'the input ends inside the version (expected 0d 00 01 00)', s + 4 + i);
     }
-    const version = Array.from(r.bytes.subarray(s + 4, s + 8), (x) => hex(x)).join(' ');
-    if (version === '01 00 00 00') {
-      r.fail(
-        'ERR_BAD_VERSION',
-        'this is a core WebAssembly module (version 01 00 00 00), not a component: load it as a Module',
-        s + 4,
-      );
-    }
-    if (version !== '0d 00 01 00') {
+    const b = r.bytes;
+    if (b[s + 4] !== 0x0d || b[s + 5] !== 0x00 || b[s + 6] !== 0x01 || b[s + 7] !== 0x00) {
+      const version = Array.from(b.subarray(s + 4, s + 8), (x) => hex(x)).join(' ');
+      if (version === '01 00 00 00') {
+        r.fail(
+          'ERR_BAD_VERSION',
+          'this is a core WebAssembly module (version 01 00 00 00), not a component: load it as a Module',
+          s + 4,
+        );
+      }
       r.fail(
         'ERR_BAD_VERSION',
         `unsupported component version ${version} (expected 0d 00 01 00, the component model's)`,

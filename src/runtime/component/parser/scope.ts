@@ -16,6 +16,7 @@ import type {
   ValType,
 } from '../types.js';
 import type { CoreSort, Sort } from './ast.js';
+import { TypeFactsCache } from './type-facts.js';
 
 /** A core function type in the core text format's words: `(func (param i32) (result i32))`. */
 export type CoreFuncText = string;
@@ -50,6 +51,8 @@ export class Scope {
   readonly parent: Scope | null;
   /** 0 for the outermost component, one more for each enclosing scope. */
   readonly depth: number;
+  /** What validation knows of each value type (one cache for the whole parse). */
+  readonly facts: TypeFactsCache;
   readonly coreFuncs: (CoreFuncText | undefined)[] = [];
   readonly coreTables: string[] = [];
   readonly coreMemories: string[] = [];
@@ -69,6 +72,7 @@ export class Scope {
     this.kind = kind;
     this.parent = parent;
     this.depth = parent === null ? 0 : parent.depth + 1;
+    this.facts = parent === null ? new TypeFactsCache() : parent.facts;
     if (this.depth > MAX_SCOPE_DEPTH) {
       throw new WasmParseError('ERR_LIMIT', `components and types nest more than ${MAX_SCOPE_DEPTH} deep`, offset);
     }

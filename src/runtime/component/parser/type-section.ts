@@ -169,7 +169,7 @@ function readFuncType(r: Reader, scope: Scope, isAsync: boolean): FuncType {
   let result: ValType | undefined;
   if (form === 0x00) {
     result = readValType(r, scope);
-    if (containsBorrow(result))
+    if (containsBorrow(result, scope))
       r.fail('ERR_INVALID', 'a function result cannot contain a borrow handle (return own instead)', at);
   } else if (form === 0x01) {
     const z = r.offset;
