@@ -32,12 +32,13 @@ import type {
 } from './ast.js';
 import { readCanon } from './canon.js';
 import { coreExternText, readCoreType } from './core-types.js';
+import { ExternList } from './externs.js';
 import { checkInstantiateArgs, externTypeMatches } from './matching.js';
 import { decodeComponentNames } from './name-section.js';
 import { UniqueNames } from './names.js';
 import type { CoreTypeEntry } from './scope.js';
 import { badIndex, isValType, Scope, sortName } from './scope.js';
-import { checkUnique, declareExtern, readDefType, readExternName, readExternType } from './type-section.js';
+import { readDefType, readExternName, readExternType } from './type-section.js';
 
 export { parseExternName } from './names.js';
 
@@ -101,10 +102,8 @@ class ComponentParser {
   private readonly features = new Set<Feature>();
   private readonly definitions: Definition[] = [];
   private readonly customSections: CustomSection[] = [];
-  private readonly imports: ExternDescriptor[] = [];
-  private readonly exports: ExternDescriptor[] = [];
-  private readonly importNames = new UniqueNames();
-  private readonly exportNames = new UniqueNames();
+  private readonly imports = new ExternList('import');
+  private readonly exports = new ExternList('export');
   private namesData: Uint8Array | undefined;
 
   constructor(r: Reader, parent: Scope | null) {
@@ -120,7 +119,7 @@ class ComponentParser {
     return {
       definitions: this.definitions,
       customSections: this.customSections,
-      type: { kind: 'component', imports: this.imports, exports: this.exports },
+      type: { kind: 'component', imports: this.imports.items, exports: this.exports.items },
       names: decodeComponentNames(this.namesData),
       offset: this.start,
       byteLength: r.end - this.start,
@@ -507,7 +506,14 @@ class ComponentParser {
         const at = r.offset;
         const name = readExternName(r, 'export');
         const { sort, index, at: indexAt } = this.readSortIndex();
-        checkUnique(r, names, name, 'export', at);
+        const earlier = names.add(name);
+        if (earlier !== null) {
+          r.fail(
+            'ERR_DUPLICATE_NAME',
+            `instance export "${name}" clashes with "${earlier}": export names must be unique`,
+            at,
+          );
+        }
         exports.push({ name, type: this.externTypeOf(sort, index, indexAt) });
         items.push({ name, item: { sort, index } });
       }
@@ -556,9 +562,7 @@ class ComponentParser {
     const offset = r.offset;
     const nameAt = r.offset + 1;
     const name = readExternName(r, 'import');
-    checkUnique(r, this.importNames, name, 'import', nameAt);
-    const declared = declareExtern(this.scope, name, readExternType(r, this.scope));
-    this.imports.push(declared);
+    const declared = this.imports.add(this.scope, name, readExternType(r, this.scope), nameAt);
     this.definitions.push({ kind: 'import', offset, name, type: declared.type });
   }
 
@@ -568,7 +572,6 @@ class ComponentParser {
     const nameAt = r.offset + 1;
     const name = readExternName(r, 'export');
     const { sort, index, at } = this.readSortIndex();
-    checkUnique(r, this.exportNames, name, 'export', nameAt);
     const actual = this.externTypeOf(sort, index, at);
     const typeAt = r.offset;
     const has = r.readU8('an optional export type');
@@ -587,8 +590,7 @@ class ComponentParser {
     } else if (has !== 0x00) {
       r.fail('ERR_BAD_VALUE', `optional export type flag 0x${hex(has)} is unknown (expected 0x00 or 0x01)`, typeAt);
     }
-    const declared = declareExtern(this.scope, name, type);
-    this.exports.push(declared);
+    const declared = this.exports.add(this.scope, name, type, nameAt);
     const definition: ExportDefinition = { kind: 'export', offset, name, item: { sort, index }, type: declared.type };
     this.definitions.push(definition);
   }
