@@ -29,6 +29,26 @@ export interface TypeFacts {
   readonly needsMemory: boolean;
   /** Its flat core types, cut after `FLAT_LIMIT`. */
   readonly flat: readonly Flat[];
+  /**
+   * Its size and alignment in memory (CanonicalABI.md `elem_size`, `alignment`) with 64-bit
+   * pointers, the larger of the two layouts, which Binary.md bounds by `MAX_TYPE_SIZE`.
+   */
+  readonly size: number;
+  readonly align: number;
+}
+
+/** Binary.md: every `defvaltype` must have `elem_size(t, 'i64')` below 2^28. */
+export const MAX_TYPE_SIZE = 2 ** 28;
+/** A 64-bit pointer (or length): the `i64` layout. */
+const PTR = 8;
+
+function alignTo(n: number, align: number): number {
+  return Math.ceil(n / align) * align;
+}
+
+/** The discriminant of a variant of `n` cases (CanonicalABI.md `discriminant_type`): its size in bytes. */
+function discriminantSize(n: number): number {
+  return n <= 0x100 ? 1 : n <= 0x10000 ? 2 : 4;
 }
 
 const I32: readonly Flat[] = ['i32'];
@@ -52,8 +72,8 @@ export class TypeFactsCache {
     return facts;
   }
 
-  private leaf(flat: readonly Flat[], needsMemory = false, hasBorrow = false): TypeFacts {
-    return { depth: 0, hasBorrow, needsMemory, flat };
+  private leaf(flat: readonly Flat[], size: number, needsMemory = false, hasBorrow = false): TypeFacts {
+    return { depth: 0, hasBorrow, needsMemory, flat, size, align: size };
   }
 
   private compute(t: ValType): TypeFacts {
@@ -61,39 +81,44 @@ export class TypeFactsCache {
       case 'bool':
       case 's8':
       case 'u8':
+        return this.leaf(I32, 1);
       case 's16':
       case 'u16':
+        return this.leaf(I32, 2);
       case 's32':
       case 'u32':
       case 'char':
       case 'error-context':
-      case 'flags':
-      case 'enum':
       case 'own':
-        return this.leaf(I32);
+        return this.leaf(I32, 4);
       case 'borrow':
-        return this.leaf(I32, false, true);
+        return this.leaf(I32, 4, false, true);
+      case 'flags':
+        return this.leaf(I32, t.names.length <= 8 ? 1 : t.names.length <= 16 ? 2 : 4);
+      case 'enum':
+        return this.leaf(I32, discriminantSize(t.names.length));
       case 's64':
       case 'u64':
-        return this.leaf(I64);
+        return this.leaf(I64, 8);
       case 'f32':
+        return this.leaf(['f32'], 4);
       case 'f64':
-        return this.leaf([t.kind]);
+        return this.leaf(['f64'], 8);
       case 'string':
-        return this.leaf(PAIR, true);
+        return { ...this.leaf(PAIR, PTR, true), size: 2 * PTR };
       case 'stream':
       case 'future':
         // A handle: its element is not flattened or stored here.
-        return { ...this.combine([t.element]), flat: I32, needsMemory: false };
+        return { ...this.combine([t.element]), flat: I32, needsMemory: false, size: 4, align: 4 };
       case 'map':
-        return { ...this.combine([t.key, t.value]), flat: PAIR, needsMemory: true };
+        return { ...this.combine([t.key, t.value]), flat: PAIR, needsMemory: true, size: 2 * PTR, align: PTR };
       case 'list': {
         const inner = this.combine([t.element]);
-        if (t.length === undefined) return { ...inner, flat: PAIR, needsMemory: true };
-        const one = this.of(t.element).flat;
+        if (t.length === undefined) return { ...inner, flat: PAIR, needsMemory: true, size: 2 * PTR, align: PTR };
+        const element = this.of(t.element);
         const flat: Flat[] = [];
-        for (let i = 0; i < t.length && flat.length < FLAT_LIMIT; i++) flat.push(...one);
-        return { ...inner, flat: flat.slice(0, FLAT_LIMIT) };
+        for (let i = 0; i < t.length && flat.length < FLAT_LIMIT; i++) flat.push(...element.flat);
+        return { ...inner, flat: flat.slice(0, FLAT_LIMIT), size: element.size * t.length, align: element.align };
       }
       case 'record':
         return this.concat(t.fields.map((f) => f.type));
@@ -120,31 +145,42 @@ export class TypeFactsCache {
       hasBorrow ||= f.hasBorrow;
       needsMemory ||= f.needsMemory;
     }
-    return { depth: depth + 1, hasBorrow, needsMemory, flat: [] };
+    return { depth: depth + 1, hasBorrow, needsMemory, flat: [], size: 0, align: 1 };
   }
 
+  /** A record or tuple: members in order, each at its alignment. */
   private concat(members: readonly ValType[]): TypeFacts {
     const flat: Flat[] = [];
+    let size = 0;
+    let align = 1;
     for (const m of members) {
-      if (flat.length >= FLAT_LIMIT) break;
-      flat.push(...this.of(m).flat);
+      const f = this.of(m);
+      if (flat.length < FLAT_LIMIT) flat.push(...f.flat);
+      size = alignTo(size, f.align) + f.size;
+      if (f.align > align) align = f.align;
     }
-    return { ...this.combine(members), flat: flat.slice(0, FLAT_LIMIT) };
+    return { ...this.combine(members), flat: flat.slice(0, FLAT_LIMIT), size: alignTo(size, align), align };
   }
 
-  /** A discriminant, then each position joined across the cases' payloads. */
+  /** A discriminant, then each position joined across the cases' payloads; in memory, the largest payload. */
   private variant(cases: readonly (ValType | undefined)[]): TypeFacts {
     const joined: Flat[] = [];
+    const discriminant = discriminantSize(cases.length);
+    let payload = 0;
+    let align = discriminant;
     for (const c of cases) {
       if (c === undefined) continue;
-      const flat = this.of(c).flat;
-      for (let i = 0; i < flat.length && i < FLAT_LIMIT; i++) {
+      const f = this.of(c);
+      for (let i = 0; i < f.flat.length && i < FLAT_LIMIT; i++) {
         const a = joined[i];
-        const b = flat[i]!;
+        const b = f.flat[i]!;
         joined[i] = a === undefined ? b : join(a, b);
       }
+      if (f.size > payload) payload = f.size;
+      if (f.align > align) align = f.align;
     }
-    return { ...this.combine(cases), flat: ['i32' as Flat, ...joined].slice(0, FLAT_LIMIT) };
+    const size = alignTo(alignTo(discriminant, align) + payload, align);
+    return { ...this.combine(cases), flat: ['i32' as Flat, ...joined].slice(0, FLAT_LIMIT), size, align };
   }
 }
 

@@ -10,6 +10,7 @@ import type { Case, Field, PrimitiveType, PrimitiveTypeName, ResourceType, ValTy
 import { isLabel, UniqueNames } from './names.js';
 import type { Scope } from './scope.js';
 import { badIndex, isValType } from './scope.js';
+import { MAX_TYPE_SIZE } from './type-facts.js';
 
 /** A record, variant, tuple, flags or enum this large is far beyond anything real; refuse it before allocating. */
 const MAX_MEMBERS = 100_000;
@@ -130,9 +131,16 @@ const KEY_TYPES = new Set(['bool', 's8', 'u8', 's16', 'u16', 's32', 'u32', 's64'
 /** `defvaltype` after its opcode `b` (already read at `offset`); `ERR_LIMIT` past `MAX_TYPE_DEPTH`. */
 export function readDefValType(r: Reader, scope: Scope, b: number, offset: number): ValType {
   const t = readDefValTypeBody(r, scope, b, offset);
-  const { depth } = scope.facts.of(t);
+  const { depth, size } = scope.facts.of(t);
   if (depth > MAX_TYPE_DEPTH) {
     r.fail('ERR_LIMIT', `value types nest ${depth} deep, more than the ${MAX_TYPE_DEPTH} allowed`, offset);
+  }
+  if (size >= MAX_TYPE_SIZE) {
+    r.fail(
+      'ERR_LIMIT',
+      `a ${t.kind} of ${size} bytes is larger than the canonical ABI allows (2^28 - 1 bytes)`,
+      offset,
+    );
   }
   return t;
 }

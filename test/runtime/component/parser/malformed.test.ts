@@ -25,6 +25,7 @@ import {
   T,
   typeEq,
   u32,
+  variant,
   vec,
 } from './component-binary.js';
 
@@ -232,14 +233,24 @@ describe('types', () => {
   });
 
   it('validates a deep type DAG whose members are shared in linear time (no exponential walk)', () => {
-    // t0 = u8; t(i+1) = tuple<t(i), t(i)>: 2^60 leaves if walked as a tree.
+    // t0 = u8; t(i+1) = variant { a(t(i)), b(t(i)) }: 2^60 leaves if walked as a tree, 61 bytes in memory.
     const defs: number[][] = [[T.u8]];
-    for (let i = 0; i < 60; i++) defs.push([0x6f, ...vec([idx(i), idx(i)])]);
+    for (let i = 0; i < 60; i++)
+      defs.push(
+        variant([
+          ['a', idx(i)],
+          ['b', idx(i)],
+        ]),
+      );
     defs.push(func([['x', idx(60)]], idx(60)));
     const start = performance.now();
     const ast = parseComponent(types(...defs));
     expect(ast.definitions).toHaveLength(62);
     expect(performance.now() - start).toBeLessThan(2000);
+    // The same sharing through tuples doubles the size at each level: refused by the size limit, as quickly.
+    const tuples: number[][] = [[T.u8]];
+    for (let i = 0; i < 60; i++) tuples.push([0x6f, ...vec([idx(i), idx(i)])]);
+    expect(parseError(types(...tuples)).code).toBe('ERR_LIMIT');
   });
 
   it('reads async functions, streams, futures, maps, error-context and fixed lists', () => {
