@@ -7,10 +7,10 @@
 import { WasmParseError } from '../../errors.js';
 import type { ExternDescriptor, ExternType, ResourceType, ValType } from '../types.js';
 import { pushExtern } from './alias.js';
-import { withInterfaceName } from './interface-types.js';
 import { parseExternName, UniqueNames } from './names.js';
 import { named } from './naming.js';
 import type { Scope } from './scope.js';
+import { withInterfaceName } from './type-mapping.js';
 
 /** Adds an imported or exported item to `scope`; a type gets the extern's name. Returns the extern as declared. */
 export function declareExtern(scope: Scope, name: string, type: ExternType): ExternDescriptor {

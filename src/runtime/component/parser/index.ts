@@ -38,6 +38,7 @@ import { decodeComponentNames } from './name-section.js';
 import { UniqueNames } from './names.js';
 import type { CoreTypeEntry } from './scope.js';
 import { badIndex, isValType, Scope, sortName } from './scope.js';
+import { substituteResources } from './type-mapping.js';
 import { readDefType, readExternName, readExternType } from './type-section.js';
 
 export { parseExternName } from './names.js';
@@ -490,8 +491,8 @@ class ComponentParser {
         names.add(name);
         args.push({ name, item: { sort, index }, type: this.externTypeOf(sort, index, indexAt), at });
       }
-      checkInstantiateArgs(component, ctype, args, offset);
-      type = { kind: 'instance', exports: ctype.exports };
+      const bindings = checkInstantiateArgs(component, ctype, args, offset);
+      type = { kind: 'instance', exports: substituteResources(ctype.exports, bindings) };
       definition = {
         kind: 'instance',
         offset,
