@@ -36,6 +36,7 @@ import { ExternList } from './externs.js';
 import { checkInstantiateArgs, externTypeMatches } from './matching.js';
 import { decodeComponentNames } from './name-section.js';
 import { UniqueNames } from './names.js';
+import { named } from './naming.js';
 import type { CoreTypeEntry } from './scope.js';
 import { badIndex, isValType, Scope, sortName } from './scope.js';
 import { substituteResources } from './type-mapping.js';
@@ -515,7 +516,12 @@ class ComponentParser {
             at,
           );
         }
-        exports.push({ name, type: this.externTypeOf(sort, index, indexAt) });
+        const itemType = this.externTypeOf(sort, index, indexAt);
+        // A type exported by name is that named type, as in an instance type's `(export "point" (type (eq i)))`.
+        exports.push({
+          name,
+          type: itemType.kind === 'type' ? { kind: 'type', type: named(itemType.type, name) } : itemType,
+        });
         items.push({ name, item: { sort, index } });
       }
       type = { kind: 'instance', exports };

@@ -10,6 +10,7 @@ import type {
   ComponentType,
   CoreExternDescriptor,
   CoreModuleType,
+  ExternDescriptor,
   FuncType,
   InstanceType,
   ResourceType,
@@ -53,6 +54,8 @@ export class Scope {
   readonly depth: number;
   /** What validation knows of each value type (one cache for the whole parse). */
   readonly facts: TypeFactsCache;
+  /** Each instance type's exports by name, built on first use (one cache for the whole parse). */
+  private readonly exportMaps: Map<InstanceType, ReadonlyMap<string, ExternDescriptor>>;
   readonly coreFuncs: (CoreFuncText | undefined)[] = [];
   readonly coreTables: string[] = [];
   readonly coreMemories: string[] = [];
@@ -73,9 +76,20 @@ export class Scope {
     this.parent = parent;
     this.depth = parent === null ? 0 : parent.depth + 1;
     this.facts = parent === null ? new TypeFactsCache() : parent.facts;
+    this.exportMaps = parent === null ? new Map() : parent.exportMaps;
     if (this.depth > MAX_SCOPE_DEPTH) {
       throw new WasmParseError('ERR_LIMIT', `components and types nest more than ${MAX_SCOPE_DEPTH} deep`, offset);
     }
+  }
+
+  /** The export of instance type `t` named `name`: a map lookup, so aliasing every export of a big instance stays linear. */
+  exportOf(t: InstanceType, name: string): ExternDescriptor | undefined {
+    let map = this.exportMaps.get(t);
+    if (map === undefined) {
+      map = new Map(t.exports.map((e) => [e.name, e]));
+      this.exportMaps.set(t, map);
+    }
+    return map.get(name);
   }
 
   /** The scope `count` levels out (0 is this one), for `alias outer`; throws `ERR_BAD_INDEX` past the outermost. */
