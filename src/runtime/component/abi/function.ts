@@ -7,36 +7,13 @@
  */
 
 import { ArgumentError, CanonicalAbiError, ResultError } from '../../errors.js';
-import { alignTo, flattenFunc } from '../canonical-types.js';
-import type { FuncType, ValType } from '../types.js';
+import { alignTo, containsBorrow, flattenFunc } from '../canonical-types.js';
+import type { FuncType } from '../types.js';
 import { type CanonContext, Cx, type LendScope } from './context.js';
 import type { Flat, Plan } from './plan.js';
 import { planOf } from './values.js';
 
 type CoreFunction = (...flat: Flat[]) => unknown;
-
-function contains(t: ValType, kind: 'borrow'): boolean {
-  switch (t.kind) {
-    case 'borrow':
-      return true;
-    case 'list':
-      return contains(t.element, kind);
-    case 'record':
-      return t.fields.some((f) => contains(f.type, kind));
-    case 'tuple':
-      return t.types.some((u) => contains(u, kind));
-    case 'variant':
-      return t.cases.some((c) => c.type !== undefined && contains(c.type, kind));
-    case 'option':
-      return contains(t.type, kind);
-    case 'result':
-      return (t.ok !== undefined && contains(t.ok, kind)) || (t.err !== undefined && contains(t.err, kind));
-    case 'map':
-      return contains(t.key, kind) || contains(t.value, kind);
-    default:
-      return false;
-  }
-}
 
 /** The layout of the params as one tuple in memory (more than MAX_FLAT_PARAMS flat values). */
 function tupleLayout(plans: readonly Plan[]): { offsets: number[]; size: number; align: number } {
@@ -117,7 +94,7 @@ export function liftFunction(
   const paramsWhere = `${label} parameters`;
   const result = type.result === undefined ? undefined : planOf(type.result, resultWhere);
   const flat = flattenFunc(type, 'lift');
-  const hasBorrow = type.params.some((p) => contains(p.type, 'borrow'));
+  const hasBorrow = type.params.some((p) => containsBorrow(p.type));
   const isResult = type.result?.kind === 'result';
   const postReturn = ctx.postReturn;
   const n = params.length;
@@ -298,7 +275,7 @@ export function lowerFunction(
   const paramsWhere = `${label} parameters`;
   const result = type.result === undefined ? undefined : planOf(type.result, resultWhere);
   const flat = flattenFunc(type, 'lower');
-  const hasBorrow = type.params.some((p) => contains(p.type, 'borrow'));
+  const hasBorrow = type.params.some((p) => containsBorrow(p.type));
   const isResult = type.result?.kind === 'result';
   const n = params.length;
   const flatAt: number[] = [];
