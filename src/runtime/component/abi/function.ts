@@ -13,7 +13,8 @@ import { type CanonContext, Cx, type LendScope } from './context.js';
 import type { Flat, Plan } from './plan.js';
 import { planOf } from './values.js';
 
-type CoreFunction = (...flat: Flat[]) => unknown;
+/** A core function as V8 exports it: any JS function taking flat values (typed loosely, so exports need no cast). */
+type CoreFunction = (...flat: never[]) => unknown;
 
 /** The layout of the params as one tuple in memory (more than MAX_FLAT_PARAMS flat values). */
 function tupleLayout(plans: readonly Plan[]): { offsets: number[]; size: number; align: number } {
@@ -89,6 +90,7 @@ export function liftFunction(
 ): (...args: unknown[]) => unknown {
   const cx = new Cx(ctx, label);
   const state = ctx.state;
+  const callCore = core as unknown as (...flat: Flat[]) => unknown;
   const params = type.params.map((p) => planOf(p.type, `${label} parameter "${p.name}"`));
   const resultWhere = `${label} result`;
   const paramsWhere = `${label} parameters`;
@@ -133,7 +135,7 @@ export function liftFunction(
 
   const scalars = params.every((p) => p.toCore !== undefined) && !flat.paramsInMemory && !hasBorrow;
   if (scalars && n <= 4 && (result === undefined || (!flat.resultsInMemory && result.fromCore !== undefined))) {
-    const fast = fastLift(params, core, cx, label, finish);
+    const fast = fastLift(params, callCore, cx, label, finish);
     if (fast !== undefined) return fast;
   }
 
@@ -169,7 +171,7 @@ export function liftFunction(
 /** The allocation-free wrappers of liftFunction for 0 to 4 one-value params. */
 function fastLift(
   params: readonly Plan[],
-  core: CoreFunction,
+  core: (...flat: Flat[]) => unknown,
   cx: Cx,
   label: string,
   finish: (ret: unknown) => unknown,
