@@ -229,6 +229,12 @@ describe('arguments that do not fit', () => {
     expectCode(() => flags({ read: 1 }), ArgumentError, 'ERR_ARG_TYPE');
     const count = expectCode(() => color('red', 'green'), ArgumentError, 'ERR_ARG_COUNT');
     expect(count.message).toBe('greet takes 1 argument(s), got 2');
+    // Too few arguments are not taken for undefined ones, in the one-value wrappers too.
+    const number = await bind(p('u32'));
+    expectCode(() => number(), ArgumentError, 'ERR_ARG_COUNT');
+    const opt = await bind({ kind: 'option', type: p('u32') });
+    expectCode(() => opt(), ArgumentError, 'ERR_ARG_COUNT');
+    expect(() => opt(undefined)).not.toThrow();
     expectCode(() => rec(), ArgumentError, 'ERR_ARG_COUNT');
   });
 
