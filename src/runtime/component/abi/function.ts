@@ -7,6 +7,7 @@
  */
 
 import { ArgumentError, CanonicalAbiError, ResultError } from '../../errors.js';
+import { toTrap } from '../../trap.js';
 import { alignTo, containsBorrow, flattenFunc } from '../canonical-types.js';
 import type { FuncType } from '../types.js';
 import { type CanonContext, Cx, type LendScope } from './context.js';
@@ -79,8 +80,9 @@ function unwrapResult(value: unknown): unknown {
  * Throws `ArgumentError` (`ERR_ARG_COUNT`, `ERR_ARG_TYPE`, `ERR_ARG_RANGE`) for arguments that do
  * not fit, naming `label` and the parameter; `CanonicalAbiError` for what the spec traps on:
  * `ERR_CANON_REENTRANCE` when the component is already running a call, `ERR_CANON_HANDLE` when
- * it returns holding a borrow it was lent, and the codes of lifting the result; `LinkError`
- * `ERR_LINK` (when built) for async types.
+ * it returns holding a borrow it was lent, and the codes of lifting the result; `Trap`
+ * (`ERR_TRAP`) when the guest traps; `LinkError` `ERR_LINK` (when built) for async types.
+ * Errors a host function threw while the guest called it come out unchanged.
  */
 export function liftFunction(
   type: FuncType,
@@ -161,6 +163,8 @@ export function liftFunction(
         );
       }
       return finish(ret);
+    } catch (error) {
+      throw toTrap(error);
     } finally {
       cx.borrows = undefined;
       state.mayEnter = true;
@@ -192,6 +196,8 @@ function fastLift(
         enter();
         try {
           return finish(core());
+        } catch (error) {
+          throw toTrap(error);
         } finally {
           state.mayEnter = true;
         }
@@ -203,6 +209,8 @@ function fastLift(
         enter();
         try {
           return finish(core(c0(cx, args[0])));
+        } catch (error) {
+          throw toTrap(error);
         } finally {
           state.mayEnter = true;
         }
@@ -216,6 +224,8 @@ function fastLift(
         enter();
         try {
           return finish(core(c0(cx, args[0]), c1(cx, args[1])));
+        } catch (error) {
+          throw toTrap(error);
         } finally {
           state.mayEnter = true;
         }
@@ -230,6 +240,8 @@ function fastLift(
         enter();
         try {
           return finish(core(c0(cx, args[0]), c1(cx, args[1]), c2(cx, args[2])));
+        } catch (error) {
+          throw toTrap(error);
         } finally {
           state.mayEnter = true;
         }
@@ -245,6 +257,8 @@ function fastLift(
         enter();
         try {
           return finish(core(c0(cx, args[0]), c1(cx, args[1]), c2(cx, args[2]), c3(cx, args[3])));
+        } catch (error) {
+          throw toTrap(error);
         } finally {
           state.mayEnter = true;
         }

@@ -120,6 +120,18 @@ describe('canonical ABI traps', () => {
     }
   });
 
+  it('turns a guest trap into a Trap and leaves the component callable', async () => {
+    const g = await guest(`
+      (func (export "f") (param i32) (result i32)
+        (if (local.get 0) (then unreachable)) (i32.const 5))`);
+    const f = liftFunction(funcType([p('bool')], p('u32')), g.exports.f as () => number, g.context(), 'f');
+    const trap = expectCode(() => f(true), Trap, 'ERR_TRAP');
+    expect(trap.reason).toContain('unreachable');
+    expect(f(false)).toBe(5);
+    const many = liftFunction(funcType([p('string')], p('u32')), g.exports.f as () => number, g.context(), 'm');
+    expectCode(() => many('x'), Trap, 'ERR_TRAP');
+  });
+
   it('traps when a host function re-enters the component', async () => {
     let lifted: ((...a: unknown[]) => unknown) | undefined;
     const g = await guest('(func (export "f") (result i32) (call $back))', {
