@@ -6,9 +6,9 @@
  * char, enum, flags, handles) of up to four params gets a wrapper that allocates nothing.
  */
 
-import { ArgumentError, CanonicalAbiError, ResultError } from '../../errors.js';
+import { ArgumentError, CanonicalAbiError, LinkError, ResultError } from '../../errors.js';
 import { toTrap } from '../../trap.js';
-import { alignTo, containsBorrow, flattenFunc } from '../canonical-types.js';
+import { alignTo, containsBorrow, flattenFunc, needsMemory, needsRealloc } from '../canonical-types.js';
 import type { FuncType } from '../types.js';
 import { type CanonContext, Cx, type LendScope } from './context.js';
 import type { Flat, Plan } from './plan.js';
@@ -53,6 +53,22 @@ function callWith<F extends (...args: never[]) => unknown>(fn: F, values: readon
   }
 }
 
+/** `LinkError` `ERR_LINK` when the canon options lack the memory or realloc the function type needs. */
+function checkOptions(type: FuncType, ctx: CanonContext, context: 'lift' | 'lower', label: string): void {
+  const missing =
+    needsMemory(type, context) && ctx.memory === undefined
+      ? 'memory'
+      : needsRealloc(type, context) && ctx.realloc === undefined
+        ? 'realloc'
+        : undefined;
+  if (missing !== undefined) {
+    throw new LinkError(
+      'ERR_LINK',
+      `${label}: canon ${context} of this function type needs the ${missing} option, and none was given`,
+    );
+  }
+}
+
 function reentrance(label: string): CanonicalAbiError {
   return new CanonicalAbiError(
     'ERR_CANON_REENTRANCE',
@@ -81,7 +97,8 @@ function unwrapResult(value: unknown): unknown {
  * not fit, naming `label` and the parameter; `CanonicalAbiError` for what the spec traps on:
  * `ERR_CANON_REENTRANCE` when the component is already running a call, `ERR_CANON_HANDLE` when
  * it returns holding a borrow it was lent, and the codes of lifting the result; `Trap`
- * (`ERR_TRAP`) when the guest traps; `LinkError` `ERR_LINK` (when built) for async types.
+ * (`ERR_TRAP`) when the guest traps. When built: `LinkError` `ERR_LINK` for async types and for
+ * options that lack the memory or realloc the type needs.
  * Errors a host function threw while the guest called it come out unchanged.
  */
 export function liftFunction(
@@ -90,6 +107,7 @@ export function liftFunction(
   ctx: CanonContext,
   label: string,
 ): (...args: unknown[]) => unknown {
+  checkOptions(type, ctx, 'lift', label);
   const cx = new Cx(ctx, label);
   const state = ctx.state;
   const callCore = core as unknown as (...flat: Flat[]) => unknown;
@@ -280,6 +298,7 @@ function fastLift(
  * The guest gets `CanonicalAbiError` traps for what it passed (bad pointers, strings, chars,
  * discriminants, handles) and `ERR_CANON_REENTRANCE` when it calls out during realloc or
  * post-return; a callee result that does not fit the type throws `ArgumentError` naming `label`.
+ * When built: `LinkError` `ERR_LINK` as for `liftFunction`.
  */
 export function lowerFunction(
   type: FuncType,
@@ -287,6 +306,7 @@ export function lowerFunction(
   ctx: CanonContext,
   label: string,
 ): (...flat: Flat[]) => unknown {
+  checkOptions(type, ctx, 'lower', label);
   const cx = new Cx(ctx, label);
   const state = ctx.state;
   const params = type.params.map((p) => planOf(p.type, `${label} parameter "${p.name}"`));
