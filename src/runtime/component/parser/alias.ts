@@ -131,7 +131,7 @@ export function readAlias(r: Reader, scope: Scope, inType: boolean): AliasDefini
       }
       const inst = scope.instances[instance];
       if (inst === undefined) throw badIndex('instance', instance, scope.instances.length, instanceAt);
-      const found = inst.exports.find((e) => e.name === name);
+      const found = scope.exportOf(inst, name);
       if (found === undefined) {
         const names = inst.exports.map((e) => e.name).join(', ');
         throw new WasmParseError(

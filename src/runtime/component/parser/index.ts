@@ -32,12 +32,15 @@ import type {
 } from './ast.js';
 import { readCanon } from './canon.js';
 import { coreExternText, readCoreType } from './core-types.js';
+import { ExternList } from './externs.js';
 import { checkInstantiateArgs, externTypeMatches } from './matching.js';
 import { decodeComponentNames } from './name-section.js';
 import { UniqueNames } from './names.js';
+import { named } from './naming.js';
 import type { CoreTypeEntry } from './scope.js';
 import { badIndex, isValType, Scope, sortName } from './scope.js';
-import { checkUnique, declareExtern, readDefType, readExternName, readExternType } from './type-section.js';
+import { substituteResources } from './type-mapping.js';
+import { readDefType, readExternName, readExternType } from './type-section.js';
 
 export { parseExternName } from './names.js';
 
@@ -101,10 +104,8 @@ class ComponentParser {
   private readonly features = new Set<Feature>();
   private readonly definitions: Definition[] = [];
   private readonly customSections: CustomSection[] = [];
-  private readonly imports: ExternDescriptor[] = [];
-  private readonly exports: ExternDescriptor[] = [];
-  private readonly importNames = new UniqueNames();
-  private readonly exportNames = new UniqueNames();
+  private readonly imports = new ExternList('import');
+  private readonly exports = new ExternList('export');
   private namesData: Uint8Array | undefined;
 
   constructor(r: Reader, parent: Scope | null) {
@@ -120,7 +121,7 @@ class ComponentParser {
     return {
       definitions: this.definitions,
       customSections: this.customSections,
-      type: { kind: 'component', imports: this.imports, exports: this.exports },
+      type: { kind: 'component', imports: this.imports.items, exports: this.exports.items },
       names: decodeComponentNames(this.namesData),
       offset: this.start,
       byteLength: r.end - this.start,
@@ -140,15 +141,16 @@ class ComponentParser {
       if (s + 4 + i >= r.end)
         r.fail('ERR_UNEXPECTED_EOF', 'the input ends inside the version (expected 0d 00 01 00)', s + 4 + i);
     }
-    const version = Array.from(r.bytes.subarray(s + 4, s + 8), (x) => hex(x)).join(' ');
-    if (version === '01 00 00 00') {
-      r.fail(
-        'ERR_BAD_VERSION',
-        'this is a core WebAssembly module (version 01 00 00 00), not a component: load it as a Module',
-        s + 4,
-      );
-    }
-    if (version !== '0d 00 01 00') {
+    const b = r.bytes;
+    if (b[s + 4] !== 0x0d || b[s + 5] !== 0x00 || b[s + 6] !== 0x01 || b[s + 7] !== 0x00) {
+      const version = Array.from(b.subarray(s + 4, s + 8), (x) => hex(x)).join(' ');
+      if (version === '01 00 00 00') {
+        r.fail(
+          'ERR_BAD_VERSION',
+          'this is a core WebAssembly module (version 01 00 00 00), not a component: load it as a Module',
+          s + 4,
+        );
+      }
       r.fail(
         'ERR_BAD_VERSION',
         `unsupported component version ${version} (expected 0d 00 01 00, the component model's)`,
@@ -490,8 +492,8 @@ class ComponentParser {
         names.add(name);
         args.push({ name, item: { sort, index }, type: this.externTypeOf(sort, index, indexAt), at });
       }
-      checkInstantiateArgs(component, ctype, args, offset);
-      type = { kind: 'instance', exports: ctype.exports };
+      const bindings = checkInstantiateArgs(component, ctype, args, offset);
+      type = { kind: 'instance', exports: substituteResources(ctype.exports, bindings) };
       definition = {
         kind: 'instance',
         offset,
@@ -506,8 +508,20 @@ class ComponentParser {
         const at = r.offset;
         const name = readExternName(r, 'export');
         const { sort, index, at: indexAt } = this.readSortIndex();
-        checkUnique(r, names, name, 'export', at);
-        exports.push({ name, type: this.externTypeOf(sort, index, indexAt) });
+        const earlier = names.add(name);
+        if (earlier !== null) {
+          r.fail(
+            'ERR_DUPLICATE_NAME',
+            `instance export "${name}" clashes with "${earlier}": export names must be unique`,
+            at,
+          );
+        }
+        const itemType = this.externTypeOf(sort, index, indexAt);
+        // A type exported by name is that named type, as in an instance type's `(export "point" (type (eq i)))`.
+        exports.push({
+          name,
+          type: itemType.kind === 'type' ? { kind: 'type', type: named(itemType.type, name) } : itemType,
+        });
         items.push({ name, item: { sort, index } });
       }
       type = { kind: 'instance', exports };
@@ -555,9 +569,7 @@ class ComponentParser {
     const offset = r.offset;
     const nameAt = r.offset + 1;
     const name = readExternName(r, 'import');
-    checkUnique(r, this.importNames, name, 'import', nameAt);
-    const declared = declareExtern(this.scope, name, readExternType(r, this.scope));
-    this.imports.push(declared);
+    const declared = this.imports.add(this.scope, name, readExternType(r, this.scope), nameAt);
     this.definitions.push({ kind: 'import', offset, name, type: declared.type });
   }
 
@@ -567,7 +579,6 @@ class ComponentParser {
     const nameAt = r.offset + 1;
     const name = readExternName(r, 'export');
     const { sort, index, at } = this.readSortIndex();
-    checkUnique(r, this.exportNames, name, 'export', nameAt);
     const actual = this.externTypeOf(sort, index, at);
     const typeAt = r.offset;
     const has = r.readU8('an optional export type');
@@ -586,8 +597,7 @@ class ComponentParser {
     } else if (has !== 0x00) {
       r.fail('ERR_BAD_VALUE', `optional export type flag 0x${hex(has)} is unknown (expected 0x00 or 0x01)`, typeAt);
     }
-    const declared = declareExtern(this.scope, name, type);
-    this.exports.push(declared);
+    const declared = this.exports.add(this.scope, name, type, nameAt);
     const definition: ExportDefinition = { kind: 'export', offset, name, item: { sort, index }, type: declared.type };
     this.definitions.push(definition);
   }

@@ -11,6 +11,7 @@ import {
   componentType,
   coreInstantiate,
   coreModule,
+  exportOf,
   externDecl,
   func,
   funcExtern,
@@ -213,12 +214,14 @@ describe('component instantiation', () => {
     expect(wrong.message).toContain('argument "x" for component 0: parameter "n" has a different type');
   });
 
-  it('binds an imported resource to the argument, so later imports over it match', () => {
-    // The child imports a resource "r" and a func taking own<r>; the parent defines a resource and such a func.
+  it('binds an imported resource to the argument, so later imports over it match and the exports use it', () => {
+    // The child imports a resource "r" and a func taking own<r>, and exports that func again;
+    // the parent defines a resource and such a func, instantiates the child and exports its export.
     const childWithResource = nested(
       section(SECTION.import, vec([externDecl('r', [0x03, 0x01])])),
       section(SECTION.type, vec([[0x69, 0x00], func([['h', idx(1)]], null)])),
       section(SECTION.import, vec([externDecl('use', funcExtern(2))])),
+      section(SECTION.export, vec([exportOf('again', SORT.func, 0)])),
     );
     const bytes = component(
       section(SECTION.type, vec([resource(null), [0x69, 0x00], func([['h', idx(1)]], null)])),
@@ -233,8 +236,20 @@ describe('component instantiation', () => {
           ]),
         ]),
       ),
+      section(SECTION.alias, vec([aliasExport(SORT.func, 0, 'again')])),
+      section(SECTION.export, vec([exportOf('again', SORT.func, 1)])),
     );
-    expect(() => parseComponent(bytes)).not.toThrow();
+    const ast = parseComponent(bytes);
+    const defined = ast.definitions[0]?.kind === 'type' ? ast.definitions[0].type : null;
+    expect(defined).toMatchObject({ kind: 'resource', origin: 'defined' });
+    const again = ast.type.exports[0]?.type;
+    const param = again?.kind === 'func' ? again.params[0]?.type : undefined;
+    expect(param?.kind === 'own' && param.resource).toBe(defined);
+    // Without the binding, the child's own view keeps its abstract import.
+    const child = ast.definitions.find((d) => d.kind === 'component');
+    const childExport = child?.kind === 'component' ? child.component.type.exports[0]?.type : undefined;
+    const childParam = childExport?.kind === 'func' ? childExport.params[0]?.type : undefined;
+    expect(childParam?.kind === 'own' && childParam.resource.origin).toBe('abstract');
   });
 });
 
