@@ -31,8 +31,11 @@ export const callCommand = addJsonOption(
     new Command('call')
       .description('Call one exported function and print its results')
       .argument('<file>', '.wasm, .wat, or a module compiled by `wasmer-ts compile`')
-      .argument('<function>', 'the exported function to call (a component interface\'s as INTERFACE#NAME)')
-      .argument('[args...]', 'its arguments, parsed by its parameter types (WAVE literals for a component; see `run --help`)')
+      .argument('<function>', "the exported function to call (a component interface's as INTERFACE#NAME)")
+      .argument(
+        '[args...]',
+        'its arguments, parsed by its parameter types (WAVE literals for a component; see `run --help`)',
+      )
       .option(
         '--args-json <json>',
         'the arguments as a JSON array instead: numbers, or strings for any literal',
