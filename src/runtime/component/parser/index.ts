@@ -381,37 +381,23 @@ class ComponentParser {
   ): void {
     for (const imp of type.imports) {
       const arg = args.find((a) => a.name === imp.module);
-      const what = `core module ${module} imports "${imp.module}" "${imp.name}" (${imp.kind})`;
-      if (arg === undefined) {
-        throw new WasmParseError(
-          'ERR_TYPE_MISMATCH',
-          `${what}, but no (with "${imp.module}" (instance ...)) argument is given`,
-          offset,
-        );
-      }
-      const found = this.scope.coreInstances[arg.instance]?.get(imp.name);
-      if (found === undefined) {
-        throw new WasmParseError(
-          'ERR_TYPE_MISMATCH',
-          `${what}, but core instance ${arg.instance} exports no "${imp.name}"`,
-          offset,
-        );
-      }
-      if (found.kind !== imp.kind) {
-        throw new WasmParseError(
-          'ERR_TYPE_MISMATCH',
-          `${what}, but core instance ${arg.instance} gives a ${found.kind}`,
-          offset,
-        );
-      }
+      const found = arg === undefined ? undefined : this.scope.coreInstances[arg.instance]?.get(imp.name);
       // Function types must be equal; a type unknown here (from an async built-in) is not checked.
-      if (imp.kind === 'func' && found.type !== '' && found.type !== imp.type) {
-        throw new WasmParseError(
-          'ERR_TYPE_MISMATCH',
-          `${what} of type ${imp.type}, but core instance ${arg.instance} gives ${found.type}`,
-          offset,
-        );
+      if (
+        found !== undefined &&
+        found.kind === imp.kind &&
+        (imp.kind !== 'func' || found.type === '' || found.type === imp.type)
+      ) {
+        continue;
       }
+      // The cold path: say which import is not met, and how.
+      const what = `core module ${module} imports "${imp.module}" "${imp.name}" (${imp.kind})`;
+      let detail: string;
+      if (arg === undefined) detail = `, but no (with "${imp.module}" (instance ...)) argument is given`;
+      else if (found === undefined) detail = `, but core instance ${arg.instance} exports no "${imp.name}"`;
+      else if (found.kind !== imp.kind) detail = `, but core instance ${arg.instance} gives a ${found.kind}`;
+      else detail = ` of type ${imp.type}, but core instance ${arg.instance} gives ${found.type}`;
+      throw new WasmParseError('ERR_TYPE_MISMATCH', `${what}${detail}`, offset);
     }
   }
 
