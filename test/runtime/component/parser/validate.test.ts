@@ -109,6 +109,20 @@ describe('aliases', () => {
     expect(e.message).toContain('type index 4');
   });
 
+  it('refuses an outer alias of a type that refers to a resource out of its component, but not out of a type', () => {
+    // type 0: a resource, type 1: own<0>, type 2: a record of 1.
+    const parent = section(SECTION.type, vec([resource(null), [0x69, 0x00], record([['h', idx(1)]])]));
+    const e = parseError(component(parent, nested(section(SECTION.alias, vec([aliasOuter(SORT.type, 1, 2)])))));
+    expect(e.code).toBe('ERR_INVALID');
+    expect(e.message).toContain('refers to a resource cannot be aliased out of its component');
+    expect(parseError(component(parent, nested(section(SECTION.alias, vec([aliasOuter(SORT.type, 1, 0)]))))).code).toBe(
+      'ERR_INVALID',
+    );
+    // From an instance type in the same component it is fine.
+    const inType = section(SECTION.type, vec([instanceType([[0x02, ...aliasOuter(SORT.type, 1, 2)]])]));
+    expect(() => parseComponent(component(parent, inType))).not.toThrow();
+  });
+
   it('refuses an outer alias of a func (only types, components and core modules and types may be)', () => {
     const e = parseError(component(nested(section(SECTION.alias, vec([aliasOuter(SORT.func, 1, 0)])))));
     expect(e.code).toBe('ERR_INVALID');
