@@ -37,14 +37,12 @@ function typeArb(depth: number): fc.Arbitrary<ValType> {
     { weight: 3, arbitrary: primitive },
     inner.map((element): ValType => ({ kind: 'list', element })),
     uniqueNames(1, 3).chain((names) =>
-      fc
-        .tuple(...names.map(() => inner))
-        .map(
-          (types): ValType => ({
-            kind: 'record',
-            fields: names.map((n, i) => ({ name: n, type: types[i] as ValType })),
-          }),
-        ),
+      fc.tuple(...names.map(() => inner)).map(
+        (types): ValType => ({
+          kind: 'record',
+          fields: names.map((n, i) => ({ name: n, type: types[i] as ValType })),
+        }),
+      ),
     ),
     fc.array(inner, { minLength: 1, maxLength: 3 }).map((types): ValType => ({ kind: 'tuple', types })),
     uniqueNames(1, 4).chain((names) =>
