@@ -25,6 +25,8 @@ export interface TypeFacts {
   readonly depth: number;
   /** Holds a `borrow` somewhere (refused in results, streams and futures). */
   readonly hasBorrow: boolean;
+  /** Holds a handle (`own` or `borrow`) somewhere: refers to a resource type. */
+  readonly hasHandle: boolean;
   /** Holds a string or a variable-length list (or map) somewhere: lifting or lowering it needs memory. */
   readonly needsMemory: boolean;
   /** Its flat core types, cut after `FLAT_LIMIT`. */
@@ -72,8 +74,16 @@ export class TypeFactsCache {
     return facts;
   }
 
-  private leaf(flat: readonly Flat[], size: number, needsMemory = false, hasBorrow = false): TypeFacts {
-    return { depth: 0, hasBorrow, needsMemory, flat, size, align: size };
+  private leaf(flat: readonly Flat[], size: number, needsMemory = false, handle?: 'own' | 'borrow'): TypeFacts {
+    return {
+      depth: 0,
+      hasBorrow: handle === 'borrow',
+      hasHandle: handle !== undefined,
+      needsMemory,
+      flat,
+      size,
+      align: size,
+    };
   }
 
   private compute(t: ValType): TypeFacts {
@@ -89,10 +99,10 @@ export class TypeFactsCache {
       case 'u32':
       case 'char':
       case 'error-context':
-      case 'own':
         return this.leaf(I32, 4);
+      case 'own':
       case 'borrow':
-        return this.leaf(I32, 4, false, true);
+        return this.leaf(I32, 4, false, t.kind);
       case 'flags':
         return this.leaf(I32, t.names.length <= 8 ? 1 : t.names.length <= 16 ? 2 : 4);
       case 'enum':
@@ -137,15 +147,17 @@ export class TypeFactsCache {
   private combine(members: readonly (ValType | undefined)[]): TypeFacts {
     let depth = 0;
     let hasBorrow = false;
+    let hasHandle = false;
     let needsMemory = false;
     for (const m of members) {
       if (m === undefined) continue;
       const f = this.of(m);
       if (f.depth > depth) depth = f.depth;
       hasBorrow ||= f.hasBorrow;
+      hasHandle ||= f.hasHandle;
       needsMemory ||= f.needsMemory;
     }
-    return { depth: depth + 1, hasBorrow, needsMemory, flat: [], size: 0, align: 1 };
+    return { depth: depth + 1, hasBorrow, hasHandle, needsMemory, flat: [], size: 0, align: 1 };
   }
 
   /** A record or tuple: members in order, each at its alignment. */
