@@ -221,12 +221,16 @@ function objdump(file: string): Objdump {
   return result;
 }
 
-/** Every .wasm and .wat under fixtures/ (the shared ones), built to binary, plus this suite's fixtures. */
+/**
+ * Every .wasm and .wat under fixtures/ (the shared ones), built to binary, plus this suite's fixtures.
+ * Not fixtures/components: wasm-objdump reads core modules only (test/cli/component.test.ts has those).
+ */
 async function allFixtures(): Promise<string[]> {
   const files: string[] = [];
   const walk = (d: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const path = join(d, entry.name);
+      if (entry.isDirectory() && path === join(ROOT, 'fixtures', 'components')) continue;
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith('.wasm')) files.push(path);
     }

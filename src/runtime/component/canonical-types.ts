@@ -321,6 +321,28 @@ export function containsPointer(t: ValType): boolean {
 }
 
 /**
+ * Whether `t` holds a `borrow` anywhere (the validator refuses one in a function's result; the
+ * glue tracks the borrows of calls whose params hold one).
+ */
+export function containsBorrow(t: ValType): boolean {
+  const d = despecialize(t);
+  switch (d.kind) {
+    case 'borrow':
+      return true;
+    case 'list':
+      return containsBorrow(d.element);
+    case 'map':
+      return containsBorrow(d.key) || containsBorrow(d.value);
+    case 'record':
+      return d.fields.some((f) => containsBorrow(f.type));
+    case 'variant':
+      return d.cases.some((c) => c.type !== undefined && containsBorrow(c.type));
+    default:
+      return false;
+  }
+}
+
+/**
  * Whether a `canon lift` (context 'lift') or `canon lower` ('lower') of `ft` needs the
  * `memory` option: some value lives in memory (a string, a list, or params/results that do
  * not fit flat).

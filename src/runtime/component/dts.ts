@@ -351,7 +351,7 @@ class Declarer {
 
   /** Declares `t` as `name` (UpperCamelCase) in `ns`; returns where it went. */
   private declare(t: ValType | ResourceType, ns: string, witName: string): readonly [string, string] {
-    const name = this.unique(ns, upperCamelCase(witName));
+    const name = this.unique(ns, upperCamelCase(witName), t.kind === 'resource' ? 'Class' : undefined);
     const where = [ns, name] as const;
     this.named.set(t, where);
     // The block is reserved first, so that the types this one mentions are declared after it.
@@ -449,15 +449,23 @@ class Declarer {
     return block;
   }
 
-  private unique(ns: string, base: string): string {
+  /**
+   * A name in `ns` not yet taken, nor one the generated text uses itself (`Array`, `Uint8Array`...);
+   * with `companion` (a resource's `Class`), `name + companion` must be free too, and is taken with it.
+   */
+  private unique(ns: string, base: string, companion?: string): string {
     let set = this.taken.get(ns);
     if (set === undefined) {
       set = new Set();
       this.taken.set(ns, set);
     }
-    let name = IDENTIFIER.test(base) ? base : `T${base.replace(/[^A-Za-z0-9_$]/g, '_')}`;
-    for (let i = 2; set.has(name); i++) name = `${base}${i}`;
+    const clean = IDENTIFIER.test(base) ? base : `T${base.replace(/[^A-Za-z0-9_$]/g, '_')}`;
+    const free = (n: string) =>
+      !set.has(n) && !GENERATED_NAMES.has(n) && (companion === undefined || !set.has(`${n}${companion}`));
+    let name = clean;
+    for (let i = 2; !free(name); i++) name = `${clean}${i}`;
     set.add(name);
+    if (companion !== undefined) set.add(`${name}${companion}`);
     return name;
   }
 }
@@ -480,6 +488,26 @@ function stripName(t: ValType): ValType {
 function docComment(lines: readonly string[]): string[] {
   return lines.length === 1 ? [`/** ${lines[0]} */`] : ['/**', ...lines.map((l) => ` * ${l}`), ' */'];
 }
+
+/** Global names the declarations use, which a WIT type's name must not shadow (`record array` is `Array2`). */
+const GENERATED_NAMES: ReadonlySet<string> = new Set([
+  'Array',
+  'ReadonlyArray',
+  'Promise',
+  'Symbol',
+  'Exports',
+  'Imports',
+  'Uint8Array',
+  'Int8Array',
+  'Uint16Array',
+  'Int16Array',
+  'Uint32Array',
+  'Int32Array',
+  'BigUint64Array',
+  'BigInt64Array',
+  'Float32Array',
+  'Float64Array',
+]);
 
 const TYPED_ARRAYS: Readonly<Partial<Record<string, string>>> = {
   u8: 'Uint8Array',

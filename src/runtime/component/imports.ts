@@ -57,15 +57,8 @@ function kindWord(type: ExternType): string {
 export function hostImport(host: HostObject, name: string, type: ExternType): Item {
   if (type.kind === 'type') return { kind: 'type', type: type.type };
   // A resource's functions imported one by one live on its class, not under their own names.
-  const parsed = type.kind === 'func' ? parseExternName(name) : null;
-  if (
-    parsed !== null &&
-    parsed !== undefined &&
-    parsed.kind !== 'plain' &&
-    parsed.kind !== 'interface' &&
-    parsed.kind !== 'other'
-  ) {
-    return { kind: 'func', func: hostFunction(undefined, name, type as FuncType, host, name) };
+  if (type.kind === 'func' && isResourceMember(name)) {
+    return { kind: 'func', func: hostFunction(undefined, name, type, host, name) };
   }
   const key = matchImportKey(name, Object.keys(host)) ?? plainKey(host, name);
   if (key === null) {
@@ -75,6 +68,12 @@ export function hostImport(host: HostObject, name: string, type: ExternType): It
     );
   }
   return hostItem(host[key], name, type, host, name);
+}
+
+/** `[constructor]blob`, `[method]blob.read`, `[static]blob.concat`. */
+function isResourceMember(name: string): boolean {
+  const kind = parseExternName(name)?.kind;
+  return kind === 'constructor' || kind === 'method' || kind === 'static';
 }
 
 /** A plain name is also found by its lowerCamelCase spelling (`get-time` as `getTime`). */

@@ -309,7 +309,8 @@ function canon(def: CanonDefinition, w: Walk): void {
       const label = w.labels.get(spaces.funcs.length) ?? `${w.path} func ${spaces.funcs.length}`;
       checkSupported(def.type, label);
       const lifted = liftFunction(def.type, core, canonContext(def.options, w, label), label);
-      spaces.funcs.push({ type: def.type, label, call: withTraps(lifted, def.type.params.length) });
+      // liftFunction already turns a core trap into our Trap: no wrapper, no cost per call.
+      spaces.funcs.push({ type: def.type, label, call: lifted });
       return;
     }
     case 'lower': {
@@ -335,56 +336,6 @@ function canon(def: CanonDefinition, w: Walk): void {
       return;
     case 'other':
       throw unsupported(`the canonical built-in ${def.name} (async, threads or error-context)`);
-  }
-}
-
-/**
- * A lifted function whose core traps come out as our `Trap` (ours pass through unchanged).
- * Fixed-arity wrappers for up to four parameters, as the ABI's own fast wrappers are, so a
- * call allocates nothing here either: a rest parameter that stays empty costs no array.
- */
-function withTraps(lifted: (...args: unknown[]) => unknown, arity: number): (...args: unknown[]) => unknown {
-  switch (arity) {
-    case 0:
-      return (...rest) => {
-        try {
-          return rest.length === 0 ? lifted() : lifted(...rest);
-        } catch (error) {
-          throw toTrap(error);
-        }
-      };
-    case 1:
-      return ((a: unknown, ...rest: unknown[]) => {
-        try {
-          return rest.length === 0 ? lifted(a) : lifted(a, ...rest);
-        } catch (error) {
-          throw toTrap(error);
-        }
-      }) as (...args: unknown[]) => unknown;
-    case 2:
-      return ((a: unknown, b: unknown, ...rest: unknown[]) => {
-        try {
-          return rest.length === 0 ? lifted(a, b) : lifted(a, b, ...rest);
-        } catch (error) {
-          throw toTrap(error);
-        }
-      }) as (...args: unknown[]) => unknown;
-    case 3:
-      return ((a: unknown, b: unknown, c: unknown, ...rest: unknown[]) => {
-        try {
-          return rest.length === 0 ? lifted(a, b, c) : lifted(a, b, c, ...rest);
-        } catch (error) {
-          throw toTrap(error);
-        }
-      }) as (...args: unknown[]) => unknown;
-    default:
-      return (...args) => {
-        try {
-          return lifted(...args);
-        } catch (error) {
-          throw toTrap(error);
-        }
-      };
   }
 }
 

@@ -78,11 +78,11 @@ class WaveParser {
       case 'tuple': {
         const values = this.sequence('(', ')', type, (i) => {
           const t = type.types[i];
-          if (t === undefined) this.fail('ERR_ARG_TYPE', `a tuple of ${type.types.length}`, type);
+          if (t === undefined) this.fail('ERR_ARG_TYPE', `a tuple of ${type.types.length}`);
           return this.value(t);
         });
         if (values.length !== type.types.length) {
-          this.fail('ERR_ARG_TYPE', `${type.types.length} values in ${describeType(type)}`, type);
+          this.fail('ERR_ARG_TYPE', `${type.types.length} values in ${describeType(type)}`);
         }
         return values;
       }
@@ -113,14 +113,14 @@ class WaveParser {
       case 'result':
         return this.result(type);
       default:
-        return this.fail('ERR_ARG_TYPE', `a value WAVE can write (${describeType(type)} has no WAVE form)`, type);
+        return this.fail('ERR_ARG_TYPE', `a value WAVE can write (${describeType(type)} has no WAVE form)`);
     }
   }
 
   /** After the value: only whitespace and comments may follow. */
   end(): void {
     this.skip();
-    if (this.pos < this.text.length) this.fail('ERR_ARG_TYPE', 'the end of the value', undefined);
+    if (this.pos < this.text.length) this.fail('ERR_ARG_TYPE', 'the end of the value');
   }
 
   private bool(type: ValType): boolean {
@@ -138,7 +138,7 @@ class WaveParser {
     const [min, max] = INTEGER_RANGES[kind];
     if (n < min || n > max) {
       this.pos = start;
-      this.fail('ERR_ARG_RANGE', `${describeType(type)} in [${min}, ${max}]`, type, token);
+      this.fail('ERR_ARG_RANGE', `${describeType(type)} in [${min}, ${max}]`, token);
     }
     return kind === 's64' || kind === 'u64' ? n : Number(n);
   }
@@ -160,7 +160,7 @@ class WaveParser {
     const n = kind === 'f32' ? Math.fround(Number(token)) : Number(token);
     if (!Number.isFinite(n)) {
       this.pos = start;
-      this.fail('ERR_ARG_RANGE', `a finite ${kind} (write inf or -inf for infinity)`, type, token);
+      this.fail('ERR_ARG_RANGE', `a finite ${kind} (write inf or -inf for infinity)`, token);
     }
     return n;
   }
@@ -181,7 +181,7 @@ class WaveParser {
     const c = this.charItem("'", type);
     if (c === undefined || this.text[this.pos] !== "'") {
       this.pos = start;
-      return this.fail('ERR_ARG_TYPE', `${describeType(type)}: one character between single quotes`, type);
+      return this.fail('ERR_ARG_TYPE', `${describeType(type)}: one character between single quotes`);
     }
     this.pos++;
     return c;
@@ -191,25 +191,25 @@ class WaveParser {
   private charItem(quote: string, type: ValType): string | undefined {
     const c = this.text.codePointAt(this.pos);
     if (c === undefined) {
-      return this.fail('ERR_ARG_TYPE', `a closing ${quote} for ${describeType(type)}`, type);
+      return this.fail('ERR_ARG_TYPE', `a closing ${quote} for ${describeType(type)}`);
     }
     const ch = String.fromCodePoint(c);
     if (ch === quote) return undefined;
     if (ch === '\n' || ch === '\r') {
-      return this.fail('ERR_ARG_TYPE', `\\n or \\r in place of a line break in ${describeType(type)}`, type);
+      return this.fail('ERR_ARG_TYPE', `\\n or \\r in place of a line break in ${describeType(type)}`);
     }
     if (c >= 0xd800 && c <= 0xdfff) {
-      return this.fail('ERR_ARG_TYPE', 'a Unicode scalar value (the text has a lone surrogate)', type);
+      return this.fail('ERR_ARG_TYPE', 'a Unicode scalar value (the text has a lone surrogate)');
     }
     if (ch !== '\\') {
       this.pos += ch.length;
       return ch;
     }
-    return this.escape(type);
+    return this.escape();
   }
 
   /** An escape at the cursor (`\n`, `\u{1F600}`...), unescaped. */
-  private escape(type: ValType): string {
+  private escape(): string {
     const next = this.text[this.pos + 1];
     const simple = next === undefined ? undefined : SIMPLE_ESCAPES[next];
     if (simple !== undefined) {
@@ -224,16 +224,12 @@ class WaveParser {
         return String.fromCodePoint(code);
       }
     }
-    return this.fail(
-      'ERR_ARG_TYPE',
-      'an escape (\\n \\t \\r \\\' \\" \\\\ or \\u{hex} of a Unicode scalar value)',
-      type,
-    );
+    return this.fail('ERR_ARG_TYPE', 'an escape (\\n \\t \\r \\\' \\" \\\\ or \\u{hex} of a Unicode scalar value)');
   }
 
   private string(type: ValType): string {
     const start = this.pos;
-    if (this.text.startsWith('"""', this.pos)) return this.multiline(type);
+    if (this.text.startsWith('"""', this.pos)) return this.multiline();
     if (this.text[this.pos] !== '"') return this.failAt(start, type);
     this.pos++;
     let out = '';
@@ -250,12 +246,12 @@ class WaveParser {
    * `"""` + line break, lines, line break + indent + `"""`: the closing line's spaces are
    * the indent every line loses, and the first and last line breaks are not part of the text.
    */
-  private multiline(type: ValType): string {
+  private multiline(): string {
     const open = this.pos;
     this.pos += 3;
     if (this.text.startsWith('\r\n', this.pos)) this.pos += 2;
     else if (this.text[this.pos] === '\n') this.pos++;
-    else return this.fail('ERR_ARG_TYPE', 'a line break right after """', type);
+    else return this.fail('ERR_ARG_TYPE', 'a line break right after """');
     const bodyStart = this.pos;
     let end = -1;
     for (let i = this.pos; i < this.text.length; i++) {
@@ -267,14 +263,14 @@ class WaveParser {
     }
     if (end < 0) {
       this.pos = open;
-      return this.fail('ERR_ARG_TYPE', 'a closing """ for the multiline string', type);
+      return this.fail('ERR_ARG_TYPE', 'a closing """ for the multiline string');
     }
     // Lines and the line breaks between them, alternating, so each line's place in the text is known.
     const parts = this.text.slice(bodyStart, end).split(/(\r?\n)/);
     const last = parts.pop() ?? '';
     if (!/^ *$/.test(last) || parts.length === 0) {
       this.pos = end;
-      return this.fail('ERR_ARG_TYPE', 'a line break and only spaces before the closing """', type);
+      return this.fail('ERR_ARG_TYPE', 'a line break and only spaces before the closing """');
     }
     const indent = last.length;
     let offset = bodyStart;
@@ -283,9 +279,9 @@ class WaveParser {
       const line = parts[i] ?? '';
       if (line.length > 0 && !line.startsWith(' '.repeat(indent))) {
         this.pos = offset;
-        return this.fail('ERR_ARG_TYPE', `${indent} spaces of indent (as before the closing """)`, type);
+        return this.fail('ERR_ARG_TYPE', `${indent} spaces of indent (as before the closing """)`);
       }
-      out.push(this.unescapeLine(line.slice(indent), offset + Math.min(indent, line.length), type));
+      out.push(this.unescapeLine(line.slice(indent), offset + Math.min(indent, line.length)));
       offset += line.length + (parts[i + 1]?.length ?? 0);
     }
     this.pos = end + 3;
@@ -293,7 +289,7 @@ class WaveParser {
   }
 
   /** The escapes of one multiline-string line, with errors at their place in the text. */
-  private unescapeLine(line: string, at: number, type: ValType): string {
+  private unescapeLine(line: string, at: number): string {
     let out = '';
     const saved = this.pos;
     this.pos = at;
@@ -301,9 +297,9 @@ class WaveParser {
     while (this.pos < stop) {
       const c = this.text.codePointAt(this.pos) as number;
       if (c >= 0xd800 && c <= 0xdfff) {
-        this.fail('ERR_ARG_TYPE', 'a Unicode scalar value (the text has a lone surrogate)', type);
+        this.fail('ERR_ARG_TYPE', 'a Unicode scalar value (the text has a lone surrogate)');
       }
-      if (c === 0x5c) out += this.escape(type);
+      if (c === 0x5c) out += this.escape();
       else {
         const ch = String.fromCodePoint(c);
         out += ch;
@@ -317,7 +313,7 @@ class WaveParser {
   private list(type: ListType): unknown {
     const values = this.sequence('[', ']', type, () => this.value(type.element));
     if (type.length !== undefined && values.length !== type.length) {
-      this.fail('ERR_ARG_TYPE', `${type.length} elements in ${describeType(type)}`, type);
+      this.fail('ERR_ARG_TYPE', `${type.length} elements in ${describeType(type)}`);
     }
     const Typed = typedArrayOf(type.element);
     if (Typed === undefined) return values;
@@ -338,7 +334,7 @@ class WaveParser {
         this.pos++;
         continue;
       }
-      if (this.text[this.pos] !== close) this.fail('ERR_ARG_TYPE', `"," or "${close}"`, type);
+      if (this.text[this.pos] !== close) this.fail('ERR_ARG_TYPE', `"," or "${close}"`);
     }
     this.pos++;
     return values;
@@ -353,7 +349,7 @@ class WaveParser {
       // `{:}`: the record whose fields are all omitted (all options, all none).
       this.pos++;
       this.skip();
-      if (this.text[this.pos] !== '}') this.fail('ERR_ARG_TYPE', '"}" after "{:"', type);
+      if (this.text[this.pos] !== '}') this.fail('ERR_ARG_TYPE', '"}" after "{:"');
     }
     while (this.text[this.pos] !== '}') {
       const word = this.word(type);
@@ -368,17 +364,17 @@ class WaveParser {
       }
       if (seen.has(field.name)) {
         this.pos = word.start;
-        this.fail('ERR_ARG_TYPE', `field "${field.name}" once (it is given twice)`, type);
+        this.fail('ERR_ARG_TYPE', `field "${field.name}" once (it is given twice)`);
       }
       this.skip();
-      if (this.text[this.pos] !== ':') this.fail('ERR_ARG_TYPE', `":" after field "${field.name}"`, type);
+      if (this.text[this.pos] !== ':') this.fail('ERR_ARG_TYPE', `":" after field "${field.name}"`);
       this.pos++;
       seen.set(field.name, this.value(field.type));
       this.skip();
       if (this.text[this.pos] === ',') {
         this.pos++;
         this.skip();
-      } else if (this.text[this.pos] !== '}') this.fail('ERR_ARG_TYPE', '"," or "}"', type);
+      } else if (this.text[this.pos] !== '}') this.fail('ERR_ARG_TYPE', '"," or "}"');
     }
     const close = this.pos;
     this.pos++;
@@ -386,11 +382,7 @@ class WaveParser {
     for (const f of type.fields) {
       if (!seen.has(f.name) && f.type.kind !== 'option') {
         this.pos = close;
-        this.fail(
-          'ERR_ARG_TYPE',
-          `field "${f.name}" of ${describeType(type)} (only option fields may be left out)`,
-          type,
-        );
+        this.fail('ERR_ARG_TYPE', `field "${f.name}" of ${describeType(type)} (only option fields may be left out)`);
       }
       out[lowerCamelCase(f.name)] = seen.get(f.name);
     }
@@ -409,7 +401,7 @@ class WaveParser {
       set.add(word.label);
       this.skip();
       if (this.text[this.pos] === ',') this.pos++;
-      else if (this.text[this.pos] !== '}') this.fail('ERR_ARG_TYPE', '"," or "}"', type);
+      else if (this.text[this.pos] !== '}') this.fail('ERR_ARG_TYPE', '"," or "}"');
     }
     this.pos++;
     const out: Record<string, boolean> = {};
@@ -428,7 +420,7 @@ class WaveParser {
     }
     // The flat form: a `some` payload written alone, which WAVE allows unless it is an option or result.
     if (nested || type.type.kind === 'result') {
-      return this.fail('ERR_ARG_TYPE', `some(...) or none for ${describeType(type)}`, type);
+      return this.fail('ERR_ARG_TYPE', `some(...) or none for ${describeType(type)}`);
     }
     return this.value(type.type);
   }
@@ -442,7 +434,7 @@ class WaveParser {
       return { tag: word.label, val: this.payload(payloadType, type) };
     }
     if (type.ok === undefined || type.ok.kind === 'option' || type.ok.kind === 'result') {
-      return this.fail('ERR_ARG_TYPE', `ok(...) or err(...) for ${describeType(type)}`, type);
+      return this.fail('ERR_ARG_TYPE', `ok(...) or err(...) for ${describeType(type)}`);
     }
     return { tag: 'ok', val: this.value(type.ok) };
   }
@@ -450,12 +442,11 @@ class WaveParser {
   /** `(value)` after a case, `some`, `ok` or `err`. */
   private payload(payloadType: ValType, outer: ValType): unknown {
     this.skip();
-    if (this.text[this.pos] !== '(') this.fail('ERR_ARG_TYPE', `"(" and a payload in ${describeType(outer)}`, outer);
+    if (this.text[this.pos] !== '(') this.fail('ERR_ARG_TYPE', `"(" and a payload in ${describeType(outer)}`);
     this.pos++;
     const val = this.value(payloadType);
     this.skip();
-    if (this.text[this.pos] !== ')')
-      this.fail('ERR_ARG_TYPE', `")" after the payload in ${describeType(outer)}`, outer);
+    if (this.text[this.pos] !== ')') this.fail('ERR_ARG_TYPE', `")" after the payload in ${describeType(outer)}`);
     this.pos++;
     return val;
   }
@@ -513,10 +504,10 @@ class WaveParser {
       choices === undefined
         ? describeType(type)
         : `${prefix ?? 'a case of'} ${describeType(type)} (${choices.join(', ')})`;
-    return this.fail('ERR_ARG_TYPE', expected, type);
+    return this.fail('ERR_ARG_TYPE', expected);
   }
 
-  private fail(code: ArgumentErrorCode, expected: string, _type: ValType | undefined, found?: string): never {
+  private fail(code: ArgumentErrorCode, expected: string, found?: string): never {
     const where = this.what === undefined ? '' : ` for ${this.what}`;
     const got = found ?? this.foundHere();
     throw new ArgumentError(code, `expected ${expected}${where}, got ${got} (${this.position()})`);

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { componentDeclarations } from '../../../src/runtime/component/dts.js';
 import { typeCheck } from './dts-check.js';
+import { randomWorld } from './wit-arbitrary.js';
 import { component, func, instance, T, typeExtern } from './wit-build.js';
 import { fixtureWorld, richWorld } from './wit-worlds.js';
 
@@ -189,5 +191,13 @@ const bare: Parameters<Imports['my:app/uses@1.0.0']['get']>[1] = 3;
 void bare;
 `;
     expect(typeCheck({ 'component.d.ts': text, 'use.ts': use })).toEqual([]);
+  });
+});
+
+describe('componentDeclarations on random worlds', () => {
+  it('always gives declarations that type-check', () => {
+    const worlds = fc.sample(randomWorld, { numRuns: 40, seed: 1315 });
+    const files = Object.fromEntries(worlds.map((w, i) => [`world${i}.d.ts`, componentDeclarations(w)]));
+    expect(typeCheck(files)).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { lowerCamelCase } from '../../../src/runtime/component/js-names.js';
 import type { ValType } from '../../../src/runtime/component/types.js';
 import { formatWave, parseWave } from '../../../src/runtime/component/wave.js';
+import { ArgumentError } from '../../../src/runtime/errors.js';
 import { T } from './wit-build.js';
 
 const INT_KINDS = ['s8', 'u8', 's16', 'u16', 's32', 'u32', 's64', 'u64'] as const;
@@ -185,6 +186,39 @@ describe('WAVE round trip', () => {
           .replace(/0+$/, '');
         if (Number.isFinite(f) && f !== 0 && digits.length > 1) {
           expect(Math.fround(Number(f.toPrecision(digits.length - 1)))).not.toBe(f);
+        }
+      }),
+      { numRuns: 3000, seed: 1315 },
+    );
+  });
+
+  it('on damaged text returns a value or throws ArgumentError with a column, never another error', () => {
+    const damaged = valType.chain((type) =>
+      fc
+        .tuple(
+          valuesOf(type).map((v) => formatWave(v, type)),
+          fc.nat(),
+          fc.constantFrom('delete', 'insert', 'replace'),
+          fc.constantFrom(...'(){}[],:\'"%-.0123456789eE \n\\/aznsoktu'),
+        )
+        .map(([text, at, how, ch]) => {
+          const i = text.length === 0 ? 0 : at % text.length;
+          const damagedText =
+            how === 'delete'
+              ? text.slice(0, i) + text.slice(i + 1)
+              : how === 'insert'
+                ? text.slice(0, i) + ch + text.slice(i)
+                : text.slice(0, i) + ch + text.slice(i + 1);
+          return { type, text: damagedText };
+        }),
+    );
+    fc.assert(
+      fc.property(damaged, ({ type, text }) => {
+        try {
+          parseWave(text, type);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ArgumentError);
+          expect((e as ArgumentError).message).toMatch(/\((line \d+, )?column \d+\)$/);
         }
       }),
       { numRuns: 3000, seed: 1315 },

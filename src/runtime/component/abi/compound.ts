@@ -180,7 +180,7 @@ export function variantPlan(
     else if (discSize === 2) view.setUint16(p, index, true);
     else view.setUint32(p, index, true);
   };
-  return {
+  const plan: Plan = {
     flat: ['i32', ...joined],
     size,
     align,
@@ -218,14 +218,25 @@ export function variantPlan(
     store(cx, value, p) {
       const index = mapping.caseOf(value);
       writeDisc(cx, p, index);
-      const plan = cases[index];
-      if (plan !== undefined) plan.store(cx, mapping.payloadOf(value), p + payloadAt);
+      const payload = cases[index];
+      if (payload !== undefined) payload.store(cx, mapping.payloadOf(value), p + payloadAt);
     },
     load(cx, p) {
       const index = readDisc(cx, p);
       if (index >= n) throw badCase(index);
-      const plan = cases[index];
-      return mapping.make(index, plan === undefined ? undefined : plan.load(cx, p + payloadAt));
+      const payload = cases[index];
+      return mapping.make(index, payload === undefined ? undefined : payload.load(cx, p + payloadAt));
+    },
+  };
+  if (joined.length > 0) return plan;
+  // No payloads (an enum): the case index is the one flat value, so calls of it need no array.
+  return {
+    ...plan,
+    toCore: (_, value) => mapping.caseOf(value),
+    fromCore: (_, flat) => {
+      const index = (flat as number) >>> 0;
+      if (index >= n) throw badCase(index);
+      return mapping.make(index, undefined);
     },
   };
 }

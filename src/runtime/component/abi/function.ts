@@ -6,38 +6,17 @@
  * char, enum, flags, handles) of up to four params gets a wrapper that allocates nothing.
  */
 
-import { ArgumentError, CanonicalAbiError, ResultError } from '../../errors.js';
-import { alignTo, flattenFunc } from '../canonical-types.js';
-import type { FuncType, ValType } from '../types.js';
+import { ArgumentError, CanonicalAbiError, LinkError, ResultError } from '../../errors.js';
+import { toTrap } from '../../trap.js';
+import { alignTo, containsBorrow, flattenFunc, needsMemory, needsRealloc } from '../canonical-types.js';
+import type { FuncType } from '../types.js';
 import { type CanonContext, Cx, type LendScope } from './context.js';
 import { bytesViewPlan } from './lists.js';
 import type { Flat, Plan } from './plan.js';
 import { planOf } from './values.js';
 
-type CoreFunction = (...flat: Flat[]) => unknown;
-
-function contains(t: ValType, kind: 'borrow'): boolean {
-  switch (t.kind) {
-    case 'borrow':
-      return true;
-    case 'list':
-      return contains(t.element, kind);
-    case 'record':
-      return t.fields.some((f) => contains(f.type, kind));
-    case 'tuple':
-      return t.types.some((u) => contains(u, kind));
-    case 'variant':
-      return t.cases.some((c) => c.type !== undefined && contains(c.type, kind));
-    case 'option':
-      return contains(t.type, kind);
-    case 'result':
-      return (t.ok !== undefined && contains(t.ok, kind)) || (t.err !== undefined && contains(t.err, kind));
-    case 'map':
-      return contains(t.key, kind) || contains(t.value, kind);
-    default:
-      return false;
-  }
-}
+/** A core function as V8 exports it: any JS function taking flat values (typed loosely, so exports need no cast). */
+type CoreFunction = (...flat: never[]) => unknown;
 
 /** The layout of the params as one tuple in memory (more than MAX_FLAT_PARAMS flat values). */
 function tupleLayout(plans: readonly Plan[]): { offsets: number[]; size: number; align: number } {
@@ -75,6 +54,22 @@ function callWith<F extends (...args: never[]) => unknown>(fn: F, values: readon
   }
 }
 
+/** `LinkError` `ERR_LINK` when the canon options lack the memory or realloc the function type needs. */
+function checkOptions(type: FuncType, ctx: CanonContext, context: 'lift' | 'lower', label: string): void {
+  const missing =
+    needsMemory(type, context) && ctx.memory === undefined
+      ? 'memory'
+      : needsRealloc(type, context) && ctx.realloc === undefined
+        ? 'realloc'
+        : undefined;
+  if (missing !== undefined) {
+    throw new LinkError(
+      'ERR_LINK',
+      `${label}: canon ${context} of this function type needs the ${missing} option, and none was given`,
+    );
+  }
+}
+
 function reentrance(label: string): CanonicalAbiError {
   return new CanonicalAbiError(
     'ERR_CANON_REENTRANCE',
@@ -102,8 +97,10 @@ function unwrapResult(value: unknown): unknown {
  * Throws `ArgumentError` (`ERR_ARG_COUNT`, `ERR_ARG_TYPE`, `ERR_ARG_RANGE`) for arguments that do
  * not fit, naming `label` and the parameter; `CanonicalAbiError` for what the spec traps on:
  * `ERR_CANON_REENTRANCE` when the component is already running a call, `ERR_CANON_HANDLE` when
- * it returns holding a borrow it was lent, and the codes of lifting the result; `LinkError`
- * `ERR_LINK` (when built) for async types.
+ * it returns holding a borrow it was lent, and the codes of lifting the result; `Trap`
+ * (`ERR_TRAP`) when the guest traps. When built: `LinkError` `ERR_LINK` for async types and for
+ * options that lack the memory or realloc the type needs.
+ * Errors a host function threw while the guest called it come out unchanged.
  */
 export function liftFunction(
   type: FuncType,
@@ -111,14 +108,16 @@ export function liftFunction(
   ctx: CanonContext,
   label: string,
 ): (...args: unknown[]) => unknown {
+  checkOptions(type, ctx, 'lift', label);
   const cx = new Cx(ctx, label);
   const state = ctx.state;
+  const callCore = core as unknown as (...flat: Flat[]) => unknown;
   const params = type.params.map((p) => planOf(p.type, `${label} parameter "${p.name}"`));
   const resultWhere = `${label} result`;
   const paramsWhere = `${label} parameters`;
   const result = type.result === undefined ? undefined : planOf(type.result, resultWhere);
   const flat = flattenFunc(type, 'lift');
-  const hasBorrow = type.params.some((p) => contains(p.type, 'borrow'));
+  const hasBorrow = type.params.some((p) => containsBorrow(p.type));
   const isResult = type.result?.kind === 'result';
   const postReturn = ctx.postReturn;
   const n = params.length;
@@ -157,7 +156,7 @@ export function liftFunction(
 
   const scalars = params.every((p) => p.toCore !== undefined) && !flat.paramsInMemory && !hasBorrow;
   if (scalars && n <= 4 && (result === undefined || (!flat.resultsInMemory && result.fromCore !== undefined))) {
-    const fast = fastLift(params, core, cx, label, finish);
+    const fast = fastLift(params, callCore, cx, label, finish);
     if (fast !== undefined) return fast;
   }
 
@@ -183,6 +182,8 @@ export function liftFunction(
         );
       }
       return finish(ret);
+    } catch (error) {
+      throw toTrap(error);
     } finally {
       cx.borrows = undefined;
       state.mayEnter = true;
@@ -190,10 +191,13 @@ export function liftFunction(
   };
 }
 
-/** The allocation-free wrappers of liftFunction for 0 to 4 one-value params. */
+/**
+ * The allocation-free wrappers of liftFunction for 0 to 4 one-value params. Their rest array
+ * does not escape, so V8 optimizes it away (the allocation test counts no scavenge).
+ */
 function fastLift(
   params: readonly Plan[],
-  core: CoreFunction,
+  core: (...flat: Flat[]) => unknown,
   cx: Cx,
   label: string,
   finish: (ret: unknown) => unknown,
@@ -206,68 +210,78 @@ function fastLift(
   const [p0, p1, p2, p3] = params.map((p) => p.toCore as (cx: Cx, v: unknown) => Flat);
   switch (params.length) {
     case 0:
-      return function lifted0(this: unknown, ...rest: unknown[]) {
-        if (rest.length !== 0) throw argCount(label, 0, rest.length);
+      return function lifted0(...args: unknown[]) {
+        if (args.length !== 0) throw argCount(label, 0, args.length);
         enter();
         try {
           return finish(core());
+        } catch (error) {
+          throw toTrap(error);
         } finally {
           state.mayEnter = true;
         }
       };
     case 1: {
       const c0 = p0 as (cx: Cx, v: unknown) => Flat;
-      return function lifted1(a: unknown, ...rest: unknown[]) {
-        if (rest.length !== 0) throw argCount(label, 1, 1 + rest.length);
+      return function lifted1(...args: unknown[]) {
+        if (args.length !== 1) throw argCount(label, 1, args.length);
         enter();
         try {
-          return finish(core(c0(cx, a)));
+          return finish(core(c0(cx, args[0])));
+        } catch (error) {
+          throw toTrap(error);
         } finally {
           state.mayEnter = true;
         }
-      } as (...args: unknown[]) => unknown;
+      };
     }
     case 2: {
       const c0 = p0 as (cx: Cx, v: unknown) => Flat;
       const c1 = p1 as (cx: Cx, v: unknown) => Flat;
-      return function lifted2(a: unknown, b: unknown, ...rest: unknown[]) {
-        if (rest.length !== 0) throw argCount(label, 2, 2 + rest.length);
+      return function lifted2(...args: unknown[]) {
+        if (args.length !== 2) throw argCount(label, 2, args.length);
         enter();
         try {
-          return finish(core(c0(cx, a), c1(cx, b)));
+          return finish(core(c0(cx, args[0]), c1(cx, args[1])));
+        } catch (error) {
+          throw toTrap(error);
         } finally {
           state.mayEnter = true;
         }
-      } as (...args: unknown[]) => unknown;
+      };
     }
     case 3: {
       const c0 = p0 as (cx: Cx, v: unknown) => Flat;
       const c1 = p1 as (cx: Cx, v: unknown) => Flat;
       const c2 = p2 as (cx: Cx, v: unknown) => Flat;
-      return function lifted3(a: unknown, b: unknown, c: unknown, ...rest: unknown[]) {
-        if (rest.length !== 0) throw argCount(label, 3, 3 + rest.length);
+      return function lifted3(...args: unknown[]) {
+        if (args.length !== 3) throw argCount(label, 3, args.length);
         enter();
         try {
-          return finish(core(c0(cx, a), c1(cx, b), c2(cx, c)));
+          return finish(core(c0(cx, args[0]), c1(cx, args[1]), c2(cx, args[2])));
+        } catch (error) {
+          throw toTrap(error);
         } finally {
           state.mayEnter = true;
         }
-      } as (...args: unknown[]) => unknown;
+      };
     }
     case 4: {
       const c0 = p0 as (cx: Cx, v: unknown) => Flat;
       const c1 = p1 as (cx: Cx, v: unknown) => Flat;
       const c2 = p2 as (cx: Cx, v: unknown) => Flat;
       const c3 = p3 as (cx: Cx, v: unknown) => Flat;
-      return function lifted4(a: unknown, b: unknown, c: unknown, d: unknown, ...rest: unknown[]) {
-        if (rest.length !== 0) throw argCount(label, 4, 4 + rest.length);
+      return function lifted4(...args: unknown[]) {
+        if (args.length !== 4) throw argCount(label, 4, args.length);
         enter();
         try {
-          return finish(core(c0(cx, a), c1(cx, b), c2(cx, c), c3(cx, d)));
+          return finish(core(c0(cx, args[0]), c1(cx, args[1]), c2(cx, args[2]), c3(cx, args[3])));
+        } catch (error) {
+          throw toTrap(error);
         } finally {
           state.mayEnter = true;
         }
-      } as (...args: unknown[]) => unknown;
+      };
     }
     default:
       return undefined;
@@ -285,6 +299,7 @@ function fastLift(
  * The guest gets `CanonicalAbiError` traps for what it passed (bad pointers, strings, chars,
  * discriminants, handles) and `ERR_CANON_REENTRANCE` when it calls out during realloc or
  * post-return; a callee result that does not fit the type throws `ArgumentError` naming `label`.
+ * When built: `LinkError` `ERR_LINK` as for `liftFunction`.
  * `options.transientBytes`: the callee reads its `list<u8>` parameters only during the call,
  * so they are lifted as views of the guest's memory, not copies (see `TRANSIENT_BYTES`).
  */
@@ -295,6 +310,7 @@ export function lowerFunction(
   label: string,
   options: { readonly transientBytes?: boolean } = {},
 ): (...flat: Flat[]) => unknown {
+  checkOptions(type, ctx, 'lower', label);
   const cx = new Cx(ctx, label);
   const state = ctx.state;
   const params = type.params.map((p) => {
@@ -307,7 +323,7 @@ export function lowerFunction(
   const paramsWhere = `${label} parameters`;
   const result = type.result === undefined ? undefined : planOf(type.result, resultWhere);
   const flat = flattenFunc(type, 'lower');
-  const hasBorrow = type.params.some((p) => contains(p.type, 'borrow'));
+  const hasBorrow = type.params.some((p) => containsBorrow(p.type));
   const isResult = type.result?.kind === 'result';
   const n = params.length;
   const flatAt: number[] = [];

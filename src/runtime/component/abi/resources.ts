@@ -6,7 +6,7 @@
  * objects for a host-defined one.
  */
 
-import { CanonicalAbiError } from '../../errors.js';
+import { ArgumentError, CanonicalAbiError } from '../../errors.js';
 import type { ResourceType } from '../types.js';
 import type { Cx } from './context.js';
 import { badValue, type Plan, single } from './plan.js';
@@ -67,7 +67,9 @@ export function borrowPlan(resource: ResourceType, where: string): Plan {
     // A borrow of the guest's own resource reaches it as the rep itself (the spec's lower_borrow).
     if (state.isGuestResource(resource)) return state.guestResourceRep(resource, value, false, where);
     const scope = cx.borrows;
-    if (scope === undefined) throw new Error(`internal: ${where} lowers a borrow outside of a call`);
+    if (scope === undefined) {
+      throw new ArgumentError('ERR_ARG_TYPE', `${where}: a borrow can be passed only as a parameter of a call`);
+    }
     const rep = state.retainHostObject(hostObjectOf(value, resource, where));
     scope.borrows++;
     return state.addHandle({ resource, rep, own: false, lends: 0, scope }, where);
@@ -76,7 +78,9 @@ export function borrowPlan(resource: ResourceType, where: string): Plan {
     const state = cx.state;
     const entry = state.handle(index, resource, where);
     const lends = cx.lends;
-    if (lends === undefined) throw new Error(`internal: ${where} lifts a borrow outside of a call`);
+    if (lends === undefined) {
+      throw new ArgumentError('ERR_ARG_TYPE', `${where}: a borrow can be received only as a parameter of a call`);
+    }
     entry.lends++;
     lends.lent.push(entry);
     return state.isGuestResource(resource)

@@ -248,16 +248,15 @@ export class ComponentState {
       throw new ArgumentError('ERR_ARG_TYPE', `${what}: ${describe(value)} is not a resource of this component`);
     }
     this.guestResourceRep(held.resource, value, false, what);
-    held.isLive = false;
-    if (!held.owned) return;
-    const destructor = this.destructorOf(held.resource);
-    if (destructor === undefined) return;
-    if (!this.mayEnter) {
+    const destructor = held.owned ? this.destructorOf(held.resource) : undefined;
+    if (destructor !== undefined && !this.mayEnter) {
       throw new CanonicalAbiError(
         'ERR_CANON_REENTRANCE',
         `${what}: the component is running a call, so the ${resourceName(held.resource)} destructor cannot enter it`,
       );
     }
+    held.isLive = false;
+    if (destructor === undefined) return;
     this.mayEnter = false;
     try {
       destructor(held.rep);

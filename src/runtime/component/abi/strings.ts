@@ -97,11 +97,12 @@ export function loadString(cx: Cx, ptr: number, taggedUnits: number, where: stri
   }
 }
 
-function checkLength(value: string, factor: number, where: string): void {
-  if (value.length * factor > MAX_STRING_BYTE_LENGTH) {
+/** Traps `ERR_CANON_LIMIT` when a string would take more than MAX_STRING_BYTE_LENGTH bytes. */
+function checkLength(byteLength: number, where: string): void {
+  if (byteLength > MAX_STRING_BYTE_LENGTH) {
     throw new CanonicalAbiError(
       'ERR_CANON_LIMIT',
-      `${where}: a string of ${value.length} code units is longer than the canonical ABI allows`,
+      `${where}: a string of ${byteLength} bytes is longer than the canonical ABI allows (${MAX_STRING_BYTE_LENGTH})`,
     );
   }
 }
@@ -113,7 +114,8 @@ function checkLength(value: string, factor: number, where: string): void {
 export function storeString(cx: Cx, value: string, where: string): number {
   const n = value.length;
   if (cx.encoding === 'utf8') {
-    checkLength(value, 3, where);
+    // UTF-8 takes at least a byte per code unit: check that now, the exact length once encoded.
+    checkLength(n, where);
     // First assume ASCII (one byte per code unit), as the spec does, and check it while copying.
     let ptr = cx.allocate(1, n, where);
     if (n <= SHORT_STRING) {
@@ -138,12 +140,13 @@ export function storeString(cx: Cx, value: string, where: string): number {
     const worst = 3 * n;
     ptr = cx.realloc(ptr, n, 1, worst, where);
     const { written } = encoder.encodeInto(value, cx.bytes().subarray(ptr, ptr + worst));
+    checkLength(written, where);
     if (written < worst) ptr = cx.realloc(ptr, worst, 1, written, where);
     cx.units = written;
     return ptr;
   }
   if (cx.encoding === 'utf16') {
-    checkLength(value, 2, where);
+    checkLength(2 * n, where);
     const ptr = cx.allocate(2, 2 * n, where);
     const view = cx.view();
     for (let i = 0; i < n; i++) view.setUint16(ptr + 2 * i, value.charCodeAt(i), true);
@@ -151,7 +154,7 @@ export function storeString(cx: Cx, value: string, where: string): number {
     return ptr;
   }
   // latin1+utf16: Latin-1 while every code unit fits a byte, else inflate to UTF-16 and tag.
-  checkLength(value, 2, where);
+  checkLength(n, where);
   let ptr = cx.allocate(2, n, where);
   let bytes = cx.bytes();
   let i = 0;
@@ -164,6 +167,7 @@ export function storeString(cx: Cx, value: string, where: string): number {
     cx.units = n;
     return ptr;
   }
+  checkLength(2 * n, where);
   ptr = cx.realloc(ptr, n, 2, 2 * n, where);
   bytes = cx.bytes();
   // Backwards, so no byte is overwritten before it is moved.

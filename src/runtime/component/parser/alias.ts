@@ -8,7 +8,7 @@ import type { Reader } from '../../parser/reader.js';
 import { hex } from '../../units.js';
 import type { ExternType } from '../types.js';
 import type { AliasDefinition, CoreSort, Sort } from './ast.js';
-import type { Scope } from './scope.js';
+import type { Scope, TypeEntry } from './scope.js';
 import { badIndex, sortName } from './scope.js';
 
 const CORE_SORTS: readonly (CoreSort | undefined)[] = (() => {
@@ -131,7 +131,7 @@ export function readAlias(r: Reader, scope: Scope, inType: boolean): AliasDefini
       }
       const inst = scope.instances[instance];
       if (inst === undefined) throw badIndex('instance', instance, scope.instances.length, instanceAt);
-      const found = inst.exports.find((e) => e.name === name);
+      const found = scope.exportOf(inst, name);
       if (found === undefined) {
         const names = inst.exports.map((e) => e.name).join(', ');
         throw new WasmParseError(
@@ -193,6 +193,13 @@ export function readAlias(r: Reader, scope: Scope, inType: boolean): AliasDefini
       const space = target.space(sort);
       const item = space[index];
       if (item === undefined) throw badIndex(sortName(sort), index, space.length, indexAt);
+      if (sort.kind === 'type' && crossesComponent(scope, count) && refersToResource(item as TypeEntry, scope)) {
+        r.fail(
+          'ERR_INVALID',
+          `outer alias of type ${index}: a type that refers to a resource cannot be aliased out of its component (import or export the resource instead)`,
+          at,
+        );
+      }
       pushOuter(scope, sort, item);
       return { kind: 'alias', offset, sort, target: { kind: 'outer', count, index } };
     }
@@ -202,6 +209,44 @@ export function readAlias(r: Reader, scope: Scope, inType: boolean): AliasDefini
         `unknown alias kind 0x${hex(tag)} (expected export 0x00, core export 0x01, outer 0x02)`,
         at,
       );
+  }
+}
+
+/** Whether an outer alias `count` scopes out leaves a component (not only component and instance types). */
+function crossesComponent(scope: Scope, count: number): boolean {
+  let s: Scope | null = scope;
+  for (let i = 0; i < count && s !== null; i++, s = s.parent) if (s.kind === 'component') return true;
+  return false;
+}
+
+/** Whether type-space entry `t` refers to a resource type anywhere. */
+function refersToResource(t: TypeEntry, scope: Scope): boolean {
+  switch (t.kind) {
+    case 'resource':
+      return true;
+    case 'func':
+      return (
+        t.params.some((p) => scope.facts.of(p.type).hasHandle) ||
+        (t.result !== undefined && scope.facts.of(t.result).hasHandle)
+      );
+    case 'instance':
+      return t.exports.some((e) => externRefersToResource(e.type, scope));
+    case 'component':
+      return [...t.imports, ...t.exports].some((e) => externRefersToResource(e.type, scope));
+    default:
+      return scope.facts.of(t).hasHandle;
+  }
+}
+
+function externRefersToResource(t: ExternType, scope: Scope): boolean {
+  switch (t.kind) {
+    case 'module':
+      return false;
+    case 'type':
+    case 'value':
+      return refersToResource(t.type, scope);
+    default:
+      return refersToResource(t, scope);
   }
 }
 

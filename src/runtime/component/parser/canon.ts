@@ -7,7 +7,7 @@
 import { WasmParseError } from '../../errors.js';
 import type { Reader } from '../../parser/reader.js';
 import { hex } from '../../units.js';
-import type { FuncType } from '../types.js';
+import type { FuncType, ValType } from '../types.js';
 import type { CanonDefinition, CanonOptions, StringEncoding } from './ast.js';
 import { flatFuncType, needsMemory, spills } from './flatten.js';
 import type { Scope } from './scope.js';
@@ -152,14 +152,23 @@ function readOptions(r: Reader, scope: Scope): RawOptions {
 }
 
 /** The memory/realloc requirements of lifting or lowering `ft` (CanonicalABI.md "canon lift", "canon lower"). */
-function checkRequiredOptions(r: Reader, ft: FuncType, op: 'lift' | 'lower', raw: RawOptions, what: string): void {
+function checkRequiredOptions(
+  r: Reader,
+  scope: Scope,
+  ft: FuncType,
+  op: 'lift' | 'lower',
+  raw: RawOptions,
+  what: string,
+): void {
+  const { facts } = scope;
+  const memoryIn = (t: ValType | undefined) => needsMemory(t, facts);
   const { options, offset } = raw;
   const params = ft.params.map((p) => p.type);
-  const spill = spills(ft);
+  const spill = spills(ft, facts);
   // lift(T) needs realloc for T with strings or lists; lower(T) needs memory for them.
-  const paramsNeedRealloc = op === 'lift' && params.some(needsMemory);
-  const resultNeedsRealloc = op === 'lower' && needsMemory(ft.result);
-  const stringsOrLists = params.some(needsMemory) || needsMemory(ft.result);
+  const paramsNeedRealloc = op === 'lift' && params.some(memoryIn);
+  const resultNeedsRealloc = op === 'lower' && memoryIn(ft.result);
+  const stringsOrLists = params.some(memoryIn) || memoryIn(ft.result);
   if (options.memory === undefined && stringsOrLists) {
     r.fail('ERR_INVALID', `${what}: its type has strings or lists, so canonical option (memory N) is required`, offset);
   }
@@ -211,8 +220,8 @@ export function readCanon(r: Reader, scope: Scope): CanonDefinition {
         r.fail('ERR_INVALID', 'canonical option post-return is allowed only on canon lift', raw.offset);
       if (raw.options.callback !== undefined)
         r.fail('ERR_INVALID', 'canonical option callback is allowed only on canon lift', raw.offset);
-      checkRequiredOptions(r, type, 'lower', raw, `canon lower of func ${func}`);
-      scope.coreFuncs.push(raw.options.isAsync ? undefined : flatFuncType(type, 'lower').text);
+      checkRequiredOptions(r, scope, type, 'lower', raw, `canon lower of func ${func}`);
+      scope.coreFuncs.push(raw.options.isAsync ? undefined : flatFuncType(type, 'lower', scope.facts).text);
       return { kind: 'canon', offset, op: 'lower', func, options: raw.options, type };
     }
     case 0x02:
@@ -260,10 +269,10 @@ function readLift(r: Reader, scope: Scope, offset: number): CanonDefinition {
     );
   }
   const what = `canon lift of core func ${coreFunc}`;
-  checkRequiredOptions(r, type, 'lift', raw, what);
+  checkRequiredOptions(r, scope, type, 'lift', raw, what);
   if (!raw.options.isAsync) {
     const ptr = memoryPtr(scope, raw.options.memory);
-    const flat = flatFuncType(type, 'lift', ptr);
+    const flat = flatFuncType(type, 'lift', scope.facts, ptr);
     const actual = scope.coreFuncs[coreFunc];
     if (actual !== undefined && actual !== flat.text) {
       throw new WasmParseError(

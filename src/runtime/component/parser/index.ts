@@ -11,33 +11,18 @@ import { parseModule } from '../../parser/index.js';
 import { Reader } from '../../parser/reader.js';
 import type { Feature } from '../../parser/types.js';
 import { hex } from '../../units.js';
-import type {
-  ComponentType,
-  CoreExternDescriptor,
-  CoreModuleType,
-  ExternDescriptor,
-  ExternType,
-  InstanceType,
-} from '../types.js';
-import { readAlias, readCoreSort, readSort } from './alias.js';
-import type {
-  ComponentAst,
-  CoreInstanceDefinition,
-  CustomSection,
-  Definition,
-  ExportDefinition,
-  InstanceDefinition,
-  Sort,
-  SortIndex,
-} from './ast.js';
+import type { CoreModuleType } from '../types.js';
+import { readAlias } from './alias.js';
+import type { ComponentAst, CustomSection, Definition, ExportDefinition } from './ast.js';
 import { readCanon } from './canon.js';
 import { coreExternText, readCoreType } from './core-types.js';
-import { checkInstantiateArgs, externTypeMatches } from './matching.js';
+import { ExternList } from './externs.js';
+import { externTypeOf, readCoreInstance, readInstance, readSortIndex } from './instances.js';
+import { externTypeMatches } from './matching.js';
 import { decodeComponentNames } from './name-section.js';
-import { UniqueNames } from './names.js';
 import type { CoreTypeEntry } from './scope.js';
-import { badIndex, isValType, Scope, sortName } from './scope.js';
-import { checkUnique, declareExtern, readDefType, readExternName, readExternType } from './type-section.js';
+import { Scope, sortName } from './scope.js';
+import { readDefType, readExternName, readExternType } from './type-section.js';
 
 export { parseExternName } from './names.js';
 
@@ -101,10 +86,8 @@ class ComponentParser {
   private readonly features = new Set<Feature>();
   private readonly definitions: Definition[] = [];
   private readonly customSections: CustomSection[] = [];
-  private readonly imports: ExternDescriptor[] = [];
-  private readonly exports: ExternDescriptor[] = [];
-  private readonly importNames = new UniqueNames();
-  private readonly exportNames = new UniqueNames();
+  private readonly imports = new ExternList('import');
+  private readonly exports = new ExternList('export');
   private namesData: Uint8Array | undefined;
 
   constructor(r: Reader, parent: Scope | null) {
@@ -120,7 +103,7 @@ class ComponentParser {
     return {
       definitions: this.definitions,
       customSections: this.customSections,
-      type: { kind: 'component', imports: this.imports, exports: this.exports },
+      type: { kind: 'component', imports: this.imports.items, exports: this.exports.items },
       names: decodeComponentNames(this.namesData),
       offset: this.start,
       byteLength: r.end - this.start,
@@ -140,15 +123,16 @@ class ComponentParser {
       if (s + 4 + i >= r.end)
         r.fail('ERR_UNEXPECTED_EOF', 'the input ends inside the version (expected 0d 00 01 00)', s + 4 + i);
     }
-    const version = Array.from(r.bytes.subarray(s + 4, s + 8), (x) => hex(x)).join(' ');
-    if (version === '01 00 00 00') {
-      r.fail(
-        'ERR_BAD_VERSION',
-        'this is a core WebAssembly module (version 01 00 00 00), not a component: load it as a Module',
-        s + 4,
-      );
-    }
-    if (version !== '0d 00 01 00') {
+    const b = r.bytes;
+    if (b[s + 4] !== 0x0d || b[s + 5] !== 0x00 || b[s + 6] !== 0x01 || b[s + 7] !== 0x00) {
+      const version = Array.from(b.subarray(s + 4, s + 8), (x) => hex(x)).join(' ');
+      if (version === '01 00 00 00') {
+        r.fail(
+          'ERR_BAD_VERSION',
+          'this is a core WebAssembly module (version 01 00 00 00), not a component: load it as a Module',
+          s + 4,
+        );
+      }
       r.fail(
         'ERR_BAD_VERSION',
         `unsupported component version ${version} (expected 0d 00 01 00, the component model's)`,
@@ -203,7 +187,9 @@ class ComponentParser {
         this.readCoreModule(end);
         break;
       case 2:
-        this.readVec('core instances', () => this.readCoreInstance());
+        this.readVec('core instances', () => {
+          this.definitions.push(readCoreInstance(r, this.scope));
+        });
         break;
       case 3:
         this.readVec('core types', () => this.readCoreTypes());
@@ -212,7 +198,9 @@ class ComponentParser {
         this.readNestedComponent(end);
         break;
       case 5:
-        this.readVec('instances', () => this.readInstance());
+        this.readVec('instances', () => {
+          this.definitions.push(readInstance(r, this.scope));
+        });
         break;
       case 6:
         this.readVec('aliases', () => {
@@ -301,118 +289,6 @@ class ComponentParser {
     }
   }
 
-  private readCoreInstance(): void {
-    const r = this.r;
-    const offset = r.offset;
-    const tag = r.readU8('a core instance expression');
-    let definition: CoreInstanceDefinition;
-    const exports = new Map<string, CoreExternDescriptor>();
-    if (tag === 0x00) {
-      const moduleAt = r.offset;
-      const module = r.readU32('a core module index');
-      const type = this.scope.coreModules[module];
-      if (type === undefined) throw badIndex('core module', module, this.scope.coreModules.length, moduleAt);
-      const args: { name: string; instance: number }[] = [];
-      const argAt = new Map<string, number>();
-      const n = r.readCount('instantiation arguments', MAX_ITEMS, 3);
-      for (let i = 0; i < n; i++) {
-        const at = r.offset;
-        const name = r.readName('an argument name');
-        const sortAt = r.offset;
-        if (r.readU8('an argument sort') !== 0x12) {
-          r.fail('ERR_INVALID', `core instantiation argument "${name}" must be a core instance (0x12)`, sortAt);
-        }
-        const instanceAt = r.offset;
-        const instance = r.readU32('a core instance index');
-        if (instance >= this.scope.coreInstances.length) {
-          throw badIndex('core instance', instance, this.scope.coreInstances.length, instanceAt);
-        }
-        if (argAt.has(name)) r.fail('ERR_DUPLICATE_NAME', `core instantiation argument "${name}" is given twice`, at);
-        argAt.set(name, at);
-        args.push({ name, instance });
-      }
-      this.checkCoreInstantiate(module, type, args, offset);
-      for (const e of type.exports) exports.set(e.name, e);
-      definition = { kind: 'core-instance', offset, expr: { kind: 'instantiate', module, args } };
-    } else if (tag === 0x01) {
-      const items: { name: string; item: { sort: ReturnType<typeof readCoreSort>; index: number } }[] = [];
-      const n = r.readCount('inline exports', MAX_ITEMS, 3);
-      for (let i = 0; i < n; i++) {
-        const at = r.offset;
-        const name = r.readName('an export name');
-        const sortAt = r.offset;
-        const sort = readCoreSort(r);
-        const indexAt = r.offset;
-        const index = r.readU32('an index');
-        if (sort === 'type' || sort === 'module' || sort === 'instance') {
-          throw new WasmParseError(
-            'ERR_INVALID',
-            `a core instance can export only functions, tables, memories, globals and tags, not a core ${sort}`,
-            sortAt,
-          );
-        }
-        const space = this.scope.coreSpace(sort) as readonly (string | undefined)[];
-        if (index >= space.length) throw badIndex(`core ${sort}`, index, space.length, indexAt);
-        if (exports.has(name)) r.fail('ERR_DUPLICATE_NAME', `core instance export "${name}" is given twice`, at);
-        const type = space[index];
-        exports.set(name, type === undefined ? { name, kind: sort, type: '' } : { name, kind: sort, type });
-        items.push({ name, item: { sort, index } });
-      }
-      definition = { kind: 'core-instance', offset, expr: { kind: 'exports', exports: items } };
-    } else {
-      throw new WasmParseError(
-        'ERR_BAD_VALUE',
-        `unknown core instance expression 0x${hex(tag)} (expected 0x00 instantiate, 0x01 exports)`,
-        offset,
-      );
-    }
-    this.scope.coreInstances.push(exports);
-    this.definitions.push(definition);
-  }
-
-  /** Each import of the module must be met by an export of the `with` instance of its module name, of its kind and type. */
-  private checkCoreInstantiate(
-    module: number,
-    type: CoreModuleType,
-    args: readonly { readonly name: string; readonly instance: number }[],
-    offset: number,
-  ): void {
-    for (const imp of type.imports) {
-      const arg = args.find((a) => a.name === imp.module);
-      const what = `core module ${module} imports "${imp.module}" "${imp.name}" (${imp.kind})`;
-      if (arg === undefined) {
-        throw new WasmParseError(
-          'ERR_TYPE_MISMATCH',
-          `${what}, but no (with "${imp.module}" (instance ...)) argument is given`,
-          offset,
-        );
-      }
-      const found = this.scope.coreInstances[arg.instance]?.get(imp.name);
-      if (found === undefined) {
-        throw new WasmParseError(
-          'ERR_TYPE_MISMATCH',
-          `${what}, but core instance ${arg.instance} exports no "${imp.name}"`,
-          offset,
-        );
-      }
-      if (found.kind !== imp.kind) {
-        throw new WasmParseError(
-          'ERR_TYPE_MISMATCH',
-          `${what}, but core instance ${arg.instance} gives a ${found.kind}`,
-          offset,
-        );
-      }
-      // Function types must be equal; a type unknown here (from an async built-in) is not checked.
-      if (imp.kind === 'func' && found.type !== '' && found.type !== imp.type) {
-        throw new WasmParseError(
-          'ERR_TYPE_MISMATCH',
-          `${what} of type ${imp.type}, but core instance ${arg.instance} gives ${found.type}`,
-          offset,
-        );
-      }
-    }
-  }
-
   private readNestedComponent(end: number): void {
     const r = this.r;
     const offset = r.offset;
@@ -422,105 +298,6 @@ class ComponentParser {
     r.offset = end;
     this.scope.components.push(component.type);
     this.definitions.push({ kind: 'component', offset, component });
-  }
-
-  private readSortIndex(): SortIndex & { readonly at: number } {
-    const r = this.r;
-    const sort = readSort(r);
-    const at = r.offset;
-    const index = r.readU32('an index');
-    this.scope.check(sort, index, at);
-    return { sort, index, at };
-  }
-
-  /** The extern type of the item at `sort` `index` (checked in range), as an export or argument has it. */
-  private externTypeOf(sort: Sort, index: number, at: number): ExternType {
-    const s = this.scope;
-    if (sort.kind === 'core') {
-      if (sort.sort !== 'module') {
-        throw new WasmParseError(
-          'ERR_TYPE_MISMATCH',
-          `a core ${sort.sort} cannot be exported or passed to a component: only core modules`,
-          at,
-        );
-      }
-      return s.get(s.coreModules, index, 'core module', at);
-    }
-    switch (sort.kind) {
-      case 'func':
-        return s.get(s.funcs, index, 'func', at);
-      case 'value':
-        return { kind: 'value', type: s.get(s.values, index, 'value', at) };
-      case 'component':
-        return s.get(s.components, index, 'component', at);
-      case 'instance':
-        return s.get(s.instances, index, 'instance', at);
-      case 'type': {
-        const t = s.get(s.types, index, 'type', at);
-        if (!isValType(t) && t.kind !== 'resource') {
-          throw new WasmParseError(
-            'ERR_TYPE_MISMATCH',
-            `type ${index} is a ${t.kind} type: only value and resource types can be exported or passed as types`,
-            at,
-          );
-        }
-        return { kind: 'type', type: t };
-      }
-    }
-  }
-
-  private readInstance(): void {
-    const r = this.r;
-    const offset = r.offset;
-    const tag = r.readU8('an instance expression');
-    let definition: InstanceDefinition;
-    let type: InstanceType;
-    if (tag === 0x00) {
-      const componentAt = r.offset;
-      const component = r.readU32('a component index');
-      const ctype: ComponentType = this.scope.get(this.scope.components, component, 'component', componentAt);
-      const args: { name: string; item: SortIndex; type: ExternType; at: number }[] = [];
-      const names = new Set<string>();
-      const n = r.readCount('instantiation arguments', MAX_ITEMS, 3);
-      for (let i = 0; i < n; i++) {
-        const at = r.offset;
-        const name = r.readName('an argument name');
-        const { sort, index, at: indexAt } = this.readSortIndex();
-        if (names.has(name)) r.fail('ERR_DUPLICATE_NAME', `instantiation argument "${name}" is given twice`, at);
-        names.add(name);
-        args.push({ name, item: { sort, index }, type: this.externTypeOf(sort, index, indexAt), at });
-      }
-      checkInstantiateArgs(component, ctype, args, offset);
-      type = { kind: 'instance', exports: ctype.exports };
-      definition = {
-        kind: 'instance',
-        offset,
-        expr: { kind: 'instantiate', component, args: args.map((a) => ({ name: a.name, item: a.item })) },
-      };
-    } else if (tag === 0x01) {
-      const exports: ExternDescriptor[] = [];
-      const items: { name: string; item: SortIndex }[] = [];
-      const names = new UniqueNames();
-      const n = r.readCount('inline exports', MAX_ITEMS, 3);
-      for (let i = 0; i < n; i++) {
-        const at = r.offset;
-        const name = readExternName(r, 'export');
-        const { sort, index, at: indexAt } = this.readSortIndex();
-        checkUnique(r, names, name, 'export', at);
-        exports.push({ name, type: this.externTypeOf(sort, index, indexAt) });
-        items.push({ name, item: { sort, index } });
-      }
-      type = { kind: 'instance', exports };
-      definition = { kind: 'instance', offset, expr: { kind: 'exports', exports: items } };
-    } else {
-      throw new WasmParseError(
-        'ERR_BAD_VALUE',
-        `unknown instance expression 0x${hex(tag)} (expected 0x00 instantiate, 0x01 exports)`,
-        offset,
-      );
-    }
-    this.scope.instances.push(type);
-    this.definitions.push(definition);
   }
 
   private readStart(): void {
@@ -555,9 +332,7 @@ class ComponentParser {
     const offset = r.offset;
     const nameAt = r.offset + 1;
     const name = readExternName(r, 'import');
-    checkUnique(r, this.importNames, name, 'import', nameAt);
-    const declared = declareExtern(this.scope, name, readExternType(r, this.scope));
-    this.imports.push(declared);
+    const declared = this.imports.add(this.scope, name, readExternType(r, this.scope), nameAt);
     this.definitions.push({ kind: 'import', offset, name, type: declared.type });
   }
 
@@ -566,9 +341,8 @@ class ComponentParser {
     const offset = r.offset;
     const nameAt = r.offset + 1;
     const name = readExternName(r, 'export');
-    const { sort, index, at } = this.readSortIndex();
-    checkUnique(r, this.exportNames, name, 'export', nameAt);
-    const actual = this.externTypeOf(sort, index, at);
+    const { sort, index, at } = readSortIndex(r, this.scope);
+    const actual = externTypeOf(this.scope, sort, index, at);
     const typeAt = r.offset;
     const has = r.readU8('an optional export type');
     let type = actual;
@@ -586,8 +360,7 @@ class ComponentParser {
     } else if (has !== 0x00) {
       r.fail('ERR_BAD_VALUE', `optional export type flag 0x${hex(has)} is unknown (expected 0x00 or 0x01)`, typeAt);
     }
-    const declared = declareExtern(this.scope, name, type);
-    this.exports.push(declared);
+    const declared = this.exports.add(this.scope, name, type, nameAt);
     const definition: ExportDefinition = { kind: 'export', offset, name, item: { sort, index }, type: declared.type };
     this.definitions.push(definition);
   }

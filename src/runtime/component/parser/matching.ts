@@ -199,14 +199,15 @@ class Equality {
 /**
  * Checks `(instantiate c (with ...)*)`: each import of component `component` (of type `ctype`)
  * needs an argument of that name whose item matches the import's type, with the resources
- * given for earlier type imports substituted. Throws `ERR_TYPE_MISMATCH` naming the import.
+ * given for earlier type imports substituted. Returns those bindings (each imported resource to
+ * the one supplied); throws `ERR_TYPE_MISMATCH` naming the import.
  */
 export function checkInstantiateArgs(
   component: number,
   ctype: ComponentType,
   args: readonly { readonly name: string; readonly type: ExternType; readonly at: number }[],
   offset: number,
-): void {
+): ReadonlyMap<ResourceType, ResourceType> {
   const bindings: Bindings = new Map();
   for (const imp of ctype.imports) {
     const arg = args.find((a) => a.name === imp.name);
@@ -226,4 +227,5 @@ export function checkInstantiateArgs(
       );
     }
   }
+  return bindings;
 }

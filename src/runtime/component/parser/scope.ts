@@ -10,12 +10,14 @@ import type {
   ComponentType,
   CoreExternDescriptor,
   CoreModuleType,
+  ExternDescriptor,
   FuncType,
   InstanceType,
   ResourceType,
   ValType,
 } from '../types.js';
 import type { CoreSort, Sort } from './ast.js';
+import { TypeFactsCache } from './type-facts.js';
 
 /** A core function type in the core text format's words: `(func (param i32) (result i32))`. */
 export type CoreFuncText = string;
@@ -50,6 +52,10 @@ export class Scope {
   readonly parent: Scope | null;
   /** 0 for the outermost component, one more for each enclosing scope. */
   readonly depth: number;
+  /** What validation knows of each value type (one cache for the whole parse). */
+  readonly facts: TypeFactsCache;
+  /** Each instance type's exports by name, built on first use (one cache for the whole parse). */
+  private readonly exportMaps: Map<InstanceType, ReadonlyMap<string, ExternDescriptor>>;
   readonly coreFuncs: (CoreFuncText | undefined)[] = [];
   readonly coreTables: string[] = [];
   readonly coreMemories: string[] = [];
@@ -69,9 +75,21 @@ export class Scope {
     this.kind = kind;
     this.parent = parent;
     this.depth = parent === null ? 0 : parent.depth + 1;
+    this.facts = parent === null ? new TypeFactsCache() : parent.facts;
+    this.exportMaps = parent === null ? new Map() : parent.exportMaps;
     if (this.depth > MAX_SCOPE_DEPTH) {
       throw new WasmParseError('ERR_LIMIT', `components and types nest more than ${MAX_SCOPE_DEPTH} deep`, offset);
     }
+  }
+
+  /** The export of instance type `t` named `name`: a map lookup, so aliasing every export of a big instance stays linear. */
+  exportOf(t: InstanceType, name: string): ExternDescriptor | undefined {
+    let map = this.exportMaps.get(t);
+    if (map === undefined) {
+      map = new Map(t.exports.map((e) => [e.name, e]));
+      this.exportMaps.set(t, map);
+    }
+    return map.get(name);
   }
 
   /** The scope `count` levels out (0 is this one), for `alias outer`; throws `ERR_BAD_INDEX` past the outermost. */

@@ -8,12 +8,12 @@ import { WasmParseError } from '../../errors.js';
 import type { Reader } from '../../parser/reader.js';
 import type { Feature } from '../../parser/types.js';
 import { hex } from '../../units.js';
-import type { ComponentType, ExternDescriptor, ExternType, FuncType, InstanceType, Param, ValType } from '../types.js';
-import { pushExtern, readAlias } from './alias.js';
+import type { ComponentType, ExternType, FuncType, InstanceType, Param, ValType } from '../types.js';
+import { readAlias } from './alias.js';
 import { readCoreType } from './core-types.js';
-import { withInterfaceName } from './interface-types.js';
+import { ExternList } from './externs.js';
 import { parseExternName, UniqueNames } from './names.js';
-import { named, newResource } from './naming.js';
+import { newResource } from './naming.js';
 import type { TypeEntry } from './scope.js';
 import { badIndex, isValType, Scope } from './scope.js';
 import { containsBorrow, readDefValType, readLabel, readValType } from './val-types.js';
@@ -49,14 +49,6 @@ export function readExternName(r: Reader, what: string): string {
     }
   }
   return name;
-}
-
-/** Checks that `name` is strongly-unique among `names`, else `ERR_DUPLICATE_NAME` at `offset`. */
-export function checkUnique(r: Reader, names: UniqueNames, name: string, what: string, offset: number): void {
-  const earlier = names.add(name);
-  if (earlier === null) return;
-  const same = earlier === name ? 'twice' : `and "${earlier}", names that compare equal`;
-  r.fail('ERR_DUPLICATE_NAME', `${what} "${name}" appears ${same}: every ${what} name must be unique`, offset);
 }
 
 /** The type at `index` of the type space, required to be of `kind`. */
@@ -146,15 +138,6 @@ export function readExternType(r: Reader, scope: Scope): ExternType {
   }
 }
 
-/** Adds an imported or exported item to `scope`; a type gets the extern's name. Returns the extern as declared. */
-export function declareExtern(scope: Scope, name: string, type: ExternType): ExternDescriptor {
-  let t: ExternType = type;
-  if (type.kind === 'type') t = { kind: 'type', type: named(type.type, name) };
-  else if (type.kind === 'instance' && parseExternName(name)?.kind === 'interface') t = withInterfaceName(type, name);
-  pushExtern(scope, t);
-  return { name, type: t };
-}
-
 /** `functype` after its opcode (0x40, or 0x43 for `async`). */
 function readFuncType(r: Reader, scope: Scope, isAsync: boolean): FuncType {
   const n = r.readCount('parameters', MAX_PARAMS, 2);
@@ -169,7 +152,7 @@ function readFuncType(r: Reader, scope: Scope, isAsync: boolean): FuncType {
   let result: ValType | undefined;
   if (form === 0x00) {
     result = readValType(r, scope);
-    if (containsBorrow(result))
+    if (containsBorrow(result, scope))
       r.fail('ERR_INVALID', 'a function result cannot contain a borrow handle (return own instead)', at);
   } else if (form === 0x01) {
     const z = r.offset;
@@ -234,10 +217,8 @@ export function readDefType(r: Reader, scope: Scope, features: Set<Feature>): Ty
 /** `componenttype`: its own scope (outer aliases reach `parent`), its imports and exports. */
 function readComponentType(r: Reader, parent: Scope, features: Set<Feature>): ComponentType {
   const scope = new Scope('component type', parent, r.offset - 1);
-  const imports: ExternDescriptor[] = [];
-  const exports: ExternDescriptor[] = [];
-  const importNames = new UniqueNames();
-  const exportNames = new UniqueNames();
+  const imports = new ExternList('import');
+  const exports = new ExternList('export');
   const n = r.readCount('component type declarations', MAX_DECLS);
   for (let i = 0; i < n; i++) {
     const at = r.offset;
@@ -245,31 +226,22 @@ function readComponentType(r: Reader, parent: Scope, features: Set<Feature>): Co
       r.offset++;
       const nameAt = r.offset;
       const name = readExternName(r, 'import');
-      checkUnique(r, importNames, name, 'import', nameAt);
-      imports.push(declareExtern(scope, name, readExternType(r, scope)));
-    } else readInstanceDecl(r, scope, exports, exportNames, features, at);
+      imports.add(scope, name, readExternType(r, scope), nameAt);
+    } else readInstanceDecl(r, scope, exports, features, at);
   }
-  return { kind: 'component', imports, exports };
+  return { kind: 'component', imports: imports.items, exports: exports.items };
 }
 
 /** `instancetype`: its own scope and its exports. */
 function readInstanceType(r: Reader, parent: Scope, features: Set<Feature>): InstanceType {
   const scope = new Scope('instance type', parent, r.offset - 1);
-  const exports: ExternDescriptor[] = [];
-  const exportNames = new UniqueNames();
+  const exports = new ExternList('export');
   const n = r.readCount('instance type declarations', MAX_DECLS);
-  for (let i = 0; i < n; i++) readInstanceDecl(r, scope, exports, exportNames, features, r.offset);
-  return { kind: 'instance', exports };
+  for (let i = 0; i < n; i++) readInstanceDecl(r, scope, exports, features, r.offset);
+  return { kind: 'instance', exports: exports.items };
 }
 
-function readInstanceDecl(
-  r: Reader,
-  scope: Scope,
-  exports: ExternDescriptor[],
-  exportNames: UniqueNames,
-  features: Set<Feature>,
-  offset: number,
-): void {
+function readInstanceDecl(r: Reader, scope: Scope, exports: ExternList, features: Set<Feature>, offset: number): void {
   const tag = r.readU8('a declaration');
   switch (tag) {
     case 0x00:
@@ -284,8 +256,7 @@ function readInstanceDecl(
     case 0x04: {
       const nameAt = r.offset;
       const name = readExternName(r, 'export');
-      checkUnique(r, exportNames, name, 'export', nameAt);
-      exports.push(declareExtern(scope, name, readExternType(r, scope)));
+      exports.add(scope, name, readExternType(r, scope), nameAt);
       break;
     }
     default:

@@ -10,7 +10,7 @@ import type { Case, Field, PrimitiveType, PrimitiveTypeName, ResourceType, ValTy
 import { isLabel, UniqueNames } from './names.js';
 import type { Scope } from './scope.js';
 import { badIndex, isValType } from './scope.js';
-import { factsOf } from './type-facts.js';
+import { MAX_TYPE_SIZE } from './type-facts.js';
 
 /** A record, variant, tuple, flags or enum this large is far beyond anything real; refuse it before allocating. */
 const MAX_MEMBERS = 100_000;
@@ -122,8 +122,8 @@ export function resourceAt(scope: Scope, index: number, offset: number): Resourc
 }
 
 /** Whether `t` contains a `borrow` anywhere (refused in results, streams and futures). */
-export function containsBorrow(t: ValType | undefined): boolean {
-  return t !== undefined && factsOf(t).hasBorrow;
+export function containsBorrow(t: ValType | undefined, scope: Scope): boolean {
+  return t !== undefined && scope.facts.of(t).hasBorrow;
 }
 
 const KEY_TYPES = new Set(['bool', 's8', 'u8', 's16', 'u16', 's32', 'u32', 's64', 'u64', 'char', 'string']);
@@ -131,9 +131,16 @@ const KEY_TYPES = new Set(['bool', 's8', 'u8', 's16', 'u16', 's32', 'u32', 's64'
 /** `defvaltype` after its opcode `b` (already read at `offset`); `ERR_LIMIT` past `MAX_TYPE_DEPTH`. */
 export function readDefValType(r: Reader, scope: Scope, b: number, offset: number): ValType {
   const t = readDefValTypeBody(r, scope, b, offset);
-  const { depth } = factsOf(t);
+  const { depth, size } = scope.facts.of(t);
   if (depth > MAX_TYPE_DEPTH) {
     r.fail('ERR_LIMIT', `value types nest ${depth} deep, more than the ${MAX_TYPE_DEPTH} allowed`, offset);
+  }
+  if (size >= MAX_TYPE_SIZE) {
+    r.fail(
+      'ERR_LIMIT',
+      `a ${t.kind} of ${size} bytes is larger than the canonical ABI allows (2^28 - 1 bytes)`,
+      offset,
+    );
   }
   return t;
 }
@@ -211,7 +218,8 @@ function readDefValTypeBody(r: Reader, scope: Scope, b: number, offset: number):
       const kind = b === 0x66 ? 'stream' : 'future';
       const at = r.offset;
       const element = readOptionalValType(r, scope, `a ${kind} element type`);
-      if (containsBorrow(element)) r.fail('ERR_INVALID', `a ${kind} element type cannot contain a borrow handle`, at);
+      if (containsBorrow(element, scope))
+        r.fail('ERR_INVALID', `a ${kind} element type cannot contain a borrow handle`, at);
       return { kind, element };
     }
     case 0x63: {

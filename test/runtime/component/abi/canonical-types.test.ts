@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   alignment,
+  containsBorrow,
   discriminantSize,
   elementSize,
   flattenFunc,
@@ -118,6 +119,13 @@ describe('canonical types', () => {
       paramsInMemory: false,
       resultsInMemory: false,
     });
+  });
+
+  it('finds borrows nested in other types', () => {
+    expect(
+      containsBorrow({ kind: 'list', element: { kind: 'option', type: { kind: 'borrow', resource: file } } }),
+    ).toBe(true);
+    expect(containsBorrow({ kind: 'result', ok: { kind: 'own', resource: file }, err: t('string') })).toBe(false);
   });
 
   it('says when a function needs memory and realloc', () => {

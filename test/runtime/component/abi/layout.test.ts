@@ -1,8 +1,10 @@
 // The layout in memory and the flat order, checked against guests that read and write memory
 // at the offsets the spec gives (design/mvp/CanonicalABI.md), not against our own lowering.
 import { describe, expect, it } from 'vitest';
-import { liftFunction, lowerFunction } from '../../../../src/runtime/component/abi/index.js';
+import { liftFunction, liftValue, lowerFunction, lowerValue } from '../../../../src/runtime/component/abi/index.js';
 import type { ValType } from '../../../../src/runtime/component/types.js';
+import { CanonicalAbiError } from '../../../../src/runtime/errors.js';
+import { expectCode } from '../../../helpers/errors.js';
 import { funcType, guest } from './guest.js';
 
 const p = (kind: string): ValType => ({ kind }) as ValType;
@@ -196,5 +198,22 @@ describe('realloc and post-return', () => {
     );
     expect(len(new Uint8Array(200_000))).toBe(200_000);
     expect(g.memory.buffer.byteLength).toBeGreaterThan(200_000);
+  });
+});
+
+describe('single values in memory', () => {
+  it('stores a value where the guest reads it, and lifts what the guest wrote', async () => {
+    const g = await guest(`
+      (data (i32.const 512) "\\2a\\00\\00\\00\\00\\03\\00\\00\\02\\00\\00\\00")
+      (data (i32.const 768) "ok")
+      (func (export "second") (result i32) (i32.load8_u (i32.load (i32.const 256))))`);
+    const type: ValType = { kind: 'tuple', types: [p('u32'), p('string')] };
+    lowerValue(type, [7, 'xyz'], g.context(), 256 - 4);
+    // [u32 at 252, string at 256]: the string's first byte is 'x'.
+    expect((g.exports.second as () => number)()).toBe(0x78);
+    expect(liftValue(type, g.context(), 252)).toEqual([7, 'xyz']);
+    expect(liftValue({ kind: 'tuple', types: [p('u8'), p('string')] }, g.context(), 512)).toEqual([42, 'ok']);
+    expectCode(() => liftValue(p('u32'), g.context(), 2), CanonicalAbiError, 'ERR_CANON_ALIGN');
+    expectCode(() => lowerValue(p('u64'), 1n, g.context(), 65536), CanonicalAbiError, 'ERR_CANON_BOUNDS');
   });
 });

@@ -133,6 +133,17 @@ describe('guest-defined resources', () => {
     expectCode(() => g.state.dropResource({}), ArgumentError, 'ERR_ARG_TYPE');
   });
 
+  it('traps when the host drops a resource while the guest is running', () => {
+    const c = fns.new?.(3);
+    host.inspect = () => g.state.dropResource(c);
+    expectCode(() => fns.show?.(), CanonicalAbiError, 'ERR_CANON_REENTRANCE');
+    expect(g.global('dtors')).toBe(0);
+    // The failed drop left it the host's: dropping it later runs the destructor.
+    expect(fns.get?.(c)).toBe(3);
+    g.state.dropResource(c);
+    expect([g.global('dtors'), g.global('dropped')]).toEqual([1, 3]);
+  });
+
   it('refuses an object that is not of the resource', () => {
     const error = expectCode(() => fns.get?.({}), ArgumentError, 'ERR_ARG_TYPE');
     expect(error.message).toBe(

@@ -3,6 +3,8 @@
 // host (checked) -> the host's return is lowered into the guest -> lifted back to JS (checked).
 import { describe, expect, it } from 'vitest';
 import type { ValType } from '../../../../src/runtime/component/types.js';
+import { ResultError } from '../../../../src/runtime/errors.js';
+import { errorOf } from '../../../helpers/errors.js';
 import { echo, funcType } from './guest.js';
 
 const p = (kind: string): ValType => ({ kind }) as ValType;
@@ -185,6 +187,36 @@ describe('round trips through a guest', () => {
     ]);
     const bare: ValType = { kind: 'result', ok: undefined, err: undefined };
     await expectRoundTrip({ kind: 'tuple', types: [bare, bare] }, [{ tag: 'ok' }, { tag: 'err' }]);
+  });
+
+  it('returns a result ok value and throws its err as a ResultError, from a host that throws one', async () => {
+    const type: ValType = { kind: 'result', ok: p('string'), err: { kind: 'list', element: p('u8') } };
+    const { call, guest } = await echo(funcType([p('u32')], type), (x) => {
+      if (x === 0) throw new ResultError(new Uint8Array([1, 2]));
+      if (x === 1) throw new RangeError('not a result');
+      return `got ${x}`;
+    });
+    expect(call(5)).toBe('got 5');
+    const error = errorOf(() => call(0), ResultError);
+    expect(error.payload).toEqual(new Uint8Array([1, 2]));
+    expect(error.code).toBe('ERR_RESULT');
+    expect(() => call(1)).toThrow(RangeError);
+    // The component is usable after the host's exception went through it.
+    expect(call(2)).toBe('got 2');
+    expect(guest.state.mayEnter).toBe(true);
+    const bare: ValType = { kind: 'result', ok: undefined, err: undefined };
+    const plain = await echo(funcType([p('bool')], bare), (fail) => {
+      if (fail) throw new ResultError(undefined);
+    });
+    expect(plain.call(false)).toBeUndefined();
+    expect(errorOf(() => plain.call(true), ResultError).payload).toBeUndefined();
+  });
+
+  it('calls post-return after each call that returned', async () => {
+    const { call, guest } = await echo(funcType([p('string')], p('string')), (s) => s);
+    call('a');
+    call('b');
+    expect(guest.global('posts')).toBe(2);
   });
 
   it('carries maps as Map objects', async () => {

@@ -1,10 +1,10 @@
 // The traps the canonical ABI requires, each from a guest that breaks one rule, and the
 // ArgumentErrors for JS values that do not fit: typed, with a code, naming the function.
 import { describe, expect, it } from 'vitest';
-import { liftFunction, lowerFunction } from '../../../../src/runtime/component/abi/index.js';
+import { ComponentState, liftFunction, lowerFunction } from '../../../../src/runtime/component/abi/index.js';
 import type { StringEncoding } from '../../../../src/runtime/component/parser/ast.js';
 import type { ValType } from '../../../../src/runtime/component/types.js';
-import { ArgumentError, CanonicalAbiError, Trap } from '../../../../src/runtime/errors.js';
+import { ArgumentError, CanonicalAbiError, LinkError, Trap } from '../../../../src/runtime/errors.js';
 import { expectCode } from '../../../helpers/errors.js';
 import { funcType, guest } from './guest.js';
 
@@ -120,6 +120,18 @@ describe('canonical ABI traps', () => {
     }
   });
 
+  it('turns a guest trap into a Trap and leaves the component callable', async () => {
+    const g = await guest(`
+      (func (export "f") (param i32) (result i32)
+        (if (local.get 0) (then unreachable)) (i32.const 5))`);
+    const f = liftFunction(funcType([p('bool')], p('u32')), g.exports.f as () => number, g.context(), 'f');
+    const trap = expectCode(() => f(true), Trap, 'ERR_TRAP');
+    expect(trap.reason).toContain('unreachable');
+    expect(f(false)).toBe(5);
+    const many = liftFunction(funcType([p('string')], p('u32')), g.exports.f as () => number, g.context(), 'm');
+    expectCode(() => many('x'), Trap, 'ERR_TRAP');
+  });
+
   it('traps when a host function re-enters the component', async () => {
     let lifted: ((...a: unknown[]) => unknown) | undefined;
     const g = await guest('(func (export "f") (result i32) (call $back))', {
@@ -229,6 +241,12 @@ describe('arguments that do not fit', () => {
     expectCode(() => flags({ read: 1 }), ArgumentError, 'ERR_ARG_TYPE');
     const count = expectCode(() => color('red', 'green'), ArgumentError, 'ERR_ARG_COUNT');
     expect(count.message).toBe('greet takes 1 argument(s), got 2');
+    // Too few arguments are not taken for undefined ones, in the one-value wrappers too.
+    const number = await bind(p('u32'));
+    expectCode(() => number(), ArgumentError, 'ERR_ARG_COUNT');
+    const opt = await bind({ kind: 'option', type: p('u32') });
+    expectCode(() => opt(), ArgumentError, 'ERR_ARG_COUNT');
+    expect(() => opt(undefined)).not.toThrow();
     expectCode(() => rec(), ArgumentError, 'ERR_ARG_COUNT');
   });
 
@@ -239,5 +257,36 @@ describe('arguments that do not fit', () => {
     });
     const error = expectCode(() => (g.exports.f as () => number)(), ArgumentError, 'ERR_ARG_TYPE');
     expect(error.message).toContain('get-byte result');
+  });
+});
+
+describe('binding', () => {
+  it('refuses options that lack the memory or realloc the type needs, and async types', () => {
+    const state = new ComponentState();
+    const noop = () => 0;
+    const takesString = funcType([p('string')], undefined);
+    const noMemory = expectCode(
+      () => liftFunction(takesString, noop, { stringEncoding: 'utf8', state }, 'greet'),
+      LinkError,
+      'ERR_LINK',
+    );
+    expect(noMemory.message).toBe(
+      'greet: canon lift of this function type needs the memory option, and none was given',
+    );
+    const memory = () => new WebAssembly.Memory({ initial: 1 });
+    const noRealloc = expectCode(
+      () => liftFunction(takesString, noop, { stringEncoding: 'utf8', state, memory }, 'greet'),
+      LinkError,
+      'ERR_LINK',
+    );
+    expect(noRealloc.message).toContain('realloc');
+    // Lowering a string param reads guest memory only: no realloc needed.
+    expect(() => lowerFunction(takesString, noop, { stringEncoding: 'utf8', state, memory }, 'log')).not.toThrow();
+    const stream: ValType = { kind: 'stream', element: p('u8') };
+    expectCode(
+      () => lowerFunction(funcType([stream], undefined), noop, { stringEncoding: 'utf8', state }, 's'),
+      LinkError,
+      'ERR_LINK',
+    );
   });
 });

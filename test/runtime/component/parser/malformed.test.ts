@@ -25,6 +25,7 @@ import {
   T,
   typeEq,
   u32,
+  variant,
   vec,
 } from './component-binary.js';
 
@@ -232,14 +233,24 @@ describe('types', () => {
   });
 
   it('validates a deep type DAG whose members are shared in linear time (no exponential walk)', () => {
-    // t0 = u8; t(i+1) = tuple<t(i), t(i)>: 2^60 leaves if walked as a tree.
+    // t0 = u8; t(i+1) = variant { a(t(i)), b(t(i)) }: 2^60 leaves if walked as a tree, 61 bytes in memory.
     const defs: number[][] = [[T.u8]];
-    for (let i = 0; i < 60; i++) defs.push([0x6f, ...vec([idx(i), idx(i)])]);
+    for (let i = 0; i < 60; i++)
+      defs.push(
+        variant([
+          ['a', idx(i)],
+          ['b', idx(i)],
+        ]),
+      );
     defs.push(func([['x', idx(60)]], idx(60)));
     const start = performance.now();
     const ast = parseComponent(types(...defs));
     expect(ast.definitions).toHaveLength(62);
     expect(performance.now() - start).toBeLessThan(2000);
+    // The same sharing through tuples doubles the size at each level: refused by the size limit, as quickly.
+    const tuples: number[][] = [[T.u8]];
+    for (let i = 0; i < 60; i++) tuples.push([0x6f, ...vec([idx(i), idx(i)])]);
+    expect(parseError(types(...tuples)).code).toBe('ERR_LIMIT');
   });
 
   it('reads async functions, streams, futures, maps, error-context and fixed lists', () => {
@@ -280,14 +291,62 @@ describe('types', () => {
 
 describe('imports and exports', () => {
   it('refuses two imports whose names are not strongly-unique', () => {
-    const fn = section(SECTION.type, vec([func([], null)]));
-    const imports = (a: string, b: string) =>
-      component(fn, section(SECTION.import, vec([externDecl(a, funcExtern(0)), externDecl(b, funcExtern(0))])));
-    expect(parseError(imports('run', 'run')).code).toBe('ERR_DUPLICATE_NAME');
-    expect(parseError(imports('get-JSON', 'get-json')).code).toBe('ERR_DUPLICATE_NAME');
-    expect(parseError(imports('[method]a.b', '[static]a.b')).code).toBe('ERR_DUPLICATE_NAME');
-    expect(parseError(imports('a', '[method]a.a')).code).toBe('ERR_DUPLICATE_NAME');
-    expect(() => parseComponent(imports('a', '[constructor]a'))).not.toThrow();
+    // Import 0 is resource "a" (type 0); type 1 own<a>, 2 borrow<a>; 3 () -> own<a>, 4 (self: borrow<a>) -> ().
+    const types = section(SECTION.type, vec([own(0), borrow(0), func([], idx(1)), func([['self', idx(2)]], null)]));
+    const imports = (a: [string, number], b: [string, number]) =>
+      component(
+        section(SECTION.import, vec([externDecl('a', [0x03, 0x01])])),
+        types,
+        section(SECTION.import, vec([externDecl(a[0], funcExtern(a[1])), externDecl(b[0], funcExtern(b[1]))])),
+      );
+    expect(parseError(imports(['run', 3], ['run', 3])).code).toBe('ERR_DUPLICATE_NAME');
+    expect(parseError(imports(['get-JSON', 3], ['get-json', 3])).code).toBe('ERR_DUPLICATE_NAME');
+    expect(parseError(imports(['[method]a.b', 4], ['[static]a.b', 3])).code).toBe('ERR_DUPLICATE_NAME');
+    expect(parseError(imports(['x', 3], ['[method]a.a', 4])).code).toBe('ERR_DUPLICATE_NAME');
+    expect(() => parseComponent(imports(['[constructor]a', 3], ['[static]a.b', 3]))).not.toThrow();
+  });
+
+  it('checks [constructor], [method] and [static] names against the resource they name', () => {
+    // Import 0 is resource "r"; type 1 own<r>, 2 borrow<r>, 3 result<own<r>, u8>, 4 () -> own<r>,
+    // 5 (self: borrow<r>) -> (), 6 () -> result<own<r>, u8>, 7 () -> u8, 8 (this: borrow<r>) -> ().
+    const types = section(
+      SECTION.type,
+      vec([
+        own(0),
+        borrow(0),
+        [0x6a, 0x01, 1, 0x01, T.u8],
+        func([], idx(1)),
+        func([['self', idx(2)]], null),
+        func([], idx(3)),
+        func([], [T.u8]),
+        func([['this', idx(2)]], null),
+      ]),
+    );
+    const imp = (name: string, type: number) =>
+      component(
+        section(SECTION.import, vec([externDecl('r', [0x03, 0x01])])),
+        types,
+        section(SECTION.import, vec([externDecl(name, funcExtern(type))])),
+      );
+    for (const [name, type] of [
+      ['[constructor]r', 4],
+      ['[constructor]r', 6],
+      ['[method]r.m', 5],
+      ['[static]r.s', 7],
+    ] as const) {
+      expect(() => parseComponent(imp(name, type)), name).not.toThrow();
+    }
+    const noResource = parseError(imp('[method]q.m', 5));
+    expect(noResource.code).toBe('ERR_BAD_NAME');
+    expect(noResource.message).toContain('no resource "q" is imported before it');
+    expect(parseError(imp('[constructor]r', 7)).message).toContain(
+      'a constructor must return own<r> or result<own<r>, E>',
+    );
+    expect(parseError(imp('[method]r.m', 8)).message).toContain("a method's first parameter must be self: borrow<r>");
+    const notFunc = component(
+      section(SECTION.import, vec([externDecl('r', [0x03, 0x01]), externDecl('[static]r.t', [0x03, 0x01])])),
+    );
+    expect(parseError(notFunc).code).toBe('ERR_TYPE_MISMATCH');
   });
 
   it('refuses an import name that is not a valid extern name, saying what is', () => {

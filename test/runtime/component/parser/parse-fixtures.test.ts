@@ -167,6 +167,8 @@ describe('kitchen-sink: every section and every value type', () => {
       ['take', 'func'],
       ['point', 'type'],
     ]);
+    // The inline instance export names the type, as an instance type's type export would.
+    expect(typeExport(bundle.exports[1]?.type)).toMatchObject({ kind: 'record', name: 'point' });
     expect(asFunc(exportOf(ast, 'inner-y')).params).toEqual([{ name: 'n', type: { kind: 'u32' } }]);
   });
 

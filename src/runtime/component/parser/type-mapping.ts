@@ -1,12 +1,16 @@
 /**
- * Gives the types an instance type declares the interface they belong to: when an
- * instance is imported or exported under an interface name (`wasi:io/streams@0.2.3`), each
- * type its type exports by name (`(export "error" (type (eq 3)))`) gets that
- * `interfaceName`, wherever it appears in the instance's functions and types. Value types
- * are copied (they compare structurally); resources keep their identity and are named in
- * place.
+ * Rewrites of resolved types, each copying only what changes (types are DAGs that share
+ * members, so each object is mapped once):
+ * - `withInterfaceName`: when an instance is imported or exported under an interface name
+ *   (`wasi:io/streams@0.2.3`), each type its type exports by name (`(export "error" (type
+ *   (eq 3)))`) gets that `interfaceName`, wherever it appears in the instance's functions and
+ *   types. Value types are copied (they compare structurally); resources keep their identity
+ *   and are named in place.
+ * - `substituteResources`: the exports of an instantiated component, with each resource it
+ *   imported replaced by the one the instantiation supplied (Binary.md: "the actual type
+ *   supplied is immediately substituted for all uses of the import").
  */
-import type { ExternType, FuncType, InstanceType, ValType } from '../types.js';
+import type { ExternDescriptor, ExternType, FuncType, InstanceType, ResourceType, ValType } from '../types.js';
 import { nameResourceInterface } from './naming.js';
 
 /** `t` with the interface name `iface` on the types its exports name; `t` itself when there are none. */
@@ -20,14 +24,35 @@ export function withInterfaceName(t: InstanceType, iface: string): InstanceType 
     else own.add(x);
   }
   if (own.size === 0) return t;
-  return new Renamer(own, iface).instance(t);
+  const mapper = new TypeMapper(
+    (original, mapped) => (own.has(original) ? { ...mapped, interfaceName: iface } : mapped),
+    (r) => r,
+  );
+  return mapper.instance(t);
 }
 
-class Renamer {
+/** `exports` with every resource of `bindings` replaced by the one it is bound to. */
+export function substituteResources(
+  exports: readonly ExternDescriptor[],
+  bindings: ReadonlyMap<ResourceType, ResourceType>,
+): readonly ExternDescriptor[] {
+  if (bindings.size === 0) return exports;
+  const mapper = new TypeMapper(
+    (_, mapped) => mapped,
+    (r) => bindings.get(r) ?? r,
+  );
+  return mapper.instance({ kind: 'instance', exports }).exports;
+}
+
+class TypeMapper {
   private readonly memo = new Map<ValType, ValType>();
+  /**
+   * `value` maps a value type once its members are mapped (`mapped` is `original` when none
+   * changed); `resource` maps a resource (identity when unchanged).
+   */
   constructor(
-    private readonly own: ReadonlySet<ValType>,
-    private readonly iface: string,
+    private readonly value: (original: ValType, mapped: ValType) => ValType,
+    private readonly resource: (r: ResourceType) => ResourceType,
   ) {}
 
   instance(t: InstanceType): InstanceType {
@@ -45,7 +70,10 @@ class Renamer {
       case 'func':
         return this.func(t);
       case 'type': {
-        if (t.type.kind === 'resource') return t;
+        if (t.type.kind === 'resource') {
+          const r = this.resource(t.type);
+          return r === t.type ? t : { kind: 'type', type: r };
+        }
         const v = this.val(t.type);
         return v === t.type ? t : { kind: 'type', type: v };
       }
@@ -80,8 +108,7 @@ class Renamer {
   private val(t: ValType): ValType {
     const done = this.memo.get(t);
     if (done !== undefined) return done;
-    const members = this.members(t);
-    const out = this.own.has(t) ? { ...members, interfaceName: this.iface } : members;
+    const out = this.value(t, this.members(t));
     this.memo.set(t, out);
     return out;
   }
@@ -129,6 +156,11 @@ class Renamer {
       case 'future': {
         const element = this.opt(t.element);
         return element === t.element ? t : { ...t, element };
+      }
+      case 'own':
+      case 'borrow': {
+        const resource = this.resource(t.resource);
+        return resource === t.resource ? t : { ...t, resource };
       }
       default:
         return t;
