@@ -281,8 +281,9 @@ type: "text", 5, -1.5, true, 'c', [1, 2], (1, "a"), {x: 1, y: 2}, red,
 {read, write} for flags, some(3), none, ok("y"), err(5); the result prints in
 WAVE (an err(...) result too, with exit status 0). Name a function of an
 exported interface INTERFACE#NAME (wasi:cli/run@0.2.3#run, or without the
-version). The command line gives a component no imports yet (WASI 0.2 comes
-next): one that has imports exits with 5.
+version). A WASI 0.2 command component (exporting wasi:cli/run) runs as a
+WASI program does, with the same flags; a component gets the WASI 0.2 host
+for its wasi:*@0.2.x imports, and one with other imports exits with 5.
 
 Examples:
   $ wasmer-ts run fixtures/simple.wasm --invoke sum 5 37
@@ -290,7 +291,8 @@ Examples:
   $ wasmer-ts run --dir ./data::/data --env GREETING=hi hello.wasm --verbose input.txt
   $ wasmer-ts run --timeout 5s --max-memory 256MiB loop.wasm
   $ wasmer-ts run fixtures/components/greet.wasm --invoke greet '"world"'
-  "Hello, world!"`,
+  "Hello, world!"
+  $ wasmer-ts run --dir ./data::/data app.component.wasm input.txt`,
     )
     .action((file: string, rest: string[], raw: RawOptions) => runFile(file, rest, raw));
 }

@@ -230,9 +230,10 @@ async function allFixtures(): Promise<string[]> {
   const walk = (d: string) => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const path = join(d, entry.name);
+      // Components (fixtures/components, and fixtures/wasi/*.component.wasm): wasm-objdump reads core modules only.
       if (entry.isDirectory() && path === join(ROOT, 'fixtures', 'components')) continue;
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.wasm')) files.push(path);
+      else if (entry.name.endsWith('.wasm') && !entry.name.endsWith('.component.wasm')) files.push(path);
     }
   };
   walk(join(ROOT, 'fixtures'));

@@ -18,10 +18,12 @@ import type { RunProgramResult } from './run-here.js';
 export function checkWasiImports(component: Component, label: string): void {
   const foreign = component.imports.map((i) => i.name).filter((name) => interfaceKey(name) === null);
   if (foreign.length === 0) return;
+  const names = foreign.map((name) => `"${name}"`);
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
   throw new LinkError(
     'ERR_MISSING_IMPORT',
-    `${label} imports ${foreign.join(', ')}, which WASI 0.2 does not provide (a WASI 0.2 program ` +
-      'imports only wasi:*@0.2.x interfaces); instantiate it from the library with your own imports',
+    `${label} is a component that imports ${list}, which WASI 0.2 does not provide (a WASI 0.2 ` +
+      'program imports only wasi:*@0.2.x interfaces); instantiate it from the library with your own imports',
   );
 }
 
