@@ -1,0 +1,134 @@
+// Components: instantiating a component and calling a string-taking export
+// through our `Component` against the same through jco's transpiled JavaScript
+// (jco transpile --instantiation sync), and against a hand-written raw V8 call of
+// the core function (encode into memory, call, decode: the floor any glue has).
+//
+// The guest is bench/components/greet.wat (`greet: func(name: string) -> string`),
+// built at bench time with `jco parse`. jco (pinned in scripts/build-components.js)
+// is installed on first use into $XDG_CACHE_HOME/wasmer-ts-jco, outside the repo;
+// its transpiled output goes to a temp directory. Without npm access the suite says
+// so and skips.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Component } from '../../dist/runtime/index.js';
+import { jcoBin, parseWat } from '../../scripts/build-components.js';
+import { loadAverage, machineLine, measure, printTable } from '../lib.js';
+
+export const name = 'components';
+
+const GREET_WAT = fileURLToPath(new URL('../components/greet.wat', import.meta.url));
+const CALLS = 100_000;
+
+/** jco's transpiled module for `bytes`, its core module precompiled. */
+async function transpiled(jco, wasmPath, dir) {
+  execFileSync(jco, ['transpile', wasmPath, '-o', dir, '--instantiation', 'sync', '--no-typescript', '--quiet'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const glue = await import(pathToFileURL(join(dir, 'greet.js')).href);
+  const core = new WebAssembly.Module(readFileSync(join(dir, 'greet.core.wasm')));
+  return { instantiate: () => glue.instantiate(() => core, {}) };
+}
+
+/** The floor: the core export called by hand, the string encoded into memory at a fixed place and decoded back. */
+function rawGreet(component) {
+  const core = component.ast.definitions.find((d) => d.kind === 'core-module');
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(core.bytes), {});
+  const { memory, greet } = instance.exports;
+  const post = instance.exports['greet-post'];
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  return (s) => {
+    const view = new Uint8Array(memory.buffer);
+    const { written } = encoder.encodeInto(s, view.subarray(512, 1024));
+    const ret = greet(512, written);
+    const words = new Uint32Array(memory.buffer, ret, 2);
+    const out = decoder.decode(new Uint8Array(memory.buffer, words[0], words[1]));
+    post(ret);
+    return out;
+  };
+}
+
+function loop(fn, arg, calls) {
+  return () => {
+    let out;
+    for (let i = 0; i < calls; i++) out = fn(arg);
+    return out;
+  };
+}
+
+export async function run() {
+  const loadBefore = loadAverage();
+  let jco;
+  try {
+    jco = jcoBin({ install: true });
+  } catch (e) {
+    console.log(`\n## components: skipped (jco could not be installed: ${e.message})`);
+    return;
+  }
+  if (jco === null) {
+    console.log('\n## components: skipped (jco is not installed and could not be)');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'wasmer-ts-bench-components-'));
+  try {
+    const bytes = parseWat(jco, GREET_WAT);
+    const wasmPath = join(dir, 'greet.wasm');
+    writeFileSync(wasmPath, bytes);
+    const theirs = await transpiled(jco, wasmPath, join(dir, 'out'));
+    const component = new Component(bytes);
+
+    const ours = component.instantiate().exports.greet;
+    const jcos = theirs.instantiate().greet;
+    const raw = rawGreet(component);
+    for (const f of [ours, jcos, raw]) {
+      const got = f('world');
+      if (got !== 'Hello, world!') throw new Error(`greet('world') gave ${JSON.stringify(got)}`);
+    }
+
+    const rows = [];
+    const inst = { samples: 15, warmup: 3, iterations: 200 };
+    const i1 = measure(() => component.instantiate(), inst);
+    const j1 = measure(() => theirs.instantiate(), inst);
+    const i2 = measure(() => component.instantiate(), inst);
+    const j2 = measure(() => theirs.instantiate(), inst);
+    const oursInst = Math.min(i1.median, i2.median) / 1000;
+    const jcoInst = Math.min(j1.median, j2.median) / 1000;
+    rows.push({
+      case: 'instantiate (core module precompiled)',
+      'wasmer-ts µs': oursInst,
+      'jco µs': jcoInst,
+      'raw µs': '',
+      'ours/jco': oursInst / jcoInst,
+      'ours/raw': '',
+    });
+
+    const long = 'wasm '.repeat(200);
+    for (const [label, arg] of [
+      ['greet("world")', 'world'],
+      ['greet(1 KiB string)', long],
+    ]) {
+      const opts = { samples: 9, warmup: 2 };
+      const runs = [ours, jcos, raw].map((f) => [
+        measure(loop(f, arg, CALLS), opts),
+        measure(loop(f, arg, CALLS), opts),
+      ]);
+      const [o, j, r] = runs.map(([a, b]) => Math.min(a.median, b.median) / CALLS);
+      rows.push({
+        case: label,
+        'wasmer-ts µs': o / 1000,
+        'jco µs': j / 1000,
+        'raw µs': r / 1000,
+        'ours/jco': o / j,
+        'ours/raw': o / r,
+      });
+    }
+    printTable(`components: our Component against jco transpile's output (medians; ${CALLS} calls a sample)`, rows);
+    console.log(machineLine(loadBefore));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
