@@ -176,13 +176,15 @@ export interface LoadOptions {
  * reporter names the file; their exit code stays the wrapped error's.
  */
 export async function loadModule(path: string, options: LoadOptions = {}) {
-  const bytes = await readInput(path);
   // The launcher started Node for TurboFan; a big module or an artifact wants other flags.
+  // Decided before the file is read, from its section headers: a process that relaunches reads no more.
   const { relaunchIfNeeded } = await import('./relaunch.js');
-  const status = await relaunchIfNeeded(bytes, options.compiler ?? 'auto', path === '-');
+  const status = await relaunchIfNeeded(path, options.compiler ?? 'auto');
   if (status !== null) throw new Relaunched(status);
+  const bytes = await readInput(path);
   // module.js, not index.js: the public index also loads WASI and the cache, which this path may not need.
-  const { Module } = await import('../runtime/module.js');
+  // The bytes were read for this module alone, so it takes them instead of a copy (72 MiB for clang).
+  const { moduleFromOwnedBytes } = await import('../runtime/module.js');
   const label = inputLabel(path);
   const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
   // The machine-code cache (issue 5): on by default, --no-cache turns it off. A
@@ -193,7 +195,7 @@ export async function loadModule(path: string, options: LoadOptions = {}) {
   // A bad WASMER_TS_CACHE_MAX_SIZE is a usage error (exit 2), as a bad flag is; --no-cache ignores it.
   const cacheMaxBytes = cacheDir === null ? null : cacheMaxBytesFrom(options.cacheMaxBytes, process.env);
   try {
-    const module = await Module.from(bytes, {
+    const module = await moduleFromOwnedBytes(bytes, {
       ...(options.compiler === undefined ? {} : { compiler: options.compiler }),
       cacheDir,
       cacheSource: path === '-' ? null : resolve(path),
