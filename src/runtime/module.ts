@@ -152,15 +152,7 @@ export class Module {
   static async compile(source: WasmSource | string, options: ModuleOptions = {}): Promise<Module> {
     checkOptions(options);
     const bytes = typeof source === 'string' ? await watToWasm(source) : copyBytes(source, 'Module.compile');
-    const parsed = parse(bytes);
-    let raw: WebAssembly.Module;
-    try {
-      raw = await compileOffThread(bytes);
-    } catch (e) {
-      throw toCompileError(e);
-    }
-    if (parsed.info === undefined) throw parsed.error;
-    return new Module(bytes, options, { [PRECOMPILED]: true, raw, info: parsed.info, ownBytes: true });
+    return compileOwned(bytes, options);
   }
 
   /**
@@ -170,64 +162,7 @@ export class Module {
    * anything else, and as `compile`/`deserialize`/the text converter do.
    */
   static async from(bytes: Uint8Array, options: ModuleOptions = {}): Promise<Module> {
-    const module = await Module.load(bytes, options);
-    // The one place a tier wish can be reported: `from` is the entry that has `onNotice`.
-    const notice = tierNotice(module.compiler, tieringFacts(module.bytes, module.info));
-    if (notice !== null) options.onNotice?.(notice);
-    return module;
-  }
-
-  private static async load(bytes: Uint8Array, options: ModuleOptions): Promise<Module> {
-    if (!(bytes instanceof Uint8Array)) {
-      throw new ArgumentError('ERR_ARG_TYPE', `Module.from: expected a Uint8Array, got ${describe(bytes)}`);
-    }
-    const { format, text } = sniff(bytes);
-    const isWasm = format === 'wasm';
-    // Cache entries are keyed by this process's V8 flags (tiering.ts), so every tier has its own.
-    const useCache = (options.cacheDir ?? null) !== null;
-    if (isWasm && !useCache) return Module.compile(bytes, options);
-    if (isWasm || format === 'artifact') {
-      // Machine code from the cache or the artifact when every check passes (issue 5), else a normal compile.
-      checkOptions(options);
-      // A miss compiles through Module.compile; its Module (its own copy, parsed) is kept, so a
-      // big module is neither copied nor parsed twice.
-      let compiled: Module | undefined;
-      const compile = async (wasm: Uint8Array) => {
-        compiled = await Module.compile(wasm, options);
-        return compiled.raw;
-      };
-      const onNotice = options.onNotice ?? (() => {});
-      let wasm = bytes;
-      let raw: WebAssembly.Module;
-      if (isWasm) {
-        const { compileWithCache } = await import('./engine/cache/index.js');
-        const cached = await compileWithCache(bytes, {
-          dir: options.cacheDir ?? null,
-          onNotice,
-          compile,
-          source: options.cacheSource ?? null,
-          ...(options.cacheMaxBytes === undefined ? {} : { maxBytes: options.cacheMaxBytes }),
-        });
-        raw = cached.module;
-      } else {
-        const loaded = await loadArtifactModule(bytes, { compile });
-        if (loaded.notice !== null) onNotice(loaded.notice);
-        ({ wasm, module: raw } = loaded);
-      }
-      if (compiled !== undefined && compiled.raw === raw) return compiled;
-      const parsed = parse(wasm);
-      if (parsed.info === undefined) throw parsed.error;
-      return new Module(wasm, options, { [PRECOMPILED]: true, raw, info: parsed.info });
-    }
-    // A NUL byte never starts or appears in WebAssembly text: such input is a (truncated or
-    // damaged) binary, and the binary reader's error says more than the text converter's.
-    if (text !== null) return Module.compile(await watToWasm(text, fileName(options.cacheSource)), options);
-    if (bytes[0] === 0x00 || isUtf8(bytes)) return Module.compile(bytes, options);
-    throw new WasmParseError(
-      'ERR_BAD_MAGIC',
-      'not a WebAssembly binary (no \\0asm magic), not a serialized module, and not UTF-8 WebAssembly text',
-      0,
-    );
+    return fromBytes(bytes, options, false);
   }
 
   /** Whether `bytes` is a valid Wasm binary, by V8's judgement. Never throws, whatever it is given. */
@@ -328,6 +263,101 @@ export class Module {
   instantiate<E extends object = Exports>(imports?: Imports, options?: InstanceOptions): Instance<E> {
     return new Instance<E>(this, imports, options);
   }
+}
+
+/**
+ * `Module.from` for bytes the caller hands over: they become the module's own
+ * `bytes` instead of being copied, so nothing else may write to them. For the
+ * CLI's input, read from a file and held by nothing else: a copy of clang's
+ * 72 MiB took 90 ms and stayed resident for the run (Node 20). A view of part
+ * of a larger buffer (a small file's bytes, in Node's shared Buffer pool) is
+ * copied all the same, so the module never keeps memory that is not its own.
+ * Internal (index.ts does not export it).
+ */
+export async function moduleFromOwnedBytes(bytes: Uint8Array, options: ModuleOptions = {}): Promise<Module> {
+  const whole = bytes instanceof Uint8Array && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return fromBytes(bytes, options, whole);
+}
+
+/** `Module.from`; `owned`: `bytes` may become the module's own. */
+async function fromBytes(bytes: Uint8Array, options: ModuleOptions, owned: boolean): Promise<Module> {
+  const module = await load(bytes, options, owned);
+  // The one place a tier wish can be reported: `from` is the entry that has `onNotice`.
+  const notice = tierNotice(module.compiler, tieringFacts(module.bytes, module.info));
+  if (notice !== null) options.onNotice?.(notice);
+  return module;
+}
+
+/** Parses and compiles `bytes` (off this thread), which become the module's own. */
+async function compileOwned(bytes: Uint8Array, options: ModuleOptions): Promise<Module> {
+  checkOptions(options);
+  const parsed = parse(bytes);
+  let raw: WebAssembly.Module;
+  try {
+    raw = await compileOffThread(bytes);
+  } catch (e) {
+    throw toCompileError(e);
+  }
+  if (parsed.info === undefined) throw parsed.error;
+  return new Module(bytes, options, { [PRECOMPILED]: true, raw, info: parsed.info, ownBytes: true });
+}
+
+async function load(bytes: Uint8Array, options: ModuleOptions, owned: boolean): Promise<Module> {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new ArgumentError('ERR_ARG_TYPE', `Module.from: expected a Uint8Array, got ${describe(bytes)}`);
+  }
+  const { format, text } = sniff(bytes);
+  const isWasm = format === 'wasm';
+  // Cache entries are keyed by this process's V8 flags (tiering.ts), so every tier has its own.
+  const useCache = (options.cacheDir ?? null) !== null;
+  if (isWasm && !useCache) return compileOwned(owned ? bytes : copyBytes(bytes, 'Module.from'), options);
+  if (isWasm || format === 'artifact') {
+    // Machine code from the cache or the artifact when every check passes (issue 5), else a normal compile.
+    checkOptions(options);
+    // A miss compiles through compileOwned; its Module (its own copy, parsed) is kept, so a
+    // big module is neither copied nor parsed twice.
+    let compiled: Module | undefined;
+    const compile = async (wasm: Uint8Array) => {
+      compiled = await compileOwned(owned && wasm === bytes ? wasm : copyBytes(wasm, 'Module.from'), options);
+      return compiled.raw;
+    };
+    const onNotice = options.onNotice ?? (() => {});
+    let wasm = bytes;
+    let raw: WebAssembly.Module;
+    if (isWasm) {
+      const { compileWithCache } = await import('./engine/cache/index.js');
+      const cached = await compileWithCache(bytes, {
+        dir: options.cacheDir ?? null,
+        onNotice,
+        compile,
+        source: options.cacheSource ?? null,
+        ...(options.cacheMaxBytes === undefined ? {} : { maxBytes: options.cacheMaxBytes }),
+      });
+      raw = cached.module;
+    } else {
+      const loaded = await loadArtifactModule(bytes, { compile });
+      if (loaded.notice !== null) onNotice(loaded.notice);
+      ({ wasm, module: raw } = loaded);
+    }
+    if (compiled !== undefined && compiled.raw === raw) return compiled;
+    const parsed = parse(wasm);
+    if (parsed.info === undefined) throw parsed.error;
+    return new Module(wasm, options, {
+      [PRECOMPILED]: true,
+      raw,
+      info: parsed.info,
+      ownBytes: owned && wasm === bytes,
+    });
+  }
+  // A NUL byte never starts or appears in WebAssembly text: such input is a (truncated or
+  // damaged) binary, and the binary reader's error says more than the text converter's.
+  if (text !== null) return compileOwned(await watToWasm(text, fileName(options.cacheSource)), options);
+  if (bytes[0] === 0x00 || isUtf8(bytes)) return compileOwned(owned ? bytes : copyBytes(bytes, 'Module.from'), options);
+  throw new WasmParseError(
+    'ERR_BAD_MAGIC',
+    'not a WebAssembly binary (no \\0asm magic), not a serialized module, and not UTF-8 WebAssembly text',
+    0,
+  );
 }
 
 function checkOptions(options: unknown): CompilerChoice {

@@ -9,6 +9,7 @@ import {
   WasmParseError,
   WatError,
 } from '../../src/runtime/index.js';
+import { moduleFromOwnedBytes } from '../../src/runtime/module.js';
 import { fixture, wat } from '../helpers/wat.js';
 
 const SUM = '(module (func (export "sum") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))';
@@ -135,6 +136,35 @@ describe('Module.compile and Module.from', () => {
   it('refuses bytes that are neither binary, artifact nor UTF-8 text', async () => {
     await expect(Module.from(Uint8Array.of(0xff, 0xfe, 0x00, 0x80))).rejects.toMatchObject({ code: 'ERR_BAD_MAGIC' });
     await expect(Module.from(new TextEncoder().encode('hello'))).rejects.toBeInstanceOf(WatError);
+  });
+});
+
+describe('moduleFromOwnedBytes (the CLI hands over the bytes it read)', () => {
+  it('keeps a whole buffer as the module bytes, where Module.from copies it', async () => {
+    const bytes = (await fixture('simple')).slice();
+    const owned = await moduleFromOwnedBytes(bytes, { cacheDir: null });
+    expect(owned.bytes).toBe(bytes);
+    const copied = await Module.from(bytes);
+    expect(copied.bytes).not.toBe(bytes);
+    expect(copied.bytes).toEqual(bytes);
+  });
+
+  it('copies a view of part of a larger buffer, so the module holds no memory beyond its bytes', async () => {
+    const bytes = await fixture('simple');
+    const pool = new Uint8Array(bytes.length + 16);
+    pool.set(bytes, 8);
+    const view = pool.subarray(8, 8 + bytes.length);
+    const module = await moduleFromOwnedBytes(view, { cacheDir: null });
+    expect(module.bytes).not.toBe(view);
+    expect(module.bytes.buffer.byteLength).toBe(bytes.length);
+    expect(module.bytes).toEqual(bytes);
+  });
+
+  it('reads text and artifacts as Module.from does', async () => {
+    const text = await moduleFromOwnedBytes(new TextEncoder().encode(SUM));
+    const artifact = await moduleFromOwnedBytes(text.serialize());
+    for (const m of [text, artifact]) expect(m.exports.map((e) => e.name)).toEqual(['sum']);
+    expect(artifact.bytes).toEqual(text.bytes);
   });
 });
 

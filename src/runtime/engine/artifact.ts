@@ -142,7 +142,11 @@ export interface ArtifactParts {
  * code for it, compiled by the engine `fp` describes. Throws `ArgumentError`
  * (`ERR_ARG_RANGE`) for a fingerprint field longer than 65535 bytes.
  */
-export function encodeArtifactFor(fp: EngineFingerprint, input: ArtifactParts): Uint8Array {
+/**
+ * `wasmSha256`: the SHA-256 of `input.wasm` when the caller has computed it already
+ * (the cache, which names its entries by it: hashing clang's 72 MiB takes 65 ms).
+ */
+export function encodeArtifactFor(fp: EngineFingerprint, input: ArtifactParts, wasmSha256?: Uint8Array): Uint8Array {
   const { wasm } = input;
   const machineCode = input.machineCode ?? null;
   const includeWasm = input.includeWasm !== false;
@@ -193,7 +197,7 @@ export function encodeArtifactFor(fp: EngineFingerprint, input: ArtifactParts): 
   putString(name);
   putString(source);
   view.setUint32(at, wasm.length, true);
-  out.set(sha256(wasm), at + 4);
+  out.set(wasmSha256 ?? sha256(wasm), at + 4);
   at += 4 + HASH_LENGTH;
   view.setUint32(at, codeLength, true);
   if (machineCode !== null && codeLength > 0) out.set(sha256(machineCode), at + 4);

@@ -7,6 +7,7 @@
  * the bytes up to its end) and the name section's module name are decoded.
  */
 
+import { WasmParseError } from '../errors.js';
 import { parseModule } from '../parser/index.js';
 import { Reader } from '../parser/reader.js';
 import { SectionId } from '../parser/sections.js';
@@ -67,6 +68,15 @@ function readModuleName(r: Reader, end: number): string | null {
 
 const WASM_MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 const CODE_SECTION_ID = SectionId.code;
+/** A section header: its id byte and a size of at most 5 LEB128 bytes. */
+const SECTION_HEADER_MAX = 6;
+
+/**
+ * Up to `length` bytes of a module at `offset` (fewer only at its end): a view of
+ * a module in memory, or a read of a file, so that a caller can find the code
+ * section of a file without reading the whole file (src/commands/relaunch.ts).
+ */
+export type ReadAt = (offset: number, length: number) => Uint8Array;
 
 /**
  * The code section's size, from the section headers alone (no full parse: it
@@ -74,18 +84,31 @@ const CODE_SECTION_ID = SectionId.code;
  * null when the headers do not read as a module (the real parse reports that).
  */
 export function codeSectionSize(bytes: Uint8Array): number | null {
-  if (!WASM_MAGIC_AND_VERSION.every((b, i) => bytes[i] === b)) return null;
-  const reader = new Reader(bytes, WASM_MAGIC_AND_VERSION.length);
+  return codeSectionSizeAt((offset, length) => bytes.subarray(offset, offset + length), bytes.byteLength);
+}
+
+/**
+ * `codeSectionSize` of a module of `byteLength` bytes read through `readAt`: one
+ * read of at most 6 bytes per section before the code section. Never throws for
+ * bytes that are not a module (null); errors of `readAt` itself pass through.
+ */
+export function codeSectionSizeAt(readAt: ReadAt, byteLength: number): number | null {
+  const preamble = readAt(0, WASM_MAGIC_AND_VERSION.length);
+  if (!WASM_MAGIC_AND_VERSION.every((b, i) => preamble[i] === b)) return null;
+  let offset = WASM_MAGIC_AND_VERSION.length;
   try {
-    while (!reader.isAtEnd) {
+    while (offset < byteLength) {
+      const reader = new Reader(readAt(offset, SECTION_HEADER_MAX));
       const id = reader.readU8('a section id');
       const size = reader.readU32('a section size');
       if (id === CODE_SECTION_ID) return size;
-      if (size > reader.remaining) return null;
-      reader.offset += size;
+      offset += reader.offset;
+      if (size > byteLength - offset) return null;
+      offset += size;
     }
     return 0;
-  } catch {
-    return null;
+  } catch (error) {
+    if (error instanceof WasmParseError) return null;
+    throw error;
   }
 }

@@ -65,7 +65,8 @@ class ModuleParser {
   readonly subTypes: SubType[] = [];
   readonly recGroups: RecGroup[] = [];
   readonly imports: Import[] = [];
-  readonly functions: number[] = [];
+  /** Type index of each defined function: one array made at its final size (a 620,000-function module pushed two). */
+  functions: number[] = [];
   readonly tables: TableType[] = [];
   readonly memories: MemoryType[] = [];
   readonly globals: GlobalType[] = [];
@@ -88,8 +89,8 @@ class ModuleParser {
   importedTagCount = 0;
   /** Types of every global in the index space (imports first), for `global.get` in constant expressions. */
   readonly globalSpace: GlobalType[] = [];
-  /** Type index of every function in the index space (imports first). */
-  readonly functionSpace: number[] = [];
+  /** Type index of every imported function: the function index space is these, then `functions`. */
+  readonly importedFunctionTypes: number[] = [];
   readonly tagSpace: number[] = [];
   readonly tableSpace: TableType[] = [];
   readonly memorySpace: MemoryType[] = [];
@@ -461,7 +462,7 @@ class ModuleParser {
           const offset = r.offset;
           const typeIndex = r.readU32('a type index');
           desc = { kind: 'func', typeIndex, type: this.funcType(typeIndex, offset, `import "${module}"."${name}"`) };
-          this.functionSpace.push(typeIndex);
+          this.importedFunctionTypes.push(typeIndex);
           this.importedFunctionCount++;
           break;
         }
@@ -519,9 +520,20 @@ class ModuleParser {
     return { typeIndex, type: this.funcType(typeIndex, indexOffset, what) };
   }
 
+  /** Functions in the index space, imported ones included. */
+  get functionCount(): number {
+    return this.importedFunctionTypes.length + this.functions.length;
+  }
+
+  /** The type index of function `index` of the index space, or undefined when there is none. */
+  functionTypeIndex(index: number): number | undefined {
+    const imported = this.importedFunctionTypes.length;
+    return index < imported ? this.importedFunctionTypes[index] : this.functions[index - imported];
+  }
+
   checkSpaces(): void {
     const r = this.r;
-    if (this.functionSpace.length > MAX_FUNCTIONS)
+    if (this.functionCount > MAX_FUNCTIONS)
       r.fail('ERR_LIMIT', `more than ${MAX_FUNCTIONS} functions, more than V8 accepts`);
     if (this.tableSpace.length > MAX_TABLES)
       r.fail('ERR_LIMIT', `more than ${MAX_TABLES} tables, more than V8 accepts`);
@@ -537,16 +549,20 @@ class ModuleParser {
   readFunctionSection(): void {
     const r = this.r;
     const count = r.readCount('functions', MAX_FUNCTIONS);
+    // Made at its size and filled (V8 keeps it a fast array): pushing 620,000 type indexes, as
+    // this did into two arrays, took 80-150 ms of pandoc's parse in copies as they grew, and GC.
+    const functions = new Array<number>(count);
+    const types = this.types;
     for (let i = 0; i < count; i++) {
       const offset = r.offset;
       const typeIndex = r.readU32('a type index');
-      const type = this.types[typeIndex];
+      const type = types[typeIndex];
       if (type === undefined || type.kind !== 'func') {
-        this.funcType(typeIndex, offset, `function ${this.functionSpace.length}`); // throws
+        this.funcType(typeIndex, offset, `function ${this.importedFunctionCount + i}`); // throws
       }
-      this.functions.push(typeIndex);
-      this.functionSpace.push(typeIndex);
+      functions[i] = typeIndex;
     }
+    this.functions = functions;
     this.checkSpaces();
   }
 
@@ -639,8 +655,8 @@ class ModuleParser {
       );
     switch (kind) {
       case 0x00: {
-        const typeIndex = this.functionSpace[index];
-        if (typeIndex === undefined) return outOfRange('function', this.functionSpace.length);
+        const typeIndex = this.functionTypeIndex(index);
+        if (typeIndex === undefined) return outOfRange('function', this.functionCount);
         return { kind: 'func', typeIndex, type: this.types[typeIndex] as FuncType };
       }
       case 0x01: {
@@ -676,10 +692,10 @@ class ModuleParser {
     const r = this.r;
     const offset = r.offset;
     const index = r.readU32('the start function index');
-    if (index >= this.functionSpace.length) {
+    if (index >= this.functionCount) {
       r.fail(
         'ERR_BAD_VALUE',
-        `the start function is ${index}, but the module has ${this.functionSpace.length} functions`,
+        `the start function is ${index}, but the module has ${this.functionCount} functions`,
         offset,
       );
     }

@@ -296,6 +296,24 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     expect(decodeArtifact(new Uint8Array(readFileSync(path.join(dir, readdirSync(dir)[0]!)))).wasm).toEqual(kernel);
   });
 
+  it('checks a module against the bytes given, unless compileWithCache compiled it from those very bytes', async () => {
+    const dir = freshDir();
+    const compiled = await compileWithCache(kernel, { dir, minRunMs: 0 });
+    for (let i = 0; i < 200; i++) work(compiled.module, N);
+    await waitForTurboFanCode(compiled.module, kernel);
+    const cache = new ModuleCache(dir);
+    // Other bytes, and the same bytes in another array: checked against V8's wire bytes.
+    expect(await cache.put(compiled.module, other)).toEqual({ kind: 'none', machineCodeByteLength: 0 });
+    expect((await cache.put(compiled.module, kernel.slice())).kind).toBe('tiered');
+    await cache.clean();
+    // The array it compiled: no check, and the hash taken before the compile names and fills the entry.
+    const saved = await cache.put(compiled.module, kernel);
+    expect(saved.kind).toBe('tiered');
+    const [entry] = await cache.list();
+    expect(entry).toMatchObject({ valid: true, wasmSha256: sha256Hex(kernel), wasmByteLength: kernel.length });
+    expect(entry?.machineCodeByteLength).toBe(saved.machineCodeByteLength);
+  });
+
   it('does not store anything for a module compiled from other bytes', async () => {
     const cache = new ModuleCache(freshDir());
     const module = await WebAssembly.compile(other);

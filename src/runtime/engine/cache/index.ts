@@ -52,6 +52,7 @@ import {
   type ArtifactLayout,
   artifactHeaderLength,
   decodeArtifact,
+  encodeArtifactFor,
   type LenientDecodedArtifact,
   type MachineCodeSummary,
   readArtifactHeader,
@@ -59,7 +60,7 @@ import {
 import { writeFileAtomic } from '../atomic-write.js';
 import { currentEngine, processFlags, v8FlagFingerprint } from '../fingerprint.js';
 import { sha256Hex } from '../hash.js';
-import { defaultCompile, encodeArtifact, loadDecodedArtifact, serializeMachineCode } from '../machine-code.js';
+import { defaultCompile, loadDecodedArtifact, serializeMachineCode } from '../machine-code.js';
 import { codeSectionSize } from '../module-facts.js';
 import { nativeStatus } from '../native.js';
 import { type CompileMode, entryFlags, isTierFlag, v8FlagsFor } from '../tiering.js';
@@ -309,11 +310,17 @@ export class ModuleCache {
   ): Promise<CacheFillResult> {
     const { lstat } = await fsp();
     try {
-      const machineCode = serializeMachineCode(module, wasm);
+      // A module compileWithCache made from these very bytes needs no check against them, and its hash is known.
+      const compiledFromWasm = compiledFrom.get(module) === wasm;
+      const machineCode = serializeMachineCode(module, wasm, { compiledFromWasm });
       if (machineCode === null || machineCode.length === 0) return NOTHING;
       if (options.onlyIfMoreThan !== undefined && machineCode.length <= options.onlyIfMoreThan) return NOTHING;
       const file = this.fileFor(wasm, wasmSha256);
-      const artifact = encodeArtifact({ wasm, machineCode, includeWasm: false, source: options.source ?? null });
+      const artifact = encodeArtifactFor(
+        currentEngine(),
+        { wasm, machineCode, includeWasm: false, source: options.source ?? null },
+        compiledFromWasm ? hexBytes(wasmSha256) : undefined,
+      );
       if (artifact.length > this.maxBytes) {
         this.notice(
           file,
@@ -670,6 +677,21 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
     }
     return saved;
   };
+  compiledFrom.set(module, wasm);
   registerPendingSave(module, save);
   return { module, fromCache, save };
+}
+
+/**
+ * Modules `compileWithCache` compiled from the bytes it was given (or loaded from an
+ * entry checked against them), with those bytes: `put` of such a module with the same
+ * bytes skips the check of V8's wire bytes against them, and uses the hash taken then.
+ */
+const compiledFrom = new WeakMap<WebAssembly.Module, Uint8Array>();
+
+/** Lowercase hex (as `sha256Hex` writes it) back to bytes. */
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
 }
