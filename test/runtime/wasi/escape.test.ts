@@ -1,12 +1,9 @@
 // The escape suite: a guest (fixtures/wasi/escape.c) tries every route out of its
 // preopened directory; every attempt must fail with the right errno and nothing
 // outside the sandbox may change.
-import { createHash } from 'node:crypto';
 import {
   closeSync,
-  lstatSync,
   mkdirSync,
-  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -14,9 +11,7 @@ import {
   renameSync,
   rmSync,
   symlinkSync,
-  writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WASI as NodeWasi } from 'node:wasi';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -24,6 +19,7 @@ import { Component, Instance, Module, runProgram } from '../../../src/runtime/in
 import { Wasi } from '../../../src/runtime/wasi/index.js';
 import { HANDLE_WALK } from '../../../src/runtime/wasi/sandbox.js';
 import { wat } from '../../helpers/wat.js';
+import { makeEscapeTree, treeHash } from './escape-tree.js';
 import { keyValues, runWasi, WASI_FIXTURES, wasiFixture } from './helpers.js';
 
 /** A guest driven step by step from the test: open a directory, then make one inside it. */
@@ -42,25 +38,6 @@ const STEPS = `(module
 const NOTCAPABLE = '76';
 const LOOP = '32';
 const ILSEQ = '25';
-const SECRET = 'TOP SECRET: the host must never hand this to the guest';
-
-/** Every entry under `dir` (name, type, size, mtime, content or link target), skipping `skip`. */
-function treeHash(dir: string, skip: string): string {
-  const hash = createHash('sha256');
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (p === skip) continue;
-      const st = lstatSync(p, { bigint: true });
-      hash.update(`${p}\0${st.mode}\0${st.size}\0${st.mtimeNs}\0${st.nlink}\0`);
-      if (st.isSymbolicLink()) hash.update(readlinkSync(p));
-      else if (st.isDirectory()) walk(p);
-      else hash.update(readFileSync(p));
-    }
-  };
-  walk(dir);
-  return hash.digest('hex');
-}
 
 /** What escape.c prints under preview1: the errno of every attempt. */
 const EXPECTED: Readonly<Record<string, string>> = {
@@ -121,21 +98,7 @@ let top: string;
 let sandbox: string;
 
 beforeEach(() => {
-  top = mkdtempSync(join(tmpdir(), 'wasmer-ts-escape-'));
-  sandbox = join(top, 'sandbox');
-  writeFileSync(join(top, 'secret'), SECRET);
-  mkdirSync(join(top, 'outside'));
-  writeFileSync(join(top, 'outside', 'x'), 'outside file');
-  mkdirSync(join(sandbox, 'sub'), { recursive: true });
-  writeFileSync(join(sandbox, 'inside.txt'), 'inside');
-  symlinkSync('../secret', join(sandbox, 'rel_out'));
-  symlinkSync(join(top, 'secret'), join(sandbox, 'abs_out'));
-  symlinkSync('chain2', join(sandbox, 'chain1'));
-  symlinkSync('../secret', join(sandbox, 'chain2'));
-  symlinkSync('../created_by_link', join(sandbox, 'dangling_out'));
-  symlinkSync('..', join(sandbox, 'dir_out'));
-  symlinkSync(top, join(sandbox, 'abs_dir_out'));
-  symlinkSync('../..', join(sandbox, 'sub', 'up2'));
+  ({ top, sandbox } = makeEscapeTree('wasmer-ts-escape-'));
 });
 
 afterEach(() => rmSync(top, { recursive: true, force: true }));

@@ -2,72 +2,27 @@
 // preview1 guest fixtures/wasi/escape.c) taken through the 0.2 host: every attempt
 // out of the preopen must fail with its error code and nothing outside may change.
 // Where preview1 says ENOTCAPABLE, the WIT says `not-permitted`.
-import { createHash } from 'node:crypto';
-import {
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ResultError } from '../../../../src/runtime/errors.js';
 import type { Descriptor } from '../../../../src/runtime/wasi/p2/filesystem.js';
 import { createWasiP2Host, type WasiP2Host } from '../../../../src/runtime/wasi/p2/host.js';
 import { HANDLE_WALK } from '../../../../src/runtime/wasi/sandbox.js';
+import { makeEscapeTree, SECRET, treeHash } from '../escape-tree.js';
 import { p2, str } from './helpers.js';
 
-const SECRET = 'TOP SECRET: the host must never hand this to the guest';
 const R = { read: true };
 const RW = { read: true, write: true };
 const FOLLOW = { symlinkFollow: true };
 const DENIED = 'not-permitted';
-
-/** Every entry under `dir` (name, type, size, mtime, content or link target), skipping `skip`. */
-function treeHash(dir: string, skip: string): string {
-  const hash = createHash('sha256');
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (p === skip) continue;
-      const st = lstatSync(p, { bigint: true });
-      hash.update(`${p}\0${st.mode}\0${st.size}\0${st.mtimeNs}\0${st.nlink}\0`);
-      if (st.isSymbolicLink()) hash.update(readlinkSync(p));
-      else if (st.isDirectory()) walk(p);
-      else hash.update(readFileSync(p));
-    }
-  };
-  walk(dir);
-  return hash.digest('hex');
-}
 
 let top: string;
 let sandbox: string;
 let host: WasiP2Host;
 
 beforeEach(() => {
-  top = mkdtempSync(join(tmpdir(), 'wasmer-ts-p2-escape-'));
-  sandbox = join(top, 'sandbox');
-  writeFileSync(join(top, 'secret'), SECRET);
-  mkdirSync(join(top, 'outside'));
-  writeFileSync(join(top, 'outside', 'x'), 'outside file');
-  mkdirSync(join(sandbox, 'sub'), { recursive: true });
-  writeFileSync(join(sandbox, 'inside.txt'), 'inside');
-  symlinkSync('../secret', join(sandbox, 'rel_out'));
-  symlinkSync(join(top, 'secret'), join(sandbox, 'abs_out'));
-  symlinkSync('chain2', join(sandbox, 'chain1'));
-  symlinkSync('../secret', join(sandbox, 'chain2'));
-  symlinkSync('../created_by_link', join(sandbox, 'dangling_out'));
-  symlinkSync('..', join(sandbox, 'dir_out'));
-  symlinkSync(top, join(sandbox, 'abs_dir_out'));
-  symlinkSync('../..', join(sandbox, 'sub', 'up2'));
+  ({ top, sandbox } = makeEscapeTree('wasmer-ts-p2-escape-'));
   host = createWasiP2Host({ preopens: { '/': sandbox } });
 });
 
