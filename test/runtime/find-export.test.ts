@@ -39,7 +39,12 @@ describe('nearestName', () => {
     // Computed, this distance would need a table of 2001 x 3,000,001 cells, more than
     // a JS array can hold (RangeError): only the length check can answer.
     expect(nearestName('m'.repeat(2000), ['x'.repeat(3_000_000)])).toBe(null);
-    expect(nearestName('main', Array.from({ length: 100 }, () => 'x'.repeat(1_000_000)))).toBe(null);
+    expect(
+      nearestName(
+        'main',
+        Array.from({ length: 100 }, () => 'x'.repeat(1_000_000)),
+      ),
+    ).toBe(null);
   });
 });
 
