@@ -69,6 +69,13 @@ function scavenges(bytes: Uint8Array, which: string): { count: number; result: n
   return { count: (measured.match(/Scavenge/g) ?? []).length, result: Number(end?.[1]) };
 }
 
+/**
+ * Scavenges a case may show without allocating per call: V8 compiling the loop during the
+ * measured run can fill the young generation once (seen once on Node 24 in CI). One small
+ * object per call gives about 18 here (the pair case), so a per-call allocation cannot hide.
+ */
+const ONE_OFF = 1;
+
 describe('allocation per call', () => {
   it('allocates nothing for a call of numbers in either direction or of a short string', async () => {
     const bytes = await wat(GUEST);
@@ -76,15 +83,15 @@ describe('allocation per call', () => {
     let expected = 0;
     for (let i = 0; i < N; i++) expected += (i & 1023) + 1;
     expect(add.result).toBe(expected);
-    expect(add.count).toBe(0);
+    expect(add.count).toBeLessThanOrEqual(ONE_OFF);
     const viaImport = scavenges(bytes, 'import');
     expect(viaImport.result).toBe(N % 1024);
-    expect(viaImport.count).toBe(0);
+    expect(viaImport.count).toBeLessThanOrEqual(ONE_OFF);
     const len = scavenges(bytes, 'len');
     expect(len.result).toBe(5 * N);
-    expect(len.count).toBe(0);
+    expect(len.count).toBeLessThanOrEqual(ONE_OFF);
     const pair = scavenges(bytes, 'pair');
     expect(pair.result).toBe(N);
-    expect(pair.count).toBeGreaterThan(0);
+    expect(pair.count).toBeGreaterThan(5 * ONE_OFF);
   }, 90_000);
 });
