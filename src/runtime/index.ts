@@ -100,4 +100,5 @@ export { Table, type TableDescriptor } from './table.js';
 export { Tag, type TagDescriptor } from './tag.js';
 export { type NumericType, Value } from './value.js';
 export * from './wasi/index.js';
+export { createWasiP2Host, WasiP2Host } from './wasi/p2/host.js';
 export { watToWasm } from './wat.js';

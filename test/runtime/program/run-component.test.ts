@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ArgumentError,
   Component,
+  createWasiP2Host,
   LinkError,
   Module,
   runProgram,
@@ -105,6 +106,21 @@ describe('runProgram on a WASI 0.2 command component', () => {
     ).rejects.toMatchObject({
       code: 'ERR_WASI_PREOPEN',
     });
+  });
+});
+
+describe('the WASI 0.2 host from the public API', () => {
+  it('instantiates a command component by hand and captures what it writes', () => {
+    const host = createWasiP2Host({ args: ['checks', 'args', 'by-hand'], stdout: 'pipe' });
+    try {
+      const exports = checks.instantiate(host.imports).exports as Record<string, { run(): void }>;
+      const run = Object.entries(exports).find(([name]) => name.startsWith('wasi:cli/run@0.2.'))?.[1];
+      expect(run).toBeDefined();
+      run?.run();
+      expect(keyValues(host.stdoutText).get('argv[2]')).toBe('by-hand');
+    } finally {
+      host.dispose();
+    }
   });
 });
 
