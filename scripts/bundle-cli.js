@@ -30,8 +30,17 @@ const OUT = path.join(DIST, 'bundle');
 // from tsc's output, so a moved or new module can never fall out of the list.
 // cli.js itself is the entry chunk (bin/wasmer-ts.js imports it and calls cliMain).
 const FAST_ROOTS = ['commands/run', 'commands/invoke'];
-/** WASI is loaded by `run` only for a WASI module, the program runner only with --timeout or --max-memory. */
-const LAZY = ['runtime/wasi/', 'runtime/program/'];
+/**
+ * WASI is loaded by `run` only for a WASI module, the program runner only with --timeout or
+ * --max-memory, the component model (and its commands' halves) only for a component.
+ */
+const LAZY = [
+  'runtime/wasi/',
+  'runtime/program/',
+  'runtime/component/',
+  'commands/component-invoke',
+  'commands/inspect-component',
+];
 const RELATIVE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.{1,2}\/[^'"]+)\1/g;
 
 /** The dist/ files reachable from `roots` through relative imports, without crossing into `lazy`. */

@@ -12,6 +12,7 @@ import { quoted } from '../runtime/kinds.js';
 // No input needs more than V8 accepts: a pipe or device that goes on longer (`cat /dev/zero | ...`)
 // is cut off there instead of filling the memory.
 import { MAX_INPUT_BYTES } from '../runtime/parser/limits.js';
+import { isComponentHead } from '../runtime/parser/sniff.js';
 import { formatSize } from './format.js';
 import { cacheMaxBytesFrom } from './options.js';
 import { startProgress } from './progress.js';
@@ -202,8 +203,7 @@ export async function loadModuleOrComponent(
 ): Promise<import('../runtime/module.js').Module | import('../runtime/component/component.js').Component> {
   await relaunchIfWanted(path, options);
   const bytes = await readInput(path);
-  const { isComponentBinary } = await import('../runtime/component/parser/index.js');
-  if (!isComponentBinary(bytes)) return compileModule(path, bytes, options);
+  if (!isComponentHead(bytes)) return compileModule(path, bytes, options);
   const { Component } = await import('../runtime/component/component.js');
   const label = inputLabel(path);
   const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);

@@ -14,6 +14,7 @@ import {
   typeId,
 } from '../runtime/kinds.js';
 import { SectionId } from '../runtime/parser/sections.js';
+import { isComponentHead } from '../runtime/parser/sniff.js';
 import type { ExternType, Feature, ModuleInfo } from '../runtime/parser/types.js';
 import { hex } from '../runtime/units.js';
 import { formatSize, printable, shownName } from './format.js';
@@ -48,8 +49,7 @@ producers }]: producers decoded from a producers section, else null) }.`,
   .action(async (file: string, raw: { json?: boolean }) => {
     const input = await readModuleBytes(file);
     const label = inputLabel(file);
-    const { isComponentBinary } = await import('../runtime/component/parser/index.js');
-    if (isComponentBinary(input.wasm)) {
+    if (isComponentHead(input.wasm)) {
       const [{ Component }, { describeComponent, renderComponent }] = await Promise.all([
         import('../runtime/component/component.js'),
         import('./inspect-component.js'),

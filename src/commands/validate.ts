@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { CompileError, WasmerError, WasmParseError } from '../runtime/errors.js';
+import { isComponentHead } from '../runtime/parser/sniff.js';
 import { inputLabel, readModuleBytes } from './input.js';
 import { addJsonOption } from './options.js';
 import { printJson } from './output.js';
@@ -62,8 +63,7 @@ export async function validateOne(file: string): Promise<Verdict> {
   const label = inputLabel(file);
   try {
     const { wasm } = await readModuleBytes(file);
-    const { isComponentBinary } = await import('../runtime/component/parser/index.js');
-    if (isComponentBinary(wasm)) {
+    if (isComponentHead(wasm)) {
       // Our component parser validates the component; V8 compiles (so validates) each core module.
       const { Component } = await import('../runtime/component/component.js');
       new Component(wasm);

@@ -9,6 +9,7 @@
 import { ArgumentError, WasmParseError } from '../../errors.js';
 import { parseModule } from '../../parser/index.js';
 import { Reader } from '../../parser/reader.js';
+import { isComponentHead } from '../../parser/sniff.js';
 import type { Feature } from '../../parser/types.js';
 import { hex } from '../../units.js';
 import type { CoreModuleType } from '../types.js';
@@ -27,8 +28,6 @@ import { readDefType, readExternName, readExternType } from './type-section.js';
 export { parseExternName } from './names.js';
 
 const MAGIC = [0x00, 0x61, 0x73, 0x6d] as const;
-/** Binary.md: `version ::= 0x0d 0x00`, `layer ::= 0x01 0x00` (pre-standard; bumped as the proposal changes). */
-const COMPONENT_VERSION = [0x0d, 0x00, 0x01, 0x00] as const;
 const MAX_ITEMS = 1_000_000;
 
 const SECTION_NAMES = [
@@ -47,12 +46,8 @@ const SECTION_NAMES = [
   'value',
 ] as const;
 
-/** Whether `bytes` starts with a component's preamble: `\0asm`, version 0x0d 0x00, layer 0x01 0x00. */
-export function isComponentBinary(bytes: Uint8Array): boolean {
-  if (bytes.length < 8) return false;
-  for (let i = 0; i < 4; i++) if (bytes[i] !== MAGIC[i] || bytes[i + 4] !== COMPONENT_VERSION[i]) return false;
-  return true;
-}
+/** Whether `bytes` starts with a component's preamble: `\0asm`, version 0x0d 0x00, layer 0x01 0x00 (sniff.ts's check). */
+export const isComponentBinary: (bytes: Uint8Array) => boolean = isComponentHead;
 
 /**
  * Parses and validates a component binary.
