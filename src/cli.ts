@@ -88,6 +88,12 @@ function inheritSettings(command: Command, parent: Command): void {
 }
 
 async function main(processArgv: readonly string[]): Promise<number> {
+  // `| head` closing stdout is not an error: stop quietly. (commander's help and `-o -` write
+  // through process.stdout; the fast path never builds it: commands/print.ts.)
+  process.stdout.on('error', (error) => {
+    if (isBrokenPipe(error)) process.exit(process.exitCode ?? EXIT.OK);
+    throw error;
+  });
   // Everything after run's FILE is the program's: commander gets a `--` before FILE (see run.ts).
   const argv =
     processArgv[2] === 'run'
@@ -168,11 +174,6 @@ async function fastMain(fast: { file: string; name: string; args: string[] } | R
  * when this module is imported.
  */
 export function cliMain(argv: readonly string[]): Promise<number> {
-  // `| head` closing stdout is not an error: stop quietly.
-  process.stdout.on('error', (error) => {
-    if (isBrokenPipe(error)) process.exit(process.exitCode ?? EXIT.OK);
-    throw error;
-  });
   const args = argv.slice(2);
   const fast =
     process.env.WASMER_TS_FAST_PATH === '0'

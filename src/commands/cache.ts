@@ -9,6 +9,7 @@ import type { CacheEntry } from '../runtime/engine/cache/index.js';
 import { formatSize, printable } from './format.js';
 import { addCacheSizeOption, CACHE_SIZE_ENV, cacheMaxBytesFrom } from './options.js';
 import { printJson } from './output.js';
+import { printErr, printOut } from './print.js';
 
 interface CacheFlags {
   cacheDir?: string;
@@ -63,8 +64,8 @@ Examples:
       printJson({ dir, machineCode: status.available, reason: status.reason, engineKeys: engineKeysByMode() });
       return;
     }
-    process.stdout.write(`${dir}\n`);
-    if (!status.available) process.stderr.write(`note: machine code is not cached here: ${status.reason}\n`);
+    printOut(`${dir}\n`);
+    if (!status.available) printErr(`note: machine code is not cached here: ${status.reason}\n`);
   });
 
 /** `2026-12-01 09:40`, local time. */
@@ -145,7 +146,7 @@ Examples:
       return;
     }
     if (entries.length === 0) {
-      process.stdout.write(`no cached modules in ${dir}\n`);
+      printOut(`no cached modules in ${dir}\n`);
       return;
     }
     const rows = entries.map((e) => [
@@ -160,10 +161,10 @@ Examples:
       const cells = row.map((cell, i) =>
         i === 1 ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number),
       );
-      process.stdout.write(`${cells.join('  ').trimEnd()}\n`);
+      printOut(`${cells.join('  ').trimEnd()}\n`);
     }
     const count = `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`;
-    process.stdout.write(`${count}, ${formatSize(total)} of the ${formatSize(maxBytes)} limit in ${dir}\n`);
+    printOut(`${count}, ${formatSize(total)} of the ${formatSize(maxBytes)} limit in ${dir}\n`);
   });
 
 const pruneCommand = addCacheSizeOption(
@@ -190,7 +191,7 @@ Examples:
       printJson({ dir, removed, size: byteLength, left, maxSize: maxBytes });
       return;
     }
-    process.stdout.write(
+    printOut(
       `removed ${removed} entr${removed === 1 ? 'y' : 'ies'} (${formatSize(byteLength)}); ${formatSize(left)} left of the ${formatSize(maxBytes)} limit\n`,
     );
   });
@@ -202,7 +203,7 @@ const cleanCommand = withFlags(new Command('clean').description('Delete every ca
     const { ModuleCache } = await import('../runtime/engine/cache/index.js');
     const { removed, byteLength } = await new ModuleCache(dir).clean();
     if (flags.json === true) printJson({ dir, removed, size: byteLength });
-    else process.stdout.write(`removed ${removed} entr${removed === 1 ? 'y' : 'ies'} (${formatSize(byteLength)})\n`);
+    else printOut(`removed ${removed} entr${removed === 1 ? 'y' : 'ies'} (${formatSize(byteLength)})\n`);
   });
 
 /** A command whose subcommands inherit what the program gives it (exitOverride, output), so report.ts handles their errors too. */

@@ -11,6 +11,7 @@ import { formatSize } from './format.js';
 import { inputLabel, readModuleBytes } from './input.js';
 import { addCompileOptions, addJsonOption, type RawRunOptions } from './options.js';
 import { checkOutput, checkOutputIsNotInput, printJson, writeOutput } from './output.js';
+import { printErr, printOut } from './print.js';
 import { startProgress } from './progress.js';
 import { InFile } from './report.js';
 
@@ -59,7 +60,7 @@ Examples:
       const stop = startProgress(`optimizing ${label} (${formatSize(wasm.byteLength)}) with TurboFan`);
       const onProgress = (ms: number) => {
         if (!process.stderr.isTTY && ms >= 5000 && ms % 5000 < 1000) {
-          process.stderr.write(`optimizing ${label} with TurboFan… ${Math.round(ms / 1000)}s\n`);
+          printErr(`optimizing ${label} with TurboFan… ${Math.round(ms / 1000)}s\n`);
         }
       };
       let result: Awaited<ReturnType<typeof compileOptimized>>;
@@ -70,7 +71,7 @@ Examples:
       } finally {
         stop();
       }
-      if (result.notice !== null) process.stderr.write(`note: ${result.notice}\n`);
+      if (result.notice !== null) printErr(`note: ${result.notice}\n`);
       const bytes = result.artifact;
       const written = await writeOutput(output, bytes);
       const machineCodeSize = result.machineCodeByteLength;
@@ -79,9 +80,9 @@ Examples:
       const code = machineCodeSize > 0 ? `, machine code ${formatSize(machineCodeSize)}` : ', Wasm only';
       const line = `wrote ${shown} (${formatSize(bytes.byteLength)}${code})\n`;
       // Written into a pipe or device (-o /dev/stdout): the summary must not follow the artifact there.
-      if (written === 'stream') process.stderr.write(raw.json === true ? `${JSON.stringify(summary)}\n` : line);
+      if (written === 'stream') printErr(raw.json === true ? `${JSON.stringify(summary)}\n` : line);
       else if (raw.json === true) printJson(summary);
-      else process.stdout.write(line);
+      else printOut(line);
     },
   );
 

@@ -18,6 +18,7 @@ import type { WasiOptions } from '../runtime/wasi/index.js';
 import { createWasiP2Host, type WasiP2Host } from '../runtime/wasi/p2/host.js';
 import type { RunOptions } from './options.js';
 import { printJson } from './output.js';
+import { printErr, printOut } from './print.js';
 import { fromRun } from './report.js';
 
 /** `greet: func(name: string) -> string`. */
@@ -122,10 +123,10 @@ export function invokeComponentAndPrint(
     });
     return;
   }
-  if (text !== null) process.stdout.write(`${text}\n`);
+  if (text !== null) printOut(`${text}\n`);
   if (timing !== null) {
     const rate = Math.round(timing.callsPerSecond).toLocaleString('en-US');
-    process.stderr.write(`${timing.calls} calls in ${timing.seconds.toFixed(3)} s: ${rate} calls/s\n`);
+    printErr(`${timing.calls} calls in ${timing.seconds.toFixed(3)} s: ${rate} calls/s\n`);
   }
 }
 

@@ -30,6 +30,7 @@ import { formatSize } from './format.js';
 import { inputLabel, readModuleBytes } from './input.js';
 import { addJsonOption, addProgramOptions, runOptionsFrom } from './options.js';
 import { checkOutput, checkOutputIsNotInput, printJson } from './output.js';
+import { printErr, printOut } from './print.js';
 import { startProgress } from './progress.js';
 import { InFile } from './report.js';
 
@@ -154,7 +155,7 @@ async function createExe(file: string, raw: RawOptions): Promise<void> {
     const stop = startProgress(`optimizing ${label} (${formatSize(wasm.byteLength)}) with TurboFan`);
     try {
       const result = await compileOptimized(wasm);
-      if (result.notice !== null) process.stderr.write(`note: ${result.notice}\n`);
+      if (result.notice !== null) printErr(`note: ${result.notice}\n`);
       artifact = result.artifact;
       machineCodeSize = result.machineCodeByteLength;
     } catch (error) {
@@ -243,6 +244,6 @@ async function createExe(file: string, raw: RawOptions): Promise<void> {
   if (raw.json === true) printJson(summary);
   else {
     const code = machineCodeSize > 0 ? `machine code ${formatSize(machineCodeSize)}` : 'no machine code';
-    process.stdout.write(`wrote ${raw.output} (${formatSize(size)}: Node ${process.version}, ${code})\n`);
+    printOut(`wrote ${raw.output} (${formatSize(size)}: Node ${process.version}, ${code})\n`);
   }
 }

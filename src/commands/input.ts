@@ -15,6 +15,7 @@ import { MAX_INPUT_BYTES } from '../runtime/parser/limits.js';
 import { isComponentHead } from '../runtime/parser/sniff.js';
 import { formatSize } from './format.js';
 import { cacheMaxBytesFrom } from './options.js';
+import { printErr } from './print.js';
 import { startProgress } from './progress.js';
 import { InFile, Relaunched } from './report.js';
 
@@ -72,7 +73,7 @@ async function readSpecial(path: string, kind: 'FIFO' | 'device'): Promise<Uint8
   const { isatty } = await import('node:tty');
   const notice =
     kind === 'FIFO' && process.stderr.isTTY
-      ? setTimeout(() => process.stderr.write(`note: waiting for something to write ${path} (a FIFO)\n`), 1000)
+      ? setTimeout(() => printErr(`note: waiting for something to write ${path} (a FIFO)\n`), 1000)
       : undefined;
   notice?.unref();
   let handle: import('node:fs/promises').FileHandle;
@@ -236,7 +237,7 @@ async function compileModule(path: string, bytes: Uint8Array, options: LoadOptio
       cacheDir,
       cacheSource: path === '-' ? null : resolve(path),
       ...(cacheMaxBytes === null ? {} : { cacheMaxBytes }),
-      onNotice: (message) => process.stderr.write(`note: ${message}\n`),
+      onNotice: (message) => printErr(`note: ${message}\n`),
     });
     if (cacheDir !== null) process.once('beforeExit', () => void saveToCache(module.raw));
     return module;

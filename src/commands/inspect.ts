@@ -21,6 +21,7 @@ import { formatSize, printable, shownName } from './format.js';
 import { inputLabel, type ModuleBytes, readModuleBytes } from './input.js';
 import { addJsonOption } from './options.js';
 import { printJson } from './output.js';
+import { printOut } from './print.js';
 import { InFile } from './report.js';
 
 export const inspectCommand = addJsonOption(
@@ -62,7 +63,7 @@ producers }]: producers decoded from a producers section, else null) }.`,
       }
       const report = describeComponent(label, input.inputSize, component);
       if (raw.json === true) printJson(report);
-      else process.stdout.write(await renderComponent(report));
+      else printOut(await renderComponent(report));
       return;
     }
     let info: ModuleInfo;
@@ -76,7 +77,7 @@ producers }]: producers decoded from a producers section, else null) }.`,
     }
     const report = describeModule(label, input, info, features);
     if (raw.json === true) printJson(report);
-    else process.stdout.write(await renderInspect(report));
+    else printOut(await renderInspect(report));
   });
 
 /** Proposals used: what section headers tell (parser) plus what code bodies use (scanner). */

@@ -13,6 +13,7 @@ import { inputLabel, loadModuleOrComponent } from './input.js';
 import { type ArgValue, parseArguments } from './literals.js';
 import type { RunOptions } from './options.js';
 import { noteMemoryCap, printJson } from './output.js';
+import { printErr, printOut } from './print.js';
 import { fromRun } from './report.js';
 
 /** The raw return of a call as a list: none, one value, or the multi-value array. */
@@ -180,10 +181,10 @@ export async function invokeAndPrint(
       repeat: t,
     });
   } else {
-    process.stdout.write(formatResults(outcome.fn.type, outcome.results));
+    printOut(formatResults(outcome.fn.type, outcome.results));
     if (t !== null) {
       const rate = Math.round(t.callsPerSecond).toLocaleString('en-US');
-      process.stderr.write(`${t.calls} calls in ${t.seconds.toFixed(3)} s: ${rate} calls/s\n`);
+      printErr(`${t.calls} calls in ${t.seconds.toFixed(3)} s: ${rate} calls/s\n`);
     }
   }
   // proc_exit during the call: its status is the command's, as for `run`.

@@ -4,14 +4,14 @@
  * failing with an `InputError` ERR_OUTPUT_UNWRITABLE that names the path).
  */
 
-import { access, constants, lstat, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ArgumentError, InputError } from '../runtime/errors.js';
 import { memoryCapNote } from './format.js';
+import { printErr, printOut } from './print.js';
 
 /** Prints `value` as one JSON document (2-space indented) and a newline. */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  printOut(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /**
@@ -21,6 +21,7 @@ export function printJson(value: unknown): void {
  * @throws InputError ERR_OUTPUT_UNWRITABLE naming the path.
  */
 export async function writeOutput(path: string, bytes: Uint8Array): Promise<'file' | 'stream'> {
+  const { lstat, stat, writeFile } = await import('node:fs/promises');
   if (path === '-') {
     await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (e) => (e ? reject(e) : resolve())));
     return 'stream';
@@ -50,6 +51,7 @@ export async function writeOutput(path: string, bytes: Uint8Array): Promise<'fil
  * tens of seconds. `writeOutput` still reports what the write itself meets.
  */
 export async function checkOutput(path: string): Promise<void> {
+  const { access, constants, stat } = await import('node:fs/promises');
   if (path === '-') return; // stdout
   if (path === '')
     throw new InputError('ERR_OUTPUT_UNWRITABLE', 'the output path is empty: give a file name to -o', path);
@@ -75,6 +77,7 @@ export async function checkOutput(path: string): Promise<void> {
  * @throws ArgumentError ERR_INVALID_OPTION (a usage error, exit 2).
  */
 export async function checkOutputIsNotInput(input: string, output: string, suggestion: string): Promise<void> {
+  const { stat } = await import('node:fs/promises');
   if (input === '-' || output === '-') return;
   const [a, b] = await Promise.all([stat(input).catch(() => null), stat(output).catch(() => null)]);
   if (a === null || b === null || !a.isFile() || a.dev !== b.dev || a.ino !== b.ino) return;
@@ -87,6 +90,7 @@ export async function checkOutputIsNotInput(input: string, output: string, sugge
 
 /** Why `path` cannot be written, as one line that names the part of the path at fault. */
 async function outputError(path: string, error: unknown): Promise<unknown> {
+  const { stat } = await import('node:fs/promises');
   if (error instanceof InputError) return error;
   const dir = dirname(path);
   const code = (error as NodeJS.ErrnoException).code;
@@ -109,5 +113,5 @@ async function outputError(path: string, error: unknown): Promise<unknown> {
 
 /** Prints `memoryCapNote` on stderr: `runProgram`'s `onMemoryCap` for `run` and `--invoke`. */
 export function noteMemoryCap(capBytes: number): void {
-  process.stderr.write(memoryCapNote(capBytes));
+  printErr(memoryCapNote(capBytes));
 }

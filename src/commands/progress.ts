@@ -5,12 +5,15 @@
  * Returns the function that stops it and clears its line.
  */
 export function startProgress(text: string, delayMs = 1000): () => void {
-  if (!process.stderr.isTTY) return () => {};
   const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
   const started = Date.now();
   let frame = 0;
   let spinner: NodeJS.Timeout | undefined;
+  // Whether stderr is a terminal is asked only when the second has passed: process.stderr
+  // costs a start that ends sooner the Node modules its stream needs (see print.ts). On a
+  // terminal, the spinner writes through it.
   const delay = setTimeout(() => {
+    if (!process.stderr.isTTY) return;
     spinner = setInterval(() => {
       const seconds = Math.round((Date.now() - started) / 1000);
       process.stderr.write(`\r${frames[frame++ % frames.length]} ${text}… ${seconds}s`);

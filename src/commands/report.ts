@@ -21,6 +21,7 @@ import {
   WatError,
 } from '../runtime/errors.js';
 import { printableText } from './format.js';
+import { printErr, printOut } from './print.js';
 
 /** Exit statuses of every command. `n` (a WASI program's `proc_exit(n)`) is passed through as is. */
 export const EXIT = {
@@ -233,9 +234,9 @@ export async function reportError(error: unknown, options: { json?: boolean } = 
   // chalk decides: colour on a TTY, off when piped or with NO_COLOR, forced by FORCE_COLOR.
   const { chalkStderr } = await import('chalk');
   const paint: Paint = chalkStderr.level > 0 ? (text) => chalkStderr.red.bold(text) : plain;
-  process.stderr.write(`${formatError(error, paint)}\n`);
+  printErr(`${formatError(error, paint)}\n`);
   // With --json, stdout still gets its one document, so a script can read the failure too.
-  if (options.json === true) process.stdout.write(`${JSON.stringify({ error: jsonError(error, code) }, null, 2)}\n`);
+  if (options.json === true) printOut(`${JSON.stringify({ error: jsonError(error, code) }, null, 2)}\n`);
   return code;
 }
 

@@ -38,6 +38,7 @@ import {
   runOptionsFrom,
 } from './options.js';
 import { noteMemoryCap, printJson } from './output.js';
+import { printErr } from './print.js';
 import { CommanderUsageError, EXIT, fromRun } from './report.js';
 
 export interface RawOptions extends RawRunOptions {
@@ -205,7 +206,7 @@ export async function runFile(file: string, rest: readonly string[], raw: RawOpt
   const after = splitAfterFile(rest, raw.invoke !== undefined);
   const name = after.invoke ?? raw.invoke;
   if (after.strayFlag !== null && process.stderr.isTTY) {
-    process.stderr.write(strayFlagNote(after.strayFlag, name !== undefined));
+    printErr(strayFlagNote(after.strayFlag, name !== undefined));
   }
   const options = runOptionsFrom(raw);
   if (name !== undefined) {
@@ -236,7 +237,10 @@ export async function runFile(file: string, rest: readonly string[], raw: RawOpt
     wasi: wasiOptions([file, ...after.args], options),
     ...(options.timeoutMs !== null ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.maxMemoryBytes !== null ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
-    ...(isModule && (options.verbose || process.stderr.isTTY) ? { onMemoryCap: noteMemoryCap } : {}),
+    // Only a cap can be reached; process.stderr is not looked at otherwise (see print.ts).
+    ...(isModule && options.maxMemoryBytes !== null && (options.verbose || process.stderr.isTTY)
+      ? { onMemoryCap: noteMemoryCap }
+      : {}),
   }).catch((error: unknown) => {
     throw fromRun(label, error);
   });

@@ -7,6 +7,7 @@
 import { Command } from 'commander';
 import { inputLabel, readModuleBytes } from './input.js';
 import { writeOutput } from './output.js';
+import { printOut } from './print.js';
 import { InFile } from './report.js';
 
 interface RawOptions {
@@ -61,6 +62,6 @@ Examples:
     } catch (error) {
       throw new InFile(label, error);
     }
-    if (raw.output === undefined) process.stdout.write(text);
+    if (raw.output === undefined) printOut(text);
     else await writeOutput(raw.output, new TextEncoder().encode(text));
   });

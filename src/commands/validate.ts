@@ -9,6 +9,7 @@ import { isComponentHead } from '../runtime/parser/sniff.js';
 import { inputLabel, readModuleBytes } from './input.js';
 import { addJsonOption } from './options.js';
 import { printJson } from './output.js';
+import { printOut } from './print.js';
 import { EXIT, InFile } from './report.js';
 
 /** One file's verdict; the `--json` output is an array of these. */
@@ -50,7 +51,7 @@ Examples:
       const verdict = await validateOne(file);
       verdicts.push(verdict);
       if (raw.json === true || (raw.quiet === true && verdict.valid)) continue;
-      process.stdout.write(`${verdictLine(verdict, paint)}\n`);
+      printOut(`${verdictLine(verdict, paint)}\n`);
     }
     if (raw.json === true) printJson(verdicts);
     const unreadable = verdicts.some((v) => v.error?.code.startsWith('ERR_INPUT'));

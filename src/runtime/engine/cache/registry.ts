@@ -4,7 +4,8 @@
  * artifact code or the native addon): where the cache lives, and the saves
  * pending after a run.
  */
-import { homedir } from 'node:os';
+import { createRequire } from 'node:module';
+import type * as NodeOs from 'node:os';
 import path from 'node:path';
 import { describe } from '../../describe.js';
 import { ArgumentError } from '../../errors.js';
@@ -21,7 +22,9 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
     );
   }
   const xdg = env.XDG_CACHE_HOME;
-  const base = xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(env.HOME ?? homedir(), '.cache');
+  // node:os only without HOME: a start does not load it for this (see commands/print.ts for why that counts).
+  const home = env.HOME ?? (createRequire(import.meta.url)('node:os') as typeof NodeOs).homedir();
+  const base = xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(home, '.cache');
   return path.join(base, 'wasmer-ts');
 }
 
