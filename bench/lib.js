@@ -159,6 +159,15 @@ export function interleaved(commands, { rounds, runs, cwd, env, out, prepare = n
 }
 
 /** A minimal node:wasi runner (`node --no-warnings SCRIPT prog.wasm`): the baseline of the WASI start-up rows. */
+/** NODE_WASI_SCRIPT as a CommonJS file, which starts faster than an ES module (no ESM loader). */
+export const NODE_WASI_SCRIPT_CJS = [
+  "const { readFileSync } = require('node:fs');",
+  "const { WASI } = require('node:wasi');",
+  "const wasi = new WASI({ version: 'preview1', args: [process.argv[2]], env: {}, returnOnExit: true });",
+  'const wasm = new WebAssembly.Module(readFileSync(process.argv[2]));',
+  'process.exitCode = wasi.start(new WebAssembly.Instance(wasm, wasi.getImportObject()));',
+].join('\n');
+
 export const NODE_WASI_SCRIPT = [
   "import { readFileSync } from 'node:fs';",
   "import { WASI } from 'node:wasi';",

@@ -60,17 +60,25 @@ export WASMER_TS_LAUNCHER
 exec node $flags "$0" "$@"
 */
 
-// The bundled CLI (dist/bundle/, made by scripts/bundle-cli.js in `npm run build`)
-// loads two files instead of ~30: see that script. tsc's dist/cli.js runs when the
-// bundle is missing or older than it (a tsc-only build), so a stale bundle never runs.
-import { statSync } from 'node:fs';
-import module from 'node:module';
+// This file is CommonJS (bin/package.json says so): Node's ESM loader, which an ES
+// module entry starts, costs 13 ms of a 40 ms start on Node 20 (4 on Node 26), more
+// under a V8 flag of our own, which makes Node compile its loader's modules from source.
+// The bundled CLI (dist/bundle/, CommonJS, made by scripts/bundle-cli.js in `npm run
+// build`) loads two files instead of ~30: see that script. tsc's dist/cli.js (an ES
+// module) runs when the bundle is missing or older than it (a tsc-only build), so a
+// stale bundle never runs.
+const { statSync } = require('node:fs');
+const path = require('node:path');
 
 // Node 22.1+ keeps V8's compiled code of the files loaded below in its compile cache, so
-// a start does not parse and compile the bundle again (as tsc does; Node 20 has no such
-// cache). The cache is Node's: os.tmpdir()/node-compile-cache, or NODE_COMPILE_CACHE;
+// a start does not parse and compile the bundle again (Node 20 has no such cache). The
+// cache is Node's: os.tmpdir()/node-compile-cache, or NODE_COMPILE_CACHE;
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off. It fails silently when it cannot write.
-module.enableCompileCache?.();
+// node:module, which offers it, is loaded only where it exists: on Node 20 it would bring
+// in the ESM loader for nothing. There, bundle-loader.js keeps V8's code cache instead.
+const [major, minor] = process.versions.node.split('.').map(Number);
+const hasCompileCache = major > 22 || (major === 22 && minor >= 1);
+if (hasCompileCache) require('node:module').enableCompileCache();
 
 // V8 11 (Node 20) leaves Wasm-into-Wasm inlining off; turned on, the C kernels ran
 // 1.38x -> 1.22x native (geometric mean) with the same spec-suite results, but LLVM's
@@ -86,14 +94,18 @@ if (
   !startedFor('--no-wasm-lazy-compilation') &&
   !process.execArgv.some((f) => f.includes('wasm-inlining'))
 ) {
-  const { default: v8 } = await import('node:v8');
-  v8.setFlagsFromString('--wasm-inlining');
+  require('node:v8').setFlagsFromString('--wasm-inlining');
   process.execArgv.push('--wasm-inlining');
 }
 
-const bundle = new URL('../dist/bundle/cli.js', import.meta.url);
-const plain = new URL('../dist/cli.js', import.meta.url);
-const built = (url) => statSync(url, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-const useBundle = built(bundle) > 0 && built(bundle) >= built(plain);
-const { cliMain } = await import(useBundle ? bundle.href : plain.href);
-process.exitCode = await cliMain(process.argv);
+const dist = path.join(__dirname, '..', 'dist');
+const bundle = path.join(dist, 'bundle', 'cli.cjs');
+const built = (file) => statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+const useBundle = built(bundle) > 0 && built(bundle) >= built(path.join(dist, 'cli.js'));
+const loadBundle = hasCompileCache ? require : require('./bundle-loader.js').loadBundle;
+const cli = useBundle ? Promise.resolve(loadBundle(bundle)) : import('../dist/cli.js');
+cli
+  .then(({ cliMain }) => cliMain(process.argv))
+  .then((code) => {
+    process.exitCode = code;
+  });

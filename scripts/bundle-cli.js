@@ -78,7 +78,8 @@ const keepModuleUrls = {
   transform(code, id) {
     if (!id.startsWith(DIST) || !code.includes('import.meta.url')) return null;
     const relative = path.relative(OUT, id).split(path.sep).join('/');
-    return { code: code.replaceAll('import.meta.url', `new URL(${JSON.stringify(relative)}, import.meta.url).href`) };
+    const url = `new URL(${JSON.stringify(relative)}, require("node:url").pathToFileURL(__filename)).href`;
+    return { code: code.replaceAll('import.meta.url', url) };
   },
 };
 
@@ -120,12 +121,34 @@ const inlineFacades = {
   },
 };
 
+/**
+ * Node's own modules, the CommonJS way. `import("node:x")` in a CommonJS file starts
+ * Node's ESM loader (ten of its modules, compiled from source under `run`'s V8 flag:
+ * see src/commands/print.ts), so each becomes a `require` when its promise is made.
+ * Our modules use `createRequire` only to load Node's own modules, for which the
+ * bundle's `require` does, so `node:module` (and the ESM loader it brings) never loads.
+ */
+const commonJsBuiltins = {
+  name: 'commonjs-builtins',
+  resolveId: (source) => (source === 'node:module' ? '\0node-module' : null),
+  load: (id) => (id === '\0node-module' ? { code: 'export const createRequire = () => require;' } : null),
+  generateBundle(_options, bundle) {
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type !== 'chunk') continue;
+      chunk.code = chunk.code.replace(/\bimport\(("node:[a-z_/]+")\)/g, 'Promise.resolve().then(() => require($1))');
+      // A package (commander, chalk, wabt): bin/bundle-loader.js runs the bundle as vm.Scripts,
+      // which cannot import(), and gives `require.import` to do it; Node's own loader does not.
+      chunk.code = chunk.code.replace(/\bimport\(("[a-z@][^"]*")\)/g, '(require.import ?? ((id) => import(id)))($1)');
+    }
+  },
+};
+
 rmSync(OUT, { recursive: true, force: true });
 await rolldown.build({
   input: { cli: path.join(DIST, 'cli.js') },
   platform: 'node',
-  external: [/^node:/, /^[a-z@]/],
-  plugins: [keepModuleUrls, inlineFacades],
+  external: [/^node:(?!module$)/, /^[a-z@]/],
+  plugins: [keepModuleUrls, commonJsBuiltins, inlineFacades],
   logLevel: 'warn',
   onLog(level, log, handler) {
     // Dynamic imports of modules that are also static elsewhere are expected: they sit in `fast`.
@@ -134,9 +157,9 @@ await rolldown.build({
   },
   output: {
     dir: OUT,
-    format: 'esm',
-    entryFileNames: '[name].js',
-    chunkFileNames: '[name]-[hash].js',
+    format: 'cjs',
+    entryFileNames: '[name].cjs',
+    chunkFileNames: '[name]-[hash].cjs',
     comments: false,
     codeSplitting: { groups: [{ name: 'fast', test: (id) => fastFiles.has(id) }] },
   },

@@ -64,7 +64,7 @@ export function staleSources(): string[] {
 
 /** True when the CLI bundle is missing or older than a dist/ file it may include. */
 function bundleIsStale(): boolean {
-  const bundle = path.join(DIST, 'bundle', 'cli.js');
+  const bundle = path.join(DIST, 'bundle', 'cli.cjs');
   if (!existsSync(bundle)) return true;
   const built = mtime(bundle);
   const newer = (dir: string): boolean =>

@@ -81,3 +81,37 @@ describe.skipIf(SKIP_IN_EXE)(
     });
   },
 );
+
+/** Node's own modules loaded by `node [-r probe] ARGS`, as Node lists them at exit. */
+function builtinsOf(args: readonly string[]): string[] {
+  const probe = path.join(dir, 'probe.cjs');
+  writeFileSync(
+    probe,
+    "process.on('exit', () => require('node:fs').writeSync(2, 'BUILTINS ' + JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13))) + '\\n'));",
+  );
+  const r = spawnSync(process.execPath, ['-r', probe, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'cache') },
+  });
+  const line = /^BUILTINS (.*)$/m.exec(r.stderr);
+  expect(line, r.stderr).not.toBeNull();
+  return JSON.parse(line?.[1] ?? '[]') as string[];
+}
+
+describe.skipIf(SKIP_IN_EXE)('the built-in modules `run --invoke` loads (the npm package)', () => {
+  // Output goes to the file descriptors (commands/print.ts), the entry and bundle are
+  // CommonJS (no ESM loader), fs/promises and node:os wait for their first use.
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const hasCompileCache = major > 22 || (major === 22 && minor >= 1);
+  // Node 22.1+: the compile cache (its folder is os.tmpdir()'s); Node 20: our own code cache's vm.Scripts.
+  const expected = hasCompileCache ? ['os'] : ['vm'];
+
+  it(`only ${expected.join(', ')} beyond what \`node -e 0\` loads, twice (the code cache cold, then warm)`, () => {
+    const base = new Set(builtinsOf(['-e', '0']));
+    const args = [path.join(ROOT, 'bin/wasmer-ts.js'), 'run', 'fixtures/simple.wasm', '--invoke', 'sum', '5', '37'];
+    for (let round = 0; round < 2; round++) {
+      expect(builtinsOf(args).filter((m) => !base.has(m))).toEqual(expected);
+    }
+  });
+});

@@ -1,0 +1,128 @@
+// bin/bundle-loader.js: the CLI's own JavaScript code cache, which bin/wasmer-ts.js
+// uses where Node has no compile cache (Node 20). Driven directly here, so it is
+// tested on every Node: a start writes the cache, the next one uses it as it is,
+// and a damaged, foreign or unwritable cache is compiled over, never run or fatal.
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ROOT, SKIP_IN_EXE } from './helpers.js';
+
+const LOADER = path.join(ROOT, 'bin/bundle-loader.js');
+const BUNDLE = path.join(ROOT, 'dist/bundle/cli.cjs');
+/** Runs `run fixtures/simple.wasm --invoke sum 5 37` through loadBundle, as bin/wasmer-ts.js does on Node 20. */
+const DRIVER = [
+  `const { loadBundle } = require(${JSON.stringify(LOADER)});`,
+  `loadBundle(${JSON.stringify(BUNDLE)})`,
+  `  .cliMain([process.argv[0], 'wasmer-ts', 'run', ${JSON.stringify(path.join(ROOT, 'fixtures/simple.wasm'))}, '--invoke', 'sum', '5', '37'])`,
+  '  .then((code) => { process.exitCode = code; });',
+].join('\n');
+
+let dir: string;
+let cacheHome: string;
+const jsCache = () => path.join(cacheHome, 'wasmer-ts', 'js');
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'wasmer-ts-bundle-loader-'));
+  cacheHome = path.join(dir, 'cache');
+  writeFileSync(path.join(dir, 'driver.cjs'), DRIVER);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function start(env: Record<string, string> = {}): { stdout: string; stderr: string; status: number | null } {
+  const base: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: cacheHome };
+  delete base.NODE_DISABLE_COMPILE_CACHE;
+  const r = spawnSync(process.execPath, [path.join(dir, 'driver.cjs')], { encoding: 'utf8', env: { ...base, ...env } });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+/** A copy of `bytes` with `mask` flipped in byte `at`. */
+function flipBit(bytes: Buffer, at: number, mask: number): Buffer {
+  const copy = Buffer.from(bytes);
+  copy.writeUInt8(copy.readUInt8(at) ^ mask, at);
+  return copy;
+}
+
+/** The cache file of the bundle's `fast` chunk (the big one). */
+function fastCacheFile(): string {
+  const name = readdirSync(jsCache()).find((f) => f.startsWith('fast-') && f.endsWith('.bin'));
+  expect(name, `cache files: ${readdirSync(jsCache()).join(', ')}`).toBeDefined();
+  return path.join(jsCache(), name ?? '');
+}
+
+describe.skipIf(SKIP_IN_EXE)('the CLI bundle loader with its code cache (the npm package only)', () => {
+  it('writes a cache file for each bundle file it loaded, and the next start uses them unchanged', () => {
+    const first = start();
+    expect(first).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
+    const names = readdirSync(jsCache()).sort();
+    expect(names.some((f) => f.startsWith('cli.cjs-'))).toBe(true);
+    const file = fastCacheFile();
+    const bytes = readFileSync(file);
+    const mtime = statSync(file).mtimeMs;
+    // Header (20 bytes) and V8's data, which holds the functions the run compiled: far more than a header.
+    expect(bytes.length).toBeGreaterThan(10_000);
+
+    const second = start();
+    expect(second).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
+    // A cache V8 refused, or one that failed our checks, would have been written again.
+    expect(readdirSync(jsCache()).sort()).toEqual(names);
+    expect(statSync(file).mtimeMs).toBe(mtime);
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+  });
+
+  it.each([
+    ['a flipped bit in V8 data', (b: Buffer) => flipBit(b, b.length >> 1, 0x10)],
+    ['a flipped bit in the header', (b: Buffer) => flipBit(b, 5, 0x01)],
+    ['truncation', (b: Buffer) => b.subarray(0, b.length >> 1)],
+    ['an empty file', () => Buffer.alloc(0)],
+    ['garbage of the same length', (b: Buffer) => Buffer.alloc(b.length, 0x5a)],
+  ])('a cache damaged by %s is compiled over and replaced', (_what, damage) => {
+    expect(start().status).toBe(0);
+    const file = fastCacheFile();
+    const good = readFileSync(file);
+    const bad = damage(good);
+    writeFileSync(file, bad);
+
+    const r = start();
+    expect(r).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
+    const now = readFileSync(file);
+    expect(now.equals(bad)).toBe(false);
+    // The rewritten file is a good cache again: the start after it leaves it alone.
+    const mtime = statSync(file).mtimeMs;
+    expect(start().status).toBe(0);
+    expect(statSync(file).mtimeMs).toBe(mtime);
+  });
+
+  it('a directory where a cache file goes: the run works, and nothing is written there', () => {
+    expect(start().status).toBe(0);
+    const file = fastCacheFile();
+    rmSync(file);
+    mkdirSync(file);
+    const r = start();
+    expect(r).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
+    expect(statSync(file).isDirectory()).toBe(true);
+  });
+
+  it('a cache folder that cannot be made (a file in its way): the run works, silently', () => {
+    mkdirSync(cacheHome, { recursive: true });
+    writeFileSync(path.join(cacheHome, 'wasmer-ts'), 'not a folder');
+    const r = start();
+    expect(r).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
+  });
+
+  it('NODE_DISABLE_COMPILE_CACHE=1 writes no cache, as it does for Node’s own', () => {
+    const r = start({ NODE_DISABLE_COMPILE_CACHE: '1' });
+    expect(r).toMatchObject({ stdout: '42\n', status: 0 });
+    expect(existsSync(jsCache())).toBe(false);
+  });
+});
