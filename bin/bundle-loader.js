@@ -12,13 +12,24 @@
 // the data) before V8's data. V8 refuses data made by another V8, under other flags
 // or for another source; we check the rest, since V8 trusts data it accepts: a
 // damaged or foreign file is compiled over and replaced, never run.
-// NODE_DISABLE_COMPILE_CACHE=1 turns this off, as it does Node's compile cache.
-const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+// Files not written for 30 days are removed after a write (a rebuilt bundle's names
+// change). NODE_DISABLE_COMPILE_CACHE=1 turns this off, as it does Node's compile cache.
+const {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 
 const MAGIC = 0x534a5457; // "WTJS"
 const HEADER_BYTES = 20; // magic u32, source length u32, source mtime f64, checksum u32
+const PRUNE_AFTER_MS = 30 * 24 * 3600 * 1000;
 const PARAMS = '(0, function (exports, require, module, __filename, __dirname) {';
 
 /** Loads `entry` (a bundle file) and the bundle files it requires; returns its exports. */
@@ -54,6 +65,7 @@ function loadBundle(entry) {
   };
   process.once('exit', () => {
     for (const entry of toWrite) writeCache(entry);
+    if (toWrite.length > 0) prune(dir);
   });
   return load(entry);
 }
@@ -106,6 +118,24 @@ function writeCache({ script, cacheFile, length, mtimeMs }) {
     renameSync(temp, cacheFile);
   } catch {
     // A read-only or full disk: the next start compiles again.
+  }
+}
+
+/**
+ * Removes the cache files nobody wrote for a month: those of bundles since rebuilt or
+ * removed (a bundle file's name changes with its content). Runs after a write only, so
+ * a start that finds its cache never pays for it. A file still in use is written again.
+ */
+function prune(dir) {
+  try {
+    const old = Date.now() - PRUNE_AFTER_MS;
+    for (const name of readdirSync(dir)) {
+      if (!name.endsWith('.bin') && !name.endsWith('.tmp')) continue;
+      const file = path.join(dir, name);
+      if (lstatSync(file).mtimeMs < old) rmSync(file, { force: true });
+    }
+  } catch {
+    // Another process pruning at the same time, or a folder we cannot list.
   }
 }
 

@@ -11,6 +11,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,6 +119,21 @@ describe.skipIf(SKIP_IN_EXE)('the CLI bundle loader with its code cache (the npm
     writeFileSync(path.join(cacheHome, 'wasmer-ts'), 'not a folder');
     const r = start();
     expect(r).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
+  });
+
+  it('a start that writes removes the cache files nobody wrote for a month, and only those', () => {
+    mkdirSync(jsCache(), { recursive: true });
+    const stale = path.join(jsCache(), 'fast-Rebuilt0.cjs-0.0-x.bin');
+    const recent = path.join(jsCache(), 'fast-Another1.cjs-0.0-x.bin');
+    const notOurs = path.join(jsCache(), 'notes.txt');
+    for (const file of [stale, recent, notOurs]) writeFileSync(file, 'x');
+    const monthsAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+    utimesSync(stale, monthsAgo, monthsAgo);
+    utimesSync(notOurs, monthsAgo, monthsAgo);
+    expect(start().status).toBe(0);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+    expect(existsSync(notOurs)).toBe(true);
   });
 
   it('NODE_DISABLE_COMPILE_CACHE=1 writes no cache, as it does for Node’s own', () => {
