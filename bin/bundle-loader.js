@@ -38,7 +38,6 @@ function loadBundle(entry) {
   if (dir === null || process.env.NODE_DISABLE_COMPILE_CACHE) return require(entry);
   const loaded = new Map();
   const toWrite = [];
-  const flags = flagTag(process.execArgv.join(' '));
   const load = (file) => {
     const done = loaded.get(file);
     if (done !== undefined) return done.exports;
@@ -46,6 +45,8 @@ function loadBundle(entry) {
     loaded.set(file, module);
     const source = readFileSync(file, 'utf8');
     const mtimeMs = statSync(file).mtimeMs;
+    // The flags now: the CLI may turn one on before it compiles Wasm (commands/input.ts).
+    const flags = flagTag(process.execArgv.join(' '));
     const cacheFile = path.join(dir, `${path.basename(file)}-${process.versions.v8}-${flags}.bin`);
     const cachedData = readCache(cacheFile, source.length, mtimeMs);
     // `(0, function ...)`: a function in parentheses would be compiled eagerly, all of it.
@@ -63,9 +64,16 @@ function loadBundle(entry) {
     script.runInThisContext().call(module.exports, module.exports, requireHere, module, file, here);
     return module.exports;
   };
+  let wrote = false;
+  const flush = () => {
+    for (const entry of toWrite.splice(0)) wrote = writeCache(entry) || wrote;
+  };
+  // Before the CLI changes a V8 flag, the caches of the files loaded so far are written
+  // under the flags they were compiled with, the ones the next start has.
+  process.on('wasmer-ts:before-v8-flags', flush);
   process.once('exit', () => {
-    for (const entry of toWrite) writeCache(entry);
-    if (toWrite.length > 0) prune(dir);
+    flush();
+    if (wrote) prune(dir);
   });
   return load(entry);
 }
@@ -101,7 +109,7 @@ function readCache(file, length, mtimeMs) {
   return ok ? data : null;
 }
 
-/** Writes the cache of `script` beside the others (a temp file, then a rename); fails silently. */
+/** Writes the cache of `script` beside the others (a temp file, then a rename); false when it could not. */
 function writeCache({ script, cacheFile, length, mtimeMs }) {
   try {
     const data = script.createCachedData();
@@ -116,8 +124,10 @@ function writeCache({ script, cacheFile, length, mtimeMs }) {
     const temp = `${cacheFile}.${process.pid}.tmp`;
     writeFileSync(temp, bytes, { mode: 0o600 });
     renameSync(temp, cacheFile);
+    return true;
   } catch {
     // A read-only or full disk: the next start compiles again.
+    return false;
   }
 }
 

@@ -80,23 +80,8 @@ const [major, minor] = process.versions.node.split('.').map(Number);
 const hasCompileCache = major > 22 || (major === 22 && minor >= 1);
 if (hasCompileCache) require('node:module').enableCompileCache();
 
-// V8 11 (Node 20) leaves Wasm-into-Wasm inlining off; turned on, the C kernels ran
-// 1.38x -> 1.22x native (geometric mean) with the same spec-suite results, but LLVM's
-// clang as Wasm (over 1 MiB of code, so V8's defaults) ran its C++ compile 1.34x slower.
-// So only a process started for TurboFan on first call (--no-liftoff, lazily) gets it:
-// set here, before this process compiles any Wasm, and recorded in execArgv so that the
-// artifact fingerprint sees it as a start-up flag (relaunch.ts leaves it out). V8 12
-// has it only as an experimental flag (no gain measured), V8 13+ turns it on by default.
-const startedFor = (flag) => process.execArgv.includes(flag);
-if (
-  process.versions.v8.startsWith('11.') &&
-  startedFor('--no-liftoff') &&
-  !startedFor('--no-wasm-lazy-compilation') &&
-  !process.execArgv.some((f) => f.includes('wasm-inlining'))
-) {
-  require('node:v8').setFlagsFromString('--wasm-inlining');
-  process.execArgv.push('--wasm-inlining');
-}
+// V8 11 (Node 20) leaves Wasm-into-Wasm inlining off: the CLI turns it on before it
+// compiles a module that gains from it (src/commands/input.ts, src/runtime/engine/tiering.ts).
 
 const dist = path.join(__dirname, '..', 'dist');
 const bundle = path.join(dist, 'bundle', 'cli.cjs');

@@ -5,8 +5,10 @@
  * only, for `inspect`, `validate` and `compile`). Writing is output.ts.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import type { CompilerChoice } from '../runtime/engine/tiering.js';
+import { codeSectionSizeAt } from '../runtime/engine/module-facts.js';
+import { type CompilerChoice, wantsEntryInlining } from '../runtime/engine/tiering.js';
 import { InputError, WatError } from '../runtime/errors.js';
 import { quoted } from '../runtime/kinds.js';
 // No input needs more than V8 accepts: a pipe or device that goes on longer (`cat /dev/zero | ...`)
@@ -205,6 +207,7 @@ export async function loadModuleOrComponent(
   await relaunchIfWanted(path, options);
   const bytes = await readInput(path);
   if (!isComponentHead(bytes)) return compileModule(path, bytes, options);
+  inlineIfWanted(null);
   const { Component } = await import('../runtime/component/component.js');
   const label = inputLabel(path);
   const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
@@ -217,8 +220,28 @@ export async function loadModuleOrComponent(
   }
 }
 
+let inliningDecided = false;
+
+/**
+ * Turns on Wasm inlining for this process when tiering.ts's `wantsEntryInlining` says so
+ * for the first input it compiles (V8 11 only), and never later: V8's flags must not
+ * change once Wasm has been compiled. Recorded in `process.execArgv`, so that the engine
+ * fingerprint of cache entries and artifacts sees it as a start-up flag. bin/bundle-loader.js
+ * is told first: V8 refuses a code cache made under other flags than a start's, so it
+ * writes its cache of the CLI now.
+ */
+function inlineIfWanted(codeByteLength: number | null): void {
+  if (inliningDecided) return;
+  inliningDecided = true;
+  if (!wantsEntryInlining(codeByteLength)) return;
+  (process as NodeJS.EventEmitter).emit('wasmer-ts:before-v8-flags');
+  (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString('--wasm-inlining');
+  process.execArgv.push('--wasm-inlining');
+}
+
 /** Compiles the module in `bytes`, read from `path` for it alone (the module takes them, no copy). */
 async function compileModule(path: string, bytes: Uint8Array, options: LoadOptions) {
+  inlineIfWanted(codeSectionSizeAt((offset, length) => bytes.subarray(offset, offset + length), bytes.byteLength));
   // module.js, not index.js: the public index also loads WASI and the cache, which this path may not need.
   // The bytes were read for this module alone, so it takes them instead of a copy (72 MiB for clang).
   const { moduleFromOwnedBytes } = await import('../runtime/module.js');

@@ -105,7 +105,7 @@ export async function relaunchIfNeeded(path: string, choice: CompilerChoice): Pr
   const wanted = wantedCompileModeOfFile(path, choice);
   if (wanted === null || wanted === processCompileMode()) return null;
   if (process.argv[1] === undefined) return null;
-  // --wasm-inlining was added by the entry for the tier it was started for (bin/wasmer-ts.js); it decides again.
+  // --wasm-inlining, had commands/input.ts turned it on already: the child decides again.
   const execArgv = [
     ...process.execArgv.filter((f) => !isTierFlag(f) && f !== '--wasm-inlining'),
     ...v8FlagsFor(wanted),

@@ -127,12 +127,41 @@ export function v8FlagsFor(mode: CompileMode): string[] {
 }
 
 /**
- * Flags the `wasmer-ts` entry (bin/wasmer-ts.js) adds at start-up, before any Wasm is
- * compiled, to a process in `mode`: `--wasm-inlining` on V8 11 for TurboFan on first call
- * (the entry says why). Kept here too so that the cache can name the entries of every mode.
+ * Flags the CLI adds, before any Wasm is compiled, to a process in `mode`:
+ * `--wasm-inlining` on V8 11 for TurboFan on first call, for a module with code enough
+ * (`wantsEntryInlining`). Kept here so that the cache can name the entries of every mode.
  */
 export function entryFlags(mode: CompileMode, v8Version: string = process.versions.v8): string[] {
   return mode === 'optimizing' && v8Version.startsWith('11.') ? ['--wasm-inlining'] : [];
+}
+
+/** A module with less code than this gets no `--wasm-inlining` from the CLI on V8 11. */
+export const ENTRY_INLINING_MIN_CODE_BYTES = 1024;
+
+/**
+ * Whether the CLI turns on Wasm-into-Wasm inlining, before it compiles a module with
+ * `codeByteLength` bytes of code (null: not known, as for text or a component), in a
+ * process started with `execArgv`. V8 11 (Node 20) leaves inlining off; on, the C
+ * kernels ran 1.38x -> 1.22x native (geometric mean) with the same spec-suite results,
+ * but clang as Wasm (over 1 MiB of code, so V8's defaults) ran its C++ compile 1.34x
+ * slower: so only a process started for TurboFan on first call (--no-liftoff, lazily)
+ * gets it, and none where the user chose an inlining flag. V8 12 has it only as an
+ * experimental flag (no gain measured), V8 13+ turns it on by default.
+ * Not below ENTRY_INLINING_MIN_CODE_BYTES: turning it on loads node:v8, whose twenty-odd
+ * Node modules are compiled from source under --no-liftoff (11 ms of a 60 ms start on
+ * Node 20), for code too small to hold calls worth inlining (`fixtures/simple.wasm` has 9 bytes).
+ */
+export function wantsEntryInlining(
+  codeByteLength: number | null,
+  execArgv: readonly string[] = process.execArgv,
+  v8Version: string = process.versions.v8,
+): boolean {
+  return (
+    v8Version.startsWith('11.') &&
+    processCompileMode(execArgv) === 'optimizing' &&
+    !execArgv.some((f) => normalizeFlag(f).includes('wasm-inlining')) &&
+    (codeByteLength === null || codeByteLength >= ENTRY_INLINING_MIN_CODE_BYTES)
+  );
 }
 
 // Every pattern over V8 flags lives here, matched against `normalizeFlag(arg)`.

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AUTO_OPTIMIZING_MAX_CODE_BYTES,
   type CompilerChoice,
+  ENTRY_INLINING_MIN_CODE_BYTES,
   isTierFlag,
   processCompileMode,
   processTier,
@@ -10,6 +11,7 @@ import {
   type TieringFacts,
   tieringFacts,
   v8FlagsFor,
+  wantsEntryInlining,
 } from '../../../src/runtime/engine/tiering.js';
 import { parseModule } from '../../../src/runtime/parser/index.js';
 import { withCustomSection } from '../../helpers/binary.js';
@@ -283,6 +285,29 @@ describe('processCompileMode', () => {
     }
     for (const flag of ['--wasm-inlining', '--liftoff-only', '--max-old-space-size=9', '--no-turbo-fast-api-calls']) {
       expect(isTierFlag(flag), flag).toBe(false);
+    }
+  });
+});
+
+describe('wantsEntryInlining (the CLI, before its first compile)', () => {
+  const big = ENTRY_INLINING_MIN_CODE_BYTES;
+  it('on V8 11, for TurboFan on first call and code enough, or code of unknown size', () => {
+    expect(wantsEntryInlining(big, ['--no-liftoff'], '11.3.244.8')).toBe(true);
+    expect(wantsEntryInlining(null, ['--no-liftoff'], '11.3.244.8')).toBe(true);
+  });
+  it('not for code too small to hold calls worth inlining (the flag costs node:v8 at start)', () => {
+    expect(wantsEntryInlining(big - 1, ['--no-liftoff'], '11.3.244.8')).toBe(false);
+    expect(wantsEntryInlining(9, ['--no-liftoff'], '11.3.244.8')).toBe(false);
+  });
+  it('not with Liftoff, not for eager compiles, not when the user chose an inlining flag', () => {
+    expect(wantsEntryInlining(big, [], '11.3.244.8')).toBe(false);
+    expect(wantsEntryInlining(big, ['--no-liftoff', '--no-wasm-lazy-compilation'], '11.3.244.8')).toBe(false);
+    expect(wantsEntryInlining(big, ['--no-liftoff', '--no-wasm-inlining'], '11.3.244.8')).toBe(false);
+    expect(wantsEntryInlining(big, ['--no-liftoff', '--wasm_inlining_budget=10'], '11.3.244.8')).toBe(false);
+  });
+  it('never on V8 12 and later (off there as experimental, or on by default)', () => {
+    for (const v8 of ['12.4.254.21-node.33', '13.6.233.10', '14.6.202.34-node.40']) {
+      expect(wantsEntryInlining(big, ['--no-liftoff'], v8)).toBe(false);
     }
   });
 });

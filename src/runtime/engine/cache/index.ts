@@ -140,7 +140,13 @@ export function engineKeysByMode(): Record<CompileMode, string> {
 }
 
 function engineKeysOfAnyTier(): string[] {
-  return Object.values(engineKeysByMode());
+  const keys = Object.values(engineKeysByMode());
+  // On V8 11 the CLI leaves --wasm-inlining off for modules with little code (tiering.ts):
+  // their entries are this engine's too.
+  if (entryFlags('optimizing').length === 0) return keys;
+  const here = currentEngine();
+  const base = processFlags().filter((f) => !isTierFlag(f) && !entryFlags('optimizing').includes(f));
+  return [...keys, engineKey({ ...here, flagFingerprint: v8FlagFingerprint([...base, ...v8FlagsFor('optimizing')]) })];
 }
 
 export interface CacheEntry {
