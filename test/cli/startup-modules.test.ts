@@ -4,7 +4,7 @@
 // for the first random_get, node:worker_threads for --timeout, node:tty for a
 // character device, and node:fs/promises in the cache for a hit or a write.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SKIP_IN_EXE } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const WATCHED = ['crypto', 'worker_threads'];
+const WATCHED = ['crypto', 'worker_threads', 'tty'];
 
 /** Prints, at exit, which of the watched built-in modules the process loaded (Node's own list). */
 const PROBE = `data:text/javascript,${encodeURIComponent(
@@ -41,10 +41,14 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: readonly string[]): { stdout: string; status: number | null; loaded: string[] } {
+function run(
+  args: readonly string[],
+  stdin: 'pipe' | number = 'pipe',
+): { stdout: string; status: number | null; loaded: string[] } {
   const r = spawnSync(process.execPath, ['--import', PROBE, path.join(ROOT, 'bin/wasmer-ts.js'), 'run', ...args], {
     cwd: dir,
     encoding: 'utf8',
+    stdio: [stdin, 'pipe', 'pipe'],
     env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'cache') },
   });
   const line = /^LOADED (.*)$/m.exec(r.stderr);
@@ -65,6 +69,20 @@ describe.skipIf(SKIP_IN_EXE)(
       // node:fs proves the probe sees what the process loads.
       expect(r.loaded).toEqual(['fs']);
     });
+
+    it.runIf(process.platform === 'linux')(
+      'no node:tty for stdin from /dev/null, a character device that is no terminal (Linux)',
+      () => {
+        const devNull = openSync('/dev/null', 'r');
+        try {
+          const r = run(['--no-cache', 'plain.wat'], devNull);
+          expect(r.stdout).toBe('hi\n');
+          expect(r.loaded).toEqual(['fs']);
+        } finally {
+          closeSync(devNull);
+        }
+      },
+    );
 
     it('node:crypto at the first random_get, and the program still gets its bytes', () => {
       const r = run(['--no-cache', 'random.wat']);

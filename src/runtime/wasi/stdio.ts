@@ -66,9 +66,24 @@ const requireBuiltin = createRequire(import.meta.url);
  * Whether `fd` is a terminal, asked only of character devices (a pipe or file never is):
  * node:tty loads node:net and the streams, which Node compiles from source when V8's
  * flags are not its defaults, and a program whose output is piped should not pay that.
+ * Neither should one run with /dev/null for stdin (a service, hyperfine): Linux's memory
+ * devices (major number 1: null, zero, full, random, urandom) are never terminals.
  */
 export function isTerminal(fd: number): boolean {
+  if (process.platform === 'linux' && isMemoryDevice(fd)) return false;
   return (requireBuiltin('node:tty') as typeof import('node:tty')).isatty(fd);
+}
+
+const LINUX_MEM_MAJOR = 1;
+
+function isMemoryDevice(fd: number): boolean {
+  try {
+    const info = fstatSync(fd);
+    // Linux's dev_t: the major number is bits 8-19 (and 32-43, zero for major 1).
+    return info.isCharacterDevice() && ((info.rdev >> 8) & 0xfff) === LINUX_MEM_MAJOR && info.rdev < 2 ** 32;
+  } catch {
+    return false;
+  }
 }
 
 function isFifo(fd: number): boolean {
