@@ -4,7 +4,7 @@
  * deadline; errors come back across the thread boundary and are rebuilt as our
  * error classes. The worker's entry point is program/worker.ts.
  */
-import { Component } from '../component/component.js';
+import type { Component } from '../component/component.js';
 import { capMemoryMaximum } from '../encoder/cap-memory.js';
 import { workerScript } from '../engine/paths.js';
 import { COMPILER_CHOICES, type CompilerChoice } from '../engine/tiering.js';
@@ -22,7 +22,6 @@ import {
 import type { WasiOptions } from '../wasi/index.js';
 import { checkWasiOptions } from '../wasi/options.js';
 import { concat } from '../wasi/stdio.js';
-import { runComponentHere } from './run-component.js';
 import { type RunProgramResult, runHere } from './run-here.js';
 
 export type { RunProgramResult };
@@ -77,7 +76,9 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
   if (given.component !== undefined && given.module !== undefined) {
     throw invalidOption('runProgram: options', 'either a module or a component, not both', 'both');
   }
-  if (given.component !== undefined && !(given.component instanceof Component)) {
+  // The component model is loaded only for a component: a module's run does not compile its code or hold its source.
+  const componentModel = given.component === undefined ? null : await import('../component/component.js');
+  if (componentModel !== null && !(given.component instanceof componentModel.Component)) {
     throw invalidOption('runProgram: options.component', 'a Component', given.component);
   }
   if (given.component === undefined && !(given.module instanceof Module))
@@ -99,7 +100,10 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
   const maxPages = maxMemoryBytes === undefined ? null : Math.floor(maxMemoryBytes / PAGE_SIZE);
   if (options.component !== undefined) {
     const component = maxPages === null ? options.component : options.component.withMemoryCap(maxPages);
-    if (timeoutMs === undefined) return runComponentHere(component, wasiOptions, invoke ?? null);
+    if (timeoutMs === undefined) {
+      const { runComponentHere } = await import('./run-component.js');
+      return runComponentHere(component, wasiOptions, invoke ?? null);
+    }
     return runInWorker({ kind: 'component', component }, wasiOptions, invoke ?? null, maxPages, timeoutMs, null);
   }
   let module = options.module as Module;
