@@ -244,7 +244,7 @@ async function compileModule(path: string, bytes: Uint8Array, options: LoadOptio
   inlineIfWanted(codeSectionSizeAt((offset, length) => bytes.subarray(offset, offset + length), bytes.byteLength));
   // module.js, not index.js: the public index also loads WASI and the cache, which this path may not need.
   // The bytes were read for this module alone, so it takes them instead of a copy (72 MiB for clang).
-  const { moduleFromOwnedBytes } = await import('../runtime/module.js');
+  const moduleJs = await import('../runtime/module.js');
   const label = inputLabel(path);
   const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
   // The machine-code cache (issue 5): on by default, --no-cache turns it off. A
@@ -255,7 +255,7 @@ async function compileModule(path: string, bytes: Uint8Array, options: LoadOptio
   // A bad WASMER_TS_CACHE_MAX_SIZE is a usage error (exit 2), as a bad flag is; --no-cache ignores it.
   const cacheMaxBytes = cacheDir === null ? null : cacheMaxBytesFrom(options.cacheMaxBytes, process.env);
   try {
-    const module = await moduleFromOwnedBytes(bytes, {
+    const module = await moduleJs.moduleFromOwnedBytes(bytes, {
       ...(options.compiler === undefined ? {} : { compiler: options.compiler }),
       cacheDir,
       cacheSource: path === '-' ? null : resolve(path),
@@ -263,6 +263,9 @@ async function compileModule(path: string, bytes: Uint8Array, options: LoadOptio
       onNotice: (message) => printErr(`note: ${message}\n`),
     });
     if (cacheDir !== null) process.once('beforeExit', () => void saveToCache(module.raw));
+    // Nothing after this needs our copy of the bytes (V8 has its own, and the cache took what its
+    // entry records): letting it go keeps it out of the run's peak RSS, as plain node:wasi does.
+    module[moduleJs.RELEASE_BYTES]();
     return module;
   } catch (error) {
     throw loadError(label, bytes, error);

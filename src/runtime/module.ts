@@ -10,6 +10,7 @@
 import { describe } from './describe.js';
 import { decodeArtifact } from './engine/artifact.js';
 import { artifactFromModule, loadArtifactModule } from './engine/machine-code.js';
+import { nativeAddon, nativeStatus } from './engine/native.js';
 import {
   COMPILER_CHOICES,
   type CompilerChoice,
@@ -85,6 +86,12 @@ function isUtf8(bytes: Uint8Array): boolean {
   }
 }
 
+/**
+ * Internal (index.ts does not export it): `module[RELEASE_BYTES]()` lets the module's copy of
+ * its bytes go, for a caller that holds no other reference to them (the CLI's input).
+ */
+export const RELEASE_BYTES = Symbol('releaseBytes');
+
 // Lets the async paths hand an already compiled module to the constructor.
 const PRECOMPILED = Symbol('precompiled');
 interface Precompiled {
@@ -104,8 +111,8 @@ export class Module {
   readonly raw: WebAssembly.Module;
   /** What our parser read: types, imports, exports, sections, names, features. */
   readonly info: ModuleInfo;
-  /** The Wasm binary (our own copy of the bytes given). */
-  readonly bytes: Uint8Array;
+  /** Our own copy of the bytes given, or null once released (`RELEASE_BYTES`): V8 has its own. */
+  #bytes: Uint8Array | null;
   /**
    * The `compiler` option as given. V8's flags are fixed when Node starts, so it
    * does not change how this process compiles (`tier` says that; tiering.ts).
@@ -128,20 +135,48 @@ export class Module {
   constructor(bytes: WasmSource, options: ModuleOptions = {}, precompiled?: Precompiled) {
     this.compiler = checkOptions(options);
     const owned = precompiled?.[PRECOMPILED] === true && precompiled.ownBytes === true && bytes instanceof Uint8Array;
-    this.bytes = owned ? bytes : copyBytes(bytes, 'new Module');
+    const own = owned ? bytes : copyBytes(bytes, 'new Module');
+    this.#bytes = own;
     if (precompiled?.[PRECOMPILED] === true) {
       this.raw = precompiled.raw;
       this.info = precompiled.info;
       return;
     }
-    const parsed = parse(this.bytes);
+    const parsed = parse(own);
     try {
-      this.raw = new WebAssembly.Module(this.bytes);
+      this.raw = new WebAssembly.Module(own);
     } catch (e) {
       throw toCompileError(e);
     }
     if (parsed.info === undefined) throw parsed.error;
     this.info = parsed.info;
+  }
+
+  /**
+   * The Wasm binary: our own copy of the bytes given. A module the `wasmer-ts` command
+   * runs lets its copy go once V8 has compiled it (V8 keeps the bytes it compiled, 72 MiB
+   * for clang); asked for then, the bytes are copied back out of V8 (needs the native addon,
+   * which is why only a process that has it lets them go) and kept from then on.
+   */
+  get bytes(): Uint8Array {
+    this.#bytes ??= nativeAddon()!.wireBytes(this.raw);
+    return this.#bytes;
+  }
+
+  /**
+   * @internal Lets our copy of the bytes go (see `bytes`), when the native addon can give
+   * them back; custom section payloads, views into them, are copied first. Returns whether it did.
+   */
+  [RELEASE_BYTES](): boolean {
+    if (this.#bytes === null) return true;
+    if (!nativeStatus().available) return false;
+    const info = this.info;
+    if (info.customSections.length > 0) {
+      const customSections = info.customSections.map((c) => ({ ...c, data: c.data.slice() }));
+      (this as { info: ModuleInfo }).info = { ...info, customSections };
+    }
+    this.#bytes = null;
+    return true;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nativeStatus } from '../../src/runtime/engine/native.js';
 import {
   ArgumentError,
   ArtifactError,
@@ -9,7 +10,7 @@ import {
   WasmParseError,
   WatError,
 } from '../../src/runtime/index.js';
-import { moduleFromOwnedBytes } from '../../src/runtime/module.js';
+import { moduleFromOwnedBytes, RELEASE_BYTES } from '../../src/runtime/module.js';
 import { fixture, wat } from '../helpers/wat.js';
 
 const SUM = '(module (func (export "sum") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))';
@@ -313,5 +314,35 @@ describe('serialize and deserialize', () => {
     for (const bad of [blob.subarray(0, blob.length - 10), corrupted, await fixture('simple'), Uint8Array.of(1, 2)]) {
       expect(() => Module.deserialize(bad)).toThrow(ArtifactError);
     }
+  });
+});
+
+describe('letting the bytes go (the CLI does, once V8 has compiled the module)', () => {
+  const hasAddon = nativeStatus().available;
+
+  it.skipIf(!hasAddon)('gives the same bytes, custom sections and artifact back from V8', async () => {
+    const base = await wat(SUM, { names: false });
+    const payload = [4, 0x6e, 0x6f, 0x74, 0x65, 7, 8, 9]; // "note", then 7 8 9
+    const bytes = Uint8Array.from([...base, 0, payload.length, ...payload]);
+    const m = await moduleFromOwnedBytes(bytes.slice());
+    expect(m[RELEASE_BYTES]()).toBe(true);
+    // The given buffer no longer backs anything the module shows: overwriting it changes nothing.
+    expect(m.customSection('note')).toEqual(Uint8Array.of(7, 8, 9));
+    expect(m.bytes).toEqual(bytes);
+    expect(m.bytes).toBe(m.bytes); // copied out of V8 once, then kept
+    const again = Module.deserialize(m.serialize());
+    expect(again.bytes).toEqual(bytes);
+    expect(m.instantiate().getFunction('sum')(2, 3)).toBe(5);
+  });
+
+  it.skipIf(!hasAddon)('drops the views into the bytes it was given', async () => {
+    const base = await wat(SUM, { names: false });
+    const given = Uint8Array.from([...base, 0, 4, 1, 0x61, 5, 6]); // custom section "a": 5 6
+    const m = await moduleFromOwnedBytes(given);
+    expect(m.bytes).toBe(given);
+    m[RELEASE_BYTES]();
+    given.fill(0);
+    expect(m.customSection('a')).toEqual(Uint8Array.of(5, 6));
+    expect(m.bytes.subarray(0, 4)).toEqual(Uint8Array.of(0, 0x61, 0x73, 0x6d));
   });
 });

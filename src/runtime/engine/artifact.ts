@@ -50,7 +50,7 @@ import { ArgumentError, ArtifactError, type ArtifactErrorCode } from '../errors.
 import { ARTIFACT_MAGIC, hasArtifactMagic } from '../parser/sniff.js';
 import { hex } from '../units.js';
 import { sha256, sha256Hex } from './hash.js';
-import { readModuleFacts } from './module-facts.js';
+import { type ModuleFacts, readModuleFacts } from './module-facts.js';
 import { type MachineCodeSummary, summarizeMachineCode } from './v8-serialized.js';
 
 // "\x89WTSART\n" (parser/sniff.ts, which tells the formats apart): the high first byte
@@ -148,8 +148,40 @@ export interface ArtifactParts {
  */
 export function encodeArtifactFor(fp: EngineFingerprint, input: ArtifactParts, wasmSha256?: Uint8Array): Uint8Array {
   const { wasm } = input;
-  const machineCode = input.machineCode ?? null;
   const includeWasm = input.includeWasm !== false;
+  const summary = { byteLength: wasm.length, facts: readModuleFacts(wasm) };
+  return encodeParts(fp, includeWasm ? wasm : null, summary, wasmSha256 ?? sha256(wasm), input);
+}
+
+/** What an entry without the Wasm records of it: enough to write one once the bytes are gone. */
+export interface WasmSummary {
+  readonly byteLength: number;
+  readonly facts: ModuleFacts;
+}
+
+/**
+ * A cache entry (an artifact without the Wasm) for a module whose bytes the caller no
+ * longer holds: their length, SHA-256 and facts, taken while it had them.
+ */
+export function encodeEntryFor(
+  fp: EngineFingerprint,
+  wasm: WasmSummary,
+  wasmSha256: Uint8Array,
+  input: { readonly machineCode: Uint8Array | null; readonly source?: string | null },
+): Uint8Array {
+  return encodeParts(fp, null, wasm, wasmSha256, input);
+}
+
+/** The artifact; `wasm` is the bytes to include, or null to leave them out. */
+function encodeParts(
+  fp: EngineFingerprint,
+  wasm: Uint8Array | null,
+  wasmSummary: WasmSummary,
+  wasmSha256: Uint8Array,
+  input: { readonly machineCode?: Uint8Array | null; readonly source?: string | null },
+): Uint8Array {
+  const machineCode = input.machineCode ?? null;
+  const includeWasm = wasm !== null;
   const encoder = new TextEncoder();
   const strings = [
     fp.wasmerTsVersion,
@@ -164,7 +196,7 @@ export function encodeArtifactFor(fp: EngineFingerprint, input: ArtifactParts, w
       throw new ArgumentError('ERR_ARG_RANGE', 'options.engine fields must be at most 65535 bytes of UTF-8 each');
     }
   }
-  const facts = readModuleFacts(wasm);
+  const { facts } = wasmSummary;
   const name = encodeLabel(facts.moduleName ?? '', encoder);
   const source = encodeLabel(input.source ?? '', encoder);
   const summary =
@@ -179,7 +211,7 @@ export function encodeArtifactFor(fp: EngineFingerprint, input: ArtifactParts, w
     (2 + source.length) +
     2 * (4 + HASH_LENGTH) +
     SUMMARY_LENGTH;
-  const total = PREFIX_LENGTH + headerLength + HASH_LENGTH + (includeWasm ? wasm.length : 0) + codeLength;
+  const total = PREFIX_LENGTH + headerLength + HASH_LENGTH + (wasm === null ? 0 : wasm.length) + codeLength;
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   out.set(ARTIFACT_MAGIC, 0);
@@ -196,8 +228,8 @@ export function encodeArtifactFor(fp: EngineFingerprint, input: ArtifactParts, w
   at += 4;
   putString(name);
   putString(source);
-  view.setUint32(at, wasm.length, true);
-  out.set(wasmSha256 ?? sha256(wasm), at + 4);
+  view.setUint32(at, wasmSummary.byteLength, true);
+  out.set(wasmSha256, at + 4);
   at += 4 + HASH_LENGTH;
   view.setUint32(at, codeLength, true);
   if (machineCode !== null && codeLength > 0) out.set(sha256(machineCode), at + 4);
@@ -207,7 +239,7 @@ export function encodeArtifactFor(fp: EngineFingerprint, input: ArtifactParts, w
   at += SUMMARY_LENGTH;
   out.set(sha256(out.subarray(0, at)), at);
   at += HASH_LENGTH;
-  if (includeWasm) {
+  if (wasm !== null) {
     out.set(wasm, at);
     at += wasm.length;
   }

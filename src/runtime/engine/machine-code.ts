@@ -159,6 +159,14 @@ export function serializeMachineCode(
   return addon.serialize(module);
 }
 
+/**
+ * V8's machine code for `module` as it is now, for a caller that compiled it from Wasm
+ * it has checked itself (the cache after a run), or null without the addon or code.
+ */
+export function serializeCompiled(module: WebAssembly.Module): Uint8Array | null {
+  return nativeAddon()?.serialize(module) ?? null;
+}
+
 /** An artifact for an already compiled module: its Wasm plus whatever machine code V8 can serialize now. */
 export function artifactFromModule(module: WebAssembly.Module, wasm: Uint8Array): Uint8Array {
   return encodeArtifact({ wasm, machineCode: serializeMachineCode(module, wasm) });

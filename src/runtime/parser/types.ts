@@ -188,8 +188,11 @@ export interface ModuleInfo {
   /** The explicit `rec` groups of the type section, in order; a type outside them is a group of its own. */
   readonly recGroups: readonly RecGroup[];
   readonly imports: readonly Import[];
-  /** Type index of each function defined in the module (not the imported ones). */
-  readonly functions: readonly number[];
+  /**
+   * Type index of each function defined in the module (not the imported ones), in a typed
+   * array: a big module defines hundreds of thousands (pandoc 620,000), kept off the JS heap.
+   */
+  readonly functions: Readonly<Uint32Array>;
   readonly tables: readonly TableType[];
   readonly memories: readonly MemoryType[];
   readonly globals: readonly GlobalType[];

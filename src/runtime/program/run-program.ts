@@ -76,8 +76,9 @@ export async function runProgram(options: RunProgramOptions): Promise<RunProgram
   if (given.component !== undefined && given.module !== undefined) {
     throw invalidOption('runProgram: options', 'either a module or a component, not both', 'both');
   }
-  // The component model loads for a component only: a core module's run never needs it.
-  if (given.component !== undefined && !(given.component instanceof (await componentClass()))) {
+  // The component model is loaded only for a component: a module's run does not compile its code or hold its source.
+  const componentModel = given.component === undefined ? null : await import('../component/component.js');
+  if (componentModel !== null && !(given.component instanceof componentModel.Component)) {
     throw invalidOption('runProgram: options.component', 'a Component', given.component);
   }
   if (given.component === undefined && !(given.module instanceof Module))
@@ -214,8 +215,4 @@ async function runInWorker(
       ),
     );
   });
-}
-
-async function componentClass(): Promise<typeof Component> {
-  return (await import('../component/component.js')).Component;
 }

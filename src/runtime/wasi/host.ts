@@ -9,9 +9,12 @@
  * replaced the buffer; file I/O through fs.readSync/writeSync with (buffer,
  * offset, length, position) on that view; rights as small integers and 64-bit
  * results written as two u32 halves instead of BigInts; no closures, arrays or
- * records per call. What is left is Node's and V8's: the BigInt V8 makes for an
- * i64 argument, the one process.hrtime.bigint() returns, the Stats objects of
- * fstat/lstat, and the small context object fs.readSync/writeSync make.
+ * records per call; path syscalls reuse the host's resolutions and the walk's
+ * lists (sandbox.ts) and make no Error for an expected failure. What is left is
+ * Node's and V8's: the BigInt V8 makes for an i64 argument, the one
+ * process.hrtime.bigint() returns, the Stats objects of fstat/lstat (one per
+ * path component walked, about 700 bytes on Node 20), the path string, and the
+ * small context object fs.readSync/writeSync make.
  */
 
 import {
@@ -67,7 +70,15 @@ import { FileTimes } from './file-times.js';
 import { type Abi, DIRENT, FDSTAT, GuestMemory, IOVEC, PRESTAT, PREVIEW1, UNSTABLE } from './guest-memory.js';
 import type { MemoryCapWatch } from './memory-cap.js';
 import { cpuTimeNs, pollOneoff } from './poll.js';
-import { HandleCache, handlePath, isContainedTarget, type Resolved, resolvePath } from './sandbox.js';
+import {
+  HandleCache,
+  handlePath,
+  isContainedTarget,
+  RESOLVE_OPTIONS,
+  Resolution,
+  type Resolved,
+  resolvePath,
+} from './sandbox.js';
 import type { InputChannel, OutputChannel } from './stdio.js';
 
 type RandomFill = typeof import('node:crypto').randomFillSync;
@@ -119,6 +130,10 @@ const GATHER_LIMIT = 512;
 /** random_get requests up to this size are served from a pool filled RANDOM_POOL bytes at a time. */
 const RANDOM_SMALL = 256;
 const RANDOM_POOL = 4096;
+// Options of node:fs calls, made once (Node only reads them): no object literal per syscall.
+const BIGINT = { bigint: true } as const;
+const NO_THROW = { throwIfNoEntry: false } as const;
+const AS_BUFFER = { encoding: 'buffer' } as const;
 
 /**
  * The low 30 bits of a rights argument (an i64: V8 hands it over as a BigInt), without
@@ -153,8 +168,13 @@ export class WasiHost {
   private readonly randomPool = new Uint8Array(RANDOM_POOL);
   private randomUsed = RANDOM_POOL;
   private readonly times = new FileTimes();
-  /** Resolutions of the current call: their directory handles are closed when it returns. */
-  private readonly held: Resolved[] = [];
+  /**
+   * Resolutions, reused by every path syscall (a call resolves one path, or two for
+   * rename and link); the first `heldCount` belong to the current call, and their
+   * directory handles are closed when it returns.
+   */
+  private readonly resolutions: Resolution[] = [new Resolution(), new Resolution()];
+  private heldCount = 0;
   private readonly handles = new HandleCache();
 
   private readonly stdin: InputChannel;
@@ -191,15 +211,18 @@ export class WasiHost {
 
   private resolve(dir: FdEntry, ptr: number, len: number, follow: boolean, strip = false): Resolved {
     const path = this.mem.string(ptr, len);
-    const r = resolvePath(dir.host, path, { follow, stripTrailingSlash: strip }, this.handles);
+    const options = RESOLVE_OPTIONS[(follow ? 1 : 0) + (strip ? 2 : 0)]!;
+    // Held from now on (closed by releaseHeld even when the walk fails).
+    const into = this.resolutions[this.heldCount] ?? new Resolution();
+    this.resolutions[this.heldCount++] = into;
+    const r = resolvePath(dir.host, path, options, this.handles, into);
     if (typeof r === 'number') throw new Errno(r);
-    this.held.push(r);
     return r;
   }
 
   private releaseHeld(): void {
-    for (const r of this.held) r.release();
-    this.held.length = 0;
+    for (let i = 0; i < this.heldCount; i++) this.resolutions[i]!.release();
+    this.heldCount = 0;
   }
 
   /** Writes `st` as a filestat at `ptr` (checked for the ABI's size), with the exact times the guest set. */
@@ -323,7 +346,7 @@ export class WasiHost {
         } catch (err) {
           return this.errnoOf(err);
         } finally {
-          if (this.held.length > 0) this.releaseHeld();
+          if (this.heldCount > 0) this.releaseHeld();
         }
       },
       path_open: (
@@ -343,7 +366,7 @@ export class WasiHost {
         } catch (err) {
           return this.errnoOf(err);
         } finally {
-          if (this.held.length > 0) this.releaseHeld();
+          if (this.heldCount > 0) this.releaseHeld();
         }
       },
       poll_oneoff: (inPtr: number, outPtr: number, count: number, neventsPtr: number): number => {
@@ -450,7 +473,7 @@ export class WasiHost {
         } catch (err) {
           return this.errnoOf(err);
         } finally {
-          if (this.held.length > 0) this.releaseHeld();
+          if (this.heldCount > 0) this.releaseHeld();
         }
       };
       // The body's arity, not the wrapper's nine: test/runtime/wasi/syscall-table.test.ts checks it against SYSCALLS.
@@ -639,7 +662,7 @@ export class WasiHost {
 
   private statEntry(entry: FdEntry): BigIntStats | null {
     if (entry.hostFd === null) return null;
-    return fstatSync(entry.hostFd, { bigint: true });
+    return fstatSync(entry.hostFd, BIGINT);
   }
 
   private fdFilestatGet(fd: number, signedPtr: number, abi: Abi): number {
@@ -969,7 +992,7 @@ export class WasiHost {
     const dir = this.fds.dir(fd, RIGHTS.PATH_FILESTAT_GET);
     const at = this.mem.check(out, abi.filestat.size);
     const r = this.resolve(dir, ptr, len, (flags & LOOKUP_SYMLINK_FOLLOW) !== 0);
-    const st = lstatSync(r.host, { bigint: true });
+    const st = lstatSync(r.host, BIGINT);
     this.writeFilestat(at, st, abi);
     return ERRNO.SUCCESS;
   }
@@ -1046,7 +1069,7 @@ export class WasiHost {
     const wantsRead = (asked & (RIGHTS.FD_READ | RIGHTS.FD_READDIR)) !== 0 || !wantsWrite;
     const excl = (oflags & (OFLAGS.CREAT | OFLAGS.EXCL)) === (OFLAGS.CREAT | OFLAGS.EXCL);
     // Plain Stats: only the type is needed here (BigIntStats makes a BigInt per field).
-    const st = lstatSync(r.host, { throwIfNoEntry: false });
+    const st = lstatSync(r.host, NO_THROW);
     let isDir: boolean;
     if (st === undefined) {
       if ((oflags & OFLAGS.CREAT) === 0) return ERRNO.NOENT;
@@ -1096,7 +1119,13 @@ export class WasiHost {
   private pathReadlink(fd: number, ptr: number, len: number, buf: number, bufLen: number, usedPtr: number): number {
     const dir = this.fds.dir(fd, RIGHTS.PATH_READLINK);
     const r = this.resolve(dir, ptr, len, false);
-    const target = readlinkSync(r.host, { encoding: 'buffer' });
+    // lstat first: LLVM's path functions readlink every file they meet, and a readlink of
+    // something that is not a symlink throws an EINVAL (an Error with its stack: 5 KB of
+    // garbage per call, measured on clang); an lstat that finds no file throws nothing.
+    const st = lstatSync(r.host, NO_THROW);
+    if (st === undefined) return ERRNO.NOENT;
+    if (!st.isSymbolicLink()) return ERRNO.INVAL;
+    const target = readlinkSync(r.host, AS_BUFFER);
     const n = Math.min(target.length, bufLen);
     this.mem.bytes(buf, n).set(target.subarray(0, n));
     this.mem.dv.setUint32(usedPtr, n, true);

@@ -111,6 +111,26 @@ export interface Resolved {
   release(): void;
 }
 
+/**
+ * A `Resolved` that `resolvePath` fills in: the WASI hosts keep one or two and reuse
+ * them for every path syscall, so a resolution allocates no record of its own.
+ */
+export class Resolution implements Resolved {
+  parent = '';
+  name: string | null = null;
+  host = '';
+  trailingSlash = false;
+  depth = 0;
+  /** Directory handles opened while walking that the handle cache did not keep. */
+  readonly handles: number[] = [];
+
+  release(): void {
+    const handles = this.handles;
+    for (let i = 0; i < handles.length; i++) closeSync(handles[i]!);
+    handles.length = 0;
+  }
+}
+
 export interface ResolveOptions {
   /** Follow a symlink in the final component (LOOKUP_SYMLINK_FOLLOW). */
   readonly follow: boolean;
@@ -122,95 +142,108 @@ export interface ResolveOptions {
   readonly stripTrailingSlash?: boolean;
 }
 
+/** The four option sets, made once: the hosts pass one of these instead of a literal per call. */
+export const RESOLVE_OPTIONS: readonly ResolveOptions[] = [
+  { follow: false, stripTrailingSlash: false },
+  { follow: true, stripTrailingSlash: false },
+  { follow: false, stripTrailingSlash: true },
+  { follow: true, stripTrailingSlash: true },
+];
+
+/** lstat() that returns undefined for a missing path instead of throwing (and making an Error). */
+const NO_THROW = { throwIfNoEntry: false } as const;
+
 function child(parent: string, name: string): string {
   return parent === '/' ? `/${name}` : `${parent}/${name}`;
 }
 
+// The walk's working lists, reused by every call (a walk runs to its end synchronously,
+// and a worker thread has its own copy of this module): no arrays per path syscall.
+/** Components still to walk, next one last (so symlink targets can be pushed in front cheaply). */
+const pending: string[] = [];
+/** The directories entered so far: their host paths (handle paths on Linux). */
+const stack: string[] = [];
+
+/** Pushes the `/`-separated components of `path` onto `pending`, last first: `path.split('/').reverse()`. */
+function pushComponents(path: string): void {
+  let end = path.length;
+  for (;;) {
+    const slash = end === 0 ? -1 : path.lastIndexOf('/', end - 1);
+    pending.push(path.slice(slash + 1, end));
+    if (slash < 0) return;
+    end = slash;
+  }
+}
+
 /**
  * Resolves guest `path` below the host directory named by `base` (a
- * `/proc/self/fd/N` path on Linux). Returns the resolution or a WASI errno (a
- * number). Never touches anything outside `base`. The caller must `release()`.
+ * `/proc/self/fd/N` path on Linux). Returns the resolution (`into`, filled in,
+ * when given) or a WASI errno (a number). Never touches anything outside `base`.
+ * The caller must `release()`.
  */
 export function resolvePath(
   base: string,
   path: string,
   options: ResolveOptions,
   cache?: HandleCache,
+  into?: Resolution,
 ): Resolved | number {
   if (path.length === 0) return ERRNO.NOENT;
   if (path.includes('\0')) return ERRNO.ILSEQ;
   if (path.charCodeAt(0) === 47 /* / */) return ERRNO.NOTCAPABLE;
+  const r = into ?? new Resolution();
+  r.release();
   let trailingSlash = false;
-  if (options.stripTrailingSlash === true && path.endsWith('/')) {
+  if (options.stripTrailingSlash === true && path.charCodeAt(path.length - 1) === 47) {
     trailingSlash = true;
     path = path.replace(/\/+$/, '');
   }
-  // Pending components, next one last (so symlink targets can be pushed in front cheaply).
-  const pending = path.split('/').reverse();
-  // The directories entered so far: their host paths (handle paths on Linux).
-  const stack: string[] = [];
-  const handles: number[] = [];
-  const release = () => {
-    for (const fd of handles) closeSync(fd);
-    handles.length = 0;
-  };
-  const here = () => (stack.length === 0 ? base : stack[stack.length - 1]!);
-  const done = (name: string | null): Resolved => {
-    const parent = here();
-    return {
-      parent,
-      name,
-      // `parent/.` rather than `parent`: on Linux `parent` is a /proc magic link, which
-      // lstat() and O_NOFOLLOW would see as a symlink; `.` is the directory itself.
-      host: child(parent, name ?? '.'),
-      trailingSlash,
-      depth: stack.length,
-      release,
-    };
-  };
+  pending.length = 0;
+  stack.length = 0;
+  pushComponents(path);
+  const handles = r.handles;
   let links = 0;
   try {
     while (pending.length > 0) {
       const component = pending.pop()!;
       const isLast = pending.length === 0;
       if (component === '' || component === '.') {
-        if (isLast) return done(null);
+        if (isLast) return done(r, base, null, trailingSlash);
         continue;
       }
       if (component === '..') {
         if (stack.length === 0) {
-          release();
+          r.release();
           return ERRNO.NOTCAPABLE;
         }
         stack.pop();
-        if (isLast) return done(null);
+        if (isLast) return done(r, base, null, trailingSlash);
         continue;
       }
-      if (isLast && !options.follow) return done(component);
-      const host = child(here(), component);
-      const st = lstatSync(host, { throwIfNoEntry: false });
+      if (isLast && !options.follow) return done(r, base, component, trailingSlash);
+      const host = child(stack.length === 0 ? base : stack[stack.length - 1]!, component);
+      const st = lstatSync(host, NO_THROW);
       if (st === undefined) {
-        if (isLast) return done(component);
-        release();
+        if (isLast) return done(r, base, component, trailingSlash);
+        r.release();
         return ERRNO.NOENT;
       }
       if (st.isSymbolicLink()) {
         if (++links > MAX_SYMLINKS) {
-          release();
+          r.release();
           return ERRNO.LOOP;
         }
         const target = readlinkSync(host, 'utf8');
         if (target.length === 0 || target.charCodeAt(0) === 47) {
-          release();
+          r.release();
           return target.length === 0 ? ERRNO.NOENT : ERRNO.NOTCAPABLE;
         }
-        const parts = target.split('/');
-        for (let i = parts.length - 1; i >= 0; i--) pending.push(parts[i]!);
+        pushComponents(target);
         continue;
       }
-      if (isLast) return done(component);
+      if (isLast) return done(r, base, component, trailingSlash);
       if (!st.isDirectory()) {
-        release();
+        r.release();
         return ERRNO.NOTDIR;
       }
       if (HANDLE_WALK) {
@@ -226,11 +259,24 @@ export function resolvePath(
       }
     }
     // Only reachable for paths made of nothing but slashes after stripping.
-    return done(null);
+    return done(r, base, null, trailingSlash);
   } catch (err) {
-    release();
+    r.release();
     throw err;
   }
+}
+
+/** Fills in `r` for a walk that ended in the directory on top of `stack` (or `base`). */
+function done(r: Resolution, base: string, name: string | null, trailingSlash: boolean): Resolution {
+  const parent = stack.length === 0 ? base : stack[stack.length - 1]!;
+  r.parent = parent;
+  r.name = name;
+  // `parent/.` rather than `parent`: on Linux `parent` is a /proc magic link, which
+  // lstat() and O_NOFOLLOW would see as a symlink; `.` is the directory itself.
+  r.host = child(parent, name ?? '.');
+  r.trailingSlash = trailingSlash;
+  r.depth = stack.length;
+  return r;
 }
 
 /**

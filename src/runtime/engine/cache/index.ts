@@ -52,16 +52,17 @@ import {
   type ArtifactLayout,
   artifactHeaderLength,
   decodeArtifact,
-  encodeArtifactFor,
+  encodeEntryFor,
   type LenientDecodedArtifact,
   type MachineCodeSummary,
   readArtifactHeader,
+  type WasmSummary,
 } from '../artifact.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { currentEngine, processFlags, v8FlagFingerprint } from '../fingerprint.js';
 import { sha256Hex } from '../hash.js';
-import { defaultCompile, loadDecodedArtifact, serializeMachineCode } from '../machine-code.js';
-import { codeSectionSize } from '../module-facts.js';
+import { defaultCompile, loadDecodedArtifact, serializeCompiled, serializeMachineCode } from '../machine-code.js';
+import { codeSectionSize, readModuleFacts } from '../module-facts.js';
 import { nativeStatus } from '../native.js';
 import { type CompileMode, entryFlags, isTierFlag, v8FlagsFor } from '../tiering.js';
 import { type CacheFillResult, NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
@@ -236,7 +237,30 @@ export class ModuleCache {
 
   /** The file an entry for `wasm` has in this process. */
   fileFor(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): string {
+    return this.fileForHash(wasmSha256);
+  }
+
+  private fileForHash(wasmSha256: string): string {
     return path.join(this.dir, `${wasmSha256}-${engineKey()}${CACHE_EXTENSION}`);
+  }
+
+  /**
+   * After a run that missed: stores V8's machine code for `module`, compiled by
+   * `compileWithCache` from the Wasm `record` describes (the bytes are not needed).
+   */
+  async putCompiled(
+    module: WebAssembly.Module,
+    record: CompiledFrom,
+    options: { source?: string | null; onlyIfMoreThan?: number } = {},
+  ): Promise<CacheFillResult> {
+    let machineCode: Uint8Array | null;
+    try {
+      machineCode = serializeCompiled(module);
+    } catch (error) {
+      this.onNotice(`cache: could not save to ${this.dir}: ${error instanceof Error ? error.message : String(error)}`);
+      return NOTHING;
+    }
+    return this.store(machineCode, record, record.sha256, options);
   }
 
   /** Whether something exists at the entry's name (one lstat; it may still turn out damaged, refused or not a file). */
@@ -314,19 +338,39 @@ export class ModuleCache {
     wasmSha256: string = sha256Hex(wasm),
     options: { source?: string | null; onlyIfMoreThan?: number } = {},
   ): Promise<CacheFillResult> {
+    // A module compileWithCache made from these very bytes (by their hash) needs no check against them.
+    const record = compiledFrom.get(module);
+    const compiledFromWasm = record !== undefined && record.sha256 === wasmSha256 && record.byteLength === wasm.length;
+    let machineCode: Uint8Array | null;
+    try {
+      machineCode = serializeMachineCode(module, wasm, { compiledFromWasm });
+    } catch (error) {
+      this.onNotice(`cache: could not save to ${this.dir}: ${error instanceof Error ? error.message : String(error)}`);
+      return NOTHING;
+    }
+    const summary = { byteLength: wasm.length, facts: readModuleFacts(wasm) };
+    return this.store(machineCode, summary, wasmSha256, options);
+  }
+
+  /**
+   * `put` for machine code already serialized from a module compiled from the Wasm that
+   * `wasm` and `wasmSha256` describe: what a miss's `save()` calls, holding no bytes.
+   */
+  private async store(
+    machineCode: Uint8Array | null,
+    wasm: WasmSummary,
+    wasmSha256: string,
+    options: { source?: string | null; onlyIfMoreThan?: number },
+  ): Promise<CacheFillResult> {
     const { lstat } = await fsp();
     try {
-      // A module compileWithCache made from these very bytes needs no check against them, and its hash is known.
-      const compiledFromWasm = compiledFrom.get(module) === wasm;
-      const machineCode = serializeMachineCode(module, wasm, { compiledFromWasm });
       if (machineCode === null || machineCode.length === 0) return NOTHING;
       if (options.onlyIfMoreThan !== undefined && machineCode.length <= options.onlyIfMoreThan) return NOTHING;
-      const file = this.fileFor(wasm, wasmSha256);
-      const artifact = encodeArtifactFor(
-        currentEngine(),
-        { wasm, machineCode, includeWasm: false, source: options.source ?? null },
-        compiledFromWasm ? hexBytes(wasmSha256) : undefined,
-      );
+      const file = this.fileForHash(wasmSha256);
+      const artifact = encodeEntryFor(currentEngine(), wasm, hexBytes(wasmSha256), {
+        machineCode,
+        source: options.source ?? null,
+      });
       if (artifact.length > this.maxBytes) {
         this.notice(
           file,
@@ -670,30 +714,40 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   // A hit's entry is rewritten when this run tiered up clearly more than it holds (issue 10):
   // a first run of `--version` leaves next to nothing, and entries must not stay that way.
   const onlyIfMoreThan = fromCache ? Math.floor(hit.machineCodeByteLength * REFRESH_GROWTH) : undefined;
+  // What the entry records of the Wasm, taken now: `save()` holds no reference to the bytes,
+  // which the caller may let go for the run (the CLI does: 72 MiB for clang).
+  const record: CompiledFrom = { sha256: wasmSha256, byteLength: wasm.length, facts: readModuleFacts(wasm) };
+  // Not `options` itself in the closure: its `compile` (Module's) holds the bytes it compiled.
+  const source = options.source ?? null;
   let saved: Promise<CacheFillResult> | undefined;
   const save = () => {
     if (saved === undefined) {
       if (nowMs() - started < minRunMs || !nativeStatus().available) saved = none();
       else {
-        saved = cache.put(module, wasm, wasmSha256, {
-          source: options.source ?? null,
+        saved = cache.putCompiled(module, record, {
+          source,
           ...(onlyIfMoreThan === undefined ? {} : { onlyIfMoreThan }),
         });
       }
     }
     return saved;
   };
-  compiledFrom.set(module, wasm);
+  compiledFrom.set(module, record);
   registerPendingSave(module, save);
   return { module, fromCache, save };
 }
 
+/** What `compileWithCache` records of the Wasm a module was compiled from (or loaded for). */
+interface CompiledFrom extends WasmSummary {
+  readonly sha256: string;
+}
+
 /**
  * Modules `compileWithCache` compiled from the bytes it was given (or loaded from an
- * entry checked against them), with those bytes: `put` of such a module with the same
- * bytes skips the check of V8's wire bytes against them, and uses the hash taken then.
+ * entry checked against them), with their hash: `put` of such a module with bytes of
+ * that hash skips the check of V8's wire bytes against them.
  */
-const compiledFrom = new WeakMap<WebAssembly.Module, Uint8Array>();
+const compiledFrom = new WeakMap<WebAssembly.Module, CompiledFrom>();
 
 /** Lowercase hex (as `sha256Hex` writes it) back to bytes. */
 function hexBytes(hex: string): Uint8Array {
