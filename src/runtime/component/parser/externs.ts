@@ -10,7 +10,7 @@ import { pushExtern } from './alias.js';
 import { parseExternName, UniqueNames } from './names.js';
 import { named } from './naming.js';
 import type { Scope } from './scope.js';
-import { withInterfaceName } from './type-mapping.js';
+import { freshenResources, withInterfaceName } from './type-mapping.js';
 
 /** Adds an imported or exported item to `scope`; a type gets the extern's name. Returns the extern as declared. */
 export function declareExtern(scope: Scope, name: string, type: ExternType): ExternDescriptor {
@@ -26,6 +26,8 @@ export class ExternList {
   private readonly names = new UniqueNames();
   /** The resources this list has introduced, by name. */
   private readonly resources = new Map<string, ResourceType>();
+  /** The resources its externs made (`(sub resource)`, and those of the instance types among them), in order. */
+  readonly introduced: ResourceType[] = [];
 
   /** `what`: `import` or `export`, for messages. */
   constructor(private readonly what: 'import' | 'export') {}
@@ -46,11 +48,29 @@ export class ExternList {
       );
     }
     this.checkResourceFunction(name, type, offset);
-    const declared = declareExtern(scope, name, type);
+    const declared = declareExtern(scope, name, this.claim(scope, type));
     if (declared.type.kind === 'type' && declared.type.type.kind === 'resource')
       this.resources.set(name, declared.type.type);
     this.items.push(declared);
     return declared;
+  }
+
+  /**
+   * Records the resources `type` introduces: a `(sub resource)` it made, and those of an
+   * instance type, which are made anew for this extern (Binary.md: each is a fresh type).
+   * Returns `type` with those fresh resources.
+   */
+  private claim(scope: Scope, type: ExternType): ExternType {
+    if (type.kind === 'type') {
+      if (type.type.kind === 'resource' && scope.claimFresh(type.type)) this.introduced.push(type.type);
+      return type;
+    }
+    if (type.kind !== 'instance') return type;
+    const inner = scope.introducedBy(type).exports;
+    if (inner.length === 0) return type;
+    const { type: fresh, fresh: resources } = freshenResources(type, inner);
+    this.introduced.push(...resources);
+    return fresh;
   }
 
   private checkResourceFunction(name: string, type: ExternType, offset: number): void {

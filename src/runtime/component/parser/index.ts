@@ -12,7 +12,7 @@ import { Reader } from '../../parser/reader.js';
 import { isComponentHead } from '../../parser/sniff.js';
 import type { Feature } from '../../parser/types.js';
 import { hex } from '../../units.js';
-import type { CoreModuleType } from '../types.js';
+import type { ComponentType, CoreModuleType } from '../types.js';
 import { readAlias } from './alias.js';
 import type { ComponentAst, CustomSection, Definition, ExportDefinition } from './ast.js';
 import { readCanon } from './canon.js';
@@ -95,10 +95,13 @@ class ComponentParser {
     const r = this.r;
     this.readPreamble();
     while (!r.isAtEnd) this.readSection();
+    const type: ComponentType = { kind: 'component', imports: this.imports.items, exports: this.exports.items };
+    // Its exports bind nothing when it is matched: they are what it has (its own resources or ones it was given).
+    this.scope.setIntroduced(type, { imports: this.imports.introduced, exports: [] });
     return {
       definitions: this.definitions,
       customSections: this.customSections,
-      type: { kind: 'component', imports: this.imports.items, exports: this.exports.items },
+      type,
       names: decodeComponentNames(this.namesData),
       offset: this.start,
       byteLength: r.end - this.start,
@@ -343,7 +346,7 @@ class ComponentParser {
     let type = actual;
     if (has === 0x01) {
       const ascribed = readExternType(r, this.scope);
-      const problem = externTypeMatches(actual, ascribed);
+      const problem = externTypeMatches(this.scope, actual, ascribed);
       if (problem !== null) {
         r.fail(
           'ERR_TYPE_MISMATCH',

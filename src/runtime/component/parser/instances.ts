@@ -192,7 +192,7 @@ export function readInstance(r: Reader, scope: Scope): InstanceDefinition {
       names.add(name);
       args.push({ name, item: { sort, index }, type: externTypeOf(scope, sort, index, indexAt), at });
     }
-    const bindings = checkInstantiateArgs(component, ctype, args, offset);
+    const bindings = checkInstantiateArgs(scope, component, ctype, args, offset);
     type = { kind: 'instance', exports: substituteResources(ctype.exports, bindings) };
     definition = {
       kind: 'instance',

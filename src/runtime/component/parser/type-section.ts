@@ -109,7 +109,11 @@ export function readExternType(r: Reader, scope: Scope): ExternType {
     case 0x03: {
       const at = r.offset;
       const bound = r.readU8('a type bound');
-      if (bound === 0x01) return { kind: 'type', type: newResource('abstract') };
+      if (bound === 0x01) {
+        const fresh = newResource('abstract');
+        scope.markFresh(fresh);
+        return { kind: 'type', type: fresh };
+      }
       if (bound !== 0x00)
         r.fail('ERR_BAD_VALUE', `type bound 0x${hex(bound)} is unknown (expected 0x00 eq, 0x01 sub resource)`, at);
       const indexAt = r.offset;
@@ -229,7 +233,9 @@ function readComponentType(r: Reader, parent: Scope, features: Set<Feature>): Co
       imports.add(scope, name, readExternType(r, scope), nameAt);
     } else readInstanceDecl(r, scope, exports, features, at);
   }
-  return { kind: 'component', imports: imports.items, exports: exports.items };
+  const type: ComponentType = { kind: 'component', imports: imports.items, exports: exports.items };
+  parent.setIntroduced(type, { imports: imports.introduced, exports: exports.introduced });
+  return type;
 }
 
 /** `instancetype`: its own scope and its exports. */
@@ -238,7 +244,9 @@ function readInstanceType(r: Reader, parent: Scope, features: Set<Feature>): Ins
   const exports = new ExternList('export');
   const n = r.readCount('instance type declarations', MAX_DECLS);
   for (let i = 0; i < n; i++) readInstanceDecl(r, scope, exports, features, r.offset);
-  return { kind: 'instance', exports: exports.items };
+  const type: InstanceType = { kind: 'instance', exports: exports.items };
+  parent.setIntroduced(type, { imports: [], exports: exports.introduced });
+  return type;
 }
 
 function readInstanceDecl(r: Reader, scope: Scope, exports: ExternList, features: Set<Feature>, offset: number): void {
