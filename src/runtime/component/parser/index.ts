@@ -17,7 +17,7 @@ import { readAlias } from './alias.js';
 import type { ComponentAst, CustomSection, Definition, ExportDefinition } from './ast.js';
 import { readCanon } from './canon.js';
 import { coreExternText, readCoreType } from './core-types.js';
-import { ExternList } from './externs.js';
+import { ExternList, IntroducedResources } from './externs.js';
 import { externTypeOf, readCoreInstance, readInstance, readSortIndex } from './instances.js';
 import { externTypeMatches } from './matching.js';
 import { decodeComponentNames } from './name-section.js';
@@ -81,14 +81,17 @@ class ComponentParser {
   private readonly features = new Set<Feature>();
   private readonly definitions: Definition[] = [];
   private readonly customSections: CustomSection[] = [];
-  private readonly imports = new ExternList('import');
-  private readonly exports = new ExternList('export');
+  private readonly imports: ExternList;
+  private readonly exports: ExternList;
   private namesData: Uint8Array | undefined;
 
   constructor(r: Reader, parent: Scope | null) {
     this.r = r;
     this.scope = new Scope('component', parent, r.offset);
     this.start = r.offset;
+    const introductions = new IntroducedResources(this.scope);
+    this.imports = new ExternList('import', introductions);
+    this.exports = new ExternList('export', introductions);
   }
 
   parse(): ComponentAst {

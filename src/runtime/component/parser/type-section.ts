@@ -11,7 +11,7 @@ import { hex } from '../../units.js';
 import type { ComponentType, ExternType, FuncType, InstanceType, Param, ValType } from '../types.js';
 import { readAlias } from './alias.js';
 import { readCoreType } from './core-types.js';
-import { ExternList } from './externs.js';
+import { ExternList, IntroducedResources } from './externs.js';
 import { parseExternName, UniqueNames } from './names.js';
 import { newResource } from './naming.js';
 import type { TypeEntry } from './scope.js';
@@ -221,8 +221,9 @@ export function readDefType(r: Reader, scope: Scope, features: Set<Feature>): Ty
 /** `componenttype`: its own scope (outer aliases reach `parent`), its imports and exports. */
 function readComponentType(r: Reader, parent: Scope, features: Set<Feature>): ComponentType {
   const scope = new Scope('component type', parent, r.offset - 1);
-  const imports = new ExternList('import');
-  const exports = new ExternList('export');
+  const introductions = new IntroducedResources(scope);
+  const imports = new ExternList('import', introductions);
+  const exports = new ExternList('export', introductions);
   const n = r.readCount('component type declarations', MAX_DECLS);
   for (let i = 0; i < n; i++) {
     const at = r.offset;
