@@ -2,9 +2,9 @@
  * The imports or the exports of one scope (a component, a component type, an instance
  * type), checked as design/mvp/Binary.md "Import and Export Definitions" requires: names
  * strongly-unique, `[constructor]R`, `[method]R.f` and `[static]R.f` only on functions
- * over a resource `R` that a preceding extern of the same list introduced, and (in a
- * component or component type) every resource a type uses introduced by an earlier import
- * or export.
+ * over a resource `R` that a preceding extern of the same list introduced, no `borrow` in a
+ * value, and (in a component or component type) every resource a type uses introduced by an
+ * earlier import or export.
  */
 import { WasmParseError } from '../../errors.js';
 import type { ExternDescriptor, ExternType, ResourceType, ValType } from '../types.js';
@@ -169,6 +169,14 @@ export class ExternList {
       );
     }
     this.checkResourceFunction(name, type, offset);
+    if (type.kind === 'value' && scope.facts.of(type.type).hasBorrow) {
+      // Binary.md: a borrow lives only for the call that lends it; a value outlives every call.
+      throw new WasmParseError(
+        'ERR_INVALID',
+        `${this.what} "${name}": a value cannot contain a borrow handle (borrow is only for function parameters; use own)`,
+        offset,
+      );
+    }
     const claimed = this.claim(scope, type);
     this.introductions?.check(this.what, name, claimed, offset);
     const declared = declareExtern(scope, name, claimed);

@@ -1,6 +1,7 @@
 // The rules on the types of imports and exports (design/mvp/Binary.md "Import and Export
 // Definitions" and "Type Definitions"): every resource a type uses must have been introduced
-// by an earlier import (or, for an export, an earlier import or export). Each component is written byte group by byte group (component-binary.ts).
+// by an earlier import (or, for an export, an earlier import or export), and a value may hold
+// no borrow handle. Each component is written byte group by byte group (component-binary.ts).
 import { describe, expect, it } from 'vitest';
 import { parseComponent } from '../../../../src/runtime/component/parser/index.js';
 import { WasmParseError } from '../../../../src/runtime/errors.js';
@@ -9,6 +10,7 @@ import {
   aliasCoreExport,
   aliasOuter,
   type Bytes,
+  borrow,
   component,
   componentType,
   coreInstantiate,
@@ -33,6 +35,7 @@ import {
 } from './component-binary.js';
 
 const parseError = (bytes: Uint8Array): WasmParseError => errorOf(() => parseComponent(bytes), WasmParseError);
+const valueExtern = (valType: Bytes): number[] => [0x02, 0x01, ...valType];
 
 describe('resources used by an import or export must be introduced before it', () => {
   // A component defining resource 0 and a func "mk" returning own<0> (core func 0, lifted), then `exports`.
@@ -124,5 +127,38 @@ describe('resources used by an import or export must be introduced before it', (
         ]),
       ),
     ).not.toThrow();
+  });
+});
+
+describe('borrow handles only in function parameters', () => {
+  it('refuses a value import or export holding a borrow, directly or in a record, and accepts own', () => {
+    const types = section(SECTION.type, vec([borrow(0), record([['b', idx(1)]]), own(0)]));
+    const imports = (t: number) =>
+      component(
+        section(SECTION.import, vec([externDecl('r', subResource)])),
+        types,
+        section(SECTION.import, vec([externDecl('v', valueExtern(idx(t)))])),
+      );
+    for (const t of [1, 2]) {
+      const e = parseError(imports(t));
+      expect(e.code).toBe('ERR_INVALID');
+      expect(e.message).toContain('import "v": a value cannot contain a borrow handle');
+    }
+    expect(parseComponent(imports(3)).type.imports.map((i) => i.type.kind)).toEqual(['type', 'value']);
+    // In a component type's exports and an instance type's, the same.
+    const inType = componentType([
+      [0x03, ...externDecl('r', subResource)],
+      [0x01, ...borrow(0)],
+      [0x04, ...externDecl('v', valueExtern(idx(1)))],
+    ]);
+    expect(parseError(component(section(SECTION.type, vec([inType])))).message).toContain(
+      'export "v": a value cannot contain a borrow handle',
+    );
+    const inInstance = instanceType([
+      [0x04, ...externDecl('r', subResource)],
+      [0x01, ...borrow(0)],
+      [0x04, ...externDecl('v', valueExtern(idx(1)))],
+    ]);
+    expect(parseError(component(section(SECTION.type, vec([inInstance])))).code).toBe('ERR_INVALID');
   });
 });
