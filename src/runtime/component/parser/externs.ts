@@ -59,6 +59,9 @@ export class IntroducedResources {
   private extern(what: 'import' | 'export', type: ExternType): ResourceType | null {
     switch (type.kind) {
       case 'type':
+        // A function or instance type names no item, but what it uses must be introduced all the same.
+        if (type.type.kind === 'func' || type.type.kind === 'instance' || type.type.kind === 'component')
+          return this.extern(what, type.type);
         if (type.type.kind !== 'resource') return this.val(what, type.type);
         this.exported.add(type.type);
         if (what === 'import') this.imported.add(type.type);

@@ -21,7 +21,7 @@ import { checkInstantiateArgs } from './matching.js';
 import { UniqueNames } from './names.js';
 import { named } from './naming.js';
 import type { Scope } from './scope.js';
-import { badIndex, isValType } from './scope.js';
+import { badIndex } from './scope.js';
 import { substituteResources } from './type-mapping.js';
 import { readExternName } from './type-section.js';
 
@@ -157,17 +157,9 @@ export function externTypeOf(scope: Scope, sort: Sort, index: number, at: number
       return s.get(s.components, index, 'component', at);
     case 'instance':
       return s.get(s.instances, index, 'instance', at);
-    case 'type': {
-      const t = s.get(s.types, index, 'type', at);
-      if (!isValType(t) && t.kind !== 'resource') {
-        throw new WasmParseError(
-          'ERR_TYPE_MISMATCH',
-          `type ${index} is a ${t.kind} type: only value and resource types can be exported or passed as types`,
-          at,
-        );
-      }
-      return { kind: 'type', type: t };
-    }
+    case 'type':
+      // Any type, a function, instance or component type too, as an (eq i) type import may name one.
+      return { kind: 'type', type: s.get(s.types, index, 'type', at) };
   }
 }
 

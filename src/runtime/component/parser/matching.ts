@@ -34,6 +34,11 @@ function article(kind: string): string {
 
 type Renaming = Map<ResourceType, ResourceType>;
 
+/** `func`, `instance`, `component`, or `value` for any value type. */
+function typeKind(t: { readonly kind: string }): string {
+  return t.kind === 'func' || t.kind === 'instance' || t.kind === 'component' ? t.kind : 'value';
+}
+
 /**
  * One matching of an actual item against an expected type. `expected` renames the expected
  * side's resources (the bindings made so far), `actual` the actual side's (when a component
@@ -76,6 +81,13 @@ class Matcher {
           return this.resource(at, et) ? null : 'it is a different resource type';
         }
         if (at.kind === 'resource') return `it is a resource, expected a ${et.kind} type`;
+        const aDef = at.kind === 'func' || at.kind === 'instance' || at.kind === 'component';
+        const eDef = et.kind === 'func' || et.kind === 'instance' || et.kind === 'component';
+        if (aDef || eDef) {
+          if (at.kind !== et.kind) return `it is a ${typeKind(at)} type, expected a ${typeKind(et)} type`;
+          // Function, instance and component types match as the items of those types do.
+          return this.extern(at as ExternType, et as ExternType);
+        }
         return this.val(at, et) ? null : 'the types differ';
       }
     }

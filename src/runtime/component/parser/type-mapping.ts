@@ -23,6 +23,7 @@ export function withInterfaceName(t: InstanceType, iface: string): InstanceType 
   for (const e of t.exports) {
     if (e.type.kind !== 'type') continue;
     const x = e.type.type;
+    if (x.kind === 'func' || x.kind === 'instance' || x.kind === 'component') continue;
     if (x.name !== e.name || x.interfaceName !== undefined) continue;
     if (x.kind === 'resource') nameResourceInterface(x, iface);
     else own.add(x);
@@ -94,6 +95,10 @@ class TypeMapper {
         if (t.type.kind === 'resource') {
           const r = this.resource(t.type);
           return r === t.type ? t : { kind: 'type', type: r };
+        }
+        if (t.type.kind === 'func' || t.type.kind === 'instance' || t.type.kind === 'component') {
+          const d = this.extern(t.type);
+          return d === t.type ? t : { kind: 'type', type: d as typeof t.type };
         }
         const v = this.val(t.type);
         return v === t.type ? t : { kind: 'type', type: v };

@@ -15,7 +15,7 @@ import { ExternList, IntroducedResources } from './externs.js';
 import { parseExternName, UniqueNames } from './names.js';
 import { newResource } from './naming.js';
 import type { TypeEntry } from './scope.js';
-import { badIndex, isValType, Scope } from './scope.js';
+import { badIndex, Scope } from './scope.js';
 import { containsBorrow, readDefValType, readLabel, readValType } from './val-types.js';
 
 const MAX_DECLS = 1_000_000;
@@ -70,7 +70,10 @@ function typeAt<K extends TypeEntry['kind']>(
   return t as Extract<TypeEntry, { kind: K }>;
 }
 
-/** `externtype`, resolved in `scope`; a type bound `(sub resource)` makes a fresh abstract resource. */
+/**
+ * `externtype`, resolved in `scope`; a type bound `(sub resource)` makes a fresh abstract resource,
+ * `(eq i)` names type `i`, whatever kind of type it is.
+ */
 export function readExternType(r: Reader, scope: Scope): ExternType {
   const offset = r.offset;
   const b = r.readU8('an extern type');
@@ -120,13 +123,8 @@ export function readExternType(r: Reader, scope: Scope): ExternType {
       const index = r.readU32('a type index');
       const t = scope.types[index];
       if (t === undefined) throw badIndex('type', index, scope.types.length, indexAt);
-      if (!isValType(t) && t.kind !== 'resource') {
-        throw new WasmParseError(
-          'ERR_TYPE_MISMATCH',
-          `type ${index} is a ${t.kind} type: a type import or export must be a value or resource type`,
-          indexAt,
-        );
-      }
+      // Any type may be imported or exported by (eq i), a function, instance or component type too
+      // (wasm-tools accepts them): the extern's name then stands for that type.
       return { kind: 'type', type: t };
     }
     case 0x04: {
