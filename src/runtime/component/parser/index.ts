@@ -23,6 +23,7 @@ import { externTypeMatches } from './matching.js';
 import { decodeComponentNames } from './name-section.js';
 import type { CoreTypeEntry } from './scope.js';
 import { Scope, sortName } from './scope.js';
+import { substituteResources } from './type-mapping.js';
 import { readDefType, readExternName, readExternType } from './type-section.js';
 
 export { parseExternName } from './names.js';
@@ -349,7 +350,7 @@ class ComponentParser {
     let type = actual;
     if (has === 0x01) {
       const ascribed = readExternType(r, this.scope);
-      const problem = externTypeMatches(this.scope, actual, ascribed);
+      const { problem, bindings } = externTypeMatches(this.scope, actual, ascribed);
       if (problem !== null) {
         r.fail(
           'ERR_TYPE_MISMATCH',
@@ -357,7 +358,11 @@ class ComponentParser {
           typeAt,
         );
       }
-      type = ascribed.kind === 'type' && ascribed.type.kind === 'resource' ? actual : ascribed;
+      // The export has the ascribed type, its own resources standing for the item's (a resource is the item's).
+      if (ascribed.kind === 'type' && ascribed.type.kind === 'resource') type = actual;
+      else if (ascribed.kind === 'instance' && bindings.size > 0)
+        type = { kind: 'instance', exports: substituteResources(ascribed.exports, bindings) };
+      else type = ascribed;
     } else if (has !== 0x00) {
       r.fail('ERR_BAD_VALUE', `optional export type flag 0x${hex(has)} is unknown (expected 0x00 or 0x01)`, typeAt);
     }

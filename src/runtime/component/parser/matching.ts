@@ -297,11 +297,17 @@ function ownResources(scope: Scope, expected: ExternType): ReadonlySet<ResourceT
 }
 
 /**
- * Null when `actual` may be used where `expected` is required (an export's ascribed type),
- * else what differs, in words.
+ * Whether `actual` may be used where `expected` is required (an export's ascribed type):
+ * `problem` is null when it may, else what differs, in words; `bindings` maps the resources
+ * `expected` introduces to the ones `actual` has in their place.
  */
-export function externTypeMatches(scope: Scope, actual: ExternType, expected: ExternType): string | null {
-  return new Matcher(scope, new Map(), new Map(), ownResources(scope, expected)).extern(actual, expected);
+export function externTypeMatches(
+  scope: Scope,
+  actual: ExternType,
+  expected: ExternType,
+): { readonly problem: string | null; readonly bindings: ReadonlyMap<ResourceType, ResourceType> } {
+  const matcher = new Matcher(scope, new Map(), new Map(), ownResources(scope, expected));
+  return { problem: matcher.extern(actual, expected), bindings: matcher.expected };
 }
 
 /**

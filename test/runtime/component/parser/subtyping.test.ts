@@ -227,6 +227,20 @@ describe('resources: only those the expected type introduces are bound', () => {
     ).not.toThrow();
   });
 
+  it("keeps the item's resources in an export ascribed an instance type that introduces its own", () => {
+    // Resource 0, an instance exporting it as "r", exported as (instance (export "r" (type (sub resource)))).
+    const bytes = component(
+      section(SECTION.type, vec([resource(null), instanceType([[0x04, ...externDecl('r', subResource)]])])),
+      section(SECTION.instance, vec([inlineInstance([['r', SORT.type, 0]])])),
+      section(SECTION.export, vec([exportAs('i', SORT.instance, 0, instanceExtern(1))])),
+    );
+    const ast = parseComponent(bytes);
+    const defined = ast.definitions[0]?.kind === 'type' ? ast.definitions[0].type : undefined;
+    const exported = ast.type.exports[0]?.type;
+    const r = exported?.kind === 'instance' ? exported.exports[0]?.type : undefined;
+    expect(r?.kind === 'type' && r.type).toBe(defined);
+  });
+
   it('gives each import of one instance type resources of its own, so each may be bound to another', () => {
     // The consumer imports "a" and "b", both (instance (export "r" (type (sub resource)))).
     const consumer = nested(
