@@ -17,7 +17,7 @@ import type {
 } from '../types.js';
 import { readCoreSort, readSort } from './alias.js';
 import type { CoreInstanceDefinition, InstanceDefinition, Sort, SortIndex } from './ast.js';
-import { checkInstantiateArgs } from './matching.js';
+import { checkInstantiateArgs, coreExternMatches } from './matching.js';
 import { UniqueNames } from './names.js';
 import { named } from './naming.js';
 import type { Scope } from './scope.js';
@@ -104,17 +104,13 @@ function checkCoreInstantiate(
   args: readonly { readonly name: string; readonly instance: number }[],
   offset: number,
 ): void {
+  const byName = new Map(args.map((a) => [a.name, a]));
   for (const imp of type.imports) {
-    const arg = args.find((a) => a.name === imp.module);
+    const arg = imp.module === undefined ? undefined : byName.get(imp.module);
     const found = arg === undefined ? undefined : scope.coreInstances[arg.instance]?.get(imp.name);
-    // Function types must be equal; a type unknown here (from an async built-in) is not checked.
-    if (
-      found !== undefined &&
-      found.kind === imp.kind &&
-      (imp.kind !== 'func' || found.type === '' || found.type === imp.type)
-    ) {
-      continue;
-    }
+    // As the core spec matches imports: functions and globals equal, tables and memories by limits;
+    // a type unknown here (from an async built-in) is not checked.
+    if (found !== undefined && coreExternMatches(found, imp) === null) continue;
     // The cold path: say which import is not met, and how.
     const what = `core module ${module} imports "${imp.module}" "${imp.name}" (${imp.kind})`;
     let detail: string;

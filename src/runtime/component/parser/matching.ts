@@ -273,7 +273,10 @@ const LIMITS = /^\((memory|table)( i64)? (\d+)(?: (\d+))?(.*)\)$/;
  * memories alike but for their limits, where `a` may be narrower (a larger minimum, a maximum
  * within `e`'s). A type unknown here (written '') is not checked.
  */
-function coreExternMatches(a: CoreExternDescriptor, e: CoreExternDescriptor): string | null {
+export function coreExternMatches(
+  a: Pick<CoreExternDescriptor, 'kind' | 'type'>,
+  e: Pick<CoreExternDescriptor, 'kind' | 'type'>,
+): string | null {
   if (a.kind !== e.kind) return `it is ${article(a.kind)}, expected ${article(e.kind)}`;
   if (a.type === e.type || a.type === '' || e.type === '') return null;
   if (a.kind === 'memory' || a.kind === 'table') {

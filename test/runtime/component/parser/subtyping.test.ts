@@ -8,6 +8,7 @@ import { errorOf } from '../../../helpers/errors.js';
 import {
   aliasCoreExport,
   type Bytes,
+  CORE_PREAMBLE,
   component,
   componentType,
   coreFuncType,
@@ -270,5 +271,31 @@ describe('resources: only those the expected type introduces are bound', () => {
     const ra = resourceOf(a);
     const rb = resourceOf(b);
     expect(ra?.kind === 'type' && rb?.kind === 'type' && ra.type !== rb.type).toBe(true);
+  });
+});
+
+describe('core instantiation: imports matched as the core spec does', () => {
+  /** A core module importing "host" "mem" (memory `min`), as bytes: \0asm, version 1, an import section. */
+  const needsMemory = (min: number) =>
+    section(SECTION.coreModule, [
+      ...CORE_PREAMBLE,
+      ...section(0x02, vec([[...name('host'), ...name('mem'), 0x02, 0x00, ...u32(min)]])),
+    ]);
+  // Core instance 0 exports "mem" (memory 1); core module 1 is instantiated with it as "host".
+  const bytes = (min: number) =>
+    component(
+      coreModule({ memory: true }),
+      needsMemory(min),
+      section(SECTION.coreInstance, vec([coreInstantiate(0), coreInstantiate(1, [['host', 0]])])),
+    );
+
+  it('accepts a memory at least as large as the import asks, and refuses a smaller one', () => {
+    expect(() => parseComponent(bytes(1))).not.toThrow();
+    expect(() => parseComponent(bytes(0))).not.toThrow();
+    const e = parseError(bytes(2));
+    expect(e.code).toBe('ERR_TYPE_MISMATCH');
+    expect(e.message).toContain(
+      'core module 1 imports "host" "mem" (memory) of type (memory 2), but core instance 0 gives (memory 1)',
+    );
   });
 });
