@@ -152,6 +152,8 @@ class Declarer {
     for (const e of externs) {
       if (e.type.kind !== 'type') continue;
       const t = e.type.type;
+      // A function, instance or component type names no JS value: nothing to declare.
+      if (t.kind === 'func' || t.kind === 'instance' || t.kind === 'component') continue;
       const existing = this.named.get(t);
       if (existing === undefined) {
         this.declare(t, ns, e.name);

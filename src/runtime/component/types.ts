@@ -194,10 +194,14 @@ export interface ComponentType {
   readonly exports: readonly ExternDescriptor[];
 }
 
-/** A type import or export: `(type (eq T))` gives `type`, `(type (sub resource))` a `ResourceType`. */
+/**
+ * A type import or export: `(type (eq T))` gives `type`, `(type (sub resource))` a `ResourceType`.
+ * `T` may also be a function, instance or component type (`(import "t" (type (eq 2)))`), which
+ * WIT cannot express: the name then stands for that type, for later definitions to use.
+ */
 export interface TypeExtern {
   readonly kind: 'type';
-  readonly type: ValType | ResourceType;
+  readonly type: ValType | ResourceType | FuncType | InstanceType | ComponentType;
 }
 
 /** A value import or export (🪙). */

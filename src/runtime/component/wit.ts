@@ -7,7 +7,15 @@
  * block, as wasm-tools does, so the text says what every type is.
  */
 import { splitExternName } from './extern-name.js';
-import type { ComponentType, ExternDescriptor, FuncType, InstanceType, ResourceType, ValType } from './types.js';
+import type {
+  ComponentType,
+  ExternDescriptor,
+  FuncType,
+  InstanceType,
+  ResourceType,
+  TypeExtern,
+  ValType,
+} from './types.js';
 import { witIdent, witTypeText } from './wit-type.js';
 
 export interface WitOptions {
@@ -36,12 +44,12 @@ export function printWit(type: ComponentType, options: WitOptions = {}): string 
   body.types([...imports.types, ...exports.types], [...imports.resourceFuncs, ...exports.resourceFuncs]);
   for (const e of imports.funcs) body.line(`import ${witIdent(e.name)}: ${scope.func(e.type as FuncType)};`);
   for (const e of imports.other)
-    body.line(`// import ${JSON.stringify(e.name)}: ${e.type.kind} (WIT cannot express it)`);
+    body.line(`// import ${JSON.stringify(e.name)}: ${kindText(e)} (WIT cannot express it)`);
   if (type.imports.length > 0 && type.exports.length > 0) body.blank();
   for (const e of exports.funcs) body.line(`export ${witIdent(e.name)}: ${scope.func(e.type as FuncType)};`);
   for (const e of exports.instances) body.instance('export', e, interfaces);
   for (const e of exports.other)
-    body.line(`// export ${JSON.stringify(e.name)}: ${e.type.kind} (WIT cannot express it)`);
+    body.line(`// export ${JSON.stringify(e.name)}: ${kindText(e)} (WIT cannot express it)`);
   lines.push(...body.finish().map(indent), '}');
   lines.push(...packages(interfaces));
   return `${lines.join('\n')}\n`;
@@ -59,13 +67,23 @@ function classify(externs: readonly ExternDescriptor[]): Classified {
   const out: Classified = { instances: [], types: [], funcs: [], resourceFuncs: [], other: [] };
   for (const e of externs) {
     if (e.type.kind === 'instance') out.instances.push(e);
-    else if (e.type.kind === 'type') out.types.push(e);
+    else if (e.type.kind === 'type' && isWitType(e.type.type)) out.types.push(e);
     else if (e.type.kind === 'func') {
       const kind = splitExternName(e.name).kind;
       (kind === 'constructor' || kind === 'method' || kind === 'static' ? out.resourceFuncs : out.funcs).push(e);
     } else out.other.push(e);
   }
   return out;
+}
+
+/** Whether a type extern's type is one WIT can define: a value type or a resource, not a function, instance or component type. */
+function isWitType(t: TypeExtern['type']): t is ValType | ResourceType {
+  return t.kind !== 'func' && t.kind !== 'instance' && t.kind !== 'component';
+}
+
+/** What an extern WIT cannot express is, for its comment: `module`, `value`, `func type`... */
+function kindText(e: ExternDescriptor): string {
+  return e.type.kind === 'type' ? `${e.type.type.kind} type` : e.type.kind;
 }
 
 /** The nested `package ns:pkg@v { interface ... }` blocks of the interfaces the world named. */
@@ -105,7 +123,7 @@ function interfaceBody(instance: InstanceType, fullName: string | undefined): st
   }
   for (const e of parts.funcs) items.push([`${witIdent(e.name)}: ${scope.func(e.type as FuncType)};`]);
   for (const e of [...parts.instances, ...parts.other]) {
-    items.push([`// ${JSON.stringify(e.name)}: ${e.type.kind} (WIT cannot express it)`]);
+    items.push([`// ${JSON.stringify(e.name)}: ${kindText(e)} (WIT cannot express it)`]);
   }
   const uses = scope.useLines();
   const out: string[] = [...uses];
@@ -205,7 +223,7 @@ class Scope {
    * its methods), or undefined when it comes from another interface and becomes a `use`.
    */
   typeExport(e: ExternDescriptor, methods: ReadonlyMap<string, readonly ExternDescriptor[]>): string[] | undefined {
-    if (e.type.kind !== 'type') return undefined;
+    if (e.type.kind !== 'type' || !isWitType(e.type.type)) return undefined;
     const t = e.type.type;
     if (t.interfaceName !== undefined && t.interfaceName !== this.self && t.name !== undefined) {
       this.addUse(t.interfaceName, t.name, e.name);

@@ -12,17 +12,18 @@ import { Reader } from '../../parser/reader.js';
 import { isComponentHead } from '../../parser/sniff.js';
 import type { Feature } from '../../parser/types.js';
 import { hex } from '../../units.js';
-import type { CoreModuleType } from '../types.js';
+import type { ComponentType, CoreModuleType } from '../types.js';
 import { readAlias } from './alias.js';
 import type { ComponentAst, CustomSection, Definition, ExportDefinition } from './ast.js';
 import { readCanon } from './canon.js';
 import { coreExternText, readCoreType } from './core-types.js';
-import { ExternList } from './externs.js';
+import { ExternList, IntroducedResources } from './externs.js';
 import { externTypeOf, readCoreInstance, readInstance, readSortIndex } from './instances.js';
 import { externTypeMatches } from './matching.js';
 import { decodeComponentNames } from './name-section.js';
 import type { CoreTypeEntry } from './scope.js';
 import { Scope, sortName } from './scope.js';
+import { substituteResources } from './type-mapping.js';
 import { readDefType, readExternName, readExternType } from './type-section.js';
 
 export { parseExternName } from './names.js';
@@ -81,24 +82,30 @@ class ComponentParser {
   private readonly features = new Set<Feature>();
   private readonly definitions: Definition[] = [];
   private readonly customSections: CustomSection[] = [];
-  private readonly imports = new ExternList('import');
-  private readonly exports = new ExternList('export');
+  private readonly imports: ExternList;
+  private readonly exports: ExternList;
   private namesData: Uint8Array | undefined;
 
   constructor(r: Reader, parent: Scope | null) {
     this.r = r;
     this.scope = new Scope('component', parent, r.offset);
     this.start = r.offset;
+    const introductions = new IntroducedResources(this.scope);
+    this.imports = new ExternList('import', introductions);
+    this.exports = new ExternList('export', introductions);
   }
 
   parse(): ComponentAst {
     const r = this.r;
     this.readPreamble();
     while (!r.isAtEnd) this.readSection();
+    const type: ComponentType = { kind: 'component', imports: this.imports.items, exports: this.exports.items };
+    // Its exports bind nothing when it is matched: they are what it has (its own resources or ones it was given).
+    this.scope.setIntroduced(type, { imports: this.imports.introduced, exports: [] });
     return {
       definitions: this.definitions,
       customSections: this.customSections,
-      type: { kind: 'component', imports: this.imports.items, exports: this.exports.items },
+      type,
       names: decodeComponentNames(this.namesData),
       offset: this.start,
       byteLength: r.end - this.start,
@@ -343,7 +350,7 @@ class ComponentParser {
     let type = actual;
     if (has === 0x01) {
       const ascribed = readExternType(r, this.scope);
-      const problem = externTypeMatches(actual, ascribed);
+      const { problem, bindings } = externTypeMatches(this.scope, actual, ascribed);
       if (problem !== null) {
         r.fail(
           'ERR_TYPE_MISMATCH',
@@ -351,7 +358,11 @@ class ComponentParser {
           typeAt,
         );
       }
-      type = ascribed.kind === 'type' && ascribed.type.kind === 'resource' ? actual : ascribed;
+      // The export has the ascribed type, its own resources standing for the item's (a resource is the item's).
+      if (ascribed.kind === 'type' && ascribed.type.kind === 'resource') type = actual;
+      else if (ascribed.kind === 'instance' && bindings.size > 0)
+        type = { kind: 'instance', exports: substituteResources(ascribed.exports, bindings) };
+      else type = ascribed;
     } else if (has !== 0x00) {
       r.fail('ERR_BAD_VALUE', `optional export type flag 0x${hex(has)} is unknown (expected 0x00 or 0x01)`, typeAt);
     }

@@ -17,11 +17,11 @@ import type {
 } from '../types.js';
 import { readCoreSort, readSort } from './alias.js';
 import type { CoreInstanceDefinition, InstanceDefinition, Sort, SortIndex } from './ast.js';
-import { checkInstantiateArgs } from './matching.js';
+import { checkInstantiateArgs, coreExternMatches } from './matching.js';
 import { UniqueNames } from './names.js';
 import { named } from './naming.js';
 import type { Scope } from './scope.js';
-import { badIndex, isValType } from './scope.js';
+import { badIndex } from './scope.js';
 import { substituteResources } from './type-mapping.js';
 import { readExternName } from './type-section.js';
 
@@ -104,17 +104,13 @@ function checkCoreInstantiate(
   args: readonly { readonly name: string; readonly instance: number }[],
   offset: number,
 ): void {
+  const byName = new Map(args.map((a) => [a.name, a]));
   for (const imp of type.imports) {
-    const arg = args.find((a) => a.name === imp.module);
+    const arg = imp.module === undefined ? undefined : byName.get(imp.module);
     const found = arg === undefined ? undefined : scope.coreInstances[arg.instance]?.get(imp.name);
-    // Function types must be equal; a type unknown here (from an async built-in) is not checked.
-    if (
-      found !== undefined &&
-      found.kind === imp.kind &&
-      (imp.kind !== 'func' || found.type === '' || found.type === imp.type)
-    ) {
-      continue;
-    }
+    // As the core spec matches imports: functions and globals equal, tables and memories by limits;
+    // a type unknown here (from an async built-in) is not checked.
+    if (found !== undefined && coreExternMatches(found, imp) === null) continue;
     // The cold path: say which import is not met, and how.
     const what = `core module ${module} imports "${imp.module}" "${imp.name}" (${imp.kind})`;
     let detail: string;
@@ -157,17 +153,9 @@ export function externTypeOf(scope: Scope, sort: Sort, index: number, at: number
       return s.get(s.components, index, 'component', at);
     case 'instance':
       return s.get(s.instances, index, 'instance', at);
-    case 'type': {
-      const t = s.get(s.types, index, 'type', at);
-      if (!isValType(t) && t.kind !== 'resource') {
-        throw new WasmParseError(
-          'ERR_TYPE_MISMATCH',
-          `type ${index} is a ${t.kind} type: only value and resource types can be exported or passed as types`,
-          at,
-        );
-      }
-      return { kind: 'type', type: t };
-    }
+    case 'type':
+      // Any type, a function, instance or component type too, as an (eq i) type import may name one.
+      return { kind: 'type', type: s.get(s.types, index, 'type', at) };
   }
 }
 
@@ -192,7 +180,7 @@ export function readInstance(r: Reader, scope: Scope): InstanceDefinition {
       names.add(name);
       args.push({ name, item: { sort, index }, type: externTypeOf(scope, sort, index, indexAt), at });
     }
-    const bindings = checkInstantiateArgs(component, ctype, args, offset);
+    const bindings = checkInstantiateArgs(scope, component, ctype, args, offset);
     type = { kind: 'instance', exports: substituteResources(ctype.exports, bindings) };
     definition = {
       kind: 'instance',

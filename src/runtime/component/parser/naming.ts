@@ -3,7 +3,7 @@
  * name an extern gives it (design/mvp/Explainer.md "Type Definitions": `(export "point"
  * (type (eq 3)))` is what WIT calls `record point`).
  */
-import type { ResourceType, ValType } from '../types.js';
+import type { ResourceType, TypeExtern } from '../types.js';
 
 /** A resource while its component is being read: its name is set by the first import or export that names it. */
 type MutableResource = { -readonly [K in keyof ResourceType]: ResourceType[K] };
@@ -19,9 +19,11 @@ export function newResource(origin: 'defined' | 'abstract', destructor?: number)
 /**
  * `t` under the name a type import or export gives it. A resource keeps its identity and
  * takes the first name given to it; a value type is copied with the name (a type already
- * of that name, `use`d from another interface, is kept as it is).
+ * of that name, `use`d from another interface, is kept as it is). A function, instance or
+ * component type carries no name and is kept as it is.
  */
-export function named<T extends ValType | ResourceType>(t: T, name: string): T {
+export function named<T extends TypeExtern['type']>(t: T, name: string): T {
+  if (t.kind === 'func' || t.kind === 'instance' || t.kind === 'component') return t;
   if (t.kind === 'resource') {
     const res = t as MutableResource;
     res.name ??= name;

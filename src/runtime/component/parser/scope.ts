@@ -36,6 +36,28 @@ export type TypeEntry = ValType | FuncType | ComponentType | InstanceType | Reso
 
 export type ScopeKind = 'component' | 'component type' | 'instance type';
 
+/**
+ * The resources a component, component type or instance type introduces itself: each
+ * `(type (sub resource))` of its imports and of its exports (those of the instance types
+ * among them included). Matching binds exactly these (Explainer.md "Subtyping"): an
+ * instantiation binds a component's imported ones to the arguments', and a type's exported
+ * ones stand for whatever the item has there. Any other resource a type mentions is one
+ * that exists already, and only that same resource matches it.
+ */
+export interface Introduced {
+  readonly imports: readonly ResourceType[];
+  readonly exports: readonly ResourceType[];
+}
+
+/** What one parse shares among its scopes. */
+class Shared {
+  readonly facts = new TypeFactsCache();
+  readonly exportMaps = new Map<InstanceType, ReadonlyMap<string, ExternDescriptor>>();
+  readonly introduced = new Map<ComponentType | InstanceType, Introduced>();
+  /** Resources `(sub resource)` has made that no import or export has claimed yet. */
+  readonly unclaimed = new Set<ResourceType>();
+}
+
 /** Whether a type-space entry is a value type (a `defvaltype`), as `valtype` references require. */
 export function isValType(t: TypeEntry): t is ValType {
   return t.kind !== 'func' && t.kind !== 'component' && t.kind !== 'instance' && t.kind !== 'resource';
@@ -54,8 +76,7 @@ export class Scope {
   readonly depth: number;
   /** What validation knows of each value type (one cache for the whole parse). */
   readonly facts: TypeFactsCache;
-  /** Each instance type's exports by name, built on first use (one cache for the whole parse). */
-  private readonly exportMaps: Map<InstanceType, ReadonlyMap<string, ExternDescriptor>>;
+  private readonly shared: Shared;
   readonly coreFuncs: (CoreFuncText | undefined)[] = [];
   readonly coreTables: string[] = [];
   readonly coreMemories: string[] = [];
@@ -75,8 +96,8 @@ export class Scope {
     this.kind = kind;
     this.parent = parent;
     this.depth = parent === null ? 0 : parent.depth + 1;
-    this.facts = parent === null ? new TypeFactsCache() : parent.facts;
-    this.exportMaps = parent === null ? new Map() : parent.exportMaps;
+    this.shared = parent === null ? new Shared() : parent.shared;
+    this.facts = this.shared.facts;
     if (this.depth > MAX_SCOPE_DEPTH) {
       throw new WasmParseError('ERR_LIMIT', `components and types nest more than ${MAX_SCOPE_DEPTH} deep`, offset);
     }
@@ -84,12 +105,36 @@ export class Scope {
 
   /** The export of instance type `t` named `name`: a map lookup, so aliasing every export of a big instance stays linear. */
   exportOf(t: InstanceType, name: string): ExternDescriptor | undefined {
-    let map = this.exportMaps.get(t);
+    let map = this.shared.exportMaps.get(t);
     if (map === undefined) {
       map = new Map(t.exports.map((e) => [e.name, e]));
-      this.exportMaps.set(t, map);
+      this.shared.exportMaps.set(t, map);
     }
     return map.get(name);
+  }
+
+  /** The resources `t` introduces itself (none for a type not read in this parse). */
+  introducedBy(t: ComponentType | InstanceType): Introduced {
+    return this.shared.introduced.get(t) ?? NONE_INTRODUCED;
+  }
+
+  setIntroduced(t: ComponentType | InstanceType, introduced: Introduced): void {
+    if (introduced.imports.length > 0 || introduced.exports.length > 0) this.shared.introduced.set(t, introduced);
+  }
+
+  /** Notes a resource `(sub resource)` has just made, for the import or export that reads it to claim. */
+  markFresh(r: ResourceType): void {
+    this.shared.unclaimed.add(r);
+  }
+
+  /** Whether `r` was made by `(sub resource)` and not yet claimed; claims it. */
+  claimFresh(r: ResourceType): boolean {
+    return this.shared.unclaimed.delete(r);
+  }
+
+  /** Whether `r` was made by `(sub resource)` and not yet claimed (an ascribed export type's). */
+  isFresh(r: ResourceType): boolean {
+    return this.shared.unclaimed.has(r);
   }
 
   /** The scope `count` levels out (0 is this one), for `alias outer`; throws `ERR_BAD_INDEX` past the outermost. */
@@ -163,6 +208,8 @@ export class Scope {
     if (index >= space.length) throw badIndex(sortName(sort), index, space.length, offset);
   }
 }
+
+const NONE_INTRODUCED: Introduced = { imports: [], exports: [] };
 
 /** `core func`, `type`, `instance`... as the text format says them. */
 export function sortName(sort: Sort): string {

@@ -6,6 +6,10 @@
  *   (eq 3)))`) gets that `interfaceName`, wherever it appears in the instance's functions and
  *   types. Value types are copied (they compare structurally); resources keep their identity
  *   and are named in place.
+ * - `freshenResources`: an instance type imported or exported by name, with each resource it
+ *   introduces (`(export "r" (type (sub resource)))`) made anew, so two imports of one
+ *   instance type have resources of their own (Explainer.md "Resource types": each import of
+ *   an abstract resource is a fresh type).
  * - `substituteResources`: the exports of an instantiated component, with each resource it
  *   imported replaced by the one the instantiation supplied (Binary.md: "the actual type
  *   supplied is immediately substituted for all uses of the import").
@@ -19,6 +23,7 @@ export function withInterfaceName(t: InstanceType, iface: string): InstanceType 
   for (const e of t.exports) {
     if (e.type.kind !== 'type') continue;
     const x = e.type.type;
+    if (x.kind === 'func' || x.kind === 'instance' || x.kind === 'component') continue;
     if (x.name !== e.name || x.interfaceName !== undefined) continue;
     if (x.kind === 'resource') nameResourceInterface(x, iface);
     else own.add(x);
@@ -42,6 +47,23 @@ export function substituteResources(
     (r) => bindings.get(r) ?? r,
   );
   return mapper.instance({ kind: 'instance', exports }).exports;
+}
+
+/** `t` with each of `resources` replaced by a fresh copy (no interface name yet); the copies in order. */
+export function freshenResources(
+  t: InstanceType,
+  resources: readonly ResourceType[],
+): { readonly type: InstanceType; readonly fresh: readonly ResourceType[] } {
+  const copies = new Map<ResourceType, ResourceType>();
+  for (const r of resources) {
+    const { interfaceName: _dropped, ...rest } = r;
+    copies.set(r, { ...rest });
+  }
+  const mapper = new TypeMapper(
+    (_, mapped) => mapped,
+    (r) => copies.get(r) ?? r,
+  );
+  return { type: mapper.instance(t), fresh: [...copies.values()] };
 }
 
 class TypeMapper {
@@ -73,6 +95,10 @@ class TypeMapper {
         if (t.type.kind === 'resource') {
           const r = this.resource(t.type);
           return r === t.type ? t : { kind: 'type', type: r };
+        }
+        if (t.type.kind === 'func' || t.type.kind === 'instance' || t.type.kind === 'component') {
+          const d = this.extern(t.type);
+          return d === t.type ? t : { kind: 'type', type: d as typeof t.type };
         }
         const v = this.val(t.type);
         return v === t.type ? t : { kind: 'type', type: v };

@@ -11,11 +11,11 @@ import { hex } from '../../units.js';
 import type { ComponentType, ExternType, FuncType, InstanceType, Param, ValType } from '../types.js';
 import { readAlias } from './alias.js';
 import { readCoreType } from './core-types.js';
-import { ExternList } from './externs.js';
+import { ExternList, IntroducedResources } from './externs.js';
 import { parseExternName, UniqueNames } from './names.js';
 import { newResource } from './naming.js';
 import type { TypeEntry } from './scope.js';
-import { badIndex, isValType, Scope } from './scope.js';
+import { badIndex, Scope } from './scope.js';
 import { containsBorrow, readDefValType, readLabel, readValType } from './val-types.js';
 
 const MAX_DECLS = 1_000_000;
@@ -70,7 +70,10 @@ function typeAt<K extends TypeEntry['kind']>(
   return t as Extract<TypeEntry, { kind: K }>;
 }
 
-/** `externtype`, resolved in `scope`; a type bound `(sub resource)` makes a fresh abstract resource. */
+/**
+ * `externtype`, resolved in `scope`; a type bound `(sub resource)` makes a fresh abstract resource,
+ * `(eq i)` names type `i`, whatever kind of type it is.
+ */
 export function readExternType(r: Reader, scope: Scope): ExternType {
   const offset = r.offset;
   const b = r.readU8('an extern type');
@@ -109,20 +112,19 @@ export function readExternType(r: Reader, scope: Scope): ExternType {
     case 0x03: {
       const at = r.offset;
       const bound = r.readU8('a type bound');
-      if (bound === 0x01) return { kind: 'type', type: newResource('abstract') };
+      if (bound === 0x01) {
+        const fresh = newResource('abstract');
+        scope.markFresh(fresh);
+        return { kind: 'type', type: fresh };
+      }
       if (bound !== 0x00)
         r.fail('ERR_BAD_VALUE', `type bound 0x${hex(bound)} is unknown (expected 0x00 eq, 0x01 sub resource)`, at);
       const indexAt = r.offset;
       const index = r.readU32('a type index');
       const t = scope.types[index];
       if (t === undefined) throw badIndex('type', index, scope.types.length, indexAt);
-      if (!isValType(t) && t.kind !== 'resource') {
-        throw new WasmParseError(
-          'ERR_TYPE_MISMATCH',
-          `type ${index} is a ${t.kind} type: a type import or export must be a value or resource type`,
-          indexAt,
-        );
-      }
+      // Any type may be imported or exported by (eq i), a function, instance or component type too
+      // (wasm-tools accepts them): the extern's name then stands for that type.
       return { kind: 'type', type: t };
     }
     case 0x04: {
@@ -217,8 +219,9 @@ export function readDefType(r: Reader, scope: Scope, features: Set<Feature>): Ty
 /** `componenttype`: its own scope (outer aliases reach `parent`), its imports and exports. */
 function readComponentType(r: Reader, parent: Scope, features: Set<Feature>): ComponentType {
   const scope = new Scope('component type', parent, r.offset - 1);
-  const imports = new ExternList('import');
-  const exports = new ExternList('export');
+  const introductions = new IntroducedResources(scope);
+  const imports = new ExternList('import', introductions);
+  const exports = new ExternList('export', introductions);
   const n = r.readCount('component type declarations', MAX_DECLS);
   for (let i = 0; i < n; i++) {
     const at = r.offset;
@@ -229,7 +232,9 @@ function readComponentType(r: Reader, parent: Scope, features: Set<Feature>): Co
       imports.add(scope, name, readExternType(r, scope), nameAt);
     } else readInstanceDecl(r, scope, exports, features, at);
   }
-  return { kind: 'component', imports: imports.items, exports: exports.items };
+  const type: ComponentType = { kind: 'component', imports: imports.items, exports: exports.items };
+  parent.setIntroduced(type, { imports: imports.introduced, exports: exports.introduced });
+  return type;
 }
 
 /** `instancetype`: its own scope and its exports. */
@@ -238,7 +243,9 @@ function readInstanceType(r: Reader, parent: Scope, features: Set<Feature>): Ins
   const exports = new ExternList('export');
   const n = r.readCount('instance type declarations', MAX_DECLS);
   for (let i = 0; i < n; i++) readInstanceDecl(r, scope, exports, features, r.offset);
-  return { kind: 'instance', exports: exports.items };
+  const type: InstanceType = { kind: 'instance', exports: exports.items };
+  parent.setIntroduced(type, { imports: [], exports: exports.introduced });
+  return type;
 }
 
 function readInstanceDecl(r: Reader, scope: Scope, exports: ExternList, features: Set<Feature>, offset: number): void {

@@ -225,7 +225,8 @@ describe('component instantiation', () => {
 
   it('binds an imported resource to the argument, so later imports over it match and the exports use it', () => {
     // The child imports a resource "r" and a func taking own<r>, and exports that func again;
-    // the parent defines a resource and such a func, instantiates the child and exports its export.
+    // the parent imports a resource and such a func (an import may use only imported resources),
+    // instantiates the child with them and exports the child's export.
     const childWithResource = nested(
       section(SECTION.import, vec([externDecl('r', [0x03, 0x01])])),
       section(SECTION.type, vec([[0x69, 0x00], func([['h', idx(1)]], null)])),
@@ -233,7 +234,8 @@ describe('component instantiation', () => {
       section(SECTION.export, vec([exportOf('again', SORT.func, 0)])),
     );
     const bytes = component(
-      section(SECTION.type, vec([resource(null), [0x69, 0x00], func([['h', idx(1)]], null)])),
+      section(SECTION.import, vec([externDecl('r', [0x03, 0x01])])),
+      section(SECTION.type, vec([[0x69, 0x00], func([['h', idx(1)]], null)])),
       section(SECTION.import, vec([externDecl('use', funcExtern(2))])),
       childWithResource,
       section(
@@ -249,8 +251,9 @@ describe('component instantiation', () => {
       section(SECTION.export, vec([exportOf('again', SORT.func, 1)])),
     );
     const ast = parseComponent(bytes);
-    const defined = ast.definitions[0]?.kind === 'type' ? ast.definitions[0].type : null;
-    expect(defined).toMatchObject({ kind: 'resource', origin: 'defined' });
+    const first = ast.definitions[0];
+    const defined = first?.kind === 'import' && first.type.kind === 'type' ? first.type.type : null;
+    expect(defined).toMatchObject({ kind: 'resource', name: 'r' });
     const again = ast.type.exports[0]?.type;
     const param = again?.kind === 'func' ? again.params[0]?.type : undefined;
     expect(param?.kind === 'own' && param.resource).toBe(defined);
