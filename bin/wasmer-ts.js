@@ -56,6 +56,11 @@ auto | optimizing)
 esac
 WASMER_TS_LAUNCHER=1
 export WASMER_TS_LAUNCHER
+# FILE, for the JavaScript part below (it reads the preamble of a .wasm: a component's or a module's).
+if [ -n "$file" ]; then
+  WASMER_TS_INPUT=$file
+  export WASMER_TS_INPUT
+fi
 # $flags is unquoted on purpose: zero, one or two words.
 exec node $flags "$0" "$@"
 */
@@ -63,7 +68,7 @@ exec node $flags "$0" "$@"
 // The bundled CLI (dist/bundle/, made by scripts/bundle-cli.js in `npm run build`)
 // loads two files instead of ~30: see that script. tsc's dist/cli.js runs when the
 // bundle is missing or older than it (a tsc-only build), so a stale bundle never runs.
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import module from 'node:module';
 
 // Node 22.1+ keeps V8's compiled code of the files loaded below in its compile cache, so
@@ -79,16 +84,45 @@ module.enableCompileCache?.();
 // set here, before this process compiles any Wasm, and recorded in execArgv so that the
 // artifact fingerprint sees it as a start-up flag (relaunch.ts leaves it out). V8 12
 // has it only as an experimental flag (no gain measured), V8 13+ turns it on by default.
+// Not for a component (FILE, from the launcher, starts with a component's preamble):
+// with inlining, TurboFan took 28 ms instead of 1 ms to compile the functions of jco's
+// preview1 adapter that a C hello world runs (--trace-wasm-compilation-times), most of
+// the time a component's hello world took over the same program as a core module.
+const COMPONENT_PREAMBLE = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
 const startedFor = (flag) => process.execArgv.includes(flag);
+const input = process.env.WASMER_TS_INPUT;
+delete process.env.WASMER_TS_INPUT;
 if (
   process.versions.v8.startsWith('11.') &&
   startedFor('--no-liftoff') &&
   !startedFor('--no-wasm-lazy-compilation') &&
-  !process.execArgv.some((f) => f.includes('wasm-inlining'))
+  !process.execArgv.some((f) => f.includes('wasm-inlining')) &&
+  !(input !== undefined && startsAsComponent(input))
 ) {
   const { default: v8 } = await import('node:v8');
   v8.setFlagsFromString('--wasm-inlining');
   process.execArgv.push('--wasm-inlining');
+}
+
+/**
+ * Whether the regular file at `path` starts with a component's preamble: `\0asm`, then
+ * version 0x0d 0x00 and layer 0x01 0x00 (src/runtime/parser/sniff.ts, isComponentHead).
+ * Anything else (a FIFO, whose bytes reading would take, stdin, a missing file) is not.
+ */
+function startsAsComponent(path) {
+  try {
+    if (statSync(path, { throwIfNoEntry: false })?.isFile() !== true) return false;
+    const fd = openSync(path, 'r');
+    try {
+      const head = new Uint8Array(8);
+      const n = readSync(fd, head, 0, 8, 0);
+      return n === 8 && COMPONENT_PREAMBLE.every((byte, i) => head[i] === byte);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }
 
 const bundle = new URL('../dist/bundle/cli.js', import.meta.url);

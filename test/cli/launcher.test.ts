@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeU32 } from '../../src/runtime/encoder/leb128.js';
 import { AUTO_OPTIMIZING_MAX_CODE_BYTES, v8FlagsFor } from '../../src/runtime/engine/tiering.js';
-import { BIN, direct, pathWithThisNode, ROOT, SKIP_IN_EXE } from './helpers.js';
+import { BIN, CLI_NODE, direct, pathWithThisNode, ROOT, SKIP_IN_EXE } from './helpers.js';
 
 let dir: string;
 let fakeBin: string;
@@ -81,6 +81,31 @@ describe.skipIf(SKIP_IN_EXE)(
     });
   },
 );
+
+describe.skipIf(SKIP_IN_EXE || CLI_NODE.v8Major !== 11)('the entry turns Wasm inlining on, on V8 11 (Node 20)', () => {
+  /** How many calls V8 inlined in `run --no-cache FILE args`, started by the real launcher (`node` traces inlining). */
+  function inlinedCalls(file: string): number {
+    const tracing = join(dir, 'tracing-bin');
+    spawnSync('mkdir', ['-p', tracing]);
+    // Underscores: the entry leaves inlining alone when a flag naming `wasm-inlining` was given.
+    writeFileSync(join(tracing, 'node'), `#!/bin/sh\nexec '${process.execPath}' --trace_wasm_inlining "$@"\n`);
+    chmodSync(join(tracing, 'node'), 0o755);
+    const r = spawnSync(BIN, ['run', '--no-cache', join(ROOT, 'fixtures/wasi', file), 'args'], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${tracing}:${process.env.PATH ?? ''}`, XDG_CACHE_HOME: join(dir, 'cache') },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout.match(/: inlining!\]/g)?.length ?? 0;
+  }
+
+  it('for a module run for TurboFan', () => {
+    expect(inlinedCalls('checks.wasm')).toBeGreaterThan(0);
+  });
+
+  it("not for a component (its adapter's TurboFan compiles took 28 ms instead of 1)", () => {
+    expect(inlinedCalls('checks.component.wasm')).toBe(0);
+  });
+});
 
 /** A module exporting `f() -> 7` whose one body is `size` bytes of `nop`s: code of any size, valid. */
 function moduleWithCode(size: number): Uint8Array {

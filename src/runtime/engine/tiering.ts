@@ -128,8 +128,9 @@ export function v8FlagsFor(mode: CompileMode): string[] {
 
 /**
  * Flags the `wasmer-ts` entry (bin/wasmer-ts.js) adds at start-up, before any Wasm is
- * compiled, to a process in `mode`: `--wasm-inlining` on V8 11 for TurboFan on first call
- * (the entry says why). Kept here too so that the cache can name the entries of every mode.
+ * compiled, to a process in `mode` that runs a core module: `--wasm-inlining` on V8 11
+ * for TurboFan on first call (the entry says why; a component's process does without).
+ * Kept here too so that the cache can name the entries of every mode.
  */
 export function entryFlags(mode: CompileMode, v8Version: string = process.versions.v8): string[] {
   return mode === 'optimizing' && v8Version.startsWith('11.') ? ['--wasm-inlining'] : [];
