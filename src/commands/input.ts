@@ -194,8 +194,8 @@ async function relaunchIfWanted(path: string, options: LoadOptions): Promise<voi
 
 /**
  * Reads `path` and loads what it holds: a component (`\0asm` with the component
- * version), compiled with `Component.compile` (no machine-code cache yet), or
- * else a module, as `loadModule` does. Errors are wrapped in `InFile` as there.
+ * version), its core modules compiled through the machine-code cache as a module
+ * is, or else a module, as `loadModule` does. Errors are wrapped in `InFile` as there.
  */
 export async function loadModuleOrComponent(
   path: string,
@@ -204,11 +204,28 @@ export async function loadModuleOrComponent(
   await relaunchIfWanted(path, options);
   const bytes = await readInput(path);
   if (!isComponentHead(bytes)) return compileModule(path, bytes, options);
-  const { Component } = await import('../runtime/component/component.js');
+  const { compileComponent } = await import('../runtime/component/component.js');
   const label = inputLabel(path);
   const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
+  const { cacheDir, cacheMaxBytes } = await cacheOptions(options);
   try {
-    return await Component.compile(bytes);
+    if (cacheDir === null) return await compileComponent(bytes, (wasm) => WebAssembly.compile(wasm));
+    // Each core module through the machine-code cache, keyed by its own bytes as a module is
+    // (so jco's preview1 adapter is one entry for every program it adapted), under the same
+    // rules: modules with less code than MIN_CODE_BYTES skip it (the hello world's four do).
+    const { compileWithCache, nowMs } = await import('../runtime/engine/cache/index.js');
+    const startedAtMs = nowMs();
+    return await compileComponent(bytes, async (wasm) => {
+      const cached = await compileWithCache(wasm, {
+        dir: cacheDir,
+        startedAtMs,
+        onNotice: (message) => process.stderr.write(`note: ${message}\n`),
+        source: path === '-' ? null : resolve(path),
+        ...(cacheMaxBytes === null ? {} : { maxBytes: cacheMaxBytes }),
+      });
+      process.once('beforeExit', () => void cached.save());
+      return cached.module;
+    });
   } catch (error) {
     throw loadError(label, bytes, error);
   } finally {
@@ -225,11 +242,7 @@ async function compileModule(path: string, bytes: Uint8Array, options: LoadOptio
   const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
   // The machine-code cache (issue 5): on by default, --no-cache turns it off. A
   // miss is filled when the command is over (beforeExit), so no run waits for it.
-  // registry.js, not index.js: Module.from loads the cache itself when it uses it.
-  const { defaultCacheDir, saveToCache } = await import('../runtime/engine/cache/registry.js');
-  const cacheDir = options.cache === false ? null : (options.cacheDir ?? defaultCacheDir(process.env));
-  // A bad WASMER_TS_CACHE_MAX_SIZE is a usage error (exit 2), as a bad flag is; --no-cache ignores it.
-  const cacheMaxBytes = cacheDir === null ? null : cacheMaxBytesFrom(options.cacheMaxBytes, process.env);
+  const { cacheDir, cacheMaxBytes } = await cacheOptions(options);
   try {
     const module = await moduleFromOwnedBytes(bytes, {
       ...(options.compiler === undefined ? {} : { compiler: options.compiler }),
@@ -238,13 +251,26 @@ async function compileModule(path: string, bytes: Uint8Array, options: LoadOptio
       ...(cacheMaxBytes === null ? {} : { cacheMaxBytes }),
       onNotice: (message) => process.stderr.write(`note: ${message}\n`),
     });
-    if (cacheDir !== null) process.once('beforeExit', () => void saveToCache(module.raw));
+    if (cacheDir !== null) {
+      const { saveToCache } = await import('../runtime/engine/cache/registry.js');
+      process.once('beforeExit', () => void saveToCache(module.raw));
+    }
     return module;
   } catch (error) {
     throw loadError(label, bytes, error);
   } finally {
     stop();
   }
+}
+
+/** The cache directory (null: --no-cache) and size limit (null: the default) of a command that loads a module. */
+async function cacheOptions(options: LoadOptions): Promise<{ cacheDir: string | null; cacheMaxBytes: number | null }> {
+  // registry.js, not index.js: Module.from loads the cache itself when it uses it.
+  const { defaultCacheDir } = await import('../runtime/engine/cache/registry.js');
+  const cacheDir = options.cache === false ? null : (options.cacheDir ?? defaultCacheDir(process.env));
+  // A bad WASMER_TS_CACHE_MAX_SIZE is a usage error (exit 2), as a bad flag is; --no-cache ignores it.
+  const cacheMaxBytes = cacheDir === null ? null : cacheMaxBytesFrom(options.cacheMaxBytes, process.env);
+  return { cacheDir, cacheMaxBytes };
 }
 
 /** The Wasm binary behind an input, without compiling it (for `inspect` and `validate`). */

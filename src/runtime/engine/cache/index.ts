@@ -139,8 +139,15 @@ export function engineKeysByMode(): Record<CompileMode, string> {
   return { baseline: keyFor('baseline'), optimizing: keyFor('optimizing'), eager: keyFor('eager') };
 }
 
+/**
+ * Every key of this engine: each mode's, and TurboFan's without the entry's flags, which a
+ * component's run has (the entry leaves Wasm inlining off for it, bin/wasmer-ts.js).
+ */
 function engineKeysOfAnyTier(): string[] {
-  return Object.values(engineKeysByMode());
+  const here = currentEngine();
+  const base = processFlags().filter((f) => !isTierFlag(f) && !entryFlags('optimizing').includes(f));
+  const component = engineKey({ ...here, flagFingerprint: v8FlagFingerprint([...base, ...v8FlagsFor('optimizing')]) });
+  return [...Object.values(engineKeysByMode()), component];
 }
 
 export interface CacheEntry {
@@ -606,10 +613,15 @@ export interface CachedCompileOptions {
   readonly minCodeBytes?: number;
   /** Where the Wasm came from (a file name), recorded in the entry `save()` writes. */
   readonly source?: string | null;
+  /**
+   * When the compile began, if before this call (`nowMs()`'s clock, `process.hrtime`):
+   * a component's core modules count its parse, which `minRunMs` includes.
+   */
+  readonly startedAtMs?: number;
 }
 
 /** Milliseconds on a monotonic clock. Not `performance.now()`: its first use loads perf_hooks (11 modules, ~1.5 ms). */
-function nowMs(): number {
+export function nowMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
@@ -646,7 +658,7 @@ export interface CachedCompile {
  */
 export async function compileWithCache(wasm: Uint8Array, options: CachedCompileOptions): Promise<CachedCompile> {
   const compile = options.compile ?? defaultCompile;
-  const started = nowMs();
+  const started = options.startedAtMs ?? nowMs();
   const none = async () => NOTHING;
   const small = (codeSectionSize(wasm) ?? 0) < (options.minCodeBytes ?? MIN_CODE_BYTES);
   if (options.dir === null || small) return { module: await compile(wasm), fromCache: false, save: none };
