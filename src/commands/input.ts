@@ -206,8 +206,8 @@ export async function loadModuleOrComponent(
   if (!isComponentHead(bytes)) return compileModule(path, bytes, options);
   const { compileComponent } = await import('../runtime/component/component.js');
   const label = inputLabel(path);
-  const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
   const { cacheDir, cacheMaxBytes } = await cacheOptions(options);
+  const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
   try {
     if (cacheDir === null) return await compileComponent(bytes, (wasm) => WebAssembly.compile(wasm));
     // Each core module through the machine-code cache, keyed by its own bytes as a module is
@@ -239,10 +239,10 @@ async function compileModule(path: string, bytes: Uint8Array, options: LoadOptio
   // The bytes were read for this module alone, so it takes them instead of a copy (72 MiB for clang).
   const { moduleFromOwnedBytes } = await import('../runtime/module.js');
   const label = inputLabel(path);
-  const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
   // The machine-code cache (issue 5): on by default, --no-cache turns it off. A
   // miss is filled when the command is over (beforeExit), so no run waits for it.
   const { cacheDir, cacheMaxBytes } = await cacheOptions(options);
+  const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
   try {
     const module = await moduleFromOwnedBytes(bytes, {
       ...(options.compiler === undefined ? {} : { compiler: options.compiler }),

@@ -88,6 +88,14 @@ describe.skipIf(SKIP_IN_EXE || !nativeStatus().available)('run of a component th
     expect(r.stderr).toMatch(new RegExp(`^note: cache: discarded ${names[0]} \\(.+\\)\n$`));
   });
 
+  it('takes its size limit as a module does: a bad WASMER_TS_CACHE_MAX_SIZE is a usage error, unless --no-cache', async () => {
+    const env = { WASMER_TS_CACHE_MAX_SIZE: 'lots' };
+    const bad = await cli(['run', CHECKS, 'args'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/WASMER_TS_CACHE_MAX_SIZE "lots"/);
+    expect((await cli(['run', '--no-cache', CHECKS, 'args'], { env })).code).toBe(0);
+  });
+
   it('--no-cache stores nothing', async () => {
     const cacheDir = join(dir, 'unused');
     const r = await cli(['run', '--no-cache', '--cache-dir', cacheDir, CHECKS, 'args']);
