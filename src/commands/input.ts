@@ -197,8 +197,8 @@ async function relaunchIfWanted(path: string, options: LoadOptions): Promise<voi
 
 /**
  * Reads `path` and loads what it holds: a component (`\0asm` with the component
- * version), compiled with `Component.compile` (no machine-code cache yet), or
- * else a module, as `loadModule` does. Errors are wrapped in `InFile` as there.
+ * version), its core modules compiled through the machine-code cache as a module
+ * is, or else a module, as `loadModule` does. Errors are wrapped in `InFile` as there.
  */
 export async function loadModuleOrComponent(
   path: string,
@@ -207,12 +207,32 @@ export async function loadModuleOrComponent(
   await relaunchIfWanted(path, options);
   const bytes = await readInput(path);
   if (!isComponentHead(bytes)) return compileModule(path, bytes, options);
-  inlineIfWanted(null);
-  const { Component } = await import('../runtime/component/component.js');
+  // No Wasm inlining for a component (Node 20): a C hello world adapted with jco's preview1
+  // adapter ran its wasi:cli/run in 30-43 ms with it, 18 ms without (TurboFan compiling the
+  // adapter's functions on first call, 7x the code with inlining).
+  inliningDecided = true;
+  const { compileComponent } = await import('../runtime/component/component.js');
   const label = inputLabel(path);
+  const { cacheDir, cacheMaxBytes } = await cacheOptions(options);
   const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
   try {
-    return await Component.compile(bytes);
+    if (cacheDir === null) return await compileComponent(bytes, (wasm) => WebAssembly.compile(wasm));
+    // Each core module through the machine-code cache, keyed by its own bytes as a module is
+    // (so jco's preview1 adapter is one entry for every program it adapted), under the same
+    // rules: modules with less code than MIN_CODE_BYTES skip it (the hello world's four do).
+    const { compileWithCache, nowMs } = await import('../runtime/engine/cache/index.js');
+    const startedAtMs = nowMs();
+    return await compileComponent(bytes, async (wasm) => {
+      const cached = await compileWithCache(wasm, {
+        dir: cacheDir,
+        startedAtMs,
+        onNotice: (message) => printErr(`note: ${message}\n`),
+        source: path === '-' ? null : resolve(path),
+        ...(cacheMaxBytes === null ? {} : { maxBytes: cacheMaxBytes }),
+      });
+      process.once('beforeExit', () => void cached.save());
+      return cached.module;
+    });
   } catch (error) {
     throw loadError(label, bytes, error);
   } finally {
@@ -241,19 +261,19 @@ function inlineIfWanted(codeByteLength: number | null): void {
 
 /** Compiles the module in `bytes`, read from `path` for it alone (the module takes them, no copy). */
 async function compileModule(path: string, bytes: Uint8Array, options: LoadOptions) {
-  inlineIfWanted(codeSectionSizeAt((offset, length) => bytes.subarray(offset, offset + length), bytes.byteLength));
+  // A binary's code section, or for text (and an artifact) its length: never less than the code it holds.
+  const isBinary = bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+  inlineIfWanted(
+    isBinary ? codeSectionSizeAt((at, length) => bytes.subarray(at, at + length), bytes.byteLength) : bytes.byteLength,
+  );
   // module.js, not index.js: the public index also loads WASI and the cache, which this path may not need.
   // The bytes were read for this module alone, so it takes them instead of a copy (72 MiB for clang).
   const moduleJs = await import('../runtime/module.js');
   const label = inputLabel(path);
-  const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
   // The machine-code cache (issue 5): on by default, --no-cache turns it off. A
   // miss is filled when the command is over (beforeExit), so no run waits for it.
-  // registry.js, not index.js: Module.from loads the cache itself when it uses it.
-  const { defaultCacheDir, saveToCache } = await import('../runtime/engine/cache/registry.js');
-  const cacheDir = options.cache === false ? null : (options.cacheDir ?? defaultCacheDir(process.env));
-  // A bad WASMER_TS_CACHE_MAX_SIZE is a usage error (exit 2), as a bad flag is; --no-cache ignores it.
-  const cacheMaxBytes = cacheDir === null ? null : cacheMaxBytesFrom(options.cacheMaxBytes, process.env);
+  const { cacheDir, cacheMaxBytes } = await cacheOptions(options);
+  const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
   try {
     const module = await moduleJs.moduleFromOwnedBytes(bytes, {
       ...(options.compiler === undefined ? {} : { compiler: options.compiler }),
@@ -262,7 +282,10 @@ async function compileModule(path: string, bytes: Uint8Array, options: LoadOptio
       ...(cacheMaxBytes === null ? {} : { cacheMaxBytes }),
       onNotice: (message) => printErr(`note: ${message}\n`),
     });
-    if (cacheDir !== null) process.once('beforeExit', () => void saveToCache(module.raw));
+    if (cacheDir !== null) {
+      const { saveToCache } = await import('../runtime/engine/cache/registry.js');
+      process.once('beforeExit', () => void saveToCache(module.raw));
+    }
     // Nothing after this needs our copy of the bytes (V8 has its own, and the cache took what its
     // entry records): letting it go keeps it out of the run's peak RSS, as plain node:wasi does.
     module[moduleJs.RELEASE_BYTES]();
@@ -272,6 +295,16 @@ async function compileModule(path: string, bytes: Uint8Array, options: LoadOptio
   } finally {
     stop();
   }
+}
+
+/** The cache directory (null: --no-cache) and size limit (null: the default) of a command that loads a module. */
+async function cacheOptions(options: LoadOptions): Promise<{ cacheDir: string | null; cacheMaxBytes: number | null }> {
+  // registry.js, not index.js: Module.from loads the cache itself when it uses it.
+  const { defaultCacheDir } = await import('../runtime/engine/cache/registry.js');
+  const cacheDir = options.cache === false ? null : (options.cacheDir ?? defaultCacheDir(process.env));
+  // A bad WASMER_TS_CACHE_MAX_SIZE is a usage error (exit 2), as a bad flag is; --no-cache ignores it.
+  const cacheMaxBytes = cacheDir === null ? null : cacheMaxBytesFrom(options.cacheMaxBytes, process.env);
+  return { cacheDir, cacheMaxBytes };
 }
 
 /** The Wasm binary behind an input, without compiling it (for `inspect` and `validate`). */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeU32 } from '../../src/runtime/encoder/leb128.js';
 import { AUTO_OPTIMIZING_MAX_CODE_BYTES, v8FlagsFor } from '../../src/runtime/engine/tiering.js';
-import { BIN, direct, pathWithThisNode, ROOT, SKIP_IN_EXE } from './helpers.js';
+import { BIN, CLI_NODE, direct, pathWithThisNode, ROOT, SKIP_IN_EXE } from './helpers.js';
 
 let dir: string;
 let fakeBin: string;
@@ -81,6 +81,46 @@ describe.skipIf(SKIP_IN_EXE)(
     });
   },
 );
+
+describe.skipIf(SKIP_IN_EXE || CLI_NODE.v8Major !== 11)('the CLI turns Wasm inlining on, on V8 11 (Node 20)', () => {
+  /** How many calls V8 inlined in `run --no-cache FILE args`, started by the real launcher (`node` traces inlining). */
+  function inlinedCalls(file: string, args: readonly string[] = ['args']): number {
+    const tracing = join(dir, 'tracing-bin');
+    spawnSync('mkdir', ['-p', tracing]);
+    // A flag naming inlining that is not one of the user's inlining choices (tiering.ts).
+    writeFileSync(join(tracing, 'node'), `#!/bin/sh\nexec '${process.execPath}' --trace_wasm_inlining "$@"\n`);
+    chmodSync(join(tracing, 'node'), 0o755);
+    const r = spawnSync(BIN, ['run', '--no-cache', join(ROOT, file), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${tracing}:${process.env.PATH ?? ''}`, XDG_CACHE_HOME: join(dir, 'cache') },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout.match(/: inlining!\]/g)?.length ?? 0;
+  }
+
+  it('for a module run for TurboFan', () => {
+    expect(inlinedCalls('fixtures/wasi/checks.wasm')).toBeGreaterThan(0);
+  });
+
+  it("not for a component (a hello world's run took 30-43 ms with it, 18 ms without)", () => {
+    expect(inlinedCalls('fixtures/wasi/checks.component.wasm')).toBe(0);
+  });
+
+  it('not for a module with less than 1 KiB of code: it would load node:v8 for nothing', () => {
+    const inlining = join(dir, 'inlining.wat');
+    // A call inlined when inlining is on: $add into $run.
+    writeFileSync(
+      inlining,
+      `(module
+        (func $add (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+        (func (export "run") (param i32) (result i32) (local i32)
+          (loop $l local.get 1 local.get 0 call $add local.set 1
+            local.get 0 i32.const 1 i32.sub local.tee 0 br_if $l)
+          local.get 1))`,
+    );
+    expect(inlinedCalls(inlining, ['--invoke', 'run', '1000'])).toBe(0);
+  });
+});
 
 /** A module exporting `f() -> 7` whose one body is `size` bytes of `nop`s: code of any size, valid. */
 function moduleWithCode(size: number): Uint8Array {

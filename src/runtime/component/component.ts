@@ -107,19 +107,8 @@ export class Component {
    * Compiles asynchronously: the component is parsed and validated here, its core
    * modules compiled by V8 on background threads, all at once. Throws as the constructor.
    */
-  static async compile(bytes: ComponentSource): Promise<Component> {
-    const own = copyBytes(bytes, 'Component.compile');
-    const ast = parse(own);
-    const entries = moduleEntries(ast);
-    const modules = await Promise.all(
-      entries.map((entry) =>
-        WebAssembly.compile(entry.definition.bytes).catch((error: unknown) => {
-          throw coreCompileError(entry, error);
-        }),
-      ),
-    );
-    const compiled = new Map(entries.map((entry, i) => [entry.definition, modules[i] as WebAssembly.Module]));
-    return new Component(own, { [PRECOMPILED]: true, ast, compiled });
+  static compile(bytes: ComponentSource): Promise<Component> {
+    return compileComponent(bytes, (wasm) => WebAssembly.compile(wasm));
   }
 
   /**
@@ -235,6 +224,29 @@ export class Component {
     const result = instantiateAst(this.ast, null, (name, type) => hostImport(imports, name, type), linker, '');
     return new ComponentInstance<E>(this, exportsObject(result.exports, linker.classes) as E);
   }
+}
+
+/**
+ * @internal `Component.compile`, with each core module compiled by `compileCore` (all at
+ * once): `run` and `call` pass one that goes through the machine-code cache, as a module's
+ * compile does. V8's rejection of a module is reported as `Component.compile` reports it.
+ */
+export async function compileComponent(
+  bytes: ComponentSource,
+  compileCore: (wasm: Uint8Array) => Promise<WebAssembly.Module>,
+): Promise<Component> {
+  const own = copyBytes(bytes, 'Component.compile');
+  const ast = parse(own);
+  const entries = moduleEntries(ast);
+  const modules = await Promise.all(
+    entries.map((entry) =>
+      compileCore(entry.definition.bytes).catch((error: unknown) => {
+        throw coreCompileError(entry, error);
+      }),
+    ),
+  );
+  const compiled = new Map(entries.map((entry, i) => [entry.definition, modules[i] as WebAssembly.Module]));
+  return new Component(own, { [PRECOMPILED]: true, ast, compiled });
 }
 
 /** Whether a core module defines a memory of its own (one the cap applies to). */

@@ -10,11 +10,11 @@
  */
 import { LinkError, OutOfMemoryError, withoutV8Prefix } from '../errors.js';
 import { toTrap } from '../trap.js';
+import { lowerFunctionOnFirstCall } from './abi/function.js';
 import {
   type CanonContext,
   ComponentState,
   liftFunction,
-  lowerFunction,
   resourceDrop,
   resourceNew,
   resourceRep,
@@ -317,7 +317,7 @@ function canon(def: CanonDefinition, w: Walk): void {
       const callee = spaces.funcs[def.func] as ComponentFunc;
       checkSupported(def.type, callee.label);
       spaces.coreFuncs.push(
-        lowerFunction(def.type, callee.call, canonContext(def.options, w, callee.label), callee.label, {
+        lowerFunctionOnFirstCall(def.type, callee.call, canonContext(def.options, w, callee.label), callee.label, {
           transientBytes: callee.transientBytes === true,
         }),
       );

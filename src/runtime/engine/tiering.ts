@@ -135,6 +135,9 @@ export function entryFlags(mode: CompileMode, v8Version: string = process.versio
   return mode === 'optimizing' && v8Version.startsWith('11.') ? ['--wasm-inlining'] : [];
 }
 
+/** A flag of the user's about Wasm inlining (`--trace-wasm-inlining` is none). */
+const INLINING_FLAG = /^--(no-)?(experimental-)?wasm-inlining/;
+
 /** A module with less code than this gets no `--wasm-inlining` from the CLI on V8 11. */
 export const ENTRY_INLINING_MIN_CODE_BYTES = 1024;
 
@@ -159,7 +162,7 @@ export function wantsEntryInlining(
   return (
     v8Version.startsWith('11.') &&
     processCompileMode(execArgv) === 'optimizing' &&
-    !execArgv.some((f) => normalizeFlag(f).includes('wasm-inlining')) &&
+    !execArgv.some((f) => INLINING_FLAG.test(normalizeFlag(f))) &&
     (codeByteLength === null || codeByteLength >= ENTRY_INLINING_MIN_CODE_BYTES)
   );
 }

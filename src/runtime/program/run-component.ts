@@ -27,11 +27,21 @@ export function checkWasiImports(component: Component, label: string): void {
   );
 }
 
-/** The `run` function of a command component (`wasi:cli/run@0.2.x#run`). @throws WasiError ERR_WASI_NO_START */
-function runExport(component: Component, label: string): ReturnType<typeof componentFunctions>[number] {
-  const run = componentFunctions(component.exports).find(
+/** The `run` function of a command component (`wasi:cli/run@0.2.x#run`), if it has one. */
+function findRun(component: Component): ReturnType<typeof componentFunctions>[number] | undefined {
+  return componentFunctions(component.exports).find(
     (f) => f.interfaceName !== null && interfaceKey(f.interfaceName) === 'wasi:cli/run' && f.member === 'run',
   );
+}
+
+/** Whether `component` is a WASI 0.2 command: it exports `wasi:cli/run@0.2.x#run`. */
+export function isWasiCommand(component: Component): boolean {
+  return findRun(component) !== undefined;
+}
+
+/** The `run` function of a command component (`wasi:cli/run@0.2.x#run`). @throws WasiError ERR_WASI_NO_START */
+function runExport(component: Component, label: string): ReturnType<typeof componentFunctions>[number] {
+  const run = findRun(component);
   if (run === undefined) {
     throw new WasiError(
       'ERR_WASI_NO_START',

@@ -140,14 +140,16 @@ export function engineKeysByMode(): Record<CompileMode, string> {
   return { baseline: keyFor('baseline'), optimizing: keyFor('optimizing'), eager: keyFor('eager') };
 }
 
+/**
+ * Every key of this engine: each mode's, and TurboFan's without the CLI's flags, which a
+ * component's run and one of a module with little code have (no Wasm inlining on V8 11:
+ * tiering.ts, wantsEntryInlining).
+ */
 function engineKeysOfAnyTier(): string[] {
-  const keys = Object.values(engineKeysByMode());
-  // On V8 11 the CLI leaves --wasm-inlining off for modules with little code (tiering.ts):
-  // their entries are this engine's too.
-  if (entryFlags('optimizing').length === 0) return keys;
   const here = currentEngine();
   const base = processFlags().filter((f) => !isTierFlag(f) && !entryFlags('optimizing').includes(f));
-  return [...keys, engineKey({ ...here, flagFingerprint: v8FlagFingerprint([...base, ...v8FlagsFor('optimizing')]) })];
+  const component = engineKey({ ...here, flagFingerprint: v8FlagFingerprint([...base, ...v8FlagsFor('optimizing')]) });
+  return [...Object.values(engineKeysByMode()), component];
 }
 
 export interface CacheEntry {
@@ -656,10 +658,15 @@ export interface CachedCompileOptions {
   readonly minCodeBytes?: number;
   /** Where the Wasm came from (a file name), recorded in the entry `save()` writes. */
   readonly source?: string | null;
+  /**
+   * When the compile began, if before this call (`nowMs()`'s clock, `process.hrtime`):
+   * a component's core modules count its parse, which `minRunMs` includes.
+   */
+  readonly startedAtMs?: number;
 }
 
 /** Milliseconds on a monotonic clock. Not `performance.now()`: its first use loads perf_hooks (11 modules, ~1.5 ms). */
-function nowMs(): number {
+export function nowMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
 
@@ -696,7 +703,7 @@ export interface CachedCompile {
  */
 export async function compileWithCache(wasm: Uint8Array, options: CachedCompileOptions): Promise<CachedCompile> {
   const compile = options.compile ?? defaultCompile;
-  const started = nowMs();
+  const started = options.startedAtMs ?? nowMs();
   const none = async () => NOTHING;
   const small = (codeSectionSize(wasm) ?? 0) < (options.minCodeBytes ?? MIN_CODE_BYTES);
   if (options.dir === null || small) return { module: await compile(wasm), fromCache: false, save: none };

@@ -32,13 +32,15 @@ const N = 300_000;
 
 const SCRIPT = `
 const N = ${N};
-import { ComponentState, liftFunction, lowerFunction } from ${JSON.stringify(ABI)};
+import { ComponentState, liftFunction } from ${JSON.stringify(ABI)};
+// What a component's instantiation lowers an import with (it builds lowerFunction's glue on the first call).
+import { lowerFunctionOnFirstCall } from ${JSON.stringify(ABI.replace(/index\.(ts|js)$/, 'function.$1'))};
 const u32 = { kind: 'u32' };
 const fn = (params, result) => ({ kind: 'func', params: params.map((type, i) => ({ name: 'p' + i, type })), result, isAsync: false });
 const state = new ComponentState();
 let exports;
 const ctx = { stringEncoding: 'utf8', state, memory: () => exports.memory, realloc: (a, b, c, d) => exports.realloc(a, b, c, d) };
-const inc = lowerFunction(fn([u32], u32), (x) => (x + 1) & 0x3ff, ctx, 'inc');
+const inc = lowerFunctionOnFirstCall(fn([u32], u32), (x) => (x + 1) & 0x3ff, ctx, 'inc');
 const module = new WebAssembly.Module(Buffer.from(process.argv[1], 'base64'));
 exports = new WebAssembly.Instance(module, { host: { inc } }).exports;
 const add = liftFunction(fn([u32, u32], u32), exports.add, ctx, 'add');

@@ -1,6 +1,7 @@
 // The traps the canonical ABI requires, each from a guest that breaks one rule, and the
 // ArgumentErrors for JS values that do not fit: typed, with a code, naming the function.
 import { describe, expect, it } from 'vitest';
+import { lowerFunctionOnFirstCall } from '../../../../src/runtime/component/abi/function.js';
 import { ComponentState, liftFunction, lowerFunction } from '../../../../src/runtime/component/abi/index.js';
 import type { StringEncoding } from '../../../../src/runtime/component/parser/ast.js';
 import type { ValType } from '../../../../src/runtime/component/types.js';
@@ -261,6 +262,37 @@ describe('arguments that do not fit', () => {
 });
 
 describe('binding', () => {
+  it('lowerFunctionOnFirstCall refuses missing options at once, and lowers on the first call', () => {
+    const state = new ComponentState();
+    // A string result is lowered through the guest's realloc, into its memory.
+    const missing = expectCode(
+      () => lowerFunctionOnFirstCall(funcType([], p('string')), () => 'x', { stringEncoding: 'utf8', state }, 'name'),
+      LinkError,
+      'ERR_LINK',
+    );
+    expect(missing.message).toBe('name: canon lower of this function type needs the memory option, and none was given');
+    const seen: unknown[][] = [];
+    const add = lowerFunctionOnFirstCall(
+      funcType([p('u32'), p('u64'), p('char')], p('u32')),
+      (...args: unknown[]) => {
+        seen.push(args);
+        return 7;
+      },
+      { stringEncoding: 'utf8', state },
+      'add',
+    );
+    // One parameter per flat value, as V8 passes them: no rest array to allocate.
+    expect(add.length).toBe(3);
+    expect(add(-1, 5n, 0x1f980)).toBe(7);
+    expect(add(2, -1n, 0x61)).toBe(7);
+    expect(seen).toEqual([
+      [4294967295, 5n, '🦀'],
+      [2, 18446744073709551615n, 'a'],
+    ]);
+    // What the plans check on a call, they check from the first one on.
+    expectCode(() => add(0, 0n, 0xd800), CanonicalAbiError, 'ERR_CANON_CHAR');
+  });
+
   it('refuses options that lack the memory or realloc the type needs, and async types', () => {
     const state = new ComponentState();
     const noop = () => 0;
