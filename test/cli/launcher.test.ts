@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeU32 } from '../../src/runtime/encoder/leb128.js';
 import { AUTO_OPTIMIZING_MAX_CODE_BYTES, v8FlagsFor } from '../../src/runtime/engine/tiering.js';
@@ -90,7 +90,7 @@ describe.skipIf(SKIP_IN_EXE || CLI_NODE.v8Major !== 11)('the CLI turns Wasm inli
     // A flag naming inlining that is not one of the user's inlining choices (tiering.ts).
     writeFileSync(join(tracing, 'node'), `#!/bin/sh\nexec '${process.execPath}' --trace_wasm_inlining "$@"\n`);
     chmodSync(join(tracing, 'node'), 0o755);
-    const r = spawnSync(BIN, ['run', '--no-cache', join(ROOT, file), ...args], {
+    const r = spawnSync(BIN, ['run', '--no-cache', resolve(ROOT, file), ...args], {
       encoding: 'utf8',
       env: { ...process.env, PATH: `${tracing}:${process.env.PATH ?? ''}`, XDG_CACHE_HOME: join(dir, 'cache') },
     });
