@@ -1,7 +1,8 @@
-// Loads the CLI's CommonJS bundle (dist/bundle/*.cjs) with V8's code cache, for a
-// Node without a compile cache of its own (Node 20: `module.enableCompileCache`
-// came in 22.1). V8 takes 16-26 ms to compile the bundle's `fast` chunk on this
-// machine, where `node -e 0` takes 40, and 1 ms to load its code cache.
+// Loads the CLI's CommonJS bundle (dist/bundle/*.cjs) with V8's code cache. V8 takes
+// 16-26 ms to compile the bundle's `fast` chunk on this machine, where `node -e 0`
+// takes 40, and 1-6 ms to load its code cache. Node 20 has no compile cache, and Node's
+// (22.1+) keeps each file's top level only, so the functions a run calls are compiled
+// again on every start: this one keeps them too (`run --invoke` 7 ms sooner on Node 26).
 //
 // Each bundle file is compiled as a vm.Script of one function expression and run
 // with a `require` that loads the bundle's other files the same way. When a file

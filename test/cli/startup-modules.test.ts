@@ -119,11 +119,9 @@ function builtinsOf(args: readonly string[]): string[] {
 
 describe.skipIf(SKIP_IN_EXE)('the built-in modules `run --invoke` loads (the npm package)', () => {
   // Output goes to the file descriptors (commands/print.ts), the entry and bundle are
-  // CommonJS (no ESM loader), fs/promises and node:os wait for their first use.
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  const hasCompileCache = major > 22 || (major === 22 && minor >= 1);
-  // Node 22.1+: the compile cache (its folder is os.tmpdir()'s); Node 20: our own code cache's vm.Scripts.
-  const expected = hasCompileCache ? ['os'] : ['vm'];
+  // CommonJS (no ESM loader), fs/promises and node:os wait for their first use, and the
+  // bundle's code cache is bin/bundle-loader.js's vm.Scripts (Node's would load node:module).
+  const expected = ['vm'];
 
   it(`only ${expected.join(', ')} beyond what \`node -e 0\` loads, twice (the code cache cold, then warm)`, () => {
     const base = new Set(builtinsOf(['-e', '0']));
