@@ -240,6 +240,9 @@ export async function loadModuleOrComponent(
   }
 }
 
+/** Inputs of at least this many bytes let their copy go once compiled (1 MiB: clang's is 72). */
+const RELEASE_BYTES_MIN = 1 << 20;
+
 let inliningDecided = false;
 
 /**
@@ -288,7 +291,10 @@ async function compileModule(path: string, bytes: Uint8Array, options: LoadOptio
     }
     // Nothing after this needs our copy of the bytes (V8 has its own, and the cache took what its
     // entry records): letting it go keeps it out of the run's peak RSS, as plain node:wasi does.
-    module[moduleJs.RELEASE_BYTES]();
+    // Only for a big module: a module can let them go only where the native addon can copy them
+    // back out of V8, and loading the addon costs a small module's run more than its bytes weigh
+    // (the standalone executable writes it out and checks its hash first).
+    if (bytes.byteLength >= RELEASE_BYTES_MIN) module[moduleJs.RELEASE_BYTES]();
     return module;
   } catch (error) {
     throw loadError(label, bytes, error);

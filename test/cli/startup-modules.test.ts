@@ -118,6 +118,26 @@ function builtinsOf(args: readonly string[]): string[] {
 }
 
 describe.skipIf(SKIP_IN_EXE)('the built-in modules `run --invoke` loads (the npm package)', () => {
+  it.runIf(process.platform === 'linux')(
+    'not the native addon, for a module with no cache entry (Linux: /proc/self/maps)',
+    () => {
+      const probe = path.join(dir, 'maps.cjs');
+      writeFileSync(
+        probe,
+        "process.on('exit', () => require('node:fs').writeSync(2, 'ADDON ' + require('node:fs').readFileSync('/proc/self/maps', 'utf8').includes('wasmer_ts_native') + '\\n'));",
+      );
+      const args = [path.join(ROOT, 'bin/wasmer-ts.js'), 'run', 'fixtures/simple.wasm', '--invoke', 'sum', '5', '37'];
+      const r = spawnSync(process.execPath, ['-r', probe, ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'cache') },
+      });
+      expect(r.stdout).toBe('42\n');
+      // The probe sees a loaded addon: `cache dir` loads it to say whether machine code is cached.
+      expect(/^ADDON (true|false)$/m.exec(r.stderr)?.[1], r.stderr).toBe('false');
+    },
+  );
+
   // Output goes to the file descriptors (commands/print.ts), the entry and bundle are
   // CommonJS (no ESM loader), fs/promises and node:os wait for their first use, and the
   // bundle's code cache is bin/bundle-loader.js's vm.Scripts (Node's would load node:module).
