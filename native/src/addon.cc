@@ -54,11 +54,23 @@ using StreamingCallback = void (*)(const FunctionCallbackInfo<Value>&);
 const char kNodeCallbackSymbol[] =
     "_ZN4node12wasm_web_api25StartStreamingCompilationERKN2v820FunctionCallbackInfoINS1_5ValueEEE";
 
+// The bytes of a Uint8Array given to arm(), not copied: the shared backing store keeps
+// them alive (even if JS lets the array go) until the load is done. A copy here was one
+// more copy of the Wasm and the machine code during a cache hit's load (peak RSS, issue 10).
+struct Bytes {
+  std::shared_ptr<v8::BackingStore> store;
+  size_t offset = 0;
+  size_t length = 0;
+  const uint8_t* data() const { return store ? static_cast<const uint8_t*>(store->Data()) + offset : nullptr; }
+  size_t size() const { return length; }
+  bool empty() const { return length == 0; }
+};
+
 struct Pending {
   Isolate* isolate;
   Global<Object> marker;
-  std::vector<uint8_t> wasm;
-  std::vector<uint8_t> code;
+  Bytes wasm;
+  Bytes code;
 };
 
 std::mutex mutex;                                // guards everything below (worker threads)
@@ -84,12 +96,14 @@ Local<Uint8Array> CopyToJs(Isolate* isolate, const uint8_t* data, size_t size) {
   return Uint8Array::New(ab, 0, size);
 }
 
-bool BytesOf(Local<Value> value, std::vector<uint8_t>* out) {
-  if (!value->IsArrayBufferView()) return false;
+bool BytesOf(Local<Value> value, Bytes* out) {
+  if (!value->IsUint8Array()) return false;
   Local<v8::ArrayBufferView> view = value.As<v8::ArrayBufferView>();
-  out->resize(view->ByteLength());
-  if (!out->empty()) view->CopyContents(out->data(), out->size());
-  return true;
+  out->store = view->Buffer()->GetBackingStore();
+  out->offset = view->ByteOffset();
+  out->length = view->ByteLength();
+  // A detached buffer (or one shrunk under the view) holds none of the bytes the view says.
+  return out->store && out->offset + out->length <= out->store->ByteLength();
 }
 
 void Serialize(const FunctionCallbackInfo<Value>& info) {
