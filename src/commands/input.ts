@@ -14,7 +14,7 @@ import { quoted } from '../runtime/kinds.js';
 // No input needs more than V8 accepts: a pipe or device that goes on longer (`cat /dev/zero | ...`)
 // is cut off there instead of filling the memory.
 import { MAX_INPUT_BYTES } from '../runtime/parser/limits.js';
-import { isComponentHead } from '../runtime/parser/sniff.js';
+import { hasWasmMagic, isComponentHead } from '../runtime/parser/sniff.js';
 import { formatSize } from './format.js';
 import { cacheMaxBytesFrom } from './options.js';
 import { printErr } from './print.js';
@@ -265,9 +265,10 @@ function inlineIfWanted(codeByteLength: number | null): void {
 /** Compiles the module in `bytes`, read from `path` for it alone (the module takes them, no copy). */
 async function compileModule(path: string, bytes: Uint8Array, options: LoadOptions) {
   // A binary's code section, or for text (and an artifact) its length: never less than the code it holds.
-  const isBinary = bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
   inlineIfWanted(
-    isBinary ? codeSectionSizeAt((at, length) => bytes.subarray(at, at + length), bytes.byteLength) : bytes.byteLength,
+    hasWasmMagic(bytes)
+      ? codeSectionSizeAt((at, length) => bytes.subarray(at, at + length), bytes.byteLength)
+      : bytes.byteLength,
   );
   // module.js, not index.js: the public index also loads WASI and the cache, which this path may not need.
   // The bytes were read for this module alone, so it takes them instead of a copy (72 MiB for clang).

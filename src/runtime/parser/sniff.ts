@@ -37,10 +37,15 @@ function startsWith(bytes: Uint8Array, head: Uint8Array): boolean {
 
 /** The format of `bytes` (see `InputFormat`), and for `text` the text itself (decoded once). */
 export function sniff(bytes: Uint8Array): { readonly format: InputFormat; readonly text: string | null } {
-  if (startsWith(bytes, WASM_MAGIC)) return { format: isComponentHead(bytes) ? 'component' : 'wasm', text: null };
+  if (hasWasmMagic(bytes)) return { format: isComponentHead(bytes) ? 'component' : 'wasm', text: null };
   if (hasArtifactMagic(bytes)) return { format: 'artifact', text: null };
   const text = bytes[0] === 0x00 ? null : decodeText(bytes);
   return { format: text === null ? 'binary' : 'text', text };
+}
+
+/** Whether `bytes` starts with `\0asm` (a core module, a component, or a damaged binary). */
+export function hasWasmMagic(bytes: Uint8Array): boolean {
+  return startsWith(bytes, WASM_MAGIC);
 }
 
 /** Whether `bytes` starts with a component's preamble (`COMPONENT_HEAD`; looks at 8 bytes). */
