@@ -133,10 +133,7 @@ export function engineKey(engine = currentEngine()): string {
  * the cache, and their entries are this engine's all the same.
  */
 export function engineKeysByMode(): Record<CompileMode, string> {
-  const here = currentEngine();
-  const base = processFlags().filter((f) => !isTierFlag(f) && !entryFlags('optimizing').includes(f));
-  const keyFor = (mode: CompileMode) =>
-    engineKey({ ...here, flagFingerprint: v8FlagFingerprint([...base, ...v8FlagsFor(mode), ...entryFlags(mode)]) });
+  const keyFor = (mode: CompileMode) => keyUnderFlags([...v8FlagsFor(mode), ...entryFlags(mode)]);
   return { baseline: keyFor('baseline'), optimizing: keyFor('optimizing'), eager: keyFor('eager') };
 }
 
@@ -146,10 +143,13 @@ export function engineKeysByMode(): Record<CompileMode, string> {
  * tiering.ts, wantsEntryInlining).
  */
 function engineKeysOfAnyTier(): string[] {
-  const here = currentEngine();
+  return [...Object.values(engineKeysByMode()), keyUnderFlags(v8FlagsFor('optimizing'))];
+}
+
+/** This engine's key in a process started with this process's other flags and `flags` (the tier's). */
+function keyUnderFlags(flags: readonly string[]): string {
   const base = processFlags().filter((f) => !isTierFlag(f) && !entryFlags('optimizing').includes(f));
-  const component = engineKey({ ...here, flagFingerprint: v8FlagFingerprint([...base, ...v8FlagsFor('optimizing')]) });
-  return [...Object.values(engineKeysByMode()), component];
+  return engineKey({ ...currentEngine(), flagFingerprint: v8FlagFingerprint([...base, ...flags]) });
 }
 
 export interface CacheEntry {
