@@ -105,11 +105,8 @@ export async function relaunchIfNeeded(path: string, choice: CompilerChoice): Pr
   const wanted = wantedCompileModeOfFile(path, choice);
   if (wanted === null || wanted === processCompileMode()) return null;
   if (process.argv[1] === undefined) return null;
-  // --wasm-inlining, had commands/input.ts turned it on already: the child decides again.
-  const execArgv = [
-    ...process.execArgv.filter((f) => !isTierFlag(f) && f !== '--wasm-inlining'),
-    ...v8FlagsFor(wanted),
-  ];
+  // Decided before any compile, so commands/input.ts has turned no inlining flag on yet.
+  const execArgv = [...process.execArgv.filter((f) => !isTierFlag(f)), ...v8FlagsFor(wanted)];
   const launch = launchScript(null, execArgv, process.argv.slice(2));
   // Loaded only here: child_process costs start-up time, and most runs never relaunch.
   const { spawn } = await import('node:child_process');
