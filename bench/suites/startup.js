@@ -18,8 +18,8 @@
 // on a loaded machine a run passes the 50 ms that fill an entry, and the next
 // run's hit (the native addon, reading and checking the entry) costs tiny
 // modules more than the miss it replaces, so results would depend on the load.
-// The CLI's JavaScript code cache (Node 20: bin/bundle-loader.js; 22+: Node's
-// compile cache) stays warm, as it is for a user after the first run.
+// The CLI's JavaScript code cache (bin/bundle-loader.js, on every Node) stays
+// warm, as it is for a user after the first run.
 //
 //   npm run bench -- startup
 //   STARTUP_ROUNDS=10 STARTUP_RUNS_PER_ROUND=5 npm run bench -- startup
@@ -112,8 +112,8 @@ export async function run() {
         cwd: ROOT,
         env,
         out: join(dir, 'hyperfine.json'),
-        // The machine-code entries only: wasmer-ts/js, the CLI's own code cache on Node 20
-        // (bin/bundle-loader.js), stays, as Node's compile cache in os.tmpdir() does on 22+.
+        // The machine-code entries only: wasmer-ts/js, the CLI's own code cache
+        // (bin/bundle-loader.js), stays.
         prepare: `rm -f ${join(dir, 'wasmer-ts')}/*.wasmu`,
       },
     );

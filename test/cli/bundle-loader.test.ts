@@ -1,6 +1,6 @@
 // bin/bundle-loader.js: the CLI's own JavaScript code cache, which bin/wasmer-ts.js
-// uses where Node has no compile cache (Node 20). Driven directly here, so it is
-// tested on every Node: a start writes the cache, the next one uses it as it is,
+// uses on every Node. Driven directly here: a start writes the cache, the next one
+// uses it as it is,
 // and a damaged, foreign or unwritable cache is compiled over, never run or fatal.
 import { spawnSync } from 'node:child_process';
 import {
@@ -21,7 +21,7 @@ import { ROOT, SKIP_IN_EXE } from './helpers.js';
 
 const LOADER = path.join(ROOT, 'bin/bundle-loader.js');
 const BUNDLE = path.join(ROOT, 'dist/bundle/cli.cjs');
-/** Runs `run fixtures/simple.wasm --invoke sum 5 37` through loadBundle, as bin/wasmer-ts.js does on Node 20. */
+/** Runs `run fixtures/simple.wasm --invoke sum 5 37` through loadBundle, as bin/wasmer-ts.js does. */
 const DRIVER = [
   `const { loadBundle } = require(${JSON.stringify(LOADER)});`,
   `loadBundle(${JSON.stringify(BUNDLE)})`,
