@@ -3,7 +3,7 @@
  * what it holds, trimming it to its size limit, and emptying it. The cache
  * itself is src/runtime/engine/cache/.
  */
-import path from 'node:path';
+import { basename } from 'node:path';
 import { Command } from 'commander';
 import type { CacheEntry } from '../runtime/engine/cache/index.js';
 import { formatSize, printable } from './format.js';
@@ -85,7 +85,7 @@ function formatMachineCode(e: CacheEntry): string {
 
 /** `clang (clang.wasm, 1a2b3c4d5e6f)`: the name section's name, else the file it ran as; the hash's start. */
 function formatModule(e: CacheEntry): string {
-  const file = e.source === null ? null : path.basename(e.source);
+  const file = e.source === null ? null : basename(e.source);
   const name = e.moduleName ?? file ?? 'unnamed';
   const details = [...(e.moduleName !== null && file !== null ? [file] : []), e.key.slice(0, 12)];
   return `${printable(name)} (${details.map(printable).join(', ')})${e.isCurrentEngine ? '' : ' [other engine]'}`;

@@ -4,7 +4,7 @@
  * atomic within a file system, and the temp file is in the same directory).
  * Used by the cache for its entries and by `compile -o` for artifacts.
  */
-import path from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
   /** File mode of the new file (default 0o644, before the umask). */
@@ -25,7 +25,7 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const suffix = `${process.pid}.${globalThis.crypto.randomUUID().slice(0, 12)}.tmp`;
   const temp =
-    options.hidden === true ? path.join(path.dirname(file), `.${path.basename(file)}.${suffix}`) : `${file}.${suffix}`;
+    options.hidden === true ? join(dirname(file), `.${basename(file)}.${suffix}`) : `${file}.${suffix}`;
   // Loaded here: fs/promises costs start-up to every command that imports this file (cache/index.ts).
   const { rename, rm, writeFile } = await import('node:fs/promises');
   try {

@@ -43,7 +43,7 @@
  */
 import { constants as fsConstants, lstatSync, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import path from 'node:path';
+import { basename, join } from 'node:path';
 import { describe } from '../../describe.js';
 import { ArgumentError } from '../../errors.js';
 import { formatBytes } from '../../units.js';
@@ -243,7 +243,7 @@ export class ModuleCache {
   }
 
   private fileForHash(wasmSha256: string): string {
-    return path.join(this.dir, `${wasmSha256}-${engineKey()}${CACHE_EXTENSION}`);
+    return join(this.dir, `${wasmSha256}-${engineKey()}${CACHE_EXTENSION}`);
   }
 
   /**
@@ -285,7 +285,7 @@ export class ModuleCache {
     const found = await this.readEntry(file, true);
     if (found.kind === 'missing') return null;
     if (found.kind === 'skip') {
-      this.notice(file, `cache: skipped ${path.basename(file)} (${found.why}); compiled from the Wasm instead`);
+      this.notice(file, `cache: skipped ${basename(file)} (${found.why}); compiled from the Wasm instead`);
       return null;
     }
     if (found.kind === 'damaged') {
@@ -384,7 +384,7 @@ export class ModuleCache {
       if (there !== null && !there.isFile()) {
         this.notice(
           file,
-          `cache: not saved: ${path.basename(file)} is ${fileKind(there)}, which the cache did not write`,
+          `cache: not saved: ${basename(file)} is ${fileKind(there)}, which the cache did not write`,
         );
         return NOTHING;
       }
@@ -413,7 +413,7 @@ export class ModuleCache {
     const entries: CacheEntry[] = [];
     for (const name of names) {
       if (!ENTRY_NAME.test(name)) continue;
-      const file = path.join(this.dir, name);
+      const file = join(this.dir, name);
       const key = name.slice(0, -CACHE_EXTENSION.length);
       const info = await lstat(file).catch(() => null);
       if (info === null) continue; // removed by a concurrent clean
@@ -464,7 +464,7 @@ export class ModuleCache {
     let byteLength = 0;
     for (const name of names) {
       if (!ENTRY_NAME.test(name) && !TEMP_NAME.test(name)) continue;
-      const file = path.join(this.dir, name);
+      const file = join(this.dir, name);
       try {
         const { size } = await lstat(file);
         await unlink(file);
@@ -504,7 +504,7 @@ export class ModuleCache {
     for (const name of names) {
       const isEntry = EVICTABLE_ENTRY.test(name);
       if (!isEntry && !EVICTABLE_TEMP.test(name)) continue;
-      const file = path.join(this.dir, name);
+      const file = join(this.dir, name);
       const info = await lstat(file).catch(() => null);
       if (info === null || !info.isFile()) continue;
       if (isEntry) entries.push({ file, size: info.size, usedMs: info.mtimeMs });
@@ -585,7 +585,7 @@ export class ModuleCache {
 
   private async drop(file: string, why: string): Promise<void> {
     const { unlink } = await fsp();
-    this.notice(file, `cache: discarded ${path.basename(file)} (${why.split('\n')[0]})`);
+    this.notice(file, `cache: discarded ${basename(file)} (${why.split('\n')[0]})`);
     await unlink(file).catch(() => {});
   }
 }

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as NodeOs from 'node:os';
-import path from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { describe } from '../../describe.js';
 import { ArgumentError } from '../../errors.js';
 
@@ -24,8 +24,8 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
   const xdg = env.XDG_CACHE_HOME;
   // node:os only without HOME: a start does not load it for this (see commands/print.ts for why that counts).
   const home = env.HOME ?? (createRequire(import.meta.url)('node:os') as typeof NodeOs).homedir();
-  const base = xdg !== undefined && path.isAbsolute(xdg) ? xdg : path.join(home, '.cache');
-  return path.join(base, 'wasmer-ts');
+  const base = xdg !== undefined && isAbsolute(xdg) ? xdg : join(home, '.cache');
+  return join(base, 'wasmer-ts');
 }
 
 /** What `save()` did. */
