@@ -154,13 +154,14 @@ export function parseLiteral(type: ValType, text: string): ArgValue {
  */
 export function parseArguments(fn: Callee, values: readonly unknown[]): ArgValue[] {
   const { params } = fn.type;
-  const signature = formatSignature(fn.type, { name: fn.name });
+  // Only for a message: formatting it costs a first run its Unicode name pattern's compile.
+  const signature = () => formatSignature(fn.type, { name: fn.name });
   if (values.length !== params.length) {
     const given =
       values.length === 0 ? 'none were given' : `${values.length} ${values.length === 1 ? 'was' : 'were'} given`;
     throw new ArgumentError(
       'ERR_ARG_COUNT',
-      `${signature} takes ${params.length} argument${params.length === 1 ? '' : 's'}, but ${given}`,
+      `${signature()} takes ${params.length} argument${params.length === 1 ? '' : 's'}, but ${given}`,
     );
   }
   return params.map((type, i) => {
@@ -181,7 +182,7 @@ export function parseArguments(fn: Callee, values: readonly unknown[]): ArgValue
       if (!(error instanceof LiteralError)) throw error;
       throw new ArgumentError(
         'ERR_ARG_TYPE',
-        `argument ${i + 1} of ${signature}: ${showJson(value)} is not a valid ${type}: ${error.message}`,
+        `argument ${i + 1} of ${signature()}: ${showJson(value)} is not a valid ${type}: ${error.message}`,
       );
     }
   });
