@@ -5,6 +5,7 @@
 //   wireBytes(module)        -> Uint8Array          the Wasm bytes V8 compiled it from
 //   arm(marker, wasm, code)  -> true | string       queue a cached load (string = why not)
 //   status()                 -> { loader, reason, v8, api }
+//   sha256(bytes)            -> Uint8Array          32 bytes (sha256.cc)
 //
 // Loading: V8 only accepts serialized code through streaming compilation. JS
 // calls arm(marker, ...) and then WebAssembly.compileStreaming(marker). V8
@@ -34,6 +35,8 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include "sha256.h"
 
 namespace {
 
@@ -128,6 +131,17 @@ void WireBytes(const FunctionCallbackInfo<Value>& info) {
   v8::CompiledWasmModule compiled = info[0].As<v8::WasmModuleObject>()->GetCompiledModule();
   v8::MemorySpan<const uint8_t> span = compiled.GetWireBytesRef();
   info.GetReturnValue().Set(CopyToJs(isolate, span.data(), span.size()));
+}
+
+void Sha256(const FunctionCallbackInfo<Value>& info) {
+  Isolate* isolate = info.GetIsolate();
+  Bytes bytes;
+  if (info.Length() < 1 || !BytesOf(info[0], &bytes)) {
+    return ThrowType(isolate, "sha256() expects a Uint8Array");
+  }
+  uint8_t digest[32];
+  wasmer_ts::Sha256(bytes.data(), bytes.size(), digest);
+  info.GetReturnValue().Set(CopyToJs(isolate, digest, sizeof digest));
 }
 
 // Two generations of include/v8-wasm.h hand serialized code to a stream:
@@ -298,5 +312,6 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   NODE_SET_METHOD(exports, "arm", Arm);
   NODE_SET_METHOD(exports, "disarm", Disarm);
   NODE_SET_METHOD(exports, "status", Status);
+  NODE_SET_METHOD(exports, "sha256", Sha256);
   node::AddEnvironmentCleanupHook(isolate, Cleanup, isolate);
 }

@@ -2,9 +2,10 @@
  * Writes the executable's native addon out of it, so that Node can load it
  * (`dlopen` needs a file). The file goes to a directory only this user can
  * write (created 0700; refused when it is a symlink, another user's, or open to
- * others), named by the addon's SHA-256, and its content is checked against
- * that hash before every load: a file someone swapped or truncated is replaced,
- * never loaded. Any failure is a reason, and the executable runs without the
+ * others), named by the addon's SHA-256, and its content is compared with the
+ * executable's copy before every load: a file someone swapped or truncated is
+ * replaced, never loaded. The copy inside is checked against the hash when it is
+ * written out. Any failure is a reason, and the executable runs without the
  * machine-code cache.
  */
 import type NodeCrypto from 'node:crypto';
@@ -21,7 +22,8 @@ export function privateDirectory(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 function sha256(bytes: Uint8Array): string {
-  // node:crypto loads here, when the cache first needs the addon, not at every start.
+  // node:crypto loads here, when the addon is written out, not at every start: in a
+  // process started with --no-liftoff it takes 10-20 ms (src/runtime/engine/hash.ts).
   const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof NodeCrypto;
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -36,9 +38,10 @@ function notPrivate(dir: string): string | null {
   return null;
 }
 
-function matches(file: string, hash: string): boolean {
+/** Whether `file` holds exactly `bytes`: a comparison, cheaper than hashing the file. */
+function holds(file: string, bytes: Uint8Array): boolean {
   try {
-    return sha256(readFileSync(file)) === hash;
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(readFileSync(file));
   } catch {
     return false;
   }
@@ -59,8 +62,8 @@ export function extractAddon(
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const problem = notPrivate(dir);
     if (problem !== null) return { reason: `the native addon was not written out: ${problem}` };
-    if (matches(file, hash)) return { path: file };
     const bytes = read();
+    if (holds(file, bytes)) return { path: file };
     if (sha256(bytes) !== hash) return { reason: 'the native addon inside this executable is damaged (hash mismatch)' };
     const temporary = `${file}.${process.pid}.tmp`;
     const fd = openSync(temporary, 'w', 0o700);
@@ -71,7 +74,7 @@ export function extractAddon(
       closeSync(fd);
     }
     renameSync(temporary, file);
-    return matches(file, hash) ? { path: file } : { reason: `the native addon written to ${file} did not read back` };
+    return holds(file, bytes) ? { path: file } : { reason: `the native addon written to ${file} did not read back` };
   } catch (error) {
     return { reason: `the native addon was not written out: ${error instanceof Error ? error.message : error}` };
   }

@@ -2,7 +2,7 @@
 // it (src/standalone/addon.ts): into a directory only this user can write, and
 // only a copy whose SHA-256 matches is ever returned for loading.
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,18 +19,27 @@ let dirs = 0;
 const freshDir = () => join(root, `d${dirs++}`);
 
 describe('extractAddon', () => {
-  it('writes a private copy once and then reuses it without reading the asset', () => {
+  it('writes a private copy once and then reuses it, compared with the asset, not written again', () => {
     const dir = freshDir();
-    let reads = 0;
-    const read = () => {
-      reads++;
-      return addon;
-    };
-    const first = extractAddon(read, hash, dir);
+    const first = extractAddon(() => addon, hash, dir);
+    const { path } = first as { path: string };
     expect(first).toEqual({ path: join(dir, `native-${hash.slice(0, 16)}.node`) });
-    expect(readFileSync((first as { path: string }).path)).toEqual(Buffer.from(addon));
-    expect(extractAddon(read, hash, dir)).toEqual(first);
-    expect(reads).toBe(1);
+    expect(readFileSync(path)).toEqual(Buffer.from(addon));
+    const written = statSync(path).mtimeMs;
+    const inode = statSync(path).ino;
+    expect(extractAddon(() => addon, hash, dir)).toEqual(first);
+    expect(statSync(path).ino).toBe(inode);
+    expect(statSync(path).mtimeMs).toBe(written);
+  });
+
+  it('replaces a copy of the same length with one byte changed', () => {
+    const dir = freshDir();
+    const { path } = extractAddon(() => addon, hash, dir) as { path: string };
+    const damaged = Buffer.from(addon);
+    damaged.writeUInt8(damaged.readUInt8(5) ^ 1, 5);
+    writeFileSync(path, damaged);
+    expect(extractAddon(() => addon, hash, dir)).toEqual({ path });
+    expect(readFileSync(path)).toEqual(Buffer.from(addon));
   });
 
   it('replaces a copy that was changed on disk instead of loading it', () => {

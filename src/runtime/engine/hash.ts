@@ -1,33 +1,57 @@
 /**
- * SHA-256 for the artifact format, the cache's keys and the engine fingerprint:
- * the plain-JavaScript one of ./sha256.ts for small inputs while node:crypto is
- * not loaded, node:crypto otherwise. node:crypto loads on first use, and
- * synchronously so that the sync API (`Module.serialize`, `decodeArtifact`)
- * stays sync: loading it is a measurable share of a cold start, and a plain
- * `run FILE --invoke` hashes only small inputs (bench/suites/startup.js). Once
- * it is loaded it hashes everything, since it is then the faster of the two.
+ * SHA-256 for the artifact format, the cache's keys and the engine fingerprint,
+ * from whichever of three implementations costs a start least:
+ *
+ * - up to SMALL_HASH_MAX_BYTES, the plain-JavaScript one of ./sha256.ts (it runs
+ *   interpreted in a cold process, so its cost grows quickly with the input);
+ * - up to NATIVE_HASH_MAX_BYTES, the native addon's (native/src/sha256.cc), once
+ *   ./native.ts has loaded it (it hands its function over here, so that this file
+ *   stays pure): the cache loads it before it hashes anything, since it cannot read
+ *   or fill an entry without it, and it loads in about half a millisecond;
+ * - node:crypto otherwise, and for everything once it is loaded (it hashes about
+ *   ten times as fast as the addon, with the CPU's SHA instructions). It loads on
+ *   first use, synchronously so that the sync API (`Module.serialize`,
+ *   `decodeArtifact`) stays sync, and loading it costs 3 ms in a process with V8's
+ *   default flags but 10-20 ms under --no-liftoff, the flags `run` starts with:
+ *   Node then compiles its own modules from source (bench/suites/startup.js).
  */
 import type * as NodeCrypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { SMALL_HASH_MAX_BYTES, sha256BytesJs, sha256HexJs } from './sha256.js';
 
+/**
+ * Inputs up to this many bytes go to the addon rather than node:crypto while that is not
+ * loaded: 6 ms of hashing at the addon's 160 MB/s, about what loading node:crypto costs.
+ */
+export const NATIVE_HASH_MAX_BYTES = 1 << 20;
+
+let nativeSha256: ((bytes: Uint8Array) => Uint8Array) | null = null;
+
+/** Called by ./native.ts when the addon has loaded: its SHA-256, for inputs up to NATIVE_HASH_MAX_BYTES. */
+export function useNativeSha256(sha256: (bytes: Uint8Array) => Uint8Array): void {
+  nativeSha256 = sha256;
+}
+
 const requireBuiltin = createRequire(import.meta.url);
 let cryptoModule: typeof NodeCrypto | undefined;
 const nodeCrypto = () => (cryptoModule ??= requireBuiltin('node:crypto') as typeof NodeCrypto);
 
-/** Whether `bytes` goes to the JavaScript SHA-256 rather than node:crypto. */
-function hashInJs(bytes: Uint8Array): boolean {
-  return cryptoModule === undefined && bytes.length <= SMALL_HASH_MAX_BYTES;
+/** The digest by the JavaScript or the native implementation, or null when node:crypto should do it. */
+function withoutCrypto(bytes: Uint8Array): Uint8Array | null {
+  if (cryptoModule !== undefined) return null;
+  if (bytes.length <= SMALL_HASH_MAX_BYTES) return sha256BytesJs(bytes);
+  return nativeSha256 !== null && bytes.length <= NATIVE_HASH_MAX_BYTES ? nativeSha256(bytes) : null;
 }
 
 /** The SHA-256 of `bytes`, lowercase hex. */
 export function sha256Hex(bytes: Uint8Array): string {
-  if (hashInJs(bytes)) return sha256HexJs(bytes);
-  return nodeCrypto().createHash('sha256').update(bytes).digest('hex');
+  if (cryptoModule === undefined && bytes.length <= SMALL_HASH_MAX_BYTES) return sha256HexJs(bytes);
+  const digest = withoutCrypto(bytes);
+  if (digest === null) return nodeCrypto().createHash('sha256').update(bytes).digest('hex');
+  return Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength).toString('hex');
 }
 
 /** The SHA-256 of `bytes`: 32 bytes. */
 export function sha256(bytes: Uint8Array): Uint8Array {
-  if (hashInJs(bytes)) return sha256BytesJs(bytes);
-  return nodeCrypto().createHash('sha256').update(bytes).digest();
+  return withoutCrypto(bytes) ?? nodeCrypto().createHash('sha256').update(bytes).digest();
 }

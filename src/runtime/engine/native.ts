@@ -9,6 +9,7 @@
  * fallback path end to end.
  */
 import { existsSync } from 'node:fs';
+import { useNativeSha256 } from './hash.js';
 import { currentEmbedding, NATIVE_ADDON_PATH } from './paths.js';
 
 /** The addon's functions (see native/src/addon.cc). */
@@ -24,6 +25,8 @@ export interface NativeAddon {
    */
   arm(marker: object, wasm: Uint8Array, code: Uint8Array): true | string;
   disarm(marker: object): void;
+  /** The SHA-256 of `bytes` (native/src/sha256.cc): 32 bytes. */
+  sha256(bytes: Uint8Array): Uint8Array;
   status(): {
     loader: boolean;
     reason: string | null;
@@ -70,6 +73,8 @@ function find(): Loaded {
     process.dlopen(holder, path);
     const addon = holder.exports;
     const status = addon.status();
+    // An addon built before sha256() existed (a checkout pulled but not rebuilt) has none.
+    if (typeof addon.sha256 === 'function') useNativeSha256((bytes) => addon.sha256(bytes));
     return status.loader
       ? { addon, status: { available: true, reason: null, path } }
       : unavailable(path, status.reason ?? 'the addon cannot load machine code in this Node');

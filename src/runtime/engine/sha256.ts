@@ -4,12 +4,12 @@
  * Loading node:crypto costs more start-up than this code takes for a small
  * input in a cold process (it runs interpreted, so its cost grows quickly with
  * the input), hence the threshold below: inputs up to it are hashed here, larger
- * ones by node:crypto (./hash.ts dispatches, and keeps using node:crypto once it
- * is loaded; bench/suites/startup.js measures the start-up this protects).
+ * ones by the native addon or node:crypto (./hash.ts dispatches, and keeps using
+ * node:crypto once it is loaded; bench/suites/startup.js measures the start-up this protects).
  * Checked against node:crypto in test/runtime/engine/sha256.test.ts.
  */
 
-/** Inputs up to this many bytes are hashed here; larger ones by node:crypto. */
+/** Inputs up to this many bytes are hashed here; larger ones by the addon or node:crypto (./hash.ts). */
 export const SMALL_HASH_MAX_BYTES = 1024;
 
 const K = new Uint32Array(64);

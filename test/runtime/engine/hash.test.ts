@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256, sha256Hex } from '../../../src/runtime/engine/hash.js';
+import { NATIVE_HASH_MAX_BYTES, sha256, sha256Hex } from '../../../src/runtime/engine/hash.js';
+import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { SMALL_HASH_MAX_BYTES } from '../../../src/runtime/engine/sha256.js';
 import { runChild } from '../cache/child.js';
 
@@ -23,8 +24,9 @@ function loadedBy(stderr: string): string[] {
 }
 
 describe('SHA-256 dispatch', () => {
-  it('gives node:crypto’s digest on both sides of the threshold', () => {
-    for (const length of [0, 55, 64, SMALL_HASH_MAX_BYTES, SMALL_HASH_MAX_BYTES + 1, 100_000]) {
+  it('gives node:crypto’s digest on both sides of both thresholds', () => {
+    const lengths = [0, 55, 64, SMALL_HASH_MAX_BYTES, SMALL_HASH_MAX_BYTES + 1, 100_000];
+    for (const length of [...lengths, NATIVE_HASH_MAX_BYTES, NATIVE_HASH_MAX_BYTES + 1]) {
       const bytes = Uint8Array.from({ length }, (_, i) => (i * 31 + 7) & 0xff);
       const reference = createHash('sha256').update(bytes).digest();
       expect(sha256Hex(bytes), `length ${length}`).toBe(reference.toString('hex'));
@@ -32,24 +34,55 @@ describe('SHA-256 dispatch', () => {
     }
   });
 
-  it('loads node:crypto only for a large input, and then uses it for every input', async () => {
+  it.skipIf(!nativeStatus().available)(
+    'hashes a medium input with the addon once it is loaded, node:crypto only a large one, then every input (needs the native addon)',
+    async () => {
+      const result = await runChild(
+        `
+        const { sha256Hex } = await import(DIST + 'engine/hash.js');
+        const { nativeStatus } = await import(DIST + 'engine/native.js');
+        const crypto = () => process.moduleLoadList.includes('NativeModule crypto');
+        if (!nativeStatus().available) throw new Error('no addon in the child');
+        const small = sha256Hex(new Uint8Array(${SMALL_HASH_MAX_BYTES}));
+        const afterSmall = { crypto: crypto() };
+        const medium = sha256Hex(new Uint8Array(${NATIVE_HASH_MAX_BYTES}));
+        const afterMedium = { crypto: crypto() };
+        sha256Hex(new Uint8Array(${NATIVE_HASH_MAX_BYTES + 1}));
+        const afterLarge = { crypto: crypto() };
+        console.log(JSON.stringify({ small, medium, afterSmall, afterMedium, afterLarge, again: sha256Hex(new Uint8Array(${SMALL_HASH_MAX_BYTES})) }));
+        `,
+      );
+      expect(result.stderr).toBe('');
+      const seen = JSON.parse(result.stdout) as { small: string };
+      expect(seen).toEqual({
+        small: createHash('sha256').update(new Uint8Array(SMALL_HASH_MAX_BYTES)).digest('hex'),
+        medium: createHash('sha256').update(new Uint8Array(NATIVE_HASH_MAX_BYTES)).digest('hex'),
+        afterSmall: { crypto: false },
+        afterMedium: { crypto: false },
+        afterLarge: { crypto: true },
+        again: seen.small,
+      });
+    },
+  );
+
+  it('uses node:crypto for a medium input when the addon is off (WASMER_TS_NATIVE=0)', async () => {
     const result = await runChild(
       `
       const { sha256Hex } = await import(DIST + 'engine/hash.js');
-      const crypto = () => process.moduleLoadList.includes('NativeModule crypto');
-      const small = sha256Hex(new Uint8Array(${SMALL_HASH_MAX_BYTES}));
-      const before = crypto();
-      sha256Hex(new Uint8Array(${SMALL_HASH_MAX_BYTES + 1}));
-      console.log(JSON.stringify({ small, before, after: crypto(), again: sha256Hex(new Uint8Array(${SMALL_HASH_MAX_BYTES})) }));
+      const { nativeStatus } = await import(DIST + 'engine/native.js');
+      if (nativeStatus().available) throw new Error('the addon loaded despite WASMER_TS_NATIVE=0');
+      const hex = sha256Hex(new Uint8Array(${SMALL_HASH_MAX_BYTES + 1}));
+      console.log(JSON.stringify({ hex, crypto: process.moduleLoadList.includes('NativeModule crypto') }));
       `,
+      [],
+      { env: { WASMER_TS_NATIVE: '0' } },
     );
     expect(result.stderr).toBe('');
-    const seen = JSON.parse(result.stdout) as { small: string; before: boolean; after: boolean; again: string };
-    expect(seen).toEqual({
-      small: createHash('sha256').update(new Uint8Array(SMALL_HASH_MAX_BYTES)).digest('hex'),
-      before: false,
-      after: true,
-      again: seen.small,
+    expect(JSON.parse(result.stdout)).toEqual({
+      hex: createHash('sha256')
+        .update(new Uint8Array(SMALL_HASH_MAX_BYTES + 1))
+        .digest('hex'),
+      crypto: true,
     });
   });
 });
