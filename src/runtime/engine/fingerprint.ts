@@ -58,37 +58,44 @@ export function processFlags(): string[] {
 let engine: EngineFingerprint | undefined;
 
 /**
- * The CPU's feature flags where the OS lists them (Linux: the `flags` line of
- * /proc/cpuinfo), so two machines with one model name but different features
- * (a VM masking AVX, say) do not share machine code. Empty elsewhere: V8 also
- * checks the CPU features its code was compiled for.
+ * The CPU's model and feature flags. On Linux both come from one read of
+ * /proc/cpuinfo (`model name` and `flags`, or `Features` on Arm), so that two
+ * machines with one model name but different features (a VM masking AVX, say) do
+ * not share machine code, and node:os stays unloaded (6 modules, compiled from
+ * source under --no-liftoff). Elsewhere the model from node:os and no features:
+ * V8 also checks the CPU features its code was compiled for.
  */
-function cpuFeatures(): string {
-  if (process.platform !== 'linux') return '';
-  try {
-    const info = readFileSync('/proc/cpuinfo', 'utf8');
-    const line = /^(flags|Features)\s*:(.*)$/m.exec(info);
-    return line?.[2]?.trim().split(/\s+/).sort().join(' ') ?? '';
-  } catch {
-    return '';
+function cpuDescription(): string {
+  if (process.platform === 'linux') {
+    try {
+      const info = readFileSync('/proc/cpuinfo', 'utf8');
+      const model = /^model name\s*:(.*)$/m.exec(info)?.[1]?.trim();
+      const features = /^(flags|Features)\s*:(.*)$/m.exec(info)?.[2]?.trim().split(/\s+/).sort().join(' ');
+      if (model !== undefined) return `${model}\n${features ?? ''}`;
+      // Arm kernels may name no model: node:os gives what it finds.
+      return `${osModel()}\n${features ?? ''}`;
+    } catch {
+      // No /proc: node:os below.
+    }
   }
+  return `${osModel()}\n`;
+}
+
+function osModel(): string {
+  const os = createRequire(import.meta.url)('node:os') as typeof NodeOs;
+  return os.cpus()[0]?.model ?? 'unknown-cpu';
 }
 
 /** The fingerprint of this process: what an artifact's machine code must match to be used here. */
 export function currentEngine(): EngineFingerprint {
-  if (engine === undefined) {
-    // node:os loads here, on first use, and not with the module: `Module` reaches this file.
-    const os = createRequire(import.meta.url)('node:os') as typeof NodeOs;
-    const model = os.cpus()[0]?.model ?? 'unknown-cpu';
-    engine = {
-      wasmerTsVersion: packageVersion(),
-      nodeVersion: process.versions.node,
-      v8Version: process.versions.v8,
-      arch: process.arch,
-      cpuFingerprint: `${process.arch}-${sha256Hex(new TextEncoder().encode(`${model}\n${cpuFeatures()}`)).slice(0, 16)}`,
-      flagFingerprint: v8FlagFingerprint(),
-    };
-  }
+  engine ??= {
+    wasmerTsVersion: packageVersion(),
+    nodeVersion: process.versions.node,
+    v8Version: process.versions.v8,
+    arch: process.arch,
+    cpuFingerprint: `${process.arch}-${sha256Hex(new TextEncoder().encode(cpuDescription())).slice(0, 16)}`,
+    flagFingerprint: v8FlagFingerprint(),
+  };
   return engine;
 }
 

@@ -38,11 +38,23 @@
  * the functions that ran (bench/suites/cache.js compares the two, and both with
  * a cold start). Functions that never got hot are missing; they start in
  * Liftoff and tier up as usual.
- * A run shorter than `MIN_RUN_MS` (compile included) fills nothing: it has
- * at most that much to gain, and nothing would be optimized yet anyway.
+ * In a process that starts functions in Liftoff (V8's defaults, `--compiler
+ * baseline`), a run shorter than `MIN_RUN_MS` (compile included) fills nothing:
+ * nothing would be optimized yet. Under --no-liftoff (what `run` and `call` start
+ * a module of up to a megabyte of code with) every function that ran is TurboFan
+ * code, the code the next run would compile again: any run fills the entry, a
+ * hello world's included.
  */
-import { constants as fsConstants, lstatSync, type Stats } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import {
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  futimesSync,
+  lstatSync,
+  openSync,
+  readSync,
+  type Stats,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe } from '../../describe.js';
 import { ArgumentError } from '../../errors.js';
@@ -64,7 +76,7 @@ import { sha256Hex } from '../hash.js';
 import { defaultCompile, loadDecodedArtifact, serializeCompiled, serializeMachineCode } from '../machine-code.js';
 import { codeSectionSize, readModuleFacts } from '../module-facts.js';
 import { nativeStatus } from '../native.js';
-import { type CompileMode, entryFlags, isTierFlag, v8FlagsFor } from '../tiering.js';
+import { type CompileMode, entryFlags, isTierFlag, processTier, v8FlagsFor } from '../tiering.js';
 import { type CacheFillResult, NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
 
 let fsPromises: typeof import('node:fs/promises') | undefined;
@@ -207,7 +219,8 @@ type EntryFile =
       readonly info: Stats;
       /** The whole file, or only its header when that was all that was asked for. */
       readonly bytes: Uint8Array;
-      readonly handle: FileHandle | null;
+      /** The file's descriptor, open when the whole file was read (the caller closes it). */
+      readonly fd: number | null;
     };
 
 /** Throws `ArgumentError` unless `maxBytes` is a positive safe integer. */
@@ -282,7 +295,7 @@ export class ModuleCache {
    */
   async get(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): Promise<CacheHit | null> {
     const file = this.fileFor(wasm, wasmSha256);
-    const found = await this.readEntry(file, true);
+    const found = this.readEntry(file, true);
     if (found.kind === 'missing') return null;
     if (found.kind === 'skip') {
       this.notice(file, `cache: skipped ${basename(file)} (${found.why}); compiled from the Wasm instead`);
@@ -292,7 +305,7 @@ export class ModuleCache {
       await this.drop(file, found.why);
       return null;
     }
-    const { bytes, layout, handle } = found;
+    const { bytes, layout, fd } = found;
     let read: LenientDecodedArtifact;
     try {
       if (layout.header.wasmSha256 !== wasmSha256) {
@@ -302,16 +315,15 @@ export class ModuleCache {
       if (read.machineCode === null) {
         throw new Error(read.machineCodeProblem?.reason ?? 'the entry holds no machine code');
       }
-      // Last use, for eviction: through the handle that was read, so it is this file's mtime.
+      // Last use, for eviction: through the descriptor that was read, so it is this file's mtime.
       const now = new Date();
-      await handle?.utimes(now, now).catch(() => {});
+      if (fd !== null) ignoreErrors(() => futimesSync(fd, now, now));
     } catch (error) {
-      await handle?.close().catch(() => {}); // before the unlink: Windows cannot delete an open file
+      if (fd !== null) ignoreErrors(() => closeSync(fd)); // before the unlink: Windows cannot delete an open file
       await this.drop(file, error instanceof Error ? error.message : String(error));
       return null;
-    } finally {
-      await handle?.close().catch(() => {}); // a second close of a FileHandle is a no-op
     }
+    if (fd !== null) ignoreErrors(() => closeSync(fd));
     try {
       const loaded = await loadDecodedArtifact(read);
       const machineCodeByteLength = read.header.machineCodeByteLength;
@@ -364,10 +376,11 @@ export class ModuleCache {
     wasmSha256: string,
     options: { source?: string | null; onlyIfMoreThan?: number },
   ): Promise<CacheFillResult> {
-    const { lstat } = await fsp();
     try {
+      // Before node:fs/promises loads: after most hits there is nothing new to write.
       if (machineCode === null || machineCode.length === 0) return NOTHING;
       if (options.onlyIfMoreThan !== undefined && machineCode.length <= options.onlyIfMoreThan) return NOTHING;
+      const { lstat } = await fsp();
       const file = this.fileForHash(wasmSha256);
       const artifact = encodeEntryFor(currentEngine(), wasm, hexBytes(wasmSha256), {
         machineCode,
@@ -382,10 +395,7 @@ export class ModuleCache {
       }
       const there = await lstat(file).catch(() => null);
       if (there !== null && !there.isFile()) {
-        this.notice(
-          file,
-          `cache: not saved: ${basename(file)} is ${fileKind(there)}, which the cache did not write`,
-        );
+        this.notice(file, `cache: not saved: ${basename(file)} is ${fileKind(there)}, which the cache did not write`);
         return NOTHING;
       }
       await this.write(file, artifact);
@@ -417,7 +427,7 @@ export class ModuleCache {
       const key = name.slice(0, -CACHE_EXTENSION.length);
       const info = await lstat(file).catch(() => null);
       if (info === null) continue; // removed by a concurrent clean
-      const found = info.isFile() ? await this.readEntry(file, false) : null;
+      const found = info.isFile() ? this.readEntry(file, false) : null;
       if (found?.kind === 'missing') continue;
       const header: ArtifactHeader | null = found?.kind === 'entry' ? found.layout.header : null;
       const problem =
@@ -525,20 +535,23 @@ export class ModuleCache {
    * Opens `file` without following a symlink or waiting on a FIFO, and reads it
    * only if it is a regular file of a sane size: its header, then (`whole`) the
    * rest, once the size the header declares is the file's size. With `whole`,
-   * the handle stays open in the result (the caller marks the use through it and
-   * closes it); otherwise it is closed.
+   * the descriptor stays open in the result (the caller marks the use through it
+   * and closes it); otherwise it is closed.
+   * Synchronous, like the rest of a hit's path: node:fs/promises would load a
+   * dozen Node modules, compiled from source under --no-liftoff (5-15 ms, more
+   * than a small module's entry saves), and V8 deserializes the machine code on
+   * this thread anyway.
    */
-  private async readEntry(file: string, whole: boolean): Promise<EntryFile> {
-    const { open } = await fsp();
-    let handle: FileHandle;
+  private readEntry(file: string, whole: boolean): EntryFile {
+    let fd: number;
     try {
-      handle = await open(file, OPEN_FLAGS);
+      fd = openSync(file, OPEN_FLAGS);
     } catch (error) {
       return openFailure(error);
     }
     let keepOpen = false;
     try {
-      const info = await handle.stat();
+      const info = fstatSync(fd);
       if (!info.isFile()) return { kind: 'skip', why: `it is ${fileKind(info)}, not a file the cache wrote` };
       const limit = Math.min(this.maxBytes, MAX_ENTRY_BYTES);
       if (info.size > limit) {
@@ -547,11 +560,11 @@ export class ModuleCache {
           why: `it is ${formatBytes(info.size)}, larger than the cache's size limit of ${formatBytes(limit)}`,
         };
       }
-      let bytes = await readAt(handle, 0, Math.min(info.size, 16));
+      let bytes = readAt(fd, 0, Math.min(info.size, 16));
       let layout: ArtifactLayout;
       try {
         const needed = artifactHeaderLength(bytes) ?? bytes.length;
-        if (needed > bytes.length) bytes = await readAt(handle, 0, Math.min(info.size, needed));
+        if (needed > bytes.length) bytes = readAt(fd, 0, Math.min(info.size, needed));
         layout = readArtifactHeader(bytes);
       } catch (error) {
         return { kind: 'damaged', why: error instanceof Error ? error.message : String(error), info };
@@ -560,20 +573,20 @@ export class ModuleCache {
         const why = `the file has ${info.size} bytes, its header declares ${layout.byteLength}`;
         return { kind: 'damaged', why, info };
       }
-      if (!whole) return { kind: 'entry', layout, info, bytes, handle: null };
+      if (!whole) return { kind: 'entry', layout, info, bytes, fd: null };
       const all = new Uint8Array(info.size);
       all.set(bytes);
-      const rest = await readAt(handle, bytes.length, info.size - bytes.length);
+      const rest = readAt(fd, bytes.length, info.size - bytes.length);
       all.set(rest, bytes.length);
       if (bytes.length + rest.length !== info.size) {
         return { kind: 'damaged', why: 'the file got shorter while it was read', info };
       }
       keepOpen = true;
-      return { kind: 'entry', layout, info, bytes: all, handle };
+      return { kind: 'entry', layout, info, bytes: all, fd };
     } catch (error) {
       return openFailure(error);
     } finally {
-      if (!keepOpen) await handle.close().catch(() => {});
+      if (!keepOpen) ignoreErrors(() => closeSync(fd));
     }
   }
 
@@ -591,15 +604,24 @@ export class ModuleCache {
 }
 
 /** Up to `length` bytes at `position` (fewer only at the end of the file). */
-async function readAt(handle: FileHandle, position: number, length: number): Promise<Uint8Array> {
+function readAt(fd: number, position: number, length: number): Uint8Array {
   const buffer = new Uint8Array(length);
   let filled = 0;
   while (filled < length) {
-    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+    const bytesRead = readSync(fd, buffer, filled, length - filled, position + filled);
     if (bytesRead === 0) break;
     filled += bytesRead;
   }
   return filled === length ? buffer : buffer.subarray(0, filled);
+}
+
+/** Runs `f`, ignoring what it throws: closing or touching a file we are done with. */
+function ignoreErrors(f: () => void): void {
+  try {
+    f();
+  } catch {
+    // Nothing to do: the entry was read.
+  }
 }
 
 function openFailure(error: unknown): EntryFile {
@@ -643,9 +665,10 @@ export interface CachedCompileOptions {
   /** How to compile on a miss (defaults to `WebAssembly.compile`); the runtime's Module passes its tiering-aware compile. */
   readonly compile?: (wasm: Uint8Array) => Promise<WebAssembly.Module>;
   /**
-   * `save()` fills nothing when less than this many milliseconds passed since
-   * the compile started (default `MIN_RUN_MS`): such a run has little to gain,
-   * and a tiny module called once should not cost a background compile.
+   * In a process that starts functions in Liftoff, `save()` fills nothing when less
+   * than this many milliseconds passed since the compile started (default
+   * `MIN_RUN_MS`): V8 would have optimized nothing yet. Under --no-liftoff it does
+   * not apply, since every function that ran is already optimized.
    */
   readonly minRunMs?: number;
   /** The cache's size limit in bytes (default `DEFAULT_CACHE_MAX_BYTES`). */
@@ -676,7 +699,10 @@ export function nowMs(): number {
  */
 export const REFRESH_GROWTH = 1.25;
 
-/** Runs shorter than this (compile included) do not fill the cache: at most this much could be saved. */
+/**
+ * Runs shorter than this (compile included), in a process that starts functions in
+ * Liftoff, do not fill the cache: V8 tiers a function up only after it ran a while.
+ */
 export const MIN_RUN_MS = 50;
 
 /**
@@ -706,18 +732,21 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   const started = options.startedAtMs ?? nowMs();
   const none = async () => NOTHING;
   const small = (codeSectionSize(wasm) ?? 0) < (options.minCodeBytes ?? MIN_CODE_BYTES);
-  if (options.dir === null || small) return { module: await compile(wasm), fromCache: false, save: none };
+  // Without the native addon an entry can be neither read nor filled: nothing to hash or look up.
+  if (options.dir === null || small || !nativeStatus().available) {
+    return { module: await compile(wasm), fromCache: false, save: none };
+  }
   const cache = new ModuleCache(options.dir, {
     ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
     ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
   });
+  // After the addon loaded: the hash is its SHA-256 (hash.ts), node:crypto's only for a big module.
   const wasmSha256 = sha256Hex(wasm);
-  // A miss, the usual case for a module whose runs are short (they fill nothing), costs one
-  // lstat: the native addon (0.5-5 ms to load) is needed only to read an entry or to fill one.
-  const hit = cache.has(wasm, wasmSha256) && nativeStatus().available ? await cache.get(wasm, wasmSha256) : null;
+  const hit = cache.has(wasm, wasmSha256) ? await cache.get(wasm, wasmSha256) : null;
   const fromCache = hit?.usedMachineCode === true;
   const module = hit?.module ?? (await compile(wasm));
-  const minRunMs = options.minRunMs ?? MIN_RUN_MS;
+  // Under --no-liftoff every function that ran is TurboFan code: a run of any length has some to keep.
+  const minRunMs = processTier() === 'optimizing' ? 0 : (options.minRunMs ?? MIN_RUN_MS);
   // A hit's entry is rewritten when this run tiered up clearly more than it holds (issue 10):
   // a first run of `--version` leaves next to nothing, and entries must not stay that way.
   const onlyIfMoreThan = fromCache ? Math.floor(hit.machineCodeByteLength * REFRESH_GROWTH) : undefined;
@@ -729,7 +758,7 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   let saved: Promise<CacheFillResult> | undefined;
   const save = () => {
     if (saved === undefined) {
-      if (nowMs() - started < minRunMs || !nativeStatus().available) saved = none();
+      if (nowMs() - started < minRunMs) saved = none();
       else {
         saved = cache.putCompiled(module, record, {
           source,
