@@ -7,8 +7,12 @@
 // Each bundle file is compiled as a vm.Script of one function expression and run
 // with a `require` that loads the bundle's other files the same way. When a file
 // had no usable cache, the process writes one as it exits, with everything V8
-// compiled of it by then: `<cache>/wasmer-ts/js/<file>-<V8 version>-<flags>.bin`,
-// the cache being `$XDG_CACHE_HOME` (else `~/.cache`), as for machine code.
+// compiled of it by then: `<cache>/wasmer-ts/js/<file>-<command>-<V8 version>-<flags>.bin`,
+// the cache being `$XDG_CACHE_HOME` (else `~/.cache`), as for machine code. Each
+// command (`run` of a program, `run --invoke`, `call`, `inspect`...) has its own: a
+// cache holds the functions the run that wrote it compiled, and a file is written
+// only when its cache is missing, so one shared by all would hold only the first
+// command's functions, and the others would compile theirs on every start.
 // A cache file holds a header (magic, the source's length and mtime, a checksum of
 // the data) before V8's data. V8 refuses data made by another V8, under other flags
 // or for another source; we check the rest, since V8 trusts data it accepts: a
@@ -33,8 +37,22 @@ const HEADER_BYTES = 20; // magic u32, source length u32, source mtime f64, chec
 const PRUNE_AFTER_MS = 30 * 24 * 3600 * 1000;
 const PARAMS = '(0, function (exports, require, module, __filename, __dirname) {';
 
+/** The commands whose code caches are kept apart (see the top); anything else is `other`. */
+const COMMANDS = new Set(['run', 'call', 'inspect', 'validate', 'compile', 'create-exe', 'cache', 'types']);
+
+/** Which code cache a start with `argv` (process.argv) uses: its command, and for `run`, whether it invokes. */
+function commandProfile(argv) {
+  const command = argv[2];
+  if (!COMMANDS.has(command)) return 'other';
+  const end = argv.indexOf('--');
+  const ours = end === -1 ? argv.slice(3) : argv.slice(3, end);
+  return command === 'run' && ours.some((a) => a === '--invoke' || a === '-i' || a.startsWith('--invoke='))
+    ? 'run-invoke'
+    : command;
+}
+
 /** Loads `entry` (a bundle file) and the bundle files it requires; returns its exports. */
-function loadBundle(entry) {
+function loadBundle(entry, profile = commandProfile(process.argv)) {
   const dir = cacheDir(process.env);
   if (dir === null || process.env.NODE_DISABLE_COMPILE_CACHE) return require(entry);
   const loaded = new Map();
@@ -48,7 +66,7 @@ function loadBundle(entry) {
     const mtimeMs = statSync(file).mtimeMs;
     // The flags now: the CLI may turn one on before it compiles Wasm (commands/input.ts).
     const flags = flagTag(process.execArgv.join(' '));
-    const cacheFile = path.join(dir, `${path.basename(file)}-${process.versions.v8}-${flags}.bin`);
+    const cacheFile = path.join(dir, `${path.basename(file)}-${profile}-${process.versions.v8}-${flags}.bin`);
     const cachedData = readCache(cacheFile, source.length, mtimeMs);
     // `(0, function ...)`: a function in parentheses would be compiled eagerly, all of it.
     const script = new vm.Script(`${PARAMS}${source}\n})`, {
@@ -171,4 +189,4 @@ function flagTag(text) {
   return (hash >>> 0).toString(36);
 }
 
-module.exports = { loadBundle };
+module.exports = { commandProfile, loadBundle };

@@ -14,6 +14,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ const BUNDLE = path.join(ROOT, 'dist/bundle/cli.cjs');
 /** Runs `run fixtures/simple.wasm --invoke sum 5 37` through loadBundle, as bin/wasmer-ts.js does. */
 const DRIVER = [
   `const { loadBundle } = require(${JSON.stringify(LOADER)});`,
-  `loadBundle(${JSON.stringify(BUNDLE)})`,
+  `loadBundle(${JSON.stringify(BUNDLE)}, process.env.PROFILE)`,
   `  .cliMain([process.argv[0], 'wasmer-ts', 'run', ${JSON.stringify(path.join(ROOT, 'fixtures/simple.wasm'))}, '--invoke', 'sum', '5', '37'])`,
   '  .then((code) => { process.exitCode = code; });',
 ].join('\n');
@@ -61,7 +62,43 @@ function fastCacheFile(): string {
   return path.join(jsCache(), name ?? '');
 }
 
+const { commandProfile } = createRequire(import.meta.url)(LOADER) as { commandProfile(argv: string[]): string };
+
+describe('commandProfile: which code cache a start uses', () => {
+  const profile = (...args: string[]) => commandProfile(['node', 'wasmer-ts', ...args]);
+  it('is the command, and for run whether it invokes a function', () => {
+    expect(profile('run', 'app.wasm', 'x')).toBe('run');
+    expect(profile('run', 'simple.wasm', '--invoke', 'sum', '1')).toBe('run-invoke');
+    expect(profile('run', '-i', 'sum', 'simple.wasm')).toBe('run-invoke');
+    expect(profile('run', '--invoke=sum', 'simple.wasm')).toBe('run-invoke');
+    expect(profile('call', 'simple.wasm', 'sum')).toBe('call');
+    expect(profile('inspect', 'simple.wasm')).toBe('inspect');
+  });
+  it('is `other` for anything else, so that no argument names a file', () => {
+    expect(profile()).toBe('other');
+    expect(profile('--help')).toBe('other');
+    expect(profile('../../etc/passwd')).toBe('other');
+    // After `--` an --invoke is the program's.
+    expect(profile('run', 'app.wasm', '--', '--invoke')).toBe('run');
+  });
+});
+
 describe.skipIf(SKIP_IN_EXE)('the CLI bundle loader with its code cache (the npm package only)', () => {
+  it('keeps a cache per command: a second command writes its own, and leaves the first one’s alone', () => {
+    expect(start({ PROFILE: 'run-invoke' }).status).toBe(0);
+    const first = readdirSync(jsCache()).filter((f) => f.startsWith('fast-'));
+    expect(first).toHaveLength(1);
+    expect(first[0]).toContain('-run-invoke-');
+    const bytes = readFileSync(path.join(jsCache(), first[0] ?? ''));
+    expect(start({ PROFILE: 'call' }).status).toBe(0);
+    const both = readdirSync(jsCache())
+      .filter((f) => f.startsWith('fast-'))
+      .sort();
+    expect(both).toHaveLength(2);
+    expect(both.some((f) => f.includes('-call-'))).toBe(true);
+    expect(readFileSync(path.join(jsCache(), first[0] ?? '')).equals(bytes)).toBe(true);
+  });
+
   it('writes a cache file for each bundle file it loaded, and the next start uses them unchanged', () => {
     const first = start();
     expect(first).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
