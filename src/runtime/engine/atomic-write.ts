@@ -24,8 +24,7 @@ export async function writeFileAtomic(
   options: AtomicWriteOptions = {},
 ): Promise<void> {
   const suffix = `${process.pid}.${globalThis.crypto.randomUUID().slice(0, 12)}.tmp`;
-  const temp =
-    options.hidden === true ? join(dirname(file), `.${basename(file)}.${suffix}`) : `${file}.${suffix}`;
+  const temp = options.hidden === true ? join(dirname(file), `.${basename(file)}.${suffix}`) : `${file}.${suffix}`;
   // Loaded here: fs/promises costs start-up to every command that imports this file (cache/index.ts).
   const { rename, rm, writeFile } = await import('node:fs/promises');
   try {

@@ -278,14 +278,10 @@ export class Reader {
 /** Decodes UTF-8 bytes `[from, to)` of `bytes` as a name; bad UTF-8 throws `ERR_BAD_UTF8` at `from`. */
 export function decodeName(bytes: Uint8Array, from: number, to: number, what = 'a name'): string {
   if (to - from <= ASCII_FAST_PATH_MAX) {
-    let s = '';
     let i = from;
-    for (; i < to; i++) {
-      const c = bytes[i]!;
-      if (c >= 0x80) break;
-      s += String.fromCharCode(c);
-    }
-    if (i === to) return s;
+    while (i < to && bytes[i]! < 0x80) i++;
+    // ASCII: one string made from the bytes, where adding a character at a time made one per character.
+    if (i === to) return String.fromCharCode.apply(null, bytes.subarray(from, to) as unknown as number[]);
   }
   try {
     return UTF8.decode(bytes.subarray(from, to));

@@ -14,7 +14,7 @@ import type { Feature } from '../../parser/types.js';
 import { hex } from '../../units.js';
 import type { ComponentType, CoreModuleType } from '../types.js';
 import { readAlias } from './alias.js';
-import type { ComponentAst, CustomSection, Definition, ExportDefinition } from './ast.js';
+import type { ComponentAst, ComponentNames, CustomSection, Definition, ExportDefinition } from './ast.js';
 import { readCanon } from './canon.js';
 import { coreExternText, readCoreType } from './core-types.js';
 import { ExternList, IntroducedResources } from './externs.js';
@@ -102,11 +102,17 @@ class ComponentParser {
     const type: ComponentType = { kind: 'component', imports: this.imports.items, exports: this.exports.items };
     // Its exports bind nothing when it is matched: they are what it has (its own resources or ones it was given).
     this.scope.setIntroduced(type, { imports: this.imports.introduced, exports: [] });
+    // The names are for messages and `inspect`: decoded when first asked for, not on every run.
+    const namesData = this.namesData;
+    let names: ComponentNames | undefined;
     return {
       definitions: this.definitions,
       customSections: this.customSections,
       type,
-      names: decodeComponentNames(this.namesData),
+      get names() {
+        names ??= decodeComponentNames(namesData);
+        return names;
+      },
       offset: this.start,
       byteLength: r.end - this.start,
     };
