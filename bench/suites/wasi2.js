@@ -112,29 +112,39 @@ export async function run() {
       const helloComponent = adapt(jco, hello, join(dir, 'hello.component.wasm'));
       const { cmd, env } = wasmerTs();
       const empty = join(dir, 'cache');
-      const commands = [`${cmd} run ${hello}`, `${cmd} run ${helloComponent}`];
+      const warm = join(dir, 'warm');
+      // Cold: no machine code cached (the cache's entries are deleted before every run). Warm:
+      // every run but a user's first, with the machine code of the functions the run calls in
+      // its own --cache-dir. wasmer-ts/js, the CLI's code cache (bin/bundle-loader.js), stays
+      // warm for all four, as it is for a user after the first run.
+      const commands = [
+        `${cmd} run ${hello}`,
+        `${cmd} run ${helloComponent}`,
+        `${cmd} run --cache-dir ${warm} ${hello}`,
+        `${cmd} run --cache-dir ${warm} ${helloComponent}`,
+      ];
       const r = interleaved(commands, {
         rounds: 8,
         runs: 5,
         cwd: dir,
         env: { ...env, XDG_CACHE_HOME: empty },
         out: join(dir, 'hyperfine.json'),
-        // The machine-code entries only: wasmer-ts/js, the CLI's code cache (bin/bundle-loader.js),
-        // stays warm, as it is for a user after the first run.
         prepare: `rm -f ${join(empty, 'wasmer-ts')}/*.wasmu`,
       });
-      // Cold for both: the cache is emptied before every run. Warm would be the same: none of
-      // the two hello worlds' modules has the 16 KiB of code that the cache looks up (MIN_CODE_BYTES).
+      const row = (label, i, core) => ({
+        case: label,
+        'wall ms': r.wall[i],
+        'CPU ms': r.cpu[i],
+        ratio: r.wall[i] / r.wall[core],
+        'CPU ratio': r.cpu[i] / r.cpu[core],
+      });
       printTable(
-        "wasi2: `wasmer-ts run` of a C hello world, cache emptied before every run (both rows: their modules are below the cache's 16 KiB of code, so warm is the same), 8 interleaved rounds of 5; target: component within 1.3x",
+        'wasi2: `wasmer-ts run` of a C hello world, core module against component, machine-code cache cold and warm, 8 interleaved rounds x 5 runs, medians (target: component within 1.3x the core module)',
         [
-          { case: 'core module (preview1)', 'wall ms': r.wall[0], 'CPU ms': r.cpu[0], ratio: 1 },
-          {
-            case: 'component (WASI 0.2, adapted)',
-            'wall ms': r.wall[1],
-            'CPU ms': r.cpu[1],
-            ratio: r.wall[1] / r.wall[0],
-          },
+          row('core module (preview1), cold', 0, 0),
+          row('component (WASI 0.2, adapted), cold', 1, 0),
+          row('core module (preview1), warm', 2, 2),
+          row('component (WASI 0.2, adapted), warm', 3, 2),
         ],
       );
     }

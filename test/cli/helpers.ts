@@ -85,11 +85,12 @@ export interface CliOptions {
 
 /**
  * The machine-code cache of the CLI under test, never the user's ~/.cache: an
- * empty one per call. `run`/`call` fill the cache only after a run of 50 ms or
- * more (MIN_RUN_MS), which on a loaded machine even a tiny module reaches (and
+ * empty one per call. `run`/`call` of a module with enough code fill the cache
+ * after any run under --no-liftoff, and after a run of 50 ms or more (MIN_RUN_MS)
+ * under V8's defaults, which on a loaded machine even a tiny module reaches (and
  * running a compiled artifact stores its code for the Wasm). With one cache per
- * file, whether a test read an entry some other test had left then depended on
- * load and order; now every call starts from the same empty cache.
+ * file, whether a test read an entry some other test had left depended on load
+ * and order; now every call starts from the same empty cache.
  */
 const CACHE_HOME = mkdtempSync(join(tmpdir(), 'wasmer-ts-cli-cache-'));
 process.once('exit', () => rmSync(CACHE_HOME, { recursive: true, force: true }));

@@ -706,14 +706,14 @@ export const REFRESH_GROWTH = 1.25;
 export const MIN_RUN_MS = 50;
 
 /**
- * Modules with less code than this skip the cache. Measured with `npm run bench --
- * cache` (time to first result, fresh processes, Node 20): from an artifact, a
- * 1.2 KiB kernel took 2.7x its cold lazy compile, a module of 15 KiB of code 1.2x,
- * one of 59 KiB 0.63x. Below the threshold the lookup (the engine key, the hash,
- * a stat) is all cost: 1-2 ms in the npm package, about 6 ms in the standalone
- * executable, where that code is not yet compiled.
+ * Modules with less code than this skip the cache: V8 compiles their few functions
+ * about as fast as an entry loads (the addon, the engine key, two hashes, a read and
+ * V8's deserialization: about 2 ms). It was 16 KiB while a lookup hashed with
+ * node:crypto, which loads in 10-20 ms under --no-liftoff; a C hello world (3.5 KiB
+ * of code, and 11 KiB in the preview1 adapter of its component) spends more than
+ * that in TurboFan compiles on every run (README, "the machine-code cache").
  */
-export const MIN_CODE_BYTES = 16 * 1024;
+export const MIN_CODE_BYTES = 2 * 1024;
 
 export interface CachedCompile {
   readonly module: WebAssembly.Module;
