@@ -2,14 +2,16 @@
  * SHA-256 for the artifact format, the cache's keys and the engine fingerprint,
  * from whichever of three implementations costs a start least:
  *
- * - up to SMALL_HASH_MAX_BYTES, the plain-JavaScript one of ./sha256.ts (it runs
- *   interpreted in a cold process, so its cost grows quickly with the input);
  * - up to NATIVE_HASH_MAX_BYTES, the native addon's (native/src/sha256.cc), once
  *   ./native.ts has loaded it (it hands its function over here, so that this file
  *   stays pure): the cache loads it before it hashes anything, since it cannot read
  *   or fill an entry without it, and it loads in about half a millisecond;
- * - node:crypto otherwise, and for everything once it is loaded (it hashes about
- *   ten times as fast as the addon, with the CPU's SHA instructions). It loads on
+ * - without the addon, up to SMALL_HASH_MAX_BYTES, the plain-JavaScript one of
+ *   ./sha256.ts (it runs interpreted in a cold process, so its cost grows quickly
+ *   with the input);
+ * - node:crypto otherwise, and for everything the addon does not take once it is
+ *   loaded (it hashes about ten times as fast as the addon, with the CPU's SHA
+ *   instructions, but has a call's overhead of its own). It loads on
  *   first use, synchronously so that the sync API (`Module.serialize`,
  *   `decodeArtifact`) stays sync, and loading it costs 3 ms in a process with V8's
  *   default flags but 10-20 ms under --no-liftoff, the flags `run` starts with:
@@ -36,16 +38,20 @@ const requireBuiltin = createRequire(import.meta.url);
 let cryptoModule: typeof NodeCrypto | undefined;
 const nodeCrypto = () => (cryptoModule ??= requireBuiltin('node:crypto') as typeof NodeCrypto);
 
-/** The digest by the JavaScript or the native implementation, or null when node:crypto should do it. */
+/** The digest by the native or the JavaScript implementation, or null when node:crypto should do it. */
 function withoutCrypto(bytes: Uint8Array): Uint8Array | null {
-  if (cryptoModule !== undefined) return null;
-  if (bytes.length <= SMALL_HASH_MAX_BYTES) return sha256BytesJs(bytes);
-  return nativeSha256 !== null && bytes.length <= NATIVE_HASH_MAX_BYTES ? nativeSha256(bytes) : null;
+  // The addon first, small inputs included: in a cold process the JavaScript one runs
+  // interpreted (1.4 ms for 1 KiB), the addon's takes microseconds.
+  if (nativeSha256 !== null && bytes.length <= NATIVE_HASH_MAX_BYTES) return nativeSha256(bytes);
+  if (cryptoModule === undefined && bytes.length <= SMALL_HASH_MAX_BYTES) return sha256BytesJs(bytes);
+  return null;
 }
 
 /** The SHA-256 of `bytes`, lowercase hex. */
 export function sha256Hex(bytes: Uint8Array): string {
-  if (cryptoModule === undefined && bytes.length <= SMALL_HASH_MAX_BYTES) return sha256HexJs(bytes);
+  if (nativeSha256 === null && cryptoModule === undefined && bytes.length <= SMALL_HASH_MAX_BYTES) {
+    return sha256HexJs(bytes);
+  }
   const digest = withoutCrypto(bytes);
   if (digest === null) return nodeCrypto().createHash('sha256').update(bytes).digest('hex');
   return Buffer.from(digest.buffer, digest.byteOffset, digest.byteLength).toString('hex');
