@@ -162,9 +162,12 @@ const latin1Source = {
 };
 
 rmSync(OUT, { recursive: true, force: true });
+const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 await rolldown.build({
   input: { cli: path.join(DIST, 'cli.js') },
   platform: 'node',
+  // src/runtime/engine/paths.ts: the version without reading package.json at every start.
+  transform: { define: { __WASMER_TS_BUNDLED_VERSION__: JSON.stringify(version) } },
   external: [/^node:(?!module$)/, /^[a-z@]/],
   plugins: [keepModuleUrls, commonJsBuiltins, inlineFacades, latin1Source],
   logLevel: 'warn',
@@ -187,7 +190,6 @@ await rolldown.build({
 // (src/standalone/app.ts, and the runtime it imports), one CommonJS file ready
 // to be a Node single executable application's snapshot: scripts/sea-bundle.js.
 const { seaBundle } = await import('./sea-bundle.js');
-const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 await seaBundle(rolldown, {
   input: path.join(DIST, 'standalone', 'app.js'),
   file: path.join(DIST, 'exe', 'runner.cjs'),

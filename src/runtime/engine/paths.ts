@@ -15,9 +15,15 @@ export const NATIVE_ADDON_PATH = fileURLToPath(new URL('native/build/Release/was
 
 let version: string | undefined;
 
+/** Defined in the CLI's bundle only (scripts/bundle-cli.js); undeclared elsewhere, which `typeof` allows. */
+declare const __WASMER_TS_BUNDLED_VERSION__: string | undefined;
+
 /** wasmer-ts's own version from package.json, or `unknown` when it cannot be read. */
 export function packageVersion(): string {
   if (embedding !== null) return embedding.version;
+  // The CLI's bundle has it built in (scripts/bundle-cli.js): no read and parse of package.json per start.
+  if (version === undefined && typeof __WASMER_TS_BUNDLED_VERSION__ === 'string')
+    version = __WASMER_TS_BUNDLED_VERSION__;
   if (version === undefined) {
     try {
       const parsed: unknown = JSON.parse(readFileSync(new URL('package.json', PACKAGE_ROOT), 'utf8'));
