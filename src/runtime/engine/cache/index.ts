@@ -51,9 +51,12 @@ import {
   fstatSync,
   futimesSync,
   lstatSync,
+  mkdirSync,
   openSync,
+  readdirSync,
   readSync,
   type Stats,
+  unlinkSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe } from '../../describe.js';
@@ -380,7 +383,6 @@ export class ModuleCache {
       // Before node:fs/promises loads: after most hits there is nothing new to write.
       if (machineCode === null || machineCode.length === 0) return NOTHING;
       if (options.onlyIfMoreThan !== undefined && machineCode.length <= options.onlyIfMoreThan) return NOTHING;
-      const { lstat } = await fsp();
       const file = this.fileForHash(wasmSha256);
       const artifact = encodeEntryFor(currentEngine(), wasm, hexBytes(wasmSha256), {
         machineCode,
@@ -393,7 +395,7 @@ export class ModuleCache {
         );
         return NOTHING;
       }
-      const there = await lstat(file).catch(() => null);
+      const there = lstatOrNull(file);
       if (there !== null && !there.isFile()) {
         this.notice(file, `cache: not saved: ${basename(file)} is ${fileKind(there)}, which the cache did not write`);
         return NOTHING;
@@ -407,10 +409,13 @@ export class ModuleCache {
     }
   }
 
-  /** Writes a whole artifact as the entry for its Wasm (atomically: temp file, then rename). */
+  /**
+   * Writes a whole artifact as the entry for its Wasm (atomically: temp file, then rename).
+   * Filling an entry, as reading one, loads no node:fs/promises for a small entry: a first
+   * run of a small module writes its entry, and that module's load costs 6 ms there.
+   */
   async write(file: string, artifact: Uint8Array): Promise<void> {
-    const { mkdir } = await fsp();
-    await mkdir(this.dir, { recursive: true });
+    mkdirSync(this.dir, { recursive: true });
     await writeFileAtomic(file, artifact);
   }
 
@@ -496,15 +501,19 @@ export class ModuleCache {
     maxBytes: number = this.maxBytes,
     keep: string | null = null,
   ): Promise<{ removed: number; byteLength: number }> {
-    const { lstat, unlink } = await fsp();
-    const names = await this.names();
-    if (names === null) return { removed: 0, byteLength: 0 };
+    // Synchronous calls, as `write` makes (one lstat per entry): it follows every write.
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return { removed: 0, byteLength: 0 };
+    }
     const entries: { file: string; size: number; usedMs: number }[] = [];
     let removed = 0;
     let byteLength = 0;
-    const remove = async (file: string, size: number): Promise<void> => {
+    const remove = (file: string, size: number): void => {
       try {
-        await unlink(file);
+        unlinkSync(file);
         removed++;
         byteLength += size;
       } catch {
@@ -515,17 +524,17 @@ export class ModuleCache {
       const isEntry = EVICTABLE_ENTRY.test(name);
       if (!isEntry && !EVICTABLE_TEMP.test(name)) continue;
       const file = join(this.dir, name);
-      const info = await lstat(file).catch(() => null);
+      const info = lstatOrNull(file);
       if (info === null || !info.isFile()) continue;
       if (isEntry) entries.push({ file, size: info.size, usedMs: info.mtimeMs });
-      else if (Date.now() - info.mtimeMs > STALE_TEMP_MS) await remove(file, info.size);
+      else if (Date.now() - info.mtimeMs > STALE_TEMP_MS) remove(file, info.size);
     }
     let total = entries.reduce((n, e) => n + e.size, 0);
     entries.sort((a, b) => a.usedMs - b.usedMs);
     for (const entry of entries) {
       if (total <= maxBytes) break;
       if (entry.file === keep) continue;
-      await remove(entry.file, entry.size);
+      remove(entry.file, entry.size);
       total -= entry.size;
     }
     return { removed, byteLength };
@@ -613,6 +622,15 @@ function readAt(fd: number, position: number, length: number): Uint8Array {
     filled += bytesRead;
   }
   return filled === length ? buffer : buffer.subarray(0, filled);
+}
+
+/** `lstat` of `file`, or null when it cannot be had (gone, unreadable directory). */
+function lstatOrNull(file: string): Stats | null {
+  try {
+    return lstatSync(file, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** Runs `f`, ignoring what it throws: closing or touching a file we are done with. */
