@@ -22,7 +22,7 @@ import { UniqueNames } from './names.js';
 import { named } from './naming.js';
 import type { Scope } from './scope.js';
 import { badIndex } from './scope.js';
-import { substituteResources } from './type-mapping.js';
+import { instantiatedExports } from './type-mapping.js';
 import { readExternName } from './type-section.js';
 
 const MAX_ITEMS = 1_000_000;
@@ -181,11 +181,11 @@ export function readInstance(r: Reader, scope: Scope): InstanceDefinition {
       args.push({ name, item: { sort, index }, type: externTypeOf(scope, sort, index, indexAt), at });
     }
     const bindings = checkInstantiateArgs(scope, component, ctype, args, offset);
-    type = { kind: 'instance', exports: substituteResources(ctype.exports, bindings) };
+    type = { kind: 'instance', exports: instantiatedExports(ctype, bindings) };
     definition = {
       kind: 'instance',
       offset,
-      expr: { kind: 'instantiate', component, args: args.map((a) => ({ name: a.name, item: a.item })) },
+      expr: { kind: 'instantiate', component, args: args.map((a) => ({ name: a.name, item: a.item })), type },
     };
   } else if (tag === 0x01) {
     const exports: ExternDescriptor[] = [];
