@@ -206,10 +206,14 @@ export function readInstance(r: Reader, scope: Scope): InstanceDefinition {
       }
       const itemType = externTypeOf(scope, sort, index, indexAt);
       // A type exported by name is that named type, as in an instance type's `(export "point" (type (eq i)))`.
-      exports.push({
-        name,
-        type: itemType.kind === 'type' ? { kind: 'type', type: named(itemType.type, name) } : itemType,
-      });
+      let type = itemType;
+      if (itemType.kind === 'type') {
+        const copy = named(itemType.type, name);
+        if (copy.kind !== 'func' && copy.kind !== 'instance' && copy.kind !== 'component' && copy.kind !== 'resource')
+          scope.noteInlineExport(copy, itemType.type as typeof copy);
+        type = { kind: 'type', type: copy };
+      }
+      exports.push({ name, type });
       items.push({ name, item: { sort, index } });
     }
     type = { kind: 'instance', exports };
