@@ -58,19 +58,18 @@ function rawGreet(component) {
   };
 }
 
-/** `calls` calls of `fn` with `args` (0 or 2 of them), in a loop the optimizer cannot drop. */
+/**
+ * `calls` calls of `fn` with `args` (0 or 2 of them). Each loop is compiled on its own (from
+ * this fixed text), so its call site sees only `fn`: closures of one function literal share
+ * their feedback, and a call site that has seen all three callers is megamorphic, which
+ * would slow whichever ran later (V8 inlines a Wasm export's call only from a monomorphic site).
+ */
 function numericLoop(fn, args, calls) {
-  if (args.length === 0) {
-    return () => {
-      for (let i = 0; i < calls; i++) fn();
-    };
-  }
-  const [a, b] = args;
-  return () => {
-    let sink = 0;
-    for (let i = 0; i < calls; i++) sink = fn(a, b);
-    return sink;
-  };
+  const body =
+    args.length === 0
+      ? 'return () => { for (let i = 0; i < calls; i++) fn(); };'
+      : 'return () => { let sink = 0; for (let i = 0; i < calls; i++) sink = fn(a, b); return sink; };';
+  return new Function('fn', 'a', 'b', 'calls', body)(fn, args[0], args[1], calls);
 }
 
 /** ns per call of `add`, `addf` and `nop` through a component, our core Instance and raw V8, measured in one run. */
@@ -94,9 +93,10 @@ function numericRows(jco) {
     }
     const opts = { samples: 9, warmup: 2 };
     // Interleaved, twice each, so load on the machine falls on all three alike.
+    const loops = fns.map((f) => numericLoop(f, args, NUMERIC_CALLS));
     const times = fns.map(() => []);
     for (let round = 0; round < 2; round++) {
-      fns.forEach((f, i) => times[i].push(measure(numericLoop(f, args, NUMERIC_CALLS), opts).median));
+      for (let i = 0; i < loops.length; i++) times[i].push(measure(loops[i], opts).median);
     }
     const [c, i, r] = times.map((t) => Math.min(...t) / NUMERIC_CALLS);
     rows.push({
