@@ -6,7 +6,11 @@
  * over JS values, `canon lower` a component function (the host's, or another component
  * instance's) as a core function; nested components are instantiated with their `with`
  * arguments as their imports. Each component instance has its own `ComponentState`
- * (its handle tables and its may-enter/may-leave flags).
+ * (its handle tables and its may-enter/may-leave flags) and its own resource types: a
+ * resource a component defines is a new `ResourceType` each time the component is
+ * instantiated (Explainer.md "Resource types": generative), and every type the instance
+ * uses is rewritten from the parser's resources to the running instance's (`Walk.resources`),
+ * so a handle of one instance's resource is refused where another's is expected.
  */
 import { LinkError, OutOfMemoryError, withoutV8Prefix } from '../errors.js';
 import { toTrap } from '../trap.js';
@@ -33,6 +37,7 @@ import type {
   SortIndex,
 } from './parser/ast.js';
 import { sortOf, sortOfExtern } from './parser/ast.js';
+import { substituteFuncResources } from './parser/type-mapping.js';
 import { type ResourceClass, resourceClass } from './resource-class.js';
 import type { ExternType, FuncType, ResourceType, ValType } from './types.js';
 
@@ -69,8 +74,9 @@ export function instantiateAst(
   const state = new ComponentState();
   const exports = new Map<string, Item>();
   const labels = funcLabels(ast.definitions, path);
+  const resources = new Map<ResourceType, ResourceType>();
   for (const def of ast.definitions) {
-    define(def, { spaces, state, exports, linker, resolve, labels, path });
+    define(def, { spaces, state, exports, linker, resolve, labels, path, resources });
   }
   return { exports, state };
 }
@@ -83,6 +89,8 @@ interface Walk {
   readonly resolve: ImportResolver;
   readonly labels: ReadonlyMap<number, string>;
   readonly path: string;
+  /** Each resource of the parser's types to this instance's: its own definitions' and those its imports and nested instances gave. */
+  readonly resources: Map<ResourceType, ResourceType>;
 }
 
 function define(def: Definition, w: Walk): void {
@@ -103,16 +111,21 @@ function define(def: Definition, w: Walk): void {
     case 'component':
       spaces.components.push({ ast: def.component, outer: spaces });
       return;
-    case 'instance':
-      spaces.instances.push(componentInstance(def.expr, w));
+    case 'instance': {
+      const instance = componentInstance(def.expr, w);
+      if (def.expr.kind === 'instantiate') bindResources(w.resources, def.expr.type, { kind: 'instance', instance });
+      spaces.instances.push(instance);
       return;
+    }
     case 'alias':
       pushItem(spaces, def.sort, aliased(def.sort, def.target, w));
       return;
     case 'type':
-      spaces.types.push(def.type as ValType | ResourceType | ExternType);
       if (def.type.kind === 'resource' && def.type.origin === 'defined') {
-        const resource = def.type;
+        // This instance's own type for the resource: another instance of the component makes another.
+        const resource: ResourceType = { ...def.type };
+        w.resources.set(def.type, resource);
+        spaces.types.push(resource);
         const cls = resourceClass(resource, w.state);
         w.linker.classes.set(resource, cls);
         const destructor = resource.destructor;
@@ -122,7 +135,9 @@ function define(def: Definition, w: Walk): void {
             ? {}
             : { destructor: () => spaces.coreFuncs[destructor] as (rep: number) => unknown }),
         });
+        return;
       }
+      spaces.types.push(def.type as ValType | ResourceType | ExternType);
       return;
     case 'canon':
       canon(def, w);
@@ -131,11 +146,13 @@ function define(def: Definition, w: Walk): void {
       throw unsupported(`a start function (component value definitions) in ${w.path}`);
     case 'import': {
       const item = w.resolve(def.name, def.type);
+      bindResources(w.resources, def.type, item);
       pushItem(spaces, sortOfExtern(def.type), item);
       return;
     }
     case 'export': {
       const item = itemOf(spaces, def.item);
+      bindResources(w.resources, def.type, item);
       w.exports.set(def.name, item);
       pushItem(spaces, def.item.sort, item);
       return;
@@ -308,34 +325,67 @@ function canon(def: CanonDefinition, w: Walk): void {
       const core = spaces.coreFuncs[def.coreFunc] as (...args: unknown[]) => unknown;
       const label = w.labels.get(spaces.funcs.length) ?? `${w.path} func ${spaces.funcs.length}`;
       checkSupported(def.type, label);
-      const lifted = liftFunction(def.type, core, canonContext(def.options, w, label), label);
+      const type = instanceFuncType(def.type, w);
+      const lifted = liftFunction(type, core, canonContext(def.options, w, label), label);
       // liftFunction already turns a core trap into our Trap: no wrapper, no cost per call.
-      spaces.funcs.push({ type: def.type, label, call: lifted });
+      spaces.funcs.push({ type, label, call: lifted });
       return;
     }
     case 'lower': {
       const callee = spaces.funcs[def.func] as ComponentFunc;
       checkSupported(def.type, callee.label);
       spaces.coreFuncs.push(
-        lowerFunctionOnFirstCall(def.type, callee.call, canonContext(def.options, w, callee.label), callee.label, {
-          transientBytes: callee.transientBytes === true,
-        }),
+        lowerFunctionOnFirstCall(
+          instanceFuncType(def.type, w),
+          callee.call,
+          canonContext(def.options, w, callee.label),
+          callee.label,
+          {
+            transientBytes: callee.transientBytes === true,
+          },
+        ),
       );
       return;
     }
     case 'resource.new':
     case 'resource.rep':
-    case 'resource.drop':
+    case 'resource.drop': {
+      const resource = w.resources.get(def.resource) ?? def.resource;
       spaces.coreFuncs.push(
         def.op === 'resource.new'
-          ? resourceNew(def.resource, w.state)
+          ? resourceNew(resource, w.state)
           : def.op === 'resource.rep'
-            ? resourceRep(def.resource, w.state)
-            : resourceDrop(def.resource, w.state),
+            ? resourceRep(resource, w.state)
+            : resourceDrop(resource, w.state),
       );
       return;
+    }
     case 'other':
       throw unsupported(`the canonical built-in ${def.name} (async, threads or error-context)`);
+  }
+}
+
+/** `type` over this instance's resources. */
+function instanceFuncType(type: FuncType, w: Walk): FuncType {
+  const { resources } = w;
+  return resources.size === 0 ? type : substituteFuncResources(type, (r) => resources.get(r) ?? r);
+}
+
+/**
+ * Records which of this instance's resources each resource of `type` (an import's,
+ * an export's or a nested instance's type, as the parser gave it) stands for: the one
+ * in `item`, the value that import, export or instantiation has at run time.
+ */
+function bindResources(resources: Map<ResourceType, ResourceType>, type: ExternType, item: Item | undefined): void {
+  if (item === undefined) return;
+  if (type.kind === 'type' && type.type.kind === 'resource') {
+    if (item.kind === 'type' && item.type !== type.type && item.type.kind === 'resource') {
+      resources.set(type.type, item.type);
+    }
+    return;
+  }
+  if (type.kind === 'instance' && item.kind === 'instance') {
+    for (const e of type.exports) bindResources(resources, e.type, item.instance.exports.get(e.name));
   }
 }
 

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Component } from '../../../src/runtime/component/component.js';
 import { CanonicalAbiError } from '../../../src/runtime/errors.js';
+import { errorOf } from '../../helpers/errors.js';
 import { componentBytes } from './fixtures.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -126,5 +127,55 @@ describe('a resource the host defines', () => {
     expect(() => component.instantiate({ 'test:host/blobs': {} })).toThrow(
       expect.objectContaining({ code: 'ERR_MISSING_IMPORT', message: expect.stringContaining('class Blob') }),
     );
+  });
+});
+
+// fixtures/components/generative.wat: one nested component defining `r`, instantiated twice.
+describe('resource types are generative', () => {
+  interface R {
+    get(): number;
+  }
+  interface Box {
+    R: new (v: number) => R;
+    take(x: R): number;
+  }
+  interface Generative {
+    same(): number;
+    mixed(): number;
+    a: Box;
+    b: Box;
+  }
+  const generative = (): Generative =>
+    new Component(componentBytes('generative')).instantiate().exports as unknown as Generative;
+
+  it("traps when a handle of one nested instance's resource reaches another instance's function", () => {
+    const g = generative();
+    expect(g.same()).toBe(7);
+    const error = errorOf(() => g.mixed(), CanonicalAbiError);
+    expect(error.code).toBe('ERR_CANON_HANDLE');
+    expect(error.message).toContain('of another component instance');
+  });
+
+  it('gives each nested instance its own class, refusing the other instance objects', () => {
+    const { a, b } = generative();
+    expect(a.R).not.toBe(b.R);
+    const x = new a.R(3);
+    expect(x).toBeInstanceOf(a.R);
+    expect(x).not.toBeInstanceOf(b.R);
+    expect(x.get()).toBe(3);
+    expect(() => b.take(x)).toThrow(expect.objectContaining({ code: 'ERR_ARG_TYPE' }));
+    // Refused before it moved: the object is still a's to use.
+    expect(x.get()).toBe(3);
+    expect(a.take(x)).toBe(3);
+  });
+
+  it('refuses, across two instantiations by the host, an object of the other one', () => {
+    const component = new Component(componentBytes('generative'));
+    const one = component.instantiate().exports as unknown as Generative;
+    const two = component.instantiate().exports as unknown as Generative;
+    expect(one.a.R).not.toBe(two.a.R);
+    const x = new one.a.R(5);
+    expect(() => two.a.take(x)).toThrow(expect.objectContaining({ code: 'ERR_ARG_TYPE' }));
+    expect(one.a.take(x)).toBe(5);
   });
 });

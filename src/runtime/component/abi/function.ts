@@ -12,6 +12,7 @@ import { alignTo, containsBorrow, flattenFunc, needsMemory, needsRealloc } from 
 import type { FuncType } from '../types.js';
 import { type CanonContext, Cx, type LendScope } from './context.js';
 import { bytesViewPlan } from './lists.js';
+import { numericLift } from './numeric.js';
 import type { Flat, Plan } from './plan.js';
 import { planOf } from './values.js';
 
@@ -154,13 +155,20 @@ export function liftFunction(
     return isResult ? unwrapResult(value) : value;
   };
 
-  const scalars = params.every((p) => p.toCore !== undefined) && !flat.paramsInMemory && !hasBorrow;
-  if (scalars && n <= 4 && (result === undefined || (!flat.resultsInMemory && result.fromCore !== undefined))) {
-    const fast = fastLift(params, callCore, cx, label, finish);
-    if (fast !== undefined) return fast;
+  const general = generalLift();
+  // Numbers and bools only: generated glue, with `general` for the calls it does not take.
+  return numericLift(type, core, state, postReturn, general, (got) => argCount(label, n, got)) ?? general;
+
+  function generalLift(): (...args: unknown[]) => unknown {
+    const scalars = params.every((p) => p.toCore !== undefined) && !flat.paramsInMemory && !hasBorrow;
+    if (scalars && n <= 4 && (result === undefined || (!flat.resultsInMemory && result.fromCore !== undefined))) {
+      const fast = fastLift(params, callCore, cx, label, finish);
+      if (fast !== undefined) return fast;
+    }
+    return slowLift;
   }
 
-  return (...args: unknown[]): unknown => {
+  function slowLift(...args: unknown[]): unknown {
     if (args.length !== n) throw argCount(label, n, args.length);
     if (!state.mayEnter) throw reentrance(label);
     state.mayEnter = false;
@@ -188,7 +196,7 @@ export function liftFunction(
       cx.borrows = undefined;
       state.mayEnter = true;
     }
-  };
+  }
 }
 
 /**

@@ -123,10 +123,12 @@ export class ComponentState {
       throw new CanonicalAbiError('ERR_CANON_HANDLE', `${what}: handle ${index} is not in the handle table`);
     }
     if (entry.resource !== resource) {
-      throw new CanonicalAbiError(
-        'ERR_CANON_HANDLE',
-        `${what}: handle ${index} is a ${resourceName(entry.resource)}, not a ${resourceName(resource)}`,
-      );
+      // Same name, other type: the same resource definition in another instance (resource types are generative).
+      const other =
+        entry.resource.name === resource.name
+          ? `${resourceName(entry.resource)} of another component instance, not of the instance that expects it`
+          : `${resourceName(entry.resource)}, not a ${resourceName(resource)}`;
+      throw new CanonicalAbiError('ERR_CANON_HANDLE', `${what}: handle ${index} is a ${other}`);
     }
     return entry;
   }

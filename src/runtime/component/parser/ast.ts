@@ -11,7 +11,7 @@
  * Every definition says which space it adds to (`sortOf`), so a consumer can count
  * indices by walking `definitions` once.
  */
-import type { ComponentType, ExternType, FuncType, ResourceType, ValType } from '../types.js';
+import type { ComponentType, ExternType, FuncType, InstanceType, ResourceType, ValType } from '../types.js';
 
 export type CoreSort = 'func' | 'table' | 'memory' | 'global' | 'tag' | 'type' | 'module' | 'instance';
 export type Sort =
@@ -76,6 +76,8 @@ export interface InstanceDefinition extends At {
         readonly kind: 'instantiate';
         readonly component: number;
         readonly args: readonly { readonly name: string; readonly item: SortIndex }[];
+        /** The instance's type: its exports, with the resources it makes fresh for this instantiation. */
+        readonly type: InstanceType;
       }
     | {
         readonly kind: 'exports';

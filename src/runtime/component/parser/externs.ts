@@ -3,8 +3,8 @@
  * type), checked as design/mvp/Binary.md "Import and Export Definitions" requires: names
  * strongly-unique, `[constructor]R`, `[method]R.f` and `[static]R.f` only on functions
  * over a resource `R` that a preceding extern of the same list introduced, no `borrow` in a
- * value, and (in a component or component type) every resource a type uses introduced by an
- * earlier import or export.
+ * value, and (in a component or component type) every resource and every record, variant,
+ * enum and flags type a type uses named by an earlier import or export.
  */
 import { WasmParseError } from '../../errors.js';
 import type { ExternDescriptor, ExternType, ResourceType, ValType } from '../types.js';
@@ -24,79 +24,116 @@ export function declareExtern(scope: Scope, name: string, type: ExternType): Ext
 }
 
 /**
- * The resources a component (or component type) has introduced by its imports and exports
- * so far (Binary.md: "all resource types transitively used in the type of an export are
- * introduced by a preceding importdecl or exportdecl"; wasm-tools holds imports to the same).
- * An import may use the resources of earlier imports, an export those of earlier imports and
- * exports. Instance types are not checked themselves: a component checks them where it
- * imports or exports one.
+ * The types a component (or component type) has named by its imports and exports so far,
+ * and the rule that an import or export refers only to those (Binary.md: "all resource
+ * types transitively used in the type of an export are introduced by a preceding importdecl
+ * or exportdecl"; wasm-tools holds value types to it too, refusing a "func not valid to be
+ * used as export"): a record, variant, enum or flags type, and the resource of an own or
+ * borrow, must be the very type an earlier import names (for an import) or an earlier
+ * import or export names (for an export). A type extern names the type it declares, not the
+ * definition it was made from: a function over `$point` is refused after `(export "point"
+ * (type $point))`; it must use that export's type index. Tuples, lists, options, results and
+ * maps need no name, but their members do. The check goes one layer deep: a named type's
+ * members were checked when it was named. Instance types are not checked themselves: a
+ * component checks them where it imports or exports one.
  */
-export class IntroducedResources {
-  private readonly imported = new Set<ResourceType>();
-  private readonly exported = new Set<ResourceType>();
-  /** Value types already found to use only introduced resources (the sets only grow, so that stays true). */
+export class NamedTypes {
+  constructor(private readonly scope: Scope) {}
+
+  private readonly imported = new Set<object>();
+  private readonly exported = new Set<object>();
+  /** Value types found to need no more names (the sets only grow, so that stays true). */
   private readonly checkedImport = new Set<ValType>();
   private readonly checkedExport = new Set<ValType>();
 
-  constructor(private readonly scope: Scope) {}
-
   /**
-   * Checks the type of extern `name` (at `offset`) and adds the resources it introduces.
-   * Throws `ERR_INVALID` naming the first resource it uses that nothing introduced before it.
+   * Checks the type of extern `name` (at `offset`), as given, and names the types it
+   * declares (`declared`: the extern's type once declared under its name). Throws `ERR_INVALID` naming the first type it uses that nothing named before it.
    */
-  check(what: 'import' | 'export', name: string, type: ExternType, offset: number): void {
-    const missing = this.extern(what, type);
+  check(what: 'import' | 'export', name: string, type: ExternType, declared: ExternType, offset: number): void {
+    // A type extern names the type it declares (a copy, for a value type), not the one it was given.
+    const missing =
+      type.kind === 'type'
+        ? (this.extern(what, type, false) ?? this.extern(what, declared, true))
+        : this.extern(what, type, true);
+    // An instance under an interface name is declared with copies of its types: name those too.
+    if (missing === null && type.kind === 'instance' && declared !== type) this.extern(what, declared, true);
     if (missing === null) return;
-    const resource = missing.name === undefined ? 'a resource' : `resource "${missing.name}"`;
+    const earlier = `no earlier import${what === 'export' ? ' or export' : ''}`;
+    if (missing.kind === 'resource') {
+      const resource = missing.name === undefined ? 'a resource' : `resource "${missing.name}"`;
+      throw new WasmParseError(
+        'ERR_INVALID',
+        `${what} "${name}" uses ${resource} that ${earlier} introduces: ${what} the resource before it`,
+        offset,
+      );
+    }
+    const article = missing.kind === 'enum' ? 'an' : 'a';
+    const described =
+      missing.name === undefined ? `${article} ${missing.kind}` : `the ${missing.kind} "${missing.name}"`;
     throw new WasmParseError(
       'ERR_INVALID',
-      `${what} "${name}" uses ${resource} that no earlier import${what === 'export' ? ' or export' : ''} introduces: ${what} the resource before it`,
+      `${what} "${name}": ${type.kind} not valid to be used as ${what}: it uses ${described}, which ${earlier} names; ${what} the ${missing.kind} by name first and refer to the ${what}ed type`,
       offset,
     );
   }
 
-  /** The first resource `type` uses that is not introduced, else null; introduces those it exports as types. */
-  private extern(what: 'import' | 'export', type: ExternType): ResourceType | null {
+  /**
+   * The first type `type` uses that is not named, else null. With `register`, names the types
+   * it declares as it goes (an instance's type exports name types for its later exports).
+   */
+  private extern(what: 'import' | 'export', type: ExternType, register: boolean): ValType | ResourceType | null {
     switch (type.kind) {
-      case 'type':
-        // A function or instance type names no item, but what it uses must be introduced all the same.
-        if (type.type.kind === 'func' || type.type.kind === 'instance' || type.type.kind === 'component')
-          return this.extern(what, type.type);
-        if (type.type.kind !== 'resource') return this.val(what, type.type);
-        this.exported.add(type.type);
-        if (what === 'import') this.imported.add(type.type);
+      case 'type': {
+        const t = type.type;
+        const missing =
+          t.kind === 'resource' || t.kind === 'component'
+            ? null
+            : t.kind === 'func' || t.kind === 'instance'
+              ? this.extern(what, t, false)
+              : this.members(what, t);
+        if (missing !== null || !register) return missing;
+        this.name(what, t);
+        if (t.kind !== 'resource' && t.kind !== 'func' && t.kind !== 'instance' && t.kind !== 'component') {
+          const original = this.scope.inlineExportOf(t);
+          if (original !== undefined) this.name(what, original);
+        }
         return null;
+      }
       case 'value':
         return this.val(what, type.type);
-      case 'func': {
-        for (const p of type.params) {
-          const missing = this.val(what, p.type);
-          if (missing !== null) return missing;
-        }
-        return type.result === undefined ? null : this.val(what, type.result);
-      }
+      case 'func':
+        return this.first(what, [...type.params.map((p) => p.type), type.result]);
       case 'instance':
         for (const e of type.exports) {
-          const missing = this.extern(what, e.type);
+          const missing = this.extern(what, e.type, register);
           if (missing !== null) return missing;
         }
         return null;
       default:
-        // Component and core module types are closed: they name only their own resources.
+        // Component and core module types are closed: they name only their own types.
         return null;
     }
   }
 
-  private val(what: 'import' | 'export', t: ValType): ResourceType | null {
-    if (!this.scope.facts.of(t).hasHandle) return null;
+  private name(what: 'import' | 'export', t: object): void {
+    this.exported.add(t);
+    if (what === 'import') this.imported.add(t);
+  }
+
+  /** `t` where it is used: a record, variant, enum or flags type must be named itself; any other type's members must be. */
+  private val(what: 'import' | 'export', t: ValType): ValType | ResourceType | null {
     const checked = what === 'import' ? this.checkedImport : this.checkedExport;
     if (checked.has(t)) return null;
-    const missing = this.members(what, t);
+    let missing: ValType | ResourceType | null;
+    if (t.kind === 'record' || t.kind === 'variant' || t.kind === 'enum' || t.kind === 'flags') {
+      missing = (what === 'import' ? this.imported : this.exported).has(t) ? null : t;
+    } else missing = this.members(what, t);
     if (missing === null) checked.add(t);
     return missing;
   }
 
-  private first(what: 'import' | 'export', types: readonly (ValType | undefined)[]): ResourceType | null {
+  private first(what: 'import' | 'export', types: readonly (ValType | undefined)[]): ValType | ResourceType | null {
     for (const t of types) {
       if (t === undefined) continue;
       const missing = this.val(what, t);
@@ -105,7 +142,8 @@ export class IntroducedResources {
     return null;
   }
 
-  private members(what: 'import' | 'export', t: ValType): ResourceType | null {
+  /** The first unnamed type among `t`'s members (the resource of an own or borrow), else null. */
+  private members(what: 'import' | 'export', t: ValType): ValType | ResourceType | null {
     switch (t.kind) {
       case 'own':
       case 'borrow':
@@ -153,7 +191,7 @@ export class ExternList {
    */
   constructor(
     private readonly what: 'import' | 'export',
-    private readonly introductions: IntroducedResources | null = null,
+    private readonly introductions: NamedTypes | null = null,
   ) {}
 
   /**
@@ -181,8 +219,8 @@ export class ExternList {
       );
     }
     const claimed = this.claim(scope, type);
-    this.introductions?.check(this.what, name, claimed, offset);
     const declared = declareExtern(scope, name, claimed);
+    this.introductions?.check(this.what, name, claimed, declared.type, offset);
     if (declared.type.kind === 'type' && declared.type.type.kind === 'resource')
       this.resources.set(name, declared.type.type);
     this.items.push(declared);

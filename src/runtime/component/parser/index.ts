@@ -17,7 +17,7 @@ import { readAlias } from './alias.js';
 import type { ComponentAst, ComponentNames, CustomSection, Definition, ExportDefinition } from './ast.js';
 import { readCanon } from './canon.js';
 import { coreExternText, readCoreType } from './core-types.js';
-import { ExternList, IntroducedResources } from './externs.js';
+import { ExternList, NamedTypes } from './externs.js';
 import { externTypeOf, readCoreInstance, readInstance, readSortIndex } from './instances.js';
 import { externTypeMatches } from './matching.js';
 import { decodeComponentNames } from './name-section.js';
@@ -90,7 +90,7 @@ class ComponentParser {
     this.r = r;
     this.scope = new Scope('component', parent, r.offset);
     this.start = r.offset;
-    const introductions = new IntroducedResources(this.scope);
+    const introductions = new NamedTypes(this.scope);
     this.imports = new ExternList('import', introductions);
     this.exports = new ExternList('export', introductions);
   }

@@ -22,7 +22,7 @@ import { UniqueNames } from './names.js';
 import { named } from './naming.js';
 import type { Scope } from './scope.js';
 import { badIndex } from './scope.js';
-import { substituteResources } from './type-mapping.js';
+import { instantiatedExports } from './type-mapping.js';
 import { readExternName } from './type-section.js';
 
 const MAX_ITEMS = 1_000_000;
@@ -181,11 +181,11 @@ export function readInstance(r: Reader, scope: Scope): InstanceDefinition {
       args.push({ name, item: { sort, index }, type: externTypeOf(scope, sort, index, indexAt), at });
     }
     const bindings = checkInstantiateArgs(scope, component, ctype, args, offset);
-    type = { kind: 'instance', exports: substituteResources(ctype.exports, bindings) };
+    type = { kind: 'instance', exports: instantiatedExports(ctype, bindings) };
     definition = {
       kind: 'instance',
       offset,
-      expr: { kind: 'instantiate', component, args: args.map((a) => ({ name: a.name, item: a.item })) },
+      expr: { kind: 'instantiate', component, args: args.map((a) => ({ name: a.name, item: a.item })), type },
     };
   } else if (tag === 0x01) {
     const exports: ExternDescriptor[] = [];
@@ -206,10 +206,14 @@ export function readInstance(r: Reader, scope: Scope): InstanceDefinition {
       }
       const itemType = externTypeOf(scope, sort, index, indexAt);
       // A type exported by name is that named type, as in an instance type's `(export "point" (type (eq i)))`.
-      exports.push({
-        name,
-        type: itemType.kind === 'type' ? { kind: 'type', type: named(itemType.type, name) } : itemType,
-      });
+      let type = itemType;
+      if (itemType.kind === 'type') {
+        const copy = named(itemType.type, name);
+        if (copy.kind !== 'func' && copy.kind !== 'instance' && copy.kind !== 'component' && copy.kind !== 'resource')
+          scope.noteInlineExport(copy, itemType.type as typeof copy);
+        type = { kind: 'type', type: copy };
+      }
+      exports.push({ name, type });
       items.push({ name, item: { sort, index } });
     }
     type = { kind: 'instance', exports };

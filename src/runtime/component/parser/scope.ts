@@ -56,6 +56,8 @@ class Shared {
   readonly introduced = new Map<ComponentType | InstanceType, Introduced>();
   /** Resources `(sub resource)` has made that no import or export has claimed yet. */
   readonly unclaimed = new Set<ResourceType>();
+  /** A type an inline instance exports by name (a named copy) to the type it exports. */
+  readonly inlineExported = new Map<ValType, ValType>();
 }
 
 /** Whether a type-space entry is a value type (a `defvaltype`), as `valtype` references require. */
@@ -111,6 +113,20 @@ export class Scope {
       this.shared.exportMaps.set(t, map);
     }
     return map.get(name);
+  }
+
+  /**
+   * Notes that an inline instance `(instance (export "p" (type $p)))` exports `original` as
+   * `copy` (the named type): unlike an import's or a component's export, an inline instance's
+   * type export is the type itself, so its functions may use either (wasm-tools agrees).
+   */
+  noteInlineExport(copy: ValType, original: ValType): void {
+    if (copy !== original) this.shared.inlineExported.set(copy, original);
+  }
+
+  /** The type an inline instance's type export `copy` stands for, if it is one. */
+  inlineExportOf(copy: ValType): ValType | undefined {
+    return this.shared.inlineExported.get(copy);
   }
 
   /** The resources `t` introduces itself (none for a type not read in this parse). */

@@ -13,8 +13,23 @@
  * - `substituteResources`: the exports of an instantiated component, with each resource it
  *   imported replaced by the one the instantiation supplied (Binary.md: "the actual type
  *   supplied is immediately substituted for all uses of the import").
+ * - `instantiatedExports`: that, and each resource the component defines (or its type's
+ *   exports introduce) made anew for this instantiation: resource types are generative
+ *   (Explainer.md "Resource types": "each instantiation of a component that defines a
+ *   resource type creates a fresh type"), so two instances of one component do not accept
+ *   each other's handles.
+ * - `substituteFuncResources`: a function type with resources replaced (instantiation maps
+ *   a component's resources to those of the running instance this way).
  */
-import type { ExternDescriptor, ExternType, FuncType, InstanceType, ResourceType, ValType } from '../types.js';
+import type {
+  ComponentType,
+  ExternDescriptor,
+  ExternType,
+  FuncType,
+  InstanceType,
+  ResourceType,
+  ValType,
+} from '../types.js';
 import { nameResourceInterface } from './naming.js';
 
 /** `t` with the interface name `iface` on the types its exports name; `t` itself when there are none. */
@@ -47,6 +62,54 @@ export function substituteResources(
     (r) => bindings.get(r) ?? r,
   );
   return mapper.instance({ kind: 'instance', exports }).exports;
+}
+
+/**
+ * The exports of an instance of a component of type `ctype`: the resources its imports
+ * introduced replaced per `bindings`, and every other resource its exports mention (one it
+ * defines, or one its type's exports introduce) replaced by a fresh abstract copy: the
+ * instantiating component may not `resource.new` another component's resource.
+ */
+export function instantiatedExports(
+  ctype: ComponentType,
+  bindings: ReadonlyMap<ResourceType, ResourceType>,
+): readonly ExternDescriptor[] {
+  const imported = new Set<ResourceType>();
+  new TypeMapper(
+    (_, mapped) => mapped,
+    (r) => {
+      imported.add(r);
+      return r;
+    },
+  ).instance({ kind: 'instance', exports: ctype.imports });
+  const copies = new Map<ResourceType, ResourceType>();
+  const mapper = new TypeMapper(
+    (_, mapped) => mapped,
+    (r) => {
+      const bound = bindings.get(r);
+      if (bound !== undefined) return bound;
+      if (imported.has(r)) return r;
+      let copy = copies.get(r);
+      if (copy === undefined) {
+        copy = { kind: 'resource', origin: 'abstract', ...names(r) };
+        copies.set(r, copy);
+      }
+      return copy;
+    },
+  );
+  return mapper.instance({ kind: 'instance', exports: ctype.exports }).exports;
+}
+
+function names(r: ResourceType): { name?: string; interfaceName?: string } {
+  return {
+    ...(r.name === undefined ? {} : { name: r.name }),
+    ...(r.interfaceName === undefined ? {} : { interfaceName: r.interfaceName }),
+  };
+}
+
+/** `t` with each resource that `map` gives another for replaced; `t` itself when none is. */
+export function substituteFuncResources(t: FuncType, map: (r: ResourceType) => ResourceType): FuncType {
+  return new TypeMapper((_, mapped) => mapped, map).funcType(t);
 }
 
 /** `t` with each of `resources` replaced by a fresh copy (no interface name yet); the copies in order. */
@@ -113,6 +176,10 @@ class TypeMapper {
         // Component and module types name their own types: an interface does not reach into them.
         return t;
     }
+  }
+
+  funcType(t: FuncType): FuncType {
+    return this.func(t);
   }
 
   private func(t: FuncType): FuncType {

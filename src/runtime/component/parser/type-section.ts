@@ -11,7 +11,7 @@ import { hex } from '../../units.js';
 import type { ComponentType, ExternType, FuncType, InstanceType, Param, ValType } from '../types.js';
 import { readAlias } from './alias.js';
 import { readCoreType } from './core-types.js';
-import { ExternList, IntroducedResources } from './externs.js';
+import { ExternList, NamedTypes } from './externs.js';
 import { parseExternName, UniqueNames } from './names.js';
 import { newResource } from './naming.js';
 import type { TypeEntry } from './scope.js';
@@ -219,7 +219,7 @@ export function readDefType(r: Reader, scope: Scope, features: Set<Feature>): Ty
 /** `componenttype`: its own scope (outer aliases reach `parent`), its imports and exports. */
 function readComponentType(r: Reader, parent: Scope, features: Set<Feature>): ComponentType {
   const scope = new Scope('component type', parent, r.offset - 1);
-  const introductions = new IntroducedResources(scope);
+  const introductions = new NamedTypes(scope);
   const imports = new ExternList('import', introductions);
   const exports = new ExternList('export', introductions);
   const n = r.readCount('component type declarations', MAX_DECLS);

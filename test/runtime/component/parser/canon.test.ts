@@ -5,16 +5,20 @@ import { errorOf } from '../../../helpers/errors.js';
 import type { Bytes } from './component-binary.js';
 import {
   aliasCoreExport,
+  aliasExport,
   component,
   coreInstantiate,
   coreModule,
+  exportOf,
   externDecl,
   func,
   funcExtern,
   I32,
   idx,
+  instantiate,
   lift,
   lower,
+  nested,
   OPT,
   resource,
   SECTION,
@@ -238,6 +242,33 @@ describe('canonical definitions', () => {
       'core-instance',
       'core-instance',
     ]);
+  });
+
+  it('gives each instantiation of a component that defines a resource a resource of its own, which it may not resource.new', () => {
+    const twice = (...rest: number[][]): Uint8Array =>
+      component(
+        nested(
+          section(SECTION.type, vec([resource(null)])),
+          section(SECTION.export, vec([exportOf('r', SORT.type, 0)])),
+        ),
+        section(SECTION.instance, vec([instantiate(0), instantiate(0)])),
+        // Types 0 and 1: instance 0's r and instance 1's.
+        section(SECTION.alias, vec([aliasExport(SORT.type, 0, 'r'), aliasExport(SORT.type, 1, 'r')])),
+        ...rest,
+      );
+    const rOf = (d: ReturnType<typeof parseComponent>['definitions'][number] | undefined) =>
+      d?.kind === 'instance' && d.expr.kind === 'instantiate' ? d.expr.type.exports[0]?.type : undefined;
+    const [, a, b] = parseComponent(twice()).definitions;
+    expect(rOf(a)).toMatchObject({ kind: 'type', type: { kind: 'resource', origin: 'abstract', name: 'r' } });
+    expect(rOf(b)).toMatchObject({ kind: 'type', type: { kind: 'resource', origin: 'abstract', name: 'r' } });
+    const a0 = rOf(a);
+    const b0 = rOf(b);
+    expect(a0?.kind === 'type' && b0?.kind === 'type' ? a0.type !== b0.type : 'no types').toBe(true);
+    expect(parseError(twice(section(SECTION.canon, vec([[0x02, 0x00]])))).message).toContain(
+      'needs a resource defined in this component',
+    );
+    // resource.drop of another instance's resource is allowed (the spec lets it drop any handle).
+    expect(() => parseComponent(twice(section(SECTION.canon, vec([[0x03, 0x01]]))))).not.toThrow();
   });
 
   it('decodes the async, error-context and thread built-ins as other, with the spec name', () => {

@@ -80,12 +80,14 @@ describe('kitchen-sink: every section and every value type', () => {
     expect(everything?.kind).toBe('record');
     if (everything?.kind !== 'record') return;
     const field = (name: string): ValType => everything.fields.find((f) => f.name === name)!.type;
+    // The record's fields use the exports of point, shape, perm and color, so carry their names.
     expect(field('point')).toEqual({
       kind: 'record',
       fields: [
         { name: 'x', type: { kind: 's32' } },
         { name: 'y', type: { kind: 's32' } },
       ],
+      name: 'point',
     });
     expect(field('shape')).toEqual({
       kind: 'variant',
@@ -93,12 +95,13 @@ describe('kitchen-sink: every section and every value type', () => {
         { name: 'circle', type: { kind: 'f64' } },
         { name: 'none', type: undefined },
       ],
+      name: 'shape',
     });
     expect(field('bytes')).toEqual({ kind: 'list', element: { kind: 'u8' } });
     expect(field('quad')).toEqual({ kind: 'list', element: { kind: 'u32' }, length: 4 });
     expect(field('pair')).toEqual({ kind: 'tuple', types: [{ kind: 'string' }, { kind: 'char' }] });
-    expect(field('perm')).toEqual({ kind: 'flags', names: ['read', 'write'] });
-    expect(field('color')).toEqual({ kind: 'enum', names: ['red', 'green'] });
+    expect(field('perm')).toEqual({ kind: 'flags', names: ['read', 'write'], name: 'perm' });
+    expect(field('color')).toEqual({ kind: 'enum', names: ['red', 'green'], name: 'color' });
     expect(field('maybe')).toEqual({ kind: 'option', type: { kind: 'u64' } });
     expect(field('res')).toEqual({ kind: 'result', ok: { kind: 'string' }, err: { kind: 'u8' } });
     expect(field('okonly')).toEqual({ kind: 'result', ok: { kind: 'bool' }, err: undefined });
@@ -153,10 +156,13 @@ describe('kitchen-sink: every section and every value type', () => {
   it("describes the component's own imports and exports, types under their export names", () => {
     expect(ast.type.imports.map((i) => [i.name, i.type.kind])).toEqual([['log', 'func']]);
     expect(ast.type.exports.map((e) => [e.name, e.type.kind])).toEqual([
+      ['point', 'type'],
+      ['shape', 'type'],
+      ['perm', 'type'],
+      ['color', 'type'],
+      ['everything', 'type'],
       ['echo', 'func'],
       ['nothing', 'func'],
-      ['point', 'type'],
-      ['color', 'type'],
       ['bundle', 'instance'],
       ['inner-y', 'func'],
     ]);
@@ -248,6 +254,7 @@ describe('nested components', () => {
       exports: [{ name: 'zero', type: { kind: 'func', params: [], result: { kind: 'u32' }, isAsync: false } }],
     });
     expect(adder.component.type.exports.map((e) => [e.name, e.type.kind])).toEqual([
+      ['num', 'type'],
       ['make', 'func'],
       ['get', 'func'],
       ['deep', 'instance'],
@@ -263,7 +270,7 @@ describe('nested components', () => {
     expect(asFunc(exportOf(ast, 'make'))).toEqual({
       kind: 'func',
       params: [{ name: 'n', type: { kind: 'u32' } }],
-      result: { kind: 'record', fields: [{ name: 'value', type: { kind: 'u32' } }] },
+      result: { kind: 'record', fields: [{ name: 'value', type: { kind: 'u32' } }], name: 'num' },
       isAsync: false,
     });
     expect(asFunc(exportOf(ast, 'zero')).result).toEqual({ kind: 'u32' });
