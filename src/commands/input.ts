@@ -219,7 +219,7 @@ export async function loadModuleOrComponent(
     if (cacheDir === null) return await compileComponent(bytes, (wasm) => WebAssembly.compile(wasm));
     // Each core module through the machine-code cache, keyed by its own bytes as a module is
     // (so jco's preview1 adapter is one entry for every program it adapted), under the same
-    // rules: modules with less code than MIN_CODE_BYTES skip it (the adapter's two small glue modules do).
+    // rules: modules with less code than MIN_CODE_BYTES skip it (a hello world's own and the adapter's two glue modules do).
     const { compileWithCache, nowMs } = await import('../runtime/engine/cache/index.js');
     const startedAtMs = nowMs();
     return await compileComponent(bytes, async (wasm) => {

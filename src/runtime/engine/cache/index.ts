@@ -726,12 +726,13 @@ export const MIN_RUN_MS = 50;
 /**
  * Modules with less code than this skip the cache: V8 compiles their few functions
  * about as fast as an entry loads (the addon, the engine key, two hashes, a read and
- * V8's deserialization: about 2 ms). It was 16 KiB while a lookup hashed with
- * node:crypto, which loads in 10-20 ms under --no-liftoff; a C hello world (3.5 KiB
- * of code, and 11 KiB in the preview1 adapter of its component) spends more than
- * that in TurboFan compiles on every run (README, "the machine-code cache").
+ * V8's deserialization). Measured on Node 20 and 26 with `wasmer-ts run`: a C hello
+ * world (3.5 KiB of code) ran as fast from its entry as without the cache, and its
+ * first run, which writes the entry, 8 ms slower; the preview1 adapter in its
+ * component (11 KiB) saved its TurboFan compiles. It was 16 KiB while a lookup
+ * hashed with node:crypto, which loads in 10-20 ms under --no-liftoff.
  */
-export const MIN_CODE_BYTES = 2 * 1024;
+export const MIN_CODE_BYTES = 8 * 1024;
 
 export interface CachedCompile {
   readonly module: WebAssembly.Module;
