@@ -344,6 +344,6 @@ describe.runIf(nativeStatus().available)('modules with little code skip the cach
     });
     expect(looked.fromCache).toBe(false);
     expect(notices).toHaveLength(1);
-    expect(MIN_CODE_BYTES).toBe(8 * 1024);
+    expect(MIN_CODE_BYTES).toBe(4 * 1024);
   });
 });

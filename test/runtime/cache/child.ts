@@ -94,7 +94,7 @@ export function runChild(
 /** A compute-heavy module (FNV-style mixing in a loop) whose result depends on every instruction. */
 /**
  * `wat` (a module's text) with one more function, never called, of about 20 KiB
- * of code: the cache skips modules with less code than MIN_CODE_BYTES (8 KiB),
+ * of code: the cache skips modules with less code than MIN_CODE_BYTES (4 KiB),
  * which V8 compiles faster than an entry loads, and these tests are about the cache.
  */
 export function padded(wat: string): string {

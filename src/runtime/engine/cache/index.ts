@@ -727,12 +727,13 @@ export const MIN_RUN_MS = 50;
  * Modules with less code than this skip the cache: V8 compiles their few functions
  * about as fast as an entry loads (the addon, the engine key, two hashes, a read and
  * V8's deserialization). Measured on Node 20 and 26 with `wasmer-ts run`: a C hello
- * world (3.5 KiB of code) ran as fast from its entry as without the cache, and its
- * first run, which writes the entry, 8 ms slower; the preview1 adapter in its
- * component (11 KiB) saved its TurboFan compiles. It was 16 KiB while a lookup
- * hashed with node:crypto, which loads in 10-20 ms under --no-liftoff.
+ * world (3.5 KiB of code) ran as fast from its entry as without the cache, which is
+ * where they break even, and its first run, which writes the entry, 8 ms slower; the
+ * preview1 adapter in its component (6 KiB) saves its TurboFan compiles on every run.
+ * It was 16 KiB while a lookup hashed with node:crypto, which loads in 10-20 ms under
+ * --no-liftoff.
  */
-export const MIN_CODE_BYTES = 8 * 1024;
+export const MIN_CODE_BYTES = 4 * 1024;
 
 export interface CachedCompile {
   readonly module: WebAssembly.Module;
