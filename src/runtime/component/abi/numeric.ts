@@ -65,23 +65,9 @@ function fromCore(kind: NumericKind, r: string): string {
   }
 }
 
+/** `t`'s kind when it is one of CHECK's (a number or bool), else null: CHECK is the one list of them. */
 function numericKind(t: ValType): NumericKind | null {
-  switch (t.kind) {
-    case 'bool':
-    case 's8':
-    case 'u8':
-    case 's16':
-    case 'u16':
-    case 's32':
-    case 'u32':
-    case 's64':
-    case 'u64':
-    case 'f32':
-    case 'f64':
-      return t.kind;
-    default:
-      return null;
-  }
+  return Object.hasOwn(CHECK, t.kind) ? (t.kind as NumericKind) : null;
 }
 
 /** The flat-parameter limit (CanonicalABI.md `MAX_FLAT_PARAMS`): each numeric parameter is one flat value. */

@@ -283,11 +283,7 @@ export class ModuleCache {
 
   /** Whether something exists at the entry's name (one lstat; it may still turn out damaged, refused or not a file). */
   has(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): boolean {
-    try {
-      return lstatSync(this.fileFor(wasm, wasmSha256), { throwIfNoEntry: false }) !== undefined;
-    } catch {
-      return false;
-    }
+    return lstatOrNull(this.fileFor(wasm, wasmSha256)) !== null;
   }
 
   /**
