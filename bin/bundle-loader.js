@@ -9,8 +9,8 @@
 // had no usable cache, the process writes one as it exits, with everything V8
 // compiled of it by then: `<cache>/wasmer-ts/js/<file>-<command>-<V8 version>-<flags>.bin`,
 // the cache being `$XDG_CACHE_HOME` (else `~/.cache`), as for machine code. Each
-// command (`run` of a program, `run --invoke`, `call`, `inspect`...) has its own: a
-// cache holds the functions the run that wrote it compiled, and a file is written
+// command (`run` of a program, `run --invoke`, `run` of a component, `call`, `inspect`...)
+// has its own: a cache holds the functions the run that wrote it compiled, and a file is written
 // only when its cache is missing, so one shared by all would hold only the first
 // command's functions, and the others would compile theirs on every start.
 // A cache file holds a header (magic, the source's length and mtime, a checksum of
@@ -20,10 +20,15 @@
 // Files not written for 30 days are removed after a write (a rebuilt bundle's names
 // change). NODE_DISABLE_COMPILE_CACHE=1 turns this off, as it does Node's compile cache.
 const {
+  closeSync,
+  constants: fsConstants,
+  fstatSync,
   lstatSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   rmSync,
   statSync,
@@ -40,15 +45,68 @@ const PARAMS = '(0, function (exports, require, module, __filename, __dirname) {
 /** The commands whose code caches are kept apart (see the top); anything else is `other`. */
 const COMMANDS = new Set(['run', 'call', 'inspect', 'validate', 'compile', 'create-exe', 'cache', 'types']);
 
-/** Which code cache a start with `argv` (process.argv) uses: its command, and for `run`, whether it invokes. */
+/**
+ * Which code cache a start with `argv` (process.argv) uses: its command; for `run`, whether
+ * it invokes a function; for `run` and `call`, whether FILE is a component (`run-component`,
+ * `call-component`). A component's run calls other functions of the `fast` chunk than a
+ * module's (the parse cache, the machine-code cache of its core modules): in one profile,
+ * whichever ran first would leave the other compiling its functions on every start.
+ */
 function commandProfile(argv) {
   const command = argv[2];
   if (!COMMANDS.has(command)) return 'other';
   const end = argv.indexOf('--');
   const ours = end === -1 ? argv.slice(3) : argv.slice(3, end);
-  return command === 'run' && ours.some((a) => a === '--invoke' || a === '-i' || a.startsWith('--invoke='))
-    ? 'run-invoke'
+  if (command === 'run' && ours.some((a) => a === '--invoke' || a === '-i' || a.startsWith('--invoke='))) {
+    return 'run-invoke';
+  }
+  return (command === 'run' || command === 'call') && isComponentFile(fileOf(argv.slice(3)))
+    ? `${command}-component`
     : command;
+}
+
+/** The options of `run` and `call` that take a value: the launcher's list (bin/wasmer-ts.js). */
+const VALUE_OPTIONS = new Set([
+  '--compiler',
+  '--dir',
+  '--env',
+  '--forward-env',
+  '--timeout',
+  '--max-memory',
+  '--cache-dir',
+  '--cache-max-size',
+  '--invoke',
+  '-i',
+  '--args-json',
+  '--repeat',
+]);
+
+/** FILE, the first operand of `run` or `call` given its arguments, or null. */
+function fileOf(args) {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') return args[i + 1] ?? null;
+    if (VALUE_OPTIONS.has(arg)) i++;
+    else if (!arg.startsWith('-') || arg === '-') return arg;
+  }
+  return null;
+}
+
+/** Whether `file` is a regular file that starts as a component does (`\0asm`, version 13, layer 1). */
+function isComponentFile(file) {
+  if (file === null || file === '-') return false;
+  let fd = null;
+  try {
+    // Never a FIFO's or a device's bytes: the command reads those itself.
+    fd = openSync(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
+    if (!fstatSync(fd).isFile()) return false;
+    const head = Buffer.alloc(8);
+    return readSync(fd, head, 0, 8, 0) === 8 && head.readUInt32LE(0) === 0x6d736100 && head[6] === 1 && head[7] === 0;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }
 
 /** Loads `entry` (a bundle file) and the bundle files it requires; returns its exports. */

@@ -26,6 +26,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runtimeStamp } from './runtime-stamp.js';
 import { seaBundle } from './sea-bundle.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -123,6 +124,7 @@ async function bundle(entry, file) {
       __WASMER_TS_BAKED_FLAGS__: JSON.stringify(BAKED_FLAGS),
       __WASMER_TS_ADDON_SHA256__: JSON.stringify(addonHash),
       __WASMER_TS_WARM_UP__: JSON.stringify(warmUpModules),
+      __WASMER_TS_COMPONENT_STAMP__: JSON.stringify(runtimeStamp(DIST)),
     },
   });
 }

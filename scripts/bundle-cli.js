@@ -18,6 +18,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runtimeStamp } from './runtime-stamp.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DIST = path.join(ROOT, 'dist');
@@ -166,8 +167,14 @@ const version = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')
 await rolldown.build({
   input: { cli: path.join(DIST, 'cli.js') },
   platform: 'node',
-  // src/runtime/engine/paths.ts: the version without reading package.json at every start.
-  transform: { define: { __WASMER_TS_BUNDLED_VERSION__: JSON.stringify(version) } },
+  // src/runtime/engine/paths.ts: the version without reading package.json at every start;
+  // src/runtime/engine/cache/parse-cache.ts: the stamp its entries are named with.
+  transform: {
+    define: {
+      __WASMER_TS_BUNDLED_VERSION__: JSON.stringify(version),
+      __WASMER_TS_COMPONENT_STAMP__: JSON.stringify(runtimeStamp(DIST)),
+    },
+  },
   external: [/^node:(?!module$)/, /^[a-z@]/],
   plugins: [keepModuleUrls, commonJsBuiltins, inlineFacades, latin1Source],
   logLevel: 'warn',

@@ -222,22 +222,44 @@ export async function loadModuleOrComponent(
     // rules: modules with less code than MIN_CODE_BYTES skip it (a hello world's own and the adapter's two glue modules do).
     const { compileWithCache, nowMs } = await import('../runtime/engine/cache/index.js');
     const startedAtMs = nowMs();
-    return await compileComponent(bytes, async (wasm) => {
-      const cached = await compileWithCache(wasm, {
-        dir: cacheDir,
-        startedAtMs,
-        onNotice: (message) => printErr(`note: ${message}\n`),
-        source: path === '-' ? null : resolve(path),
-        ...(cacheMaxBytes === null ? {} : { maxBytes: cacheMaxBytes }),
-      });
-      process.once('beforeExit', () => void cached.save());
-      return cached.module;
-    });
+    const onNotice = (message: string) => printErr(`note: ${message}\n`);
+    return await compileComponent(
+      bytes,
+      async (wasm) => {
+        const cached = await compileWithCache(wasm, {
+          dir: cacheDir,
+          startedAtMs,
+          onNotice,
+          source: path === '-' ? null : resolve(path),
+          ...(cacheMaxBytes === null ? {} : { maxBytes: cacheMaxBytes }),
+        });
+        process.once('beforeExit', () => void cached.save());
+        return cached.module;
+      },
+      await parseCacheFor(cacheDir, cacheMaxBytes, onNotice),
+    );
   } catch (error) {
     throw loadError(label, bytes, error);
   } finally {
     stop();
   }
+}
+
+/**
+ * The parse cache (engine/cache/parse-cache.ts) in `dir`, or null: in a build without
+ * a stamp, or without the native addon, whose SHA-256 keys it (node:crypto would take
+ * 10-20 ms to load under --no-liftoff, more than the cache saves).
+ */
+async function parseCacheFor(
+  dir: string,
+  maxBytes: number | null,
+  onNotice: (message: string) => void,
+): Promise<import('../runtime/engine/cache/parse-cache.js').ParseCache | null> {
+  const { ParseCache, parseCacheStamp } = await import('../runtime/engine/cache/parse-cache.js');
+  const { nativeStatus } = await import('../runtime/engine/native.js');
+  const stamp = parseCacheStamp();
+  if (stamp === null || !nativeStatus().available) return null;
+  return new ParseCache(dir, { stamp, onNotice, ...(maxBytes === null ? {} : { maxBytes }) });
 }
 
 /** Inputs of at least this many bytes let their copy go once compiled (1 MiB: clang's is 72). */

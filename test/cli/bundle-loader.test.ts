@@ -74,6 +74,27 @@ describe('commandProfile: which code cache a start uses', () => {
     expect(profile('call', 'simple.wasm', 'sum')).toBe('call');
     expect(profile('inspect', 'simple.wasm')).toBe('inspect');
   });
+  it('is `run-component` or `call-component` when FILE is a component, found past our options', () => {
+    const component = path.join(ROOT, 'fixtures/components/wasi-command.wasm');
+    const module = path.join(ROOT, 'fixtures/simple.wasm');
+    expect(profile('run', component)).toBe('run-component');
+    expect(profile('run', '--dir', '.', '--env', 'A=1', component, '--dir')).toBe('run-component');
+    expect(profile('run', '--cache-dir=/tmp', component)).toBe('run-component');
+    expect(profile('run', '--', component)).toBe('run-component');
+    expect(profile('call', component, 'f')).toBe('call-component');
+    expect(profile('run', module)).toBe('run');
+    expect(profile('run', '--dir', component, module)).toBe('run');
+    // Not a regular file: nothing is read from it (a FIFO's bytes are the command's).
+    const fifo = path.join(tmpdir(), `wasmer-ts-profile-fifo-${process.pid}`);
+    spawnSync('mkfifo', [fifo]);
+    try {
+      expect(profile('run', fifo)).toBe('run');
+    } finally {
+      rmSync(fifo, { force: true });
+    }
+    expect(profile('run', '/nonexistent/app.wasm')).toBe('run');
+  });
+
   it('is `other` for anything else, so that no argument names a file', () => {
     expect(profile()).toBe('other');
     expect(profile('--help')).toBe('other');

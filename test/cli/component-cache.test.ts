@@ -88,6 +88,38 @@ describe.skipIf(SKIP_IN_EXE || !nativeStatus().available)('run of a component th
     expect(r.stderr).toMatch(new RegExp(`^note: cache: discarded ${names[0]} \\(.+\\)\n$`));
   });
 
+  it('keeps the component’s checked parse beside them: later runs read it; a damaged one is noted and written anew', async () => {
+    const cacheDir = join(dir, 'parse');
+    const first = await cli(['run', '--cache-dir', cacheDir, CHECKS, 'args', 'x']);
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    const parses = readdirSync(cacheDir).filter((name) => name.endsWith('.wcomp'));
+    expect(parses).toHaveLength(1);
+    const name = parses[0] as string;
+    expect(name).toMatch(new RegExp(`^${sha256Hex(new Uint8Array(readFileSync(CHECKS)))}-[0-9a-f]{16}\\.wcomp$`));
+    const entry = join(cacheDir, name);
+
+    // A hit marks the entry as used: it was read, not parsed over and written again.
+    const old = new Date('2001-01-01T00:00:00Z');
+    utimesSync(entry, old, old);
+    const inode = statSync(entry).ino;
+    const second = await cli(['run', '--cache-dir', cacheDir, CHECKS, 'args', 'x']);
+    expect([second.code, second.stderr, second.stdout]).toEqual([0, '', first.stdout]);
+    expect(statSync(entry).ino).toBe(inode);
+    expect(statSync(entry).mtimeMs).toBeGreaterThan(old.getTime());
+
+    const bytes = readFileSync(entry);
+    bytes[bytes.length - 10]! ^= 0x40;
+    writeFileSync(entry, bytes);
+    const third = await cli(['run', '--cache-dir', cacheDir, CHECKS, 'args', 'x']);
+    expect([third.code, third.stdout]).toEqual([0, first.stdout]);
+    expect(third.stderr).toBe(`note: cache: discarded ${name} (its contents do not match their hash)\n`);
+    expect(readFileSync(entry).equals(bytes)).toBe(false);
+    expect((await cli(['run', '--cache-dir', cacheDir, CHECKS, 'args', 'x'])).stderr).toBe('');
+
+    expect((await cli(['cache', 'clean', '--cache-dir', cacheDir])).code).toBe(0);
+    expect(readdirSync(cacheDir)).toEqual([]);
+  });
+
   it('takes its size limit as a module does: a bad WASMER_TS_CACHE_MAX_SIZE is a usage error, unless --no-cache', async () => {
     const env = { WASMER_TS_CACHE_MAX_SIZE: 'lots' };
     const bad = await cli(['run', CHECKS, 'args'], { env });

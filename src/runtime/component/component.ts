@@ -234,9 +234,14 @@ export class Component {
 export async function compileComponent(
   bytes: ComponentSource,
   compileCore: (wasm: Uint8Array) => Promise<WebAssembly.Module>,
+  parsed: ParseStore | null = null,
 ): Promise<Component> {
   const own = copyBytes(bytes, 'Component.compile');
-  const ast = parse(own);
+  let ast = parsed?.load(own) ?? null;
+  if (ast === null) {
+    ast = parse(own);
+    parsed?.save(own, ast);
+  }
   const entries = moduleEntries(ast);
   const modules = await Promise.all(
     entries.map((entry) =>
@@ -247,6 +252,17 @@ export async function compileComponent(
   );
   const compiled = new Map(entries.map((entry, i) => [entry.definition, modules[i] as WebAssembly.Module]));
   return new Component(own, { [PRECOMPILED]: true, ast, compiled });
+}
+
+/**
+ * Where `compileComponent` keeps parses of components it checked before (the CLI's
+ * parse cache, engine/cache/parse-cache.ts): `load` gives the AST `parseComponent` made
+ * of these very bytes, or null; `save` is called after a parse, before anything uses
+ * the AST. Neither may throw.
+ */
+export interface ParseStore {
+  load(bytes: Uint8Array): ComponentAst | null;
+  save(bytes: Uint8Array, ast: ComponentAst): void;
 }
 
 /** Whether a core module defines a memory of its own (one the cap applies to). */

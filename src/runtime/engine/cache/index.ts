@@ -134,8 +134,15 @@ const TEMP_NAME = /-[0-9a-f]{16}\.wasmu\..+\.tmp$/;
  * the cache writes, `<64 hex>-<16 hex>.wasmu` (and its temp files). `cache ls` shows, and
  * `cache clean` deletes, a `junk-<16 hex>.wasmu` as a damaged entry; eviction leaves it.
  */
-const EVICTABLE_ENTRY = /^[0-9a-f]{64}-[0-9a-f]{16}\.wasmu$/;
-const EVICTABLE_TEMP = /^[0-9a-f]{64}-[0-9a-f]{16}\.wasmu\.[^/]+\.tmp$/;
+const EVICTABLE_ENTRY = /^[0-9a-f]{64}-[0-9a-f]{16}\.(?:wasmu|wcomp)$/;
+const EVICTABLE_TEMP = /^[0-9a-f]{64}-[0-9a-f]{16}\.(?:wasmu|wcomp)\.[^/]+\.tmp$/;
+
+/**
+ * The extension of the parse cache's entries (parse-cache.ts): `<component sha256>-<16 hex>.wcomp`,
+ * the checked parse of a component. They share the size limit and the eviction with machine
+ * code, and `clean` removes them; `ls` lists machine code only.
+ */
+export const PARSE_EXTENSION = '.wcomp';
 
 /** A short hash of everything machine code depends on (this process's V8 flags included). */
 export function engineKey(engine = currentEngine()): string {
@@ -474,7 +481,14 @@ export class ModuleCache {
     let removed = 0;
     let byteLength = 0;
     for (const name of names) {
-      if (!ENTRY_NAME.test(name) && !TEMP_NAME.test(name)) continue;
+      if (
+        !ENTRY_NAME.test(name) &&
+        !TEMP_NAME.test(name) &&
+        !EVICTABLE_ENTRY.test(name) &&
+        !EVICTABLE_TEMP.test(name)
+      ) {
+        continue;
+      }
       const file = join(this.dir, name);
       try {
         const { size } = await lstat(file);
@@ -548,23 +562,11 @@ export class ModuleCache {
    * this thread anyway.
    */
   private readEntry(file: string, whole: boolean): EntryFile {
-    let fd: number;
-    try {
-      fd = openSync(file, OPEN_FLAGS);
-    } catch (error) {
-      return openFailure(error);
-    }
+    const opened = openCacheFile(file, Math.min(this.maxBytes, MAX_ENTRY_BYTES));
+    if (opened.kind !== 'open') return opened;
+    const { fd, info } = opened;
     let keepOpen = false;
     try {
-      const info = fstatSync(fd);
-      if (!info.isFile()) return { kind: 'skip', why: `it is ${fileKind(info)}, not a file the cache wrote` };
-      const limit = Math.min(this.maxBytes, MAX_ENTRY_BYTES);
-      if (info.size > limit) {
-        return {
-          kind: 'skip',
-          why: `it is ${formatBytes(info.size)}, larger than the cache's size limit of ${formatBytes(limit)}`,
-        };
-      }
       let bytes = readAt(fd, 0, Math.min(info.size, 16));
       let layout: ArtifactLayout;
       try {
@@ -608,8 +610,43 @@ export class ModuleCache {
   }
 }
 
+/**
+ * Opens a cache file without following a symlink or waiting on a FIFO, if it is a
+ * regular file of at most `limit` bytes: a descriptor the caller closes. Otherwise
+ * `missing`, or `skip` with why (for a notice); never throws.
+ */
+export function openCacheFile(
+  file: string,
+  limit: number,
+): { kind: 'missing' } | { kind: 'skip'; why: string } | { kind: 'open'; fd: number; info: Stats } {
+  let fd: number;
+  try {
+    fd = openSync(file, OPEN_FLAGS);
+  } catch (error) {
+    return openFailure(error);
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) {
+      closeSync(fd);
+      return { kind: 'skip', why: `it is ${fileKind(info)}, not a file the cache wrote` };
+    }
+    if (info.size > limit) {
+      closeSync(fd);
+      return {
+        kind: 'skip',
+        why: `it is ${formatBytes(info.size)}, larger than the cache's size limit of ${formatBytes(limit)}`,
+      };
+    }
+    return { kind: 'open', fd, info };
+  } catch (error) {
+    ignoreErrors(() => closeSync(fd));
+    return openFailure(error);
+  }
+}
+
 /** Up to `length` bytes at `position` (fewer only at the end of the file). */
-function readAt(fd: number, position: number, length: number): Uint8Array {
+export function readAt(fd: number, position: number, length: number): Uint8Array {
   const buffer = new Uint8Array(length);
   let filled = 0;
   while (filled < length) {
@@ -638,7 +675,7 @@ function ignoreErrors(f: () => void): void {
   }
 }
 
-function openFailure(error: unknown): EntryFile {
+function openFailure(error: unknown): { kind: 'missing' } | { kind: 'skip'; why: string } {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT':
