@@ -2,17 +2,20 @@
  * A parsed component (`ComponentAst`) as text and back, for the CLI's parse cache
  * (engine/cache/parse-cache.ts): a command component's parse and validation took
  * 8-9 ms of a 99 ms `run` on Node 26 (each parser function runs once, interpreted),
- * and reading it back takes about 1.
+ * and reading it back takes 1-2.
  *
  * The AST is a graph, not a tree: a type is shared by every place that uses it, and a
  * resource type is compared by identity (../types.ts), so the text keeps identity. It is
- * JSON of one array of nodes, the root first, each written once:
- * `["o", [key, value, ...]]` a plain object, `["a", [value, ...]]` an array,
- * `["m", [key, value, ...]]` a Map, `["s", [value, ...]]` a Set, and `["b", offset, length]`
- * a view of the component's own bytes (a core module, a custom section's contents).
- * A value is a string, a finite number, a boolean or null as itself, `[index]` for
- * the node of that index, `["u"]` for undefined, `["n", "123"]` for a bigint and
- * `["d", "NaN"]` for NaN, the infinities and -0.
+ * JSON of `[shapes, node, node...]`, the root the first node, each node written once:
+ * `[shape, value...]` a plain object with the keys of `shapes[shape]`, in order;
+ * `["a", value...]` an array; `["m", key, value, ...]` a Map; `["s", value...]` a Set;
+ * `["b", offset, length]` a view of the component's own bytes (a core module, a custom
+ * section's contents). A value is a string, a boolean or null as itself; a number is
+ * the node of that index (references outnumber numbers three to one in a WASI
+ * command's AST); `[n]` is the number n, `["u"]` undefined, `["n", "123"]` a bigint
+ * and `["d", "NaN"]` NaN, an infinity or -0. Shapes and bare references keep what
+ * JSON.parse allocates small: the decode runs once per process, interpreted, and
+ * the fewer arrays and key strings it makes, the sooner it is done.
  *
  * Encoding refuses (returns null) anything else: a function, a symbol, an object of a
  * class, bytes that are not a view of the component's. Decoding checks every index,
@@ -22,25 +25,26 @@
 import type { ComponentAst } from './ast.js';
 
 type Encoded = string | number | boolean | null | readonly [number] | readonly [string, string?];
-type Node = readonly ['o' | 'a' | 'm' | 's', readonly Encoded[]] | readonly ['b', number, number];
 
 /** `ast` as text, or null when it holds something the text cannot express. */
 export function encodeAst(ast: ComponentAst, bytes: Uint8Array): string | null {
   const ids = new Map<object, number>();
-  const nodes: Node[] = [];
+  const shapes: string[][] = [];
+  const shapeIds = new Map<string, number>();
+  const nodes: unknown[][] = [];
   const value = (v: unknown): Encoded => {
     switch (typeof v) {
       case 'string':
       case 'boolean':
         return v;
       case 'number':
-        return Number.isFinite(v) && !Object.is(v, -0) ? v : ['d', String(Object.is(v, -0) ? '-0' : v)];
+        return Number.isFinite(v) && !Object.is(v, -0) ? [v] : ['d', Object.is(v, -0) ? '-0' : String(v)];
       case 'undefined':
         return ['u'];
       case 'bigint':
         return ['n', v.toString()];
       case 'object':
-        return v === null ? null : [node(v)];
+        return v === null ? null : node(v);
       default:
         throw new Unencodable();
     }
@@ -50,18 +54,18 @@ export function encodeAst(ast: ComponentAst, bytes: Uint8Array): string | null {
     if (known !== undefined) return known;
     const id = nodes.length;
     ids.set(o, id);
-    nodes.push(['a', []]);
+    nodes.push([]);
     nodes[id] = describe(o);
     return id;
   };
-  const describe = (o: object): Node => {
-    if (Array.isArray(o)) return ['a', o.map(value)];
+  const describe = (o: object): unknown[] => {
+    if (Array.isArray(o)) return ['a', ...o.map(value)];
     if (o instanceof Map) {
-      const list: Encoded[] = [];
+      const list: unknown[] = ['m'];
       for (const [k, v] of o) list.push(value(k), value(v));
-      return ['m', list];
+      return list;
     }
-    if (o instanceof Set) return ['s', [...o].map(value)];
+    if (o instanceof Set) return ['s', ...[...o].map(value)];
     if (o instanceof Uint8Array) {
       if (o.buffer !== bytes.buffer) throw new Unencodable();
       return ['b', o.byteOffset - bytes.byteOffset, o.byteLength];
@@ -69,10 +73,18 @@ export function encodeAst(ast: ComponentAst, bytes: Uint8Array): string | null {
     if (Object.getPrototypeOf(o) !== Object.prototype || Object.getOwnPropertySymbols(o).length > 0) {
       throw new Unencodable();
     }
-    const list: Encoded[] = [];
     // Own enumerable keys, getters read (the AST's `names` is one, decoded on first use).
-    for (const key of Object.keys(o)) list.push(key, value((o as Record<string, unknown>)[key]));
-    return ['o', list];
+    const keys = Object.keys(o);
+    const shapeKey = keys.join('\0');
+    let shape = shapeIds.get(shapeKey);
+    if (shape === undefined) {
+      shape = shapes.length;
+      shapes.push(keys);
+      shapeIds.set(shapeKey, shape);
+    }
+    const list: unknown[] = [shape];
+    for (const key of keys) list.push(value((o as Record<string, unknown>)[key]));
+    return list;
   };
   try {
     node(ast);
@@ -80,70 +92,84 @@ export function encodeAst(ast: ComponentAst, bytes: Uint8Array): string | null {
     if (error instanceof Unencodable) return null;
     throw error;
   }
-  return JSON.stringify(nodes);
+  return JSON.stringify([shapes, ...nodes]);
 }
 
-/** The AST `encodeAst` wrote for `bytes`. Throws `Error` when `text` is not such a text. */
+/**
+ * The AST `encodeAst` wrote for `bytes`. Throws `Error` when `text` is not such a text.
+ * Written for the interpreter (it runs once per process): index loops, no destructuring
+ * or iterators, and the common value, a string or a reference, stays in the loop.
+ */
 export function decodeAst(text: string, bytes: Uint8Array): ComponentAst {
-  const nodes: unknown = JSON.parse(text);
-  if (!Array.isArray(nodes) || nodes.length === 0) throw new Error('not a list of nodes');
+  const all: unknown = JSON.parse(text);
+  if (!Array.isArray(all) || all.length < 2 || !Array.isArray(all[0]))
+    throw new Error('not a list of shapes and nodes');
+  const shapes = all[0] as unknown[];
+  for (let i = 0; i < shapes.length; i++) {
+    const keys: unknown = shapes[i];
+    if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw new Error('a shape that is not keys');
+  }
+  const count = all.length - 1;
   // First every container, then their contents: a node may refer to any other.
-  const made: object[] = nodes.map((n: unknown) => {
-    if (!Array.isArray(n)) throw new Error('a node that is not a list');
-    switch (n[0]) {
-      case 'o':
-        return {};
-      case 'a':
-        return [];
-      case 'm':
-        return new Map();
-      case 's':
-        return new Set();
-      case 'b': {
-        const [, offset, length] = n as [string, unknown, unknown];
-        if (!isIndex(offset) || !isIndex(length) || offset + length > bytes.byteLength) {
-          throw new Error('a byte range outside the component');
-        }
-        return bytes.subarray(offset, offset + length);
+  const made: object[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const n: unknown = all[i + 1];
+    if (!Array.isArray(n) || n.length === 0) throw new Error('a node that is not a list');
+    const kind: unknown = n[0];
+    if (typeof kind === 'number') {
+      const keys = shapes[kind] as string[] | undefined;
+      if (keys === undefined || n.length !== keys.length + 1) throw new Error('an object of no shape');
+      made[i] = {};
+    } else if (kind === 'a') made[i] = [];
+    else if (kind === 'm') made[i] = new Map();
+    else if (kind === 's') made[i] = new Set();
+    else if (kind === 'b') {
+      const offset: unknown = n[1];
+      const length: unknown = n[2];
+      if (!isIndex(offset) || !isIndex(length) || offset + length > bytes.byteLength) {
+        throw new Error('a byte range outside the component');
       }
-      default:
-        throw new Error(`a node of unknown kind ${JSON.stringify(n[0])}`);
-    }
-  });
-  const value = (v: unknown): unknown => {
-    if (typeof v !== 'object' || v === null) return v;
-    if (!Array.isArray(v)) throw new Error('a value that is not a list');
-    const [tag, text] = v as [unknown, unknown];
-    if (typeof tag === 'number') {
-      const target = made[tag];
-      if (!Number.isInteger(tag) || target === undefined)
-        throw new Error(`a reference to node ${tag}, which is not there`);
-      return target;
-    }
-    if (tag === 'u') return undefined;
-    if (typeof text !== 'string') throw new Error('a tagged value without its text');
-    if (tag === 'n') return BigInt(text);
-    if (tag === 'd') return Number(text);
-    throw new Error(`a value of unknown kind ${JSON.stringify(tag)}`);
-  };
-  for (let i = 0; i < nodes.length; i++) {
-    const [kind, list] = nodes[i] as [string, unknown];
-    if (kind === 'b') continue;
-    if (!Array.isArray(list)) throw new Error('a node without its contents');
+      made[i] = bytes.subarray(offset, offset + length);
+    } else throw new Error(`a node of unknown kind ${JSON.stringify(kind)}`);
+  }
+  for (let i = 0; i < count; i++) {
+    const n = all[i + 1] as unknown[];
+    const kind = n[0];
+    const length = n.length;
     const target = made[i] as object;
-    if (kind === 'a') {
-      for (const item of list) (target as unknown[]).push(value(item));
-    } else if (kind === 's') {
-      for (const item of list) (target as Set<unknown>).add(value(item));
-    } else {
-      if (list.length % 2 !== 0) throw new Error('a key without its value');
-      for (let j = 0; j < list.length; j += 2) {
-        const key = value(list[j]);
-        if (kind === 'm') (target as Map<unknown, unknown>).set(key, value(list[j + 1]));
-        else if (typeof key !== 'string') throw new Error('an object key that is not a string');
+    if (typeof kind === 'number') {
+      const keys = shapes[kind] as string[];
+      const object = target as Record<string, unknown>;
+      for (let j = 1; j < length; j++) {
+        const key = keys[j - 1] as string;
+        const v: unknown = n[j];
+        const item = typeof v === 'number' ? nodeAt(made, v) : typeof v === 'object' && v !== null ? tagged(v) : v;
         // `__proto__` as an own key, as it was encoded, never the prototype.
-        else if (key === '__proto__') Object.defineProperty(target, key, { value: value(list[j + 1]), ...OWN });
-        else (target as Record<string, unknown>)[key] = value(list[j + 1]);
+        if (key === '__proto__') Object.defineProperty(object, key, { value: item, ...OWN });
+        else object[key] = item;
+      }
+    } else if (kind === 'a') {
+      const array = target as unknown[];
+      for (let j = 1; j < length; j++) {
+        const v: unknown = n[j];
+        array.push(typeof v === 'number' ? nodeAt(made, v) : typeof v === 'object' && v !== null ? tagged(v) : v);
+      }
+    } else if (kind === 'm') {
+      if (length % 2 !== 1) throw new Error('a key without its value');
+      const map = target as Map<unknown, unknown>;
+      for (let j = 1; j < length; j += 2) {
+        const k: unknown = n[j];
+        const v: unknown = n[j + 1];
+        map.set(
+          typeof k === 'number' ? nodeAt(made, k) : typeof k === 'object' && k !== null ? tagged(k) : k,
+          typeof v === 'number' ? nodeAt(made, v) : typeof v === 'object' && v !== null ? tagged(v) : v,
+        );
+      }
+    } else if (kind === 's') {
+      const set = target as Set<unknown>;
+      for (let j = 1; j < length; j++) {
+        const v: unknown = n[j];
+        set.add(typeof v === 'number' ? nodeAt(made, v) : typeof v === 'object' && v !== null ? tagged(v) : v);
       }
     }
   }
@@ -152,6 +178,26 @@ export function decodeAst(text: string, bytes: Uint8Array): ComponentAst {
     throw new Error('not the parse of a component of this size');
   }
   return root as ComponentAst;
+}
+
+/** The node a reference names. */
+function nodeAt(made: readonly object[], index: number): object {
+  const target = made[index];
+  if (target === undefined) throw new Error(`a reference to node ${index}, which is not there`);
+  return target;
+}
+
+/** A value JSON has no form for: `[n]`, `["u"]`, `["n", digits]`, `["d", text]`. */
+function tagged(v: object): unknown {
+  if (!Array.isArray(v)) throw new Error('a value that is not a list');
+  const tag: unknown = v[0];
+  if (typeof tag === 'number' && v.length === 1) return tag;
+  if (tag === 'u') return undefined;
+  const text: unknown = v[1];
+  if (typeof text !== 'string') throw new Error('a tagged value without its text');
+  if (tag === 'n') return BigInt(text);
+  if (tag === 'd') return Number(text);
+  throw new Error(`a value of unknown kind ${JSON.stringify(tag)}`);
 }
 
 const OWN = { writable: true, enumerable: true, configurable: true } as const;
