@@ -113,10 +113,11 @@ export async function run() {
       const { cmd, env } = wasmerTs();
       const empty = join(dir, 'cache');
       const warm = join(dir, 'warm');
-      // Cold: no machine code cached (the cache's entries are deleted before every run). Warm:
-      // every run but a user's first, with the machine code of the functions the run calls in
-      // its own --cache-dir. wasmer-ts/js, the CLI's code cache (bin/bundle-loader.js), stays
-      // warm for all four, as it is for a user after the first run.
+      // Cold: a first run, nothing cached (the cache's entries, machine code and a component's
+      // parse, are deleted before every run). Warm: every run but a user's first, with the
+      // machine code of the functions the run calls and the component's parse in its own
+      // --cache-dir. wasmer-ts/js, the CLI's code cache (bin/bundle-loader.js), stays warm for
+      // all four, as it is for a user after the first run of any program.
       const commands = [
         `${cmd} run ${hello}`,
         `${cmd} run ${helloComponent}`,
@@ -129,7 +130,7 @@ export async function run() {
         cwd: dir,
         env: { ...env, XDG_CACHE_HOME: empty },
         out: join(dir, 'hyperfine.json'),
-        prepare: `rm -f ${join(empty, 'wasmer-ts')}/*.wasmu`,
+        prepare: `rm -f ${join(empty, 'wasmer-ts')}/*.wasmu ${join(empty, 'wasmer-ts')}/*.wcomp`,
       });
       const row = (label, i, core) => ({
         case: label,
@@ -139,7 +140,7 @@ export async function run() {
         'CPU ratio': r.cpu[i] / r.cpu[core],
       });
       printTable(
-        'wasi2: `wasmer-ts run` of a C hello world, core module against component, machine-code cache cold and warm, 8 interleaved rounds x 5 runs, medians (target: component within 1.3x the core module)',
+        'wasi2: `wasmer-ts run` of a C hello world, core module against component, cache cold (a first run) and warm, 8 interleaved rounds x 5 runs, medians (target: component within 1.3x the core module)',
         [
           row('core module (preview1), cold', 0, 0),
           row('component (WASI 0.2, adapted), cold', 1, 0),

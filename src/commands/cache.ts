@@ -129,7 +129,8 @@ const lsCommand = addCacheSizeOption(
 Each line: when the entry was last used, its size, the machine code V8 saved
 (TurboFan code for how many of the module's functions: after a run, the ones
 that got hot; after \`compile\`, all), and the module (the name section's name,
-else the file it ran as, and the start of its SHA-256).
+else the file it ran as, and the start of its SHA-256). The last line counts
+the checked parses of components that run and call keep beside them too.
 
 Examples:
   $ wasmer-ts cache ls
@@ -139,13 +140,17 @@ Examples:
     const dir = await cacheDirFrom(flags);
     const maxBytes = await maxBytesFrom(flags);
     const { ModuleCache } = await import('../runtime/engine/cache/index.js');
-    const entries = await new ModuleCache(dir).list();
-    const total = entries.reduce((n, e) => n + e.byteLength, 0);
+    const cache = new ModuleCache(dir);
+    const entries = await cache.list();
+    // Components' parses share the limit: counted in the total, listed as one line.
+    const parses = await cache.parses();
+    const total = entries.reduce((n, e) => n + e.byteLength, 0) + parses.byteLength;
     if (flags.json === true) {
-      printJson({ dir, maxSize: maxBytes, size: total, entries: entries.map(entryJson) });
+      const componentParses = { count: parses.count, size: parses.byteLength };
+      printJson({ dir, maxSize: maxBytes, size: total, entries: entries.map(entryJson), componentParses });
       return;
     }
-    if (entries.length === 0) {
+    if (entries.length === 0 && parses.count === 0) {
       printOut(`no cached modules in ${dir}\n`);
       return;
     }
@@ -164,7 +169,11 @@ Examples:
       printOut(`${cells.join('  ').trimEnd()}\n`);
     }
     const count = `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`;
-    printOut(`${count}, ${formatSize(total)} of the ${formatSize(maxBytes)} limit in ${dir}\n`);
+    const plus =
+      parses.count === 0
+        ? ''
+        : ` and ${parses.count} component parse${parses.count === 1 ? '' : 's'} (${formatSize(parses.byteLength)})`;
+    printOut(`${count}${plus}, ${formatSize(total)} of the ${formatSize(maxBytes)} limit in ${dir}\n`);
   });
 
 const pruneCommand = addCacheSizeOption(
@@ -186,7 +195,7 @@ Examples:
     const { ModuleCache } = await import('../runtime/engine/cache/index.js');
     const cache = new ModuleCache(dir, { maxBytes });
     const { removed, byteLength } = await cache.evict();
-    const left = (await cache.list()).reduce((n, e) => n + e.byteLength, 0);
+    const left = (await cache.list()).reduce((n, e) => n + e.byteLength, 0) + (await cache.parses()).byteLength;
     if (flags.json === true) {
       printJson({ dir, removed, size: byteLength, left, maxSize: maxBytes });
       return;

@@ -116,6 +116,18 @@ describe.skipIf(SKIP_IN_EXE || !nativeStatus().available)('run of a component th
     expect(readFileSync(entry).equals(bytes)).toBe(false);
     expect((await cli(['run', '--cache-dir', cacheDir, CHECKS, 'args', 'x'])).stderr).toBe('');
 
+    // `cache ls` counts it toward the limit, on its own line's end and in --json.
+    const size = statSync(entry).size;
+    const ls = await cli(['cache', 'ls', '--cache-dir', cacheDir]);
+    expect(ls.stdout).toMatch(/ entries and 1 component parse \([0-9.]+ KiB\), .* of the 2\.0 GiB limit in /);
+    const listed = JSON.parse((await cli(['cache', 'ls', '--json', '--cache-dir', cacheDir])).stdout) as {
+      size: number;
+      entries: { size: number }[];
+      componentParses: { count: number; size: number };
+    };
+    expect(listed.componentParses).toEqual({ count: 1, size });
+    expect(listed.size).toBe(listed.entries.reduce((n, e) => n + e.size, 0) + size);
+
     expect((await cli(['cache', 'clean', '--cache-dir', cacheDir])).code).toBe(0);
     expect(readdirSync(cacheDir)).toEqual([]);
   });

@@ -467,6 +467,21 @@ export class ModuleCache {
     return entries.sort((a, b) => b.lastUsed.getTime() - a.lastUsed.getTime());
   }
 
+  /** How many component parses (parse-cache.ts) the directory holds, and their bytes. */
+  async parses(): Promise<{ count: number; byteLength: number }> {
+    const { lstat } = await fsp();
+    let count = 0;
+    let byteLength = 0;
+    for (const name of (await this.names()) ?? []) {
+      if (!name.endsWith(PARSE_EXTENSION) || !EVICTABLE_ENTRY.test(name)) continue;
+      const info = await lstat(join(this.dir, name)).catch(() => null);
+      if (info === null || !info.isFile()) continue;
+      count++;
+      byteLength += info.size;
+    }
+    return { count, byteLength };
+  }
+
   /** The names in the cache directory, or null when it cannot be read (missing: nothing cached). */
   private async names(): Promise<string[] | null> {
     const { readdir } = await fsp();
