@@ -1,7 +1,7 @@
 // Shared helpers for the benchmark suites: the Node to measure, timing with
 // min and median over repeated runs, and a table printer. Never used by tests.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { delimiter, dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -117,6 +117,19 @@ export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * A `prepare` for `interleaved` that deletes the cache entries in `dir` whose names end
+ * in one of `extensions` (`.wasmu`, `.wcomp`), and nothing else. A `find`, not `rm DIR/*.x`:
+ * hyperfine -N runs its prepare command without a shell, so a glob would reach rm as
+ * the literal name `*.x` and delete nothing (the cold rows were warm until 2026-12-02).
+ * Creates `dir`, since find fails on a missing one and hyperfine stops on that.
+ */
+export function deleteEntries(dir, extensions) {
+  mkdirSync(dir, { recursive: true });
+  const names = extensions.flatMap((ext, i) => [...(i === 0 ? [] : ['-o']), '-name', `*${ext}`]);
+  return ['find', dir, '-maxdepth', '1', '(', ...names, ')', '-delete'].join(' ');
 }
 
 /**

@@ -32,7 +32,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { interleaved, NODE_WASI_SCRIPT, NODE_WASI_SCRIPT_CJS, printTable } from '../lib.js';
+import { deleteEntries, interleaved, NODE_WASI_SCRIPT, NODE_WASI_SCRIPT_CJS, printTable } from '../lib.js';
 
 export const name = 'startup';
 
@@ -120,7 +120,7 @@ export async function run() {
         out: join(dir, 'hyperfine.json'),
         // The machine-code entries only: wasmer-ts/js, the CLI's own code cache
         // (bin/bundle-loader.js), stays, and so does the `warm` row's --cache-dir.
-        prepare: `rm -f ${join(dir, 'wasmer-ts')}/*.wasmu`,
+        prepare: deleteEntries(join(dir, 'wasmer-ts'), ['.wasmu']),
       },
     );
     const medianWall = timed.wall;

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Component, Instance, Module, runProgram, Wasi } from '../../dist/runtime/index.js';
 import { jcoBin } from '../../scripts/build-components.js';
-import { interleaved, loadAverage, machineLine, printTable, summarize, wasmerTs } from '../lib.js';
+import { deleteEntries, interleaved, loadAverage, machineLine, printTable, summarize, wasmerTs } from '../lib.js';
 
 export const name = 'wasi2';
 
@@ -130,7 +130,7 @@ export async function run() {
         cwd: dir,
         env: { ...env, XDG_CACHE_HOME: empty },
         out: join(dir, 'hyperfine.json'),
-        prepare: `rm -f ${join(empty, 'wasmer-ts')}/*.wasmu ${join(empty, 'wasmer-ts')}/*.wcomp`,
+        prepare: deleteEntries(join(empty, 'wasmer-ts'), ['.wasmu', '.wcomp']),
       });
       const row = (label, i, core) => ({
         case: label,
