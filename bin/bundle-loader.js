@@ -135,7 +135,13 @@ function loadBundle(entry, profile = commandProfile(process.argv)) {
       toWrite.push({ script, cacheFile, length: source.length, mtimeMs });
     }
     const here = path.dirname(file);
-    const requireHere = (id) => (id.startsWith('./') ? load(path.join(here, id)) : require(id));
+    const requireHere = (id) => {
+      if (!id.startsWith('./')) return require(id);
+      const target = path.join(here, id);
+      return path.basename(target).startsWith(LAZY_PREFIX) && !loaded.has(target)
+        ? lazyExports(() => load(target))
+        : load(target);
+    };
     // import() of a package, which a vm.Script cannot do itself (scripts/bundle-cli.js).
     requireHere.import = importPackage;
     script.runInThisContext().call(module.exports, module.exports, requireHere, module, file, here);
@@ -153,6 +159,27 @@ function loadBundle(entry, profile = commandProfile(process.argv)) {
     if (wrote) prune(dir);
   });
   return load(entry);
+}
+
+/**
+ * Bundle files named `lazy-*` (scripts/bundle-cli.js: the component parser's own modules)
+ * load when one of their exports is first read, not when a file that imports them loads:
+ * the chunks that import them read their exports only inside functions. A `run` of a
+ * component whose parse is cached never reads one, and never loads the file.
+ */
+const LAZY_PREFIX = 'lazy-';
+
+/** An object that stands for a file's exports, and loads the file on first use. */
+function lazyExports(loadFile) {
+  let exports = null;
+  const get = () => {
+    exports ??= loadFile();
+    return exports;
+  };
+  return new Proxy(Object.create(null), {
+    get: (_target, key) => get()[key],
+    has: (_target, key) => key in get(),
+  });
 }
 
 /** The bundle's `import("commander")`, done from a file Node loaded. */

@@ -63,6 +63,27 @@ function importClosure(roots, lazy) {
 
 const fastFiles = importClosure(FAST_ROOTS, LAZY);
 
+/**
+ * The component parser's own modules, which only a parse runs: a chunk named `lazy-parser`,
+ * which bin/bundle-loader.js loads on first use of one of its exports, not when a chunk
+ * that imports it loads. A `run` of a component whose parse is cached (the parse cache,
+ * src/runtime/engine/cache/parse-cache.ts) never loads it: on Node 26 its code cache took
+ * 1-2.5 ms to load, and the cache written by a component's first run (which parses) holds
+ * every parser function. What the rest of the component model imports from parser/
+ * (ast.js's sortOf, type-mapping.js...) stays out of it: everything the component model
+ * reaches without going through parser/index.js.
+ */
+const PARSER_INDEX = 'runtime/component/parser/index';
+const withoutParse = importClosure(['runtime/component/component', 'runtime/program/run-component'], [PARSER_INDEX]);
+const parserFiles = [...importClosure([PARSER_INDEX], [])].filter((file) =>
+  file.startsWith(path.join(DIST, 'runtime/component/parser/')),
+);
+const parserOnly = new Set(parserFiles.filter((file) => !withoutParse.has(file)));
+// The parser's modules the rest uses, in a chunk of their own: in one with other modules,
+// rolldown would make that chunk re-export index.js's exports for its dynamic import
+// (commands/types.js), reading them from `lazy-parser` as it loads.
+const parserShared = new Set(parserFiles.filter((file) => withoutParse.has(file)));
+
 let rolldown;
 try {
   rolldown = await import('rolldown');
@@ -176,6 +197,8 @@ await rolldown.build({
     },
   },
   external: [/^node:(?!module$)/, /^[a-z@]/],
+  // cli.cjs's exports as they are, which the groups below without their dependencies need.
+  preserveEntrySignatures: 'allow-extension',
   plugins: [keepModuleUrls, commonJsBuiltins, inlineFacades, latin1Source],
   logLevel: 'warn',
   onLog(level, log, handler) {
@@ -189,7 +212,14 @@ await rolldown.build({
     entryFileNames: '[name].cjs',
     chunkFileNames: '[name]-[hash].cjs',
     comments: false,
-    codeSplitting: { groups: [{ name: 'fast', test: (id) => fastFiles.has(id) }] },
+    codeSplitting: {
+      groups: [
+        { name: 'fast', test: (id) => fastFiles.has(id) },
+        // Not its dependencies too (rolldown's default): they are what the rest imports.
+        { name: 'lazy-parser', test: (id) => parserOnly.has(id), includeDependenciesRecursively: false },
+        { name: 'parser-shared', test: (id) => parserShared.has(id), includeDependenciesRecursively: false },
+      ],
+    },
   },
 });
 

@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { nativeStatus } from '../../src/runtime/engine/native.js';
 import { ROOT, SKIP_IN_EXE } from './helpers.js';
 
 const LOADER = path.join(ROOT, 'bin/bundle-loader.js');
@@ -193,6 +194,33 @@ describe.skipIf(SKIP_IN_EXE)('the CLI bundle loader with its code cache (the npm
     expect(existsSync(recent)).toBe(true);
     expect(existsSync(notOurs)).toBe(true);
   });
+
+  // The parse cache needs the native addon (its SHA-256).
+  it.skipIf(!nativeStatus().available)(
+    'loads the component parser’s chunk (lazy-*) only for a parse: a run whose parse is cached never does',
+    () => {
+      const component = path.join(ROOT, 'fixtures/components/wasi-command.wasm');
+      const run = () => {
+        const env = { ...process.env, XDG_CACHE_HOME: cacheHome };
+        delete env.NODE_DISABLE_COMPILE_CACHE;
+        const r = spawnSync(path.join(ROOT, 'bin/wasmer-ts.js'), ['run', component], { encoding: 'utf8', env });
+        expect([r.status, r.stderr]).toEqual([0, '']);
+      };
+      const files = () => readdirSync(jsCache()).filter((f) => f.includes('-run-component-'));
+      // The first run parses (and writes the parse cache): it loads the parser, and writes its code cache.
+      run();
+      const first = files();
+      expect(first.some((f) => f.startsWith('lazy-parser-'))).toBe(true);
+      expect(first.some((f) => f.startsWith('component-'))).toBe(true);
+      // A run that finds the parse cached, with no code cache left: it writes the code cache of
+      // every file it loaded, and the parser is not among them.
+      for (const f of first) rmSync(path.join(jsCache(), f));
+      run();
+      const second = files();
+      expect(second.some((f) => f.startsWith('component-'))).toBe(true);
+      expect(second.filter((f) => f.startsWith('lazy-'))).toEqual([]);
+    },
+  );
 
   it('NODE_DISABLE_COMPILE_CACHE=1 writes no cache, as it does for Node’s own', () => {
     const r = start({ NODE_DISABLE_COMPILE_CACHE: '1' });
