@@ -201,7 +201,7 @@ describe.skipIf(SKIP_IN_EXE)('the CLI bundle loader with its code cache (the npm
     () => {
       const component = path.join(ROOT, 'fixtures/components/wasi-command.wasm');
       const run = () => {
-        const env = { ...process.env, XDG_CACHE_HOME: cacheHome };
+        const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: cacheHome };
         delete env.NODE_DISABLE_COMPILE_CACHE;
         const r = spawnSync(path.join(ROOT, 'bin/wasmer-ts.js'), ['run', component], { encoding: 'utf8', env });
         expect([r.status, r.stderr]).toEqual([0, '']);
