@@ -97,7 +97,9 @@ function isComponentFile(file) {
   if (file === null || file === '-') return false;
   let fd = null;
   try {
-    // Never a FIFO's or a device's bytes: the command reads those itself.
+    // Never a FIFO or a device, not even opened: opening a FIFO lets its writer through,
+    // and what it writes before the command opens it is lost (test/cli/hostile.test.ts).
+    if (!statSync(file).isFile()) return false;
     fd = openSync(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
     if (!fstatSync(fd).isFile()) return false;
     const head = Buffer.alloc(8);
