@@ -117,7 +117,9 @@ function loadBundle(entry, profile = commandProfile(process.argv)) {
   if (dir === null || process.env.NODE_DISABLE_COMPILE_CACHE) return require(entry);
   const loaded = new Map();
   const toWrite = [];
-  const load = (file) => {
+  // The bundle's files sit in one folder and name each other `./name.cjs`: paths are joined
+  // by hand, since path.join's normalizing ran interpreted for every require (1-2 ms a start).
+  const load = (file, name = path.basename(file)) => {
     const done = loaded.get(file);
     if (done !== undefined) return done.exports;
     const module = { exports: {} };
@@ -126,7 +128,7 @@ function loadBundle(entry, profile = commandProfile(process.argv)) {
     const mtimeMs = statSync(file).mtimeMs;
     // The flags now: the CLI may turn one on before it compiles Wasm (commands/input.ts).
     const flags = flagTag(process.execArgv.join(' '));
-    const cacheFile = path.join(dir, `${path.basename(file)}-${profile}-${process.versions.v8}-${flags}.bin`);
+    const cacheFile = `${dir}${path.sep}${name}-${profile}-${process.versions.v8}-${flags}.bin`;
     const cachedData = readCache(cacheFile, source.length, mtimeMs);
     // `(0, function ...)`: a function in parentheses would be compiled eagerly, all of it.
     const script = new vm.Script(`${PARAMS}${source}\n})`, {
@@ -139,10 +141,12 @@ function loadBundle(entry, profile = commandProfile(process.argv)) {
     const here = path.dirname(file);
     const requireHere = (id) => {
       if (!id.startsWith('./')) return require(id);
-      const target = path.join(here, id);
-      return path.basename(target).startsWith(LAZY_PREFIX) && !loaded.has(target)
-        ? lazyExports(() => load(target))
-        : load(target);
+      const name = id.slice(2);
+      if (name.includes('/') || name.startsWith('.')) return load(path.join(here, id));
+      const target = `${here}${path.sep}${name}`;
+      return name.startsWith(LAZY_PREFIX) && !loaded.has(target)
+        ? lazyExports(() => load(target, name))
+        : load(target, name);
     };
     // import() of a package, which a vm.Script cannot do itself (scripts/bundle-cli.js).
     requireHere.import = importPackage;

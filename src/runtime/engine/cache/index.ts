@@ -77,7 +77,7 @@ import { writeFileAtomic } from '../atomic-write.js';
 import { currentEngine, processFlags, v8FlagFingerprint } from '../fingerprint.js';
 import { sha256Hex } from '../hash.js';
 import { defaultCompile, loadDecodedArtifact, serializeCompiled, serializeMachineCode } from '../machine-code.js';
-import { codeSectionSize, readModuleFacts } from '../module-facts.js';
+import { codeSectionSize, type ModuleFacts, readModuleFacts } from '../module-facts.js';
 import { nativeStatus } from '../native.js';
 import { type CompileMode, entryFlags, isTierFlag, processTier, v8FlagsFor } from '../tiering.js';
 import { type CacheFillResult, NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
@@ -818,9 +818,11 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   // A hit's entry is rewritten when this run tiered up clearly more than it holds (issue 10):
   // a first run of `--version` leaves next to nothing, and entries must not stay that way.
   const onlyIfMoreThan = fromCache ? Math.floor(hit.machineCodeByteLength * REFRESH_GROWTH) : undefined;
-  // What the entry records of the Wasm, taken now: `save()` holds no reference to the bytes,
-  // which the caller may let go for the run (the CLI does: 72 MiB for clang).
-  const record: CompiledFrom = { sha256: wasmSha256, byteLength: wasm.length, facts: readModuleFacts(wasm) };
+  // What the entry records of the Wasm: for a big module taken now, so that `save()` holds
+  // no reference to the bytes, which the caller may let go for the run (the CLI does, from
+  // 1 MiB: 72 MiB for clang); for a smaller one when `save()` writes, which after a hit it
+  // seldom does (reading a 13 KiB adapter's facts took 0.5 ms of a component's start).
+  const record = compiledRecord(wasm, wasmSha256);
   // Not `options` itself in the closure: its `compile` (Module's) holds the bytes it compiled.
   const source = options.source ?? null;
   let saved: Promise<CacheFillResult> | undefined;
@@ -844,6 +846,23 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
 /** What `compileWithCache` records of the Wasm a module was compiled from (or loaded for). */
 interface CompiledFrom extends WasmSummary {
   readonly sha256: string;
+}
+
+/** Modules of this many bytes or more have their facts read at once (see compileWithCache). */
+const EAGER_FACTS_BYTES = 1 << 20;
+
+function compiledRecord(wasm: Uint8Array, sha256: string): CompiledFrom {
+  const byteLength = wasm.length;
+  if (byteLength >= EAGER_FACTS_BYTES) return { sha256, byteLength, facts: readModuleFacts(wasm) };
+  let facts: ModuleFacts | undefined;
+  return {
+    sha256,
+    byteLength,
+    get facts() {
+      facts ??= readModuleFacts(wasm);
+      return facts;
+    },
+  };
 }
 
 /**
