@@ -14,7 +14,7 @@
 // only when its cache is missing, so one shared by all would hold only the first
 // command's functions, and the others would compile theirs on every start.
 // A cache file holds a header (magic, the source's length and mtime, a checksum of
-// the data) before V8's data. V8 refuses data made by another V8, under other flags
+// the data, how many later starts looked for more: MAX_LOOKS) before V8's data. V8 refuses data made by another V8, under other flags
 // or for another source; we check the rest, since V8 trusts data it accepts: a
 // damaged or foreign file is compiled over and replaced, never run.
 // Files not written for 30 days are removed after a write (a rebuilt bundle's names
@@ -33,12 +33,24 @@ const {
   rmSync,
   statSync,
   writeFileSync,
+  writeSync,
 } = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 
-const MAGIC = 0x534a5457; // "WTJS"
-const HEADER_BYTES = 20; // magic u32, source length u32, source mtime f64, checksum u32
+const MAGIC = 0x324a5457; // "WTJ2" (the header of "WTJS" files had no count of looks)
+// magic u32, source length u32, source mtime f64, checksum u32 (of the data), looks u32
+const HEADER_BYTES = 24;
+/**
+ * How many later starts look for more in a cache file: each compares V8's data for the file
+ * at its exit with what it loaded, and writes the file again when it grew. A cache holds
+ * what the run that wrote it compiled, and runs of one command differ: a component's
+ * first run parses it, later ones read the parse from the cache and load machine code, and
+ * a cache the first wrote left them compiling those functions on every start (3-7 ms).
+ * Three looks cost three starts a few ms each (V8 serializes the file's code again).
+ */
+const MAX_LOOKS = 3;
+const GROWTH_BYTES = 1024;
 const PRUNE_AFTER_MS = 30 * 24 * 3600 * 1000;
 const PARAMS = '(0, function (exports, require, module, __filename, __dirname) {';
 
@@ -117,6 +129,7 @@ function loadBundle(entry, profile = commandProfile(process.argv)) {
   if (dir === null || process.env.NODE_DISABLE_COMPILE_CACHE) return require(entry);
   const loaded = new Map();
   const toWrite = [];
+  const toLook = [];
   // The bundle's files sit in one folder and name each other `./name.cjs`: paths are joined
   // by hand, since path.join's normalizing ran interpreted for every require (1-2 ms a start).
   const load = (file, name = path.basename(file)) => {
@@ -129,14 +142,24 @@ function loadBundle(entry, profile = commandProfile(process.argv)) {
     // The flags now: the CLI may turn one on before it compiles Wasm (commands/input.ts).
     const flags = flagTag(process.execArgv.join(' '));
     const cacheFile = `${dir}${path.sep}${name}-${profile}-${process.versions.v8}-${flags}.bin`;
-    const cachedData = readCache(cacheFile, source.length, mtimeMs);
+    const cached = readCache(cacheFile, source.length, mtimeMs);
+    const cachedData = cached?.data ?? null;
     // `(0, function ...)`: a function in parentheses would be compiled eagerly, all of it.
     const script = new vm.Script(`${PARAMS}${source}\n})`, {
       filename: file,
       ...(cachedData === null ? {} : { cachedData }),
     });
     if (cachedData === null || script.cachedDataRejected === true) {
-      toWrite.push({ script, cacheFile, length: source.length, mtimeMs });
+      toWrite.push({ script, cacheFile, length: source.length, mtimeMs, looks: 0 });
+    } else if (cached.looks < MAX_LOOKS) {
+      toLook.push({
+        script,
+        cacheFile,
+        length: source.length,
+        mtimeMs,
+        looks: cached.looks + 1,
+        had: cachedData.length,
+      });
     }
     const here = path.dirname(file);
     const requireHere = (id) => {
@@ -156,6 +179,7 @@ function loadBundle(entry, profile = commandProfile(process.argv)) {
   let wrote = false;
   const flush = () => {
     for (const entry of toWrite.splice(0)) wrote = writeCache(entry) || wrote;
+    for (const entry of toLook.splice(0)) wrote = lookAgain(entry) || wrote;
   };
   // Before the CLI changes a V8 flag, the caches of the files loaded so far are written
   // under the flags they were compiled with, the ones the next start has.
@@ -200,7 +224,7 @@ function cacheDir(env) {
   return base === null ? null : path.join(base, 'wasmer-ts', 'js');
 }
 
-/** V8's data in `file` when its header matches the source and its checksum holds; else null. */
+/** V8's data in `file`, and its count of looks, when its header matches the source and its checksum holds; else null. */
 function readCache(file, length, mtimeMs) {
   let bytes;
   try {
@@ -216,13 +240,43 @@ function readCache(file, length, mtimeMs) {
     view.getUint32(4, true) === length &&
     view.getFloat64(8, true) === mtimeMs &&
     view.getUint32(16, true) === checksum(data);
-  return ok ? data : null;
+  return ok ? { data, looks: view.getUint32(20, true) } : null;
+}
+
+/**
+ * A later start's look at a cache file it loaded: the file is written again, with one look
+ * more, when V8's data for it has grown (this run compiled functions the cache lacked), and
+ * otherwise only its count of looks goes up, in place. False when nothing was written.
+ */
+function lookAgain(entry) {
+  let data;
+  try {
+    data = entry.script.createCachedData();
+  } catch {
+    return false;
+  }
+  // V8's data for the same functions differs by a few bytes between a start that compiled
+  // them and one that loaded them: growth is a KiB (one function or two) or more.
+  if (data.length >= entry.had + GROWTH_BYTES) return writeCache(entry, data);
+  try {
+    const fd = openSync(entry.cacheFile, 'r+');
+    try {
+      const count = Buffer.alloc(4);
+      count.writeUInt32LE(entry.looks);
+      writeSync(fd, count, 0, 4, 20);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Gone or read-only: the next start looks again.
+  }
+  return false;
 }
 
 /** Writes the cache of `script` beside the others (a temp file, then a rename); false when it could not. */
-function writeCache({ script, cacheFile, length, mtimeMs }) {
+function writeCache({ script, cacheFile, length, mtimeMs, looks }, made = null) {
   try {
-    const data = script.createCachedData();
+    const data = made ?? script.createCachedData();
     const bytes = Buffer.alloc(HEADER_BYTES + data.length);
     const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
     view.setUint32(0, MAGIC, true);
@@ -230,6 +284,7 @@ function writeCache({ script, cacheFile, length, mtimeMs }) {
     view.setFloat64(8, mtimeMs, true);
     bytes.set(data, HEADER_BYTES);
     view.setUint32(16, checksum(bytes.subarray(HEADER_BYTES)), true);
+    view.setUint32(20, looks, true);
     mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
     const temp = `${cacheFile}.${process.pid}.tmp`;
     writeFileSync(temp, bytes, { mode: 0o600 });

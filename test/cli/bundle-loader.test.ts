@@ -23,11 +23,11 @@ import { ROOT, SKIP_IN_EXE } from './helpers.js';
 
 const LOADER = path.join(ROOT, 'bin/bundle-loader.js');
 const BUNDLE = path.join(ROOT, 'dist/bundle/cli.cjs');
-/** Runs `run fixtures/simple.wasm --invoke sum 5 37` through loadBundle, as bin/wasmer-ts.js does. */
+/** Runs `run fixtures/simple.wasm --invoke sum 5 37` (other arguments: $ARGS) through loadBundle, as bin/wasmer-ts.js does. */
 const DRIVER = [
   `const { loadBundle } = require(${JSON.stringify(LOADER)});`,
   `loadBundle(${JSON.stringify(BUNDLE)}, process.env.PROFILE)`,
-  `  .cliMain([process.argv[0], 'wasmer-ts', 'run', ${JSON.stringify(path.join(ROOT, 'fixtures/simple.wasm'))}, '--invoke', 'sum', '5', '37'])`,
+  `  .cliMain([process.argv[0], 'wasmer-ts', 'run', ${JSON.stringify(path.join(ROOT, 'fixtures/simple.wasm'))}, '--invoke', 'sum', ...JSON.parse(process.env.ARGS ?? '["5", "37"]')])`,
   '  .then((code) => { process.exitCode = code; });',
 ].join('\n');
 
@@ -47,6 +47,14 @@ function start(env: Record<string, string> = {}): { stdout: string; stderr: stri
   delete base.NODE_DISABLE_COMPILE_CACHE;
   const r = spawnSync(process.execPath, [path.join(dir, 'driver.cjs')], { encoding: 'utf8', env: { ...base, ...env } });
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+}
+
+/** The size of a cache file's header (bin/bundle-loader.js). */
+const HEADER = 24;
+
+/** How many later starts looked at a cache file for more (its header's last field). */
+function looks(bytes: Buffer): number {
+  return bytes.readUInt32LE(20);
 }
 
 /** A copy of `bytes` with `mask` flipped in byte `at`. */
@@ -121,23 +129,47 @@ describe.skipIf(SKIP_IN_EXE)('the CLI bundle loader with its code cache (the npm
     expect(readFileSync(path.join(jsCache(), first[0] ?? '')).equals(bytes)).toBe(true);
   });
 
-  it('writes a cache file for each bundle file it loaded, and the next start uses them unchanged', () => {
+  it('writes a cache file for each bundle file it loaded; the next starts use them, and look for more three times', () => {
     const first = start();
     expect(first).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
     const names = readdirSync(jsCache()).sort();
     expect(names.some((f) => f.startsWith('cli.cjs-'))).toBe(true);
     const file = fastCacheFile();
     const bytes = readFileSync(file);
-    const mtime = statSync(file).mtimeMs;
-    // Header (20 bytes) and V8's data, which holds the functions the run compiled: far more than a header.
+    // Header (24 bytes) and V8's data, which holds the functions the run compiled: far more than a header.
     expect(bytes.length).toBeGreaterThan(10_000);
+    expect(looks(bytes)).toBe(0);
 
-    const second = start();
-    expect(second).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
-    // A cache V8 refused, or one that failed our checks, would have been written again.
-    expect(readdirSync(jsCache()).sort()).toEqual(names);
+    // The same run again compiles nothing new: each look only counts itself, in place.
+    for (let i = 1; i <= 3; i++) {
+      expect(start()).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
+      // A cache V8 refused, or one that failed our checks, would have been written again.
+      expect(readdirSync(jsCache()).sort()).toEqual(names);
+      const now = readFileSync(file);
+      expect(now.subarray(HEADER).equals(bytes.subarray(HEADER))).toBe(true);
+      expect(looks(now)).toBe(i);
+    }
+    // After three looks the file stays as it is.
+    const mtime = statSync(file).mtimeMs;
+    const settled = readFileSync(file);
+    expect(start().status).toBe(0);
     expect(statSync(file).mtimeMs).toBe(mtime);
-    expect(readFileSync(file).equals(bytes)).toBe(true);
+    expect(readFileSync(file).equals(settled)).toBe(true);
+  });
+
+  it('writes a cache file again when a later start of the same command compiled more of it', () => {
+    expect(start().status).toBe(0);
+    const file = fastCacheFile();
+    const before = readFileSync(file);
+    // A wrong argument: the same profile (run-invoke), and the error path's functions besides.
+    const r = start({ ARGS: '["5", "x"]' });
+    expect(r.status).toBe(2);
+    const after = readFileSync(file);
+    expect(after.length).toBeGreaterThan(before.length);
+    expect(looks(after)).toBe(1);
+    // And it is a good cache: the first command runs from it unchanged.
+    expect(start()).toMatchObject({ stdout: '42\n', status: 0 });
+    expect(readFileSync(file).subarray(HEADER).equals(after.subarray(HEADER))).toBe(true);
   });
 
   it.each([
@@ -157,10 +189,9 @@ describe.skipIf(SKIP_IN_EXE)('the CLI bundle loader with its code cache (the npm
     expect(r).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
     const now = readFileSync(file);
     expect(now.equals(bad)).toBe(false);
-    // The rewritten file is a good cache again: the start after it leaves it alone.
-    const mtime = statSync(file).mtimeMs;
+    // The rewritten file is a good cache again: the start after it uses it as it is.
     expect(start().status).toBe(0);
-    expect(statSync(file).mtimeMs).toBe(mtime);
+    expect(readFileSync(file).subarray(HEADER).equals(now.subarray(HEADER))).toBe(true);
   });
 
   it('a directory where a cache file goes: the run works, and nothing is written there', () => {
