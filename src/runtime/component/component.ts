@@ -229,7 +229,8 @@ export class Component {
 /**
  * @internal `Component.compile`, with each core module compiled by `compileCore` (all at
  * once): `run` and `call` pass one that goes through the machine-code cache, as a module's
- * compile does. V8's rejection of a module is reported as `Component.compile` reports it.
+ * compile does, and a `parsed` store (the parse cache) that spares the parse of a component
+ * checked before. V8's rejection of a module is reported as `Component.compile` reports it.
  */
 export async function compileComponent(
   bytes: ComponentSource,

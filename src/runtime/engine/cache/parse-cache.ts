@@ -100,13 +100,13 @@ export class ParseCache {
 
   /** Writes the entry for `bytes`, then evicts beyond the size limit. A failure is a notice. */
   save(bytes: Uint8Array, ast: ComponentAst): void {
-    const text = encodeAst(ast, bytes);
-    if (text === null) return;
-    const body = Buffer.from(text, 'utf8');
-    const entry = Buffer.concat([Buffer.from(`${MAGIC}${sha256Hex(body)}\n`, 'latin1'), body]);
-    const file = this.fileFor(this.hashOf(bytes));
-    if (entry.length > Math.min(this.maxBytes, MAX_ENTRY_BYTES)) return;
     try {
+      const text = encodeAst(ast, bytes);
+      if (text === null) return;
+      const body = Buffer.from(text, 'utf8');
+      const entry = Buffer.concat([Buffer.from(`${MAGIC}${sha256Hex(body)}\n`, 'latin1'), body]);
+      const file = this.fileFor(this.hashOf(bytes));
+      if (entry.length > Math.min(this.maxBytes, MAX_ENTRY_BYTES)) return;
       mkdirSync(this.dir, { recursive: true });
       // At most MAX_ENTRY_BYTES: SYNC_WRITE_MAX_BYTES (4 MiB) covers every real component's,
       // and the promise of a larger write is waited for at exit like any other.
