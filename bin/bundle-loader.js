@@ -10,13 +10,14 @@
 // compiled of it by then: `<cache>/wasmer-ts/js/<file>-<command>-<V8 version>-<flags>.bin`,
 // the cache being `$XDG_CACHE_HOME` (else `~/.cache`), as for machine code. Each
 // command (`run` of a program, `run --invoke`, `run` of a component, `call`, `inspect`...)
-// has its own: a cache holds the functions the run that wrote it compiled, and a file is written
-// only when its cache is missing, so one shared by all would hold only the first
-// command's functions, and the others would compile theirs on every start.
-// A cache file holds a header (magic, the source's length and mtime, a checksum of
-// the data, how many later starts looked for more: MAX_LOOKS) before V8's data. V8 refuses data made by another V8, under other flags
-// or for another source; we check the rest, since V8 trusts data it accepts: a
-// damaged or foreign file is compiled over and replaced, never run.
+// has its own: a cache holds the functions the run that wrote it compiled, so one shared
+// by all would hold the first command's functions, and the others would compile theirs
+// on every start. A file is written when its cache is missing, and again when one of the
+// next three starts finds that it compiled more (MAX_LOOKS).
+// A cache file holds a header (magic, the source's length and mtime, a checksum of the
+// data, how many starts looked for more) before V8's data. V8 refuses data made by
+// another V8, under other flags or for another source; we check the rest, since V8
+// trusts data it accepts: a damaged or foreign file is compiled over and replaced, never run.
 // Files not written for 30 days are removed after a write (a rebuilt bundle's names
 // change). NODE_DISABLE_COMPILE_CACHE=1 turns this off, as it does Node's compile cache.
 const {
@@ -224,7 +225,7 @@ function cacheDir(env) {
   return base === null ? null : path.join(base, 'wasmer-ts', 'js');
 }
 
-/** V8's data in `file`, and its count of looks, when its header matches the source and its checksum holds; else null. */
+/** V8's data in `file` and its count of looks, when its header matches the source and its checksum holds; else null. */
 function readCache(file, length, mtimeMs) {
   let bytes;
   try {
