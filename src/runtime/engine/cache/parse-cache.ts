@@ -79,7 +79,8 @@ export class ParseCache {
     const { fd, info } = opened;
     let ast: ComponentAst;
     try {
-      const entry = Buffer.from(readAt(fd, 0, info.size));
+      const read = readAt(fd, 0, info.size);
+      const entry = Buffer.from(read.buffer, read.byteOffset, read.byteLength); // a view, not a copy
       if (entry.length !== info.size) throw new Error('the file got shorter while it was read');
       ast = decodeAst(checkedText(entry), bytes);
       // Last use, for eviction: through the descriptor that was read.
