@@ -140,9 +140,11 @@ const EVICTABLE_TEMP = /^[0-9a-f]{64}-[0-9a-f]{16}\.(?:wasmu|wcomp)\.[^/]+\.tmp$
 /**
  * The extension of the parse cache's entries (parse-cache.ts): `<component sha256>-<16 hex>.wcomp`,
  * the checked parse of a component. They share the size limit and the eviction with machine
- * code, and `clean` removes them; `ls` lists machine code only.
+ * code, `clean` removes them (and their temp files), and `parses()` counts them for `ls`.
  */
 export const PARSE_EXTENSION = '.wcomp';
+const PARSE_ENTRY = /^[0-9a-f]{64}-[0-9a-f]{16}\.wcomp$/;
+const PARSE_FILE = /^[0-9a-f]{64}-[0-9a-f]{16}\.wcomp(?:\.[^/]+\.tmp)?$/;
 
 /** A short hash of everything machine code depends on (this process's V8 flags included). */
 export function engineKey(engine = currentEngine()): string {
@@ -473,7 +475,7 @@ export class ModuleCache {
     let count = 0;
     let byteLength = 0;
     for (const name of (await this.names()) ?? []) {
-      if (!name.endsWith(PARSE_EXTENSION) || !EVICTABLE_ENTRY.test(name)) continue;
+      if (!PARSE_ENTRY.test(name)) continue;
       const info = await lstat(join(this.dir, name)).catch(() => null);
       if (info === null || !info.isFile()) continue;
       count++;
@@ -496,14 +498,7 @@ export class ModuleCache {
     let removed = 0;
     let byteLength = 0;
     for (const name of names) {
-      if (
-        !ENTRY_NAME.test(name) &&
-        !TEMP_NAME.test(name) &&
-        !EVICTABLE_ENTRY.test(name) &&
-        !EVICTABLE_TEMP.test(name)
-      ) {
-        continue;
-      }
+      if (!ENTRY_NAME.test(name) && !TEMP_NAME.test(name) && !PARSE_FILE.test(name)) continue;
       const file = join(this.dir, name);
       try {
         const { size } = await lstat(file);

@@ -112,7 +112,7 @@ export class ParseCache {
       // At most MAX_ENTRY_BYTES: SYNC_WRITE_MAX_BYTES (4 MiB) covers every real component's,
       // and the promise of a larger write is waited for at exit like any other.
       void writeFileAtomic(file, entry)
-        .then(() => new ModuleCache(this.dir, { maxBytes: this.maxBytes }).evict(this.maxBytes, file))
+        .then(() => new ModuleCache(this.dir).evict(this.maxBytes, file))
         .catch((error: unknown) => this.couldNotSave(error));
     } catch (error) {
       this.couldNotSave(error);
