@@ -4,7 +4,7 @@
 //   serialize(module)        -> Uint8Array | null   CompiledWasmModule::Serialize()
 //   wireBytes(module)        -> Uint8Array          the Wasm bytes V8 compiled it from
 //   arm(marker, wasm, code)  -> true | string       queue a cached load (string = why not)
-//   status()                 -> { loader, reason, v8, api }
+//   status()                 -> { loader, reason, v8, api, sha256 }
 //   sha256(bytes)            -> Uint8Array          32 bytes (sha256.cc)
 //
 // Loading: V8 only accepts serialized code through streaming compilation. JS
@@ -283,6 +283,8 @@ void Status(const FunctionCallbackInfo<Value>& info) {
   // Which WasmStreaming API the loader uses (see FeedArmedLoad), for tests and bug reports.
   const char* api = kHasModuleCachingCallback ? "ModuleCachingCallback" : "SetCompiledModuleBytes";
   result->Set(context, Str(isolate, "api"), Str(isolate, api)).FromMaybe(false);
+  const char* sha = wasmer_ts::Sha256UsesCpuInstructions() ? "sha-ni" : "portable";
+  result->Set(context, Str(isolate, "sha256"), Str(isolate, sha)).FromMaybe(false);
   info.GetReturnValue().Set(result);
 }
 

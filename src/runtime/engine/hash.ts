@@ -2,16 +2,18 @@
  * SHA-256 for the artifact format, the cache's keys and the engine fingerprint,
  * from whichever of three implementations costs a start least:
  *
- * - up to NATIVE_HASH_MAX_BYTES, the native addon's (native/src/sha256.cc), once
- *   ./native.ts has loaded it (it hands its function over here, so that this file
- *   stays pure): the cache loads it before it hashes anything, since it cannot read
- *   or fill an entry without it, and it loads in about half a millisecond;
+ * - the native addon's (native/src/sha256.cc), once ./native.ts has loaded it (it
+ *   hands its function over here, so that this file stays pure): the cache loads it
+ *   before it hashes anything, since it cannot read or fill an entry without it, and
+ *   it loads in about half a millisecond. With the CPU's SHA instructions (x86-64
+ *   SHA-NI) it hashes as fast as node:crypto, 1.3 GB/s here, and takes every input;
+ *   without them (160 MB/s), inputs up to NATIVE_HASH_MAX_BYTES;
  * - without the addon, up to SMALL_HASH_MAX_BYTES, the plain-JavaScript one of
  *   ./sha256.ts (it runs interpreted in a cold process, so its cost grows quickly
  *   with the input);
  * - node:crypto otherwise, and for everything the addon does not take once it is
- *   loaded (it hashes about ten times as fast as the addon, with the CPU's SHA
- *   instructions, but has a call's overhead of its own). It loads on
+ *   loaded (ten times as fast as the portable addon code, with the CPU's SHA
+ *   instructions, but with a call's overhead of its own). It loads on
  *   first use, synchronously so that the sync API (`Module.serialize`,
  *   `decodeArtifact`) stays sync, and loading it costs 3 ms in a process with V8's
  *   default flags but 10-20 ms under --no-liftoff, the flags `run` starts with:
@@ -22,16 +24,21 @@ import { createRequire } from 'node:module';
 import { SMALL_HASH_MAX_BYTES, sha256BytesJs, sha256HexJs } from './sha256.js';
 
 /**
- * Inputs up to this many bytes go to the addon rather than node:crypto while that is not
- * loaded: 6 ms of hashing at the addon's 160 MB/s, about what loading node:crypto costs.
+ * Inputs up to this many bytes go to the addon's portable code rather than node:crypto
+ * while that is not loaded: 6 ms of hashing at 160 MB/s, about what loading node:crypto costs.
  */
 export const NATIVE_HASH_MAX_BYTES = 1 << 20;
 
 let nativeSha256: ((bytes: Uint8Array) => Uint8Array) | null = null;
+let nativeMaxBytes = 0;
 
-/** Called by ./native.ts when the addon has loaded: its SHA-256, for inputs up to NATIVE_HASH_MAX_BYTES. */
-export function useNativeSha256(sha256: (bytes: Uint8Array) => Uint8Array): void {
+/**
+ * Called by ./native.ts when the addon has loaded: its SHA-256, for every input when it uses
+ * the CPU's SHA instructions, else for inputs up to NATIVE_HASH_MAX_BYTES.
+ */
+export function useNativeSha256(sha256: (bytes: Uint8Array) => Uint8Array, cpuInstructions: boolean): void {
   nativeSha256 = sha256;
+  nativeMaxBytes = cpuInstructions ? Number.POSITIVE_INFINITY : NATIVE_HASH_MAX_BYTES;
 }
 
 const requireBuiltin = createRequire(import.meta.url);
@@ -42,7 +49,7 @@ const nodeCrypto = () => (cryptoModule ??= requireBuiltin('node:crypto') as type
 function withoutCrypto(bytes: Uint8Array): Uint8Array | null {
   // The addon first, small inputs included: in a cold process the JavaScript one runs
   // interpreted (1.4 ms for 1 KiB), the addon's takes microseconds.
-  if (nativeSha256 !== null && bytes.length <= NATIVE_HASH_MAX_BYTES) return nativeSha256(bytes);
+  if (nativeSha256 !== null && bytes.length <= nativeMaxBytes) return nativeSha256(bytes);
   if (cryptoModule === undefined && bytes.length <= SMALL_HASH_MAX_BYTES) return sha256BytesJs(bytes);
   return null;
 }

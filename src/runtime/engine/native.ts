@@ -33,6 +33,11 @@ export interface NativeAddon {
     v8: string;
     /** The include/v8-wasm.h API the loader was built against (see native/src/addon.cc). */
     api: 'SetCompiledModuleBytes' | 'ModuleCachingCallback';
+    /**
+     * How sha256() hashes: with the CPU's SHA instructions, or portable code (also when
+     * `WASMER_TS_SHA_NI=0` is in the environment). Missing from an addon built before it.
+     */
+    sha256?: 'sha-ni' | 'portable';
   };
 }
 
@@ -74,7 +79,9 @@ function find(): Loaded {
     const addon = holder.exports;
     const status = addon.status();
     // An addon built before sha256() existed (a checkout pulled but not rebuilt) has none.
-    if (typeof addon.sha256 === 'function') useNativeSha256((bytes) => addon.sha256(bytes));
+    if (typeof addon.sha256 === 'function') {
+      useNativeSha256((bytes) => addon.sha256(bytes), status.sha256 === 'sha-ni');
+    }
     return status.loader
       ? { addon, status: { available: true, reason: null, path } }
       : unavailable(path, status.reason ?? 'the addon cannot load machine code in this Node');
