@@ -6,6 +6,8 @@
 //   arm(marker, wasm, code)  -> true | string       queue a cached load (string = why not)
 //   status()                 -> { loader, reason, v8, api, sha256 }
 //   sha256(bytes)            -> Uint8Array          32 bytes (sha256.cc)
+//   serializeValue(v, buf)   -> Uint8Array          V8's structured serialization of v
+//   deserializeValue(b, buf) -> value               and back (see SerializeValue)
 //
 // Loading: V8 only accepts serialized code through streaming compilation. JS
 // calls arm(marker, ...) and then WebAssembly.compileStreaming(marker). V8
@@ -28,6 +30,7 @@
 #include <node.h>
 #include <v8.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -142,6 +145,53 @@ void Sha256(const FunctionCallbackInfo<Value>& info) {
   uint8_t digest[32];
   wasmer_ts::Sha256(bytes.data(), bytes.size(), digest);
   info.GetReturnValue().Set(CopyToJs(isolate, digest, sizeof digest));
+}
+
+// V8's ValueSerializer, the structured clone of postMessage, for the parse cache
+// (src/runtime/engine/cache/parse-cache.ts): it keeps a graph's shared objects shared,
+// and Maps, Sets, bigints, undefined and -0 as they are, and reading it back is native
+// code, where a JavaScript decoder runs interpreted in a cold process (2-3 ms for a
+// WASI hello world's parse, against well under one). `buffer` (an ArrayBuffer) is
+// transferred as id 0: views of it are written as offsets into it, not copied, and
+// the views read back are views of the buffer given then. Without a delegate, V8
+// throws its own Error for what it cannot write (a function, a symbol), and for data
+// it cannot read.
+void SerializeValue(const FunctionCallbackInfo<Value>& info) {
+  Isolate* isolate = info.GetIsolate();
+  if (info.Length() < 2 || !info[1]->IsArrayBuffer()) {
+    return ThrowType(isolate, "serializeValue() expects a value and an ArrayBuffer");
+  }
+  v8::ValueSerializer serializer(isolate);
+  serializer.TransferArrayBuffer(0, info[1].As<ArrayBuffer>());
+  serializer.WriteHeader();
+  bool written = false;
+  if (!serializer.WriteValue(isolate->GetCurrentContext(), info[0]).To(&written) || !written) return;
+  // Allocated with realloc when there is no delegate (include/v8-value-serializer.h).
+  std::pair<uint8_t*, size_t> data = serializer.Release();
+  Local<Uint8Array> result = CopyToJs(isolate, data.first, data.second);
+  std::free(data.first);
+  info.GetReturnValue().Set(result);
+}
+
+void DeserializeValue(const FunctionCallbackInfo<Value>& info) {
+  Isolate* isolate = info.GetIsolate();
+  Bytes bytes;
+  if (info.Length() < 2 || !BytesOf(info[0], &bytes) || !info[1]->IsArrayBuffer()) {
+    return ThrowType(isolate, "deserializeValue() expects a Uint8Array and an ArrayBuffer");
+  }
+  Local<Context> context = isolate->GetCurrentContext();
+  // The data is read during this call only; `bytes` holds its backing store until then.
+  v8::ValueDeserializer deserializer(isolate, bytes.data(), bytes.size());
+  deserializer.TransferArrayBuffer(0, info[1].As<ArrayBuffer>());
+  bool header = false;
+  if (!deserializer.ReadHeader(context).To(&header)) return;
+  if (!header) {
+    isolate->ThrowException(v8::Exception::Error(Str(isolate, "not V8 serialized data")));
+    return;
+  }
+  Local<Value> value;
+  if (!deserializer.ReadValue(context).ToLocal(&value)) return;
+  info.GetReturnValue().Set(value);
 }
 
 // Two generations of include/v8-wasm.h hand serialized code to a stream:
@@ -315,5 +365,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   NODE_SET_METHOD(exports, "disarm", Disarm);
   NODE_SET_METHOD(exports, "status", Status);
   NODE_SET_METHOD(exports, "sha256", Sha256);
+  NODE_SET_METHOD(exports, "serializeValue", SerializeValue);
+  NODE_SET_METHOD(exports, "deserializeValue", DeserializeValue);
   node::AddEnvironmentCleanupHook(isolate, Cleanup, isolate);
 }

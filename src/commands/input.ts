@@ -248,7 +248,8 @@ export async function loadModuleOrComponent(
 /**
  * The parse cache (engine/cache/parse-cache.ts) in `dir`, or null: in a build without
  * a stamp, or without the native addon, whose SHA-256 keys it (node:crypto would take
- * 10-20 ms to load under --no-liftoff, more than the cache saves).
+ * 10-20 ms to load under --no-liftoff, more than the cache saves) and whose access to
+ * V8's serializer writes and reads its entries.
  */
 async function parseCacheFor(
   dir: string,
@@ -256,10 +257,13 @@ async function parseCacheFor(
   onNotice: (message: string) => void,
 ): Promise<import('../runtime/engine/cache/parse-cache.js').ParseCache | null> {
   const { ParseCache, parseCacheStamp } = await import('../runtime/engine/cache/parse-cache.js');
-  const { nativeStatus } = await import('../runtime/engine/native.js');
+  const { nativeAddon } = await import('../runtime/engine/native.js');
   const stamp = parseCacheStamp();
-  if (stamp === null || !nativeStatus().available) return null;
-  return new ParseCache(dir, { stamp, onNotice, ...(maxBytes === null ? {} : { maxBytes }) });
+  const addon = nativeAddon();
+  const { serializeValue, deserializeValue } = addon ?? {};
+  if (stamp === null || serializeValue === undefined || deserializeValue === undefined) return null;
+  const v8 = { serializeValue, deserializeValue };
+  return new ParseCache(dir, { stamp, v8, onNotice, ...(maxBytes === null ? {} : { maxBytes }) });
 }
 
 /** Inputs of at least this many bytes let their copy go once compiled (1 MiB: clang's is 72). */

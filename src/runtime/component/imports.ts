@@ -72,6 +72,8 @@ export function hostImport(host: HostObject, name: string, type: ExternType): It
 
 /** `[constructor]blob`, `[method]blob.read`, `[static]blob.concat`. */
 function isResourceMember(name: string): boolean {
+  // Only these start with `[`: a cold start parses no other name (each costs a few regexes, interpreted).
+  if (!name.startsWith('[')) return false;
   const kind = parseExternName(name)?.kind;
   return kind === 'constructor' || kind === 'method' || kind === 'static';
 }
@@ -134,7 +136,8 @@ function member(host: HostObject, e: ExternDescriptor, interfaceLabel: string): 
  * function, looked up on the resource's class in `scope`.
  */
 function hostFunction(value: unknown, name: string, type: FuncType, scope: HostObject, label: string): ComponentFunc {
-  const parsed = parseExternName(name);
+  // Resource functions are the names that start with `[` (see isResourceMember).
+  const parsed = name.startsWith('[') ? parseExternName(name) : null;
   if (parsed !== null && (parsed.kind === 'constructor' || parsed.kind === 'method' || parsed.kind === 'static')) {
     const cls = resourceClass(scope, parsed.resource, label);
     const key = lowerCamelCase(parsed.name);

@@ -27,6 +27,14 @@ export interface NativeAddon {
   disarm(marker: object): void;
   /** The SHA-256 of `bytes` (native/src/sha256.cc): 32 bytes. */
   sha256(bytes: Uint8Array): Uint8Array;
+  /**
+   * V8's structured serialization of `value`, with `buffer` transferred: views of it are
+   * written as offsets into it (the parse cache, component/parser/ast-codec.ts). Throws
+   * V8's Error for what it cannot write. Missing from an addon built before it.
+   */
+  serializeValue?(value: unknown, buffer: ArrayBuffer): Uint8Array;
+  /** `value` again from serializeValue's data, its views on `buffer`. Throws V8's Error for bad data. */
+  deserializeValue?(data: Uint8Array, buffer: ArrayBuffer): unknown;
   status(): {
     loader: boolean;
     reason: string | null;

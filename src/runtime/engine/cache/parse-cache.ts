@@ -6,11 +6,13 @@
  * and the component started 10 ms sooner in all (bench/suites/wasi2.js). wasmtime keeps
  * a compiled component's type information in its cache for the same reason.
  *
- * An entry is `<component sha256>-<stamp>.wcomp`: a first line `wasmer-ts parse 1 <sha256
- * of the rest>`, then ../../component/parser/ast-codec.ts's text. The stamp is a hash
- * of the build's runtime code, made when the CLI is bundled (scripts/bundle-cli.js), so a
- * rebuilt parser never reads an older one's entry; without a stamp (the library run from
- * dist/, not bundled), there is no parse cache. The entry is read only if it is a regular
+ * An entry is `<component sha256>-<stamp>.wcomp`: a first line `wasmer-ts parse 2 <sha256
+ * of the rest> <base>`, then V8's serialization of the parse (../../component/parser/ast-codec.ts;
+ * `base` is where the component sat in the buffer its views were written against). The
+ * stamp is a hash of the build's runtime code, made when the CLI is bundled
+ * (scripts/bundle-cli.js), and of the V8 version, whose serializer wrote the entry: a
+ * rebuilt parser, or another Node, never reads an older one's entry. Without a stamp (the
+ * library run from dist/, not bundled), there is no parse cache. The entry is read only if it is a regular
  * file of a sane size (a FIFO, a symlink, an oversized or unreadable file is skipped with
  * a notice); one that does not check out is deleted with a notice, and the component is
  * parsed as if there were none. Entries count toward the cache's size limit and are
@@ -19,7 +21,7 @@
 import { closeSync, futimesSync, mkdirSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ComponentAst } from '../../component/parser/ast.js';
-import { decodeAst, encodeAst } from '../../component/parser/ast-codec.js';
+import { decodeAst, encodeAst, type StructuredSerializer } from '../../component/parser/ast-codec.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { sha256Hex } from '../hash.js';
 import { DEFAULT_CACHE_MAX_BYTES, ModuleCache, openCacheFile, PARSE_EXTENSION, readAt } from './index.js';
@@ -33,15 +35,20 @@ export function parseCacheStamp(): string | null {
     : null;
 }
 
-const MAGIC = 'wasmer-ts parse 1 ';
-/** The first line: MAGIC, 64 hex digits, a newline. */
-const HEADER_BYTES = MAGIC.length + 65;
-/** No parse of a component is near this: the text is about half the component's size. */
+const MAGIC = 'wasmer-ts parse 2 ';
+/** The first line: MAGIC, 64 hex digits, a space, the base in decimal (up to 6 digits), a newline. */
+const MAX_HEADER_BYTES = MAGIC.length + 64 + 1 + 6 + 1;
+/** No parse of a component is near this: the entry is about half the component's size. */
 const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
 
 export interface ParseCacheOptions {
-  /** The stamp entries are written and read under: the build's, `parseCacheStamp()`, or a test's. */
+  /**
+   * The stamp entries are written and read under: the build's, `parseCacheStamp()`, or a
+   * test's. The file names hold a hash of it and of the V8 version.
+   */
   readonly stamp: string;
+  /** V8's serializer: the native addon's (engine/native.ts). */
+  readonly v8: StructuredSerializer;
   readonly maxBytes?: number;
   readonly onNotice?: (message: string) => void;
 }
@@ -50,6 +57,7 @@ export interface ParseCacheOptions {
 export class ParseCache {
   readonly dir: string;
   private readonly stamp: string;
+  private readonly v8: StructuredSerializer;
   private readonly maxBytes: number;
   private readonly onNotice: (message: string) => void;
   /** The hash of the bytes `load` was last given: `save` of the same bytes after a miss needs no second. */
@@ -57,7 +65,9 @@ export class ParseCache {
 
   constructor(dir: string, options: ParseCacheOptions) {
     this.dir = dir;
-    this.stamp = options.stamp;
+    // V8 reads the data of older V8s but not of newer ones: each Node keeps its own entries.
+    this.stamp = sha256Hex(Buffer.from(`${options.stamp} ${process.versions.v8}`, 'latin1')).slice(0, 16);
+    this.v8 = options.v8;
     this.maxBytes = options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
     this.onNotice = options.onNotice ?? (() => {});
   }
@@ -82,7 +92,8 @@ export class ParseCache {
       const read = readAt(fd, 0, info.size);
       const entry = Buffer.from(read.buffer, read.byteOffset, read.byteLength); // a view, not a copy
       if (entry.length !== info.size) throw new Error('the file got shorter while it was read');
-      ast = decodeAst(checkedText(entry), bytes);
+      const { body, base } = checkedBody(entry);
+      ast = decodeAst(body, base, bytes, this.v8);
       // Last use, for eviction: through the descriptor that was read.
       const now = new Date();
       futimesSync(fd, now, now);
@@ -102,10 +113,10 @@ export class ParseCache {
   /** Writes the entry for `bytes`, then evicts beyond the size limit. A failure is a notice. */
   save(bytes: Uint8Array, ast: ComponentAst): void {
     try {
-      const text = encodeAst(ast, bytes);
-      if (text === null) return;
-      const body = Buffer.from(text, 'utf8');
-      const entry = Buffer.concat([Buffer.from(`${MAGIC}${sha256Hex(body)}\n`, 'latin1'), body]);
+      const encoded = encodeAst(ast, bytes, this.v8);
+      if (encoded === null) return;
+      const body = encoded.data;
+      const entry = Buffer.concat([Buffer.from(`${MAGIC}${sha256Hex(body)} ${encoded.base}\n`, 'latin1'), body]);
       const file = this.fileFor(this.hashOf(bytes));
       if (entry.length > Math.min(this.maxBytes, MAX_ENTRY_BYTES)) return;
       mkdirSync(this.dir, { recursive: true });
@@ -138,15 +149,17 @@ export class ParseCache {
   }
 }
 
-/** The text after the first line, once the line's hash of it holds. */
-function checkedText(entry: Buffer): string {
-  const header = entry.toString('latin1', 0, Math.min(entry.length, HEADER_BYTES));
-  if (header.length < HEADER_BYTES || !header.startsWith(MAGIC) || header[HEADER_BYTES - 1] !== '\n') {
+/** The data after the first line, once the line's hash of it holds, and the line's base. */
+function checkedBody(entry: Buffer): { body: Uint8Array; base: number } {
+  const head = entry.toString('latin1', 0, Math.min(entry.length, MAX_HEADER_BYTES));
+  const end = head.indexOf('\n');
+  const hashEnd = MAGIC.length + 64;
+  const baseText = head.slice(hashEnd + 1, end);
+  const base = Number(baseText);
+  if (!head.startsWith(MAGIC) || head[hashEnd] !== ' ' || end < 0 || String(base) !== baseText) {
     throw new Error('not a parse cache entry of this version');
   }
-  const body = entry.subarray(HEADER_BYTES);
-  if (sha256Hex(body) !== header.slice(MAGIC.length, HEADER_BYTES - 1)) {
-    throw new Error('its contents do not match their hash');
-  }
-  return body.toString('utf8');
+  const body = entry.subarray(end + 1);
+  if (sha256Hex(body) !== head.slice(MAGIC.length, hashEnd)) throw new Error('its contents do not match their hash');
+  return { body, base };
 }
