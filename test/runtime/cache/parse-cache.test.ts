@@ -123,7 +123,7 @@ describe.skipIf(NO_ADDON)('ParseCache (needs the native addon: its V8 serializer
     ],
     [
       'a sound hash over data that is not V8’s',
-      (e) => {
+      () => {
         const junk = Buffer.from('not serialized data at all');
         return Buffer.concat([Buffer.from(`wasmer-ts parse 2 ${sha256Hex(junk)} 0\n`), junk]);
       },
