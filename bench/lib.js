@@ -121,15 +121,28 @@ export function median(values) {
 
 /**
  * A `prepare` for `interleaved` that deletes the cache entries in `dir` whose names end
- * in one of `extensions` (`.wasmu`, `.wcomp`), and nothing else. A `find`, not `rm DIR/*.x`:
- * hyperfine -N runs its prepare command without a shell, so a glob would reach rm as
- * the literal name `*.x` and delete nothing (the cold rows were warm until 2026-12-02).
- * Creates `dir`, since find fails on a missing one and hyperfine stops on that.
+ * in one of `extensions` (`.wasmu`, `.wcomp`), and with `seen`, the CLI's markers of the
+ * components that ran before (`js/seen-*`, bin/bundle-loader.js), and nothing else. A
+ * `find`, not `rm DIR/*.x`: hyperfine -N runs its prepare command without a shell, so a
+ * glob would reach rm as the literal name `*.x` and delete nothing (the cold rows were
+ * warm until 2026-12-02). Creates `dir`, since find fails on a missing one and hyperfine
+ * stops on that.
  */
-export function deleteEntries(dir, extensions) {
+export function deleteEntries(dir, extensions, { seen = false } = {}) {
   mkdirSync(dir, { recursive: true });
-  const names = extensions.flatMap((ext, i) => [...(i === 0 ? [] : ['-o']), '-name', `*${ext}`]);
-  return ['find', dir, '-maxdepth', '1', '(', ...names, ')', '-delete'].join(' ');
+  // Entries sit in `dir` itself (not in js/, say): a name, at depth 1.
+  const names = extensions.flatMap((ext, i) => [
+    ...(i === 0 ? [] : ['-o']),
+    '(',
+    '-name',
+    `*${ext}`,
+    '-not',
+    '-path',
+    `${dir}/*/*`,
+    ')',
+  ]);
+  if (seen) names.push('-o', '-path', `${dir}/js/seen-*`);
+  return ['find', dir, '-maxdepth', '2', '(', ...names, ')', '-delete'].join(' ');
 }
 
 /**

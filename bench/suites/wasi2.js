@@ -114,7 +114,7 @@ export async function run() {
       const empty = join(dir, 'cache');
       const warm = join(dir, 'warm');
       // Cold: a first run, nothing cached (the cache's entries, machine code and a component's
-      // parse, are deleted before every run). Warm: every run but a user's first, with the
+      // parse, and the CLI's marker that the component ran before, are deleted before every run). Warm: every run but a user's first, with the
       // machine code of the functions the run calls and the component's parse in its own
       // --cache-dir. wasmer-ts/js, the CLI's code cache (bin/bundle-loader.js), stays warm for
       // all four, as it is for a user after the first run of any program.
@@ -130,7 +130,7 @@ export async function run() {
         cwd: dir,
         env: { ...env, XDG_CACHE_HOME: empty },
         out: join(dir, 'hyperfine.json'),
-        prepare: deleteEntries(join(empty, 'wasmer-ts'), ['.wasmu', '.wcomp']),
+        prepare: deleteEntries(join(empty, 'wasmer-ts'), ['.wasmu', '.wcomp'], { seen: true }),
       });
       const row = (label, i, core) => ({
         case: label,

@@ -4,6 +4,7 @@
 // and a damaged, foreign or unwritable cache is compiled over, never run or fatal.
 import { spawnSync } from 'node:child_process';
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -71,7 +72,15 @@ function fastCacheFile(): string {
   return path.join(jsCache(), name ?? '');
 }
 
-const { commandProfile } = createRequire(import.meta.url)(LOADER) as { commandProfile(argv: string[]): string };
+const { commandProfile, seenMarker } = createRequire(import.meta.url)(LOADER) as {
+  commandProfile(argv: string[], known?: (identity: string) => boolean): string;
+  seenMarker(dir: string, identity: string): string;
+};
+
+/** The profile a `run FILE` in the test cache would use, `known` from the cache's seen markers. */
+function profileOf(file: string): string {
+  return commandProfile(['node', 'wasmer-ts', 'run', file], (identity) => existsSync(seenMarker(jsCache(), identity)));
+}
 
 describe('commandProfile: which code cache a start uses', () => {
   const profile = (...args: string[]) => commandProfile(['node', 'wasmer-ts', ...args]);
@@ -91,6 +100,17 @@ describe('commandProfile: which code cache a start uses', () => {
     expect(profile('run', '--cache-dir=/tmp', component)).toBe('run-component');
     expect(profile('run', '--', component)).toBe('run-component');
     expect(profile('call', component, 'f')).toBe('call-component');
+    // A component no run was seen of: its first run's own profile.
+    const identities: string[] = [];
+    const first = commandProfile(['node', 'wasmer-ts', 'run', component], (identity) => {
+      identities.push(identity);
+      return false;
+    });
+    expect(first).toBe('run-component-first');
+    expect(commandProfile(['node', 'wasmer-ts', 'call', component, 'f'], () => false)).toBe('call-component-first');
+    // The identity is the file's: device, inode, size and modification time.
+    const info = statSync(component);
+    expect(identities).toEqual([`${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`]);
     expect(profile('run', module)).toBe('run');
     expect(profile('run', '--dir', component, module)).toBe('run');
     // Not a regular file: nothing is read from it (a FIFO's bytes are the command's).
@@ -226,30 +246,46 @@ describe.skipIf(SKIP_IN_EXE)('the CLI bundle loader with its code cache (the npm
     expect(existsSync(notOurs)).toBe(true);
   });
 
-  // The parse cache needs the native addon (its SHA-256).
+  // The parse cache needs the native addon (its SHA-256 and V8's serializer).
   it.skipIf(!nativeStatus().available)(
-    'loads the component parser’s chunk (lazy-*) only for a parse: a run whose parse is cached never does',
+    'gives a component’s first run (it parses) its own caches, with the parser’s chunk (lazy-*); later runs never load that chunk',
     () => {
-      const component = path.join(ROOT, 'fixtures/components/wasi-command.wasm');
+      // A copy, whose modification time the test changes.
+      const component = path.join(path.dirname(cacheHome), 'wasi-command.wasm');
+      copyFileSync(path.join(ROOT, 'fixtures/components/wasi-command.wasm'), component);
       const run = () => {
         const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: cacheHome };
         delete env.NODE_DISABLE_COMPILE_CACHE;
         const r = spawnSync(path.join(ROOT, 'bin/wasmer-ts.js'), ['run', component], { encoding: 'utf8', env });
         expect([r.status, r.stderr]).toEqual([0, '']);
       };
-      const files = () => readdirSync(jsCache()).filter((f) => f.includes('-run-component-'));
-      // The first run parses (and writes the parse cache): it loads the parser, and writes its code cache.
+      // `<file>-<profile>-<V8 version>-<flags>.bin`
+      const files = (profile: string) =>
+        readdirSync(jsCache()).filter((f) => new RegExp(`-${profile}-\\d+\\.`).test(f));
+      const markers = () => readdirSync(jsCache()).filter((f) => f.startsWith('seen-'));
+      // The first run parses (and writes the parse cache): it loads the parser, writes the
+      // caches of its own profile, and marks the component as seen.
       run();
-      const first = files();
+      const first = files('run-component-first');
       expect(first.some((f) => f.startsWith('lazy-parser-'))).toBe(true);
       expect(first.some((f) => f.startsWith('component-'))).toBe(true);
-      // A run that finds the parse cached, with no code cache left: it writes the code cache of
-      // every file it loaded, and the parser is not among them.
-      for (const f of first) rmSync(path.join(jsCache(), f));
+      expect(files('run-component')).toEqual([]);
+      expect(markers()).toHaveLength(1);
+      // The next run finds the parse cached, under the later runs' profile: it writes the code
+      // cache of every file it loaded, and the parser is not among them.
       run();
-      const second = files();
-      expect(second.some((f) => f.startsWith('component-'))).toBe(true);
-      expect(second.filter((f) => f.startsWith('lazy-'))).toEqual([]);
+      const later = files('run-component');
+      expect(later.some((f) => f.startsWith('component-'))).toBe(true);
+      expect(later.filter((f) => f.startsWith('lazy-'))).toEqual([]);
+      expect(files('run-component-first')).toEqual(first);
+      // Without its marker the component is new again (as a rebuilt one is: another mtime).
+      for (const m of markers()) rmSync(path.join(jsCache(), m));
+      expect(profileOf(component)).toBe('run-component-first');
+      run();
+      expect(markers()).toHaveLength(1);
+      expect(profileOf(component)).toBe('run-component');
+      utimesSync(component, new Date(), new Date(2020, 0, 1));
+      expect(profileOf(component)).toBe('run-component-first');
     },
   );
 
