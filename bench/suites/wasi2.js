@@ -114,21 +114,24 @@ export async function run() {
       const empty = join(dir, 'cache');
       const warm = join(dir, 'warm');
       // Cold: a first run, nothing cached (the cache's entries, machine code and a component's
-      // parse, and the CLI's marker that the component ran before, are deleted before every run). Warm: every run but a user's first, with the
-      // machine code of the functions the run calls and the component's parse in its own
-      // --cache-dir. wasmer-ts/js, the CLI's code cache (bin/bundle-loader.js), stays warm for
-      // all four, as it is for a user after the first run of any program.
+      // parse, and the CLI's marker that the component ran before, are deleted before every
+      // run). Warm: every run but a user's first, with the machine code of the functions the
+      // run calls and the component's parse. Each has its own XDG_CACHE_HOME (through `env`,
+      // for all four alike): hyperfine's --prepare runs before every command's runs, and the
+      // warm runs' markers must stay. wasmer-ts/js, the CLI's code cache (bin/bundle-loader.js),
+      // stays warm for all four, as it is for a user after the first run of any program.
+      const inCache = (home) => `env XDG_CACHE_HOME=${home} ${cmd}`;
       const commands = [
-        `${cmd} run ${hello}`,
-        `${cmd} run ${helloComponent}`,
-        `${cmd} run --cache-dir ${warm} ${hello}`,
-        `${cmd} run --cache-dir ${warm} ${helloComponent}`,
+        `${inCache(empty)} run ${hello}`,
+        `${inCache(empty)} run ${helloComponent}`,
+        `${inCache(warm)} run ${hello}`,
+        `${inCache(warm)} run ${helloComponent}`,
       ];
       const r = interleaved(commands, {
         rounds: 8,
         runs: 5,
         cwd: dir,
-        env: { ...env, XDG_CACHE_HOME: empty },
+        env,
         out: join(dir, 'hyperfine.json'),
         prepare: deleteEntries(join(empty, 'wasmer-ts'), ['.wasmu', '.wcomp'], { seen: true }),
       });
