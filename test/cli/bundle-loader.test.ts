@@ -192,27 +192,59 @@ describe.skipIf(SKIP_IN_EXE)('the CLI bundle loader with its code cache (the npm
     expect(readFileSync(file).subarray(HEADER).equals(after.subarray(HEADER))).toBe(true);
   });
 
-  it.each([
+  const damages: [string, (b: Buffer) => Buffer][] = [
     ['a flipped bit in V8 data', (b: Buffer) => flipBit(b, b.length >> 1, 0x10)],
     ['a flipped bit in the header', (b: Buffer) => flipBit(b, 5, 0x01)],
     ['truncation', (b: Buffer) => b.subarray(0, b.length >> 1)],
     ['an empty file', () => Buffer.alloc(0)],
     ['garbage of the same length', (b: Buffer) => Buffer.alloc(b.length, 0x5a)],
-  ])('a cache damaged by %s is compiled over and replaced', (_what, damage) => {
-    expect(start().status).toBe(0);
-    const file = fastCacheFile();
-    const good = readFileSync(file);
-    const bad = damage(good);
-    writeFileSync(file, bad);
+  ];
+  // The checksum is the native addon's when it is built, else the loader's JavaScript one.
+  const checksums: [string, Record<string, string>][] = [
+    ['the addon’s checksum (when built)', {}],
+    ['the JavaScript checksum (WASMER_TS_NATIVE=0)', { WASMER_TS_NATIVE: '0' }],
+  ];
+  it.each(checksums.flatMap(([by, env]) => damages.map(([what, damage]) => [what, by, env, damage] as const)))(
+    'a cache damaged by %s is compiled over and replaced, with %s',
+    (_what, _by, env, damage) => {
+      expect(start(env).status).toBe(0);
+      const file = fastCacheFile();
+      const good = readFileSync(file);
+      const bad = damage(good);
+      writeFileSync(file, bad);
 
-    const r = start();
-    expect(r).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
-    const now = readFileSync(file);
-    expect(now.equals(bad)).toBe(false);
-    // The rewritten file is a good cache again: the start after it uses it as it is.
-    expect(start().status).toBe(0);
-    expect(readFileSync(file).subarray(HEADER).equals(now.subarray(HEADER))).toBe(true);
-  });
+      const r = start(env);
+      expect(r).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
+      const now = readFileSync(file);
+      expect(now.equals(bad)).toBe(false);
+      // The rewritten file is a good cache again: the start after it uses it as it is.
+      expect(start(env).status).toBe(0);
+      expect(readFileSync(file).subarray(HEADER).equals(now.subarray(HEADER))).toBe(true);
+    },
+  );
+
+  it.skipIf(!nativeStatus().available)(
+    'sums with the addon’s checksum32 what its JavaScript sums, at every length and alignment, so either reads the other’s files (needs the native addon)',
+    () => {
+      const { checksum, checksumJs } = createRequire(import.meta.url)(LOADER) as {
+        checksum(data: Uint8Array): number;
+        checksumJs(data: Uint8Array): number;
+      };
+      const data = Buffer.from(Array.from({ length: 4200 }, (_, i) => (i * 2654435761) >>> 24));
+      const differ: string[] = [];
+      for (let length = 0; length < 300; length++) {
+        for (const offset of [0, 1, 2, 3]) {
+          const view = data.subarray(offset, offset + length);
+          if (checksum(view) !== checksumJs(view)) differ.push(`${offset}+${length}`);
+        }
+      }
+      expect(differ).toEqual([]);
+      expect(checksum(data)).toBe(checksumJs(data));
+      // FNV-1a's offset basis for no bytes, and a value the tests of its files were written with.
+      expect(checksum(new Uint8Array(0))).toBe(0x811c9dc5);
+      expect(checksum(Buffer.from('abcdefg'))).toBe(checksumJs(Buffer.from('abcdefg')));
+    },
+  );
 
   it('a directory where a cache file goes: the run works, and nothing is written there', () => {
     expect(start().status).toBe(0);
