@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeArtifact } from '../../../src/runtime/engine/artifact.js';
 import {
@@ -26,6 +28,21 @@ describe('engine fingerprint', () => {
     expect(here.cpuFingerprint).toMatch(new RegExp(`^${process.arch}-[0-9a-f]{16}$`));
     expect(currentEngine()).toBe(here);
   });
+
+  // The fingerprint names every cache entry: reading /proc/cpuinfo another way must give the same
+  // one, or every user's cache would be rewritten. Here with regular expressions, as it was read before.
+  it.runIf(process.platform === 'linux' && existsSync('/proc/cpuinfo'))(
+    'hashes the CPU’s model name and its sorted feature flags from /proc/cpuinfo (Linux)',
+    () => {
+      const info = readFileSync('/proc/cpuinfo', 'utf8');
+      const model = /^model name\s*:(.*)$/m.exec(info)?.[1]?.trim();
+      const features = /^(flags|Features)\s*:(.*)$/m.exec(info)?.[2]?.trim().split(/\s+/).sort().join(' ');
+      const description = `${model ?? ''}\n${features ?? ''}`;
+      const expected = createHash('sha256').update(description).digest('hex').slice(0, 16);
+      expect(model, 'a model name line').toBeDefined();
+      expect(currentEngine().cpuFingerprint).toBe(`${process.arch}-${expected}`);
+    },
+  );
 
   it('reads the flags Node was started with, then NODE_OPTIONS', () => {
     const saved = process.env.NODE_OPTIONS;
