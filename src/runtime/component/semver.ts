@@ -8,7 +8,7 @@
  */
 import { parseExternName } from './parser/names.js';
 
-interface Version {
+export interface Version {
   readonly major: number;
   readonly minor: number;
   readonly patch: number;
@@ -17,7 +17,28 @@ interface Version {
 
 const VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
 
-function parseVersion(text: string): Version | null {
+export function parseVersion(text: string): Version | null {
+  // `MAJOR.MINOR.PATCH` without a prerelease or build, read without the pattern (which a
+  // cold start would compile first): every WASI import's version.
+  const parts = text.split('.');
+  if (parts.length === 3 && parts.every(isNumericPart)) {
+    return { major: Number(parts[0]), minor: Number(parts[1]), patch: Number(parts[2]), pre: '' };
+  }
+  return parseVersionByPattern(text);
+}
+
+/** `0`, or digits without a leading zero. */
+function isNumericPart(part: string): boolean {
+  if (part.length === 0 || (part.length > 1 && part.charCodeAt(0) === 0x30)) return false;
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+/** parseVersion by its pattern, for every version. Exported for the test that compares the two. */
+export function parseVersionByPattern(text: string): Version | null {
   const m = VERSION.exec(text);
   if (m === null) return null;
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), pre: m[4] ?? '' };

@@ -1,7 +1,8 @@
 // Which host key serves an import: the exact name, else the same interface on the same semver
 // compatibility track (or without a version), highest first, as wasmtime's linker matches.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { matchImportKey } from '../../../src/runtime/component/semver.js';
+import { matchImportKey, parseVersion, parseVersionByPattern } from '../../../src/runtime/component/semver.js';
 
 describe('matchImportKey', () => {
   it('takes the exact name first', () => {
@@ -31,5 +32,35 @@ describe('matchImportKey', () => {
     ['greet', ['Greet', 'greet-x']],
   ] as const)('finds nothing for %s among %j', (name, keys) => {
     expect(matchImportKey(name, keys)).toBeNull();
+  });
+});
+
+// parseVersion reads a plain `MAJOR.MINOR.PATCH` without its pattern (no regular expression to
+// compile in a cold start) and hands every other version to the pattern.
+describe('parseVersion', () => {
+  it('reads every version as its pattern does', () => {
+    const cases = [
+      '0.2.12',
+      '0.0.0',
+      '10.20.30',
+      '01.2.3',
+      '1.02.3',
+      '1.2',
+      '1.2.3.4',
+      '1..3',
+      '',
+      '1.2.3-rc1',
+      '1.2.3+b',
+      'a.b.c',
+      '1.2.-3',
+    ];
+    for (const v of cases) expect(parseVersion(v), v).toStrictEqual(parseVersionByPattern(v));
+    expect(parseVersion('0.2.12')).toStrictEqual({ major: 0, minor: 2, patch: 12, pre: '' });
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9.a-z+-]{0,10}$/), (v) => {
+        expect(parseVersion(v)).toStrictEqual(parseVersionByPattern(v));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   isLabel,
   parseExternName,
+  parseExternNameByPattern,
   UniqueNames,
   uniquenessKey,
 } from '../../../../src/runtime/component/parser/names.js';
@@ -58,6 +60,56 @@ describe('parseExternName', () => {
     // 🔗 canonical versions
     expect(parseExternName('a:b/c@0.2')).toMatchObject({ version: '0.2' });
     expect(parseExternName('a:b:c/d/e')).toMatchObject({ namespace: 'a:b', packageName: 'c', interfaceName: 'd/e' });
+  });
+
+  // parseExternName reads the common interface names character by character (no regular
+  // expression to compile in a cold start) and hands every other name to the patterns.
+  it('reads every name as the grammar’s patterns do: the character-by-character path agrees with them', () => {
+    const near = ['wasi:cli/run@0.2.12', 'wasi:cli/run', 'wasi:io/poll@0.2.0', 'a:b/c@0.0.0', 'a-1:b-c2/d-e@10.20.30'];
+    const edges = [
+      'a:b/c@01.2.3',
+      'a:b/c@1.2',
+      'a:b/c@1.2.3-rc',
+      'a:b/c@1.2.3.4',
+      'a:b/c@',
+      'a:b/c@1..2',
+      'a-:b/c',
+      'a--b:c/d',
+      'a:b/c-',
+      'A:b/c',
+      'a:b/C',
+      'a:b/c/d',
+      'a:b:c/d',
+      '1a:b/c',
+      'a:b/c@0.2.3+x',
+      ':b/c',
+      'a:/c',
+      'a:b/',
+      'a:b',
+    ];
+    for (const name of [...near, ...edges]) {
+      expect(parseExternName(name), name).toStrictEqual(parseExternNameByPattern(name));
+    }
+    expect(parseExternName('wasi:cli/run@0.2.12')).toStrictEqual({
+      kind: 'interface',
+      namespace: 'wasi',
+      packageName: 'cli',
+      interfaceName: 'run',
+      version: '0.2.12',
+    });
+    // Random names over the characters the grammar uses, mostly close to the common shape.
+    const piece = fc.stringMatching(/^[a-z0-9A-Z-]{0,6}$/);
+    const version = fc.oneof(fc.constant(''), fc.stringMatching(/^@[0-9.a-z+-]{0,9}$/));
+    const name = fc.oneof(
+      fc.tuple(piece, piece, piece, version).map(([a, b, c, v]) => `${a}:${b}/${c}${v}`),
+      fc.stringMatching(/^[a-z0-9:/@.-]{0,16}$/),
+    );
+    fc.assert(
+      fc.property(name, (n) => {
+        expect(parseExternName(n)).toStrictEqual(parseExternNameByPattern(n));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('keeps the dependency forms whole', () => {
