@@ -257,12 +257,10 @@ async function parseCacheFor(
   onNotice: (message: string) => void,
 ): Promise<import('../runtime/engine/cache/parse-cache.js').ParseCache | null> {
   const { ParseCache, parseCacheStamp } = await import('../runtime/engine/cache/parse-cache.js');
-  const { nativeAddon } = await import('../runtime/engine/native.js');
+  const { nativeSerializer } = await import('../runtime/engine/native.js');
   const stamp = parseCacheStamp();
-  const addon = nativeAddon();
-  const { serializeValue, deserializeValue } = addon ?? {};
-  if (stamp === null || serializeValue === undefined || deserializeValue === undefined) return null;
-  const v8 = { serializeValue, deserializeValue };
+  const v8 = nativeSerializer();
+  if (stamp === null || v8 === null) return null;
   return new ParseCache(dir, { stamp, v8, onNotice, ...(maxBytes === null ? {} : { maxBytes }) });
 }
 

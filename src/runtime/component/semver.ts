@@ -6,7 +6,7 @@
  * `wasi:cli/run@0.2.0` or `@0.2.9`, and by an unversioned `wasi:cli/run`. A prerelease
  * (`0.3.0-rc1`) is its own track. Among several candidates the highest version wins.
  */
-import { parseExternName } from './parser/names.js';
+import { isPlainVersion, parseExternName } from './parser/names.js';
 
 export interface Version {
   readonly major: number;
@@ -20,21 +20,11 @@ const VERSION = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?
 export function parseVersion(text: string): Version | null {
   // `MAJOR.MINOR.PATCH` without a prerelease or build, read without the pattern (which a
   // cold start would compile first): every WASI import's version.
-  const parts = text.split('.');
-  if (parts.length === 3 && parts.every(isNumericPart)) {
-    return { major: Number(parts[0]), minor: Number(parts[1]), patch: Number(parts[2]), pre: '' };
+  if (isPlainVersion(text)) {
+    const [major, minor, patch] = text.split('.').map(Number) as [number, number, number];
+    return { major, minor, patch, pre: '' };
   }
   return parseVersionByPattern(text);
-}
-
-/** `0`, or digits without a leading zero. */
-function isNumericPart(part: string): boolean {
-  if (part.length === 0 || (part.length > 1 && part.charCodeAt(0) === 0x30)) return false;
-  for (let i = 0; i < part.length; i++) {
-    const c = part.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
-  }
-  return true;
 }
 
 /** parseVersion by its pattern, for every version. Exported for the test that compares the two. */

@@ -9,6 +9,7 @@
  * fallback path end to end.
  */
 import { existsSync } from 'node:fs';
+import type { StructuredSerializer } from '../component/parser/ast-codec.js';
 import { useNativeSha256 } from './hash.js';
 import { currentEmbedding, NATIVE_ADDON_PATH } from './paths.js';
 
@@ -110,4 +111,13 @@ export function nativeStatus(): NativeStatus {
 /** The addon, or null when it is unavailable (see `nativeStatus().reason`). */
 export function nativeAddon(): NativeAddon | null {
   return load().addon;
+}
+
+/**
+ * The addon's V8 serializer, which writes and reads the parse cache's entries
+ * (component/parser/ast-codec.ts); null without the addon, or with one built before it.
+ */
+export function nativeSerializer(): StructuredSerializer | null {
+  const { serializeValue, deserializeValue } = nativeAddon() ?? {};
+  return serializeValue === undefined || deserializeValue === undefined ? null : { serializeValue, deserializeValue };
 }

@@ -24,17 +24,13 @@ import { parseComponent } from '../../../src/runtime/component/parser/index.js';
 import { ModuleCache } from '../../../src/runtime/engine/cache/index.js';
 import { ParseCache } from '../../../src/runtime/engine/cache/parse-cache.js';
 import { sha256Hex } from '../../../src/runtime/engine/hash.js';
-import { nativeAddon } from '../../../src/runtime/engine/native.js';
+import { nativeSerializer } from '../../../src/runtime/engine/native.js';
 import { componentFixture } from '../component/parser/fixtures.js';
 import { DIST } from './child.js';
 
 const STAMP = '0123456789abcdef';
 /** The addon's V8 serializer, which writes and reads the entries; null without the addon. */
-const V8 = (() => {
-  const addon = nativeAddon();
-  const { serializeValue, deserializeValue } = addon ?? {};
-  return serializeValue === undefined || deserializeValue === undefined ? null : { serializeValue, deserializeValue };
-})();
+const V8 = nativeSerializer();
 const NO_ADDON = V8 === null;
 /** The options every cache here is made with. */
 const base = (more: { onNotice?: (m: string) => void; maxBytes?: number } = {}) => ({
@@ -186,10 +182,9 @@ describe.skipIf(NO_ADDON)(
       const script = `
       import { readFileSync } from 'node:fs';
       import { ParseCache } from ${JSON.stringify(path.join(DIST, 'engine/cache/parse-cache.js'))};
-      import { nativeAddon } from ${JSON.stringify(path.join(DIST, 'engine/native.js'))};
-      const { serializeValue, deserializeValue } = nativeAddon();
+      import { nativeSerializer } from ${JSON.stringify(path.join(DIST, 'engine/native.js'))};
       const notices = [];
-      const cache = new ParseCache(${JSON.stringify(dir)}, { stamp: ${JSON.stringify(STAMP)}, v8: { serializeValue, deserializeValue }, onNotice: (m) => notices.push(m)${maxBytes === undefined ? '' : `, maxBytes: ${maxBytes}`} });
+      const cache = new ParseCache(${JSON.stringify(dir)}, { stamp: ${JSON.stringify(STAMP)}, v8: nativeSerializer(), onNotice: (m) => notices.push(m)${maxBytes === undefined ? '' : `, maxBytes: ${maxBytes}`} });
       const bytes = new Uint8Array(readFileSync(${JSON.stringify(componentFile)}));
       console.log(JSON.stringify({ hit: cache.load(bytes) !== null, notices }));`;
       const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {

@@ -109,7 +109,7 @@ function words(name: string, at: number): number {
 }
 
 /** Whether `name` from `at` to its end is `MAJOR.MINOR.PATCH`, each `0` or without a leading zero. */
-function isPlainVersion(name: string, at: number): boolean {
+export function isPlainVersion(name: string, at = 0): boolean {
   let i = at;
   for (let part = 0; part < 3; part++) {
     const first = i;

@@ -8,7 +8,7 @@ import { Component, compileComponent } from '../../../../src/runtime/component/c
 import type { ComponentAst } from '../../../../src/runtime/component/parser/ast.js';
 import { decodeAst, encodeAst, type StructuredSerializer } from '../../../../src/runtime/component/parser/ast-codec.js';
 import { parseComponent } from '../../../../src/runtime/component/parser/index.js';
-import { nativeAddon } from '../../../../src/runtime/engine/native.js';
+import { nativeSerializer } from '../../../../src/runtime/engine/native.js';
 import { componentFixture, componentFixtureNames } from './fixtures.js';
 
 /**
@@ -56,10 +56,7 @@ function expectSameGraph(a: unknown, b: unknown, bytes: Uint8Array): void {
 }
 
 /** The addon's V8 serializer; null without the addon. */
-const V8: StructuredSerializer | null = (() => {
-  const { serializeValue, deserializeValue } = nativeAddon() ?? {};
-  return serializeValue === undefined || deserializeValue === undefined ? null : { serializeValue, deserializeValue };
-})();
+const V8: StructuredSerializer | null = nativeSerializer();
 const v8 = V8 as StructuredSerializer;
 
 const encode = (ast: ComponentAst, bytes: Uint8Array) => {
