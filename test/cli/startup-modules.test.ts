@@ -9,11 +9,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nativeStatus } from '../../src/runtime/engine/native.js';
+import { codeSectionSizeAt } from '../../src/runtime/engine/module-facts.js';
+import { nativeAddon, nativeStatus } from '../../src/runtime/engine/native.js';
+import { ENTRY_INLINING_MIN_CODE_BYTES } from '../../src/runtime/engine/tiering.js';
+import { watToWasm } from '../../src/runtime/wat.js';
 import { SKIP_IN_EXE } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const WATCHED = ['crypto', 'worker_threads', 'tty'];
+const WATCHED = ['crypto', 'worker_threads', 'tty', 'v8'];
 
 /** Prints, at exit, which of the watched built-in modules the process loaded (Node's own list). */
 const PROBE = `data:text/javascript,${encodeURIComponent(
@@ -45,12 +48,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function run(
   args: readonly string[],
   stdin: 'pipe' | number = 'pipe',
+  nodeFlags: readonly string[] = [],
+  env: Record<string, string> = {},
 ): { stdout: string; status: number | null; loaded: string[] } {
-  const r = spawnSync(process.execPath, ['--import', PROBE, path.join(ROOT, 'bin/wasmer-ts.js'), 'run', ...args], {
+  const entry = path.join(ROOT, 'bin/wasmer-ts.js');
+  const r = spawnSync(process.execPath, [...nodeFlags, '--import', PROBE, entry, 'run', ...args], {
     cwd: dir,
     encoding: 'utf8',
     stdio: [stdin, 'pipe', 'pipe'],
-    env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'cache') },
+    env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'cache'), ...env },
   });
   const line = /^LOADED (.*)$/m.exec(r.stderr);
   expect(line, r.stderr).not.toBeNull();
@@ -92,6 +98,39 @@ describe.skipIf(SKIP_IN_EXE)(
       expect(r.loaded).toEqual(expect.arrayContaining(['fs', 'crypto']));
       expect(r.loaded).not.toContain('worker_threads');
     });
+
+    // On V8 11 the CLI turns Wasm inlining on before it compiles a module with code enough
+    // (commands/input.ts). node:v8, which does it too, costs 11 ms under --no-liftoff.
+    it.runIf(process.versions.v8.startsWith('11.') && nativeAddon()?.setV8Flags !== undefined)(
+      'no node:v8 when the CLI turns Wasm inlining on, and the inlining happens (V8 11 only; needs the addon)',
+      async () => {
+        // A hot loop calling a small function, with code enough for the CLI's inlining; a
+        // binary, so that no Wasm of ours (the text converter) is compiled and traced first.
+        const filler = Array.from({ length: 300 }, (_, i) => `(func (result i64) i64.const ${1e12 + i})`).join('\n');
+        const text = `(module
+  (func $add (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "loop") (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (call $add (local.get $s) (local.get $n)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s))
+  ${filler})`;
+        const binary = await watToWasm(text);
+        const code = codeSectionSizeAt((at, length) => binary.subarray(at, at + length), binary.byteLength);
+        expect(code).toBeGreaterThan(ENTRY_INLINING_MIN_CODE_BYTES);
+        writeFileSync(path.join(dir, 'inline.wasm'), binary);
+        const args = ['--no-cache', 'inline.wasm', '--invoke', 'loop', '100'];
+        const r = run(args, 'pipe', ['--no-liftoff', '--trace-wasm-inlining']);
+        expect(r.stdout).toContain('5050');
+        expect(r.loaded).not.toContain('v8');
+        // V8 traces to stdout.
+        expect(r.stdout).toMatch(/considering candidate .*: inlining!/);
+        // Without the addon node:v8 does it: the probe sees node:v8 when it is loaded.
+        const fallback = run(args, 'pipe', ['--no-liftoff', '--trace-wasm-inlining'], { WASMER_TS_NATIVE: '0' });
+        expect(fallback.stdout).toContain('5050');
+        expect(fallback.loaded).toContain('v8');
+      },
+    );
 
     it('node:worker_threads with --timeout', () => {
       const r = run(['--no-cache', '--timeout', '20s', 'plain.wat']);

@@ -36,6 +36,11 @@ export interface NativeAddon {
   serializeValue?(value: unknown, buffer: ArrayBuffer): Uint8Array;
   /** `value` again from serializeValue's data, its views on `buffer`. Throws V8's Error for bad data. */
   deserializeValue?(data: Uint8Array, buffer: ArrayBuffer): unknown;
+  /**
+   * V8's `SetFlagsFromString`, as node:v8's `setFlagsFromString` (which costs 11 ms to load under
+   * a start-up V8 flag on Node 20): only before any Wasm is compiled. Missing from an addon built before it.
+   */
+  setV8Flags?(flags: string): void;
   status(): {
     loader: boolean;
     reason: string | null;
