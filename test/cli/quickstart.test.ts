@@ -3,7 +3,8 @@
 // in the repository (fixtures/...), and the Library example (evaluated against
 // the built library, dist/, which the global setup keeps current).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'vitest';
@@ -71,13 +72,20 @@ describe('README', () => {
         .find((l) => l.startsWith('npx wasmer-ts '));
       const m = /^npx (.*?)\s+# prints (.*)$/.exec(line ?? '');
       expect(m, 'the Quickstart has an `npx wasmer-ts ... # prints X` line').not.toBeNull();
-      // As the README says it: npx finds node_modules/.bin/wasmer-ts (npm ci links the package to itself).
+      // As a new machine runs it: with an empty npm cache, npm 11's npx installs this
+      // checkout into its npx cache and runs `prepare` (scripts/prepare.js), which must
+      // not build again (that took over 30 s under CI's load, and rewrote dist/).
+      const npmCache = mkdtempSync(join(tmpdir(), 'quickstart-npm-'));
+      const bundle = join(ROOT, 'dist', 'bundle', 'cli.cjs');
+      const builtAt = statSync(bundle).mtimeMs;
       const out = execFileSync('npx', words(m?.[1] as string), {
         cwd: ROOT,
         encoding: 'utf8',
-        env: { ...process.env, PATH: pathWithThisNode() },
+        env: { ...process.env, PATH: pathWithThisNode(), npm_config_cache: npmCache },
       });
       expect(out).toBe(`${m?.[2]}\n`);
+      expect(existsSync(join(npmCache, '_npx')), 'npx took the path a new machine takes').toBe(true);
+      expect(statSync(bundle).mtimeMs, 'npx rebuilt dist/').toBe(builtAt);
     },
   );
 
