@@ -307,14 +307,22 @@ async function compileModule(path: string, bytes: Uint8Array, options: LoadOptio
   // miss is filled when the command is over (beforeExit), so no run waits for it.
   const { cacheDir, cacheMaxBytes } = await cacheOptions(options);
   const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
+  // Only a big module lets its copy of the bytes go (below); a cache hit of one lets them go
+  // even sooner, as V8 copies them (moduleFromOwnedBytes's `release`), which keeps a hit's peak
+  // RSS to what a compile holds. `bytes` reads as empty after such a hit.
+  const release = bytes.byteLength >= RELEASE_BYTES_MIN;
   try {
-    const module = await moduleJs.moduleFromOwnedBytes(bytes, {
-      ...(options.compiler === undefined ? {} : { compiler: options.compiler }),
-      cacheDir,
-      cacheSource: path === '-' ? null : resolve(path),
-      ...(cacheMaxBytes === null ? {} : { cacheMaxBytes }),
-      onNotice: (message) => printErr(`note: ${message}\n`),
-    });
+    const module = await moduleJs.moduleFromOwnedBytes(
+      bytes,
+      {
+        ...(options.compiler === undefined ? {} : { compiler: options.compiler }),
+        cacheDir,
+        cacheSource: path === '-' ? null : resolve(path),
+        ...(cacheMaxBytes === null ? {} : { cacheMaxBytes }),
+        onNotice: (message) => printErr(`note: ${message}\n`),
+      },
+      { release },
+    );
     if (cacheDir !== null) {
       const { saveToCache } = await import('../runtime/engine/cache/registry.js');
       process.once('beforeExit', () => void saveToCache(module.raw));
@@ -324,7 +332,7 @@ async function compileModule(path: string, bytes: Uint8Array, options: LoadOptio
     // Only for a big module: a module can let them go only where the native addon can copy them
     // back out of V8, and loading the addon costs a small module's run more than its bytes weigh
     // (the standalone executable writes it out and checks its hash first).
-    if (bytes.byteLength >= RELEASE_BYTES_MIN) module[moduleJs.RELEASE_BYTES]();
+    if (release) module[moduleJs.RELEASE_BYTES]();
     return module;
   } catch (error) {
     throw loadError(label, bytes, error);

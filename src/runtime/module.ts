@@ -100,6 +100,8 @@ interface Precompiled {
   readonly info: ModuleInfo;
   /** The bytes given are already this module's own copy (a 72 MB module is not copied twice). */
   readonly ownBytes?: boolean;
+  /** The bytes given were handed to V8 and detached (a cache hit's load): the module holds none. */
+  readonly released?: boolean;
 }
 
 /**
@@ -134,14 +136,15 @@ export class Module {
   constructor(bytes: WasmSource, options: ModuleOptions | undefined, precompiled: Precompiled);
   constructor(bytes: WasmSource, options: ModuleOptions = {}, precompiled?: Precompiled) {
     this.compiler = checkOptions(options);
-    const owned = precompiled?.[PRECOMPILED] === true && precompiled.ownBytes === true && bytes instanceof Uint8Array;
-    const own = owned ? bytes : copyBytes(bytes, 'new Module');
-    this.#bytes = own;
     if (precompiled?.[PRECOMPILED] === true) {
+      const owned = precompiled.ownBytes === true && bytes instanceof Uint8Array;
+      this.#bytes = owned && precompiled.released === true ? null : owned ? bytes : copyBytes(bytes, 'new Module');
       this.raw = precompiled.raw;
       this.info = precompiled.info;
       return;
     }
+    const own = copyBytes(bytes, 'new Module');
+    this.#bytes = own;
     const parsed = parse(own);
     try {
       this.raw = new WebAssembly.Module(own);
@@ -170,11 +173,7 @@ export class Module {
   [RELEASE_BYTES](): boolean {
     if (this.#bytes === null) return true;
     if (!nativeStatus().available) return false;
-    const info = this.info;
-    if (info.customSections.length > 0) {
-      const customSections = info.customSections.map((c) => ({ ...c, data: c.data.slice() }));
-      (this as { info: ModuleInfo }).info = { ...info, customSections };
-    }
+    (this as { info: ModuleInfo }).info = withOwnCustomSections(this.info);
     this.#bytes = null;
     return true;
   }
@@ -197,7 +196,7 @@ export class Module {
    * anything else, and as `compile`/`deserialize`/the text converter do.
    */
   static async from(bytes: Uint8Array, options: ModuleOptions = {}): Promise<Module> {
-    return fromBytes(bytes, options, false);
+    return fromBytes(bytes, options, 'copy');
   }
 
   /** Whether `bytes` is a valid Wasm binary, by V8's judgement. Never throws, whatever it is given. */
@@ -309,24 +308,37 @@ export class Module {
  * copied all the same, so the module never keeps memory that is not its own.
  * Internal (index.ts does not export it).
  */
-export async function moduleFromOwnedBytes(bytes: Uint8Array, options: ModuleOptions = {}): Promise<Module> {
+export async function moduleFromOwnedBytes(
+  bytes: Uint8Array,
+  options: ModuleOptions = {},
+  { release = false }: { readonly release?: boolean } = {},
+): Promise<Module> {
   const whole = bytes instanceof Uint8Array && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-  return fromBytes(bytes, options, whole);
+  return fromBytes(bytes, options, whole ? (release ? 'release' : 'own') : 'copy');
 }
 
-/** `Module.from`; `owned`: `bytes` may become the module's own. */
-async function fromBytes(bytes: Uint8Array, options: ModuleOptions, owned: boolean): Promise<Module> {
-  const module = await load(bytes, options, owned);
+/**
+ * What `load` may do with the bytes it is given: copy them (the caller keeps using them), make
+ * them the module's own, or also `release` them: a cache hit of a Wasm binary detaches them as
+ * soon as V8 has its copy (`moduleFromOwnedBytes`'s `release`, for a caller that lets the
+ * module's copy go anyway, see RELEASE_BYTES), and the module holds none.
+ */
+type Ownership = 'copy' | 'own' | 'release';
+
+/** `Module.from` with `bytes` taken as `ownership` says. */
+async function fromBytes(bytes: Uint8Array, options: ModuleOptions, ownership: Ownership): Promise<Module> {
+  // Taken before the load, which may detach them (`release`).
+  const byteLength = bytes.byteLength;
+  const module = await load(bytes, options, ownership);
   // The one place a tier wish can be reported: `from` is the entry that has `onNotice`.
-  const notice = tierNotice(module.compiler, tieringFacts(module.bytes, module.info));
+  const notice = tierNotice(module.compiler, tieringFacts({ byteLength }, module.info));
   if (notice !== null) options.onNotice?.(notice);
   return module;
 }
 
-/** Parses and compiles `bytes` (off this thread), which become the module's own. */
-async function compileOwned(bytes: Uint8Array, options: ModuleOptions): Promise<Module> {
+/** Parses (unless `parsed` is its parse already) and compiles `bytes` (off this thread), which become the module's own. */
+async function compileOwned(bytes: Uint8Array, options: ModuleOptions, parsed = parse(bytes)): Promise<Module> {
   checkOptions(options);
-  const parsed = parse(bytes);
   let raw: WebAssembly.Module;
   try {
     raw = await compileOffThread(bytes);
@@ -337,7 +349,8 @@ async function compileOwned(bytes: Uint8Array, options: ModuleOptions): Promise<
   return new Module(bytes, options, { [PRECOMPILED]: true, raw, info: parsed.info, ownBytes: true });
 }
 
-async function load(bytes: Uint8Array, options: ModuleOptions, owned: boolean): Promise<Module> {
+async function load(bytes: Uint8Array, options: ModuleOptions, ownership: Ownership): Promise<Module> {
+  const owned = ownership !== 'copy';
   if (!(bytes instanceof Uint8Array)) {
     throw new ArgumentError('ERR_ARG_TYPE', `Module.from: expected a Uint8Array, got ${describe(bytes)}`);
   }
@@ -352,8 +365,13 @@ async function load(bytes: Uint8Array, options: ModuleOptions, owned: boolean): 
     // A miss compiles through compileOwned; its Module (its own copy, parsed) is kept, so a
     // big module is neither copied nor parsed twice.
     let compiled: Module | undefined;
+    // Bytes a hit may detach are parsed first: the parse (its custom sections copied out, since
+    // they are views into the bytes) serves the hit's module and a miss's compile alike.
+    const release = isWasm && ownership === 'release';
+    const early = release ? parseKeepingNothing(bytes) : undefined;
     const compile = async (wasm: Uint8Array) => {
-      compiled = await compileOwned(owned && wasm === bytes ? wasm : copyBytes(wasm, 'Module.from'), options);
+      const mine = owned && wasm === bytes;
+      compiled = await compileOwned(mine ? wasm : copyBytes(wasm, 'Module.from'), options, mine ? early : undefined);
       return compiled.raw;
     };
     const onNotice = options.onNotice ?? (() => {});
@@ -365,6 +383,7 @@ async function load(bytes: Uint8Array, options: ModuleOptions, owned: boolean): 
         dir: options.cacheDir ?? null,
         onNotice,
         compile,
+        releaseWasm: release,
         source: options.cacheSource ?? null,
         ...(options.cacheMaxBytes === undefined ? {} : { maxBytes: options.cacheMaxBytes }),
       });
@@ -375,13 +394,15 @@ async function load(bytes: Uint8Array, options: ModuleOptions, owned: boolean): 
       ({ wasm, module: raw } = loaded);
     }
     if (compiled !== undefined && compiled.raw === raw) return compiled;
-    const parsed = parse(wasm);
+    const parsed = early ?? parse(wasm);
     if (parsed.info === undefined) throw parsed.error;
     return new Module(wasm, options, {
       [PRECOMPILED]: true,
       raw,
       info: parsed.info,
       ownBytes: owned && wasm === bytes,
+      // Detached by the hit's load (an addon built before `release` leaves them whole).
+      released: release && bytes.byteLength === 0,
     });
   }
   // A NUL byte never starts or appears in WebAssembly text: such input is a (truncated or
@@ -427,6 +448,18 @@ function copyBytes(bytes: unknown, what: string): Uint8Array {
 
 function isHeaderError(e: WasmParseError): boolean {
   return e.code === 'ERR_BAD_MAGIC' || e.code === 'ERR_BAD_VERSION' || e.offset < HEADER_LENGTH;
+}
+
+/** `info` with its custom sections' payloads copied out of the module's bytes (they are views into them). */
+function withOwnCustomSections(info: ModuleInfo): ModuleInfo {
+  if (info.customSections.length === 0) return info;
+  return { ...info, customSections: info.customSections.map((c) => ({ ...c, data: c.data.slice() })) };
+}
+
+/** `parse`, keeping no view into `bytes`, which may be detached after (a cache hit's `release`). */
+function parseKeepingNothing(bytes: Uint8Array): ReturnType<typeof parse> {
+  const parsed = parse(bytes);
+  return parsed.info === undefined ? parsed : { info: withOwnCustomSections(parsed.info) };
 }
 
 /** Our parse: a header problem is thrown now; any other parse error waits until V8 has had its say. */

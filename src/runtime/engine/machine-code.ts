@@ -39,6 +39,12 @@ export interface LoadedArtifact {
 export interface LoadOptions {
   /** How to compile the Wasm when the machine code cannot be used (defaults to `WebAssembly.compile`). */
   readonly compile?: (wasm: Uint8Array) => Promise<WebAssembly.Module>;
+  /**
+   * The caller hands the Wasm over: when V8 takes the machine code path, the Wasm's buffer is
+   * detached as soon as V8 has copied it (see the addon's `arm`), so that a big module's load
+   * does not hold a third copy. Its views then read as empty; a fallback compile still gets them whole.
+   */
+  readonly releaseWasm?: boolean;
 }
 
 /** `WebAssembly.compile`, with V8 errors as `CompileError`. */
@@ -114,7 +120,7 @@ export async function loadDecodedArtifact(
     return fallback('V8 rejected it: its header names another V8 build, CPU or flags');
   }
   const marker = {};
-  const armed = addon.arm(marker, wasm, code);
+  const armed = addon.arm(marker, wasm, code, options.releaseWasm === true);
   if (armed !== true) return fallback(armed);
   let module: WebAssembly.Module;
   try {

@@ -23,8 +23,10 @@ export interface NativeAddon {
    * Queues a cached load for `WebAssembly.compileStreaming(marker)`; true, or why it cannot. Once the
    * load ran, `marker.accepted` says whether V8 took the code: on V8 14 (`api` 'ModuleCachingCallback')
    * that it deserialized it; before (`api` 'SetCompiledModuleBytes') that it accepted the code's header.
+   * `release`: `wasm`'s buffer is detached (its views read as empty) once V8 has copied the bytes,
+   * before it deserializes, when `wasm` covers its whole buffer; an addon built before this ignores it.
    */
-  arm(marker: object, wasm: Uint8Array, code: Uint8Array): true | string;
+  arm(marker: object, wasm: Uint8Array, code: Uint8Array, release?: boolean): true | string;
   disarm(marker: object): void;
   /** The SHA-256 of `bytes` (native/src/sha256.cc): 32 bytes. */
   sha256(bytes: Uint8Array): Uint8Array;

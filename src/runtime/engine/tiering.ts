@@ -93,7 +93,7 @@ const CODE_SECTION_ID = SectionId.code;
 
 /** The facts `auto` uses, from a binary and (when it parsed) our parser's sections and exports. */
 export function tieringFacts(
-  bytes: Uint8Array,
+  bytes: { readonly byteLength: number },
   info?: {
     readonly sections: readonly { readonly id: number; readonly size: number }[];
     readonly exports: readonly { readonly name: string; readonly desc: { readonly kind: string } }[];

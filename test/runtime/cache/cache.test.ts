@@ -130,6 +130,73 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     expect(child.stdout).toBe(`true ${kernelWork(N)}\n`);
   });
 
+  it('a released hit (the CLI hands its bytes over) detaches them once V8 has its copy, and the module keeps all it had', async () => {
+    // A custom section: its payload is a view into the bytes, and must outlive their detach.
+    const note = new TextEncoder().encode('kept after the detach');
+    const name = new TextEncoder().encode('note');
+    const withNote = Uint8Array.from([...kernel, 0, name.length + 1 + note.length, name.length, ...name, ...note]);
+    const dir = freshDir();
+    const first = await compileWithCache(withNote, { dir, minRunMs: 0 });
+    for (let i = 0; i < 200; i++) work(first.module, N);
+    await waitForTurboFanCode(first.module, withNote);
+    expect((await first.save()).kind).toBe('tiered');
+    const file = path.join(root, 'with-note.wasm');
+    writeFileSync(file, withNote);
+    const script = `
+      const { Module, moduleFromOwnedBytes } = await import(DIST + 'module.js');
+      const { decodeArtifact } = await import(DIST + 'engine/artifact.js');
+      const { nativeAddon } = await import(DIST + 'engine/native.js');
+      const { readdirSync, readFileSync } = await import('node:fs');
+      const dir = process.argv[1];
+      const read = () => new Uint8Array(readFileSync(process.argv[2]));
+      const summary = (m) => ({
+        work: m.instantiate().exports.work(${N}),
+        bytes: m.bytes.length,
+        same: Buffer.from(m.bytes).equals(read()),
+        note: new TextDecoder().decode(m.customSections('note')[0]),
+      });
+      // The CLI's path: a hit detaches the bytes it was handed.
+      const handed = read();
+      const released = await moduleFromOwnedBytes(handed, { cacheDir: dir }, { release: true });
+      // The library's: Module.from never touches the caller's bytes.
+      const mine = read();
+      const copied = await Module.from(mine, { cacheDir: dir });
+      // The addon detaches only a buffer the view covers whole.
+      const wasm = read();
+      const entry = readdirSync(dir).find((f) => f.endsWith('.wasmu'));
+      const { machineCode } = decodeArtifact(new Uint8Array(readFileSync(dir + '/' + entry)), { wasm, allowDamagedMachineCode: true });
+      const pool = new Uint8Array(wasm.length + 8);
+      pool.set(wasm, 4);
+      const view = pool.subarray(4, 4 + wasm.length);
+      const marker = {};
+      const armed = nativeAddon().arm(marker, view, machineCode, true);
+      const fromView = await WebAssembly.compileStreaming(marker);
+      console.log(JSON.stringify({
+        handedLeft: handed.byteLength,
+        released: summary(released),
+        mineLeft: mine.byteLength,
+        copied: summary(copied),
+        armed,
+        accepted: marker.accepted,
+        viewLeft: view.byteLength,
+        fromView: new WebAssembly.Instance(fromView, {}).exports.work(${N}),
+      }));
+    `;
+    const child = await runChild(script, [dir, file]);
+    expect(child.stderr).toBe('');
+    const kept = { work: kernelWork(N), bytes: withNote.length, same: true, note: 'kept after the detach' };
+    expect(JSON.parse(child.stdout)).toEqual({
+      handedLeft: 0,
+      released: kept,
+      mineLeft: withNote.length,
+      copied: kept,
+      armed: true,
+      accepted: true,
+      viewLeft: withNote.length,
+      fromView: kernelWork(N),
+    });
+  });
+
   it('a hit whose run tiered up clearly more rewrites its entry, and one that did not leaves it', async () => {
     // Two hot loops exported apart: the first run makes only `a` hot, the second `b` too.
     const body = (k: number) => `(local $i i32) (local $h i32)

@@ -301,7 +301,11 @@ export class ModuleCache {
    * that is not a regular file of a sane size, or cannot be read, is skipped
    * (with a notice) and left alone. A hit marks the entry as just used.
    */
-  async get(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): Promise<CacheHit | null> {
+  async get(
+    wasm: Uint8Array,
+    wasmSha256: string = sha256Hex(wasm),
+    options: { readonly releaseWasm?: boolean } = {},
+  ): Promise<CacheHit | null> {
     const file = this.fileFor(wasm, wasmSha256);
     const found = this.readEntry(file, true);
     if (found.kind === 'missing') return null;
@@ -333,7 +337,7 @@ export class ModuleCache {
     }
     if (fd !== null) ignoreErrors(() => closeSync(fd));
     try {
-      const loaded = await loadDecodedArtifact(read);
+      const loaded = await loadDecodedArtifact(read, { releaseWasm: options.releaseWasm === true });
       const machineCodeByteLength = read.header.machineCodeByteLength;
       if (!loaded.usedMachineCode) {
         await this.drop(file, loaded.notice ?? 'V8 refused its machine code');
@@ -747,6 +751,12 @@ export interface CachedCompileOptions {
    * a component's core modules count its parse, which `minRunMs` includes.
    */
   readonly startedAtMs?: number;
+  /**
+   * The caller hands `wasm` over (it holds no other use for the bytes): on a hit its buffer is
+   * detached once V8 has copied it (see `LoadOptions.releaseWasm`), and reads as empty after.
+   * A hit's load then holds only V8's copies of the Wasm at its peak (three on V8 11), not one more.
+   */
+  readonly releaseWasm?: boolean;
 }
 
 /** Milliseconds on a monotonic clock. Not `performance.now()`: its first use loads perf_hooks (11 modules, ~1.5 ms). */
@@ -805,7 +815,14 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   });
   // After the addon loaded: the hash is its SHA-256 (hash.ts), node:crypto's only for a big module.
   const wasmSha256 = sha256Hex(wasm);
-  const hit = cache.has(wasm, wasmSha256) ? await cache.get(wasm, wasmSha256) : null;
+  // What the entry records of the Wasm: for a big module (or one handed over, whose bytes a hit
+  // detaches) taken now, so that `save()` holds no reference to the bytes, which the caller may
+  // let go for the run (the CLI does, from 1 MiB: 72 MiB for clang); for a smaller one when
+  // `save()` writes, which after a hit it seldom does (reading a 13 KiB adapter's facts took
+  // 0.5 ms of a component's start).
+  const releaseWasm = options.releaseWasm === true;
+  const record = compiledRecord(wasm, wasmSha256, releaseWasm);
+  const hit = cache.has(wasm, wasmSha256) ? await cache.get(wasm, wasmSha256, { releaseWasm }) : null;
   const fromCache = hit?.usedMachineCode === true;
   const module = hit?.module ?? (await compile(wasm));
   // Under --no-liftoff every function that ran is TurboFan code: a run of any length has some to keep.
@@ -813,11 +830,6 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   // A hit's entry is rewritten when this run tiered up clearly more than it holds (issue 10):
   // a first run of `--version` leaves next to nothing, and entries must not stay that way.
   const onlyIfMoreThan = fromCache ? Math.floor(hit.machineCodeByteLength * REFRESH_GROWTH) : undefined;
-  // What the entry records of the Wasm: for a big module taken now, so that `save()` holds
-  // no reference to the bytes, which the caller may let go for the run (the CLI does, from
-  // 1 MiB: 72 MiB for clang); for a smaller one when `save()` writes, which after a hit it
-  // seldom does (reading a 13 KiB adapter's facts took 0.5 ms of a component's start).
-  const record = compiledRecord(wasm, wasmSha256);
   // Not `options` itself in the closure: its `compile` (Module's) holds the bytes it compiled.
   const source = options.source ?? null;
   let saved: Promise<CacheFillResult> | undefined;
@@ -846,9 +858,9 @@ interface CompiledFrom extends WasmSummary {
 /** Modules of this many bytes or more have their facts read at once (see compileWithCache). */
 const EAGER_FACTS_BYTES = 1 << 20;
 
-function compiledRecord(wasm: Uint8Array, sha256: string): CompiledFrom {
+function compiledRecord(wasm: Uint8Array, sha256: string, eager: boolean): CompiledFrom {
   const byteLength = wasm.length;
-  if (byteLength >= EAGER_FACTS_BYTES) return { sha256, byteLength, facts: readModuleFacts(wasm) };
+  if (eager || byteLength >= EAGER_FACTS_BYTES) return { sha256, byteLength, facts: readModuleFacts(wasm) };
   let facts: ModuleFacts | undefined;
   return {
     sha256,
