@@ -28,6 +28,11 @@ export interface NativeAddon {
    */
   arm(marker: object, wasm: Uint8Array, code: Uint8Array, release?: boolean): true | string;
   disarm(marker: object): void;
+  /**
+   * Detaches the buffer `bytes` covers whole (its views then read as empty), which frees it now
+   * rather than at a GC; false when `bytes` is part of a larger buffer. Missing from an addon built before it.
+   */
+  detach?(bytes: Uint8Array): boolean;
   /** The SHA-256 of `bytes` (native/src/sha256.cc): 32 bytes. */
   sha256(bytes: Uint8Array): Uint8Array;
   /**
