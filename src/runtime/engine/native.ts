@@ -33,6 +33,11 @@ export interface NativeAddon {
    * rather than at a GC; false when `bytes` is part of a larger buffer. Missing from an addon built before it.
    */
   detach?(bytes: Uint8Array): boolean;
+  /**
+   * A full GC now, finalizers included (`Isolate::LowMemoryNotification`): frees the copy of the
+   * wire bytes V8's streaming decoder keeps after a cache hit's load. Missing from an addon built before it.
+   */
+  collectGarbage?(): void;
   /** The SHA-256 of `bytes` (native/src/sha256.cc): 32 bytes. */
   sha256(bytes: Uint8Array): Uint8Array;
   /**
