@@ -4,9 +4,10 @@
  * (compile, with the machine-code cache) or `readModuleBytes` (the Wasm binary
  * only, for `inspect`, `validate` and `compile`). Writing is output.ts.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { readWithIdentity, rememberFileIdentity } from '../runtime/engine/cache/file-identity.js';
 import { codeSectionSizeAt } from '../runtime/engine/module-facts.js';
 import { type CompilerChoice, wantsEntryInlining } from '../runtime/engine/tiering.js';
 import { InputError, WatError } from '../runtime/errors.js';
@@ -55,12 +56,22 @@ async function readPath(path: string): Promise<Uint8Array> {
   }
   if (!info.isFile()) return readSpecial(path, info.isFIFO() ? 'FIFO' : 'device');
   if (info.size > MAX_INPUT_BYTES) throw tooLarge(path);
+  let fd: number;
   try {
-    // Sync: one file per command, and it skips the FileHandle machinery of fs/promises (start-up time).
-    const buffer = readFileSync(path);
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    fd = openSync(path, 'r');
   } catch (error) {
     throw inputErrorFrom(error, path);
+  }
+  try {
+    // Sync: one file per command, and it skips the FileHandle machinery of fs/promises (start-up
+    // time). With the file's identity, so that the cache can take its hash from an earlier run's.
+    const { bytes, identity } = readWithIdentity(fd);
+    if (identity !== null) rememberFileIdentity(bytes, identity);
+    return bytes;
+  } catch (error) {
+    throw inputErrorFrom(error, path);
+  } finally {
+    closeSync(fd);
   }
 }
 

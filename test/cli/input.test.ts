@@ -25,9 +25,9 @@ describe('readInput', () => {
         Object.assign(new Error(`EACCES: permission denied, open '${String(path)}'`), { code: 'EACCES', errno: -13 });
       return {
         ...fs,
-        readFileSync: (path: Parameters<typeof fs.readFileSync>[0], ...rest: never[]) => {
+        openSync: (path: Parameters<typeof fs.openSync>[0], flags: Parameters<typeof fs.openSync>[1]) => {
           if (path === locked) throw denied(path);
-          return fs.readFileSync(path, ...rest);
+          return fs.openSync(path, flags);
         },
       };
     });

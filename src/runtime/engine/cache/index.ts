@@ -80,6 +80,8 @@ import { defaultCompile, loadDecodedArtifact, serializeCompiled, serializeMachin
 import { codeSectionSize, type ModuleFacts, readModuleFacts } from '../module-facts.js';
 import { nativeStatus } from '../native.js';
 import { type CompileMode, entryFlags, isTierFlag, processTier, v8FlagsFor } from '../tiering.js';
+import { fileIdentityOf } from './file-identity.js';
+import { IDENTITY_FILE, lookupSha256, recordSha256 } from './identity.js';
 import { type CacheFillResult, NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
 
 let fsPromises: typeof import('node:fs/promises') | undefined;
@@ -118,6 +120,8 @@ const MAX_ENTRY_BYTES = 2 * 2 ** 32 + 2 ** 17;
 
 /** Temp files older than this belong to a writer that died (a write takes seconds at most). */
 const STALE_TEMP_MS = 60 * 60 * 1000;
+/** File identity records (./identity.ts) not rewritten for this long are deleted by eviction. */
+const IDENTITY_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 
 // O_NOFOLLOW and O_NONBLOCK do not exist on Windows (0 there: fstat still checks the type).
 const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
@@ -502,7 +506,9 @@ export class ModuleCache {
     let removed = 0;
     let byteLength = 0;
     for (const name of names) {
-      if (!ENTRY_NAME.test(name) && !TEMP_NAME.test(name) && !PARSE_FILE.test(name)) continue;
+      if (!ENTRY_NAME.test(name) && !TEMP_NAME.test(name) && !PARSE_FILE.test(name) && !IDENTITY_FILE.test(name)) {
+        continue;
+      }
       const file = join(this.dir, name);
       try {
         const { size } = await lstat(file);
@@ -546,12 +552,19 @@ export class ModuleCache {
     };
     for (const name of names) {
       const isEntry = EVICTABLE_ENTRY.test(name);
-      if (!isEntry && !EVICTABLE_TEMP.test(name)) continue;
+      const isIdentity = IDENTITY_FILE.test(name);
+      if (!isEntry && !isIdentity && !EVICTABLE_TEMP.test(name)) continue;
       const file = join(this.dir, name);
       const info = lstatOrNull(file);
       if (info === null || !info.isFile()) continue;
-      if (isEntry) entries.push({ file, size: info.size, usedMs: info.mtimeMs });
-      else if (Date.now() - info.mtimeMs > STALE_TEMP_MS) remove(file, info.size);
+      const ageMs = Date.now() - info.mtimeMs;
+      const isRecord = isIdentity && !name.endsWith('.tmp');
+      // A file's identity record (./identity.ts) counts as an entry, a small one, and goes too
+      // when it was not written for a month (it is written when its file is hashed): it most
+      // likely names a file that is gone. Temp files of both go when their writer is.
+      if (isRecord && ageMs > IDENTITY_MAX_AGE_MS) remove(file, info.size);
+      else if (isEntry || isRecord) entries.push({ file, size: info.size, usedMs: info.mtimeMs });
+      else if (ageMs > STALE_TEMP_MS) remove(file, info.size);
     }
     let total = entries.reduce((n, e) => n + e.size, 0);
     entries.sort((a, b) => a.usedMs - b.usedMs);
@@ -813,17 +826,27 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
     ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
     ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
   });
-  // After the addon loaded: the hash is its SHA-256 (hash.ts), node:crypto's only for a big module.
-  const wasmSha256 = sha256Hex(wasm);
+  // After the addon loaded: the hash is its SHA-256 (hash.ts), node:crypto's only for a big module;
+  // for a file read before under the same identity, the hash recorded then (./identity.ts).
+  // The record is written where an entry is, after a hit or a fill: a cache that keeps no entry
+  // for the file (a limit too small, a run too short) keeps no record of it either.
+  const identity = fileIdentityOf(wasm);
+  const known = identity === null ? null : lookupSha256(options.dir, identity);
+  const wasmSha256 = known ?? sha256Hex(wasm);
+  const dir = options.dir;
+  const record = async (): Promise<void> => {
+    if (identity !== null && known === null) await recordSha256(dir, identity, wasmSha256);
+  };
   // What the entry records of the Wasm: for a big module (or one handed over, whose bytes a hit
   // detaches) taken now, so that `save()` holds no reference to the bytes, which the caller may
   // let go for the run (the CLI does, from 1 MiB: 72 MiB for clang); for a smaller one when
   // `save()` writes, which after a hit it seldom does (reading a 13 KiB adapter's facts took
   // 0.5 ms of a component's start).
   const releaseWasm = options.releaseWasm === true;
-  const record = compiledRecord(wasm, wasmSha256, releaseWasm);
+  const compiled = compiledRecord(wasm, wasmSha256, releaseWasm);
   const hit = cache.has(wasm, wasmSha256) ? await cache.get(wasm, wasmSha256, { releaseWasm }) : null;
   const fromCache = hit?.usedMachineCode === true;
+  if (fromCache) await record();
   const module = hit?.module ?? (await compile(wasm));
   // Under --no-liftoff every function that ran is TurboFan code: a run of any length has some to keep.
   const minRunMs = processTier() === 'optimizing' ? 0 : (options.minRunMs ?? MIN_RUN_MS);
@@ -837,15 +860,20 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
     if (saved === undefined) {
       if (nowMs() - started < minRunMs) saved = none();
       else {
-        saved = cache.putCompiled(module, record, {
-          source,
-          ...(onlyIfMoreThan === undefined ? {} : { onlyIfMoreThan }),
-        });
+        saved = cache
+          .putCompiled(module, compiled, {
+            source,
+            ...(onlyIfMoreThan === undefined ? {} : { onlyIfMoreThan }),
+          })
+          .then(async (result) => {
+            if (result.kind !== 'none') await record();
+            return result;
+          });
       }
     }
     return saved;
   };
-  compiledFrom.set(module, record);
+  compiledFrom.set(module, compiled);
   registerPendingSave(module, save);
   return { module, fromCache, save };
 }

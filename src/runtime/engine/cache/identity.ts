@@ -1,0 +1,87 @@
+/**
+ * The SHA-256 of a module file, known without hashing its bytes again (issue 10). The
+ * cache names an entry by its Wasm's SHA-256, and hashing clang's 72 MiB took 70-80 ms of
+ * every run that used the cache (SHA-NI; plain node:wasi hashes nothing), a fifth of what
+ * a warm run of `clang --version` costs in all. So a run that hashed a file records the
+ * hash with the file's identity (device, inode, size, and modification and change times
+ * in nanoseconds) in `<cache>/<dev>-<ino>.wid`, and a later run that reads the same file
+ * under the same identity takes the hash from there.
+ *
+ * When the identity can stand for the bytes (git's rule for "racily clean" files): only a
+ * file whose mtime and ctime were both SETTLED_MS old (./file-identity.ts) when its read began is recorded, so a
+ * later write, which sets both to its own time, changes the identity. Nobody but the
+ * clock's owner sets a ctime (utimes sets it to now, whatever mtime it is given), and a new
+ * file on a reused inode has a new one. The file is read through one descriptor, fstat'ed
+ * before and after the read: a file that changed meanwhile gets no identity. A record
+ * carries a checksum of its own text, and one that does not match, or describes another
+ * identity, is no answer: the bytes are hashed, as without the record. A record is trusted
+ * as far as an entry is: whoever can write the cache directory can put machine code in it.
+ */
+import { closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
+import { sha256Hex } from '../hash.js';
+import type { FileIdentity } from './file-identity.js';
+
+/** The name ending of identity records in the cache directory. */
+export const IDENTITY_EXTENSION = '.wid';
+
+/** `<dev>-<ino>.wid` and its temp files, for eviction and `cache clean`. */
+export const IDENTITY_FILE = /^\d+-\d+\.wid(?:\.[^/]+\.tmp)?$/;
+
+/** A record is a few hundred bytes: anything larger is not one. */
+const MAX_RECORD_BYTES = 1024;
+
+/** The record of `id`: one line of its fields and hash, then the line's own SHA-256. */
+function recordText(id: FileIdentity, sha256: string): string {
+  const line = `wasmer-ts identity 1 ${id.dev} ${id.ino} ${id.size} ${id.mtimeNs} ${id.ctimeNs} ${sha256}`;
+  return `${line}\n${sha256Hex(new TextEncoder().encode(line))}\n`;
+}
+
+function recordFile(dir: string, id: FileIdentity): string {
+  return join(dir, `${id.dev}-${id.ino}${IDENTITY_EXTENSION}`);
+}
+
+/** As every cache read: never a symlink's target, never waiting on a FIFO. */
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
+
+/**
+ * The SHA-256 recorded in `dir` for a file of identity `id`, or null (no record, another
+ * identity, a damaged record, a record that is not a regular file). Never throws.
+ */
+export function lookupSha256(dir: string, id: FileIdentity): string | null {
+  let fd: number;
+  try {
+    fd = openSync(recordFile(dir, id), OPEN_FLAGS);
+  } catch {
+    return null;
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.size > MAX_RECORD_BYTES) return null;
+    const buffer = new Uint8Array(info.size);
+    const n = readSync(fd, buffer, 0, buffer.length, 0);
+    const text = new TextDecoder().decode(buffer.subarray(0, n));
+    const sha256 = text.slice(text.lastIndexOf(' ', text.indexOf('\n')) + 1, text.indexOf('\n'));
+    return /^[0-9a-f]{64}$/.test(sha256) && text === recordText(id, sha256) ? sha256 : null;
+  } catch {
+    return null;
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      // Nothing to do.
+    }
+  }
+}
+
+/** Records `sha256` for a settled identity `id` in `dir`. Never throws: a record is only a shortcut. */
+export async function recordSha256(dir: string, id: FileIdentity, sha256: string): Promise<void> {
+  if (!id.settled) return;
+  try {
+    mkdirSync(dir, { recursive: true });
+    await writeFileAtomic(recordFile(dir, id), new TextEncoder().encode(recordText(id, sha256)), { mode: 0o600 });
+  } catch {
+    // A cache directory that cannot be written: the next run hashes again.
+  }
+}

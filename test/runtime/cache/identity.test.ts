@@ -1,0 +1,138 @@
+// A module file's SHA-256 taken from a record of an earlier run instead of hashed again
+// (src/runtime/engine/cache/identity.ts), and when the record is no answer.
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type FileIdentity,
+  readWithIdentity,
+  rememberFileIdentity,
+} from '../../../src/runtime/engine/cache/file-identity.js';
+import { lookupSha256, recordSha256 } from '../../../src/runtime/engine/cache/identity.js';
+import { compileWithCache, ModuleCache } from '../../../src/runtime/engine/cache/index.js';
+import { sha256Hex } from '../../../src/runtime/engine/hash.js';
+import { nativeStatus } from '../../../src/runtime/engine/native.js';
+import { wat } from '../../helpers/wat.js';
+import { KERNEL_WAT, waitForTurboFanCode } from './child.js';
+
+let root: string;
+let kernel: Uint8Array;
+let counter = 0;
+
+beforeAll(async () => {
+  root = mkdtempSync(path.join(tmpdir(), 'wasmer-ts-identity-'));
+  kernel = await wat(KERNEL_WAT);
+});
+
+afterAll(() => {
+  if (root !== undefined) rmSync(root, { recursive: true, force: true });
+});
+
+/** Writes `bytes` to a new file and reads it back with its identity, settled or not. */
+function readBack(bytes: Uint8Array, settledMs?: number): { bytes: Uint8Array; identity: FileIdentity | null } {
+  const file = path.join(root, `module-${counter++}.wasm`);
+  writeFileSync(file, bytes);
+  const fd = openSync(file, 'r');
+  try {
+    return readWithIdentity(fd, settledMs);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function recordFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.wid'));
+}
+
+describe('a file read with its identity', () => {
+  it('gives the whole file, and calls a file written just now unsettled', () => {
+    const read = readBack(kernel);
+    expect(read.bytes).toEqual(kernel);
+    expect(read.bytes.byteOffset).toBe(0);
+    expect(read.bytes.buffer.byteLength).toBe(kernel.length);
+    expect(read.identity).toMatchObject({ size: BigInt(kernel.length), settled: false });
+    expect(readBack(kernel, 0).identity?.settled).toBe(true);
+  });
+
+  it('records the hash of a settled file only, and a later read of that identity gets it back', async () => {
+    const dir = path.join(root, `cache-${counter++}`);
+    const fresh = readBack(kernel).identity as FileIdentity;
+    await recordSha256(dir, fresh, sha256Hex(kernel));
+    expect(lookupSha256(dir, fresh)).toBeNull();
+    const settled = readBack(kernel, 0).identity as FileIdentity;
+    await recordSha256(dir, settled, sha256Hex(kernel));
+    expect(lookupSha256(dir, settled)).toBe(sha256Hex(kernel));
+    // Another size, mtime or ctime under the same device and inode is another file.
+    for (const other of [
+      { size: settled.size + 1n },
+      { mtimeNs: settled.mtimeNs + 1n },
+      { ctimeNs: settled.ctimeNs + 1n },
+    ]) {
+      expect(lookupSha256(dir, { ...settled, ...other })).toBeNull();
+    }
+  });
+
+  it('takes no answer from a damaged record, a record that is not a file, or one too big', async () => {
+    const dir = path.join(root, `cache-${counter++}`);
+    const id = readBack(kernel, 0).identity as FileIdentity;
+    await recordSha256(dir, id, sha256Hex(kernel));
+    const [name] = recordFiles(dir);
+    const file = path.join(dir, name as string);
+    const good = readFileSync(file, 'utf8');
+    // One hex digit of the hash changed: the record's checksum no longer matches.
+    const flipped = good.replace(/([0-9a-f])(\n[0-9a-f]{64}\n)$/, (_, d, rest) => `${d === '0' ? '1' : '0'}${rest}`);
+    expect(flipped).not.toBe(good);
+    writeFileSync(file, flipped);
+    expect(lookupSha256(dir, id)).toBeNull();
+    writeFileSync(file, good + 'x'.repeat(2048));
+    expect(lookupSha256(dir, id)).toBeNull();
+    rmSync(file);
+    writeFileSync(path.join(root, 'elsewhere.wid'), good);
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync(path.join(root, 'elsewhere.wid'), file);
+    expect(lookupSha256(dir, id)).toBeNull();
+  });
+});
+
+describe.runIf(nativeStatus().available)('compileWithCache with a file identity', () => {
+  it('records the hash where an entry is written, names the next entry by it, and cache clean removes it', async () => {
+    const dir = path.join(root, `cache-${counter++}`);
+    const fill = async (bytes: Uint8Array) => {
+      const compiled = await compileWithCache(bytes, { dir, minRunMs: 0 });
+      const { work } = new WebAssembly.Instance(compiled.module, {}).exports as { work: (n: number) => number };
+      for (let i = 0; i < 200; i++) work(20_000);
+      await waitForTurboFanCode(compiled.module, kernel);
+      return compiled.save();
+    };
+    const first = readBack(kernel, 0);
+    const id = first.identity as FileIdentity;
+    rememberFileIdentity(first.bytes, id);
+    // A compile alone writes nothing: the record goes where an entry does.
+    await compileWithCache(first.bytes.slice(), { dir });
+    expect(existsSync(dir) ? recordFiles(dir) : []).toEqual([]);
+    expect((await fill(first.bytes)).kind).toBe('tiered');
+    expect(recordFiles(dir)).toHaveLength(1);
+    expect(lookupSha256(dir, id)).toBe(sha256Hex(kernel));
+    // A record that says another (valid) hash shows which one a later run takes: the entry
+    // its fill writes is named by the record, not by a hash of the bytes.
+    const other = sha256Hex(Uint8Array.of(1, 2, 3));
+    await recordSha256(dir, id, other);
+    const again = first.bytes.slice();
+    rememberFileIdentity(again, id);
+    expect((await fill(again)).kind).toBe('tiered');
+    const names = (await new ModuleCache(dir).list()).map((e) => e.wasmSha256).sort();
+    expect(names).toEqual([sha256Hex(kernel), other].sort());
+    expect(await new ModuleCache(dir).clean()).toMatchObject({ removed: 3 });
+    expect(recordFiles(dir)).toEqual([]);
+  });
+});
