@@ -319,8 +319,9 @@ async function compileModule(path: string, bytes: Uint8Array, options: LoadOptio
   const { cacheDir, cacheMaxBytes } = await cacheOptions(options);
   const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
   // Only a big module lets its copy of the bytes go (below); a cache hit of one lets them go
-  // even sooner, as V8 copies them (moduleFromOwnedBytes's `release`), which keeps a hit's peak
-  // RSS to what a compile holds. `bytes` reads as empty after such a hit.
+  // even sooner, as V8 copies them (moduleFromOwnedBytes's `release`), which keeps that copy
+  // out of the hit's peak RSS (V8 holds its own three while it loads, on Node 20). `bytes`
+  // reads as empty after such a hit.
   const release = bytes.byteLength >= RELEASE_BYTES_MIN;
   try {
     const module = await moduleJs.moduleFromOwnedBytes(
