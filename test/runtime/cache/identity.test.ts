@@ -17,6 +17,7 @@ import {
   type FileIdentity,
   readWithIdentity,
   rememberFileIdentity,
+  SETTLED_MS,
 } from '../../../src/runtime/engine/cache/file-identity.js';
 import { lookupSha256, recordSha256 } from '../../../src/runtime/engine/cache/identity.js';
 import { compileWithCache, ModuleCache } from '../../../src/runtime/engine/cache/index.js';
@@ -38,13 +39,16 @@ afterAll(() => {
   if (root !== undefined) rmSync(root, { recursive: true, force: true });
 });
 
-/** Writes `bytes` to a new file and reads it back with its identity, settled or not. */
-function readBack(bytes: Uint8Array, settledMs?: number): { bytes: Uint8Array; identity: FileIdentity | null } {
+/**
+ * Writes `bytes` to a new file and reads it back with its identity: as of now (unsettled,
+ * just written), or `later` as if the read came SETTLED_MS and more after the write.
+ */
+function readBack(bytes: Uint8Array, later = false): { bytes: Uint8Array; identity: FileIdentity | null } {
   const file = path.join(root, `module-${counter++}.wasm`);
   writeFileSync(file, bytes);
   const fd = openSync(file, 'r');
   try {
-    return readWithIdentity(fd, settledMs);
+    return later ? readWithIdentity(fd, Date.now() + SETTLED_MS + 1000) : readWithIdentity(fd);
   } finally {
     closeSync(fd);
   }
@@ -61,7 +65,7 @@ describe('a file read with its identity', () => {
     expect(read.bytes.byteOffset).toBe(0);
     expect(read.bytes.buffer.byteLength).toBe(kernel.length);
     expect(read.identity).toMatchObject({ size: BigInt(kernel.length), settled: false });
-    expect(readBack(kernel, 0).identity?.settled).toBe(true);
+    expect(readBack(kernel, true).identity?.settled).toBe(true);
   });
 
   it('records the hash of a settled file only, and a later read of that identity gets it back', async () => {
@@ -69,7 +73,7 @@ describe('a file read with its identity', () => {
     const fresh = readBack(kernel).identity as FileIdentity;
     await recordSha256(dir, fresh, sha256Hex(kernel));
     expect(lookupSha256(dir, fresh)).toBeNull();
-    const settled = readBack(kernel, 0).identity as FileIdentity;
+    const settled = readBack(kernel, true).identity as FileIdentity;
     await recordSha256(dir, settled, sha256Hex(kernel));
     expect(lookupSha256(dir, settled)).toBe(sha256Hex(kernel));
     // Another size, mtime or ctime under the same device and inode is another file.
@@ -84,7 +88,7 @@ describe('a file read with its identity', () => {
 
   it('takes no answer from a damaged record, a record that is not a file, or one too big', async () => {
     const dir = path.join(root, `cache-${counter++}`);
-    const id = readBack(kernel, 0).identity as FileIdentity;
+    const id = readBack(kernel, true).identity as FileIdentity;
     await recordSha256(dir, id, sha256Hex(kernel));
     const [name] = recordFiles(dir);
     const file = path.join(dir, name as string);
@@ -114,7 +118,7 @@ describe.runIf(nativeStatus().available)('compileWithCache with a file identity'
       await waitForTurboFanCode(compiled.module, kernel);
       return compiled.save();
     };
-    const first = readBack(kernel, 0);
+    const first = readBack(kernel, true);
     const id = first.identity as FileIdentity;
     rememberFileIdentity(first.bytes, id);
     // A compile alone writes nothing: the record goes where an entry does.

@@ -42,14 +42,14 @@ function sameFile(a: BigIntStats, b: BigIntStats): boolean {
 
 /**
  * Reads the regular file open as `fd` whole, with its identity when it did not change
- * during the read (else null), `settled` when its times were `settledMs` old as the read
- * began. Throws what the reads throw.
+ * during the read (else null), `settled` when its times were SETTLED_MS old as the read
+ * began (`nowMs`, the wall clock: tests move it on). Throws what the reads throw.
  */
 export function readWithIdentity(
   fd: number,
-  settledMs: number = SETTLED_MS,
+  nowMs: number = Date.now(),
 ): { bytes: Uint8Array; identity: FileIdentity | null } {
-  const startedNs = BigInt(Date.now()) * 1_000_000n;
+  const startedNs = BigInt(Math.floor(nowMs)) * 1_000_000n;
   const before = fstatSync(fd, { bigint: true });
   const size = Number(before.size);
   const bytes = new Uint8Array(size);
@@ -62,7 +62,7 @@ export function readWithIdentity(
   const after = fstatSync(fd, { bigint: true });
   if (filled < size) return { bytes: bytes.subarray(0, filled), identity: null };
   if (!sameFile(before, after) || !after.isFile()) return { bytes, identity: null };
-  const settledNs = BigInt(settledMs) * 1_000_000n;
+  const settledNs = BigInt(SETTLED_MS) * 1_000_000n;
   const settled = startedNs - after.mtimeNs >= settledNs && startedNs - after.ctimeNs >= settledNs;
   return { bytes, identity: identityOf(after, settled) };
 }
