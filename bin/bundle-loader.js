@@ -353,7 +353,10 @@ function prune(dir) {
   try {
     const old = Date.now() - PRUNE_AFTER_MS;
     for (const name of readdirSync(dir)) {
-      if (!name.endsWith('.bin') && !name.endsWith('.tmp') && !name.startsWith('seen-')) continue;
+      // The launcher's hints (src/commands/relaunch.ts) too: a relaunch writes them again.
+      const ours =
+        name.endsWith('.bin') || name.endsWith('.tmp') || name.startsWith('seen-') || name.startsWith('launch-');
+      if (!ours) continue;
       const file = path.join(dir, name);
       if (lstatSync(file).mtimeMs < old) rmSync(file, { force: true });
     }

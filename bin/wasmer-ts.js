@@ -54,6 +54,37 @@ auto | optimizing)
   esac
   ;;
 esac
+# A module the CLI found too big for TurboFan on first call before gets V8's defaults at
+# once, as its relaunch would have given it, unless the file changed since: the relaunch
+# leaves a hint, `launch-` and the file's absolute path with `/` as `%`, beside the CLI's
+# code cache (src/commands/relaunch.ts, launchHintFile; keep the two in step). Shell
+# builtins only: a relaunch costs a second Node start (0.1 s of CPU on Node 26), and so
+# would any process started here to decide. (No star-slash in here: it would end the comment.)
+if [ "$want" = auto ] && [ "$flags" = --no-liftoff ] && [ -n "$file" ] && [ "$file" != - ]; then
+  case $file in
+  /*) rest=$file ;;
+  *) rest=${PWD-}/$file ;;
+  esac
+  hint=launch-
+  while :; do
+    case $rest in
+    *[/]*)
+      hint=$hint${rest%%[/]*}%
+      rest=${rest#*[/]}
+      ;;
+    *)
+      hint=$hint$rest
+      break
+      ;;
+    esac
+  done
+  base=
+  case ${XDG_CACHE_HOME-} in
+  /*) base=$XDG_CACHE_HOME ;;
+  *) [ -n "${HOME-}" ] && base=$HOME/.cache ;;
+  esac
+  if [ -n "$base" ] && [ "$base/wasmer-ts/js/$hint" -nt "$file" ]; then flags=; fi
+fi
 WASMER_TS_LAUNCHER=1
 export WASMER_TS_LAUNCHER
 # $flags is unquoted on purpose: zero, one or two words.

@@ -20,10 +20,21 @@
  * spawned from a process that maps the bytes; measured on Node 20, the parent
  * took 0.27 s of CPU in all), and the 72 MiB stayed resident for the whole run.
  */
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname } from 'node:path';
 import { isArtifact } from '../runtime/engine/artifact.js';
 import { codeSectionSizeAt, type ReadAt } from '../runtime/engine/module-facts.js';
-import { launchScript } from '../runtime/engine/paths.js';
+import { currentEmbedding, launchScript } from '../runtime/engine/paths.js';
 import {
   type CompileMode,
   type CompilerChoice,
@@ -94,6 +105,43 @@ function readFileAt(fd: number, position: number, length: number): Uint8Array {
 }
 
 /**
+ * Where the launcher (bin/wasmer-ts.js) looks for its hint that the module file at `path`
+ * wants V8's defaults under `auto` (it is too big for TurboFan on first call): beside the
+ * CLI's code cache (bin/bundle-loader.js, which prunes it after 30 days), `launch-` and the
+ * path, made absolute from $PWD as the shell does, with each `/` as `%`. The launcher starts
+ * such a module with V8's defaults while the hint is newer than the file, which spares it
+ * the relaunch (a second Node start: 0.1 s of CPU for clang on Node 26). Null without a
+ * cache folder. Two paths that name one hint (`a%b/c` and `a/b%c`) cost only speed: a wrong
+ * hint is a relaunch the other way, and is dropped.
+ */
+export function launchHintFile(path: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const xdg = env.XDG_CACHE_HOME;
+  const base = xdg?.startsWith('/') ? xdg : env.HOME ? `${env.HOME}/.cache` : null;
+  if (base === null) return null;
+  const absolute = path.startsWith('/') ? path : `${env.PWD ?? process.cwd()}/${path}`;
+  return `${base}/wasmer-ts/js/launch-${absolute.split('/').join('%')}`;
+}
+
+/** Leaves (or renews) the launcher's hint for `path`, or removes it. Never throws: it is only a hint. */
+function updateLaunchHint(path: string, wantsDefaults: boolean): void {
+  const file = launchHintFile(path);
+  if (file === null) return;
+  try {
+    if (!wantsDefaults) {
+      rmSync(file, { force: true });
+      return;
+    }
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, '');
+    // Newer than the module now, also when it was there already (an empty file's truncation).
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // A name too long for the file system, a cache folder we cannot write: no hint.
+  }
+}
+
+/**
  * When this process was started by the launcher with other flags than the
  * module in `path` wants, runs the same command in a child with the right ones
  * and returns its exit status (the caller sets it and does nothing else);
@@ -105,6 +153,10 @@ export async function relaunchIfNeeded(path: string, choice: CompilerChoice): Pr
   const wanted = wantedCompileModeOfFile(path, choice);
   if (wanted === null || wanted === processCompileMode()) return null;
   if (process.argv[1] === undefined) return null;
+  // The launcher's hint for next time (see launchHintFile): set for a module `auto` runs
+  // with V8's defaults, dropped when it was wrong (the file now wants TurboFan first). The
+  // executable has no launcher to read one.
+  if (choice === 'auto' && currentEmbedding() === null) updateLaunchHint(path, wanted === 'baseline');
   // Decided before any compile, so commands/input.ts has turned no inlining flag on yet.
   const execArgv = [...process.execArgv.filter((f) => !isTierFlag(f)), ...v8FlagsFor(wanted)];
   const launch = launchScript(null, execArgv, process.argv.slice(2));

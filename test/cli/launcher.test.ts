@@ -4,10 +4,11 @@
 // before Node exists; these tests check what it picks, with a stand-in `node`
 // on PATH that prints its arguments, and what really runs, with the real one.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchHintFile } from '../../src/commands/relaunch.js';
 import { encodeU32 } from '../../src/runtime/encoder/leb128.js';
 import { AUTO_OPTIMIZING_MAX_CODE_BYTES, v8FlagsFor } from '../../src/runtime/engine/tiering.js';
 import { BIN, CLI_NODE, direct, pathWithThisNode, ROOT, SKIP_IN_EXE } from './helpers.js';
@@ -32,8 +33,16 @@ afterAll(() => {
 });
 
 /** What the launcher starts `node` with for `args`: [node flags, then the rest]. */
-function launch(args: string[]): { flags: string[]; rest: string[]; env: string } {
-  const r = spawnSync(BIN, args, { encoding: 'utf8', env: { ...process.env, PATH: `${fakeBin}:/usr/bin:/bin` } });
+function launch(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+  cwd?: string,
+): { flags: string[]; rest: string[]; env: string } {
+  const r = spawnSync(BIN, args, {
+    encoding: 'utf8',
+    env: { ...process.env, ...extraEnv, PATH: `${fakeBin}:/usr/bin:/bin` },
+    ...(cwd === undefined ? {} : { cwd }),
+  });
   expect(r.status, r.stderr).toBe(0);
   const argv = r.stdout.split('\0');
   const env = argv.pop() ?? '';
@@ -71,6 +80,28 @@ describe.skipIf(SKIP_IN_EXE)(
       expect(launch(['run', '--max-memory', '1MiB', '--cache-dir', 'c.wasmu', 'a.wasmu']).flags).toEqual(
         v8FlagsFor('eager'),
       );
+    });
+
+    it('starts a module its relaunch found too big with the defaults at once, until the file changes', () => {
+      const env = { XDG_CACHE_HOME: join(dir, 'hint-cache') };
+      const module = join(dir, 'hinted.wasm');
+      writeFileSync(module, 'not read by the launcher');
+      const hint = launchHintFile(module, env) as string;
+      expect(launch(['run', module], env).flags).toEqual(v8FlagsFor('optimizing'));
+      mkdirSync(dirname(hint), { recursive: true });
+      writeFileSync(hint, '');
+      const hourAgo = Date.now() / 1000 - 3600;
+      utimesSync(module, hourAgo, hourAgo);
+      expect(launch(['run', module], env).flags).toEqual([]);
+      expect(launch(['call', module, 'f'], env).flags).toEqual([]);
+      // A relative name is the same file, from $PWD as the shell has it.
+      expect(launch(['run', 'hinted.wasm'], env, dir).flags).toEqual([]);
+      // Not when TurboFan is asked for, not for another file, and not once the file is newer.
+      expect(launch(['run', '--compiler', 'optimizing', module], env).flags).toEqual(v8FlagsFor('optimizing'));
+      expect(launch(['run', join(dir, 'other.wasm')], env).flags).toEqual(v8FlagsFor('optimizing'));
+      const later = Date.now() / 1000 + 60;
+      utimesSync(module, later, later);
+      expect(launch(['run', module], env).flags).toEqual(v8FlagsFor('optimizing'));
     });
 
     it('passes every argument on untouched, and marks the process as launched', () => {
@@ -144,8 +175,12 @@ function moduleWithCode(size: number): Uint8Array {
  * Runs the CLI as the launcher would have started it (flags and marker), tracing
  * V8's compiles. The executable starts with those flags and marks itself.
  */
-function asLaunched(args: string[], env: Record<string, string> = { WASMER_TS_LAUNCHER: '1' }) {
-  const flags = SKIP_IN_EXE ? [] : v8FlagsFor('optimizing');
+function asLaunched(
+  args: string[],
+  env: Record<string, string> = { WASMER_TS_LAUNCHER: '1' },
+  launcherFlags: readonly string[] = v8FlagsFor('optimizing'),
+) {
+  const flags = SKIP_IN_EXE ? [] : launcherFlags;
   const r = spawnSync(...direct(args, [...flags, '--trace-wasm-compilation-times']), {
     encoding: 'utf8',
     cwd: ROOT,
@@ -189,6 +224,21 @@ describe('a module that wants other flags runs once more with them', () => {
     const run = asLaunched(['run', '--no-cache', '--compiler', 'optimizing', big, '--invoke', 'f']);
     expect(run.output).toBe('7');
     expect(run.tiers).toEqual(['TurboFan']);
+  });
+
+  it.skipIf(SKIP_IN_EXE)('leaves the launcher a hint for a big module, and drops a wrong one', () => {
+    const env = { XDG_CACHE_HOME: join(dir, 'cache') };
+    const bigHint = launchHintFile(big, env) as string;
+    rmSync(bigHint, { force: true });
+    expect(asLaunched(['run', '--no-cache', big, '--invoke', 'f']).output).toBe('7');
+    expect(existsSync(bigHint)).toBe(true);
+    // A hint that was wrong: the launcher gave the defaults to a module that wants TurboFan.
+    const smallHint = launchHintFile(small, env) as string;
+    writeFileSync(smallHint, '');
+    const run = asLaunched(['run', '--no-cache', small, '--invoke', 'f'], { WASMER_TS_LAUNCHER: '1' }, []);
+    expect(run.output).toBe('7');
+    expect(run.tiers).toEqual(['TurboFan']);
+    expect(existsSync(smallHint)).toBe(false);
   });
 
   it('passes the exit status and errors of the relaunched command through', () => {
