@@ -136,7 +136,8 @@ describe.runIf(nativeStatus().available)('compileWithCache with a file identity'
     expect((await fill(again)).kind).toBe('tiered');
     const names = (await new ModuleCache(dir).list()).map((e) => e.wasmSha256).sort();
     expect(names).toEqual([sha256Hex(kernel), other].sort());
-    expect(await new ModuleCache(dir).clean()).toMatchObject({ removed: 3 });
+    // Two entries removed and counted; the record removed with them, not counted as an entry.
+    expect(await new ModuleCache(dir).clean()).toMatchObject({ removed: 2 });
     expect(recordFiles(dir)).toEqual([]);
   });
 });

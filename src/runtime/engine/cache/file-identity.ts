@@ -2,9 +2,10 @@
  * A module file's identity (device, inode, size, modification and change times in
  * nanoseconds), read with its bytes, so that the cache can take the file's SHA-256 from a
  * record an earlier run left instead of hashing it again (./identity.ts says when that is
- * safe). Apart from the cache's records so that the CLI's reader loads nothing more.
+ * safe). Apart from the records, so that the CLI's reader loads only this and ./files.ts.
  */
-import { type BigIntStats, fstatSync, readSync } from 'node:fs';
+import { type BigIntStats, fstatSync } from 'node:fs';
+import { readAt } from './files.js';
 
 /** What names a file's bytes without reading them. */
 export interface FileIdentity {
@@ -52,15 +53,9 @@ export function readWithIdentity(
   const startedNs = BigInt(Math.floor(nowMs)) * 1_000_000n;
   const before = fstatSync(fd, { bigint: true });
   const size = Number(before.size);
-  const bytes = new Uint8Array(size);
-  let filled = 0;
-  while (filled < size) {
-    const n = readSync(fd, bytes, filled, size - filled, filled);
-    if (n === 0) break;
-    filled += n;
-  }
+  const bytes = readAt(fd, 0, size);
   const after = fstatSync(fd, { bigint: true });
-  if (filled < size) return { bytes: bytes.subarray(0, filled), identity: null };
+  if (bytes.length < size) return { bytes, identity: null };
   if (!sameFile(before, after) || !after.isFile()) return { bytes, identity: null };
   const settledNs = BigInt(SETTLED_MS) * 1_000_000n;
   const settled = startedNs - after.mtimeNs >= settledNs && startedNs - after.ctimeNs >= settledNs;

@@ -17,11 +17,12 @@
  * identity, is no answer: the bytes are hashed, as without the record. A record is trusted
  * as far as an entry is: whoever can write the cache directory can put machine code in it.
  */
-import { closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { closeSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
 import { sha256Hex } from '../hash.js';
 import type { FileIdentity } from './file-identity.js';
+import { ignoreErrors, openCacheFile, readAt } from './files.js';
 
 /** The name ending of identity records in the cache directory. */
 export const IDENTITY_EXTENSION = '.wid';
@@ -42,36 +43,22 @@ function recordFile(dir: string, id: FileIdentity): string {
   return join(dir, `${id.dev}-${id.ino}${IDENTITY_EXTENSION}`);
 }
 
-/** As every cache read: never a symlink's target, never waiting on a FIFO. */
-const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
-
 /**
  * The SHA-256 recorded in `dir` for a file of identity `id`, or null (no record, another
- * identity, a damaged record, a record that is not a regular file). Never throws.
+ * identity, a damaged record, anything but a regular file of a record's size). Never throws.
  */
 export function lookupSha256(dir: string, id: FileIdentity): string | null {
-  let fd: number;
+  const opened = openCacheFile(recordFile(dir, id), MAX_RECORD_BYTES);
+  if (opened.kind !== 'open') return null;
   try {
-    fd = openSync(recordFile(dir, id), OPEN_FLAGS);
-  } catch {
-    return null;
-  }
-  try {
-    const info = fstatSync(fd);
-    if (!info.isFile() || info.size > MAX_RECORD_BYTES) return null;
-    const buffer = new Uint8Array(info.size);
-    const n = readSync(fd, buffer, 0, buffer.length, 0);
-    const text = new TextDecoder().decode(buffer.subarray(0, n));
-    const sha256 = text.slice(text.lastIndexOf(' ', text.indexOf('\n')) + 1, text.indexOf('\n'));
+    const text = new TextDecoder().decode(readAt(opened.fd, 0, opened.info.size));
+    const end = text.indexOf('\n');
+    const sha256 = text.slice(text.lastIndexOf(' ', end) + 1, end);
     return /^[0-9a-f]{64}$/.test(sha256) && text === recordText(id, sha256) ? sha256 : null;
   } catch {
     return null;
   } finally {
-    try {
-      closeSync(fd);
-    } catch {
-      // Nothing to do.
-    }
+    ignoreErrors(() => closeSync(opened.fd));
   }
 }
 

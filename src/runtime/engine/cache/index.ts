@@ -45,19 +45,7 @@
  * code, the code the next run would compile again: any run fills the entry, a
  * hello world's included.
  */
-import {
-  closeSync,
-  constants as fsConstants,
-  fstatSync,
-  futimesSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readSync,
-  type Stats,
-  unlinkSync,
-} from 'node:fs';
+import { closeSync, futimesSync, lstatSync, mkdirSync, readdirSync, type Stats, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe } from '../../describe.js';
 import { ArgumentError } from '../../errors.js';
@@ -81,7 +69,8 @@ import { codeSectionSize, type ModuleFacts, readModuleFacts } from '../module-fa
 import { nativeStatus } from '../native.js';
 import { type CompileMode, entryFlags, isTierFlag, processTier, v8FlagsFor } from '../tiering.js';
 import { fileIdentityOf } from './file-identity.js';
-import { IDENTITY_FILE, lookupSha256, recordSha256 } from './identity.js';
+import { fileKind, ignoreErrors, openCacheFile, openFailure, readAt } from './files.js';
+import { IDENTITY_EXTENSION, IDENTITY_FILE, lookupSha256, recordSha256 } from './identity.js';
 import { type CacheFillResult, NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
 
 let fsPromises: typeof import('node:fs/promises') | undefined;
@@ -122,9 +111,6 @@ const MAX_ENTRY_BYTES = 2 * 2 ** 32 + 2 ** 17;
 const STALE_TEMP_MS = 60 * 60 * 1000;
 /** File identity records (./identity.ts) not rewritten for this long are deleted by eviction. */
 const IDENTITY_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
-
-// O_NOFOLLOW and O_NONBLOCK do not exist on Windows (0 there: fstat still checks the type).
-const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
 
 /**
  * The names the cache writes end in `-<engine key>.wasmu` (`<wasm sha256>-<16 hex>.wasmu`),
@@ -513,7 +499,8 @@ export class ModuleCache {
       try {
         const { size } = await lstat(file);
         await unlink(file);
-        removed++;
+        // An identity record (./identity.ts) is not an entry: its bytes count, it does not.
+        if (!IDENTITY_FILE.test(name)) removed++;
         byteLength += size;
       } catch {
         // Already gone.
@@ -544,7 +531,8 @@ export class ModuleCache {
     const remove = (file: string, size: number): void => {
       try {
         unlinkSync(file);
-        removed++;
+        // As in clean(): an identity record's bytes count, the record is not an entry.
+        if (!file.endsWith(IDENTITY_EXTENSION)) removed++;
         byteLength += size;
       } catch {
         // Gone already (another process evicting), or not ours to remove after all.
@@ -637,53 +625,6 @@ export class ModuleCache {
   }
 }
 
-/**
- * Opens a cache file without following a symlink or waiting on a FIFO, if it is a
- * regular file of at most `limit` bytes: a descriptor the caller closes. Otherwise
- * `missing`, or `skip` with why (for a notice); never throws.
- */
-export function openCacheFile(
-  file: string,
-  limit: number,
-): { kind: 'missing' } | { kind: 'skip'; why: string } | { kind: 'open'; fd: number; info: Stats } {
-  let fd: number;
-  try {
-    fd = openSync(file, OPEN_FLAGS);
-  } catch (error) {
-    return openFailure(error);
-  }
-  try {
-    const info = fstatSync(fd);
-    if (!info.isFile()) {
-      closeSync(fd);
-      return { kind: 'skip', why: `it is ${fileKind(info)}, not a file the cache wrote` };
-    }
-    if (info.size > limit) {
-      closeSync(fd);
-      return {
-        kind: 'skip',
-        why: `it is ${formatBytes(info.size)}, larger than the cache's size limit of ${formatBytes(limit)}`,
-      };
-    }
-    return { kind: 'open', fd, info };
-  } catch (error) {
-    ignoreErrors(() => closeSync(fd));
-    return openFailure(error);
-  }
-}
-
-/** Up to `length` bytes at `position` (fewer only at the end of the file). */
-export function readAt(fd: number, position: number, length: number): Uint8Array {
-  const buffer = new Uint8Array(length);
-  let filled = 0;
-  while (filled < length) {
-    const bytesRead = readSync(fd, buffer, filled, length - filled, position + filled);
-    if (bytesRead === 0) break;
-    filled += bytesRead;
-  }
-  return filled === length ? buffer : buffer.subarray(0, filled);
-}
-
 /** `lstat` of `file`, or null when it cannot be had (gone, unreadable directory). */
 function lstatOrNull(file: string): Stats | null {
   try {
@@ -691,48 +632,6 @@ function lstatOrNull(file: string): Stats | null {
   } catch {
     return null;
   }
-}
-
-/** Runs `f`, ignoring what it throws: closing or touching a file we are done with. */
-function ignoreErrors(f: () => void): void {
-  try {
-    f();
-  } catch {
-    // Nothing to do: the entry was read.
-  }
-}
-
-function openFailure(error: unknown): { kind: 'missing' } | { kind: 'skip'; why: string } {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return { kind: 'missing' };
-    case 'ELOOP':
-    case 'EMLINK': // FreeBSD's O_NOFOLLOW error
-      return { kind: 'skip', why: 'it is a symbolic link, not a file the cache wrote' };
-    case 'EACCES':
-    case 'EPERM':
-      return { kind: 'skip', why: 'permission denied' };
-    case 'ENXIO':
-      return { kind: 'skip', why: 'it is a socket or device, not a file the cache wrote' };
-    default:
-      return {
-        kind: 'skip',
-        why: `it cannot be read (${code ?? (error instanceof Error ? error.message : String(error))})`,
-      };
-  }
-}
-
-/** "a FIFO", "a directory"...: what a non-regular file is, for notices. */
-function fileKind(info: Stats): string {
-  if (info.isFile()) return 'a file';
-  if (info.isDirectory()) return 'a directory';
-  if (info.isFIFO()) return 'a FIFO';
-  if (info.isSymbolicLink()) return 'a symbolic link';
-  if (info.isSocket()) return 'a socket';
-  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
-  return 'not a regular file';
 }
 
 export interface CachedCompileOptions {

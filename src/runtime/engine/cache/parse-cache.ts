@@ -24,7 +24,8 @@ import type { ComponentAst } from '../../component/parser/ast.js';
 import { decodeAst, encodeAst, type StructuredSerializer } from '../../component/parser/ast-codec.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { sha256Hex } from '../hash.js';
-import { DEFAULT_CACHE_MAX_BYTES, ModuleCache, openCacheFile, PARSE_EXTENSION, readAt } from './index.js';
+import { openCacheFile, readAt } from './files.js';
+import { DEFAULT_CACHE_MAX_BYTES, ModuleCache, PARSE_EXTENSION } from './index.js';
 
 declare const __WASMER_TS_COMPONENT_STAMP__: string | undefined;
 
