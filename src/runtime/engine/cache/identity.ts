@@ -25,7 +25,7 @@ import type { FileIdentity } from './file-identity.js';
 import { ignoreErrors, openCacheFile, readAt } from './files.js';
 
 /** The name ending of identity records in the cache directory. */
-export const IDENTITY_EXTENSION = '.wid';
+const IDENTITY_EXTENSION = '.wid';
 
 /** `<dev>-<ino>.wid` and its temp files, for eviction and `cache clean`. */
 export const IDENTITY_FILE = /^\d+-\d+\.wid(?:\.[^/]+\.tmp)?$/;

@@ -70,7 +70,7 @@ import { nativeStatus } from '../native.js';
 import { type CompileMode, entryFlags, isTierFlag, processTier, v8FlagsFor } from '../tiering.js';
 import { fileIdentityOf } from './file-identity.js';
 import { fileKind, ignoreErrors, openCacheFile, openFailure, readAt } from './files.js';
-import { IDENTITY_EXTENSION, IDENTITY_FILE, lookupSha256, recordSha256 } from './identity.js';
+import { IDENTITY_FILE, lookupSha256, recordSha256 } from './identity.js';
 import { type CacheFillResult, NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
 
 let fsPromises: typeof import('node:fs/promises') | undefined;
@@ -532,7 +532,7 @@ export class ModuleCache {
       try {
         unlinkSync(file);
         // As in clean(): an identity record's bytes count, the record is not an entry.
-        if (!file.endsWith(IDENTITY_EXTENSION)) removed++;
+        if (!IDENTITY_FILE.test(basename(file))) removed++;
         byteLength += size;
       } catch {
         // Gone already (another process evicting), or not ours to remove after all.
