@@ -91,14 +91,23 @@ struct Pending {
   Global<ArrayBuffer> release;
 };
 
+// Detaches `buffer` when the view at `offset`, `length` covers all of it (detaching must not
+// take other bytes with it) and it can be detached; returns whether it did.
+bool DetachIfWhole(Local<ArrayBuffer> buffer, size_t offset, size_t length) {
+  if (offset != 0 || length != buffer->ByteLength() || !buffer->IsDetachable()) return false;
+  return buffer->Detach(Local<Value>()).FromMaybe(false);
+}
+
 // Detaches the caller's buffer of the wire bytes (arm's `release`), which frees them now
 // unless something else holds the backing store: V8 has its own copy from here on.
 void ReleaseWasm(Pending& load) {
   if (load.release.IsEmpty()) return;
   Local<ArrayBuffer> buffer = load.release.Get(load.isolate);
   load.release.Reset();
-  load.wasm = Bytes();
-  if (buffer->IsDetachable()) buffer->Detach(Local<Value>()).FromMaybe(false);
+  size_t offset = load.wasm.offset;
+  size_t length = load.wasm.length;
+  load.wasm = Bytes();  // our reference to the backing store first, so the detach frees it
+  DetachIfWhole(buffer, offset, length);
 }
 
 std::mutex mutex;                                // guards everything below (worker threads)
@@ -280,8 +289,9 @@ constexpr bool kHasModuleCachingCallback = HasModuleCachingCallback<v8::WasmStre
 
 // Gives V8 the armed code and wire bytes and finishes the stream; returns
 // whether V8 took the code (see above for what that means on each API).
-// Both APIs deserialize inside Finish, so `load`'s buffers outlive every use
-// V8 makes of them.
+// Both APIs deserialize inside Finish, so the code outlives every use V8 makes
+// of it; the wire bytes are copied by OnBytesReceived, so a released load's
+// buffer (ReleaseWasm) can go before Finish.
 template <typename Streaming>
 bool FeedArmedLoad(Streaming& streaming, Pending& load) {
   if constexpr (HasModuleCachingCallback<Streaming>::value) {
@@ -355,10 +365,9 @@ void Arm(const FunctionCallbackInfo<Value>& info) {
     info.GetReturnValue().Set(Str(isolate, "there is no machine code to load"));
     return;
   }
-  // Only a buffer the view covers whole: detaching it must not take other bytes with it.
+  // Detached after the feed only if the view covers it whole (DetachIfWhole).
   if (info.Length() >= 4 && info[3]->IsTrue()) {
-    Local<ArrayBuffer> buffer = info[1].As<v8::ArrayBufferView>()->Buffer();
-    if (entry->wasm.offset == 0 && entry->wasm.length == buffer->ByteLength()) entry->release.Reset(isolate, buffer);
+    entry->release.Reset(isolate, info[1].As<v8::ArrayBufferView>()->Buffer());
   }
   std::lock_guard<std::mutex> lock(mutex);
   bool have = false;
@@ -392,10 +401,7 @@ void Detach(const FunctionCallbackInfo<Value>& info) {
   bool done = false;
   if (info.Length() >= 1 && info[0]->IsUint8Array()) {
     Local<v8::ArrayBufferView> view = info[0].As<v8::ArrayBufferView>();
-    Local<ArrayBuffer> buffer = view->Buffer();
-    if (view->ByteOffset() == 0 && view->ByteLength() == buffer->ByteLength() && buffer->IsDetachable()) {
-      done = buffer->Detach(Local<Value>()).FromMaybe(false);
-    }
+    done = DetachIfWhole(view->Buffer(), view->ByteOffset(), view->ByteLength());
   }
   info.GetReturnValue().Set(done);
 }
