@@ -161,6 +161,7 @@ function loadBundle(entry, chosen = null) {
       unseen = marker;
       return false;
     });
+  settleV8Flags(profile);
   const loaded = new Map();
   const toWrite = [];
   const toLook = [];
@@ -224,6 +225,53 @@ function loadBundle(entry, chosen = null) {
     if (wrote) prune(dir);
   });
   return load(entry);
+}
+
+// V8's flags about Wasm inlining and tiers, as src/runtime/engine/tiering.ts reads them.
+const INLINING_FLAG = /^--(no-)?(experimental-)?wasm-inlining/;
+const LIFTOFF_FLAG = /^--(no-)?liftoff(?:=(true|false))?$/;
+const LAZY_FLAG = /^--(no-)?wasm-lazy-compilation(?:=(true|false))?$/;
+
+/**
+ * Whether a start of `profile` (commandProfile) turns Wasm inlining on before the bundle
+ * loads: what tiering.ts's wantsEntryInlining says for a module whose code size is not yet
+ * known (V8 11, a process started for TurboFan on first call, no inlining flag of the
+ * user's), for `run` and `call` of anything but a component (the CLI leaves inlining off for
+ * components). test/cli/bundle-loader.test.ts checks the two agree.
+ */
+function wantsEarlyInlining(profile, execArgv, v8Version) {
+  if (!v8Version.startsWith('11.') || (profile !== 'run' && profile !== 'run-invoke' && profile !== 'call')) {
+    return false;
+  }
+  let liftoff = true;
+  let lazy = true;
+  const value = (m) => (m[2] === undefined ? m[1] === undefined : (m[1] === undefined) === (m[2] === 'true'));
+  for (const raw of execArgv) {
+    const flag = raw.replaceAll('_', '-');
+    if (INLINING_FLAG.test(flag)) return false;
+    const tier = LIFTOFF_FLAG.exec(flag);
+    if (tier !== null) liftoff = value(tier);
+    const lazily = LAZY_FLAG.exec(flag);
+    if (lazily !== null) lazy = value(lazily);
+  }
+  return !liftoff && lazy;
+}
+
+/**
+ * Turns Wasm inlining on (Node 20) before the first bundle file loads, where the CLI would
+ * turn it on before its first compile (src/commands/input.ts), through the addon, as the CLI
+ * does. Later, the code caches of the files loaded by then must be written before the change,
+ * under the flags the next start has (V8 refuses a cache made under others), and so lack every
+ * function the run compiles after it: a C hello world's run took 44 ms against 39 with the flag
+ * given to node (Node 20). Recorded in process.execArgv like the CLI's. Without the addon, the
+ * CLI decides later, knowing the module's code size (turning it on then loads node:v8).
+ */
+function settleV8Flags(profile) {
+  if (!wantsEarlyInlining(profile, process.execArgv, process.versions.v8)) return;
+  const addon = nativeAddon();
+  if (typeof addon.setV8Flags !== 'function') return;
+  addon.setV8Flags('--wasm-inlining');
+  process.execArgv.push('--wasm-inlining');
 }
 
 /**
@@ -372,26 +420,35 @@ function prune(dir) {
  * this JavaScript, interpreted, took 1.7-3.4 ms of every start); else checksumJs.
  */
 function checksum(data) {
-  nativeChecksum ??= loadNativeChecksum();
-  return nativeChecksum === false ? checksumJs(data) : nativeChecksum(data);
+  const addon = nativeAddon();
+  return typeof addon.checksum32 === 'function' ? addon.checksum32(data) : checksumJs(data);
 }
 
-/** null until first asked; then the addon's checksum32, or false without it. */
-let nativeChecksum = null;
+/** null until first asked; then the addon's exports, or {} without it. */
+let addonExports = null;
 
-function loadNativeChecksum() {
+/**
+ * The native addon's exports, or {} when it is not built for this Node (or an addon built
+ * before a function existed lacks it: callers check each function).
+ */
+function nativeAddon() {
+  addonExports ??= loadNativeAddon();
+  return addonExports;
+}
+
+function loadNativeAddon() {
   // WASMER_TS_NATIVE=0 turns the addon off everywhere (src/runtime/engine/native.ts).
-  if (process.env.WASMER_TS_NATIVE === '0') return false;
+  if (process.env.WASMER_TS_NATIVE === '0') return {};
   try {
     // The runtime loads the same file later (engine/native.ts); its init runs twice, which
-    // the addon allows. An addon built before checksum32 existed has none.
+    // the addon allows.
     const holder = { exports: {} };
     const sep = path.sep;
     process.dlopen(holder, `${__dirname}${sep}..${sep}native${sep}build${sep}Release${sep}wasmer_ts_native.node`);
-    return typeof holder.exports.checksum32 === 'function' ? holder.exports.checksum32 : false;
+    return holder.exports;
   } catch {
     // Not built, or built for another Node.
-    return false;
+    return {};
   }
 }
 
@@ -415,4 +472,4 @@ function flagTag(text) {
   return (hash >>> 0).toString(36);
 }
 
-module.exports = { checksum, checksumJs, commandProfile, loadBundle, seenMarker };
+module.exports = { checksum, checksumJs, commandProfile, loadBundle, seenMarker, wantsEarlyInlining };

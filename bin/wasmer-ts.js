@@ -106,8 +106,10 @@ const path = require('node:path');
 // cache (module.enableCompileCache, 22.1+), which keeps each file's top level only, and
 // Node 20 has none. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 
-// V8 11 (Node 20) leaves Wasm-into-Wasm inlining off: the CLI turns it on before it
-// compiles a module that gains from it (src/commands/input.ts, src/runtime/engine/tiering.ts).
+// V8 11 (Node 20) leaves Wasm-into-Wasm inlining off: for `run` and `call` of a module in
+// a process started for TurboFan, bundle-loader.js turns it on before the bundle loads
+// (settleV8Flags), else the CLI before its first compile (src/commands/input.ts,
+// src/runtime/engine/tiering.ts).
 
 const dist = path.join(__dirname, '..', 'dist');
 const bundle = path.join(dist, 'bundle', 'cli.cjs');

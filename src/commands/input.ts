@@ -284,9 +284,11 @@ let inliningDecided = false;
  * Turns on Wasm inlining for this process when tiering.ts's `wantsEntryInlining` says so
  * for the first input it compiles (V8 11 only), and never later: V8's flags must not
  * change once Wasm has been compiled. Recorded in `process.execArgv`, so that the engine
- * fingerprint of cache entries and artifacts sees it as a start-up flag. bin/bundle-loader.js
- * is told first: V8 refuses a code cache made under other flags than a start's, so it
- * writes its cache of the CLI now.
+ * fingerprint of cache entries and artifacts sees it as a start-up flag. Where the CLI
+ * runs from its bundle with the addon, bin/bundle-loader.js turned it on before loading
+ * (the flag is then in execArgv, and this does nothing); here it is the executable, the
+ * unbundled CLI, or no addon. bin/bundle-loader.js is told first: V8 refuses a code cache
+ * made under other flags than a start's, so it writes its cache of the CLI now.
  */
 async function inlineIfWanted(codeByteLength: number | null): Promise<void> {
   if (inliningDecided) return;

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nativeStatus } from '../../src/runtime/engine/native.js';
+import { wantsEntryInlining } from '../../src/runtime/engine/tiering.js';
 import { ROOT, SKIP_IN_EXE } from './helpers.js';
 
 const LOADER = path.join(ROOT, 'bin/bundle-loader.js');
@@ -72,9 +73,10 @@ function fastCacheFile(): string {
   return path.join(jsCache(), name ?? '');
 }
 
-const { commandProfile, seenMarker } = createRequire(import.meta.url)(LOADER) as {
+const { commandProfile, seenMarker, wantsEarlyInlining } = createRequire(import.meta.url)(LOADER) as {
   commandProfile(argv: string[], known?: (identity: string) => boolean): string;
   seenMarker(dir: string, identity: string): string;
+  wantsEarlyInlining(profile: string, execArgv: readonly string[], v8Version: string): boolean;
 };
 
 /** The profile a `run FILE` in the test cache would use, `known` from the cache's seen markers. */
@@ -130,6 +132,50 @@ describe('commandProfile: which code cache a start uses', () => {
     expect(profile('../../etc/passwd')).toBe('other');
     // After `--` an --invoke is the program's.
     expect(profile('run', 'app.wasm', '--', '--invoke')).toBe('run');
+  });
+});
+
+describe('wantsEarlyInlining: Wasm inlining turned on before the bundle loads (V8 11)', () => {
+  // What tiering.ts's wantsEntryInlining says for a module of unknown code size, which the
+  // CLI would otherwise decide after the bundle loaded: the two must agree.
+  const execArgvs = [
+    [],
+    ['--no-liftoff'],
+    ['--liftoff'],
+    ['--no-liftoff', '--liftoff'],
+    ['--liftoff', '--no-liftoff'],
+    ['--no_liftoff'],
+    ['--liftoff=false'],
+    ['--no-liftoff', '--no-wasm-lazy-compilation'],
+    ['--no-liftoff', '--wasm-lazy-compilation'],
+    ['--no-liftoff', '--wasm_lazy_compilation=false'],
+    ['--no-liftoff', '--wasm-inlining'],
+    ['--no-liftoff', '--no-wasm-inlining'],
+    ['--no-liftoff', '--wasm_inlining_budget=10'],
+    ['--no-liftoff', '--experimental-wasm-inlining'],
+    ['--trace_wasm_inlining', '--no-liftoff'],
+    ['--no-liftoff', '--max-old-space-size=64'],
+  ];
+  it('agrees with tiering.ts for every flag set, on V8 11 and later', () => {
+    let on = 0;
+    for (const v8 of ['11.3.244.8-node.38', '12.4.254.21-node.33', '14.6.202.24-node.20']) {
+      for (const execArgv of execArgvs) {
+        const expected = wantsEntryInlining(null, execArgv, v8);
+        expect(wantsEarlyInlining('run', execArgv, v8), `${v8} ${execArgv.join(' ')}`).toBe(expected);
+        if (expected) on++;
+      }
+    }
+    // Some set turns it on, so the comparison is not of two constant answers.
+    expect(on).toBeGreaterThan(0);
+  });
+  it('for run and call of a module only: not for a component, nor another command', () => {
+    const v8 = '11.3.244.8-node.38';
+    for (const profile of ['run', 'run-invoke', 'call']) {
+      expect(wantsEarlyInlining(profile, ['--no-liftoff'], v8)).toBe(true);
+    }
+    for (const profile of ['run-component', 'run-component-first', 'call-component', 'inspect', 'other']) {
+      expect(wantsEarlyInlining(profile, ['--no-liftoff'], v8)).toBe(false);
+    }
   });
 });
 

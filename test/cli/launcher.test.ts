@@ -10,7 +10,9 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchHintFile } from '../../src/commands/relaunch.js';
 import { encodeU32 } from '../../src/runtime/encoder/leb128.js';
+import { nativeStatus } from '../../src/runtime/engine/native.js';
 import { AUTO_OPTIMIZING_MAX_CODE_BYTES, v8FlagsFor } from '../../src/runtime/engine/tiering.js';
+import { wat } from '../helpers/wat.js';
 import { BIN, CLI_NODE, direct, pathWithThisNode, ROOT, SKIP_IN_EXE } from './helpers.js';
 
 let dir: string;
@@ -115,7 +117,7 @@ describe.skipIf(SKIP_IN_EXE)(
 
 describe.skipIf(SKIP_IN_EXE || CLI_NODE.v8Major !== 11)('the CLI turns Wasm inlining on, on V8 11 (Node 20)', () => {
   /** How many calls V8 inlined in `run --no-cache FILE args`, started by the real launcher (`node` traces inlining). */
-  function inlinedCalls(file: string, args: readonly string[] = ['args']): number {
+  function inlinedCalls(file: string, args: readonly string[] = ['args'], env: Record<string, string> = {}): number {
     const tracing = join(dir, 'tracing-bin');
     spawnSync('mkdir', ['-p', tracing]);
     // A flag naming inlining that is not one of the user's inlining choices (tiering.ts).
@@ -123,10 +125,31 @@ describe.skipIf(SKIP_IN_EXE || CLI_NODE.v8Major !== 11)('the CLI turns Wasm inli
     chmodSync(join(tracing, 'node'), 0o755);
     const r = spawnSync(BIN, ['run', '--no-cache', resolve(ROOT, file), ...args], {
       encoding: 'utf8',
-      env: { ...process.env, PATH: `${tracing}:${process.env.PATH ?? ''}`, XDG_CACHE_HOME: join(dir, 'cache') },
+      env: {
+        ...process.env,
+        PATH: `${tracing}:${process.env.PATH ?? ''}`,
+        XDG_CACHE_HOME: join(dir, 'cache'),
+        ...env,
+      },
     });
     expect(r.status, r.stderr).toBe(0);
     return r.stdout.match(/: inlining!\]/g)?.length ?? 0;
+  }
+
+  /**
+   * A binary module with 26 bytes of code, in which V8 inlines $add into $run when inlining
+   * is on (a binary: text would be built by wabt's own Wasm, traced too).
+   */
+  async function smallModule(): Promise<string> {
+    const file = join(dir, 'inlining.wasm');
+    const bytes = await wat(`(module
+      (func $add (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+      (func (export "run") (param i32) (result i32) (local i32)
+        (loop $l local.get 1 local.get 0 call $add local.set 1
+          local.get 0 i32.const 1 i32.sub local.tee 0 br_if $l)
+        local.get 1))`);
+    writeFileSync(file, bytes);
+    return file;
   }
 
   it('for a module run for TurboFan', () => {
@@ -137,19 +160,17 @@ describe.skipIf(SKIP_IN_EXE || CLI_NODE.v8Major !== 11)('the CLI turns Wasm inli
     expect(inlinedCalls('fixtures/wasi/checks.component.wasm')).toBe(0);
   });
 
-  it('not for a module with less than 1 KiB of code: it would load node:v8 for nothing', () => {
-    const inlining = join(dir, 'inlining.wat');
-    // A call inlined when inlining is on: $add into $run.
-    writeFileSync(
-      inlining,
-      `(module
-        (func $add (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
-        (func (export "run") (param i32) (result i32) (local i32)
-          (loop $l local.get 1 local.get 0 call $add local.set 1
-            local.get 0 i32.const 1 i32.sub local.tee 0 br_if $l)
-          local.get 1))`,
-    );
-    expect(inlinedCalls(inlining, ['--invoke', 'run', '1000'])).toBe(0);
+  it.runIf(nativeStatus().available)(
+    'for a module of any size with the addon: it sets the flag before the CLI loads, at no cost',
+    async () => {
+      expect(inlinedCalls(await smallModule(), ['--invoke', 'run', '1000'])).toBeGreaterThan(0);
+    },
+  );
+
+  it('without the addon, not for a module with less than 1 KiB of code: it would load node:v8 for nothing', async () => {
+    const noAddon = { WASMER_TS_NATIVE: '0' };
+    expect(inlinedCalls(await smallModule(), ['--invoke', 'run', '1000'], noAddon)).toBe(0);
+    expect(inlinedCalls('fixtures/wasi/checks.wasm', ['args'], noAddon)).toBeGreaterThan(0);
   });
 });
 

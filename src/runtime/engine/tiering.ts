@@ -154,6 +154,9 @@ export const ENTRY_INLINING_MIN_CODE_BYTES = 1024;
  * (`fixtures/simple.wasm` has 9 bytes). Without the native addon turning it on loads node:v8,
  * whose twenty-odd Node modules are compiled from source under --no-liftoff (11 ms of a 60 ms
  * start on Node 20); with it, the addon sets the flag (a C hello world's run: 94 -> 73 ms).
+ * The CLI's bundle loader asks the same question with the code size not yet known (null),
+ * before it loads the bundle, and with the addon turns the flag on then
+ * (bin/bundle-loader.js, wantsEarlyInlining: its tests keep the two equal).
  */
 export function wantsEntryInlining(
   codeByteLength: number | null,
