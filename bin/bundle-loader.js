@@ -4,10 +4,11 @@
 // (22.1+) keeps each file's top level only, so the functions a run calls are compiled
 // again on every start: this one keeps them too (`run --invoke` 7 ms sooner on Node 26).
 //
-// Each bundle file is compiled as a vm.Script of one function expression and run
-// with a `require` that loads the bundle's other files the same way. When a file
-// had no usable cache, the process writes one as it exits, with everything V8
-// compiled of it by then: `<cache>/wasmer-ts/js/<file>-<command>-<V8 version>-<flags>.bin`,
+// Each bundle file is compiled as the body of a function (by the native addon, else as
+// a vm.Script of one function expression: compileFile) and run with a `require` that
+// loads the bundle's other files the same way. When a file had no usable cache, the
+// process writes one as it exits, with everything V8 compiled of it by then:
+// `<cache>/wasmer-ts/js/<file>-<command>-<V8 version>-<flags>[-vm].bin`,
 // the cache being `$XDG_CACHE_HOME` (else `~/.cache`), as for machine code. Each
 // command (`run` of a program, `run --invoke`, `run` of a component, `call`, `inspect`...)
 // has its own: a cache holds the functions the run that wrote it compiled, so one shared
@@ -16,7 +17,7 @@
 // own too (`run-component-first`), told apart by a marker file for the component file.
 // A file is written when its cache is missing, and again when one of the
 // next three starts finds that it compiled more (MAX_LOOKS).
-// A cache file holds a header (magic, the source's length and mtime, a checksum of the
+// A cache file holds a header (magic, the source's size and mtime, a checksum of the
 // data, how many starts looked for more) before V8's data. V8 refuses data made by
 // another V8, under other flags or for another source; we check the rest, since V8
 // trusts data it accepts: a damaged or foreign file is compiled over and replaced, never run.
@@ -40,10 +41,9 @@ const {
   writeSync,
 } = require('node:fs');
 const path = require('node:path');
-const vm = require('node:vm');
 
 const MAGIC = 0x324a5457; // "WTJ2" (the header of "WTJS" files had no count of looks)
-// magic u32, source length u32, source mtime f64, checksum u32 (of the data), looks u32
+// magic u32, source size u32 (bytes), source mtime f64, checksum u32 (of the data), looks u32
 const HEADER_BYTES = 24;
 /**
  * How many later starts look for more in a cache file: each compares V8's data for the file
@@ -172,29 +172,18 @@ function loadBundle(entry, chosen = null) {
     if (done !== undefined) return done.exports;
     const module = { exports: {} };
     loaded.set(file, module);
-    const source = readFileSync(file, 'utf8');
-    const mtimeMs = statSync(file).mtimeMs;
+    const { size, mtimeMs } = statSync(file);
     // The flags now: the CLI may turn one on before it compiles Wasm (commands/input.ts).
     const flags = flagTag(process.execArgv.join(' '));
-    const cacheFile = `${dir}${path.sep}${name}-${profile}-${process.versions.v8}-${flags}.bin`;
-    const cached = readCache(cacheFile, source.length, mtimeMs);
+    const compiler = nativeAddon().compileFile === undefined ? '-vm' : '';
+    const cacheFile = `${dir}${path.sep}${name}-${profile}-${process.versions.v8}-${flags}${compiler}.bin`;
+    const cached = readCache(cacheFile, size, mtimeMs);
     const cachedData = cached?.data ?? null;
-    // `(0, function ...)`: a function in parentheses would be compiled eagerly, all of it.
-    const script = new vm.Script(`${PARAMS}${source}\n})`, {
-      filename: file,
-      ...(cachedData === null ? {} : { cachedData }),
-    });
-    if (cachedData === null || script.cachedDataRejected === true) {
-      toWrite.push({ script, cacheFile, length: source.length, mtimeMs, looks: 0 });
+    const compiled = compileFile(file, cachedData);
+    if (cachedData === null || compiled.rejected) {
+      toWrite.push({ compiled, cacheFile, length: size, mtimeMs, looks: 0 });
     } else if (cached.looks < MAX_LOOKS) {
-      toLook.push({
-        script,
-        cacheFile,
-        length: source.length,
-        mtimeMs,
-        looks: cached.looks + 1,
-        had: cachedData.length,
-      });
+      toLook.push({ compiled, cacheFile, length: size, mtimeMs, looks: cached.looks + 1, had: cachedData.length });
     }
     const here = path.dirname(file);
     const requireHere = (id) => {
@@ -206,9 +195,9 @@ function loadBundle(entry, chosen = null) {
         ? lazyExports(() => load(target, name))
         : load(target, name);
     };
-    // import() of a package, which a vm.Script cannot do itself (scripts/bundle-cli.js).
+    // import() of a package, which a file compiled here cannot do itself (scripts/bundle-cli.js).
     requireHere.import = importPackage;
-    script.runInThisContext().call(module.exports, module.exports, requireHere, module, file, here);
+    compiled.fn.call(module.exports, module.exports, requireHere, module, file, here);
     return module.exports;
   };
   let wrote = false;
@@ -274,6 +263,37 @@ function settleV8Flags(profile) {
   process.execArgv.push('--wasm-inlining');
 }
 
+/** The parameters a bundle file is compiled with: CommonJS's. */
+const PARAM_NAMES = ['exports', 'require', 'module', '__filename', '__dirname'];
+
+/**
+ * `file` compiled as the body of a function of PARAM_NAMES, with V8's code cache `cachedData`
+ * (or none): `{ fn, rejected, createCachedData() }`, `rejected` when V8 refused the cache.
+ * The addon's compileFile when it has one (native/src/compile-file.cc): under the launcher's
+ * V8 flag, Node compiles node:vm from source (its own code cache of it was made under other
+ * flags), 1.7-2.6 ms of every start on Node 20, and the addon keeps the source outside V8's
+ * heap. Else node:vm, which takes the file read here (and a cache of its own: the two
+ * compile different sources, and V8 refuses the other's).
+ */
+function compileFile(file, cachedData) {
+  const addon = nativeAddon();
+  if (addon.compileFile !== undefined) {
+    const compiled = addon.compileFile(file, PARAM_NAMES, cachedData);
+    if (typeof compiled !== 'string') return compiled;
+  }
+  const vm = require('node:vm');
+  // `(0, function ...)`: a function in parentheses would be compiled eagerly, all of it.
+  const script = new vm.Script(`${PARAMS}${readFileSync(file, 'utf8')}\n})`, {
+    filename: file,
+    ...(cachedData === null ? {} : { cachedData }),
+  });
+  return {
+    fn: script.runInThisContext(),
+    rejected: script.cachedDataRejected === true,
+    createCachedData: () => script.createCachedData(),
+  };
+}
+
 /**
  * Bundle files named `lazy-*` (scripts/bundle-cli.js: the component parser's own modules)
  * load when one of their exports is first read, not when a file that imports them loads:
@@ -334,7 +354,7 @@ function readCache(file, length, mtimeMs) {
 function lookAgain(entry) {
   let data;
   try {
-    data = entry.script.createCachedData();
+    data = entry.compiled.createCachedData();
   } catch {
     return false;
   }
@@ -356,10 +376,11 @@ function lookAgain(entry) {
   return false;
 }
 
-/** Writes the cache of `script` beside the others (a temp file, then a rename); false when it could not. */
-function writeCache({ script, cacheFile, length, mtimeMs, looks }, made = null) {
+/** Writes the cache of `compiled` beside the others (a temp file, then a rename); false when it could not. */
+function writeCache({ compiled, cacheFile, length, mtimeMs, looks }, made = null) {
   try {
-    const data = made ?? script.createCachedData();
+    const data = made ?? compiled.createCachedData();
+    if (data === null) return false;
     const bytes = Buffer.alloc(HEADER_BYTES + data.length);
     const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
     view.setUint32(0, MAGIC, true);

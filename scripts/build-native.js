@@ -11,7 +11,7 @@
 // failure exit 1 instead of 0.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,7 +45,11 @@ function skip(reason) {
 function isUpToDate() {
   if (!existsSync(built)) return false;
   const builtAt = statSync(built).mtimeMs;
-  const sources = [path.join(nativeDir, 'binding.gyp'), path.join(nativeDir, 'src/addon.cc')];
+  const sourceDir = path.join(nativeDir, 'src');
+  const sources = [
+    path.join(nativeDir, 'binding.gyp'),
+    ...(existsSync(sourceDir) ? readdirSync(sourceDir).map((name) => path.join(sourceDir, name)) : []),
+  ];
   if (sources.some((f) => existsSync(f) && statSync(f).mtimeMs > builtAt)) return false;
   try {
     createRequire(import.meta.url)(built).status();

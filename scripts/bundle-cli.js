@@ -166,19 +166,21 @@ const commonJsBuiltins = {
 };
 
 /**
- * Writes every character above U+00FF as a `\uXXXX` escape (an emoji as its two surrogate
- * halves). V8 keeps a module's source text for the life of the process, to compile its
- * functions lazily, and one `…` makes the whole text two bytes a character: the `fast` chunk
- * took 440 KB of heap instead of 220 KB, a share of the old generation that decides when
- * V8 starts marking during a long run (issue 10). The escapes sit in strings, templates,
- * regular expressions and comments, where they mean the character itself.
+ * Writes every character above U+007F as a `\uXXXX` escape (an emoji as its two surrogate
+ * halves), so the bundle is ASCII. V8 keeps a module's source text for the life of the
+ * process, to compile its functions lazily, and one `…` makes the whole text two bytes a
+ * character: the `fast` chunk took 440 KB of heap instead of 220 KB, a share of the old
+ * generation that decides when V8 starts marking during a long run (issue 10). ASCII, the
+ * native addon hands V8 the file's bytes as they are, outside its heap
+ * (bin/bundle-loader.js, compileFile). The escapes sit in strings, templates, regular
+ * expressions and comments, where they mean the character itself.
  */
-const latin1Source = {
-  name: 'latin1-source',
+const asciiSource = {
+  name: 'ascii-source',
   generateBundle(_options, bundle) {
     for (const chunk of Object.values(bundle)) {
       if (chunk.type !== 'chunk') continue;
-      chunk.code = chunk.code.replace(/[\u0100-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      chunk.code = chunk.code.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     }
   },
 };
@@ -199,7 +201,7 @@ await rolldown.build({
   external: [/^node:(?!module$)/, /^[a-z@]/],
   // cli.cjs's exports as they are, which the groups below without their dependencies need.
   preserveEntrySignatures: 'allow-extension',
-  plugins: [keepModuleUrls, commonJsBuiltins, inlineFacades, latin1Source],
+  plugins: [keepModuleUrls, commonJsBuiltins, inlineFacades, asciiSource],
   logLevel: 'warn',
   onLog(level, log, handler) {
     // Dynamic imports of modules that are also static elsewhere are expected: they sit in `fast`.

@@ -13,6 +13,8 @@
 //   setV8Flags(flags)        -> undefined           v8::V8::SetFlagsFromString, as node:v8's
 //   detach(bytes)            -> boolean             frees the buffer a Uint8Array covers whole, now
 //   collectGarbage()         -> undefined           a full GC now (Isolate::LowMemoryNotification)
+//   compileFile(path, params, cachedData) -> { fn, rejected, length, createCachedData } | string
+//                                                   a bundle file with V8's code cache (compile-file.cc)
 //
 // Loading: V8 only accepts serialized code through streaming compilation. JS
 // calls arm(marker, ...) and then WebAssembly.compileStreaming(marker). V8
@@ -45,6 +47,7 @@
 #include <utility>
 #include <vector>
 
+#include "compile-file.h"
 #include "sha256.h"
 
 namespace {
@@ -473,6 +476,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   NODE_SET_METHOD(exports, "deserializeValue", DeserializeValue);
   NODE_SET_METHOD(exports, "checksum32", Checksum32);
   NODE_SET_METHOD(exports, "setV8Flags", SetV8Flags);
+  NODE_SET_METHOD(exports, "compileFile", wasmer_ts::CompileFile);
   // Loaded twice in one process (bin/bundle-loader.js for its checksum, then the runtime),
   // the init runs twice; Node aborts on a cleanup hook registered twice.
   std::lock_guard<std::mutex> lock(mutex);

@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { nativeStatus } from '../../src/runtime/engine/native.js';
+import { nativeAddon, nativeStatus } from '../../src/runtime/engine/native.js';
 import { wantsEntryInlining } from '../../src/runtime/engine/tiering.js';
 import { ROOT, SKIP_IN_EXE } from './helpers.js';
 
@@ -179,6 +179,80 @@ describe('wantsEarlyInlining: Wasm inlining turned on before the bundle loads (V
   });
 });
 
+describe.runIf(nativeStatus().available)(
+  'the addon’s compileFile, which the loader compiles with (needs the addon)',
+  () => {
+    type Compiled = {
+      fn: (...args: unknown[]) => unknown;
+      rejected: boolean;
+      length: number;
+      createCachedData(): Uint8Array | null;
+    };
+    const addon = () =>
+      nativeAddon() as unknown as {
+        compileFile(file: string, params: string[], cached: Uint8Array | null): Compiled | string;
+      };
+    const file = (name: string, text: string | Buffer) => {
+      const at = path.join(dir, name);
+      writeFileSync(at, text);
+      return at;
+    };
+
+    it('compiles a file as a function body, and takes the code cache it made after a run', () => {
+      const at = file('body.js', 'const twice = (x) => 2 * x;\nreturn [twice(a), b, typeof require];');
+      const first = addon().compileFile(at, ['a', 'b'], null);
+      if (typeof first === 'string') throw new Error(first);
+      expect(first.fn(21, 'b')).toEqual([42, 'b', 'undefined']);
+      expect(first.rejected).toBe(false);
+      expect(first.length).toBe(statSync(at).size);
+      const cache = first.createCachedData();
+      expect(cache).toBeInstanceOf(Uint8Array);
+      const again = addon().compileFile(at, ['a', 'b'], cache);
+      if (typeof again === 'string') throw new Error(again);
+      expect(again.rejected).toBe(false);
+      expect(again.fn(1, 2)).toEqual([2, 2, 'undefined']);
+      // Another V8's data, or damage: refused by V8, and the file compiles from its source.
+      const foreign = addon().compileFile(at, ['a', 'b'], new Uint8Array(cache?.length ?? 64).fill(7));
+      if (typeof foreign === 'string') throw new Error(foreign);
+      expect(foreign.rejected).toBe(true);
+      expect(foreign.fn(3, 4)).toEqual([6, 4, 'undefined']);
+    });
+
+    it('answers why not, for the loader to use node:vm: not ASCII, missing, a folder, a FIFO (without waiting for a writer)', () => {
+      expect(addon().compileFile(file('latin1.js', Buffer.from('return "caf\xe9";', 'latin1')), [], null)).toBe(
+        'not ASCII',
+      );
+      // The bundle writes such a character as an escape (scripts/bundle-cli.js), which is ASCII.
+      const escaped = addon().compileFile(file('escaped.js', 'return "caf\\u00e9";'), [], null);
+      expect(typeof escaped === 'string' ? escaped : escaped.fn()).toBe('caf\u00e9');
+      expect(addon().compileFile(file('utf8-raw.js', 'return "café";'), [], null)).toBe('not ASCII');
+      expect(addon().compileFile(path.join(dir, 'missing.js'), [], null)).toMatch(/^cannot open: /);
+      expect(addon().compileFile(dir, [], null)).toMatch(/not a regular file/);
+      const fifo = path.join(dir, 'fifo.js');
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      expect(addon().compileFile(fifo, [], null)).toMatch(/not a regular file/);
+    });
+
+    it.skipIf(SKIP_IN_EXE)(
+      'has every file of the bundle to compile: scripts/bundle-cli.js writes them in ASCII',
+      () => {
+        const bundle = path.join(ROOT, 'dist/bundle');
+        const files = readdirSync(bundle).filter((f) => f.endsWith('.cjs'));
+        expect(files.length).toBeGreaterThan(10);
+        expect(files.filter((f) => readFileSync(path.join(bundle, f)).some((byte) => byte >= 0x80))).toEqual([]);
+      },
+    );
+
+    it('throws a syntax error as vm.Script does, and a TypeError for wrong arguments', () => {
+      expect(() => addon().compileFile(file('bad.js', 'return (;'), [], null)).toThrow(SyntaxError);
+      const compileFile = addon().compileFile as unknown as (...args: unknown[]) => unknown;
+      expect(() => compileFile(42, [], null)).toThrow(TypeError);
+      expect(() => compileFile(file('ok.js', 'return 1;'), [1], null)).toThrow(TypeError);
+      expect(() => compileFile(file('ok2.js', 'return 1;'), [], 'cache')).toThrow(TypeError);
+    });
+  },
+);
+
 describe.skipIf(SKIP_IN_EXE)('the CLI bundle loader with its code cache (the npm package only)', () => {
   it('keeps a cache per command: a second command writes its own, and leaves the first one’s alone', () => {
     expect(start({ PROFILE: 'run-invoke' }).status).toBe(0);
@@ -195,33 +269,43 @@ describe.skipIf(SKIP_IN_EXE)('the CLI bundle loader with its code cache (the npm
     expect(readFileSync(path.join(jsCache(), first[0] ?? '')).equals(bytes)).toBe(true);
   });
 
-  it('writes a cache file for each bundle file it loaded; the next starts use them, and look for more three times', () => {
-    const first = start();
-    expect(first).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
-    const names = readdirSync(jsCache()).sort();
-    expect(names.some((f) => f.startsWith('cli.cjs-'))).toBe(true);
-    const file = fastCacheFile();
-    const bytes = readFileSync(file);
-    // Header (24 bytes) and V8's data, which holds the functions the run compiled: far more than a header.
-    expect(bytes.length).toBeGreaterThan(10_000);
-    expect(looks(bytes)).toBe(0);
+  // The addon's compileFile where it is built, else node:vm's Script, whose cache files are
+  // named apart (V8 refuses one's cache for the other's source).
+  const compilers = [
+    ...(nativeStatus().available ? [['the addon', {}, false] as const] : []),
+    ['node:vm (WASMER_TS_NATIVE=0)', { WASMER_TS_NATIVE: '0' }, true] as const,
+  ];
+  it.each(compilers)(
+    'writes a cache file for each bundle file it loaded; the next starts use them, and look for more three times: %s',
+    (_how, env, vm) => {
+      const first = start(env);
+      expect(readdirSync(jsCache()).every((f) => f.endsWith('-vm.bin') === vm)).toBe(true);
+      expect(first).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
+      const names = readdirSync(jsCache()).sort();
+      expect(names.some((f) => f.startsWith('cli.cjs-'))).toBe(true);
+      const file = fastCacheFile();
+      const bytes = readFileSync(file);
+      // Header (24 bytes) and V8's data, which holds the functions the run compiled: far more than a header.
+      expect(bytes.length).toBeGreaterThan(10_000);
+      expect(looks(bytes)).toBe(0);
 
-    // The same run again compiles nothing new: each look only counts itself, in place.
-    for (let i = 1; i <= 3; i++) {
-      expect(start()).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
-      // A cache V8 refused, or one that failed our checks, would have been written again.
-      expect(readdirSync(jsCache()).sort()).toEqual(names);
-      const now = readFileSync(file);
-      expect(now.subarray(HEADER).equals(bytes.subarray(HEADER))).toBe(true);
-      expect(looks(now)).toBe(i);
-    }
-    // After three looks the file stays as it is.
-    const mtime = statSync(file).mtimeMs;
-    const settled = readFileSync(file);
-    expect(start().status).toBe(0);
-    expect(statSync(file).mtimeMs).toBe(mtime);
-    expect(readFileSync(file).equals(settled)).toBe(true);
-  });
+      // The same run again compiles nothing new: each look only counts itself, in place.
+      for (let i = 1; i <= 3; i++) {
+        expect(start(env)).toMatchObject({ stdout: '42\n', stderr: '', status: 0 });
+        // A cache V8 refused, or one that failed our checks, would have been written again.
+        expect(readdirSync(jsCache()).sort()).toEqual(names);
+        const now = readFileSync(file);
+        expect(now.subarray(HEADER).equals(bytes.subarray(HEADER))).toBe(true);
+        expect(looks(now)).toBe(i);
+      }
+      // After three looks the file stays as it is.
+      const mtime = statSync(file).mtimeMs;
+      const settled = readFileSync(file);
+      expect(start(env).status).toBe(0);
+      expect(statSync(file).mtimeMs).toBe(mtime);
+      expect(readFileSync(file).equals(settled)).toBe(true);
+    },
+  );
 
   it('writes a cache file again when a later start of the same command compiled more of it', () => {
     expect(start().status).toBe(0);
