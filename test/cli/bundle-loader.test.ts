@@ -198,24 +198,46 @@ describe.runIf(nativeStatus().available)(
       return at;
     };
 
+    /**
+     * In a new process (V8 14 keeps what a process compiled in its compilation cache, and a
+     * second compile of the same source there never looks at the data): compiles `at` with
+     * the cache in `cacheFile` (none when missing), calls it with (21, 'b'), and writes the
+     * cache it makes after the call to `cacheFile`. Damaged data is the loader's to catch
+     * (its checksum): V8 trusts data that passes its own checks, and V8 14 aborts on a
+     * flipped bit.
+     */
+    const compileIn = (at: string, cacheFile: string) => {
+      const script = [
+        `const { existsSync, readFileSync, writeFileSync } = require('node:fs');`,
+        `const addon = require(${JSON.stringify(nativeStatus().path)});`,
+        `const cache = existsSync(${JSON.stringify(cacheFile)}) ? readFileSync(${JSON.stringify(cacheFile)}) : null;`,
+        `const r = addon.compileFile(${JSON.stringify(at)}, ['a', 'b'], cache);`,
+        `const value = r.fn(21, 'b');`,
+        `writeFileSync(${JSON.stringify(cacheFile)}, r.createCachedData());`,
+        `console.log(JSON.stringify({ value, rejected: r.rejected, length: r.length }));`,
+      ].join('\n');
+      const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { value: unknown; rejected: boolean; length: number };
+    };
+
     it('compiles a file as a function body, and takes the code cache it made after a run', () => {
-      const at = file('body.js', 'const twice = (x) => 2 * x;\nreturn [twice(a), b, typeof require];');
-      const first = addon().compileFile(at, ['a', 'b'], null);
-      if (typeof first === 'string') throw new Error(first);
-      expect(first.fn(21, 'b')).toEqual([42, 'b', 'undefined']);
-      expect(first.rejected).toBe(false);
-      expect(first.length).toBe(statSync(at).size);
-      const cache = first.createCachedData();
-      expect(cache).toBeInstanceOf(Uint8Array);
-      const again = addon().compileFile(at, ['a', 'b'], cache);
-      if (typeof again === 'string') throw new Error(again);
-      expect(again.rejected).toBe(false);
-      expect(again.fn(1, 2)).toEqual([2, 2, 'undefined']);
-      // Another V8's data, or damage: refused by V8, and the file compiles from its source.
-      const foreign = addon().compileFile(at, ['a', 'b'], new Uint8Array(cache?.length ?? 64).fill(7));
-      if (typeof foreign === 'string') throw new Error(foreign);
-      expect(foreign.rejected).toBe(true);
-      expect(foreign.fn(3, 4)).toEqual([6, 4, 'undefined']);
+      const at = file('body.js', 'const twice = (x) => 2 * x;\nreturn [twice(a), b];');
+      const cacheFile = path.join(dir, 'body.cache');
+      const first = compileIn(at, cacheFile);
+      expect(first).toEqual({ value: [42, 'b'], rejected: false, length: statSync(at).size });
+      expect(readFileSync(cacheFile).length).toBeGreaterThan(100);
+      expect(compileIn(at, cacheFile)).toEqual({
+        value: [42, 'b'],
+        rejected: false,
+        length: first.length,
+      });
+      // Another file's data: refused by V8, and the file compiles from its source.
+      const other = file('other.js', 'return [a + 1, b];');
+      expect(compileIn(other, cacheFile)).toEqual({ value: [22, 'b'], rejected: true, length: statSync(other).size });
+      // And so is data that is not V8's.
+      writeFileSync(cacheFile, Buffer.alloc(1000, 7));
+      expect(compileIn(at, cacheFile)).toMatchObject({ value: [42, 'b'], rejected: true });
     });
 
     it('answers why not, for the loader to use node:vm: not ASCII, missing, a folder, a FIFO (without waiting for a writer)', () => {
