@@ -53,6 +53,11 @@ export interface NativeAddon {
    * a start-up V8 flag on Node 20): only before any Wasm is compiled. Missing from an addon built before it.
    */
   setV8Flags?(flags: string): void;
+  /**
+   * lstat(2) of a path or fstat(2) of an fd without a Stats object: the mode's S_IFMT bits, 0 for
+   * ENOENT, or -errno; device and inode into `ids` (wasi/file-type.ts). Missing from an addon built before it.
+   */
+  statType?(target: string | number, ids: Float64Array): number;
   status(): {
     loader: boolean;
     reason: string | null;

@@ -227,7 +227,12 @@ export class Errno {
  * a regular file needs one check here, a socket six.
  */
 export function filetypeOf(st: Stats | BigIntStats): number {
-  switch (Number(st.mode) & fsc.S_IFMT) {
+  return filetypeOfType(Number(st.mode) & fsc.S_IFMT);
+}
+
+/** The WASI filetype of a mode's S_IFMT bits (file-type.ts's lstatType and fstatType give them). */
+export function filetypeOfType(type: number): number {
+  switch (type) {
     case fsc.S_IFREG:
       return FILETYPE.REGULAR_FILE;
     case fsc.S_IFDIR:

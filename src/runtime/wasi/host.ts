@@ -48,6 +48,7 @@ import {
   FDFLAGS,
   FILETYPE,
   filetypeOf,
+  filetypeOfType,
   HOST_ERRNO,
   LOOKUP_SYMLINK_FOLLOW,
   OFLAGS,
@@ -67,6 +68,7 @@ import {
   stdoutEntry,
 } from './fd-table.js';
 import { FileTimes } from './file-times.js';
+import { fstatType, lstatType } from './file-type.js';
 import { type Abi, DIRENT, FDSTAT, GuestMemory, IOVEC, PRESTAT, PREVIEW1, UNSTABLE } from './guest-memory.js';
 import type { MemoryCapWatch } from './memory-cap.js';
 import { cpuTimeNs, pollOneoff } from './poll.js';
@@ -132,7 +134,6 @@ const RANDOM_SMALL = 256;
 const RANDOM_POOL = 4096;
 // Options of node:fs calls, made once (Node only reads them): no object literal per syscall.
 const BIGINT = { bigint: true } as const;
-const NO_THROW = { throwIfNoEntry: false } as const;
 const AS_BUFFER = { encoding: 'buffer' } as const;
 
 /**
@@ -1068,19 +1069,19 @@ export class WasiHost {
     const wantsWrite = (asked & (RIGHTS.FD_WRITE | RIGHTS.FD_ALLOCATE | RIGHTS.FD_FILESTAT_SET_SIZE)) !== 0;
     const wantsRead = (asked & (RIGHTS.FD_READ | RIGHTS.FD_READDIR)) !== 0 || !wantsWrite;
     const excl = (oflags & (OFLAGS.CREAT | OFLAGS.EXCL)) === (OFLAGS.CREAT | OFLAGS.EXCL);
-    // Plain Stats: only the type is needed here (BigIntStats makes a BigInt per field).
-    const st = lstatSync(r.host, NO_THROW);
+    // Only the type is needed here: no Stats object (file-type.ts).
+    const type = lstatType(r.host);
     let isDir: boolean;
-    if (st === undefined) {
+    if (type === 0) {
       if ((oflags & OFLAGS.CREAT) === 0) return ERRNO.NOENT;
       if ((oflags & OFLAGS.DIRECTORY) !== 0) return ERRNO.INVAL;
       isDir = false;
     } else if (excl) {
       return ERRNO.EXIST;
-    } else if (st.isSymbolicLink()) {
+    } else if (type === fsc.S_IFLNK) {
       // Not asked to follow (or we would have resolved it): O_NOFOLLOW semantics.
       return ERRNO.LOOP;
-    } else if (st.isDirectory()) {
+    } else if (type === fsc.S_IFDIR) {
       if (wantsWrite || (oflags & OFLAGS.TRUNC) !== 0) return ERRNO.ISDIR;
       isDir = true;
     } else {
@@ -1104,14 +1105,13 @@ export class WasiHost {
     if ((fdflags & (FDFLAGS.SYNC | FDFLAGS.RSYNC)) !== 0) flags |= fsc.O_SYNC;
     if ((fdflags & FDFLAGS.NONBLOCK) !== 0) flags |= fsc.O_NONBLOCK;
     const hostFd = openSync(r.host, flags, 0o666);
-    const opened = fstatSync(hostFd);
+    const opened = fstatType(hostFd);
     let rights = RIGHTS_FILE & dir.rightsInheriting;
     if ((flags & (fsc.O_WRONLY | fsc.O_RDWR)) === 0)
       rights &= ~(RIGHTS.FD_WRITE | RIGHTS.FD_ALLOCATE | RIGHTS.FD_FILESTAT_SET_SIZE);
     if ((flags & fsc.O_WRONLY) !== 0) rights &= ~RIGHTS.FD_READ;
-    const isFile = opened.isFile();
-    if (!isFile) rights &= ~(RIGHTS.FD_SEEK | RIGHTS.FD_TELL);
-    const entry = fileEntry(hostFd, filetypeOf(opened), rights, dir.depth + r.depth, fdflags);
+    if (opened !== fsc.S_IFREG) rights &= ~(RIGHTS.FD_SEEK | RIGHTS.FD_TELL);
+    const entry = fileEntry(hostFd, filetypeOfType(opened), rights, dir.depth + r.depth, fdflags);
     this.mem.dv.setUint32(outAt, this.fds.allocate(entry), true);
     return ERRNO.SUCCESS;
   }
@@ -1122,9 +1122,9 @@ export class WasiHost {
     // lstat first: LLVM's path functions readlink every file they meet, and a readlink of
     // something that is not a symlink throws an EINVAL (an Error with its stack: 5 KB of
     // garbage per call, measured on clang); an lstat that finds no file throws nothing.
-    const st = lstatSync(r.host, NO_THROW);
-    if (st === undefined) return ERRNO.NOENT;
-    if (!st.isSymbolicLink()) return ERRNO.INVAL;
+    const type = lstatType(r.host);
+    if (type === 0) return ERRNO.NOENT;
+    if (type !== fsc.S_IFLNK) return ERRNO.INVAL;
     const target = readlinkSync(r.host, AS_BUFFER);
     const n = Math.min(target.length, bufLen);
     this.mem.bytes(buf, n).set(target.subarray(0, n));

@@ -5,7 +5,7 @@
  * path ourselves, one component at a time, starting at the directory of the
  * guest's directory fd:
  * - `..` may not climb above that directory (ENOTCAPABLE);
- * - every intermediate component is lstat()ed: a directory is entered, a symlink
+ * - every intermediate component is lstat()ed (file-type.ts: no Stats object): a directory is entered, a symlink
  *   is read with readlink() and its target's components are resolved again under
  *   the same rules (an absolute target is ENOTCAPABLE, more than MAX_SYMLINKS
  *   links is ELOOP), anything else is ENOTDIR;
@@ -28,8 +28,11 @@
  * symlink pointing outside (a TOCTOU race). Node exposes no handle-relative API
  * to close it there.
  */
-import { closeSync, existsSync, fstatSync, lstatSync, openSync, readlinkSync } from 'node:fs';
+import { closeSync, existsSync, constants as fsc, openSync, readlinkSync } from 'node:fs';
 import { ERRNO, MAX_SYMLINKS } from './constants.js';
+import { fstatType, lstatType, statIds } from './file-type.js';
+
+const { S_IFDIR, S_IFLNK } = fsc;
 
 /** Linux's O_PATH (not in fs.constants): a handle for path walking that needs no read permission. */
 const O_PATH = 0o10000000;
@@ -52,36 +55,47 @@ export function handlePath(fd: number, hostPath: string): string {
  * inode, so the number cannot be reused by another directory while cached.
  */
 export class HandleCache {
-  private readonly entries = new Map<string, { fd: number; dev: number; ino: number }>();
+  /** By host path: the handle, its `/proc/self/fd/N` path (made once), and what fstat() said it is. */
+  private readonly entries = new Map<string, { fd: number; handle: string; dev: number; ino: number }>();
+  /**
+   * The path used last, which is the Map's last entry: a walk through the same directory
+   * again leaves the order as it is (a delete and a set per call grew and rehashed the
+   * Map's table, 5 KB of garbage a thousand path_opens).
+   */
+  private newest: string | null = null;
   constructor(private readonly capacity = 64) {}
 
   /**
-   * The cached handle for `path` if it is still that directory. Handles dropped
+   * The cached handle's path for `path` if it is still that directory. Handles dropped
    * on the way go to `retire`, closed by the caller after its walk (one of them
    * may still be on the walk's stack).
    */
-  get(path: string, dev: number, ino: number, retire: number[]): number | null {
+  get(path: string, dev: number, ino: number, retire: number[]): string | null {
     const e = this.entries.get(path);
     if (e === undefined) return null;
     if (e.dev !== dev || e.ino !== ino) {
       this.entries.delete(path);
+      if (this.newest === path) this.newest = null;
       retire.push(e.fd);
       return null;
     }
     // Most recently used last.
-    this.entries.delete(path);
-    this.entries.set(path, e);
-    return e.fd;
+    if (this.newest !== path) {
+      this.entries.delete(path);
+      this.entries.set(path, e);
+      this.newest = path;
+    }
+    return e.handle;
   }
 
   /** Keeps `fd` (now owned by the cache); false when it is not a directory we can identify. */
   put(path: string, fd: number, retire: number[]): boolean {
-    const st = fstatSync(fd);
-    if (!st.isDirectory()) return false;
+    if (fstatType(fd) !== S_IFDIR) return false;
     const old = this.entries.get(path);
     if (old !== undefined) retire.push(old.fd);
     this.entries.delete(path);
-    this.entries.set(path, { fd, dev: st.dev, ino: st.ino });
+    this.entries.set(path, { fd, handle: handlePath(fd, path), dev: statIds[0]!, ino: statIds[1]! });
+    this.newest = path;
     if (this.entries.size > this.capacity) {
       const [oldest, e] = this.entries.entries().next().value as [string, { fd: number }];
       this.entries.delete(oldest);
@@ -93,6 +107,7 @@ export class HandleCache {
   clear(): void {
     for (const e of this.entries.values()) closeSync(e.fd);
     this.entries.clear();
+    this.newest = null;
   }
 }
 
@@ -150,19 +165,41 @@ export const RESOLVE_OPTIONS: readonly ResolveOptions[] = [
   { follow: true, stripTrailingSlash: true },
 ];
 
-/** lstat() that returns undefined for a missing path instead of throwing (and making an Error). */
-const NO_THROW = { throwIfNoEntry: false } as const;
-
 function child(parent: string, name: string): string {
   return parent === '/' ? `/${name}` : `${parent}/${name}`;
+}
+
+/**
+ * A stack of strings that keeps its backing store from one walk to the next. An array
+ * does not: `length = 0` drops it, and pop() trims it once under half full, so each walk
+ * allocated new ones as it pushed (part of the 1 KB a path_open still made after its
+ * stats stopped making Stats objects, sampling heap profile, Node 20). An entry above
+ * `size` keeps its string alive until it is overwritten: a few path strings at most.
+ */
+class WalkList {
+  private readonly items: string[] = [];
+  size = 0;
+
+  push(item: string): void {
+    this.items[this.size++] = item;
+  }
+
+  pop(): string {
+    return this.items[--this.size]!;
+  }
+
+  /** The last item pushed; only when size > 0. */
+  top(): string {
+    return this.items[this.size - 1]!;
+  }
 }
 
 // The walk's working lists, reused by every call (a walk runs to its end synchronously,
 // and a worker thread has its own copy of this module): no arrays per path syscall.
 /** Components still to walk, next one last (so symlink targets can be pushed in front cheaply). */
-const pending: string[] = [];
+const pending = new WalkList();
 /** The directories entered so far: their host paths (handle paths on Linux). */
-const stack: string[] = [];
+const stack = new WalkList();
 
 /** Pushes the `/`-separated components of `path` onto `pending`, last first: `path.split('/').reverse()`. */
 function pushComponents(path: string): void {
@@ -198,21 +235,21 @@ export function resolvePath(
     trailingSlash = true;
     path = path.replace(/\/+$/, '');
   }
-  pending.length = 0;
-  stack.length = 0;
+  pending.size = 0;
+  stack.size = 0;
   pushComponents(path);
   const handles = r.handles;
   let links = 0;
   try {
-    while (pending.length > 0) {
-      const component = pending.pop()!;
-      const isLast = pending.length === 0;
+    while (pending.size > 0) {
+      const component = pending.pop();
+      const isLast = pending.size === 0;
       if (component === '' || component === '.') {
         if (isLast) return done(r, base, null, trailingSlash);
         continue;
       }
       if (component === '..') {
-        if (stack.length === 0) {
+        if (stack.size === 0) {
           r.release();
           return ERRNO.NOTCAPABLE;
         }
@@ -221,14 +258,14 @@ export function resolvePath(
         continue;
       }
       if (isLast && !options.follow) return done(r, base, component, trailingSlash);
-      const host = child(stack.length === 0 ? base : stack[stack.length - 1]!, component);
-      const st = lstatSync(host, NO_THROW);
-      if (st === undefined) {
+      const host = child(stack.size === 0 ? base : stack.top(), component);
+      const type = lstatType(host);
+      if (type === 0) {
         if (isLast) return done(r, base, component, trailingSlash);
         r.release();
         return ERRNO.NOENT;
       }
-      if (st.isSymbolicLink()) {
+      if (type === S_IFLNK) {
         if (++links > MAX_SYMLINKS) {
           r.release();
           return ERRNO.LOOP;
@@ -242,18 +279,20 @@ export function resolvePath(
         continue;
       }
       if (isLast) return done(r, base, component, trailingSlash);
-      if (!st.isDirectory()) {
+      if (type !== S_IFDIR) {
         r.release();
         return ERRNO.NOTDIR;
       }
       if (HANDLE_WALK) {
-        let fd = cache?.get(host, st.dev, st.ino, handles) ?? null;
-        if (fd === null) {
+        const cached = cache?.get(host, statIds[0]!, statIds[1]!, handles) ?? null;
+        if (cached === null) {
           // Fails (ELOOP/ENOTDIR) if the directory was swapped for a symlink since the lstat.
-          fd = openSync(host, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+          const fd = openSync(host, O_PATH | O_DIRECTORY | O_NOFOLLOW);
           if (cache === undefined || !cache.put(host, fd, handles)) handles.push(fd);
+          stack.push(`/proc/self/fd/${fd}`);
+        } else {
+          stack.push(cached);
         }
-        stack.push(`/proc/self/fd/${fd}`);
       } else {
         stack.push(host);
       }
@@ -268,14 +307,14 @@ export function resolvePath(
 
 /** Fills in `r` for a walk that ended in the directory on top of `stack` (or `base`). */
 function done(r: Resolution, base: string, name: string | null, trailingSlash: boolean): Resolution {
-  const parent = stack.length === 0 ? base : stack[stack.length - 1]!;
+  const parent = stack.size === 0 ? base : stack.top();
   r.parent = parent;
   r.name = name;
   // `parent/.` rather than `parent`: on Linux `parent` is a /proc magic link, which
   // lstat() and O_NOFOLLOW would see as a symlink; `.` is the directory itself.
   r.host = child(parent, name ?? '.');
   r.trailingSlash = trailingSlash;
-  r.depth = stack.length;
+  r.depth = stack.size;
   return r;
 }
 
