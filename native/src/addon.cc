@@ -16,6 +16,7 @@
 //   compileFile(path, params, cachedData) -> { fn, rejected, length, createCachedData } | string
 //                                                   a bundle file with V8's code cache (compile-file.cc)
 //   statType(path | fd, ids) -> number              lstat/fstat's file type, no Stats object (stat-type.cc)
+//   filestat(path | fd, memory, offset) -> number   the same, and a WASI filestat written at offset
 //
 // Loading: V8 only accepts serialized code through streaming compilation. JS
 // calls arm(marker, ...) and then WebAssembly.compileStreaming(marker). V8
@@ -480,6 +481,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   NODE_SET_METHOD(exports, "setV8Flags", SetV8Flags);
   NODE_SET_METHOD(exports, "compileFile", wasmer_ts::CompileFile);
   NODE_SET_METHOD(exports, "statType", wasmer_ts::StatType);
+  NODE_SET_METHOD(exports, "filestat", wasmer_ts::Filestat);
   // Loaded twice in one process (bin/bundle-loader.js for its checksum, then the runtime),
   // the init runs twice; Node aborts on a cleanup hook registered twice.
   std::lock_guard<std::mutex> lock(mutex);

@@ -7,6 +7,13 @@
 //                           of 2, as Node's Stats give them: numbers)
 //   statType(fd, ids)    -> the same for an open file descriptor (fstat)
 //
+//   filestat(path | fd, memory, offset)
+//                        -> the same number; on success also a WASI preview1 filestat
+//                           (64 bytes) at memory[offset]: dev, ino, nlink, size, atim,
+//                           mtim, ctim, little-endian, the filetype byte left 0 for the
+//                           caller (the mapping lives in src/runtime/wasi/constants.ts).
+//                           Node's BigIntStats made a BigInt per field and per is*() call.
+//
 // The WASI host (src/runtime/wasi/file-type.ts) gives any other error to Node's own
 // stat, so its error is Node's.
 
@@ -15,30 +22,81 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 namespace wasmer_ts {
+
+namespace {
+
+// lstat(2) of a path or fstat(2) of an fd given as JS; 0 on success, else errno.
+int StatOf(v8::Isolate* isolate, v8::Local<v8::Value> target, struct stat* st) {
+  int rc;
+  if (target->IsString()) {
+    v8::String::Utf8Value path(isolate, target);
+    // A NUL inside would end the path early: EINVAL, for Node's lstat to refuse it.
+    bool whole = *path != nullptr && std::strlen(*path) == static_cast<size_t>(path.length());
+    rc = whole ? lstat(*path, st) : (errno = EINVAL, -1);
+  } else {
+    rc = fstat(target.As<v8::Int32>()->Value(), st);
+  }
+  return rc == 0 ? 0 : errno;
+}
+
+void ThrowType(v8::Isolate* isolate, const char* message) {
+  isolate->ThrowException(v8::Exception::TypeError(v8::String::NewFromUtf8(isolate, message).ToLocalChecked()));
+}
+
+void PutU64(uint8_t* at, uint64_t value) {
+  for (int i = 0; i < 8; i++) at[i] = static_cast<uint8_t>(value >> (8 * i));
+}
+
+uint64_t Nanoseconds(const struct timespec& t) {
+  return static_cast<uint64_t>(t.tv_sec) * 1000000000u + static_cast<uint64_t>(t.tv_nsec);
+}
+
+}  // namespace
+
+void Filestat(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  if (info.Length() < 3 || !(info[0]->IsString() || info[0]->IsInt32()) || !info[1]->IsUint8Array() ||
+      !info[2]->IsUint32()) {
+    return ThrowType(isolate, "filestat() expects a path or an fd, a Uint8Array and an offset");
+  }
+  v8::Local<v8::Uint8Array> memory = info[1].As<v8::Uint8Array>();
+  size_t offset = info[2].As<v8::Uint32>()->Value();
+  std::shared_ptr<v8::BackingStore> store = memory->Buffer()->GetBackingStore();
+  if (!store || memory->ByteOffset() + memory->ByteLength() > store->ByteLength() || offset + 64 > memory->ByteLength()) {
+    return ThrowType(isolate, "filestat(): the 64 bytes at offset are not all in the array");
+  }
+  struct stat st;
+  int error = StatOf(isolate, info[0], &st);
+  if (error != 0) {
+    info.GetReturnValue().Set(error == ENOENT ? 0 : -error);
+    return;
+  }
+  uint8_t* at = static_cast<uint8_t*>(store->Data()) + memory->ByteOffset() + offset;
+  std::memset(at, 0, 64);
+  PutU64(at + 0, static_cast<uint64_t>(st.st_dev));
+  PutU64(at + 8, static_cast<uint64_t>(st.st_ino));
+  PutU64(at + 24, static_cast<uint64_t>(st.st_nlink));
+  PutU64(at + 32, static_cast<uint64_t>(st.st_size));
+  PutU64(at + 40, Nanoseconds(st.st_atim));
+  PutU64(at + 48, Nanoseconds(st.st_mtim));
+  PutU64(at + 56, Nanoseconds(st.st_ctim));
+  info.GetReturnValue().Set(static_cast<int32_t>(st.st_mode & S_IFMT));
+}
 
 void StatType(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   if (info.Length() < 2 || !(info[0]->IsString() || info[0]->IsInt32()) || !info[1]->IsFloat64Array() ||
       info[1].As<v8::Float64Array>()->Length() < 2) {
-    isolate->ThrowException(v8::Exception::TypeError(
-        v8::String::NewFromUtf8Literal(isolate, "statType() expects a path or an fd, and a Float64Array of 2")));
-    return;
+    return ThrowType(isolate, "statType() expects a path or an fd, and a Float64Array of 2");
   }
   struct stat st;
-  int rc;
-  if (info[0]->IsString()) {
-    v8::String::Utf8Value path(isolate, info[0]);
-    // A NUL inside would end the path early: EINVAL, for Node's lstat to refuse it.
-    bool whole = *path != nullptr && std::strlen(*path) == static_cast<size_t>(path.length());
-    rc = whole ? lstat(*path, &st) : (errno = EINVAL, -1);
-  } else {
-    rc = fstat(info[0].As<v8::Int32>()->Value(), &st);
-  }
-  if (rc != 0) {
-    info.GetReturnValue().Set(errno == ENOENT ? 0 : -errno);
+  int error = StatOf(isolate, info[0], &st);
+  if (error != 0) {
+    info.GetReturnValue().Set(error == ENOENT ? 0 : -error);
     return;
   }
   v8::Local<v8::Float64Array> ids = info[1].As<v8::Float64Array>();

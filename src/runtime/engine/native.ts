@@ -58,6 +58,11 @@ export interface NativeAddon {
    * ENOENT, or -errno; device and inode into `ids` (wasi/file-type.ts). Missing from an addon built before it.
    */
   statType?(target: string | number, ids: Float64Array): number;
+  /**
+   * As statType, and on success a WASI preview1 filestat (64 bytes, filetype 0) written at
+   * `memory[offset]` (wasi/file-type.ts). Missing from an addon built before it.
+   */
+  filestat?(target: string | number, memory: Uint8Array, offset: number): number;
   status(): {
     loader: boolean;
     reason: string | null;

@@ -17,6 +17,11 @@ interface TimeOverride {
 export class FileTimes {
   private readonly overrides = new Map<string, TimeOverride>();
 
+  /** Whether the guest set times on any file: until then the host's times are the ones to report. */
+  get any(): boolean {
+    return this.overrides.size !== 0;
+  }
+
   /** The access time to report for `st`: the guest's exact one while the host shows what we wrote. */
   atim(st: BigIntStats): bigint {
     // The key is a string made per call: only when the guest has set times at all.

@@ -15,13 +15,29 @@ import { nativeAddon } from '../engine/native.js';
 export const statIds = new Float64Array(2);
 
 type NativeStatType = (target: string | number, ids: Float64Array) => number;
+type NativeFilestat = (target: string | number, memory: Uint8Array, offset: number) => number;
 
 /** null until first asked; then the addon's statType, or false without it. */
 let native: NativeStatType | false | null = null;
+/** The same for its filestat. */
+let nativeFilestat: NativeFilestat | false | null = null;
 
 function nativeStatType(): NativeStatType | false {
   native ??= nativeAddon()?.statType ?? false;
   return native;
+}
+
+/**
+ * lstat(2) of a path, or fstat(2) of an fd, written as a WASI preview1 filestat (64 bytes,
+ * the filetype byte left 0) at `memory[offset]` by the addon: no BigIntStats, whose every
+ * field is a BigInt. The mode's S_IFMT bits when it wrote, else -1 (no addon, or an error,
+ * ENOENT included: the caller stats with Node, whose error it reports).
+ */
+export function filestatInto(target: string | number, memory: Uint8Array, offset: number): number {
+  nativeFilestat ??= nativeAddon()?.filestat ?? false;
+  if (nativeFilestat === false) return -1;
+  const type = nativeFilestat(target, memory, offset);
+  return type > 0 ? type : -1;
 }
 
 const NO_THROW = { throwIfNoEntry: false } as const;

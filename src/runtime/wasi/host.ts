@@ -68,7 +68,7 @@ import {
   stdoutEntry,
 } from './fd-table.js';
 import { FileTimes } from './file-times.js';
-import { fstatType, lstatType } from './file-type.js';
+import { filestatInto, fstatType, lstatType } from './file-type.js';
 import { type Abi, DIRENT, FDSTAT, GuestMemory, IOVEC, PRESTAT, PREVIEW1, UNSTABLE } from './guest-memory.js';
 import type { MemoryCapWatch } from './memory-cap.js';
 import { cpuTimeNs, pollOneoff } from './poll.js';
@@ -224,6 +224,19 @@ export class WasiHost {
   private releaseHeld(): void {
     for (let i = 0; i < this.heldCount; i++) this.resolutions[i]!.release();
     this.heldCount = 0;
+  }
+
+  /**
+   * Writes the filestat of `target` (a host path, lstat'ed, or a host fd) at `ptr` (checked
+   * for the ABI's size) through the addon, without a BigIntStats: for preview1's layout and
+   * while the guest has set no times (writeFilestat reports those). False when it did not.
+   */
+  private filestatFromHost(ptr: number, target: string | number, abi: Abi): boolean {
+    if (abi.unstable || this.times.any) return false;
+    const type = filestatInto(target, this.mem.u8, ptr);
+    if (type < 0) return false;
+    this.mem.u8[ptr + abi.filestat.filetype] = filetypeOfType(type);
+    return true;
   }
 
   /** Writes `st` as a filestat at `ptr` (checked for the ABI's size), with the exact times the guest set. */
@@ -669,6 +682,7 @@ export class WasiHost {
   private fdFilestatGet(fd: number, signedPtr: number, abi: Abi): number {
     const entry = this.fds.get(fd, RIGHTS.FD_FILESTAT_GET);
     const ptr = this.mem.check(signedPtr, abi.filestat.size);
+    if (entry.hostFd !== null && this.filestatFromHost(ptr, entry.hostFd, abi)) return ERRNO.SUCCESS;
     const st = this.statEntry(entry);
     if (st === null) {
       // A captured or in-memory stdio stream: a character device with no identity.
@@ -993,6 +1007,7 @@ export class WasiHost {
     const dir = this.fds.dir(fd, RIGHTS.PATH_FILESTAT_GET);
     const at = this.mem.check(out, abi.filestat.size);
     const r = this.resolve(dir, ptr, len, (flags & LOOKUP_SYMLINK_FOLLOW) !== 0);
+    if (this.filestatFromHost(at, r.host, abi)) return ERRNO.SUCCESS;
     const st = lstatSync(r.host, BIGINT);
     this.writeFilestat(at, st, abi);
     return ERRNO.SUCCESS;

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeAddon, nativeStatus } from '../../../src/runtime/engine/native.js';
-import { fstatTypeWith, lstatTypeWith, statIds } from '../../../src/runtime/wasi/file-type.js';
+import { filestatInto, fstatTypeWith, lstatTypeWith, statIds } from '../../../src/runtime/wasi/file-type.js';
 
 let dir: string;
 beforeAll(() => {
@@ -69,5 +69,54 @@ describe.each(ways)('lstatType and fstatType, with %s', (_how, statType) => {
       closeSync(fd);
     }
     expect(() => fstatTypeWith(statType, fd)).toThrow(expect.objectContaining({ code: 'EBADF' }));
+  });
+});
+
+describe.runIf(nativeStatus().available)('filestatInto: a WASI filestat written from stat(2) (needs the addon)', () => {
+  /** The preview1 filestat BigIntStats give (filetype left 0, as filestatInto leaves it). */
+  const expected = (st: import('node:fs').BigIntStats) => {
+    const out = new DataView(new ArrayBuffer(64));
+    out.setBigUint64(0, st.dev, true);
+    out.setBigUint64(8, st.ino, true);
+    out.setBigUint64(24, st.nlink, true);
+    out.setBigUint64(32, st.size, true);
+    out.setBigUint64(40, st.atimeNs, true);
+    out.setBigUint64(48, st.mtimeNs, true);
+    out.setBigUint64(56, st.ctimeNs, true);
+    return [...new Uint8Array(out.buffer)];
+  };
+
+  it('writes what lstat with bigint: true gives, at the offset and nowhere else, for every kind of file', () => {
+    for (const name of ['sub', 'file', 'link', 'fifo']) {
+      const path = join(dir, name);
+      const memory = new Uint8Array(200).fill(0xaa);
+      const type = filestatInto(path, memory, 100);
+      const st = lstatSync(path, { bigint: true });
+      expect({ name, type }).toEqual({ name, type: Number(st.mode) & fsc.S_IFMT });
+      expect([...memory.subarray(100, 164)]).toEqual(expected(st));
+      expect(memory.subarray(0, 100).every((b) => b === 0xaa) && memory.subarray(164).every((b) => b === 0xaa)).toBe(
+        true,
+      );
+    }
+  });
+
+  it('fstats an fd the same way', () => {
+    const fd = openSync(join(dir, 'file'), 'r');
+    try {
+      const memory = new Uint8Array(64);
+      expect(filestatInto(fd, memory, 0)).toBe(fsc.S_IFREG);
+      expect([...memory]).toEqual(expected(fstatSync(fd, { bigint: true })));
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('writes nothing and answers -1 for a missing file or another error, for the caller to ask Node', () => {
+    const memory = new Uint8Array(64).fill(7);
+    expect(filestatInto(join(dir, 'missing'), memory, 0)).toBe(-1);
+    expect(filestatInto(join(dir, 'file', 'below'), memory, 0)).toBe(-1);
+    expect(filestatInto(`${dir}/file\0`, memory, 0)).toBe(-1);
+    expect(memory.every((b) => b === 7)).toBe(true);
+    expect(() => filestatInto(join(dir, 'file'), memory, 1)).toThrow(TypeError);
   });
 });
