@@ -261,7 +261,18 @@ function settleV8Flags(profile) {
   if (typeof addon.setV8Flags !== 'function') return;
   addon.setV8Flags('--wasm-inlining');
   process.execArgv.push('--wasm-inlining');
+  ADDED_V8_FLAGS.push('--wasm-inlining');
 }
+
+/**
+ * The flags settleV8Flags added to process.execArgv, where the CLI reads them
+ * (src/commands/relaunch.ts, ADDED_V8_FLAGS_KEY): a module relaunched with V8's defaults
+ * must not inherit them. It did, and LLVM's clang ran its C++ compile with Wasm inlining,
+ * 1.3x slower, and its cache entries under another engine key than a run the launcher's
+ * hint started with the defaults.
+ */
+const ADDED_V8_FLAGS = [];
+Object.defineProperty(process, Symbol.for('wasmer-ts.addedV8Flags'), { value: ADDED_V8_FLAGS });
 
 /** The parameters a bundle file is compiled with: CommonJS's. */
 const PARAM_NAMES = ['exports', 'require', 'module', '__filename', '__dirname'];

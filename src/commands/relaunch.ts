@@ -120,6 +120,23 @@ function updateLaunchHint(path: string, wantsDefaults: boolean): void {
   }
 }
 
+/** Where bin/bundle-loader.js lists the V8 flags it added to this process (settleV8Flags). */
+export const ADDED_V8_FLAGS_KEY = Symbol.for('wasmer-ts.addedV8Flags');
+
+/** The V8 flags bin/bundle-loader.js added to this process; none where it did not run. */
+function addedV8Flags(): readonly string[] {
+  return (process as unknown as Record<symbol, readonly string[] | undefined>)[ADDED_V8_FLAGS_KEY] ?? [];
+}
+
+/**
+ * The flags a relaunch in `wanted` mode starts Node with: this process's, less its tier flags
+ * and the flags the CLI added itself (`added`: a big module run with V8's defaults gets no
+ * Wasm inlining, as a start that the launcher's hint sends there at once), then the mode's.
+ */
+export function relaunchFlags(execArgv: readonly string[], wanted: CompileMode, added: readonly string[]): string[] {
+  return [...execArgv.filter((f) => !isTierFlag(f) && !added.includes(f)), ...v8FlagsFor(wanted)];
+}
+
 /**
  * When this process was started by the launcher with other flags than the
  * module in `path` wants, runs the same command in a child with the right ones
@@ -136,8 +153,9 @@ export async function relaunchIfNeeded(path: string, choice: CompilerChoice): Pr
   // with V8's defaults, dropped when it was wrong (the file now wants TurboFan first). The
   // executable has no launcher to read one.
   if (choice === 'auto' && currentEmbedding() === null) updateLaunchHint(path, wanted === 'baseline');
-  // Decided before any compile, so commands/input.ts has turned no inlining flag on yet.
-  const execArgv = [...process.execArgv.filter((f) => !isTierFlag(f)), ...v8FlagsFor(wanted)];
+  // Decided before any compile, so commands/input.ts has turned no inlining flag on yet;
+  // bin/bundle-loader.js may have, before the CLI loaded.
+  const execArgv = relaunchFlags(process.execArgv, wanted, addedV8Flags());
   const launch = launchScript(null, execArgv, process.argv.slice(2));
   // Loaded only here: child_process costs start-up time, and most runs never relaunch.
   const { spawn } = await import('node:child_process');

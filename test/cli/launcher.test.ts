@@ -167,12 +167,61 @@ describe.skipIf(SKIP_IN_EXE || CLI_NODE.v8Major !== 11)('the CLI turns Wasm inli
     },
   );
 
+  it('not for a module relaunched with V8’s defaults: its own inlining flag stays in the first process', () => {
+    // $run calls $add2, which calls $add: once $add2 is hot, V8 tiers it up to TurboFan, which
+    // inlines $add when inlining is on. Over 1 MiB of code, so the launcher's first process
+    // relaunches it with V8's defaults; that child had inherited the flag the bundle loader set.
+    const big = join(dir, 'big-calls.wasm');
+    writeFileSync(big, moduleWithCalls(AUTO_OPTIMIZING_MAX_CODE_BYTES + 1000));
+    expect(inlinedCalls(big, ['--invoke', 'run', '3000000'])).toBe(0);
+    // The same module run with the flag does inline: the count can tell.
+    const r = spawnSync(
+      process.execPath,
+      ['--wasm-inlining', '--trace-wasm-inlining', BIN, 'run', '--no-cache', big, '--invoke', 'run', '3000000'],
+      { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') } },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.match(/: inlining!\]/g)?.length ?? 0).toBeGreaterThan(0);
+  });
+
   it('without the addon, not for a module with less than 1 KiB of code: it would load node:v8 for nothing', async () => {
     const noAddon = { WASMER_TS_NATIVE: '0' };
     expect(inlinedCalls(await smallModule(), ['--invoke', 'run', '1000'], noAddon)).toBe(0);
     expect(inlinedCalls('fixtures/wasi/checks.wasm', ['args'], noAddon)).toBeGreaterThan(0);
   });
 });
+
+/**
+ * A module exporting `run(n)`, which adds n, n-1, ... 1 through `$add2(a, b)`, which calls
+ * `$add(a, b)`, and a function of `size` bytes of `nop`s besides: code of any size with calls
+ * worth inlining.
+ */
+function moduleWithCalls(size: number): Uint8Array {
+  const body = (bytes: number[]) => [...encodeU32(bytes.length), ...bytes];
+  const pad = new Array<number>(size + 2).fill(0x01);
+  pad[0] = 0x00; // no locals
+  pad[size + 1] = 0x0b; // end
+  const code = [
+    ...encodeU32(4),
+    ...body([0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b]), // $add: a + b
+    ...body([0x00, 0x20, 0x00, 0x20, 0x01, 0x10, 0x00, 0x0b]), // $add2: call $add
+    // $run (local $acc i32): loop { acc = add2(acc, n); n = n - 1; br_if n } acc
+    ...body([
+      0x01, 0x01, 0x7f, 0x03, 0x40, 0x20, 0x01, 0x20, 0x00, 0x10, 0x01, 0x21, 0x01, 0x20, 0x00, 0x41, 0x01, 0x6b, 0x22,
+      0x00, 0x0d, 0x00, 0x0b, 0x20, 0x01, 0x0b,
+    ]),
+    ...body(pad),
+  ];
+  const section = (id: number, content: number[]) => [id, ...encodeU32(content.length), ...content];
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    // (i32 i32) -> i32, (i32) -> i32, () -> ()
+    ...section(1, [3, 0x60, 2, 0x7f, 0x7f, 1, 0x7f, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 0, 0]),
+    ...section(3, [4, 0, 0, 1, 2]),
+    ...section(7, [1, 3, 0x72, 0x75, 0x6e, 0x00, 2]),
+    ...section(10, code),
+  ]);
+}
 
 /** A module exporting `f() -> 7` whose one body is `size` bytes of `nop`s: code of any size, valid. */
 function moduleWithCode(size: number): Uint8Array {
