@@ -43,6 +43,14 @@ int StatOf(v8::Isolate* isolate, v8::Local<v8::Value> target, struct stat* st) {
   return rc == 0 ? 0 : errno;
 }
 
+// Stats info[0]; when that fails, answers the call (0 for ENOENT, else -errno) and returns false.
+bool StatOrAnswer(const v8::FunctionCallbackInfo<v8::Value>& info, struct stat* st) {
+  int error = StatOf(info.GetIsolate(), info[0], st);
+  if (error == 0) return true;
+  info.GetReturnValue().Set(error == ENOENT ? 0 : -error);
+  return false;
+}
+
 void ThrowType(v8::Isolate* isolate, const char* message) {
   isolate->ThrowException(v8::Exception::TypeError(v8::String::NewFromUtf8(isolate, message).ToLocalChecked()));
 }
@@ -70,11 +78,7 @@ void Filestat(const v8::FunctionCallbackInfo<v8::Value>& info) {
     return ThrowType(isolate, "filestat(): the 64 bytes at offset are not all in the array");
   }
   struct stat st;
-  int error = StatOf(isolate, info[0], &st);
-  if (error != 0) {
-    info.GetReturnValue().Set(error == ENOENT ? 0 : -error);
-    return;
-  }
+  if (!StatOrAnswer(info, &st)) return;
   uint8_t* at = static_cast<uint8_t*>(store->Data()) + memory->ByteOffset() + offset;
   std::memset(at, 0, 64);
   PutU64(at + 0, static_cast<uint64_t>(st.st_dev));
@@ -94,11 +98,7 @@ void StatType(const v8::FunctionCallbackInfo<v8::Value>& info) {
     return ThrowType(isolate, "statType() expects a path or an fd, and a Float64Array of 2");
   }
   struct stat st;
-  int error = StatOf(isolate, info[0], &st);
-  if (error != 0) {
-    info.GetReturnValue().Set(error == ENOENT ? 0 : -error);
-    return;
-  }
+  if (!StatOrAnswer(info, &st)) return;
   v8::Local<v8::Float64Array> ids = info[1].As<v8::Float64Array>();
   double* out = reinterpret_cast<double*>(static_cast<char*>(ids->Buffer()->Data()) + ids->ByteOffset());
   out[0] = static_cast<double>(st.st_dev);
