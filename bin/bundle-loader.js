@@ -261,18 +261,21 @@ function settleV8Flags(profile) {
   if (typeof addon.setV8Flags !== 'function') return;
   addon.setV8Flags('--wasm-inlining');
   process.execArgv.push('--wasm-inlining');
-  ADDED_V8_FLAGS.push('--wasm-inlining');
+  addedV8Flags().push('--wasm-inlining');
 }
 
 /**
- * The flags settleV8Flags added to process.execArgv, where the CLI reads them
+ * The flags settleV8Flags added to process.execArgv, kept on `process` where the CLI reads them
  * (src/commands/relaunch.ts, ADDED_V8_FLAGS_KEY): a module relaunched with V8's defaults
  * must not inherit them. It did, and LLVM's clang ran its C++ compile with Wasm inlining,
  * 1.3x slower, and its cache entries under another engine key than a run the launcher's
  * hint started with the defaults.
  */
-const ADDED_V8_FLAGS = [];
-Object.defineProperty(process, Symbol.for('wasmer-ts.addedV8Flags'), { value: ADDED_V8_FLAGS });
+function addedV8Flags() {
+  const key = Symbol.for('wasmer-ts.addedV8Flags');
+  process[key] ??= [];
+  return process[key];
+}
 
 /** The parameters a bundle file is compiled with: CommonJS's. */
 const PARAM_NAMES = ['exports', 'require', 'module', '__filename', '__dirname'];

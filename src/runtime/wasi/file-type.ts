@@ -30,14 +30,15 @@ function nativeStatType(): NativeStatType | false {
 /**
  * lstat(2) of a path, or fstat(2) of an fd, written as a WASI preview1 filestat (64 bytes,
  * the filetype byte left 0) at `memory[offset]` by the addon: no BigIntStats, whose every
- * field is a BigInt. The mode's S_IFMT bits when it wrote, else -1 (no addon, or an error,
- * ENOENT included: the caller stats with Node, whose error it reports).
+ * field is a BigInt. The mode's S_IFMT bits when it wrote, 0 when nothing is there
+ * (ENOENT: no Error made for it, as LLVM stats every header path it searches), else -1 (no
+ * addon, or another error: the caller stats with Node, whose error it reports).
  */
 export function filestatInto(target: string | number, memory: Uint8Array, offset: number): number {
   nativeFilestat ??= nativeAddon()?.filestat ?? false;
   if (nativeFilestat === false) return -1;
   const type = nativeFilestat(target, memory, offset);
-  return type > 0 ? type : -1;
+  return type >= 0 ? type : -1;
 }
 
 const NO_THROW = { throwIfNoEntry: false } as const;

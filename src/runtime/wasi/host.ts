@@ -229,14 +229,16 @@ export class WasiHost {
   /**
    * Writes the filestat of `target` (a host path, lstat'ed, or a host fd) at `ptr` (checked
    * for the ABI's size) through the addon, without a BigIntStats: for preview1's layout and
-   * while the guest has set no times (writeFilestat reports those). False when it did not.
+   * while the guest has set no times (writeFilestat reports those). SUCCESS, NOENT for
+   * nothing there, or null when it did not (the caller stats with Node).
    */
-  private filestatFromHost(ptr: number, target: string | number, abi: Abi): boolean {
-    if (abi.unstable || this.times.any) return false;
+  private filestatFromHost(ptr: number, target: string | number, abi: Abi): number | null {
+    if (abi.unstable || this.times.any) return null;
     const type = filestatInto(target, this.mem.u8, ptr);
-    if (type < 0) return false;
+    if (type < 0) return null;
+    if (type === 0) return ERRNO.NOENT;
     this.mem.u8[ptr + abi.filestat.filetype] = filetypeOfType(type);
-    return true;
+    return ERRNO.SUCCESS;
   }
 
   /** Writes `st` as a filestat at `ptr` (checked for the ABI's size), with the exact times the guest set. */
@@ -682,7 +684,8 @@ export class WasiHost {
   private fdFilestatGet(fd: number, signedPtr: number, abi: Abi): number {
     const entry = this.fds.get(fd, RIGHTS.FD_FILESTAT_GET);
     const ptr = this.mem.check(signedPtr, abi.filestat.size);
-    if (entry.hostFd !== null && this.filestatFromHost(ptr, entry.hostFd, abi)) return ERRNO.SUCCESS;
+    const done = entry.hostFd === null ? null : this.filestatFromHost(ptr, entry.hostFd, abi);
+    if (done !== null) return done;
     const st = this.statEntry(entry);
     if (st === null) {
       // A captured or in-memory stdio stream: a character device with no identity.
@@ -1007,7 +1010,8 @@ export class WasiHost {
     const dir = this.fds.dir(fd, RIGHTS.PATH_FILESTAT_GET);
     const at = this.mem.check(out, abi.filestat.size);
     const r = this.resolve(dir, ptr, len, (flags & LOOKUP_SYMLINK_FOLLOW) !== 0);
-    if (this.filestatFromHost(at, r.host, abi)) return ERRNO.SUCCESS;
+    const done = this.filestatFromHost(at, r.host, abi);
+    if (done !== null) return done;
     const st = lstatSync(r.host, BIGINT);
     this.writeFilestat(at, st, abi);
     return ERRNO.SUCCESS;

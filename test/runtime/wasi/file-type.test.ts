@@ -16,9 +16,11 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeAddon, nativeStatus } from '../../../src/runtime/engine/native.js';
 import { filestatInto, fstatTypeWith, lstatTypeWith, statIds } from '../../../src/runtime/wasi/file-type.js';
+import { wat } from '../../helpers/wat.js';
 
 let dir: string;
 beforeAll(() => {
@@ -111,12 +113,65 @@ describe.runIf(nativeStatus().available)('filestatInto: a WASI filestat written 
     }
   });
 
-  it('writes nothing and answers -1 for a missing file or another error, for the caller to ask Node', () => {
+  it('writes nothing, and answers 0 for a missing file, -1 for another error (for the caller to ask Node)', () => {
     const memory = new Uint8Array(64).fill(7);
-    expect(filestatInto(join(dir, 'missing'), memory, 0)).toBe(-1);
+    expect(filestatInto(join(dir, 'missing'), memory, 0)).toBe(0);
     expect(filestatInto(join(dir, 'file', 'below'), memory, 0)).toBe(-1);
     expect(filestatInto(`${dir}/file\0`, memory, 0)).toBe(-1);
     expect(memory.every((b) => b === 7)).toBe(true);
     expect(() => filestatInto(join(dir, 'file'), memory, 1)).toThrow(TypeError);
+  });
+});
+
+describe('path_filestat_get through the host, with and without the addon', () => {
+  /** stat(name) of `name` written at 64: its errno, and the 64 bytes of filestat there. */
+  const GUEST = `(module
+    (import "wasi_snapshot_preview1" "path_filestat_get"
+      (func $stat (param i32 i32 i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (func (export "_initialize"))
+    (func (export "stat") (param $len i32) (result i32)
+      (call $stat (i32.const 3) (i32.const 0) (i32.const 256) (local.get $len) (i32.const 64))))`;
+
+  it.each([
+    ['the addon', {}],
+    ['Node’s stat (WASMER_TS_NATIVE=0)', { WASMER_TS_NATIVE: '0' }],
+  ])('answers NOENT for a missing name and writes what lstat says for a file, with %s', async (_how, env) => {
+    const bytes = await wat(GUEST);
+    const script = `
+      import { Instance, Module, Wasi } from ${JSON.stringify(fileURLToPath(new URL('../../../dist/runtime/index.js', import.meta.url)))};
+      const module = new Module(Buffer.from(process.argv[1], 'base64'));
+      const wasi = new Wasi({ preopens: { '/': process.argv[2] } });
+      const instance = new Instance(module, wasi.getImports(module));
+      wasi.initialize(instance);
+      const memory = new Uint8Array(instance.raw.exports.memory.buffer);
+      const out = {};
+      for (const name of ['missing', 'file', 'sub/missing']) {
+        memory.set(new TextEncoder().encode(name), 256);
+        const errno = instance.raw.exports.stat(name.length);
+        out[name] = { errno, bytes: [...memory.subarray(64, 128)] };
+      }
+      console.log(JSON.stringify(out));`;
+    const r = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', script, Buffer.from(bytes).toString('base64'), dir],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, { errno: number; bytes: number[] }>;
+    const NOENT = 44;
+    expect(out.missing?.errno).toBe(NOENT);
+    expect(out['sub/missing']?.errno).toBe(NOENT);
+    expect(out.file?.errno).toBe(0);
+    const st = lstatSync(join(dir, 'file'), { bigint: true });
+    const view = new DataView(Uint8Array.from(out.file?.bytes ?? []).buffer);
+    expect(view.getBigUint64(0, true)).toBe(st.dev);
+    expect(view.getBigUint64(8, true)).toBe(st.ino);
+    expect(view.getUint8(16)).toBe(4); // REGULAR_FILE
+    expect(view.getBigUint64(32, true)).toBe(st.size);
+    expect(view.getBigUint64(48, true)).toBe(st.mtimeNs);
   });
 });
