@@ -50,6 +50,7 @@
 #include <vector>
 
 #include "compile-file.h"
+#include "js-values.h"
 #include "sha256.h"
 #include "stat-type.h"
 
@@ -65,6 +66,8 @@ using v8::Object;
 using v8::String;
 using v8::Uint8Array;
 using v8::Value;
+using wasmer_ts::Str;
+using wasmer_ts::ThrowType;
 
 using StreamingCallback = void (*)(const FunctionCallbackInfo<Value>&);
 
@@ -124,14 +127,6 @@ std::vector<Isolate*> hooked;                    // isolates whose cleanup hook 
 StreamingCallback NodeCallback() {
   static StreamingCallback cb = reinterpret_cast<StreamingCallback>(dlsym(RTLD_DEFAULT, kNodeCallbackSymbol));
   return cb;
-}
-
-Local<String> Str(Isolate* isolate, const char* s) {
-  return String::NewFromUtf8(isolate, s).ToLocalChecked();
-}
-
-void ThrowType(Isolate* isolate, const char* message) {
-  isolate->ThrowException(v8::Exception::TypeError(Str(isolate, message)));
 }
 
 Local<Uint8Array> CopyToJs(Isolate* isolate, const uint8_t* data, size_t size) {

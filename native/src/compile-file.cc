@@ -17,6 +17,8 @@
 
 #include "compile-file.h"
 
+#include "js-values.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -92,12 +94,6 @@ bool ReadWhole(const char* path, std::unique_ptr<char[]>* out, size_t* length, s
   *out = std::move(data);
   *length = size;
   return true;
-}
-
-Local<String> Str(Isolate* isolate, const char* s) { return String::NewFromUtf8(isolate, s).ToLocalChecked(); }
-
-void ThrowType(Isolate* isolate, const char* message) {
-  isolate->ThrowException(v8::Exception::TypeError(Str(isolate, message)));
 }
 
 // createCachedData() of one compileFile result: its data is the function compileFile made,

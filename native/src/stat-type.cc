@@ -19,6 +19,8 @@
 
 #include "stat-type.h"
 
+#include "js-values.h"
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -49,10 +51,6 @@ bool StatOrAnswer(const v8::FunctionCallbackInfo<v8::Value>& info, struct stat* 
   if (error == 0) return true;
   info.GetReturnValue().Set(error == ENOENT ? 0 : -error);
   return false;
-}
-
-void ThrowType(v8::Isolate* isolate, const char* message) {
-  isolate->ThrowException(v8::Exception::TypeError(v8::String::NewFromUtf8(isolate, message).ToLocalChecked()));
 }
 
 void PutU64(uint8_t* at, uint64_t value) {
