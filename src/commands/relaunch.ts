@@ -1,6 +1,7 @@
 /**
  * Runs the command again in a Node started with the V8 flags its module wants,
- * when the launcher (the shell part of bin/wasmer-ts.js) guessed them wrong.
+ * when the launcher (the shell part of bin/wasmer-ts.js) guessed them wrong; on
+ * V8 11 (Node 20), sets them in this process instead (switchFlags).
  *
  * The launcher cannot read a module before Node starts, so it starts every
  * `run` and `call` for TurboFan (`--no-liftoff`). A module with more code than
@@ -21,6 +22,7 @@
  * took 0.27 s of CPU in all), and the 72 MiB stayed resident for the whole run.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { isArtifact } from '../runtime/engine/artifact.js';
 import { readAt } from '../runtime/engine/cache/files.js';
@@ -29,6 +31,7 @@ import { currentEmbedding, launchScript } from '../runtime/engine/paths.js';
 import {
   type CompileMode,
   type CompilerChoice,
+  isCodegenFlag,
   isTierFlag,
   processCompileMode,
   resolveTier,
@@ -124,8 +127,8 @@ function updateLaunchHint(path: string, wantsDefaults: boolean): void {
 export const ADDED_V8_FLAGS_KEY = Symbol.for('wasmer-ts.addedV8Flags');
 
 /** The V8 flags bin/bundle-loader.js added to this process; none where it did not run. */
-function addedV8Flags(): readonly string[] {
-  return (process as unknown as Record<symbol, readonly string[] | undefined>)[ADDED_V8_FLAGS_KEY] ?? [];
+function addedV8Flags(): string[] {
+  return (process as unknown as Record<symbol, string[] | undefined>)[ADDED_V8_FLAGS_KEY] ?? [];
 }
 
 /**
@@ -138,11 +141,79 @@ export function relaunchFlags(execArgv: readonly string[], wanted: CompileMode, 
 }
 
 /**
+ * What undoes, at run time, a flag bin/bundle-loader.js added: on V8 11 `--wasm-inlining` also
+ * turns `--experimental-wasm-inlining` on (flag-definitions.h), which `--no-wasm-inlining`
+ * leaves on. A flag missing here is never switched in process: the command is relaunched.
+ */
+const UNDO_ADDED: Readonly<Record<string, readonly string[]>> = {
+  '--wasm-inlining': ['--no-wasm-inlining', '--no-experimental-wasm-inlining'],
+};
+
+/** V8's defaults for the tier flags (tiering.ts: isTierFlag): where a switch starts from. */
+const TIER_DEFAULTS = ['--liftoff', '--wasm-lazy-compilation', '--wasm-dynamic-tiering'];
+
+/**
+ * The V8 flags that take a process started with `execArgv`, to which `added` was added, to the
+ * flags a relaunch in `wanted` mode starts with (relaunchFlags), when set before any Wasm is
+ * compiled; null when that cannot be done exactly, and the command must be relaunched: on a V8
+ * other than 11, with a codegen flag of the user's beside the tier flags (`--liftoff-only`, say,
+ * whose implications a reset would not redo), or with an added flag UNDO_ADDED lacks.
+ *
+ * Only V8 11 (Node 20): it reads the tier flags at each module's compile, and the flag hash its
+ * code caches carry shows that flags set at run time give the state of the same flags given at
+ * start (test/cli/launcher.test.ts compares the two). V8 12-14 are relaunched: V8 14 aborts
+ * when `--no-liftoff` is set at run time even before any compile (tiering.ts), so it keeps
+ * state from its start that the flag hash does not show.
+ */
+export function switchFlags(
+  execArgv: readonly string[],
+  wanted: CompileMode,
+  added: readonly string[],
+  v8Version: string = process.versions.v8,
+): string[] | null {
+  if (!v8Version.startsWith('11.')) return null;
+  if (execArgv.some((f) => isCodegenFlag(f) && !isTierFlag(f) && !added.includes(f))) return null;
+  const undo: string[] = [];
+  for (const flag of added) {
+    const flags = UNDO_ADDED[flag];
+    if (flags === undefined) return null;
+    undo.push(...flags);
+  }
+  return [...TIER_DEFAULTS, ...undo, ...v8FlagsFor(wanted)];
+}
+
+/**
+ * Gives this process, before any Wasm is compiled, the flags a relaunch in `wanted` mode would
+ * start with (switchFlags), and records them as a relaunch would have: process.execArgv becomes
+ * relaunchFlags's list, which the tier, the engine fingerprint of cache entries and the CLI's
+ * code cache read. False when it cannot (the caller relaunches). bin/bundle-loader.js writes its
+ * code cache of the files loaded so far first, under the flags they were compiled with.
+ */
+async function switchInProcess(wanted: CompileMode): Promise<boolean> {
+  const added = addedV8Flags();
+  const flags = switchFlags(process.execArgv, wanted, added);
+  if (flags === null) return false;
+  (process as NodeJS.EventEmitter).emit('wasmer-ts:before-v8-flags');
+  // The addon, mapped already by the CLI's loader; else node:v8 (its load is nothing beside a relaunch).
+  const { nativeAddon } = await import('../runtime/engine/native.js');
+  const setV8Flags =
+    nativeAddon()?.setV8Flags ??
+    (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString;
+  setV8Flags(flags.join(' '));
+  const execArgv = relaunchFlags(process.execArgv, wanted, added);
+  process.execArgv.splice(0, process.execArgv.length, ...execArgv);
+  added.splice(0, added.length);
+  return true;
+}
+
+/**
  * When this process was started by the launcher with other flags than the
- * module in `path` wants, runs the same command in a child with the right ones
- * and returns its exit status (the caller sets it and does nothing else);
- * otherwise null. Call it before reading the file. Signals that end a command
- * are passed on to the child while it runs.
+ * module in `path` wants, gives it the right ones: on V8 11 in this process
+ * (switchInProcess, before anything is compiled), else by running the same
+ * command in a child with them, whose exit status it returns (the caller sets
+ * it and does nothing else). Otherwise, and after a switch, null. Call it
+ * before reading the file. Signals that end a command are passed on to the
+ * child while it runs.
  */
 export async function relaunchIfNeeded(path: string, choice: CompilerChoice): Promise<number | null> {
   if (process.env[LAUNCHER_ENV] !== '1' || path === '-') return null;
@@ -155,6 +226,7 @@ export async function relaunchIfNeeded(path: string, choice: CompilerChoice): Pr
   if (choice === 'auto' && currentEmbedding() === null) updateLaunchHint(path, wanted === 'baseline');
   // Decided before any compile, so commands/input.ts has turned no inlining flag on yet;
   // bin/bundle-loader.js may have, before the CLI loaded.
+  if (await switchInProcess(wanted)) return null;
   const execArgv = relaunchFlags(process.execArgv, wanted, addedV8Flags());
   const launch = launchScript(null, execArgv, process.argv.slice(2));
   // Loaded only here: child_process costs start-up time, and most runs never relaunch.

@@ -4,11 +4,20 @@
 // before Node exists; these tests check what it picks, with a stand-in `node`
 // on PATH that prints its arguments, and what really runs, with the real one.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchHintFile } from '../../src/commands/relaunch.js';
+import { launchHintFile, switchFlags } from '../../src/commands/relaunch.js';
 import { encodeU32 } from '../../src/runtime/encoder/leb128.js';
 import { nativeStatus } from '../../src/runtime/engine/native.js';
 import { AUTO_OPTIMIZING_MAX_CODE_BYTES, v8FlagsFor } from '../../src/runtime/engine/tiering.js';
@@ -264,7 +273,7 @@ function asLaunched(
   return { status: r.status, signal: r.signal, stderr: r.stderr, tiers, output };
 }
 
-describe('a module that wants other flags runs once more with them', () => {
+describe('a module that wants other flags gets them: relaunched, or switched in process on V8 11', () => {
   let small: string;
   let big: string;
 
@@ -311,6 +320,38 @@ describe('a module that wants other flags runs once more with them', () => {
     expect(existsSync(smallHint)).toBe(false);
   });
 
+  it.runIf(!SKIP_IN_EXE && CLI_NODE.v8Major === 11)(
+    'on V8 11 switches flags in the same process instead, into the state a start with them has (V8 12+ relaunch)',
+    () => {
+      // A preload that logs, as each process exits, its pid and the flag hash V8 puts in code caches.
+      const log = join(dir, 'processes.log');
+      const probe = join(dir, 'probe.cjs');
+      writeFileSync(
+        probe,
+        `process.on('exit', () => { const h = new (require('node:vm').Script)('0').createCachedData().readUInt32LE(12);
+          require('node:fs').appendFileSync(${JSON.stringify(log)}, process.pid + ' ' + h + '\\n'); });`,
+      );
+      const processes = (flags: readonly string[], args: string[]) => {
+        rmSync(log, { force: true });
+        const run = asLaunched(args, { WASMER_TS_LAUNCHER: '1' }, ['--require', probe, ...flags]);
+        expect(run.stderr).toBe('');
+        return { run, lines: readFileSync(log, 'utf8').trim().split('\n') };
+      };
+      const switched = processes(v8FlagsFor('optimizing'), ['run', '--no-cache', big, '--invoke', 'f']);
+      expect(switched.run.output).toBe('7');
+      expect(switched.run.tiers[0]).toBe('Liftoff');
+      expect(switched.lines).toHaveLength(1);
+      // What a Node started with V8's defaults (and the same other flags) has: what a relaunch gets.
+      const defaults = processes([], ['run', '--no-cache', '--compiler', 'baseline', big, '--invoke', 'f']);
+      expect(defaults.lines).toHaveLength(1);
+      expect(switched.lines[0]?.split(' ')[1]).toBe(defaults.lines[0]?.split(' ')[1]);
+      // The hash tells the flags apart: the small module's process keeps --no-liftoff.
+      const kept = processes(v8FlagsFor('optimizing'), ['run', '--no-cache', small, '--invoke', 'f']);
+      expect(kept.run.tiers).toEqual(['TurboFan']);
+      expect(kept.lines[0]?.split(' ')[1]).not.toBe(defaults.lines[0]?.split(' ')[1]);
+    },
+  );
+
   it('passes the exit status and errors of the relaunched command through', () => {
     const missing = asLaunched(['run', '--no-cache', big, '--invoke', 'nope']);
     expect(missing.status).toBe(2);
@@ -335,5 +376,33 @@ describe('a module that wants other flags runs once more with them', () => {
     });
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('42\n');
+  });
+});
+
+describe('switchFlags: what a switch in process sets, and when the command is relaunched instead', () => {
+  const v8 = '11.3.244.8';
+
+  it('resets the tier flags, undoes what the CLI added, then sets the mode', () => {
+    expect(switchFlags(['--no-liftoff', '--wasm-inlining'], 'baseline', ['--wasm-inlining'], v8)).toEqual([
+      '--liftoff',
+      '--wasm-lazy-compilation',
+      '--wasm-dynamic-tiering',
+      '--no-wasm-inlining',
+      '--no-experimental-wasm-inlining',
+    ]);
+    expect(switchFlags(['--no-liftoff', '--max-old-space-size=100'], 'eager', [], v8)).toEqual([
+      '--liftoff',
+      '--wasm-lazy-compilation',
+      '--wasm-dynamic-tiering',
+      ...v8FlagsFor('eager'),
+    ]);
+  });
+
+  it('relaunches on V8 12 and later, beside a codegen flag of the user, or an added flag it cannot undo', () => {
+    expect(switchFlags(['--no-liftoff'], 'baseline', [], '12.4.254.21')).toBeNull();
+    expect(switchFlags(['--no-liftoff'], 'baseline', [], '14.6.202.33')).toBeNull();
+    expect(switchFlags(['--no-liftoff', '--liftoff-only'], 'baseline', [], v8)).toBeNull();
+    expect(switchFlags(['--no-liftoff', '--wasm-inlining'], 'baseline', [], v8)).toBeNull();
+    expect(switchFlags(['--no-liftoff', '--turbo-inlining'], 'baseline', ['--turbo-inlining'], v8)).toBeNull();
   });
 });
