@@ -5,8 +5,8 @@
  * only, for `inspect`, `validate` and `compile`). Writing is output.ts.
  */
 import { closeSync, openSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { requireBuiltin } from '../runtime/builtin.js';
 import { readWithIdentity, rememberFileIdentity } from '../runtime/engine/cache/file-identity.js';
 import { codeSectionSizeAt } from '../runtime/engine/module-facts.js';
 import { type CompilerChoice, wantsEntryInlining } from '../runtime/engine/tiering.js';
@@ -225,7 +225,7 @@ export async function loadModuleOrComponent(
   const { compileComponent } = await import('../runtime/component/component.js');
   const label = inputLabel(path);
   const { cacheDir, cacheMaxBytes } = await cacheOptions(options);
-  const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
+  const stop = compileProgress(label, bytes);
   try {
     if (cacheDir === null) return await compileComponent(bytes, (wasm) => WebAssembly.compile(wasm));
     // Each core module through the machine-code cache, keyed by its own bytes as a module is
@@ -275,6 +275,19 @@ async function parseCacheFor(
   return new ParseCache(dir, { stamp, v8, onNotice, ...(maxBytes === null ? {} : { maxBytes }) });
 }
 
+/**
+ * Binaries under this size get no spinner (progress.ts): V8's lazy compile of one takes
+ * milliseconds, and the spinner's timer cost 0.3 ms of every start on Node 20 (Node's timers
+ * are set up on first use). Text goes through wabt, whose load alone can take a second.
+ */
+const QUIET_COMPILE_MAX_BYTES = 1 << 20;
+
+/** The spinner of a compile of `bytes`, or none for a small binary. Returns what stops it. */
+function compileProgress(label: string, bytes: Uint8Array): () => void {
+  if (bytes.byteLength < QUIET_COMPILE_MAX_BYTES && hasWasmMagic(bytes)) return () => {};
+  return startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
+}
+
 /** Inputs of at least this many bytes let their copy go once compiled (1 MiB: clang's is 72). */
 const RELEASE_BYTES_MIN = 1 << 20;
 
@@ -298,8 +311,7 @@ async function inlineIfWanted(codeByteLength: number | null): Promise<void> {
   // The addon, already mapped by the CLI's loader, sets it without loading node:v8 (11 ms on Node 20).
   const { nativeAddon } = await import('../runtime/engine/native.js');
   const setV8Flags =
-    nativeAddon()?.setV8Flags ??
-    (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString;
+    nativeAddon()?.setV8Flags ?? requireBuiltin<typeof import('node:v8')>('node:v8').setFlagsFromString;
   setV8Flags('--wasm-inlining');
   process.execArgv.push('--wasm-inlining');
 }
@@ -319,7 +331,7 @@ async function compileModule(path: string, bytes: Uint8Array, options: LoadOptio
   // The machine-code cache (issue 5): on by default, --no-cache turns it off. A
   // miss is filled when the command is over (beforeExit), so no run waits for it.
   const { cacheDir, cacheMaxBytes } = await cacheOptions(options);
-  const stop = startProgress(`compiling ${label} (${formatSize(bytes.byteLength)})`);
+  const stop = compileProgress(label, bytes);
   // Only a big module lets its copy of the bytes go (below); a cache hit of one lets them go
   // even sooner, as V8 copies them (moduleFromOwnedBytes's `release`), which keeps that copy
   // out of the hit's peak RSS (V8 holds its own three while it loads, on Node 20). `bytes`
@@ -375,8 +387,6 @@ export interface ModuleBytes {
   /** The verified artifact header, for `format: 'artifact'`. */
   readonly artifact: import('../runtime/engine/artifact.js').LenientDecodedArtifact | null;
 }
-
-const _utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Reads `path` and returns the Wasm binary in it, sniffing the format:

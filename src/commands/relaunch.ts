@@ -21,9 +21,10 @@
  * spawned from a process that maps the bytes; measured on Node 20, the parent
  * took 0.27 s of CPU in all), and the 72 MiB stayed resident for the whole run.
  */
+
 import { closeSync, fstatSync, mkdirSync, openSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { requireBuiltin } from '../runtime/builtin.js';
 import { isArtifact } from '../runtime/engine/artifact.js';
 import { readAt } from '../runtime/engine/cache/files.js';
 import { codeSectionSizeAt, type ReadAt } from '../runtime/engine/module-facts.js';
@@ -197,8 +198,7 @@ async function switchInProcess(wanted: CompileMode): Promise<boolean> {
   // The addon, mapped already by the CLI's loader; else node:v8 (its load is nothing beside a relaunch).
   const { nativeAddon } = await import('../runtime/engine/native.js');
   const setV8Flags =
-    nativeAddon()?.setV8Flags ??
-    (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString;
+    nativeAddon()?.setV8Flags ?? requireBuiltin<typeof import('node:v8')>('node:v8').setFlagsFromString;
   setV8Flags(flags.join(' '));
   const execArgv = relaunchFlags(process.execArgv, wanted, added);
   process.execArgv.splice(0, process.execArgv.length, ...execArgv);

@@ -69,7 +69,8 @@ export interface ModuleOptions {
 export type WasmSource = Uint8Array | ArrayBuffer | ArrayBufferView;
 
 const HEADER_LENGTH = 8;
-const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
+/** Made on first use: a binary never needs one (TextDecoder loads Node's encoding module). */
+let fatalUtf8: InstanceType<typeof TextDecoder> | null = null;
 
 /** `prog.wat` of `/src/prog.wat`: how a text error names the file (the CLI says where it is). */
 function fileName(source: string | null | undefined): string | undefined {
@@ -79,7 +80,8 @@ function fileName(source: string | null | undefined): string | undefined {
 
 function isUtf8(bytes: Uint8Array): boolean {
   try {
-    FATAL_UTF8.decode(bytes);
+    fatalUtf8 ??= new TextDecoder('utf-8', { fatal: true });
+    fatalUtf8.decode(bytes);
     return true;
   } catch {
     return false;

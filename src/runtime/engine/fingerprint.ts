@@ -6,9 +6,10 @@
  * machine code made under one fingerprint cannot run under another, and the
  * cache names its entries by a hash of it.
  */
+
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type * as NodeOs from 'node:os';
+import { requireBuiltin } from '../builtin.js';
 import type { EngineFingerprint } from './artifact.js';
 import { sha256Hex } from './hash.js';
 import { packageVersion } from './paths.js';
@@ -104,7 +105,7 @@ function cpuinfoField(info: string, keys: readonly string[]): string | undefined
 }
 
 function osModel(): string {
-  const os = createRequire(import.meta.url)('node:os') as typeof NodeOs;
+  const os = requireBuiltin<typeof NodeOs>('node:os');
   return os.cpus()[0]?.model ?? 'unknown-cpu';
 }
 

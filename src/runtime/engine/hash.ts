@@ -20,7 +20,7 @@
  *   Node then compiles its own modules from source (bench/suites/startup.js).
  */
 import type * as NodeCrypto from 'node:crypto';
-import { createRequire } from 'node:module';
+import { requireBuiltin } from '../builtin.js';
 import { SMALL_HASH_MAX_BYTES, sha256BytesJs, sha256HexJs } from './sha256.js';
 
 /**
@@ -41,9 +41,8 @@ export function useNativeSha256(sha256: (bytes: Uint8Array) => Uint8Array, cpuIn
   nativeMaxBytes = cpuInstructions ? Number.POSITIVE_INFINITY : NATIVE_HASH_MAX_BYTES;
 }
 
-const requireBuiltin = createRequire(import.meta.url);
 let cryptoModule: typeof NodeCrypto | undefined;
-const nodeCrypto = () => (cryptoModule ??= requireBuiltin('node:crypto') as typeof NodeCrypto);
+const nodeCrypto = () => (cryptoModule ??= requireBuiltin<typeof NodeCrypto>('node:crypto'));
 
 /** The digest by the native or the JavaScript implementation, or null when node:crypto should do it. */
 function withoutCrypto(bytes: Uint8Array): Uint8Array | null {

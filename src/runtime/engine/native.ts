@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import type { StructuredSerializer } from '../component/parser/ast-codec.js';
 import { useNativeSha256 } from './hash.js';
-import { currentEmbedding, NATIVE_ADDON_PATH } from './paths.js';
+import { currentEmbedding, nativeAddonPath } from './paths.js';
 
 /** The addon's functions (see native/src/addon.cc). */
 export interface NativeAddon {
@@ -96,14 +96,14 @@ function unavailable(path: string, reason: string): Loaded {
 
 function load(): Loaded {
   loaded ??=
-    process.env.WASMER_TS_NATIVE === '0' ? unavailable(NATIVE_ADDON_PATH, 'disabled by WASMER_TS_NATIVE=0') : find();
+    process.env.WASMER_TS_NATIVE === '0' ? unavailable(nativeAddonPath(), 'disabled by WASMER_TS_NATIVE=0') : find();
   return loaded;
 }
 
 function find(): Loaded {
   // The standalone executable writes its copy out on first use (src/standalone/addon.ts).
-  const where = currentEmbedding()?.nativeAddonPath() ?? { path: NATIVE_ADDON_PATH };
-  if ('reason' in where) return unavailable(NATIVE_ADDON_PATH, where.reason);
+  const where = currentEmbedding()?.nativeAddonPath() ?? { path: nativeAddonPath() };
+  if ('reason' in where) return unavailable(nativeAddonPath(), where.reason);
   const { path } = where;
   if (!existsSync(path)) {
     return unavailable(path, 'the native addon is not built (npm rebuild wasmer-ts, with a C++ compiler installed)');

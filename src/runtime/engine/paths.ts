@@ -7,11 +7,18 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+// Functions, not constants computed as the module loads: node:url's fileURLToPath and the
+// bundle's stand-in for import.meta.url load node:url, which a start need not (builtin.ts).
+
 /** The package root (where package.json is), as a directory URL. */
-export const PACKAGE_ROOT = new URL('../../../', import.meta.url);
+function packageRoot(): URL {
+  return new URL('../../../', import.meta.url);
+}
 
 /** The native addon, as `npm install` builds it. */
-export const NATIVE_ADDON_PATH = fileURLToPath(new URL('native/build/Release/wasmer_ts_native.node', PACKAGE_ROOT));
+export function nativeAddonPath(): string {
+  return fileURLToPath(new URL('native/build/Release/wasmer_ts_native.node', packageRoot()));
+}
 
 let version: string | undefined;
 
@@ -26,7 +33,7 @@ export function packageVersion(): string {
     version = __WASMER_TS_BUNDLED_VERSION__;
   if (version === undefined) {
     try {
-      const parsed: unknown = JSON.parse(readFileSync(new URL('package.json', PACKAGE_ROOT), 'utf8'));
+      const parsed: unknown = JSON.parse(readFileSync(new URL('package.json', packageRoot()), 'utf8'));
       version =
         typeof parsed === 'object' && parsed !== null && 'version' in parsed ? String(parsed.version) : 'unknown';
     } catch {
@@ -115,7 +122,7 @@ export function workerScript(script: string): URL | string {
 export function distFile(relative: string): Uint8Array | null {
   if (embedding !== null) return embedding.distFile(relative);
   try {
-    return new Uint8Array(readFileSync(new URL(`dist/${relative}`, PACKAGE_ROOT)));
+    return new Uint8Array(readFileSync(new URL(`dist/${relative}`, packageRoot())));
   } catch {
     return null;
   }

@@ -8,7 +8,8 @@ import { type ParseErrorCode, WasmParseError } from '../errors.js';
 
 /** One decoder for every name: `fatal` so malformed UTF-8 is an error, as the spec requires. */
 // ignoreBOM: a leading U+FEFF is part of the name (an export named "\u{FEFF}" is not ""), as V8 reads it.
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Made on first use: most modules' names are short ASCII, decoded by hand (TextDecoder loads Node's encoding module). */
+let UTF8: InstanceType<typeof TextDecoder> | null = null;
 
 /** Names up to this length are decoded by hand when they are ASCII (most are); longer ones go to TextDecoder. */
 const ASCII_FAST_PATH_MAX = 64;
@@ -284,6 +285,7 @@ export function decodeName(bytes: Uint8Array, from: number, to: number, what = '
     if (i === to) return String.fromCharCode.apply(null, bytes.subarray(from, to) as unknown as number[]);
   }
   try {
+    UTF8 ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     return UTF8.decode(bytes.subarray(from, to));
   } catch {
     throw new WasmParseError('ERR_BAD_UTF8', `${what} is not valid UTF-8`, from);

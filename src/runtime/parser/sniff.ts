@@ -27,7 +27,8 @@ export const ARTIFACT_MAGIC: Uint8Array = Uint8Array.of(0x89, 0x57, 0x54, 0x53, 
  */
 export type InputFormat = 'wasm' | 'component' | 'artifact' | 'text' | 'binary';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Made on first use: a start whose input is a binary never makes one (TextDecoder loads Node's encoding module). */
+let utf8: InstanceType<typeof TextDecoder> | null = null;
 
 function startsWith(bytes: Uint8Array, head: Uint8Array): boolean {
   if (bytes.length < head.length) return false;
@@ -62,6 +63,7 @@ export function hasArtifactMagic(bytes: Uint8Array): boolean {
 function decodeText(bytes: Uint8Array): string | null {
   let text: string;
   try {
+    utf8 ??= new TextDecoder('utf-8', { fatal: true });
     text = utf8.decode(bytes);
   } catch {
     return null;

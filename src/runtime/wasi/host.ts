@@ -39,7 +39,6 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import { WasiExit } from '../errors.js';
 import {
   CLOCK,
@@ -85,7 +84,6 @@ import type { InputChannel, OutputChannel } from './stdio.js';
 
 type RandomFill = typeof import('node:crypto').randomFillSync;
 let randomFillSync: RandomFill | undefined;
-const requireBuiltin = createRequire(import.meta.url);
 
 /**
  * node:crypto's randomFillSync, loaded on the first random_get: node:crypto pulls in
@@ -94,10 +92,11 @@ const requireBuiltin = createRequire(import.meta.url);
  * ask for random bytes.
  */
 function randomFill(): RandomFill {
-  randomFillSync ??= (requireBuiltin('node:crypto') as typeof import('node:crypto')).randomFillSync;
+  randomFillSync ??= requireBuiltin<typeof import('node:crypto')>('node:crypto').randomFillSync;
   return randomFillSync;
 }
 
+import { requireBuiltin } from '../builtin.js';
 import { PREVIEW1_ONLY, type SyscallImport, type SyscallName } from './syscalls.js';
 
 /** Every import, typed by the syscall table. */

@@ -5,7 +5,7 @@
  * no view of its own.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { requireBuiltin } from '../builtin.js';
 import { FILETYPE, filetypeOf } from './constants.js';
 
 /** Where the guest's stdin comes from. A string is encoded as UTF-8. */
@@ -60,8 +60,6 @@ function hostFiletype(fd: number): number {
   }
 }
 
-const requireBuiltin = createRequire(import.meta.url);
-
 /**
  * Whether `fd` is a terminal, asked only of character devices (a pipe or file never is):
  * node:tty loads node:net and the streams, which Node compiles from source when V8's
@@ -71,7 +69,7 @@ const requireBuiltin = createRequire(import.meta.url);
  */
 export function isTerminal(fd: number): boolean {
   if (process.platform === 'linux' && isMemoryDevice(fd)) return false;
-  return (requireBuiltin('node:tty') as typeof import('node:tty')).isatty(fd);
+  return requireBuiltin<typeof import('node:tty')>('node:tty').isatty(fd);
 }
 
 const LINUX_MEM_MAJOR = 1;

@@ -4,9 +4,9 @@
  * artifact code or the native addon): where the cache lives, and the saves
  * pending after a run.
  */
-import { createRequire } from 'node:module';
 import type * as NodeOs from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { requireBuiltin } from '../../builtin.js';
 import { describe } from '../../describe.js';
 import { ArgumentError } from '../../errors.js';
 
@@ -23,7 +23,7 @@ export function defaultCacheDir(env: Readonly<Record<string, string | undefined>
   }
   const xdg = env.XDG_CACHE_HOME;
   // node:os only without HOME: a start does not load it for this (see commands/print.ts for why that counts).
-  const home = env.HOME ?? (createRequire(import.meta.url)('node:os') as typeof NodeOs).homedir();
+  const home = env.HOME ?? requireBuiltin<typeof NodeOs>('node:os').homedir();
   const base = xdg !== undefined && isAbsolute(xdg) ? xdg : join(home, '.cache');
   return join(base, 'wasmer-ts');
 }

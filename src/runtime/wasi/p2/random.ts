@@ -4,16 +4,16 @@
  * loaded on first use, as preview1's random_get does: it pulls in some twenty built-in
  * modules that most programs never need.
  */
-import { createRequire } from 'node:module';
+
+import { requireBuiltin } from '../../builtin.js';
 import { Trap } from '../../errors.js';
 
 type Crypto = typeof import('node:crypto');
-const requireBuiltin = createRequire(import.meta.url);
 let crypto: Crypto | undefined;
 
 /** node:crypto, loaded on first use. */
 export function nodeCrypto(): Crypto {
-  crypto ??= requireBuiltin('node:crypto') as Crypto;
+  crypto ??= requireBuiltin<Crypto>('node:crypto');
   return crypto;
 }
 
