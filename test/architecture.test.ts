@@ -11,7 +11,7 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
 /** Lowest first. A file belongs to the first layer whose pattern matches its path under src/. */
 const LAYERS: readonly { readonly name: string; readonly test: RegExp }[] = [
-  { name: 'base', test: /^runtime\/(errors|describe|units|validate)\.ts$/ },
+  { name: 'base', test: /^runtime\/(errors|describe|units|validate|builtin)\.ts$/ },
   { name: 'parser', test: /^runtime\/parser\// },
   { name: 'component parser', test: /^runtime\/component\/(types\.ts$|canonical-types\.ts$|parser\/)/ },
   { name: 'encoder', test: /^runtime\/encoder\// },

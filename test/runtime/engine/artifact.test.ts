@@ -212,7 +212,10 @@ describe('artifact format', () => {
       const code = readFileSync(file, 'utf8')
         .replace(/\/\*[\s\S]*?\*\//g, '')
         .replace(/^\s*\/\/.*$/gm, '');
-      expect(code, `${path.relative(src, file)} reads the process`).not.toMatch(/\bprocess\./);
+      // builtin.ts is how a module loads Node's own on first use (process.getBuiltinModule).
+      if (!file.endsWith(`${path.sep}runtime${path.sep}builtin.ts`)) {
+        expect(code, `${path.relative(src, file)} reads the process`).not.toMatch(/\bprocess\./);
+      }
       for (const [, spec] of code.matchAll(/(?:from|import\()\s*'([^']+)'/g)) {
         if (spec?.startsWith('.')) visit(path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts')));
         else if (spec !== undefined) builtins.add(spec);
@@ -220,7 +223,7 @@ describe('artifact format', () => {
     };
     visit(path.join(src, 'runtime/engine/artifact.ts'));
     expect(seen.size).toBeGreaterThan(5); // the walk followed the imports (errors, parser, hash, sha256...)
-    // hash.ts loads node:crypto on first use; nothing else outside the code itself.
+    // hash.ts loads node:crypto on first use (through builtin.ts); nothing else outside the code itself.
     expect([...builtins].sort()).toEqual(['node:crypto', 'node:module']);
   });
 });
