@@ -14,8 +14,8 @@
 # function's first call: `auto` and `optimizing`), of a `.wasmu` artifact the
 # eager flags its machine code was made under; --compiler baseline and every
 # other command get V8's defaults. A module with more code than `auto` compiles
-# with TurboFan is re-run once with the defaults, or on Node 20 switched to them
-# before anything is compiled (src/commands/relaunch.ts).
+# with TurboFan is switched to the defaults before anything is compiled, or where
+# V8 cannot take that, re-run once with them (src/commands/relaunch.ts).
 want=
 file=
 case "${1-}" in

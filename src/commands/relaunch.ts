@@ -1,7 +1,8 @@
 /**
  * Runs the command again in a Node started with the V8 flags its module wants,
- * when the launcher (the shell part of bin/wasmer-ts.js) guessed them wrong; on
- * V8 11 (Node 20), sets them in this process instead (switchFlags).
+ * when the launcher (the shell part of bin/wasmer-ts.js) guessed them wrong; or
+ * sets them in this process before anything is compiled, where V8 allows
+ * (switchFlags: a big module on every Node, any module on Node 20).
  *
  * The launcher cannot read a module before Node starts, so it starts every
  * `run` and `call` for TurboFan (`--no-liftoff`). A module with more code than
@@ -150,29 +151,51 @@ const UNDO_ADDED: Readonly<Record<string, readonly string[]>> = {
   '--wasm-inlining': ['--no-wasm-inlining', '--no-experimental-wasm-inlining'],
 };
 
-/** V8's defaults for the tier flags (tiering.ts: isTierFlag): where a switch starts from. */
-const TIER_DEFAULTS = ['--liftoff', '--wasm-lazy-compilation', '--wasm-dynamic-tiering'];
+/**
+ * What sets V8's tier flags back to its defaults at run time, per V8 major, in a process
+ * started with them changed (`--no-liftoff`): the tier flags (tiering.ts: isTierFlag), and
+ * what `--no-liftoff` turned off with them when Node started, which setting `--liftoff` again
+ * leaves off. In V8 14 that is `--wasm-deopt` too (Wasm deoptimization needs Liftoff's
+ * feedback). Found and checked by the flag hash V8 puts in code caches, which covers every
+ * flag: after these, a process started with `--no-liftoff` has the hash of one started with
+ * the defaults (test/cli/launcher.test.ts, on each Node CI runs). A V8 not listed relaunches.
+ */
+const TIER_DEFAULTS: Readonly<Record<number, readonly string[]>> = {
+  11: ['--liftoff', '--wasm-lazy-compilation', '--wasm-dynamic-tiering'],
+  12: ['--liftoff', '--wasm-lazy-compilation', '--wasm-dynamic-tiering'],
+  13: ['--liftoff', '--wasm-lazy-compilation', '--wasm-dynamic-tiering'],
+  14: ['--liftoff', '--wasm-lazy-compilation', '--wasm-dynamic-tiering', '--wasm-deopt'],
+};
 
 /**
  * The V8 flags that take a process started with `execArgv`, to which `added` was added, to the
  * flags a relaunch in `wanted` mode starts with (relaunchFlags), when set before any Wasm is
- * compiled; null when that cannot be done exactly, and the command must be relaunched: on a V8
- * other than 11, with a codegen flag of the user's beside the tier flags (`--liftoff-only`, say,
- * whose implications a reset would not redo), or with an added flag UNDO_ADDED lacks.
+ * compiled; null when that cannot be done exactly, and the command must be relaunched.
  *
- * Only V8 11 (Node 20): it reads the tier flags at each module's compile, and the flag hash its
- * code caches carry shows that flags set at run time give the state of the same flags given at
- * start (test/cli/launcher.test.ts compares the two). V8 12-14 are relaunched: V8 14 aborts
- * when `--no-liftoff` is set at run time even before any compile (tiering.ts), so it keeps
- * state from its start that the flag hash does not show.
+ * V8 reads its tier flags where it uses them (a module's compile, a tier-up, a deopt), not once
+ * at start, so flags set before the first compile act as the same flags given at start, once
+ * every flag has the value such a start gives it: the flag hash shows that (TIER_DEFAULTS).
+ * What they cannot undo is a flag set at run time whose implications V8 applied at start in
+ * another way: V8 14 aborts on `--no-liftoff` set at run time (tiering.ts), whose hash differs
+ * from a start's. Hence:
+ * - V8 11 (Node 20): any mode, and the undoing of the flags the CLI added (UNDO_ADDED);
+ * - V8 12-14: only back to V8's defaults (`baseline`, a big module), from a start for TurboFan
+ *   on first call (the launcher's `--no-liftoff`), and not in the standalone executable
+ *   (`embedded`), whose V8 starts from a snapshot and keeps relaunching;
+ * - never beside a codegen flag of the user's (`--liftoff-only`, say, whose implications a
+ *   reset would not redo), nor with an added flag UNDO_ADDED lacks, nor on another V8.
  */
 export function switchFlags(
   execArgv: readonly string[],
   wanted: CompileMode,
   added: readonly string[],
   v8Version: string = process.versions.v8,
+  embedded: boolean = currentEmbedding() !== null,
 ): string[] | null {
-  if (!v8Version.startsWith('11.')) return null;
+  const major = Number.parseInt(v8Version, 10);
+  const defaults = TIER_DEFAULTS[major];
+  if (defaults === undefined) return null;
+  if (major > 11 && (wanted !== 'baseline' || processCompileMode(execArgv) !== 'optimizing' || embedded)) return null;
   if (execArgv.some((f) => isCodegenFlag(f) && !isTierFlag(f) && !added.includes(f))) return null;
   const undo: string[] = [];
   for (const flag of added) {
@@ -180,7 +203,7 @@ export function switchFlags(
     if (flags === undefined) return null;
     undo.push(...flags);
   }
-  return [...TIER_DEFAULTS, ...undo, ...v8FlagsFor(wanted)];
+  return [...defaults, ...undo, ...v8FlagsFor(wanted)];
 }
 
 /**
@@ -208,8 +231,8 @@ async function switchInProcess(wanted: CompileMode): Promise<boolean> {
 
 /**
  * When this process was started by the launcher with other flags than the
- * module in `path` wants, gives it the right ones: on V8 11 in this process
- * (switchInProcess, before anything is compiled), else by running the same
+ * module in `path` wants, gives it the right ones: in this process where V8
+ * allows (switchInProcess, before anything is compiled), else by running the same
  * command in a child with them, whose exit status it returns (the caller sets
  * it and does nothing else). Otherwise, and after a switch, null. Call it
  * before reading the file. Signals that end a command are passed on to the

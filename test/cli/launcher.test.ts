@@ -273,7 +273,7 @@ function asLaunched(
   return { status: r.status, signal: r.signal, stderr: r.stderr, tiers, output };
 }
 
-describe('a module that wants other flags gets them: relaunched, or switched in process on V8 11', () => {
+describe('a module that wants other flags gets them: switched in process before any compile, or relaunched', () => {
   let small: string;
   let big: string;
 
@@ -320,8 +320,8 @@ describe('a module that wants other flags gets them: relaunched, or switched in 
     expect(existsSync(smallHint)).toBe(false);
   });
 
-  it.runIf(!SKIP_IN_EXE && CLI_NODE.v8Major === 11)(
-    'on V8 11 switches flags in the same process instead, into the state a start with them has (V8 12+ relaunch)',
+  it.skipIf(SKIP_IN_EXE)(
+    'switches to V8’s defaults in the same process instead, before any compile, into the state a start with them has',
     () => {
       // A preload that logs, as each process exits, its pid and the flag hash V8 puts in code caches.
       const log = join(dir, 'processes.log');
@@ -398,9 +398,20 @@ describe('switchFlags: what a switch in process sets, and when the command is re
     ]);
   });
 
-  it('relaunches on V8 12 and later, beside a codegen flag of the user, or an added flag it cannot undo', () => {
-    expect(switchFlags(['--no-liftoff'], 'baseline', [], '12.4.254.21')).toBeNull();
-    expect(switchFlags(['--no-liftoff'], 'baseline', [], '14.6.202.33')).toBeNull();
+  it('on V8 12-14 only back to the defaults, from a start for TurboFan on first call, outside the executable', () => {
+    const tiers = ['--liftoff', '--wasm-lazy-compilation', '--wasm-dynamic-tiering'];
+    expect(switchFlags(['--no-liftoff'], 'baseline', [], '12.4.254.21', false)).toEqual(tiers);
+    expect(switchFlags(['--no-liftoff'], 'baseline', [], '13.6.233.17', false)).toEqual(tiers);
+    // V8 14's --no-liftoff at start turns Wasm deoptimization off too.
+    expect(switchFlags(['--no-liftoff'], 'baseline', [], '14.6.202.34', false)).toEqual([...tiers, '--wasm-deopt']);
+    expect(switchFlags(['--no-liftoff'], 'eager', [], '14.6.202.34', false)).toBeNull();
+    expect(switchFlags([], 'optimizing', [], '14.6.202.34', false)).toBeNull();
+    expect(switchFlags(v8FlagsFor('eager'), 'baseline', [], '14.6.202.34', false)).toBeNull();
+    expect(switchFlags(['--no-liftoff'], 'baseline', [], '14.6.202.34', true)).toBeNull();
+  });
+
+  it('relaunches on another V8, beside a codegen flag of the user, or with an added flag it cannot undo', () => {
+    expect(switchFlags(['--no-liftoff'], 'baseline', [], '15.1.1.1', false)).toBeNull();
     expect(switchFlags(['--no-liftoff', '--liftoff-only'], 'baseline', [], v8)).toBeNull();
     expect(switchFlags(['--no-liftoff', '--wasm-inlining'], 'baseline', [], v8)).toBeNull();
     expect(switchFlags(['--no-liftoff', '--turbo-inlining'], 'baseline', ['--turbo-inlining'], v8)).toBeNull();

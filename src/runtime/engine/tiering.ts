@@ -6,9 +6,10 @@
  * never sets them. It says which flags give which tier, which tier this
  * process has, and which tier `auto` prefers for a module; the `wasmer-ts`
  * command starts Node with the flags a module wants (bin/wasmer-ts.js), and a
- * library user starts Node with `v8FlagsFor(tier)`. (On V8 11 the CLI switches
- * the tier flags of its own process before its first compile instead of
- * relaunching: src/commands/relaunch.ts, switchFlags.)
+ * library user starts Node with `v8FlagsFor(tier)`. (The CLI sets V8's defaults
+ * back in its own process, before its first compile, for a module too big for
+ * TurboFan on first call, instead of relaunching: src/commands/relaunch.ts,
+ * switchFlags.)
  *
  * Why never `v8.setFlagsFromString` (the design of issue 6 flipped
  * `--no-liftoff` around each compile):
