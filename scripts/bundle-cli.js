@@ -147,13 +147,14 @@ const inlineFacades = {
  * Node's own modules, the CommonJS way. `import("node:x")` in a CommonJS file starts
  * Node's ESM loader (ten of its modules, compiled from source under `run`'s V8 flag:
  * see src/commands/print.ts), so each becomes a `require` when its promise is made.
- * Our modules use `createRequire` only to load Node's own modules, for which the
- * bundle's `require` does, so `node:module` (and the ESM loader it brings) never loads.
+ * (`node:module`, which src/runtime/builtin.ts imports for Nodes without
+ * process.getBuiltinModule, stays a `require` at the top of the chunk: rolldown keeps
+ * `node:` modules external before any plugin sees them, and a `resolveId` here that
+ * meant to replace it never ran. bin/bundle-loader.js hands the chunk a stand-in that
+ * loads it on first use: LAZY_BUILTINS.)
  */
 const commonJsBuiltins = {
   name: 'commonjs-builtins',
-  resolveId: (source) => (source === 'node:module' ? '\0node-module' : null),
-  load: (id) => (id === '\0node-module' ? { code: 'export const createRequire = () => require;' } : null),
   generateBundle(_options, bundle) {
     for (const chunk of Object.values(bundle)) {
       if (chunk.type !== 'chunk') continue;
