@@ -22,7 +22,6 @@
  * spawned from a process that maps the bytes; measured on Node 20, the parent
  * took 0.27 s of CPU in all), and the 72 MiB stayed resident for the whole run.
  */
-
 import { closeSync, fstatSync, mkdirSync, openSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { requireBuiltin } from '../runtime/builtin.js';
@@ -175,9 +174,10 @@ const TIER_DEFAULTS: Readonly<Record<number, readonly string[]>> = {
  * V8 reads its tier flags where it uses them (a module's compile, a tier-up, a deopt), not once
  * at start, so flags set before the first compile act as the same flags given at start, once
  * every flag has the value such a start gives it: the flag hash shows that (TIER_DEFAULTS).
- * What they cannot undo is a flag set at run time whose implications V8 applied at start in
- * another way: V8 14 aborts on `--no-liftoff` set at run time (tiering.ts), whose hash differs
- * from a start's. Hence:
+ * What does not work is a flag set at run time whose implications V8 applies only at start:
+ * V8 14 aborts on `--no-liftoff` set alone at run time (tiering.ts), whose hash differs from a
+ * start's (set with `--no-wasm-dynamic-tiering --no-wasm-deopt` beside it, the hash is a start's
+ * and nothing aborted on 26.12.1: measured, not relied on yet). Hence:
  * - V8 11 (Node 20): any mode, and the undoing of the flags the CLI added (UNDO_ADDED);
  * - V8 12-14: only back to V8's defaults (`baseline`, a big module), from a start for TurboFan
  *   on first call (the launcher's `--no-liftoff`), and not in the standalone executable

@@ -14,10 +14,15 @@
  * Why never `v8.setFlagsFromString` (the design of issue 6 flipped
  * `--no-liftoff` around each compile):
  * - Node documents flag changes after start-up as undefined behaviour, and
- *   V8 14 (Node 26) enforces it: `--no-liftoff` set at run time aborts the
- *   process (`Check failed: function_feedback != ...` in TurboFan's inlining,
- *   which expects the type feedback Liftoff collects), even before our first
- *   compile, since Node itself compiles Wasm (undici's llhttp, cjs-module-lexer).
+ *   V8 14 (Node 26) aborts on `--no-liftoff` set at run time, even before any
+ *   compile (`Check failed: function_feedback != ...` in TurboFan's inlining,
+ *   which expects the type feedback Liftoff collects): given at start, the flag
+ *   also turns `--wasm-dynamic-tiering` and `--wasm-deopt` off, and set at run
+ *   time it does not, as the flag hash below shows (26.12.1: with those two set
+ *   beside it at run time, the hash is a start's and the abort goes; not relied
+ *   on). Flags set at run time are only safe as the exact state of a start,
+ *   before anything is compiled: the CLI does that for a big module
+ *   (src/commands/relaunch.ts, switchFlags), the library never.
  * - Machine code carries a hash of *every* V8 flag (`FlagList::Hash`): measured
  *   on 11.3, code serialized under `--no-liftoff --no-wasm-lazy-compilation` is
  *   refused by a process that lacks either flag, or that merely adds
