@@ -352,6 +352,27 @@ describe('a module that wants other flags gets them: switched in process before 
     },
   );
 
+  it.skipIf(SKIP_IN_EXE)(
+    'a switched run fills a cache entry that the next start, with V8’s defaults (the hint), loads: the engine keys agree',
+    () => {
+      // $add is hot (200 million calls through $add2): V8 tiers it up to TurboFan, which the entry
+      // keeps. So many that the run outlasts the 50 ms below which a Liftoff run fills no entry
+      // (cache/index.ts, MIN_RUN_MS): $run's loop stays in Liftoff (no on-stack replacement).
+      const calls = join(dir, 'big-calls-cached.wasm');
+      writeFileSync(calls, moduleWithCalls(AUTO_OPTIMIZING_MAX_CODE_BYTES + 1000));
+      const cacheDir = mkdtempSync(join(dir, 'entries-'));
+      const args = ['run', '--cache-dir', cacheDir, calls, '--invoke', 'run', '200000000'];
+      const first = asLaunched(args);
+      expect(first.stderr).toBe('');
+      expect(first.tiers).toEqual(['Liftoff', 'TurboFan']);
+      const second = asLaunched(args, { WASMER_TS_LAUNCHER: '1' }, []);
+      expect(second.stderr).toBe('');
+      expect(second.output).toBe(first.output);
+      // Loaded from the entry: V8 compiles $add neither with Liftoff nor with TurboFan again.
+      expect(second.tiers).toEqual([]);
+    },
+  );
+
   it('passes the exit status and errors of the relaunched command through', () => {
     const missing = asLaunched(['run', '--no-cache', big, '--invoke', 'nope']);
     expect(missing.status).toBe(2);
