@@ -220,6 +220,7 @@ function loadBundle(entry, chosen = null) {
 const INLINING_FLAG = /^--(no-)?(experimental-)?wasm-inlining/;
 const LIFTOFF_FLAG = /^--(no-)?liftoff(?:=(true|false))?$/;
 const LAZY_FLAG = /^--(no-)?wasm-lazy-compilation(?:=(true|false))?$/;
+const DYNAMIC_TIERING_FLAG = /^--(no-)?wasm-dynamic-tiering(=|$)/;
 
 /**
  * Whether a start of `profile` (commandProfile) turns Wasm inlining on before the bundle
@@ -256,12 +257,73 @@ function wantsEarlyInlining(profile, execArgv, v8Version) {
  * CLI decides later, knowing the module's code size (turning it on then loads node:v8).
  */
 function settleV8Flags(profile) {
+  const tier = launchedTier(process.argv, process.execArgv, process.env);
+  const flags = tier === null ? null : tierFlags(tier, process.versions.v8);
+  if (flags !== null) {
+    setV8Flags(flags.join(' '));
+    process.execArgv.push(...(tier === 'eager' ? ['--no-liftoff', '--no-wasm-lazy-compilation'] : ['--no-liftoff']));
+  }
   if (!wantsEarlyInlining(profile, process.execArgv, process.versions.v8)) return;
   const addon = nativeAddon();
   if (typeof addon.setV8Flags !== 'function') return;
   addon.setV8Flags('--wasm-inlining');
   process.execArgv.push('--wasm-inlining');
   addedV8Flags().push('--wasm-inlining');
+}
+
+/** V8's setFlagsFromString: the addon's, else node:v8's (Node's own code cache of it is taken: V8's defaults). */
+function setV8Flags(flags) {
+  const addon = nativeAddon();
+  if (typeof addon.setV8Flags === 'function') addon.setV8Flags(flags);
+  else require('node:v8').setFlagsFromString(flags);
+}
+
+/**
+ * The tier a start of `wasmer-ts` gives `run` and `call` before the CLI loads: `optimizing`
+ * (TurboFan on each function's first call), `eager` for FILE named `*.wasmu` (an artifact's
+ * machine code was made under the eager flags), or null: not marked by the launcher (`node
+ * bin/wasmer-ts.js`, a relaunched child), another command, `--compiler baseline`, or a tier
+ * flag of the process's own. The CLI then switches a module that wants another mode before
+ * it compiles anything (src/commands/relaunch.ts). Set here, before the bundle compiles, so
+ * that its code cache is made and read under the flags of the whole run (V8 refuses a cache
+ * made under other flags). What the launcher's `--no-liftoff` did until 2026-12-03: given at
+ * start, it made Node compile its own modules from source (their code cache is checked
+ * against V8's flags), 1.5 ms of every start on Node 20.
+ */
+function launchedTier(argv, execArgv, env) {
+  if (env.WASMER_TS_LAUNCHER !== '1') return null;
+  const command = argv[2];
+  if (command !== 'run' && command !== 'call') return null;
+  for (const raw of execArgv) {
+    const flag = raw.replaceAll('_', '-');
+    if (LIFTOFF_FLAG.test(flag) || LAZY_FLAG.test(flag) || DYNAMIC_TIERING_FLAG.test(flag)) return null;
+  }
+  const args = argv.slice(3);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--' || !arg.startsWith('-') || arg === '-') break;
+    const compiler = arg === '--compiler' ? args[i + 1] : arg.startsWith('--compiler=') ? arg.slice(11) : undefined;
+    if (compiler === 'baseline') return null;
+    if (VALUE_OPTIONS.has(arg)) i++;
+  }
+  return fileOf(args)?.endsWith('.wasmu') ? 'eager' : 'optimizing';
+}
+
+/**
+ * The V8 flags that give `tier` (`optimizing` or `eager`) when set at run time: what
+ * `--no-liftoff` (and `--no-wasm-lazy-compilation`) give at start, implications included,
+ * which V8 applies at start only (V8 14 aborts without `--no-wasm-deopt`). Null on a V8 not
+ * known. src/commands/relaunch.ts's runtimeModeFlags says the same (the test keeps them equal).
+ */
+function tierFlags(tier, v8Version) {
+  const major = Number.parseInt(v8Version, 10);
+  if (major < 11 || major > 14) return null;
+  return [
+    '--no-liftoff',
+    '--no-wasm-dynamic-tiering',
+    ...(major >= 14 ? ['--no-wasm-deopt'] : []),
+    tier === 'eager' ? '--no-wasm-lazy-compilation' : '--wasm-lazy-compilation',
+  ];
 }
 
 /**
@@ -516,4 +578,13 @@ function flagTag(text) {
   return (hash >>> 0).toString(36);
 }
 
-module.exports = { checksum, checksumJs, commandProfile, loadBundle, seenMarker, wantsEarlyInlining };
+module.exports = {
+  checksum,
+  checksumJs,
+  commandProfile,
+  launchedTier,
+  loadBundle,
+  seenMarker,
+  tierFlags,
+  wantsEarlyInlining,
+};

@@ -1,29 +1,26 @@
 /**
- * Runs the command again in a Node started with the V8 flags its module wants,
- * when the launcher (the shell part of bin/wasmer-ts.js) guessed them wrong; or
- * sets them in this process before anything is compiled, where V8 allows
- * (switchFlags: a big module on every Node, any module on Node 20).
+ * Gives a command the V8 flags its module wants: in this process, before anything
+ * is compiled (switchFlags), or where V8 cannot take that, by running the command
+ * again in a child Node started with them.
  *
- * The launcher cannot read a module before Node starts, so it starts every
- * `run` and `call` for TurboFan (`--no-liftoff`). A module with more code than
- * `auto` compiles with TurboFan (tiering.ts: about 1 MiB) wants V8's defaults,
- * and an artifact the eager flags its machine code was made under: such a
- * command runs once more, as a child with the right flags. It costs one Node
- * start-up (20-45 ms), against seconds of lazy TurboFan compiles for a big
- * module or a full recompile of an artifact. Nothing else is relaunched: not a
- * module read from stdin, a FIFO or a device (its bytes are gone once read),
- * not a second time, and not `node bin/wasmer-ts.js ...`, which runs under
- * the flags node was given.
+ * The launcher (the shell part of bin/wasmer-ts.js) starts Node with V8's defaults
+ * and marks the process, and bin/bundle-loader.js sets `run` and `call` for TurboFan
+ * on first call before the CLI loads (`--compiler baseline` aside; an artifact named
+ * `.wasmu` gets the eager flags). A module with more code than `auto` compiles with
+ * TurboFan (tiering.ts: about 1 MiB) wants V8's defaults back, and an artifact the
+ * eager flags its machine code was made under. Before 2026-12-03 such a command ran
+ * once more, as a child (one Node start-up, 50-110 ms of CPU); now only the
+ * standalone executable on Node 22-26 (its V8 starts from a snapshot) and a V8 this
+ * does not know relaunch. Nothing is switched or relaunched for a module read from
+ * stdin, a FIFO or a device (its bytes are gone once read), nor for `node
+ * bin/wasmer-ts.js ...`, which runs under the flags node was given.
  *
- * The choice is made from the file's first bytes and section headers, read
- * before (and instead of) the whole file: a process that relaunches only
- * starts the child and waits. Reading clang's 72 MiB here, as this did first,
- * cost 0.1 s of reading and about 0.15 s more of system time (the child
- * spawned from a process that maps the bytes; measured on Node 20, the parent
- * took 0.27 s of CPU in all), and the 72 MiB stayed resident for the whole run.
+ * The choice is made from the file's first bytes and section headers, read before
+ * (and instead of) the whole file: a process that relaunches only starts the child
+ * and waits. Reading clang's 72 MiB there, as this did first, cost 0.1 s of reading
+ * and about 0.15 s more of system time, and the 72 MiB stayed resident for the whole run.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import { requireBuiltin } from '../runtime/builtin.js';
 import { isArtifact } from '../runtime/engine/artifact.js';
 import { readAt } from '../runtime/engine/cache/files.js';
@@ -87,43 +84,6 @@ function wantedFor(choice: CompilerChoice, head: Uint8Array, readAt: ReadAt, byt
   return resolveTier(choice, { byteLength, isWasiCommand: false, codeByteLength });
 }
 
-/**
- * Where the launcher (bin/wasmer-ts.js) looks for its hint that the module file at `path`
- * wants V8's defaults under `auto` (it is too big for TurboFan on first call): beside the
- * CLI's code cache (bin/bundle-loader.js, which prunes it after 30 days), `launch-` and the
- * path, made absolute from $PWD as the shell does, with each `/` as `%`. The launcher starts
- * such a module with V8's defaults while the hint is newer than the file, which spares it
- * the relaunch (a second Node start: 0.1 s of CPU for clang on Node 26). Null without a
- * cache folder. Two paths that name one hint (`a%b/c` and `a/b%c`) cost only speed: a wrong
- * hint is a relaunch the other way, and is dropped.
- */
-export function launchHintFile(path: string, env: NodeJS.ProcessEnv = process.env): string | null {
-  const xdg = env.XDG_CACHE_HOME;
-  const base = xdg?.startsWith('/') ? xdg : env.HOME ? `${env.HOME}/.cache` : null;
-  if (base === null) return null;
-  const absolute = path.startsWith('/') ? path : `${env.PWD ?? process.cwd()}/${path}`;
-  return `${base}/wasmer-ts/js/launch-${absolute.split('/').join('%')}`;
-}
-
-/** Leaves (or renews) the launcher's hint for `path`, or removes it. Never throws: it is only a hint. */
-function updateLaunchHint(path: string, wantsDefaults: boolean): void {
-  const file = launchHintFile(path);
-  if (file === null) return;
-  try {
-    if (!wantsDefaults) {
-      rmSync(file, { force: true });
-      return;
-    }
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, '');
-    // Newer than the module now, also when it was there already (an empty file's truncation).
-    const now = new Date();
-    utimesSync(file, now, now);
-  } catch {
-    // A name too long for the file system, a cache folder we cannot write: no hint.
-  }
-}
-
 /** Where bin/bundle-loader.js lists the V8 flags it added to this process (settleV8Flags). */
 export const ADDED_V8_FLAGS_KEY = Symbol.for('wasmer-ts.addedV8Flags');
 
@@ -135,7 +95,7 @@ function addedV8Flags(): string[] {
 /**
  * The flags a relaunch in `wanted` mode starts Node with: this process's, less its tier flags
  * and the flags the CLI added itself (`added`: a big module run with V8's defaults gets no
- * Wasm inlining, as a start that the launcher's hint sends there at once), then the mode's.
+ * Wasm inlining), then the mode's.
  */
 export function relaunchFlags(execArgv: readonly string[], wanted: CompileMode, added: readonly string[]): string[] {
   return [...execArgv.filter((f) => !isTierFlag(f) && !added.includes(f)), ...v8FlagsFor(wanted)];
@@ -151,20 +111,30 @@ const UNDO_ADDED: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * What sets V8's tier flags back to its defaults at run time, per V8 major, in a process
- * started with them changed (`--no-liftoff`): the tier flags (tiering.ts: isTierFlag), and
- * what `--no-liftoff` turned off with them when Node started, which setting `--liftoff` again
- * leaves off. In V8 14 that is `--wasm-deopt` too (Wasm deoptimization needs Liftoff's
- * feedback). Found and checked by the flag hash V8 puts in code caches, which covers every
- * flag: after these, a process started with `--no-liftoff` has the hash of one started with
- * the defaults (test/cli/launcher.test.ts, on each Node CI runs). A V8 not listed relaunches.
+ * The V8 flags that give a mode when set at run time, per V8 major: what the mode's flags
+ * (v8FlagsFor) give at start, their implications included, which V8 applies at start only.
+ * `--no-liftoff` given at start also turns `--wasm-dynamic-tiering` off, and on V8 14
+ * `--wasm-deopt` (Wasm deoptimization needs Liftoff's feedback); set alone at run time it
+ * leaves them on, and V8 14 aborts in TurboFan's inlining (tiering.ts). Back to the defaults,
+ * every tier flag is set to its default. Found and checked by the flag hash V8 puts in code
+ * caches, which covers every flag: after these, a process has the hash of one started with
+ * the mode's flags, on 20.20.2, 22.23.5, 24.22.3 and 26.12.1 (test/cli/launcher.test.ts, on
+ * each Node CI runs). bin/bundle-loader.js sets the same flags (tierFlags; its test keeps the
+ * two equal). A V8 not listed is relaunched.
  */
-const TIER_DEFAULTS: Readonly<Record<number, readonly string[]>> = {
-  11: ['--liftoff', '--wasm-lazy-compilation', '--wasm-dynamic-tiering'],
-  12: ['--liftoff', '--wasm-lazy-compilation', '--wasm-dynamic-tiering'],
-  13: ['--liftoff', '--wasm-lazy-compilation', '--wasm-dynamic-tiering'],
-  14: ['--liftoff', '--wasm-lazy-compilation', '--wasm-dynamic-tiering', '--wasm-deopt'],
-};
+export function runtimeModeFlags(mode: CompileMode, v8Major: number): string[] | null {
+  if (v8Major < 11 || v8Major > 14) return null;
+  const deopt = v8Major >= 14;
+  if (mode === 'baseline') {
+    return ['--liftoff', '--wasm-lazy-compilation', '--wasm-dynamic-tiering', ...(deopt ? ['--wasm-deopt'] : [])];
+  }
+  return [
+    '--no-liftoff',
+    '--no-wasm-dynamic-tiering',
+    ...(deopt ? ['--no-wasm-deopt'] : []),
+    mode === 'eager' ? '--no-wasm-lazy-compilation' : '--wasm-lazy-compilation',
+  ];
+}
 
 /**
  * The V8 flags that take a process started with `execArgv`, to which `added` was added, to the
@@ -173,17 +143,11 @@ const TIER_DEFAULTS: Readonly<Record<number, readonly string[]>> = {
  *
  * V8 reads its tier flags where it uses them (a module's compile, a tier-up, a deopt), not once
  * at start, so flags set before the first compile act as the same flags given at start, once
- * every flag has the value such a start gives it: the flag hash shows that (TIER_DEFAULTS).
- * What does not work is a flag set at run time whose implications V8 applies only at start:
- * V8 14 aborts on `--no-liftoff` set alone at run time (tiering.ts), whose hash differs from a
- * start's (set with `--no-wasm-dynamic-tiering --no-wasm-deopt` beside it, the hash is a start's
- * and nothing aborted on 26.12.1: measured, not relied on yet). Hence:
- * - V8 11 (Node 20): any mode, and the undoing of the flags the CLI added (UNDO_ADDED);
- * - V8 12-14: only back to V8's defaults (`baseline`, a big module), from a start for TurboFan
- *   on first call (the launcher's `--no-liftoff`), and not in the standalone executable
- *   (`embedded`), whose V8 starts from a snapshot and keeps relaunching;
- * - never beside a codegen flag of the user's (`--liftoff-only`, say, whose implications a
- *   reset would not redo), nor with an added flag UNDO_ADDED lacks, nor on another V8.
+ * every flag has the value such a start gives it (runtimeModeFlags). Not:
+ * - in the standalone executable on V8 12+ (`embedded`), whose V8 starts from a snapshot and
+ *   relaunches;
+ * - beside a codegen flag of the user's (`--liftoff-only`, say, whose implications a reset
+ *   would not redo), or with an added flag UNDO_ADDED lacks, or on a V8 not known.
  */
 export function switchFlags(
   execArgv: readonly string[],
@@ -193,9 +157,9 @@ export function switchFlags(
   embedded: boolean = currentEmbedding() !== null,
 ): string[] | null {
   const major = Number.parseInt(v8Version, 10);
-  const defaults = TIER_DEFAULTS[major];
-  if (defaults === undefined) return null;
-  if (major > 11 && (wanted !== 'baseline' || processCompileMode(execArgv) !== 'optimizing' || embedded)) return null;
+  const reset = runtimeModeFlags('baseline', major);
+  const mode = runtimeModeFlags(wanted, major);
+  if (reset === null || mode === null || (embedded && major > 11)) return null;
   if (execArgv.some((f) => isCodegenFlag(f) && !isTierFlag(f) && !added.includes(f))) return null;
   const undo: string[] = [];
   for (const flag of added) {
@@ -203,7 +167,7 @@ export function switchFlags(
     if (flags === undefined) return null;
     undo.push(...flags);
   }
-  return [...defaults, ...undo, ...v8FlagsFor(wanted)];
+  return wanted === 'baseline' ? [...reset, ...undo] : [...reset, ...undo, ...mode];
 }
 
 /**
@@ -230,8 +194,8 @@ async function switchInProcess(wanted: CompileMode): Promise<boolean> {
 }
 
 /**
- * When this process was started by the launcher with other flags than the
- * module in `path` wants, gives it the right ones: in this process where V8
+ * When this process, marked by the launcher, has other flags than the module in
+ * `path` wants, gives it the right ones: in this process where V8
  * allows (switchInProcess, before anything is compiled), else by running the same
  * command in a child with them, whose exit status it returns (the caller sets
  * it and does nothing else). Otherwise, and after a switch, null. Call it
@@ -243,10 +207,6 @@ export async function relaunchIfNeeded(path: string, choice: CompilerChoice): Pr
   const wanted = wantedCompileModeOfFile(path, choice);
   if (wanted === null || wanted === processCompileMode()) return null;
   if (process.argv[1] === undefined) return null;
-  // The launcher's hint for next time (see launchHintFile): set for a module `auto` runs
-  // with V8's defaults, dropped when it was wrong (the file now wants TurboFan first). The
-  // executable has no launcher to read one.
-  if (choice === 'auto' && currentEmbedding() === null) updateLaunchHint(path, wanted === 'baseline');
   // Decided before any compile, so commands/input.ts has turned no inlining flag on yet;
   // bin/bundle-loader.js may have, before the CLI loaded.
   if (await switchInProcess(wanted)) return null;

@@ -12,8 +12,9 @@ import { ROLE_ENV } from './embedding.js';
 import { warmUp } from './warm-up.js';
 
 function start(): void {
-  // The executable starts with known flags, as the launcher of bin/wasmer-ts.js does:
-  // a command whose module wants others is run again (commands/relaunch.ts).
+  // The executable starts with known flags (the baked --no-liftoff, scripts/build-exe.js),
+  // and is marked as the launcher of bin/wasmer-ts.js marks Node: a command whose module
+  // wants others is run again (commands/relaunch.ts; on Node 20 it would switch in process).
   process.env.WASMER_TS_LAUNCHER ??= '1';
   const role = process.env[ROLE_ENV];
   // Read once and removed: a program this process runs never sees it.

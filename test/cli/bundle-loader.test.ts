@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runtimeModeFlags } from '../../src/commands/relaunch.js';
 import { nativeAddon, nativeStatus } from '../../src/runtime/engine/native.js';
 import { wantsEntryInlining } from '../../src/runtime/engine/tiering.js';
 import { ROOT, SKIP_IN_EXE } from './helpers.js';
@@ -73,9 +74,13 @@ function fastCacheFile(): string {
   return path.join(jsCache(), name ?? '');
 }
 
-const { commandProfile, seenMarker, wantsEarlyInlining } = createRequire(import.meta.url)(LOADER) as {
+const { commandProfile, launchedTier, seenMarker, tierFlags, wantsEarlyInlining } = createRequire(import.meta.url)(
+  LOADER,
+) as {
   commandProfile(argv: string[], known?: (identity: string) => boolean): string;
+  launchedTier(argv: readonly string[], execArgv: readonly string[], env: NodeJS.ProcessEnv): string | null;
   seenMarker(dir: string, identity: string): string;
+  tierFlags(tier: string, v8Version: string): string[] | null;
   wantsEarlyInlining(profile: string, execArgv: readonly string[], v8Version: string): boolean;
 };
 
@@ -132,6 +137,52 @@ describe('commandProfile: which code cache a start uses', () => {
     expect(profile('../../etc/passwd')).toBe('other');
     // After `--` an --invoke is the program's.
     expect(profile('run', 'app.wasm', '--', '--invoke')).toBe('run');
+  });
+});
+
+describe('launchedTier and tierFlags: the tier a launched run or call gets before the CLI loads', () => {
+  const marked = { WASMER_TS_LAUNCHER: '1' };
+  const tier = (args: string[], execArgv: string[] = [], env: NodeJS.ProcessEnv = marked) =>
+    launchedTier(['node', 'wasmer-ts', ...args], execArgv, env);
+
+  it('TurboFan on first call for run and call, the eager flags for a .wasmu, nothing for --compiler baseline', () => {
+    expect(tier(['run', 'app.wasm'])).toBe('optimizing');
+    expect(tier(['call', 'app.wasm', 'sum', '1', '2'])).toBe('optimizing');
+    expect(tier(['run', '--compiler', 'optimizing', 'app.wat'])).toBe('optimizing');
+    expect(tier(['run', '-', '--invoke', 'f'])).toBe('optimizing');
+    expect(tier(['run', 'app.wasmu'])).toBe('eager');
+    expect(tier(['call', '--no-cache', 'app.wasmu', 'f'])).toBe('eager');
+    expect(tier(['run', '--compiler', 'baseline', 'app.wasm'])).toBeNull();
+    expect(tier(['run', '--compiler=baseline', 'app.wasmu'])).toBeNull();
+  });
+
+  it('skips the values of our flags to find FILE, and stops at it', () => {
+    const args = ['run', '--dir', 'x.wasmu', '--env', 'A=b', '-i', 'main', '--timeout', '5s', 'app.wasm'];
+    expect(tier([...args, '--compiler', 'baseline'])).toBe('optimizing');
+    expect(tier(['run', '--max-memory', '1MiB', '--cache-dir', 'c.wasmu', 'a.wasmu'])).toBe('eager');
+  });
+
+  it('nothing without the launcher’s marker, for another command, or with a tier flag of the process', () => {
+    expect(tier(['run', 'app.wasm'], [], {})).toBeNull();
+    expect(tier(['run', 'app.wasm'], [], { WASMER_TS_LAUNCHER: '2' })).toBeNull();
+    for (const args of [['inspect', 'app.wasm'], ['compile', 'app.wasm'], ['--version'], ['cache', 'ls'], []]) {
+      expect(tier(args), args.join(' ')).toBeNull();
+    }
+    for (const flag of ['--no-liftoff', '--liftoff', '--no_wasm_lazy_compilation', '--wasm-dynamic-tiering=false']) {
+      expect(tier(['run', 'app.wasm'], [flag]), flag).toBeNull();
+    }
+    expect(tier(['run', 'app.wasm'], ['--max-old-space-size=64'])).toBe('optimizing');
+  });
+
+  it('sets what relaunch.ts sets for the same mode, on every V8 it knows, and nothing on another', () => {
+    for (const major of [11, 12, 13, 14]) {
+      for (const mode of ['optimizing', 'eager'] as const) {
+        expect(tierFlags(mode, `${major}.1.2.3`), `${major} ${mode}`).toEqual(runtimeModeFlags(mode, major));
+      }
+    }
+    expect(tierFlags('optimizing', '14.6.202.34')).toContain('--no-wasm-deopt');
+    expect(tierFlags('optimizing', '10.2.154.26')).toBeNull();
+    expect(tierFlags('optimizing', '15.0.1.1')).toBeNull();
   });
 });
 

@@ -4,20 +4,11 @@
 // before Node exists; these tests check what it picks, with a stand-in `node`
 // on PATH that prints its arguments, and what really runs, with the real one.
 import { spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchHintFile, switchFlags } from '../../src/commands/relaunch.js';
+import { runtimeModeFlags, switchFlags } from '../../src/commands/relaunch.js';
 import { encodeU32 } from '../../src/runtime/encoder/leb128.js';
 import { nativeStatus } from '../../src/runtime/engine/native.js';
 import { AUTO_OPTIMIZING_MAX_CODE_BYTES, v8FlagsFor } from '../../src/runtime/engine/tiering.js';
@@ -63,56 +54,22 @@ function launch(
 }
 
 describe.skipIf(SKIP_IN_EXE)(
-  'the launcher picks V8 flags before Node starts (the npm package: the executable has none)',
+  'the launcher starts Node with V8’s defaults and marks it (the npm package: the executable has none)',
   () => {
-    it('starts run and call of a module for TurboFan, as v8FlagsFor says', () => {
-      expect(launch(['run', 'app.wasm']).flags).toEqual(v8FlagsFor('optimizing'));
-      expect(launch(['call', 'app.wasm', 'sum', '1', '2']).flags).toEqual(v8FlagsFor('optimizing'));
-      expect(launch(['run', '--compiler', 'optimizing', 'app.wat']).flags).toEqual(v8FlagsFor('optimizing'));
-      expect(launch(['run', '-', '--invoke', 'f']).flags).toEqual(v8FlagsFor('optimizing'));
-    });
-
-    it('gives a .wasmu artifact the eager flags its machine code was compiled under', () => {
-      expect(launch(['run', 'app.wasmu']).flags).toEqual(v8FlagsFor('eager'));
-      expect(launch(['call', '--no-cache', 'app.wasmu', 'f']).flags).toEqual(v8FlagsFor('eager'));
-    });
-
-    it("gives --compiler baseline and every other command V8's defaults", () => {
-      expect(launch(['run', '--compiler', 'baseline', 'app.wasm']).flags).toEqual(v8FlagsFor('baseline'));
-      expect(launch(['run', '--compiler=baseline', 'app.wasmu']).flags).toEqual(v8FlagsFor('baseline'));
-      for (const args of [['inspect', 'app.wasm'], ['compile', 'app.wasm'], ['--version'], ['cache', 'ls'], []]) {
-        expect(launch(args).flags, args.join(' ')).toEqual([]);
+    it('gives no V8 flag to any command: the CLI sets the tier itself, before it compiles', () => {
+      for (const args of [
+        ['run', 'app.wasm'],
+        ['call', 'app.wasm', 'sum', '1', '2'],
+        ['run', 'app.wasmu'],
+        ['run', '--compiler', 'baseline', 'app.wasm'],
+        ['inspect', 'app.wasm'],
+        ['--version'],
+        [],
+      ]) {
+        const launched = launch(args);
+        expect(launched.flags, args.join(' ')).toEqual([]);
+        expect(launched.env).toBe('env=1');
       }
-    });
-
-    it('skips the values of our flags to find FILE, and stops at it', () => {
-      const args = ['run', '--dir', 'x.wasmu', '--env', 'A=b', '-i', 'main', '--timeout', '5s', 'app.wasm'];
-      expect(launch([...args, '--compiler', 'baseline']).flags).toEqual(v8FlagsFor('optimizing'));
-      expect(launch(['run', '--max-memory', '1MiB', '--cache-dir', 'c.wasmu', 'a.wasmu']).flags).toEqual(
-        v8FlagsFor('eager'),
-      );
-    });
-
-    it('starts a module its relaunch found too big with the defaults at once, until the file changes', () => {
-      const env = { XDG_CACHE_HOME: join(dir, 'hint-cache') };
-      const module = join(dir, 'hinted.wasm');
-      writeFileSync(module, 'not read by the launcher');
-      const hint = launchHintFile(module, env) as string;
-      expect(launch(['run', module], env).flags).toEqual(v8FlagsFor('optimizing'));
-      mkdirSync(dirname(hint), { recursive: true });
-      writeFileSync(hint, '');
-      const hourAgo = Date.now() / 1000 - 3600;
-      utimesSync(module, hourAgo, hourAgo);
-      expect(launch(['run', module], env).flags).toEqual([]);
-      expect(launch(['call', module, 'f'], env).flags).toEqual([]);
-      // A relative name is the same file, from $PWD as the shell has it.
-      expect(launch(['run', 'hinted.wasm'], env, dir).flags).toEqual([]);
-      // Not when TurboFan is asked for, not for another file, and not once the file is newer.
-      expect(launch(['run', '--compiler', 'optimizing', module], env).flags).toEqual(v8FlagsFor('optimizing'));
-      expect(launch(['run', join(dir, 'other.wasm')], env).flags).toEqual(v8FlagsFor('optimizing'));
-      const later = Date.now() / 1000 + 60;
-      utimesSync(module, later, later);
-      expect(launch(['run', module], env).flags).toEqual(v8FlagsFor('optimizing'));
     });
 
     it('passes every argument on untouched, and marks the process as launched', () => {
@@ -251,13 +208,14 @@ function moduleWithCode(size: number): Uint8Array {
 }
 
 /**
- * Runs the CLI as the launcher would have started it (flags and marker), tracing
- * V8's compiles. The executable starts with those flags and marks itself.
+ * Runs the CLI as the launcher starts it (V8's defaults, the marker; `launcherFlags` for a
+ * process given flags at start), tracing V8's compiles. The executable starts with the
+ * flags baked into it and marks itself.
  */
 function asLaunched(
   args: string[],
   env: Record<string, string> = { WASMER_TS_LAUNCHER: '1' },
-  launcherFlags: readonly string[] = v8FlagsFor('optimizing'),
+  launcherFlags: readonly string[] = [],
 ) {
   const flags = SKIP_IN_EXE ? [] : launcherFlags;
   const r = spawnSync(...direct(args, [...flags, '--trace-wasm-compilation-times']), {
@@ -305,24 +263,24 @@ describe('a module that wants other flags gets them: switched in process before 
     expect(run.tiers).toEqual(['TurboFan']);
   });
 
-  it.skipIf(SKIP_IN_EXE)('leaves the launcher a hint for a big module, and drops a wrong one', () => {
-    const env = { XDG_CACHE_HOME: join(dir, 'cache') };
-    const bigHint = launchHintFile(big, env) as string;
-    rmSync(bigHint, { force: true });
-    expect(asLaunched(['run', '--no-cache', big, '--invoke', 'f']).output).toBe('7');
-    expect(existsSync(bigHint)).toBe(true);
-    // A hint that was wrong: the launcher gave the defaults to a module that wants TurboFan.
-    const smallHint = launchHintFile(small, env) as string;
-    writeFileSync(smallHint, '');
-    const run = asLaunched(['run', '--no-cache', small, '--invoke', 'f'], { WASMER_TS_LAUNCHER: '1' }, []);
-    expect(run.output).toBe('7');
-    expect(run.tiers).toEqual(['TurboFan']);
-    expect(existsSync(smallHint)).toBe(false);
-  });
+  it.skipIf(SKIP_IN_EXE)(
+    'switches the other way too: a small module in a process still at V8’s defaults gets TurboFan, in it',
+    () => {
+      // NODE_DISABLE_COMPILE_CACHE=1: the bundle loader, which sets the tier before the CLI loads,
+      // keeps no code cache and leaves V8's flags alone; the CLI sets them before its compile.
+      const run = asLaunched(['run', '--no-cache', small, '--invoke', 'f'], {
+        WASMER_TS_LAUNCHER: '1',
+        NODE_DISABLE_COMPILE_CACHE: '1',
+      });
+      expect(run.stderr).toBe('');
+      expect(run.output).toBe('7');
+      expect(run.tiers).toEqual(['TurboFan']);
+    },
+  );
 
   it.skipIf(SKIP_IN_EXE)(
-    'switches to V8’s defaults in the same process instead, before any compile, into the state a start with them has',
-    () => {
+    'each switch leaves V8 in the state of a start with the flags, in the one process: to TurboFan, back to the defaults, to eager',
+    async () => {
       // A preload that logs, as each process exits, its pid and the flag hash V8 puts in code caches.
       const log = join(dir, 'processes.log');
       const probe = join(dir, 'probe.cjs');
@@ -331,59 +289,79 @@ describe('a module that wants other flags gets them: switched in process before 
         `process.on('exit', () => { const h = new (require('node:vm').Script)('0').createCachedData().readUInt32LE(12);
           require('node:fs').appendFileSync(${JSON.stringify(log)}, process.pid + ' ' + h + '\\n'); });`,
       );
-      const processes = (flags: readonly string[], args: string[]) => {
+      const hashOf = (flags: readonly string[], args: string[], env: Record<string, string> = {}) => {
         rmSync(log, { force: true });
-        const run = asLaunched(args, { WASMER_TS_LAUNCHER: '1' }, ['--require', probe, ...flags]);
-        expect(run.stderr).toBe('');
-        return { run, lines: readFileSync(log, 'utf8').trim().split('\n') };
+        const run = asLaunched(args, { WASMER_TS_LAUNCHER: '1', ...env }, ['--require', probe, ...flags]);
+        // The artifact's machine code was made without the trace flag, which V8's hash covers too.
+        expect(run.stderr.replace(/^note: machine code not used \(V8 rejected it: .*\n/m, '')).toBe('');
+        const lines = readFileSync(log, 'utf8').trim().split('\n');
+        expect(lines, 'one process: nothing relaunched').toHaveLength(1);
+        return { run, hash: lines[0]?.split(' ')[1] };
       };
-      const switched = processes(v8FlagsFor('optimizing'), ['run', '--no-cache', big, '--invoke', 'f']);
-      expect(switched.run.output).toBe('7');
-      expect(switched.run.tiers[0]).toBe('Liftoff');
-      expect(switched.lines).toHaveLength(1);
-      // What a Node started with V8's defaults (and the same other flags) has: what a relaunch gets.
-      const defaults = processes([], ['run', '--no-cache', '--compiler', 'baseline', big, '--invoke', 'f']);
-      expect(defaults.lines).toHaveLength(1);
-      expect(switched.lines[0]?.split(' ')[1]).toBe(defaults.lines[0]?.split(' ')[1]);
-      // The hash tells the flags apart: the small module's process keeps --no-liftoff.
-      const kept = processes(v8FlagsFor('optimizing'), ['run', '--no-cache', small, '--invoke', 'f']);
-      expect(kept.run.tiers).toEqual(['TurboFan']);
-      expect(kept.lines[0]?.split(' ')[1]).not.toBe(defaults.lines[0]?.split(' ')[1]);
+      // The references: processes given the flags at start, unmarked, so that nothing switches
+      // (bin/bundle-loader.js turns Wasm inlining on for both on V8 11, the same way).
+      const unmarked = { WASMER_TS_LAUNCHER: '0' };
+      const atStart = {
+        baseline: hashOf([], ['run', '--no-cache', big, '--invoke', 'f'], unmarked).hash,
+        optimizing: hashOf(v8FlagsFor('optimizing'), ['run', '--no-cache', small, '--invoke', 'f'], unmarked).hash,
+      };
+      expect(atStart.optimizing).not.toBe(atStart.baseline);
+      // The launcher's start: the loader sets TurboFan on first call; a big module is set back.
+      const small1 = hashOf([], ['run', '--no-cache', small, '--invoke', 'f']);
+      expect(small1.run.tiers).toEqual(['TurboFan']);
+      expect(small1.hash).toBe(atStart.optimizing);
+      const big1 = hashOf([], ['run', '--no-cache', big, '--invoke', 'f']);
+      expect(big1.run.output).toBe('7');
+      expect(big1.run.tiers[0]).toBe('Liftoff');
+      expect(big1.hash).toBe(atStart.baseline);
+      // A process given --no-liftoff at start, as the launcher did until 2026-12-03, switched back.
+      const big2 = hashOf(v8FlagsFor('optimizing'), ['run', '--no-cache', big, '--invoke', 'f']);
+      expect(big2.run.tiers[0]).toBe('Liftoff');
+      expect(big2.hash).toBe(atStart.baseline);
+      // An artifact not named .wasmu: the eager flags its machine code was compiled under.
+      const artifact = join(dir, 'small.artifact');
+      const compiled = spawnSync(...direct(['compile', small, '-o', artifact]), { encoding: 'utf8', cwd: ROOT });
+      expect(compiled.status, compiled.stderr).toBe(0);
+      const eagerAtStart = hashOf(v8FlagsFor('eager'), ['run', '--no-cache', artifact, '--invoke', 'f'], unmarked);
+      const eager = hashOf([], ['run', '--no-cache', artifact, '--invoke', 'f']);
+      expect(eager.run.output).toBe('7');
+      expect(eager.hash).toBe(eagerAtStart.hash);
+      expect(eager.hash).not.toBe(atStart.optimizing);
     },
   );
 
-  it.skipIf(SKIP_IN_EXE)(
-    'a switched run fills a cache entry that the next start, with V8’s defaults (the hint), loads: the engine keys agree',
-    () => {
-      // $add is hot (200 million calls through $add2): V8 tiers it up to TurboFan, which the entry
-      // keeps. So many that the run outlasts the 50 ms below which a Liftoff run fills no entry
-      // (cache/index.ts, MIN_RUN_MS): $run's loop stays in Liftoff (no on-stack replacement).
-      const calls = join(dir, 'big-calls-cached.wasm');
-      writeFileSync(calls, moduleWithCalls(AUTO_OPTIMIZING_MAX_CODE_BYTES + 1000));
-      const cacheDir = mkdtempSync(join(dir, 'entries-'));
-      const args = ['run', '--cache-dir', cacheDir, calls, '--invoke', 'run', '200000000'];
-      const first = asLaunched(args);
-      expect(first.stderr).toBe('');
-      expect(first.tiers).toEqual(['Liftoff', 'TurboFan']);
-      const second = asLaunched(args, { WASMER_TS_LAUNCHER: '1' }, []);
+  it.skipIf(SKIP_IN_EXE)('a switched run fills a cache entry that the next run loads: the engine keys agree', () => {
+    // $add is hot (200 million calls through $add2): V8 tiers it up to TurboFan, which the entry
+    // keeps. So many that the run outlasts the 50 ms below which a Liftoff run fills no entry
+    // (cache/index.ts, MIN_RUN_MS): $run's loop stays in Liftoff (no on-stack replacement).
+    const calls = join(dir, 'big-calls-cached.wasm');
+    writeFileSync(calls, moduleWithCalls(AUTO_OPTIMIZING_MAX_CODE_BYTES + 1000));
+    const cacheDir = mkdtempSync(join(dir, 'entries-'));
+    const args = ['run', '--cache-dir', cacheDir, calls, '--invoke', 'run', '200000000'];
+    const first = asLaunched(args);
+    expect(first.stderr).toBe('');
+    expect(first.tiers).toEqual(['Liftoff', 'TurboFan']);
+    // Also from a process started with V8's defaults and no marker (nothing switched there).
+    for (const env of [{ WASMER_TS_LAUNCHER: '1' }, { WASMER_TS_LAUNCHER: '0' }]) {
+      const second = asLaunched(args, env);
       expect(second.stderr).toBe('');
       expect(second.output).toBe(first.output);
       // Loaded from the entry: V8 compiles $add neither with Liftoff nor with TurboFan again.
       expect(second.tiers).toEqual([]);
-    },
-  );
+    }
+  });
 
-  it('passes the exit status and errors of the relaunched command through', () => {
+  it('passes the exit status and errors of a switched command through', () => {
     const missing = asLaunched(['run', '--no-cache', big, '--invoke', 'nope']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/export "nope" not found/);
     expect(missing.stderr.match(/not found/g)).toHaveLength(1);
   });
 
-  it('never relaunches without the marker, or twice', () => {
+  it('never switches or relaunches without the marker, or twice: the flags Node was given stay', () => {
     // The executable always has the marker (it starts with known flags): only "twice" applies.
     for (const env of SKIP_IN_EXE ? [{ WASMER_TS_LAUNCHER: '2' }] : [{}, { WASMER_TS_LAUNCHER: '2' }]) {
-      const run = asLaunched(['run', '--no-cache', big, '--invoke', 'f'], env);
+      const run = asLaunched(['run', '--no-cache', big, '--invoke', 'f'], env, v8FlagsFor('optimizing'));
       expect(run.output).toBe('7');
       expect(run.tiers).toEqual(['TurboFan']);
     }
@@ -402,37 +380,51 @@ describe('a module that wants other flags gets them: switched in process before 
 
 describe('switchFlags: what a switch in process sets, and when the command is relaunched instead', () => {
   const v8 = '11.3.244.8';
+  const reset = ['--liftoff', '--wasm-lazy-compilation', '--wasm-dynamic-tiering'];
 
-  it('resets the tier flags, undoes what the CLI added, then sets the mode', () => {
+  it('resets the tier flags, undoes what the CLI added, then sets the mode with what it implies at start', () => {
     expect(switchFlags(['--no-liftoff', '--wasm-inlining'], 'baseline', ['--wasm-inlining'], v8)).toEqual([
-      '--liftoff',
-      '--wasm-lazy-compilation',
-      '--wasm-dynamic-tiering',
+      ...reset,
       '--no-wasm-inlining',
       '--no-experimental-wasm-inlining',
     ]);
     expect(switchFlags(['--no-liftoff', '--max-old-space-size=100'], 'eager', [], v8)).toEqual([
-      '--liftoff',
+      ...reset,
+      '--no-liftoff',
+      '--no-wasm-dynamic-tiering',
+      '--no-wasm-lazy-compilation',
+    ]);
+    expect(switchFlags([], 'optimizing', [], '13.6.233.17', false)).toEqual([
+      ...reset,
+      '--no-liftoff',
+      '--no-wasm-dynamic-tiering',
       '--wasm-lazy-compilation',
-      '--wasm-dynamic-tiering',
-      ...v8FlagsFor('eager'),
     ]);
   });
 
-  it('on V8 12-14 only back to the defaults, from a start for TurboFan on first call, outside the executable', () => {
-    const tiers = ['--liftoff', '--wasm-lazy-compilation', '--wasm-dynamic-tiering'];
-    expect(switchFlags(['--no-liftoff'], 'baseline', [], '12.4.254.21', false)).toEqual(tiers);
-    expect(switchFlags(['--no-liftoff'], 'baseline', [], '13.6.233.17', false)).toEqual(tiers);
-    // V8 14's --no-liftoff at start turns Wasm deoptimization off too.
-    expect(switchFlags(['--no-liftoff'], 'baseline', [], '14.6.202.34', false)).toEqual([...tiers, '--wasm-deopt']);
-    expect(switchFlags(['--no-liftoff'], 'eager', [], '14.6.202.34', false)).toBeNull();
-    expect(switchFlags([], 'optimizing', [], '14.6.202.34', false)).toBeNull();
-    expect(switchFlags(v8FlagsFor('eager'), 'baseline', [], '14.6.202.34', false)).toBeNull();
-    expect(switchFlags(['--no-liftoff'], 'baseline', [], '14.6.202.34', true)).toBeNull();
+  it('on V8 14 also sets --wasm-deopt, which --no-liftoff turns off at start only', () => {
+    const v14 = '14.6.202.34';
+    expect(switchFlags(['--no-liftoff'], 'baseline', [], v14, false)).toEqual([...reset, '--wasm-deopt']);
+    expect(switchFlags([], 'optimizing', [], v14, false)).toEqual([
+      ...reset,
+      '--wasm-deopt',
+      '--no-liftoff',
+      '--no-wasm-dynamic-tiering',
+      '--no-wasm-deopt',
+      '--wasm-lazy-compilation',
+    ]);
+    expect(runtimeModeFlags('eager', 14)).toEqual([
+      '--no-liftoff',
+      '--no-wasm-dynamic-tiering',
+      '--no-wasm-deopt',
+      '--no-wasm-lazy-compilation',
+    ]);
   });
 
-  it('relaunches on another V8, beside a codegen flag of the user, or with an added flag it cannot undo', () => {
+  it('relaunches in the executable on V8 12+, on another V8, beside a codegen flag of the user, or with an added flag it cannot undo', () => {
+    expect(switchFlags(['--no-liftoff'], 'baseline', [], '14.6.202.34', true)).toBeNull();
     expect(switchFlags(['--no-liftoff'], 'baseline', [], '15.1.1.1', false)).toBeNull();
+    expect(switchFlags(['--no-liftoff'], 'baseline', [], '10.2.154.26', false)).toBeNull();
     expect(switchFlags(['--no-liftoff', '--liftoff-only'], 'baseline', [], v8)).toBeNull();
     expect(switchFlags(['--no-liftoff', '--wasm-inlining'], 'baseline', [], v8)).toBeNull();
     expect(switchFlags(['--no-liftoff', '--turbo-inlining'], 'baseline', ['--turbo-inlining'], v8)).toBeNull();
