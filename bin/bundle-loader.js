@@ -328,10 +328,9 @@ function tierFlags(tier, v8Version) {
 
 /**
  * The flags settleV8Flags added to process.execArgv, kept on `process` where the CLI reads them
- * (src/commands/relaunch.ts, ADDED_V8_FLAGS_KEY): a module relaunched with V8's defaults
- * must not inherit them. It did, and LLVM's clang ran its C++ compile with Wasm inlining,
- * 1.3x slower, and its cache entries under another engine key than a run the launcher's
- * hint started with the defaults.
+ * (src/commands/relaunch.ts, ADDED_V8_FLAGS_KEY): a module set back to V8's defaults (or
+ * relaunched with them) must not keep them. A relaunch once did, and LLVM's clang ran its C++
+ * compile with Wasm inlining, 1.3x slower, its cache entries under another engine key.
  */
 function addedV8Flags() {
   const key = Symbol.for('wasmer-ts.addedV8Flags');
@@ -507,7 +506,7 @@ function prune(dir) {
   try {
     const old = Date.now() - PRUNE_AFTER_MS;
     for (const name of readdirSync(dir)) {
-      // The launcher's hints (src/commands/relaunch.ts) too: a relaunch writes them again.
+      // The hints an older launcher left (`launch-*`, before 2026-12-03): nothing writes them now.
       const ours =
         name.endsWith('.bin') || name.endsWith('.tmp') || name.startsWith('seen-') || name.startsWith('launch-');
       if (!ours) continue;

@@ -34,8 +34,8 @@
 //                          Cranelift compile, timed the first time, is a table of its own)
 //   gc: ... (diagnostic)   `node --trace-gc bin/wasmer-ts.js run --no-cache` and node:wasi with
 //                          --trace-gc: the launcher cannot pass a Node flag, so these start
-//                          node directly, with V8's defaults, the flags the launcher's
-//                          relaunch gives a module this big (src/commands/relaunch.ts)
+//                          node directly, with V8's defaults, the flags the CLI sets
+//                          for a module this big (src/commands/relaunch.ts)
 // CPU is user + system of the whole process tree (GNU time), wall is process start
 // to exit, RSS is GNU time's peak resident set (%M, the largest process);
 // ratios are to node:wasi. One round takes 2-4 minutes on 2 loaded cores (the

@@ -2,27 +2,26 @@
  * How V8 compiles a module: its baseline compiler (Liftoff) first, or its
  * optimizing compiler (TurboFan) from each function's first call (issues 6, 9).
  *
- * V8's flags are process-wide and are fixed when Node starts: this module
- * never sets them. It says which flags give which tier, which tier this
- * process has, and which tier `auto` prefers for a module; the `wasmer-ts`
- * command starts Node with the flags a module wants (bin/wasmer-ts.js), and a
- * library user starts Node with `v8FlagsFor(tier)`. (The CLI sets V8's defaults
- * back in its own process, before its first compile, for a module too big for
- * TurboFan on first call, instead of relaunching: src/commands/relaunch.ts,
- * switchFlags.)
+ * V8's flags are process-wide: this module never sets them. It says which
+ * flags give which tier, which tier this process has, and which tier `auto`
+ * prefers for a module; a library user starts Node with `v8FlagsFor(tier)`.
+ * The `wasmer-ts` command sets them itself, once, before anything is compiled
+ * (bin/bundle-loader.js before the CLI loads, src/commands/relaunch.ts's
+ * switchFlags for a module that wants another mode), with what each flag
+ * implies at start.
  *
- * Why never `v8.setFlagsFromString` (the design of issue 6 flipped
- * `--no-liftoff` around each compile):
+ * Why never around a compile (the design of issue 6 flipped `--no-liftoff`
+ * around each compile), and only so before the first:
  * - Node documents flag changes after start-up as undefined behaviour, and
  *   V8 14 (Node 26) aborts on `--no-liftoff` set at run time, even before any
  *   compile (`Check failed: function_feedback != ...` in TurboFan's inlining,
  *   which expects the type feedback Liftoff collects): given at start, the flag
  *   also turns `--wasm-dynamic-tiering` and `--wasm-deopt` off, and set at run
- *   time it does not, as the flag hash below shows (26.12.1: with those two set
- *   beside it at run time, the hash is a start's and the abort goes; not relied
- *   on). Flags set at run time are only safe as the exact state of a start,
- *   before anything is compiled: the CLI does that for a big module
- *   (src/commands/relaunch.ts, switchFlags), the library never.
+ *   time it does not, as the flag hash below shows: with those two set beside
+ *   it at run time, the hash is a start's and nothing aborts (20.20.2 to
+ *   26.12.1, test/cli/launcher.test.ts). Flags set at run time are only safe
+ *   as the exact state of a start, before anything is compiled, which is what
+ *   the CLI does; the library never sets them.
  * - Machine code carries a hash of *every* V8 flag (`FlagList::Hash`): measured
  *   on 11.3, code serialized under `--no-liftoff --no-wasm-lazy-compilation` is
  *   refused by a process that lacks either flag, or that merely adds
