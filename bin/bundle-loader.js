@@ -248,7 +248,9 @@ function wantsEarlyInlining(profile, execArgv, v8Version) {
 }
 
 /**
- * Turns Wasm inlining on (Node 20) before the first bundle file loads, where the CLI would
+ * Sets the tier of a launched `run` or `call` (launchedTier), recorded in process.execArgv as
+ * the flags a start with it would have, then turns Wasm inlining on (Node 20) before the
+ * first bundle file loads, where the CLI would
  * turn it on before its first compile (src/commands/input.ts), through the addon, as the CLI
  * does. Later, the code caches of the files loaded by then must be written before the change,
  * under the flags the next start has (V8 refuses a cache made under others), and so lack every
