@@ -6,7 +6,6 @@
  */
 import { closeSync, openSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { requireBuiltin } from '../runtime/builtin.js';
 import { readWithIdentity, rememberFileIdentity } from '../runtime/engine/cache/file-identity.js';
 import { codeSectionSizeAt } from '../runtime/engine/module-facts.js';
 import { type CompilerChoice, wantsEntryInlining } from '../runtime/engine/tiering.js';
@@ -307,12 +306,8 @@ async function inlineIfWanted(codeByteLength: number | null): Promise<void> {
   if (inliningDecided) return;
   inliningDecided = true;
   if (!wantsEntryInlining(codeByteLength)) return;
-  (process as NodeJS.EventEmitter).emit('wasmer-ts:before-v8-flags');
-  // The addon, already mapped by the CLI's loader, sets it without loading node:v8 (11 ms on Node 20).
-  const { nativeAddon } = await import('../runtime/engine/native.js');
-  const setV8Flags =
-    nativeAddon()?.setV8Flags ?? requireBuiltin<typeof import('node:v8')>('node:v8').setFlagsFromString;
-  setV8Flags('--wasm-inlining');
+  const { setV8FlagsBeforeCompile } = await import('./relaunch.js');
+  await setV8FlagsBeforeCompile(['--wasm-inlining']);
   process.execArgv.push('--wasm-inlining');
 }
 

@@ -181,16 +181,25 @@ async function switchInProcess(wanted: CompileMode): Promise<boolean> {
   const added = addedV8Flags();
   const flags = switchFlags(process.execArgv, wanted, added);
   if (flags === null) return false;
-  (process as NodeJS.EventEmitter).emit('wasmer-ts:before-v8-flags');
-  // The addon, mapped already by the CLI's loader; else node:v8 (its load is nothing beside a relaunch).
-  const { nativeAddon } = await import('../runtime/engine/native.js');
-  const setV8Flags =
-    nativeAddon()?.setV8Flags ?? requireBuiltin<typeof import('node:v8')>('node:v8').setFlagsFromString;
-  setV8Flags(flags.join(' '));
+  await setV8FlagsBeforeCompile(flags);
   const execArgv = relaunchFlags(process.execArgv, wanted, added);
   process.execArgv.splice(0, process.execArgv.length, ...execArgv);
   added.splice(0, added.length);
   return true;
+}
+
+/**
+ * Sets V8 flags in this process, before any Wasm is compiled (the CLI's inlining flag, a
+ * switch of tier): bin/bundle-loader.js first writes its code cache of the files loaded so
+ * far, under the flags they were compiled with (V8 refuses a cache made under others). The
+ * addon sets them, mapped already by the loader, without loading node:v8 (11 ms on Node 20
+ * under --no-liftoff); else node:v8.
+ */
+export async function setV8FlagsBeforeCompile(flags: readonly string[]): Promise<void> {
+  (process as NodeJS.EventEmitter).emit('wasmer-ts:before-v8-flags');
+  const { nativeAddon } = await import('../runtime/engine/native.js');
+  const set = nativeAddon()?.setV8Flags ?? requireBuiltin<typeof import('node:v8')>('node:v8').setFlagsFromString;
+  set(flags.join(' '));
 }
 
 /**
