@@ -300,15 +300,18 @@ function launchedTier(argv, execArgv, env) {
     const flag = raw.replaceAll('_', '-');
     if (LIFTOFF_FLAG.test(flag) || LAZY_FLAG.test(flag) || DYNAMIC_TIERING_FLAG.test(flag)) return null;
   }
-  const args = argv.slice(3);
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--' || !arg.startsWith('-') || arg === '-') break;
-    const compiler = arg === '--compiler' ? args[i + 1] : arg.startsWith('--compiler=') ? arg.slice(11) : undefined;
+  // Our options up to FILE, as fileOf reads them.
+  for (let i = 3; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--' || !arg.startsWith('-') || arg === '-') {
+      const file = arg === '--' ? argv[i + 1] : arg;
+      return file?.endsWith('.wasmu') ? 'eager' : 'optimizing';
+    }
+    const compiler = arg === '--compiler' ? argv[i + 1] : arg.startsWith('--compiler=') ? arg.slice(11) : undefined;
     if (compiler === 'baseline') return null;
     if (VALUE_OPTIONS.has(arg)) i++;
   }
-  return fileOf(args)?.endsWith('.wasmu') ? 'eager' : 'optimizing';
+  return 'optimizing';
 }
 
 /**
