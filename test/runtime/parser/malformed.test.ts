@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { WasmParseError } from '../../../src/runtime/errors.js';
-import { parseModule } from '../../../src/runtime/parser/index.js';
+import { CompileError, WasmParseError } from '../../../src/runtime/errors.js';
+import { Module } from '../../../src/runtime/module.js';
+import { parseCompiledModule, parseModule } from '../../../src/runtime/parser/index.js';
 import { errorOf } from '../../helpers/errors.js';
 import {
   body,
@@ -366,5 +367,42 @@ describe('malformed modules give WasmParseError with a precise code and offset',
     const bad = [0x01, 0x02, 0x01, 0x00]; // function names: one entry, cut short
     const info = parseModule(module(TYPE, FUNCTION, CODE, custom('name', [...good, ...bad])));
     expect(info.names.module).toBe('mod');
+  });
+});
+
+describe('parseCompiledModule: for bytes V8 compiles too', () => {
+  // The code section of GOOD with its one body's size set to 0 (and the body's bytes after it,
+  // so the section's size still holds): the one check parseCompiledModule leaves to V8.
+  const EMPTY_BODY = module(TYPE, FUNCTION, EXPORT, section(10, vec([[0x00, 0x00, 0x20, 0, 0x20, 1, 0x6a, END]])));
+
+  it('gives what parseModule gives for a valid module', () => {
+    const { names: _n1, ...full } = parseModule(GOOD);
+    const { names: _n2, ...compiled } = parseCompiledModule(GOOD);
+    expect(compiled).toEqual(full);
+    const simple = new Uint8Array(readFileSync('fixtures/simple.wasm'));
+    expect(parseCompiledModule(simple).exports).toEqual(parseModule(simple).exports);
+  });
+
+  it("leaves the bodies to V8: Module reports V8's error for a body parseModule refuses", async () => {
+    expect(parseError(EMPTY_BODY).detail).toContain('function body 0 is empty');
+    expect(parseCompiledModule(EMPTY_BODY).codeCount).toBe(1);
+    expect(WebAssembly.validate(EMPTY_BODY)).toBe(false);
+    for (const make of [() => new Module(EMPTY_BODY), () => Module.from(EMPTY_BODY)]) {
+      const error = await Promise.resolve()
+        .then(make)
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(error).toBeInstanceOf(CompileError);
+      expect((error as CompileError).code).toBe('ERR_COMPILE');
+    }
+  });
+
+  it("still checks the code count, and a header error is thrown before V8's verdict", async () => {
+    const twoBodies = module(TYPE, FUNCTION, section(10, vec([body([]), body([])])));
+    expect(errorOf(() => parseCompiledModule(twoBodies), WasmParseError).code).toBe('ERR_COUNT_MISMATCH');
+    const notWasm = new Uint8Array([0x00, 0x61, 0x73, 0x6e, 1, 0, 0, 0]);
+    await expect(Module.from(notWasm)).rejects.toMatchObject({ code: 'ERR_BAD_MAGIC' });
   });
 });

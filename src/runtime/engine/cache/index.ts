@@ -294,7 +294,7 @@ export class ModuleCache {
   async get(
     wasm: Uint8Array,
     wasmSha256: string = sha256Hex(wasm),
-    options: { readonly releaseWasm?: boolean } = {},
+    options: { readonly releaseWasm?: boolean; readonly beforeRelease?: () => void } = {},
   ): Promise<CacheHit | null> {
     const file = this.fileFor(wasm, wasmSha256);
     const found = this.readEntry(file, true);
@@ -326,6 +326,7 @@ export class ModuleCache {
       return null;
     }
     if (fd !== null) ignoreErrors(() => closeSync(fd));
+    if (options.releaseWasm === true) options.beforeRelease?.();
     try {
       const loaded = await loadDecodedArtifact(read, { releaseWasm: options.releaseWasm === true });
       const machineCodeByteLength = read.header.machineCodeByteLength;
@@ -669,6 +670,11 @@ export interface CachedCompileOptions {
    * A hit's load then holds only V8's copies of the Wasm at its peak (three on V8 11), not one more.
    */
   readonly releaseWasm?: boolean;
+  /**
+   * Called once before a hit lets `wasm` go (`releaseWasm`): the caller's last chance to read
+   * the bytes. Module parses them there, and on a miss while V8 compiles them instead.
+   */
+  readonly beforeRelease?: () => void;
 }
 
 /** Milliseconds on a monotonic clock. Not `performance.now()`: its first use loads perf_hooks (11 modules, ~1.5 ms). */
@@ -743,7 +749,12 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   // 0.5 ms of a component's start).
   const releaseWasm = options.releaseWasm === true;
   const compiled = compiledRecord(wasm, wasmSha256, releaseWasm);
-  const hit = cache.has(wasm, wasmSha256) ? await cache.get(wasm, wasmSha256, { releaseWasm }) : null;
+  const hit = cache.has(wasm, wasmSha256)
+    ? await cache.get(wasm, wasmSha256, {
+        releaseWasm,
+        ...(options.beforeRelease === undefined ? {} : { beforeRelease: options.beforeRelease }),
+      })
+    : null;
   const fromCache = hit?.usedMachineCode === true;
   if (fromCache) await record();
   const module = hit?.module ?? (await compile(wasm));
