@@ -11,6 +11,7 @@
 //   deserializeValue(b, buf) -> value               and back (see SerializeValue)
 //   checksum32(bytes)        -> number              bin/bundle-loader.js's FNV-1a checksum
 //   setV8Flags(flags)        -> undefined           v8::V8::SetFlagsFromString, as node:v8's
+//   setLoading(on)           -> undefined           Isolate::SetIsLoading (SetRAILMode on V8 11)
 //   detach(bytes)            -> boolean             frees the buffer a Uint8Array covers whole, now
 //   collectGarbage()         -> undefined           a full GC now (Isolate::LowMemoryNotification)
 //   compileFile(path, params, cachedData) -> { fn, rejected, length, createCachedData } | string
@@ -407,6 +408,41 @@ void Detach(const FunctionCallbackInfo<Value>& info) {
   info.GetReturnValue().Set(done);
 }
 
+// Whether this V8 has Isolate::SetIsLoading (V8 12.x on, where SetRAILMode went away), read
+// from the header as kHasModuleCachingCallback is.
+template <typename I, typename = void>
+struct HasSetIsLoading : std::false_type {};
+template <typename I>
+struct HasSetIsLoading<I, std::void_t<decltype(&I::SetIsLoading)>> : std::true_type {};
+
+// SetRAILMode through its own parameter type, so that v8::RAILMode, gone from the headers
+// that have SetIsLoading, is named only where the call exists.
+template <typename I, typename Mode>
+void SetRailMode(I* isolate, void (I::*)(Mode), bool loading) {
+  isolate->SetRAILMode(loading ? Mode::PERFORMANCE_LOAD : Mode::PERFORMANCE_ANIMATION);
+}
+
+// Tells V8 the embedder is loading (true) or done (false): SetIsLoading, or on V8 11 the
+// RAIL mode PERFORMANCE_LOAD and back to PERFORMANCE_ANIMATION, V8's default. While loading
+// (at most 7 s after the call, V8's own bound), V8 lets the old generation grow past its
+// limit on a slow allocation instead of collecting at once. What it is for here: on V8 11 a
+// small JS heap (ours, 6-7 MB, beside a big module) gets an old-generation limit a few
+// hundred KB above its live size, and the allocations of instantiating clang and of the
+// first seconds of its run (feedback, code, V8's tables) made V8 mark-compact on
+// allocation failure 8-18 times (6-110 ms of pauses), where node:wasi, with less JS, had 3-5.
+template <typename I>
+void MarkLoading(I* isolate, bool loading) {
+  if constexpr (HasSetIsLoading<I>::value) {
+    isolate->SetIsLoading(loading);
+  } else {
+    SetRailMode(isolate, &I::SetRAILMode, loading);
+  }
+}
+
+void SetLoading(const FunctionCallbackInfo<Value>& info) {
+  MarkLoading(info.GetIsolate(), info.Length() >= 1 && info[0]->IsTrue());
+}
+
 // Drops armed loads that were never started (compileStreaming threw first).
 void Disarm(const FunctionCallbackInfo<Value>& info) {
   Isolate* isolate = info.GetIsolate();
@@ -474,6 +510,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   NODE_SET_METHOD(exports, "deserializeValue", DeserializeValue);
   NODE_SET_METHOD(exports, "checksum32", Checksum32);
   NODE_SET_METHOD(exports, "setV8Flags", SetV8Flags);
+  NODE_SET_METHOD(exports, "setLoading", SetLoading);
   NODE_SET_METHOD(exports, "compileFile", wasmer_ts::CompileFile);
   NODE_SET_METHOD(exports, "statType", wasmer_ts::StatType);
   NODE_SET_METHOD(exports, "filestat", wasmer_ts::Filestat);

@@ -290,6 +290,19 @@ function compileProgress(label: string, bytes: Uint8Array): () => void {
 /** Inputs of at least this many bytes let their copy go once compiled (1 MiB: clang's is 72). */
 const RELEASE_BYTES_MIN = 1 << 20;
 
+/**
+ * Tells V8 that the CLI is loading a big module (the native addon's setLoading), which V8 ends
+ * by itself 7 s later: it then lets its old generation grow past its limit before collecting.
+ * V8 11 (Node 20) gives a JS heap of our size (6-7 MB) a limit a few hundred KB above its live
+ * objects, and instantiating clang and its first seconds made it mark-compact on allocation
+ * failure 8-18 times (`clang++ -c`, 6-110 ms of pauses), where node:wasi, whose host holds less
+ * JavaScript, had 3-5: in loading mode, 3 (4-9 ms). For the CLI alone: the process is its own.
+ */
+async function markLoading(): Promise<void> {
+  const { nativeAddon } = await import('../runtime/engine/native.js');
+  nativeAddon()?.setLoading?.(true);
+}
+
 let inliningDecided = false;
 
 /**
@@ -332,6 +345,7 @@ async function compileModule(path: string, bytes: Uint8Array, options: LoadOptio
   // out of the hit's peak RSS (V8 holds its own three while it loads, on Node 20). `bytes`
   // reads as empty after such a hit.
   const release = bytes.byteLength >= RELEASE_BYTES_MIN;
+  if (release) await markLoading();
   try {
     const module = await moduleJs.moduleFromOwnedBytes(
       bytes,

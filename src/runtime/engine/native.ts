@@ -54,6 +54,12 @@ export interface NativeAddon {
    */
   setV8Flags?(flags: string): void;
   /**
+   * Tells V8 the process is loading (`Isolate::SetIsLoading`, the RAIL mode on V8 11): for up to
+   * 7 s, V8 lets its old generation grow past its limit before a mark-compact. Missing from an
+   * addon built before it.
+   */
+  setLoading?(loading: boolean): void;
+  /**
    * lstat(2) of a path or fstat(2) of an fd without a Stats object: the mode's S_IFMT bits, 0 for
    * ENOENT, or -errno; device and inode into `ids` (wasi/file-type.ts). Missing from an addon built before it.
    */
