@@ -12,6 +12,7 @@ import { runtimeModeFlags, switchFlags } from '../../src/commands/relaunch.js';
 import { encodeU32 } from '../../src/runtime/encoder/leb128.js';
 import { nativeStatus } from '../../src/runtime/engine/native.js';
 import { AUTO_OPTIMIZING_MAX_CODE_BYTES, v8FlagsFor } from '../../src/runtime/engine/tiering.js';
+import { moduleWithCode } from '../helpers/binary.js';
 import { wat } from '../helpers/wat.js';
 import { BIN, CLI_NODE, direct, pathWithThisNode, ROOT, SKIP_IN_EXE } from './helpers.js';
 
@@ -185,24 +186,6 @@ function moduleWithCalls(size: number): Uint8Array {
     ...section(1, [3, 0x60, 2, 0x7f, 0x7f, 1, 0x7f, 0x60, 1, 0x7f, 1, 0x7f, 0x60, 0, 0]),
     ...section(3, [4, 0, 0, 1, 2]),
     ...section(7, [1, 3, 0x72, 0x75, 0x6e, 0x00, 2]),
-    ...section(10, code),
-  ]);
-}
-
-/** A module exporting `f() -> 7` whose one body is `size` bytes of `nop`s: code of any size, valid. */
-function moduleWithCode(size: number): Uint8Array {
-  const body = new Uint8Array(size + 4);
-  body.fill(0x01); // nop
-  body.set([0x00], 0); // no locals
-  body.set([0x41, 0x07, 0x0b], size + 1); // i32.const 7, end
-  const entry = [...encodeU32(body.length), ...body];
-  const code = [...encodeU32(1), ...entry];
-  const section = (id: number, content: number[]) => [id, ...encodeU32(content.length), ...content];
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, 0, 1, 0x7f]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, 1, 0x66, 0x00, 0]),
     ...section(10, code),
   ]);
 }

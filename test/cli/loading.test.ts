@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeU32 } from '../../src/runtime/encoder/leb128.js';
 import { nativeAddon, nativeStatus } from '../../src/runtime/engine/native.js';
+import { moduleWithCode } from '../helpers/binary.js';
 import { BIN, ROOT, SKIP_IN_EXE } from './helpers.js';
 
 /** Wraps each addon's setLoading as the process loads it, and writes its calls out at exit. */
@@ -40,23 +40,6 @@ beforeAll(() => {
 afterAll(() => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
-
-/** A module exporting `f() -> 7` whose one body is `size` bytes of `nop`s. */
-function moduleWithCode(size: number): Uint8Array {
-  const body = new Uint8Array(size + 4);
-  body.fill(0x01); // nop
-  body.set([0x00], 0); // no locals
-  body.set([0x41, 0x07, 0x0b], size + 1); // i32.const 7, end
-  const code = [...encodeU32(1), ...encodeU32(body.length), ...body];
-  const section = (id: number, content: number[]) => [id, ...encodeU32(content.length), ...content];
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, 0, 1, 0x7f]), // () -> i32
-    ...section(3, [1, 0]),
-    ...section(7, [1, 1, 0x66, 0x00, 0]), // export "f"
-    ...section(10, code),
-  ]);
-}
 
 /** The setLoading calls of `wasmer-ts run FILE --invoke f`, which must print 7. */
 function loadingCalls(file: string): boolean[] {

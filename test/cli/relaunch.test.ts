@@ -7,6 +7,7 @@ import { wantedCompileMode, wantedCompileModeOfFile } from '../../src/commands/r
 import { encodeCustomSection } from '../../src/runtime/encoder/module.js';
 import { AUTO_OPTIMIZING_MAX_CODE_BYTES, type CompilerChoice } from '../../src/runtime/engine/tiering.js';
 import { Module } from '../../src/runtime/module.js';
+import { moduleWithCode } from '../helpers/binary.js';
 
 const CHOICES: CompilerChoice[] = ['auto', 'optimizing', 'baseline'];
 
@@ -15,33 +16,6 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'wasmer-ts-relaunch-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-/** A module exporting `f() -> 7` with `size` bytes of nops in its body, and `before` (sections) ahead of its code. */
-function moduleWithCode(size: number, before: readonly number[] = []): Uint8Array {
-  const body = new Uint8Array(size + 4).fill(0x01);
-  body.set([0x00], 0);
-  body.set([0x41, 0x07, 0x0b], size + 1);
-  const section = (id: number, content: number[] | Uint8Array) => [id, ...leb(content.length), ...content];
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, 0, 1, 0x7f]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, 1, 0x66, 0x00, 0]),
-    ...before,
-    ...section(10, [1, ...leb(body.length), ...body]),
-  ]);
-}
 
 describe('the tier a module file wants, read from its section headers', () => {
   it('agrees with the whole bytes for modules, artifacts, text and damaged input', async () => {
