@@ -20,9 +20,10 @@ import {
   SETTLED_MS,
 } from '../../../src/runtime/engine/cache/file-identity.js';
 import { lookupSha256, recordSha256 } from '../../../src/runtime/engine/cache/identity.js';
-import { compileWithCache, ModuleCache } from '../../../src/runtime/engine/cache/index.js';
+import { compileWithCache, ModuleCache, RECORD_ALWAYS_BYTES } from '../../../src/runtime/engine/cache/index.js';
 import { sha256Hex } from '../../../src/runtime/engine/hash.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
+import { moduleWithCode } from '../../helpers/binary.js';
 import { wat } from '../../helpers/wat.js';
 import { KERNEL_WAT, waitForTurboFanCode } from './child.js';
 
@@ -139,5 +140,23 @@ describe.runIf(nativeStatus().available)('compileWithCache with a file identity'
     // Two entries removed and counted; the record removed with them, not counted as an entry.
     expect(await new ModuleCache(dir).clean()).toMatchObject({ removed: 2 });
     expect(recordFiles(dir)).toEqual([]);
+  });
+
+  it("records a big module's hash after a run that stored nothing, so the next run does not hash it", async () => {
+    const dir = path.join(root, `cache-${counter++}`);
+    const big = moduleWithCode(RECORD_ALWAYS_BYTES);
+    const run = async (small: boolean) => {
+      const read = readBack(small ? kernel : big, true);
+      rememberFileIdentity(read.bytes, read.identity as FileIdentity);
+      // A run too short to store anything (minRunMs): `clang --version` on Node 26 stores nothing either.
+      const compiled = await compileWithCache(read.bytes, { dir, minRunMs: 60_000 });
+      expect((await compiled.save()).kind).toBe('none');
+      return read.identity as FileIdentity;
+    };
+    const id = await run(false);
+    expect(lookupSha256(dir, id)).toBe(sha256Hex(big));
+    // A small module's is not: hashing it costs less than the record.
+    expect(lookupSha256(dir, await run(true))).toBeNull();
+    expect(recordFiles(dir)).toHaveLength(1);
   });
 });

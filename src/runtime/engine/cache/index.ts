@@ -734,7 +734,8 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   // After the addon loaded: the hash is its SHA-256 (hash.ts), node:crypto's only for a big module;
   // for a file read before under the same identity, the hash recorded then (./identity.ts).
   // The record is written where an entry is, after a hit or a fill: a cache that keeps no entry
-  // for the file (a limit too small, a run too short) keeps no record of it either.
+  // for a small file (a limit too small, a run too short) keeps no record of it either. A big
+  // one's is written by every `save()`, whatever it stored (RECORD_ALWAYS_BYTES).
   const identity = fileIdentityOf(wasm);
   const known = identity === null ? null : lookupSha256(options.dir, identity);
   const wasmSha256 = known ?? sha256Hex(wasm);
@@ -742,6 +743,7 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   const record = async (): Promise<void> => {
     if (identity !== null && known === null) await recordSha256(dir, identity, wasmSha256);
   };
+  const recordAlways = wasm.byteLength >= RECORD_ALWAYS_BYTES;
   // What the entry records of the Wasm: for a big module (or one handed over, whose bytes a hit
   // detaches) taken now, so that `save()` holds no reference to the bytes, which the caller may
   // let go for the run (the CLI does, from 1 MiB: 72 MiB for clang); for a smaller one when
@@ -768,7 +770,7 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   let saved: Promise<CacheFillResult> | undefined;
   const save = () => {
     if (saved === undefined) {
-      if (nowMs() - started < minRunMs) saved = none();
+      if (nowMs() - started < minRunMs) saved = recordAlways ? record().then(none) : none();
       else {
         saved = cache
           .putCompiled(module, compiled, {
@@ -776,7 +778,7 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
             ...(onlyIfMoreThan === undefined ? {} : { onlyIfMoreThan }),
           })
           .then(async (result) => {
-            if (result.kind !== 'none') await record();
+            if (result.kind !== 'none' || recordAlways) await record();
             return result;
           });
       }
@@ -792,6 +794,14 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
 interface CompiledFrom extends WasmSummary {
   readonly sha256: string;
 }
+
+/**
+ * A module of this many bytes or more has its hash recorded (./identity.ts) after every run
+ * that hashed it, not only after one that stored an entry: on Node 26, `clang --version`
+ * tiers nothing up and stores nothing, and the next run hashed its 72 MiB again (40 ms,
+ * SHA-NI) to miss again. Below it, hashing costs less than a record's write (1 MiB: 0.6 ms).
+ */
+export const RECORD_ALWAYS_BYTES = 1 << 20;
 
 /** Modules of this many bytes or more have their facts read at once (see compileWithCache). */
 const EAGER_FACTS_BYTES = 1 << 20;
