@@ -762,22 +762,25 @@ class ModuleParser {
         countOffset,
       );
     }
-    if (!this.walkBodies) {
-      r.offset = r.end;
-      this.codeCount = count;
-      this.hasCodeSection = true;
-      return;
-    }
-    for (let i = 0; i < count; i++) {
-      const offset = r.offset;
-      const size = r.readU32('a function body size');
-      if (size > MAX_FUNCTION_SIZE) {
-        r.fail('ERR_LIMIT', `function body ${i} is ${size} bytes, more than V8 accepts (${MAX_FUNCTION_SIZE})`, offset);
+    if (this.walkBodies) {
+      for (let i = 0; i < count; i++) {
+        const offset = r.offset;
+        const size = r.readU32('a function body size');
+        if (size > MAX_FUNCTION_SIZE) {
+          r.fail(
+            'ERR_LIMIT',
+            `function body ${i} is ${size} bytes, more than V8 accepts (${MAX_FUNCTION_SIZE})`,
+            offset,
+          );
+        }
+        if (size === 0)
+          r.fail('ERR_BAD_VALUE', `function body ${i} is empty (it needs at least its locals and end)`, offset);
+        if (size > r.remaining) r.failEof(`function body ${i}`, r.end);
+        r.offset += size;
       }
-      if (size === 0)
-        r.fail('ERR_BAD_VALUE', `function body ${i} is empty (it needs at least its locals and end)`, offset);
-      if (size > r.remaining) r.failEof(`function body ${i}`, r.end);
-      r.offset += size;
+    } else {
+      // V8 reads each body as it compiles them (parseCompiledModule).
+      r.offset = r.end;
     }
     this.codeCount = count;
     this.hasCodeSection = true;
