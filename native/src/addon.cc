@@ -11,7 +11,7 @@
 //   deserializeValue(b, buf) -> value               and back (see SerializeValue)
 //   checksum32(bytes)        -> number              bin/bundle-loader.js's FNV-1a checksum
 //   setV8Flags(flags)        -> undefined           v8::V8::SetFlagsFromString, as node:v8's
-//   setLoading(on)           -> undefined           Isolate::SetIsLoading (SetRAILMode on V8 11)
+//   setLoading(on)           -> undefined           Isolate::SetIsLoading (SetRAILMode on V8 11-12)
 //   detach(bytes)            -> boolean             frees the buffer a Uint8Array covers whole, now
 //   collectGarbage()         -> undefined           a full GC now (Isolate::LowMemoryNotification)
 //   compileFile(path, params, cachedData) -> { fn, rejected, length, createCachedData } | string
@@ -408,8 +408,9 @@ void Detach(const FunctionCallbackInfo<Value>& info) {
   info.GetReturnValue().Set(done);
 }
 
-// Whether this V8 has Isolate::SetIsLoading (V8 12.x on, where SetRAILMode went away), read
-// from the header as kHasModuleCachingCallback is.
+// Whether this V8 has Isolate::SetIsLoading: V8 13.6 and 14.6 (Node 24 and 26) have it and no
+// SetRAILMode, V8 11.3 and 12.4 (Node 20 and 22) only SetRAILMode. Read from the header, as
+// kHasModuleCachingCallback is.
 template <typename I, typename = void>
 struct HasSetIsLoading : std::false_type {};
 template <typename I>
@@ -422,7 +423,7 @@ void SetRailMode(I* isolate, void (I::*)(Mode), bool loading) {
   isolate->SetRAILMode(loading ? Mode::PERFORMANCE_LOAD : Mode::PERFORMANCE_ANIMATION);
 }
 
-// Tells V8 the embedder is loading (true) or done (false): SetIsLoading, or on V8 11 the
+// Tells V8 the embedder is loading (true) or done (false): SetIsLoading, or on V8 11-12 the
 // RAIL mode PERFORMANCE_LOAD and back to PERFORMANCE_ANIMATION, V8's default. While loading
 // (at most 7 s after the call, V8's own bound), V8 lets the old generation grow past its
 // limit on a slow allocation instead of collecting at once. What it is for here: on V8 11 a

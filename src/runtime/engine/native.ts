@@ -54,7 +54,7 @@ export interface NativeAddon {
    */
   setV8Flags?(flags: string): void;
   /**
-   * Tells V8 the process is loading (`Isolate::SetIsLoading`, the RAIL mode on V8 11): for up to
+   * Tells V8 the process is loading (`Isolate::SetIsLoading`, the RAIL mode on V8 11-12): for up to
    * 7 s, V8 lets its old generation grow past its limit before a mark-compact. Missing from an
    * addon built before it.
    */
