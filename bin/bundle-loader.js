@@ -385,8 +385,8 @@ const LAZY_PREFIX = 'lazy-';
 /**
  * Node's modules that the bundle's chunks import at their top (rolldown hoists every import)
  * but use only inside functions, and only on some runs: each is loaded on first use. Under
- * the launcher's --no-liftoff Node compiles its modules from source (its code cache of them
- * was made under other flags): node:module took 0.7 ms of every start on Node 20, 0.3 on 26,
+ * run's --no-liftoff (settleV8Flags) Node compiles its modules from source (its code cache of
+ * them was made under other flags): node:module took 0.7 ms of every start on Node 20, 0.3 on 26,
  * where only a Node without process.getBuiltinModule needs it (src/runtime/builtin.ts).
  */
 const LAZY_BUILTINS = new Set(['node:module', 'node:url']);

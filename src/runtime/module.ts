@@ -32,7 +32,7 @@ import {
   type TypeNames,
 } from './kinds.js';
 import { parseCompiledModule } from './parser/index.js';
-import { sniff } from './parser/sniff.js';
+import { isUtf8, sniff } from './parser/sniff.js';
 import type { ModuleInfo } from './parser/types.js';
 import { checkFunction, checkObject, checkOneOf, checkPositiveInteger, invalidOption } from './validate.js';
 import { watToWasm } from './wat.js';
@@ -69,23 +69,11 @@ export interface ModuleOptions {
 export type WasmSource = Uint8Array | ArrayBuffer | ArrayBufferView;
 
 const HEADER_LENGTH = 8;
-/** Made on first use: a binary never needs one (TextDecoder loads Node's encoding module). */
-let fatalUtf8: InstanceType<typeof TextDecoder> | null = null;
 
 /** `prog.wat` of `/src/prog.wat`: how a text error names the file (the CLI says where it is). */
 function fileName(source: string | null | undefined): string | undefined {
   if (source === undefined || source === null) return undefined;
   return source.slice(Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\')) + 1) || source;
-}
-
-function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    fatalUtf8 ??= new TextDecoder('utf-8', { fatal: true });
-    fatalUtf8.decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

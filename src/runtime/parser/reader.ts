@@ -6,9 +6,12 @@
  */
 import { type ParseErrorCode, WasmParseError } from '../errors.js';
 
-/** One decoder for every name: `fatal` so malformed UTF-8 is an error, as the spec requires. */
-// ignoreBOM: a leading U+FEFF is part of the name (an export named "\u{FEFF}" is not ""), as V8 reads it.
-/** Made on first use: most modules' names are short ASCII, decoded by hand (TextDecoder loads Node's encoding module). */
+/**
+ * One decoder for every name, made on first use: most names are short ASCII, decoded by hand
+ * (TextDecoder loads Node's encoding module). `fatal`, so malformed UTF-8 is an error, as the
+ * spec requires; `ignoreBOM`, since a leading U+FEFF is part of the name (an export named
+ * "\u{FEFF}" is not ""), as V8 reads it.
+ */
 let UTF8: InstanceType<typeof TextDecoder> | null = null;
 
 /** Names up to this length are decoded by hand when they are ASCII (most are); longer ones go to TextDecoder. */

@@ -59,16 +59,25 @@ export function hasArtifactMagic(bytes: Uint8Array): boolean {
   return startsWith(bytes, ARTIFACT_MAGIC);
 }
 
-/** `bytes` as text when they are UTF-8 without a NUL byte, else null. */
-function decodeText(bytes: Uint8Array): string | null {
-  let text: string;
+/** `bytes` decoded as UTF-8, or null when they are not UTF-8. */
+function decodeUtf8(bytes: Uint8Array): string | null {
   try {
     utf8 ??= new TextDecoder('utf-8', { fatal: true });
-    text = utf8.decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     return null;
   }
-  return text.includes('\0') ? null : text;
+}
+
+/** Whether `bytes` are valid UTF-8 (a NUL byte included). */
+export function isUtf8(bytes: Uint8Array): boolean {
+  return decodeUtf8(bytes) !== null;
+}
+
+/** `bytes` as text when they are UTF-8 without a NUL byte, else null. */
+function decodeText(bytes: Uint8Array): string | null {
+  const text = decodeUtf8(bytes);
+  return text === null || text.includes('\0') ? null : text;
 }
 
 /**
