@@ -1,7 +1,8 @@
 // What a plain `run` of a WASI program loads of Node's own modules. Under `run`'s
 // V8 flags (--no-liftoff) Node compiles every built-in module it loads from source
 // (their code cache is keyed by V8's flags), so node:crypto (twenty modules) waits
-// for the first random_get, node:worker_threads for --timeout, node:tty for a
+// for the first random_get (and with the native addon, which has getrandom, never
+// loads), node:worker_threads for --timeout, node:tty for a
 // character device, and node:fs/promises in the cache for a hit or a write.
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
@@ -91,13 +92,24 @@ describe.skipIf(SKIP_IN_EXE)(
       },
     );
 
-    it('node:crypto at the first random_get, and the program still gets its bytes', () => {
-      const r = run(['--no-cache', 'random.wat']);
+    it('node:crypto at the first random_get without the native addon, and the program still gets its bytes', () => {
+      const r = run(['--no-cache', 'random.wat'], 'pipe', [], { WASMER_TS_NATIVE: '0' });
       expect(r.stdout).toBe('hi\n');
       expect(r.status).toBe(0);
       expect(r.loaded).toEqual(expect.arrayContaining(['fs', 'crypto']));
       expect(r.loaded).not.toContain('worker_threads');
     });
+
+    // The addon's getrandom(2) serves random_get, as libuv's does node:wasi's.
+    it.runIf(nativeAddon()?.randomFill !== undefined)(
+      'no node:crypto for a random_get with the native addon (needs the addon)',
+      () => {
+        const r = run(['--no-cache', 'random.wat']);
+        expect(r.stdout).toBe('hi\n');
+        expect(r.status).toBe(0);
+        expect(r.loaded).toEqual(['fs']);
+      },
+    );
 
     // On V8 11 the CLI turns Wasm inlining on before it compiles a module with code enough
     // (commands/input.ts). node:v8, which does it too, costs 11 ms under --no-liftoff.

@@ -69,6 +69,11 @@ export interface NativeAddon {
    * `memory[offset]` (wasi/file-type.ts). Missing from an addon built before it.
    */
   filestat?(target: string | number, memory: Uint8Array, offset: number): number;
+  /**
+   * getrandom(2) into `bytes[offset, offset + length)`: 0, or -errno when it failed. Throws a
+   * TypeError for a range outside `bytes`. Missing from an addon built before it.
+   */
+  randomFill?(bytes: Uint8Array, offset: number, length: number): number;
   status(): {
     loader: boolean;
     reason: string | null;

@@ -133,6 +133,8 @@ export class GuestMemory {
   memory: WebAssembly.Memory | null = null;
   u8: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
   dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  /** `u8` as a Buffer, whose toString makes a string of a range without a view of it. */
+  private text: Buffer = Buffer.alloc(0);
   private buffer: ArrayBufferLike | null = null;
   /** A shared memory is never detached by growing, so its buffer is looked at on every call. */
   private isShared = false;
@@ -154,6 +156,7 @@ export class GuestMemory {
       this.buffer = buffer;
       this.dv = new DataView(buffer);
       this.u8 = new Uint8Array(buffer);
+      this.text = Buffer.from(buffer);
       this.isShared = typeof SharedArrayBuffer === 'function' && buffer instanceof SharedArrayBuffer;
       this.capWatch?.check(buffer.byteLength);
     }
@@ -183,10 +186,20 @@ export class GuestMemory {
     return this.u8.subarray(start, start + (len >>> 0));
   }
 
-  /** Guest bytes as UTF-8 (EILSEQ when they are not). */
+  /**
+   * Guest bytes as UTF-8 (EILSEQ when they are not). An ASCII string, as almost every
+   * path is, is made straight from memory: a view per call to decode was a tenth of
+   * the garbage clang++'s path syscalls made (sampling heap profile, Node 20).
+   */
   string(ptr: number, len: number): string {
+    const start = this.check(ptr, len);
+    const end = start + (len >>> 0);
+    const u8 = this.u8;
+    let i = start;
+    while (i < end && u8[i]! < 0x80) i++;
+    if (i === end) return this.text.toString('latin1', start, end);
     try {
-      return decoder.decode(this.bytes(ptr, len));
+      return decoder.decode(u8.subarray(start, end));
     } catch (err) {
       if (err instanceof Errno) throw err;
       throw new Errno(ERRNO.ILSEQ);

@@ -3,7 +3,8 @@
 // scavenges (--trace-gc) in a child process running the built dist/ over three rounds of
 // 300,000 calls, the fewest in a round counting. fd_fdstat_get and fd_prestat_get are hot
 // imports with their own wrapper, args_sizes_get goes through the shared wrapper of the cold
-// ones, and random_get is served from a pool: none may show a scavenge. clock_time_get, which
+// ones, and random_get is served from a pool: none may show a scavenge (nor, with the native
+// addon's getrandom, a random_get too big for the pool). clock_time_get, which
 // gets a BigInt from process.hrtime.bigint() on every call (called four times an iteration
 // here), must show some (so the count can tell them apart). A path_open makes a path string and
 // its walk's: not nothing, but with the native addon no Stats object for its three stats
@@ -53,6 +54,13 @@ const GUEST = `(module
     (block $done (loop $next
       (br_if $done (i32.eqz (local.get $n)))
       (local.set $errs (i32.add (local.get $errs) (call $random (i32.const 64) (i32.const 16))))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $next)))
+    (local.get $errs))
+  (func (export "randomLarge") (param $n i32) (result i32) (local $errs i32)
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $errs (i32.add (local.get $errs) (call $random (i32.const 1024) (i32.const 1024))))
       (local.set $n (i32.sub (local.get $n) (i32.const 1)))
       (br $next)))
     (local.get $errs))
@@ -149,6 +157,24 @@ const OPENER = `(module
       (local.set $n (i32.sub (local.get $n) (i32.const 1)))
       (br $next)))
     (local.get $errs)))`;
+
+describe('WASI allocation per large random_get', () => {
+  // Above the pool's 256 bytes a request is filled in place: by getrandom(2) through the addon,
+  // where node:crypto's randomFillSync makes a job object per call.
+  it.runIf(nativeStatus().available)(
+    'allocates nothing with the addon’s getrandom, where node:crypto’s fill does (needs the native addon)',
+    async () => {
+      const bytes = await wat(GUEST);
+      const ours = scavenges(bytes, 'randomLarge');
+      const node = scavenges(bytes, 'randomLarge', { WASMER_TS_NATIVE: '0' });
+      expect(ours.errors).toBe(0);
+      expect(node.errors).toBe(0);
+      expect(ours.count).toBe(0);
+      expect(node.count).toBeGreaterThan(5);
+    },
+    120_000,
+  );
+});
 
 describe('WASI allocation per path_open', () => {
   it.runIf(nativeStatus().available)(
