@@ -529,7 +529,10 @@ export async function run() {
   const addon = spawnSync(cli.cmd, ['cache', 'dir'], { encoding: 'utf8', env: cli.env });
   if (addon.stderr.includes('not cached')) {
     console.log(
-      `\nnote: ${addon.stderr.trim().split('\n')[0]}\n` +
+      `\nnote: ${addon.stderr
+        .trim()
+        .split('\n')[0]
+        .replace(/^note: /, '')}\n` +
         `      so the cache rows hold no machine code; build the addon for this Node first: ` +
         `${benchNode()} scripts/build-native.js --force`,
     );
