@@ -103,10 +103,12 @@ export function kernelRandomFill(
   fill: ((bytes: Uint8Array, offset: number, length: number) => number) | undefined,
 ): RandomFill | undefined {
   if (fill === undefined) return undefined;
+  // From the kernel's first refusal on (a seccomp filter, a kernel before 3.17): node:crypto's.
+  let fallback: RandomFill | undefined;
   return (bytes, offset, length) => {
-    const result = fill(bytes, offset, length);
-    // Only without a kernel generator (a seccomp filter, a kernel before 3.17): node:crypto's.
-    if (result !== 0) nodeRandomFill()(bytes, offset, length);
+    if (fallback === undefined && fill(bytes, offset, length) === 0) return;
+    fallback ??= nodeRandomFill();
+    fallback(bytes, offset, length);
   };
 }
 

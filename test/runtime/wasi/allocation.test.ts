@@ -160,17 +160,17 @@ const OPENER = `(module
 
 describe('WASI allocation per large random_get', () => {
   // Above the pool's 256 bytes a request is filled in place: by getrandom(2) through the addon,
-  // where node:crypto's randomFillSync makes a job object per call.
+  // where node:crypto's randomFillSync made a job object per call on Node 20 (Node 26's makes
+  // none). The clock loop above shows the count sees a few bytes a call.
   it.runIf(nativeStatus().available)(
-    'allocates nothing with the addon’s getrandom, where node:crypto’s fill does (needs the native addon)',
+    'allocates nothing with the addon’s getrandom (needs the native addon)',
     async () => {
       const bytes = await wat(GUEST);
       const ours = scavenges(bytes, 'randomLarge');
-      const node = scavenges(bytes, 'randomLarge', { WASMER_TS_NATIVE: '0' });
       expect(ours.errors).toBe(0);
-      expect(node.errors).toBe(0);
       expect(ours.count).toBe(0);
-      expect(node.count).toBeGreaterThan(5);
+      // Without the addon, node:crypto's fill serves the same calls.
+      expect(scavenges(bytes, 'randomLarge', { WASMER_TS_NATIVE: '0' }).errors).toBe(0);
     },
     120_000,
   );
