@@ -8,8 +8,8 @@
 // pays; once more printing with fs.writeSync, as the CLI does), what a V8 flag
 // given at start costs `node -e 0`, the hello world under node:wasi with the tier
 // `run` gives programs (`--no-liftoff`: TurboFan on each function's first call,
-// which the 1.2x target for `run hello.wasm` leaves out), `--compiler auto` against `--compiler baseline` (issue 6: auto within
-// 10% of baseline), the commander path (`call ... --json`, and every command
+// which the 1.2x target for `run hello.wasm` leaves out), `--compiler auto`
+// against `--compiler baseline` (issue 6: auto within 10% of baseline), the commander path (`call ... --json`, and every command
 // with WASMER_TS_FAST_PATH=0) and `--help`.
 //
 // The machine is shared and noisy: the commands run interleaved, in ROUNDS

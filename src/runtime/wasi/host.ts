@@ -113,10 +113,7 @@ export function kernelRandomFill(
 }
 
 function nodeRandomFill(): RandomFill {
-  const { randomFillSync } = requireBuiltin<typeof import('node:crypto')>('node:crypto');
-  return (bytes, offset, length) => {
-    randomFillSync(bytes, offset, length);
-  };
+  return requireBuiltin<typeof import('node:crypto')>('node:crypto').randomFillSync;
 }
 
 import { requireBuiltin } from '../builtin.js';
