@@ -6,7 +6,7 @@
   "targets": [
     {
       "target_name": "wasmer_ts_native",
-      "sources": ["src/addon.cc", "src/compile-file.cc", "src/sha256.cc", "src/stat-type.cc"],
+      "sources": ["src/addon.cc", "src/blake3.cc", "src/compile-file.cc", "src/sha256.cc", "src/stat-type.cc"],
       "cflags_cc": ["-fexceptions"],
       "cflags_cc!": ["-fno-exceptions"],
       "conditions": [

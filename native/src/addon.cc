@@ -5,8 +5,10 @@
 //   wireBytes(module)        -> Uint8Array          the Wasm bytes V8 compiled it from
 //   arm(marker, wasm, code, release?) -> true | string  queue a cached load (string = why not);
 //                                                   release: detach `wasm` once V8 has its copy
-//   status()                 -> { loader, reason, v8, api, sha256 }
+//   status()                 -> { loader, reason, v8, api, sha256, blake3 }
 //   sha256(bytes)            -> Uint8Array          32 bytes (sha256.cc)
+//   blake3(bytes, kernel?)   -> Uint8Array          32 bytes (blake3.cc); kernel "portable",
+//                                                   "avx2" or "avx512" (tests), default the widest
 //   serializeValue(v, buf)   -> Uint8Array          V8's structured serialization of v
 //   deserializeValue(b, buf) -> value               and back (see SerializeValue)
 //   checksum32(bytes)        -> number              bin/bundle-loader.js's FNV-1a checksum
@@ -53,6 +55,7 @@
 #include <utility>
 #include <vector>
 
+#include "blake3.h"
 #include "compile-file.h"
 #include "js-values.h"
 #include "sha256.h"
@@ -181,6 +184,31 @@ void Sha256(const FunctionCallbackInfo<Value>& info) {
   }
   uint8_t digest[32];
   wasmer_ts::Sha256(bytes.data(), bytes.size(), digest);
+  info.GetReturnValue().Set(CopyToJs(isolate, digest, sizeof digest));
+}
+
+void Blake3(const FunctionCallbackInfo<Value>& info) {
+  Isolate* isolate = info.GetIsolate();
+  Bytes bytes;
+  if (info.Length() < 1 || !BytesOf(info[0], &bytes)) {
+    return ThrowType(isolate, "blake3() expects a Uint8Array");
+  }
+  wasmer_ts::Blake3Kernel best = wasmer_ts::Blake3BestKernel();
+  wasmer_ts::Blake3Kernel kernel = best;
+  if (info.Length() > 1 && !info[1]->IsUndefined()) {
+    v8::String::Utf8Value name(isolate, info[1]);
+    bool known = false;
+    for (int k = 0; k <= static_cast<int>(best); k++) {
+      auto candidate = static_cast<wasmer_ts::Blake3Kernel>(k);
+      if (*name != nullptr && std::strcmp(*name, wasmer_ts::Blake3KernelName(candidate)) == 0) {
+        kernel = candidate;
+        known = true;
+      }
+    }
+    if (!known) return ThrowType(isolate, "blake3(): that kernel does not run on this CPU");
+  }
+  uint8_t digest[32];
+  wasmer_ts::Blake3(bytes.data(), bytes.size(), digest, kernel);
   info.GetReturnValue().Set(CopyToJs(isolate, digest, sizeof digest));
 }
 
@@ -507,6 +535,8 @@ void Status(const FunctionCallbackInfo<Value>& info) {
   result->Set(context, Str(isolate, "api"), Str(isolate, api)).FromMaybe(false);
   const char* sha = wasmer_ts::Sha256UsesCpuInstructions() ? "sha-ni" : "portable";
   result->Set(context, Str(isolate, "sha256"), Str(isolate, sha)).FromMaybe(false);
+  const char* blake3 = wasmer_ts::Blake3KernelName(wasmer_ts::Blake3BestKernel());
+  result->Set(context, Str(isolate, "blake3"), Str(isolate, blake3)).FromMaybe(false);
   info.GetReturnValue().Set(result);
 }
 
@@ -541,6 +571,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   NODE_SET_METHOD(exports, "collectGarbage", CollectGarbage);
   NODE_SET_METHOD(exports, "status", Status);
   NODE_SET_METHOD(exports, "sha256", Sha256);
+  NODE_SET_METHOD(exports, "blake3", Blake3);
   NODE_SET_METHOD(exports, "serializeValue", SerializeValue);
   NODE_SET_METHOD(exports, "deserializeValue", DeserializeValue);
   NODE_SET_METHOD(exports, "checksum32", Checksum32);

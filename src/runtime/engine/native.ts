@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { StructuredSerializer } from '../component/parser/ast-codec.js';
-import { useNativeSha256 } from './hash.js';
+import { useNativeBlake3, useNativeSha256 } from './hash.js';
 import { currentEmbedding, nativeAddonPath } from './paths.js';
 
 /** The addon's functions (see native/src/addon.cc). */
@@ -40,6 +40,12 @@ export interface NativeAddon {
   collectGarbage?(): void;
   /** The SHA-256 of `bytes` (native/src/sha256.cc): 32 bytes. */
   sha256(bytes: Uint8Array): Uint8Array;
+  /**
+   * The BLAKE3 hash of `bytes` (native/src/blake3.cc): 32 bytes, with the widest vector
+   * kernel this CPU runs, or the one named (tests; a wider one throws a TypeError).
+   * Missing from an addon built before it.
+   */
+  blake3?(bytes: Uint8Array, kernel?: Blake3Kernel): Uint8Array;
   /**
    * V8's structured serialization of `value`, with `buffer` transferred: views of it are
    * written as offsets into it (the parse cache, component/parser/ast-codec.ts). Throws
@@ -85,8 +91,13 @@ export interface NativeAddon {
      * `WASMER_TS_SHA_NI=0` is in the environment). Missing from an addon built before it.
      */
     sha256?: 'sha-ni' | 'portable';
+    /** The widest kernel blake3() hashes with. Missing from an addon built before it. */
+    blake3?: Blake3Kernel;
   };
 }
+
+/** The vector widths of the addon's BLAKE3: four lanes of 32 bits (any CPU), eight, sixteen. */
+export type Blake3Kernel = 'portable' | 'avx2' | 'avx512';
 
 export interface NativeStatus {
   /** True when machine code can be both saved and loaded in this process. */
@@ -129,6 +140,8 @@ function find(): Loaded {
     if (typeof addon.sha256 === 'function') {
       useNativeSha256((bytes) => addon.sha256(bytes), status.sha256 === 'sha-ni');
     }
+    const { blake3 } = addon;
+    if (typeof blake3 === 'function') useNativeBlake3((bytes) => blake3(bytes));
     return status.loader
       ? { addon, status: { available: true, reason: null, path } }
       : unavailable(path, status.reason ?? 'the addon cannot load machine code in this Node');
