@@ -59,7 +59,7 @@ Examples:
     const { nativeStatus } = await import('../runtime/engine/native.js');
     const status = nativeStatus();
     if (flags.json === true) {
-      // Entries are named <wasm sha256>-<engine key>.wasmu, one key per compile mode (README, Performance).
+      // Entries are named <wasm blake3>-<engine key>.wasmu, one key per compile mode (README, Performance).
       const { engineKeysByMode } = await import('../runtime/engine/cache/index.js');
       printJson({ dir, machineCode: status.available, reason: status.reason, engineKeys: engineKeysByMode() });
       return;
@@ -100,7 +100,7 @@ function entryJson(e: CacheEntry) {
     modified: e.modified.toISOString(),
     moduleName: e.moduleName,
     source: e.source,
-    wasmSha256: e.wasmSha256,
+    wasmHash: e.wasmHash,
     wasmSize: e.wasmByteLength,
     wasmIncluded: e.hasWasm,
     machineCodeSize: e.machineCodeByteLength,
@@ -129,7 +129,7 @@ const lsCommand = addCacheSizeOption(
 Each line: when the entry was last used, its size, the machine code V8 saved
 (TurboFan code for how many of the module's functions: after a run, the ones
 that got hot; after \`compile\`, all), and the module (the name section's name,
-else the file it ran as, and the start of its SHA-256). The last line counts
+else the file it ran as, and the start of its BLAKE3 hash). The last line counts
 the checked parses of components that run and call keep beside them too.
 
 Examples:
@@ -230,7 +230,7 @@ export const cacheCommand = new CommandGroup('cache')
     'after',
     `
 run and call keep V8's optimized machine code for each module they run, keyed
-by the Wasm's SHA-256 and this Node/V8/CPU, so the next run starts fast.
+by the Wasm's BLAKE3 hash and this Node/V8/CPU, so the next run starts fast.
 --no-cache turns that off for one command. The cache keeps to a size
 limit (--cache-max-size, else $${CACHE_SIZE_ENV}, else 2GiB)
 by deleting the least recently used entries.

@@ -257,9 +257,9 @@ export async function loadModuleOrComponent(
 
 /**
  * The parse cache (engine/cache/parse-cache.ts) in `dir`, or null: in a build without
- * a stamp, or without the native addon, whose SHA-256 keys it (node:crypto would take
- * 10-20 ms to load under --no-liftoff, more than the cache saves) and whose access to
- * V8's serializer writes and reads its entries.
+ * a stamp, or without the native addon, whose BLAKE3 keys it (the JavaScript one runs
+ * interpreted in a cold process) and whose access to V8's serializer writes and reads
+ * its entries.
  */
 async function parseCacheFor(
   dir: string,

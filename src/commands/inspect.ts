@@ -121,7 +121,9 @@ interface ArtifactReport {
   readonly nodeVersion: string;
   readonly v8Version: string;
   readonly arch: string;
-  readonly wasmSha256: string;
+  /** 'blake3' from format version 3, 'sha256' before. */
+  readonly hashAlgorithm: string;
+  readonly wasmHash: string;
   readonly machineCodeSize: number;
   /** Why the machine code cannot be used in this process, or null when it can (or there is none). */
   readonly machineCodeUnusable: string | null;
@@ -219,7 +221,8 @@ function artifactReport(artifact: NonNullable<ModuleBytes['artifact']>): Artifac
     nodeVersion: h.nodeVersion,
     v8Version: h.v8Version,
     arch: h.arch,
-    wasmSha256: h.wasmSha256,
+    hashAlgorithm: h.hashAlgorithm,
+    wasmHash: h.wasmHash,
     machineCodeSize: h.machineCodeByteLength,
     machineCodeUnusable: hasMachineCode ? reason : null,
   };

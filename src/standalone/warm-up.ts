@@ -25,7 +25,7 @@ import { fastRunArguments, splitAfterFile } from '../commands/run.js';
 import { wrapFunction } from '../runtime/convert.js';
 import { defaultCacheDir } from '../runtime/engine/cache/registry.js';
 import { v8FlagFingerprint } from '../runtime/engine/fingerprint.js';
-import { sha256Hex } from '../runtime/engine/hash.js';
+import { blake3Hex, sha256Hex } from '../runtime/engine/hash.js';
 import { codeSectionSize } from '../runtime/engine/module-facts.js';
 import { tieringFacts, tierNotice, wantsEntryInlining } from '../runtime/engine/tiering.js';
 import { findFunctionExport } from '../runtime/find-export.js';
@@ -49,6 +49,7 @@ export function warmUp(): void {
     const codeBytes = codeSectionSize(bytes);
     wantedCompileMode(bytes, 'auto');
     sha256Hex(bytes);
+    blake3Hex(bytes);
     const info = parseModule(bytes);
     tierNotice('auto', tieringFacts(bytes, info));
     wantsEntryInlining(codeBytes, ['--no-liftoff']);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseComponent } from '../../src/runtime/component/parser/index.js';
 import { MIN_CODE_BYTES } from '../../src/runtime/engine/cache/index.js';
-import { sha256Hex } from '../../src/runtime/engine/hash.js';
+import { blake3Hex } from '../../src/runtime/engine/hash.js';
 import { codeSectionSize } from '../../src/runtime/engine/module-facts.js';
 import { nativeStatus } from '../../src/runtime/engine/native.js';
 import { cli, ROOT, SKIP_IN_EXE } from './helpers.js';
@@ -23,13 +23,13 @@ afterAll(() => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The SHA-256 of each core module of `component` with at least MIN_CODE_BYTES of code, and of the others. */
+/** The BLAKE3 hash of each core module of `component` with at least MIN_CODE_BYTES of code, and of the others. */
 function coreModuleHashes(component: Uint8Array): { cached: string[]; small: string[] } {
   const modules = parseComponent(component).definitions.flatMap((d) => (d.kind === 'core-module' ? [d.bytes] : []));
   const isBig = (wasm: Uint8Array) => (codeSectionSize(wasm) ?? 0) >= MIN_CODE_BYTES;
   return {
-    cached: modules.filter(isBig).map((m) => sha256Hex(m)),
-    small: modules.filter((m) => !isBig(m)).map((m) => sha256Hex(m)),
+    cached: modules.filter(isBig).map((m) => blake3Hex(m)),
+    small: modules.filter((m) => !isBig(m)).map((m) => blake3Hex(m)),
   };
 }
 
@@ -95,7 +95,7 @@ describe.skipIf(SKIP_IN_EXE || !nativeStatus().available)('run of a component th
     const parses = readdirSync(cacheDir).filter((name) => name.endsWith('.wcomp'));
     expect(parses).toHaveLength(1);
     const name = parses[0] as string;
-    expect(name).toMatch(new RegExp(`^${sha256Hex(new Uint8Array(readFileSync(CHECKS)))}-[0-9a-f]{16}\\.wcomp$`));
+    expect(name).toMatch(new RegExp(`^${blake3Hex(new Uint8Array(readFileSync(CHECKS)))}-[0-9a-f]{16}\\.wcomp$`));
     const entry = join(cacheDir, name);
 
     // A hit marks the entry as used: it was read, not parsed over and written again.

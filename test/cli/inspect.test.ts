@@ -164,7 +164,7 @@ describe('inspect', () => {
     const artifact = JSON.parse((await cli(['inspect', out, '--json'], { cwd: dir })).stdout);
     expect(artifact.format).toBe('artifact');
     expect(artifact.exports).toEqual(JSON.parse(binary.stdout).exports);
-    expect(artifact.artifact).toMatchObject({ formatVersion: 2, nodeVersion: CLI_NODE.node });
+    expect(artifact.artifact).toMatchObject({ formatVersion: 3, hashAlgorithm: 'blake3', nodeVersion: CLI_NODE.node });
     const human = await cli(['inspect', out], { cwd: dir });
     expect(human.stdout).toMatch(/^\S+inspect-kinds\.wasmu: compiled module, .* \(Wasm 199 B\)\n/);
     expect(human.stdout).toContain(`artifact: format 2, wasmer-ts`);

@@ -9,7 +9,6 @@ import {
   type LenientDecodedArtifact,
 } from './artifact.js';
 import { currentEngine, engineMismatch, v8FlagFingerprint } from './fingerprint.js';
-import { sha256Hex } from './hash.js';
 import { type NativeStatus, nativeAddon, nativeStatus } from './native.js';
 import { launchScript } from './paths.js';
 import { compileOffThread, isCodegenFlag, isTierFlag, processCompileMode, v8FlagsFor } from './tiering.js';
@@ -167,11 +166,11 @@ export function serializeMachineCode(
 ): Uint8Array | null {
   const addon = nativeAddon();
   if (addon === null) return null;
-  // The check copies V8's wire bytes out and hashes both copies (0.25 s and 72 MiB more for clang):
-  // skipped when the caller compiled `module` from `wasm` itself (the cache, after a run).
+  // The check copies V8's wire bytes out and compares them (72 MiB more for clang): skipped
+  // when the caller compiled `module` from `wasm` itself (the cache, after a run).
   if (options.compiledFromWasm !== true) {
     const wire = addon.wireBytes(module);
-    if (wire.length !== wasm.length || sha256Hex(wire) !== sha256Hex(wasm)) return null;
+    if (!Buffer.from(wire.buffer, wire.byteOffset, wire.byteLength).equals(wasm)) return null;
   }
   // Serialized code carries V8's hash of this process's flags: it loads where they are the same.
   return addon.serialize(module);

@@ -11,9 +11,10 @@ import {
   ModuleCache,
   REFRESH_GROWTH,
 } from '../../../src/runtime/engine/cache/index.js';
-import { sha256Hex } from '../../../src/runtime/engine/hash.js';
+import { blake3Hex, sha256Hex } from '../../../src/runtime/engine/hash.js';
 import { compileOptimized, encodeArtifact } from '../../../src/runtime/engine/machine-code.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
+import { asVersion2 } from '../../helpers/artifact-v2.js';
 import { wat } from '../../helpers/wat.js';
 import { KERNEL_WAT, kernelWork, OTHER_WAT, padded, runChild, tieredArtifact, waitForTurboFanCode } from './child.js';
 
@@ -96,7 +97,7 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     const entries = await new ModuleCache(dir).list();
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({
-      wasmSha256: sha256Hex(kernel),
+      wasmHash: blake3Hex(kernel),
       wasmByteLength: kernel.length,
       hasWasm: false,
       source: '/apps/kernel.wasm',
@@ -105,7 +106,7 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
       problem: null,
       isCurrentEngine: true,
     });
-    expect(entries[0]?.key).toBe(`${sha256Hex(kernel)}-${engineKey()}`);
+    expect(entries[0]?.key).toBe(`${blake3Hex(kernel)}-${engineKey()}`);
     // No second copy of the Wasm: the entry is its header and the machine code.
     const header = readArtifactHeader(new Uint8Array(readFileSync(entries[0]!.file)));
     expect(entries[0]?.byteLength).toBe(header.dataOffset + stored);
@@ -300,13 +301,28 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     writeFileSync(path.join(dir, `junk-${engineKey()}.wasmu`), 'not an artifact');
     const entries = await cache.list();
     expect(entries).toHaveLength(3);
-    expect(entries.filter((e) => e.valid).map((e) => e.wasmSha256)).toEqual(
-      expect.arrayContaining([sha256Hex(kernel), sha256Hex(other)]),
+    expect(entries.filter((e) => e.valid).map((e) => e.wasmHash)).toEqual(
+      expect.arrayContaining([blake3Hex(kernel), blake3Hex(other)]),
     );
-    expect(entries.find((e) => !e.valid)?.wasmSha256).toBeNull();
+    expect(entries.find((e) => !e.valid)?.wasmHash).toBeNull();
     const total = entries.reduce((n, e) => n + e.byteLength, 0);
     expect(await cache.clean()).toEqual({ removed: 3, byteLength: total });
     expect(await cache.list()).toEqual([]);
+  });
+
+  it('never uses an entry an older wasmer-ts named by SHA-256 (format 2); ls marks it, clean removes it', async () => {
+    const dir = freshDir();
+    const cache = new ModuleCache(dir);
+    const { artifact } = await compileOptimized(kernel);
+    const old = path.join(dir, `${sha256Hex(kernel)}-${engineKey()}.wasmu`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(old, asVersion2(artifact));
+    expect(await cache.get(kernel)).toBeNull();
+    expect(readFileSync(old)).toEqual(Buffer.from(asVersion2(artifact)));
+    const [entry] = await cache.list();
+    expect(entry).toMatchObject({ valid: false, wasmHash: sha256Hex(kernel) });
+    expect(entry?.problem).toMatch(/^an older wasmer-ts wrote it, named by SHA-256/);
+    expect((await cache.clean()).removed).toBe(1);
   });
 
   it('concurrent writers of one key never leave a torn entry for readers', async () => {
@@ -377,7 +393,7 @@ describe.runIf(nativeStatus().available)('cache with machine code', () => {
     const saved = await cache.put(compiled.module, kernel);
     expect(saved.kind).toBe('tiered');
     const [entry] = await cache.list();
-    expect(entry).toMatchObject({ valid: true, wasmSha256: sha256Hex(kernel), wasmByteLength: kernel.length });
+    expect(entry).toMatchObject({ valid: true, wasmHash: blake3Hex(kernel), wasmByteLength: kernel.length });
     expect(entry?.machineCodeByteLength).toBe(saved.machineCodeByteLength);
   });
 

@@ -1,4 +1,4 @@
-// A module file's SHA-256 taken from a record of an earlier run instead of hashed again
+// A module file's hash taken from a record of an earlier run instead of hashed again
 // (src/runtime/engine/cache/identity.ts), and when the record is no answer.
 import {
   closeSync,
@@ -19,9 +19,9 @@ import {
   rememberFileIdentity,
   SETTLED_MS,
 } from '../../../src/runtime/engine/cache/file-identity.js';
-import { lookupSha256, recordSha256 } from '../../../src/runtime/engine/cache/identity.js';
+import { lookupHash, recordHash } from '../../../src/runtime/engine/cache/identity.js';
 import { compileWithCache, ModuleCache, RECORD_ALWAYS_BYTES } from '../../../src/runtime/engine/cache/index.js';
-import { sha256Hex } from '../../../src/runtime/engine/hash.js';
+import { blake3Hex, sha256Hex } from '../../../src/runtime/engine/hash.js';
 import { nativeStatus } from '../../../src/runtime/engine/native.js';
 import { moduleWithCode } from '../../helpers/binary.js';
 import { wat } from '../../helpers/wat.js';
@@ -72,25 +72,25 @@ describe('a file read with its identity', () => {
   it('records the hash of a settled file only, and a later read of that identity gets it back', async () => {
     const dir = path.join(root, `cache-${counter++}`);
     const fresh = readBack(kernel).identity as FileIdentity;
-    await recordSha256(dir, fresh, sha256Hex(kernel));
-    expect(lookupSha256(dir, fresh)).toBeNull();
+    await recordHash(dir, fresh, blake3Hex(kernel));
+    expect(lookupHash(dir, fresh)).toBeNull();
     const settled = readBack(kernel, true).identity as FileIdentity;
-    await recordSha256(dir, settled, sha256Hex(kernel));
-    expect(lookupSha256(dir, settled)).toBe(sha256Hex(kernel));
+    await recordHash(dir, settled, blake3Hex(kernel));
+    expect(lookupHash(dir, settled)).toBe(blake3Hex(kernel));
     // Another size, mtime or ctime under the same device and inode is another file.
     for (const other of [
       { size: settled.size + 1n },
       { mtimeNs: settled.mtimeNs + 1n },
       { ctimeNs: settled.ctimeNs + 1n },
     ]) {
-      expect(lookupSha256(dir, { ...settled, ...other })).toBeNull();
+      expect(lookupHash(dir, { ...settled, ...other })).toBeNull();
     }
   });
 
   it('takes no answer from a damaged record, a record that is not a file, or one too big', async () => {
     const dir = path.join(root, `cache-${counter++}`);
     const id = readBack(kernel, true).identity as FileIdentity;
-    await recordSha256(dir, id, sha256Hex(kernel));
+    await recordHash(dir, id, blake3Hex(kernel));
     const [name] = recordFiles(dir);
     const file = path.join(dir, name as string);
     const good = readFileSync(file, 'utf8');
@@ -98,14 +98,24 @@ describe('a file read with its identity', () => {
     const flipped = good.replace(/([0-9a-f])(\n[0-9a-f]{64}\n)$/, (_, d, rest) => `${d === '0' ? '1' : '0'}${rest}`);
     expect(flipped).not.toBe(good);
     writeFileSync(file, flipped);
-    expect(lookupSha256(dir, id)).toBeNull();
+    expect(lookupHash(dir, id)).toBeNull();
     writeFileSync(file, good + 'x'.repeat(2048));
-    expect(lookupSha256(dir, id)).toBeNull();
+    expect(lookupHash(dir, id)).toBeNull();
     rmSync(file);
     writeFileSync(path.join(root, 'elsewhere.wid'), good);
     const { symlinkSync } = await import('node:fs');
     symlinkSync(path.join(root, 'elsewhere.wid'), file);
-    expect(lookupSha256(dir, id)).toBeNull();
+    expect(lookupHash(dir, id)).toBeNull();
+  });
+
+  it('takes no answer from a record an older wasmer-ts wrote (version 1, a SHA-256)', async () => {
+    const dir = path.join(root, `cache-${counter++}`);
+    const id = readBack(kernel, true).identity as FileIdentity;
+    await recordHash(dir, id, blake3Hex(kernel));
+    const [name] = recordFiles(dir);
+    const line = `wasmer-ts identity 1 ${id.dev} ${id.ino} ${id.size} ${id.mtimeNs} ${id.ctimeNs} ${sha256Hex(kernel)}`;
+    writeFileSync(path.join(dir, name as string), `${line}\n${sha256Hex(Buffer.from(line))}\n`);
+    expect(lookupHash(dir, id)).toBeNull();
   });
 });
 
@@ -127,16 +137,16 @@ describe.runIf(nativeStatus().available)('compileWithCache with a file identity'
     expect(existsSync(dir) ? recordFiles(dir) : []).toEqual([]);
     expect((await fill(first.bytes)).kind).toBe('tiered');
     expect(recordFiles(dir)).toHaveLength(1);
-    expect(lookupSha256(dir, id)).toBe(sha256Hex(kernel));
+    expect(lookupHash(dir, id)).toBe(blake3Hex(kernel));
     // A record that says another (valid) hash shows which one a later run takes: the entry
     // its fill writes is named by the record, not by a hash of the bytes.
-    const other = sha256Hex(Uint8Array.of(1, 2, 3));
-    await recordSha256(dir, id, other);
+    const other = blake3Hex(Uint8Array.of(1, 2, 3));
+    await recordHash(dir, id, other);
     const again = first.bytes.slice();
     rememberFileIdentity(again, id);
     expect((await fill(again)).kind).toBe('tiered');
-    const names = (await new ModuleCache(dir).list()).map((e) => e.wasmSha256).sort();
-    expect(names).toEqual([sha256Hex(kernel), other].sort());
+    const names = (await new ModuleCache(dir).list()).map((e) => e.wasmHash).sort();
+    expect(names).toEqual([blake3Hex(kernel), other].sort());
     // Two entries removed and counted; the record removed with them, not counted as an entry.
     expect(await new ModuleCache(dir).clean()).toMatchObject({ removed: 2 });
     expect(recordFiles(dir)).toEqual([]);
@@ -154,9 +164,9 @@ describe.runIf(nativeStatus().available)('compileWithCache with a file identity'
       return read.identity as FileIdentity;
     };
     const id = await run(false);
-    expect(lookupSha256(dir, id)).toBe(sha256Hex(big));
+    expect(lookupHash(dir, id)).toBe(blake3Hex(big));
     // A small module's is not: hashing it costs less than the record.
-    expect(lookupSha256(dir, await run(true))).toBeNull();
+    expect(lookupHash(dir, await run(true))).toBeNull();
     expect(recordFiles(dir)).toHaveLength(1);
   });
 });

@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseComponent } from '../../../src/runtime/component/parser/index.js';
 import { ModuleCache } from '../../../src/runtime/engine/cache/index.js';
 import { ParseCache } from '../../../src/runtime/engine/cache/parse-cache.js';
-import { sha256Hex } from '../../../src/runtime/engine/hash.js';
+import { blake3Hex } from '../../../src/runtime/engine/hash.js';
 import { nativeSerializer } from '../../../src/runtime/engine/native.js';
 import { componentFixture } from '../component/parser/fixtures.js';
 import { DIST } from './child.js';
@@ -56,7 +56,7 @@ function fresh(options: { maxBytes?: number } = {}) {
   mkdirSync(dir);
   const notices: string[] = [];
   const cache = new ParseCache(dir, base({ onNotice: (m) => notices.push(m), ...options }));
-  return { dir, cache, notices, file: cache.fileFor(sha256Hex(bytes)) };
+  return { dir, cache, notices, file: cache.fileFor(blake3Hex(bytes)) };
 }
 
 /** The cache with the entry of `bytes` written. */
@@ -73,8 +73,8 @@ describe.skipIf(NO_ADDON)('ParseCache (needs the native addon: its V8 serializer
     expect(cache.load(bytes)).toBeNull();
     const ast = parseComponent(bytes);
     cache.save(bytes, ast);
-    const stampAndV8 = sha256Hex(Buffer.from(`${STAMP} ${process.versions.v8}`)).slice(0, 16);
-    expect(path.basename(file)).toBe(`${sha256Hex(bytes)}-${stampAndV8}.wcomp`);
+    const stampAndV8 = blake3Hex(Buffer.from(`${STAMP} ${process.versions.v8}`)).slice(0, 16);
+    expect(path.basename(file)).toBe(`${blake3Hex(bytes)}-${stampAndV8}.wcomp`);
     const loaded = new ParseCache(path.dirname(file), base()).load(bytes);
     expect(loaded).not.toBeNull();
     expect(loaded).not.toBe(ast);
@@ -121,7 +121,7 @@ describe.skipIf(NO_ADDON)('ParseCache (needs the native addon: its V8 serializer
       'a sound hash over data that is not V8’s',
       () => {
         const junk = Buffer.from('not serialized data at all');
-        return Buffer.concat([Buffer.from(`wasmer-ts parse 2 ${sha256Hex(junk)} 0\n`), junk]);
+        return Buffer.concat([Buffer.from(`wasmer-ts parse 3 ${blake3Hex(junk)} 0\n`), junk]);
       },
       /./,
     ],
@@ -145,7 +145,7 @@ describe.skipIf(NO_ADDON)('ParseCache (needs the native addon: its V8 serializer
   it('deletes an entry whose text is sound but not this component’s parse', () => {
     const { dir, file } = filled();
     const other = componentFixture('add');
-    const otherFile = new ParseCache(dir, base()).fileFor(sha256Hex(other));
+    const otherFile = new ParseCache(dir, base()).fileFor(blake3Hex(other));
     new ParseCache(dir, base()).save(other, parseComponent(other));
     writeFileSync(file, readFileSync(otherFile));
     const notices: string[] = [];
@@ -158,7 +158,7 @@ describe.skipIf(NO_ADDON)('ParseCache (needs the native addon: its V8 serializer
     const { dir, cache, file } = filled();
     const other = componentFixture('add');
     cache.save(other, parseComponent(other));
-    const otherFile = cache.fileFor(sha256Hex(other));
+    const otherFile = cache.fileFor(blake3Hex(other));
     utimesSync(file, new Date(2000, 0, 1), new Date(2000, 0, 1));
     const modules = new ModuleCache(dir);
     await modules.evict(readFileSync(otherFile).length);

@@ -12,9 +12,10 @@ import {
   readArtifactHeader,
 } from '../../../src/runtime/engine/artifact.js';
 import { currentEngine, engineMismatch } from '../../../src/runtime/engine/fingerprint.js';
-import { sha256Hex } from '../../../src/runtime/engine/hash.js';
+import { blake3Hex, sha256Hex } from '../../../src/runtime/engine/hash.js';
 import { encodeArtifact } from '../../../src/runtime/engine/machine-code.js';
 import { ArtifactError } from '../../../src/runtime/errors.js';
+import { asVersion2 } from '../../helpers/artifact-v2.js';
 import { errorOf } from '../../helpers/errors.js';
 import { fixture, wat } from '../../helpers/wat.js';
 
@@ -31,9 +32,10 @@ describe('artifact format', () => {
     const decoded = decodeArtifact(bytes);
     expect(decoded.wasm).toEqual(wasm);
     expect(decoded.machineCode).toBeNull();
-    expect(decoded.header.wasmSha256).toBe(sha256Hex(wasm));
+    expect(decoded.header.hashAlgorithm).toBe('blake3');
+    expect(decoded.header.wasmHash).toBe(blake3Hex(wasm));
     expect(decoded.header.machineCodeByteLength).toBe(0);
-    expect(decoded.header.machineCodeSha256).toBeNull();
+    expect(decoded.header.machineCodeHash).toBeNull();
     expect(engineMismatch(decoded.header)).toBeNull();
   });
 
@@ -42,11 +44,11 @@ describe('artifact format', () => {
     const { header, ...decoded } = decodeArtifact(bytes);
     expect(decoded.wasm).toEqual(wasm);
     expect(decoded.machineCode).toEqual(machineCode);
-    expect(header.machineCodeSha256).toBe(sha256Hex(machineCode));
+    expect(header.machineCodeHash).toBe(blake3Hex(machineCode));
     expect(header.nodeVersion).toBe(process.versions.node);
     expect(header.v8Version).toBe(process.versions.v8);
     expect(header.arch).toBe(process.arch);
-    expect(header.formatVersion).toBe(2);
+    expect(header.formatVersion).toBe(3);
     expect(header.hasWasm).toBe(true);
   });
 
@@ -80,7 +82,7 @@ describe('artifact format', () => {
     // Without the option the same bytes are refused, with the payload's problem as the code.
     expect(artifactError(() => decodeArtifact(flipped)).code).toBe('ERR_ARTIFACT_CORRUPT');
     expect(artifactError(() => decodeArtifact(flipped, { allowDamagedMachineCode: false })).message).toMatch(
-      /^artifact machine code is unusable: the machine code does not match its SHA-256/,
+      /^artifact machine code is unusable: the machine code does not match its BLAKE3/,
     );
     expect(decodeArtifact(bytes, { allowDamagedMachineCode: true }).machineCodeProblem).toBeNull();
   });
@@ -94,8 +96,11 @@ describe('artifact format', () => {
         const error = artifactError(() => decodeArtifact(copy));
         const where = `offset ${offset} bit ${bit}`;
         if (offset < 8) expect(error.code, where).toBe('ERR_ARTIFACT_MAGIC');
-        else if (offset < 12) expect(error.code, where).toBe('ERR_ARTIFACT_VERSION');
-        else expect(['ERR_ARTIFACT_CORRUPT', 'ERR_ARTIFACT_TRUNCATED'], where).toContain(error.code);
+        else if (offset < 12) {
+          // Version 3 with bit 0 flipped is 2, which is read, and its SHA-256 checksum fails.
+          const version = new DataView(copy.buffer).getUint32(8, true);
+          expect(error.code, where).toBe(version === 2 ? 'ERR_ARTIFACT_CORRUPT' : 'ERR_ARTIFACT_VERSION');
+        } else expect(['ERR_ARTIFACT_CORRUPT', 'ERR_ARTIFACT_TRUNCATED'], where).toContain(error.code);
       }
     }
   });
@@ -117,12 +122,12 @@ describe('artifact format', () => {
   });
 
   it('rejects another format version with ERR_ARTIFACT_VERSION', () => {
-    for (const version of [0, 3, 0xffffffff]) {
+    for (const version of [0, 4, 0xffffffff]) {
       const bytes = encodeArtifact({ wasm });
       new DataView(bytes.buffer).setUint32(8, version, true);
       const error = artifactError(() => decodeArtifact(bytes));
       expect(error.code).toBe('ERR_ARTIFACT_VERSION');
-      expect(error.message).toContain(`version ${version} is not supported (this wasmer-ts reads versions 1 and 2)`);
+      expect(error.message).toContain(`version ${version} is not supported (this wasmer-ts reads versions 1, 2, 3)`);
     }
   });
 
@@ -137,13 +142,40 @@ describe('artifact format', () => {
       moduleName: null,
       source: null,
       machineCodeSummary: null,
-      wasmSha256: sha256Hex(wasm),
-      machineCodeSha256: sha256Hex(machineCode),
+      hashAlgorithm: 'sha256',
+      wasmHash: sha256Hex(wasm),
+      machineCodeHash: sha256Hex(machineCode),
     });
     expect(engineMismatch(header)).toBeNull();
     const flipped = bytes.slice();
     flipped[40]! ^= 1;
     expect(artifactError(() => decodeArtifact(flipped)).code).toBe('ERR_ARTIFACT_CORRUPT');
+  });
+
+  it('still reads format 2 (SHA-256 where format 3 has BLAKE3), and checks it by SHA-256', () => {
+    const bytes = asVersion2(encodeArtifact({ wasm, machineCode, source: '/apps/simple.wasm' }));
+    const { header, ...decoded } = decodeArtifact(bytes);
+    expect(decoded.wasm).toEqual(wasm);
+    expect(decoded.machineCode).toEqual(machineCode);
+    expect(header).toMatchObject({
+      formatVersion: 2,
+      hashAlgorithm: 'sha256',
+      source: '/apps/simple.wasm',
+      wasmHash: sha256Hex(wasm),
+      machineCodeHash: sha256Hex(machineCode),
+    });
+    // A version-3 reading of the same bytes (BLAKE3) fails the header checksum.
+    const relabelled = bytes.slice();
+    new DataView(relabelled.buffer).setUint32(8, 3, true);
+    expect(artifactError(() => decodeArtifact(relabelled)).message).toContain('header checksum does not match');
+    const entry = asVersion2(encodeArtifact({ wasm, machineCode, includeWasm: false }), wasm);
+    // A caller's BLAKE3 of the Wasm is no answer for a SHA-256 entry: the Wasm is hashed by SHA-256.
+    expect(decodeArtifact(entry, { wasm, wasmBlake3: blake3Hex(wasm) }).machineCode).toEqual(machineCode);
+    const other = wasm.slice();
+    other[other.length - 1]! ^= 1;
+    expect(artifactError(() => decodeArtifact(entry, { wasm: other })).message).toContain(
+      `compiled from other Wasm bytes (SHA-256 ${sha256Hex(wasm)})`,
+    );
   });
 
   it('records the module name and the source it is given, cut at 1 KiB on a character boundary', async () => {
@@ -164,7 +196,7 @@ describe('artifact format', () => {
     const layout = readArtifactHeader(bytes.subarray(0, needed!));
     expect(layout.byteLength).toBe(bytes.length);
     expect(layout.dataOffset).toBe(needed);
-    expect(layout.header.wasmSha256).toBe(sha256Hex(wasm));
+    expect(layout.header.wasmHash).toBe(blake3Hex(wasm));
     expect(artifactError(() => readArtifactHeader(bytes.subarray(0, needed! - 1))).code).toBe('ERR_ARTIFACT_TRUNCATED');
   });
 
@@ -236,14 +268,14 @@ describe('artifacts without their Wasm (cache entries)', () => {
     const read = decodeArtifact(entry, { wasm });
     expect(read.wasm).toBe(wasm);
     expect(read.machineCode).toEqual(machineCode);
-    expect(read.header).toMatchObject({ hasWasm: false, wasmByteLength: wasm.length, wasmSha256: sha256Hex(wasm) });
-    expect(decodeArtifact(entry, { wasm, wasmSha256: sha256Hex(wasm) }).machineCode).toEqual(machineCode);
+    expect(read.header).toMatchObject({ hasWasm: false, wasmByteLength: wasm.length, wasmHash: blake3Hex(wasm) });
+    expect(decodeArtifact(entry, { wasm, wasmBlake3: blake3Hex(wasm) }).machineCode).toEqual(machineCode);
   });
 
   it('refuse to load without the Wasm: ERR_ARTIFACT_NO_WASM', () => {
     const error = artifactError(() => decodeArtifact(entry));
     expect(error.code).toBe('ERR_ARTIFACT_NO_WASM');
-    expect(error.message).toContain(`holds machine code for the Wasm module with SHA-256 ${sha256Hex(wasm)}`);
+    expect(error.message).toContain(`holds machine code for the Wasm module with BLAKE3 ${blake3Hex(wasm)}`);
   });
 
   it('refuse other Wasm bytes, of another length or another hash', () => {
@@ -252,7 +284,7 @@ describe('artifacts without their Wasm (cache entries)', () => {
     expect(artifactError(() => decodeArtifact(entry, { wasm: other })).code).toBe('ERR_ARTIFACT_CORRUPT');
     expect(artifactError(() => decodeArtifact(entry, { wasm: wasm.subarray(1) })).message).toMatch(/other Wasm bytes/);
     // A wrong precomputed hash is not believed over the length and header check either.
-    expect(artifactError(() => decodeArtifact(entry, { wasm: other, wasmSha256: '00'.repeat(32) })).code).toBe(
+    expect(artifactError(() => decodeArtifact(entry, { wasm: other, wasmBlake3: '00'.repeat(32) })).code).toBe(
       'ERR_ARTIFACT_CORRUPT',
     );
   });

@@ -1,8 +1,9 @@
 /**
- * The SHA-256 of a module file, known without hashing its bytes again (issue 10). The
- * cache names an entry by its Wasm's SHA-256, and hashing clang's 72 MiB took 70-80 ms of
- * every run that used the cache (SHA-NI; plain node:wasi hashes nothing), a fifth of what
- * a warm run of `clang --version` costs in all. So a run that hashed a file records the
+ * The hash of a module file, known without hashing its bytes again (issue 10). The
+ * cache names an entry by its Wasm's hash, and hashing clang's 72 MiB took 70-80 ms of
+ * every run that used the cache while that was SHA-256 (SHA-NI; plain node:wasi hashes
+ * nothing), a fifth of what a warm run of `clang --version` costs in all; BLAKE3 takes
+ * 14 ms, still worth skipping. So a run that hashed a file records the
  * hash with the file's identity (device, inode, size, and modification and change times
  * in nanoseconds) in `<cache>/<dev>-<ino>.wid`, and a later run that reads the same file
  * under the same identity takes the hash from there.
@@ -20,7 +21,7 @@
 import { closeSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
-import { sha256Hex } from '../hash.js';
+import { blake3Hex } from '../hash.js';
 import type { FileIdentity } from './file-identity.js';
 import { ignoreErrors, openCacheFile, readAt } from './files.js';
 
@@ -33,10 +34,13 @@ export const IDENTITY_FILE = /^\d+-\d+\.wid(?:\.[^/]+\.tmp)?$/;
 /** A record is a few hundred bytes: anything larger is not one. */
 const MAX_RECORD_BYTES = 1024;
 
-/** The record of `id`: one line of its fields and hash, then the line's own SHA-256. */
-function recordText(id: FileIdentity, sha256: string): string {
-  const line = `wasmer-ts identity 1 ${id.dev} ${id.ino} ${id.size} ${id.mtimeNs} ${id.ctimeNs} ${sha256}`;
-  return `${line}\n${sha256Hex(new TextEncoder().encode(line))}\n`;
+/**
+ * The record of `id`: one line of its fields and BLAKE3 hash, then the line's own. Version 2
+ * (version 1 held SHA-256s, which no lookup uses now: such a record is no answer).
+ */
+function recordText(id: FileIdentity, hash: string): string {
+  const line = `wasmer-ts identity 2 ${id.dev} ${id.ino} ${id.size} ${id.mtimeNs} ${id.ctimeNs} ${hash}`;
+  return `${line}\n${blake3Hex(new TextEncoder().encode(line))}\n`;
 }
 
 function recordFile(dir: string, id: FileIdentity): string {
@@ -44,17 +48,17 @@ function recordFile(dir: string, id: FileIdentity): string {
 }
 
 /**
- * The SHA-256 recorded in `dir` for a file of identity `id`, or null (no record, another
+ * The BLAKE3 hash recorded in `dir` for a file of identity `id`, or null (no record, another
  * identity, a damaged record, anything but a regular file of a record's size). Never throws.
  */
-export function lookupSha256(dir: string, id: FileIdentity): string | null {
+export function lookupHash(dir: string, id: FileIdentity): string | null {
   const opened = openCacheFile(recordFile(dir, id), MAX_RECORD_BYTES);
   if (opened.kind !== 'open') return null;
   try {
     const text = new TextDecoder().decode(readAt(opened.fd, 0, opened.info.size));
     const end = text.indexOf('\n');
-    const sha256 = text.slice(text.lastIndexOf(' ', end) + 1, end);
-    return /^[0-9a-f]{64}$/.test(sha256) && text === recordText(id, sha256) ? sha256 : null;
+    const hash = text.slice(text.lastIndexOf(' ', end) + 1, end);
+    return /^[0-9a-f]{64}$/.test(hash) && text === recordText(id, hash) ? hash : null;
   } catch {
     return null;
   } finally {
@@ -62,12 +66,12 @@ export function lookupSha256(dir: string, id: FileIdentity): string | null {
   }
 }
 
-/** Records `sha256` for a settled identity `id` in `dir`. Never throws: a record is only a shortcut. */
-export async function recordSha256(dir: string, id: FileIdentity, sha256: string): Promise<void> {
+/** Records `hash` for a settled identity `id` in `dir`. Never throws: a record is only a shortcut. */
+export async function recordHash(dir: string, id: FileIdentity, hash: string): Promise<void> {
   if (!id.settled) return;
   try {
     mkdirSync(dir, { recursive: true });
-    await writeFileAtomic(recordFile(dir, id), new TextEncoder().encode(recordText(id, sha256)), { mode: 0o600 });
+    await writeFileAtomic(recordFile(dir, id), new TextEncoder().encode(recordText(id, hash)), { mode: 0o600 });
   } catch {
     // A cache directory that cannot be written: the next run hashes again.
   }

@@ -2,11 +2,11 @@
  * The automatic on-disk cache of compiled modules used by `run` and `call`.
  *
  * An entry is an artifact (../artifact.ts) holding V8's machine code for one
- * Wasm module, in `<dir>/<wasm sha256>-<engine hash>.wasmu`, so a different
+ * Wasm module, in `<dir>/<wasm blake3>-<engine hash>.wasmu`, so a different
  * Node, V8, CPU, flag set or wasmer-ts version simply looks up another key.
  * Entries leave the Wasm out: a lookup is made by a caller that holds the Wasm
- * bytes (their SHA-256 is the entry's name), and the entry is checked against
- * them (length, SHA-256, then the payload's SHA-256), so a 72 MiB module does
+ * bytes (their BLAKE3 hash is the entry's name), and the entry is checked against
+ * them (length, hash, then the payload's hash), so a 72 MiB module does
  * not cost a second 72 MiB copy on disk. Entries are written to a temporary
  * file and renamed, so a concurrent reader sees a whole entry or none. A
  * corrupt or refused entry is a miss and is deleted. No cache operation ever
@@ -63,14 +63,14 @@ import {
 } from '../artifact.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { currentEngine, processFlags, v8FlagFingerprint } from '../fingerprint.js';
-import { sha256Hex } from '../hash.js';
+import { blake3Hex, sha256Hex } from '../hash.js';
 import { defaultCompile, loadDecodedArtifact, serializeCompiled, serializeMachineCode } from '../machine-code.js';
 import { codeSectionSize, type ModuleFacts, readModuleFacts } from '../module-facts.js';
 import { nativeStatus } from '../native.js';
 import { type CompileMode, entryFlags, isTierFlag, processTier, v8FlagsFor } from '../tiering.js';
 import { fileIdentityOf } from './file-identity.js';
 import { fileKind, ignoreErrors, openCacheFile, openFailure, readAt } from './files.js';
-import { IDENTITY_FILE, lookupSha256, recordSha256 } from './identity.js';
+import { IDENTITY_FILE, lookupHash, recordHash } from './identity.js';
 import { type CacheFillResult, NOTHING_SAVED as NOTHING, registerPendingSave } from './registry.js';
 
 let fsPromises: typeof import('node:fs/promises') | undefined;
@@ -113,7 +113,7 @@ const STALE_TEMP_MS = 60 * 60 * 1000;
 const IDENTITY_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
- * The names the cache writes end in `-<engine key>.wasmu` (`<wasm sha256>-<16 hex>.wasmu`),
+ * The names the cache writes end in `-<engine key>.wasmu` (`<wasm blake3>-<16 hex>.wasmu`),
  * and its temp files are such a name plus `.<...>.tmp`. `ls`, `clean` and eviction touch
  * nothing else, so `--cache-dir .` never lists or deletes a user's own `app.wasmu` or `x.tmp`.
  */
@@ -128,7 +128,7 @@ const EVICTABLE_ENTRY = /^[0-9a-f]{64}-[0-9a-f]{16}\.(?:wasmu|wcomp)$/;
 const EVICTABLE_TEMP = /^[0-9a-f]{64}-[0-9a-f]{16}\.(?:wasmu|wcomp)\.[^/]+\.tmp$/;
 
 /**
- * The extension of the parse cache's entries (parse-cache.ts): `<component sha256>-<16 hex>.wcomp`,
+ * The extension of the parse cache's entries (parse-cache.ts): `<component blake3>-<16 hex>.wcomp`,
  * the checked parse of a component. They share the size limit and the eviction with machine
  * code, `clean` removes them (and their temp files), and `parses()` counts them for `ls`.
  */
@@ -178,7 +178,7 @@ export interface CacheEntry {
   readonly moduleName: string | null;
   /** The file the entry was filled from (as the program that ran it named it), or null. */
   readonly source: string | null;
-  readonly wasmSha256: string | null;
+  readonly wasmHash: string | null;
   readonly wasmByteLength: number | null;
   /** False for entries without the Wasm (what `put` writes); true for a self-contained artifact. */
   readonly hasWasm: boolean | null;
@@ -253,12 +253,12 @@ export class ModuleCache {
   }
 
   /** The file an entry for `wasm` has in this process. */
-  fileFor(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): string {
-    return this.fileForHash(wasmSha256);
+  fileFor(wasm: Uint8Array, wasmHash: string = blake3Hex(wasm)): string {
+    return this.fileForHash(wasmHash);
   }
 
-  private fileForHash(wasmSha256: string): string {
-    return join(this.dir, `${wasmSha256}-${engineKey()}${CACHE_EXTENSION}`);
+  private fileForHash(wasmHash: string): string {
+    return join(this.dir, `${wasmHash}-${engineKey()}${CACHE_EXTENSION}`);
   }
 
   /**
@@ -277,12 +277,12 @@ export class ModuleCache {
       this.onNotice(`cache: could not save to ${this.dir}: ${error instanceof Error ? error.message : String(error)}`);
       return NOTHING;
     }
-    return this.store(machineCode, record, record.sha256, options);
+    return this.store(machineCode, record, record.hash, options);
   }
 
   /** Whether something exists at the entry's name (one lstat; it may still turn out damaged, refused or not a file). */
-  has(wasm: Uint8Array, wasmSha256: string = sha256Hex(wasm)): boolean {
-    return lstatOrNull(this.fileFor(wasm, wasmSha256)) !== null;
+  has(wasm: Uint8Array, wasmHash: string = blake3Hex(wasm)): boolean {
+    return lstatOrNull(this.fileFor(wasm, wasmHash)) !== null;
   }
 
   /**
@@ -293,10 +293,10 @@ export class ModuleCache {
    */
   async get(
     wasm: Uint8Array,
-    wasmSha256: string = sha256Hex(wasm),
+    wasmHash: string = blake3Hex(wasm),
     options: { readonly releaseWasm?: boolean; readonly beforeRelease?: () => void } = {},
   ): Promise<CacheHit | null> {
-    const file = this.fileFor(wasm, wasmSha256);
+    const file = this.fileFor(wasm, wasmHash);
     const found = this.readEntry(file, true);
     if (found.kind === 'missing') return null;
     if (found.kind === 'skip') {
@@ -310,10 +310,10 @@ export class ModuleCache {
     const { bytes, layout, fd } = found;
     let read: LenientDecodedArtifact;
     try {
-      if (layout.header.wasmSha256 !== wasmSha256) {
+      if (layout.header.wasmHash !== wasmHash) {
         throw new Error('the entry holds machine code for other Wasm bytes');
       }
-      read = decodeArtifact(bytes, { wasm, wasmSha256, allowDamagedMachineCode: true });
+      read = decodeArtifact(bytes, { wasm, wasmBlake3: wasmHash, allowDamagedMachineCode: true });
       if (read.machineCode === null) {
         throw new Error(read.machineCodeProblem?.reason ?? 'the entry holds no machine code');
       }
@@ -352,12 +352,12 @@ export class ModuleCache {
   async put(
     module: WebAssembly.Module,
     wasm: Uint8Array,
-    wasmSha256: string = sha256Hex(wasm),
+    wasmHash: string = blake3Hex(wasm),
     options: { source?: string | null; onlyIfMoreThan?: number } = {},
   ): Promise<CacheFillResult> {
     // A module compileWithCache made from these very bytes (by their hash) needs no check against them.
     const record = compiledFrom.get(module);
-    const compiledFromWasm = record !== undefined && record.sha256 === wasmSha256 && record.byteLength === wasm.length;
+    const compiledFromWasm = record !== undefined && record.hash === wasmHash && record.byteLength === wasm.length;
     let machineCode: Uint8Array | null;
     try {
       machineCode = serializeMachineCode(module, wasm, { compiledFromWasm });
@@ -366,25 +366,25 @@ export class ModuleCache {
       return NOTHING;
     }
     const summary = { byteLength: wasm.length, facts: readModuleFacts(wasm) };
-    return this.store(machineCode, summary, wasmSha256, options);
+    return this.store(machineCode, summary, wasmHash, options);
   }
 
   /**
    * `put` for machine code already serialized from a module compiled from the Wasm that
-   * `wasm` and `wasmSha256` describe: what a miss's `save()` calls, holding no bytes.
+   * `wasm` and `wasmHash` describe: what a miss's `save()` calls, holding no bytes.
    */
   private async store(
     machineCode: Uint8Array | null,
     wasm: WasmSummary,
-    wasmSha256: string,
+    wasmHash: string,
     options: { source?: string | null; onlyIfMoreThan?: number },
   ): Promise<CacheFillResult> {
     try {
       // Before node:fs/promises loads: after most hits there is nothing new to write.
       if (machineCode === null || machineCode.length === 0) return NOTHING;
       if (options.onlyIfMoreThan !== undefined && machineCode.length <= options.onlyIfMoreThan) return NOTHING;
-      const file = this.fileForHash(wasmSha256);
-      const artifact = encodeEntryFor(currentEngine(), wasm, hexBytes(wasmSha256), {
+      const file = this.fileForHash(wasmHash);
+      const artifact = encodeEntryFor(currentEngine(), wasm, hexBytes(wasmHash), {
         machineCode,
         source: options.source ?? null,
       });
@@ -440,9 +440,11 @@ export class ModuleCache {
           ? `${fileKind(info)}, not a file the cache wrote`
           : found.kind === 'skip' || found.kind === 'damaged'
             ? found.why
-            : key.startsWith(found.layout.header.wasmSha256)
-              ? null
-              : 'it holds machine code for other Wasm bytes than its name says';
+            : found.layout.header.hashAlgorithm !== 'blake3'
+              ? 'an older wasmer-ts wrote it, named by SHA-256, which no lookup uses now (eviction or `cache clean` removes it)'
+              : key.startsWith(found.layout.header.wasmHash)
+                ? null
+                : 'it holds machine code for other Wasm bytes than its name says';
       entries.push({
         key,
         file,
@@ -451,7 +453,7 @@ export class ModuleCache {
         modified: info.mtime,
         moduleName: header?.moduleName ?? null,
         source: header?.source ?? null,
-        wasmSha256: header?.wasmSha256 ?? null,
+        wasmHash: header?.wasmHash ?? null,
         wasmByteLength: header?.wasmByteLength ?? null,
         hasWasm: header?.hasWasm ?? null,
         machineCodeByteLength: header?.machineCodeByteLength ?? null,
@@ -731,17 +733,17 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
     ...(options.onNotice === undefined ? {} : { onNotice: options.onNotice }),
     ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
   });
-  // After the addon loaded: the hash is its SHA-256 (hash.ts), node:crypto's only for a big module;
+  // After the addon loaded: the hash is its BLAKE3 (hash.ts: 14 ms for clang's 72 MiB with AVX-512);
   // for a file read before under the same identity, the hash recorded then (./identity.ts).
   // The record is written where an entry is, after a hit or a fill: a cache that keeps no entry
   // for a small file (a limit too small, a run too short) keeps no record of it either. A big
   // one's is written by every `save()`, whatever it stored (RECORD_ALWAYS_BYTES).
   const identity = fileIdentityOf(wasm);
-  const known = identity === null ? null : lookupSha256(options.dir, identity);
-  const wasmSha256 = known ?? sha256Hex(wasm);
+  const known = identity === null ? null : lookupHash(options.dir, identity);
+  const wasmHash = known ?? blake3Hex(wasm);
   const dir = options.dir;
   const record = async (): Promise<void> => {
-    if (identity !== null && known === null) await recordSha256(dir, identity, wasmSha256);
+    if (identity !== null && known === null) await recordHash(dir, identity, wasmHash);
   };
   const recordAlways = wasm.byteLength >= RECORD_ALWAYS_BYTES;
   // What the entry records of the Wasm: for a big module (or one handed over, whose bytes a hit
@@ -750,9 +752,9 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
   // `save()` writes, which after a hit it seldom does (reading a 13 KiB adapter's facts took
   // 0.5 ms of a component's start).
   const releaseWasm = options.releaseWasm === true;
-  const compiled = compiledRecord(wasm, wasmSha256, releaseWasm);
-  const hit = cache.has(wasm, wasmSha256)
-    ? await cache.get(wasm, wasmSha256, {
+  const compiled = compiledRecord(wasm, wasmHash, releaseWasm);
+  const hit = cache.has(wasm, wasmHash)
+    ? await cache.get(wasm, wasmHash, {
         releaseWasm,
         ...(options.beforeRelease === undefined ? {} : { beforeRelease: options.beforeRelease }),
       })
@@ -792,7 +794,8 @@ export async function compileWithCache(wasm: Uint8Array, options: CachedCompileO
 
 /** What `compileWithCache` records of the Wasm a module was compiled from (or loaded for). */
 interface CompiledFrom extends WasmSummary {
-  readonly sha256: string;
+  /** Their BLAKE3 hash, lowercase hex. */
+  readonly hash: string;
 }
 
 /**
@@ -806,12 +809,12 @@ export const RECORD_ALWAYS_BYTES = 1 << 20;
 /** Modules of this many bytes or more have their facts read at once (see compileWithCache). */
 const EAGER_FACTS_BYTES = 1 << 20;
 
-function compiledRecord(wasm: Uint8Array, sha256: string, eager: boolean): CompiledFrom {
+function compiledRecord(wasm: Uint8Array, hash: string, eager: boolean): CompiledFrom {
   const byteLength = wasm.length;
-  if (eager || byteLength >= EAGER_FACTS_BYTES) return { sha256, byteLength, facts: readModuleFacts(wasm) };
+  if (eager || byteLength >= EAGER_FACTS_BYTES) return { hash, byteLength, facts: readModuleFacts(wasm) };
   let facts: ModuleFacts | undefined;
   return {
-    sha256,
+    hash,
     byteLength,
     get facts() {
       facts ??= readModuleFacts(wasm);
@@ -827,7 +830,7 @@ function compiledRecord(wasm: Uint8Array, sha256: string, eager: boolean): Compi
  */
 const compiledFrom = new WeakMap<WebAssembly.Module, CompiledFrom>();
 
-/** Lowercase hex (as `sha256Hex` writes it) back to bytes. */
+/** Lowercase hex (as `blake3Hex` writes it) back to bytes. */
 function hexBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length >> 1);
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);

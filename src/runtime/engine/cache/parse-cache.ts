@@ -6,7 +6,7 @@
  * and the component started 10 ms sooner in all (bench/suites/wasi2.js). wasmtime keeps
  * a compiled component's type information in its cache for the same reason.
  *
- * An entry is `<component sha256>-<stamp>.wcomp`: a first line `wasmer-ts parse 2 <sha256
+ * An entry is `<component blake3>-<stamp>.wcomp`: a first line `wasmer-ts parse 3 <blake3
  * of the rest> <base>`, then V8's serialization of the parse (../../component/parser/ast-codec.ts;
  * `base` is where the component sat in the buffer its views were written against). The
  * stamp is a hash of the build's runtime code, made when the CLI is bundled
@@ -23,7 +23,7 @@ import { basename, join } from 'node:path';
 import type { ComponentAst } from '../../component/parser/ast.js';
 import { decodeAst, encodeAst, type StructuredSerializer } from '../../component/parser/ast-codec.js';
 import { writeFileAtomic } from '../atomic-write.js';
-import { sha256Hex } from '../hash.js';
+import { blake3Hex } from '../hash.js';
 import { openCacheFile, readAt } from './files.js';
 import { DEFAULT_CACHE_MAX_BYTES, ModuleCache, PARSE_EXTENSION } from './index.js';
 
@@ -36,7 +36,7 @@ export function parseCacheStamp(): string | null {
     : null;
 }
 
-const MAGIC = 'wasmer-ts parse 2 ';
+const MAGIC = 'wasmer-ts parse 3 ';
 /** The first line: MAGIC, 64 hex digits, a space, the base in decimal (up to 6 digits), a newline. */
 const MAX_HEADER_BYTES = MAGIC.length + 64 + 1 + 6 + 1;
 /** No parse of a component is near this: the entry is about half the component's size. */
@@ -62,20 +62,20 @@ export class ParseCache {
   private readonly maxBytes: number;
   private readonly onNotice: (message: string) => void;
   /** The hash of the bytes `load` was last given: `save` of the same bytes after a miss needs no second. */
-  private last: { bytes: Uint8Array; sha256: string } | null = null;
+  private last: { bytes: Uint8Array; hash: string } | null = null;
 
   constructor(dir: string, options: ParseCacheOptions) {
     this.dir = dir;
     // V8 reads the data of older V8s but not of newer ones: each Node keeps its own entries.
-    this.stamp = sha256Hex(Buffer.from(`${options.stamp} ${process.versions.v8}`, 'latin1')).slice(0, 16);
+    this.stamp = blake3Hex(Buffer.from(`${options.stamp} ${process.versions.v8}`, 'latin1')).slice(0, 16);
     this.v8 = options.v8;
     this.maxBytes = options.maxBytes ?? DEFAULT_CACHE_MAX_BYTES;
     this.onNotice = options.onNotice ?? (() => {});
   }
 
-  /** The entry's file for a component of this SHA-256. */
-  fileFor(sha256: string): string {
-    return join(this.dir, `${sha256}-${this.stamp}${PARSE_EXTENSION}`);
+  /** The entry's file for a component of this BLAKE3 hash. */
+  fileFor(hash: string): string {
+    return join(this.dir, `${hash}-${this.stamp}${PARSE_EXTENSION}`);
   }
 
   /** The AST of `bytes` from its entry, or null (a miss, or an entry skipped or discarded). Never throws. */
@@ -117,7 +117,7 @@ export class ParseCache {
       const encoded = encodeAst(ast, bytes, this.v8);
       if (encoded === null) return;
       const body = encoded.data;
-      const entry = Buffer.concat([Buffer.from(`${MAGIC}${sha256Hex(body)} ${encoded.base}\n`, 'latin1'), body]);
+      const entry = Buffer.concat([Buffer.from(`${MAGIC}${blake3Hex(body)} ${encoded.base}\n`, 'latin1'), body]);
       const file = this.fileFor(this.hashOf(bytes));
       if (entry.length > Math.min(this.maxBytes, MAX_ENTRY_BYTES)) return;
       mkdirSync(this.dir, { recursive: true });
@@ -132,8 +132,8 @@ export class ParseCache {
   }
 
   private hashOf(bytes: Uint8Array): string {
-    if (this.last?.bytes !== bytes) this.last = { bytes, sha256: sha256Hex(bytes) };
-    return this.last.sha256;
+    if (this.last?.bytes !== bytes) this.last = { bytes, hash: blake3Hex(bytes) };
+    return this.last.hash;
   }
 
   private discard(file: string, why: string): void {
@@ -161,6 +161,6 @@ function checkedBody(entry: Buffer): { body: Uint8Array; base: number } {
     throw new Error('not a parse cache entry of this version');
   }
   const body = entry.subarray(end + 1);
-  if (sha256Hex(body) !== head.slice(MAGIC.length, hashEnd)) throw new Error('its contents do not match their hash');
+  if (blake3Hex(body) !== head.slice(MAGIC.length, hashEnd)) throw new Error('its contents do not match their hash');
   return { body, base };
 }
