@@ -167,7 +167,7 @@ describe('inspect', () => {
     expect(artifact.artifact).toMatchObject({ formatVersion: 3, hashAlgorithm: 'blake3', nodeVersion: CLI_NODE.node });
     const human = await cli(['inspect', out], { cwd: dir });
     expect(human.stdout).toMatch(/^\S+inspect-kinds\.wasmu: compiled module, .* \(Wasm 199 B\)\n/);
-    expect(human.stdout).toContain(`artifact: format 2, wasmer-ts`);
+    expect(human.stdout).toContain(`artifact: format 3, wasmer-ts`);
   });
 
   it.concurrent('an invalid module exits 4 with the reason and its offset', async ({ expect }) => {
