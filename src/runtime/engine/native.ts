@@ -80,6 +80,13 @@ export interface NativeAddon {
    * TypeError for a range outside `bytes`. Missing from an addon built before it.
    */
   randomFill?(bytes: Uint8Array, offset: number, length: number): number;
+  /**
+   * pwrite(2) (`write` true) or pread(2) of `bytes[offset, offset + length)` at `position`
+   * of `fd`: the bytes done, or -errno when it failed (EINTR is retried). Throws a TypeError
+   * for a range outside `bytes` or a position that is not a whole number from 0 to 2^53.
+   * Missing from an addon built before it.
+   */
+  fileIo?(write: boolean, fd: number, bytes: Uint8Array, offset: number, length: number, position: number): number;
   status(): {
     loader: boolean;
     reason: string | null;
