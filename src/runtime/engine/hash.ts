@@ -2,7 +2,8 @@
  * The hashes wasmer-ts computes. BLAKE3 for the artifact format (from version 3) and
  * the cache's keys, which hash whole modules and payloads: the native addon's vector
  * code (native/src/blake3.cc; 5.4 GB/s with AVX-512 here, 2.7 with AVX2, 1.6 portable),
- * once ./native.ts has loaded it, else the plain JavaScript of ./blake3.ts.
+ * once ./native.ts has loaded it (an input of LOAD_NATIVE_BYTES or more loads it), else
+ * the plain JavaScript of ./blake3.ts.
  *
  * SHA-256 for the engine fingerprint and for reading artifacts of format versions 1
  * and 2, from whichever of three implementations costs a start least:
@@ -75,14 +76,34 @@ export function sha256(bytes: Uint8Array): Uint8Array {
 }
 
 let nativeBlake3: ((bytes: Uint8Array) => Uint8Array) | null = null;
+/** How to load the addon (./native.ts registers it when it is imported), until it was tried. */
+let loadNative: (() => void) | null = null;
+
+/**
+ * Inputs from this size load the addon before they are hashed, if nothing has yet: the
+ * JavaScript BLAKE3 runs interpreted in a cold process (4 MiB in 40 ms, the addon's in
+ * 1), while loading the addon takes half a millisecond. An artifact is hashed before
+ * anything asks for the addon to load its machine code.
+ */
+const LOAD_NATIVE_BYTES = 64 * 1024;
 
 /** Called by ./native.ts when the addon has loaded: its BLAKE3, for every input. */
 export function useNativeBlake3(blake3: (bytes: Uint8Array) => Uint8Array): void {
   nativeBlake3 = blake3;
 }
 
+/** Called by ./native.ts as it is imported: how to load the addon, which calls `useNativeBlake3`. */
+export function setNativeLoader(load: () => void): void {
+  loadNative = load;
+}
+
 /** The BLAKE3 hash of `bytes`: 32 bytes. */
 export function blake3(bytes: Uint8Array): Uint8Array {
+  if (nativeBlake3 === null && loadNative !== null && bytes.length >= LOAD_NATIVE_BYTES) {
+    const load = loadNative;
+    loadNative = null;
+    load();
+  }
   return nativeBlake3 === null ? blake3Js(bytes) : nativeBlake3(bytes);
 }
 

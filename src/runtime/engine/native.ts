@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { StructuredSerializer } from '../component/parser/ast-codec.js';
-import { useNativeBlake3, useNativeSha256 } from './hash.js';
+import { setNativeLoader, useNativeBlake3, useNativeSha256 } from './hash.js';
 import { currentEmbedding, nativeAddonPath } from './paths.js';
 
 /** The addon's functions (see native/src/addon.cc). */
@@ -160,6 +160,11 @@ function find(): Loaded {
     );
   }
 }
+
+// A big input to hash.ts's BLAKE3 loads the addon first (its vector code, not JavaScript).
+setNativeLoader(() => {
+  load();
+});
 
 /** Whether machine code can be saved and loaded here, and if not, why. Never throws. */
 export function nativeStatus(): NativeStatus {

@@ -8,7 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { blake3Js } from '../../../src/runtime/engine/blake3.js';
 import { blake3, blake3Hex } from '../../../src/runtime/engine/hash.js';
-import { type Blake3Kernel, nativeAddon } from '../../../src/runtime/engine/native.js';
+import { type Blake3Kernel, nativeAddon, nativeStatus } from '../../../src/runtime/engine/native.js';
+import { runChild } from '../cache/child.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -112,6 +113,36 @@ describe('BLAKE3 in the native addon', () => {
     'refuses an unknown kernel name with a TypeError (needs the native addon)',
     () => {
       expect(() => addon?.blake3?.(input(10), 'sse9' as Blake3Kernel)).toThrow(/kernel does not run on this CPU/);
+    },
+  );
+});
+
+describe('BLAKE3 dispatch', () => {
+  it.skipIf(!nativeStatus().available)(
+    'loads the addon for a large input, before anything else asked for it, and not for a small one (needs the native addon)',
+    async () => {
+      // process.dlopen is how native.ts loads the addon: counted from the child's start.
+      const result = await runChild(
+        `
+        let opened = 0;
+        const dlopen = process.dlopen;
+        process.dlopen = (...args) => { opened++; return dlopen.apply(process, args); };
+        const { blake3Hex } = await import(DIST + 'engine/hash.js');
+        await import(DIST + 'engine/native.js');
+        const small = blake3Hex(new Uint8Array(1000));
+        const afterSmall = opened;
+        const large = blake3Hex(new Uint8Array(1 << 20));
+        console.log(JSON.stringify({ small, large, afterSmall, afterLarge: opened }));
+        `,
+        [],
+      );
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout)).toEqual({
+        small: hexOf(reference(new Uint8Array(1000))),
+        large: hexOf(reference(new Uint8Array(1 << 20))),
+        afterSmall: 0,
+        afterLarge: 1,
+      });
     },
   );
 });
