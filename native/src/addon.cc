@@ -19,6 +19,7 @@
 //   compileFile(path, params, cachedData) -> { fn, rejected, length, createCachedData } | string
 //                                                   a bundle file with V8's code cache (compile-file.cc)
 //   statType(path | fd, ids) -> number              lstat/fstat's file type, no Stats object (stat-type.cc)
+//   statTypeIn(dir, name, ids) -> number            the same for dir + "/" + name, joined in C++
 //   filestat(path | fd, memory, offset) -> number   the same, and a WASI filestat written at offset
 //   randomFill(bytes, offset, length) -> number     getrandom(2) into bytes[offset..]: 0 or -errno
 //   fileIo(write, fd, bytes, offset, length, position) -> number
@@ -620,6 +621,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   NODE_SET_METHOD(exports, "setLoading", SetLoading);
   NODE_SET_METHOD(exports, "compileFile", wasmer_ts::CompileFile);
   NODE_SET_METHOD(exports, "statType", wasmer_ts::StatType);
+  NODE_SET_METHOD(exports, "statTypeIn", wasmer_ts::StatTypeIn);
   NODE_SET_METHOD(exports, "filestat", wasmer_ts::Filestat);
   NODE_SET_METHOD(exports, "randomFill", RandomFill);
   NODE_SET_METHOD(exports, "fileIo", FileIo);

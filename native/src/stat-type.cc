@@ -6,6 +6,11 @@
 //                           or -errno; dev and ino go to ids[0], ids[1] (a Float64Array
 //                           of 2, as Node's Stats give them: numbers)
 //   statType(fd, ids)    -> the same for an open file descriptor (fstat)
+//   statTypeIn(dir, name, ids)
+//                        -> statType of dir + "/" + name, joined here: the sandbox's walk
+//                           stats each component in the directory it holds, and a JS
+//                           string of the joined path (made, then flattened for the call)
+//                           was most of what a walk still allocated
 //
 //   filestat(path | fd, memory, offset)
 //                        -> the same number; on success also a WASI preview1 filestat
@@ -26,28 +31,43 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <string>
 
 namespace wasmer_ts {
 
 namespace {
 
-// lstat(2) of a path or fstat(2) of an fd given as JS; 0 on success, else errno.
-int StatOf(v8::Isolate* isolate, v8::Local<v8::Value> target, struct stat* st) {
+// Whether a JS string's UTF-8 has no NUL inside, which would end a C path early (EINVAL,
+// for Node's own stat to refuse it).
+bool IsWhole(const v8::String::Utf8Value& text) {
+  return *text != nullptr && std::strlen(*text) == static_cast<size_t>(text.length());
+}
+
+// lstat(2) of a path, of dir + "/" + name (`name` not empty), or fstat(2) of an fd, given
+// as JS; 0 on success, else errno.
+int StatOf(v8::Isolate* isolate, v8::Local<v8::Value> target, v8::Local<v8::Value> name, struct stat* st) {
   int rc;
-  if (target->IsString()) {
+  if (target->IsString() && !name.IsEmpty()) {
+    v8::String::Utf8Value dir(isolate, target);
+    v8::String::Utf8Value leaf(isolate, name);
+    if (!IsWhole(dir) || !IsWhole(leaf)) return EINVAL;
+    std::string path;
+    path.reserve(static_cast<size_t>(dir.length()) + 1 + static_cast<size_t>(leaf.length()));
+    path.append(*dir, static_cast<size_t>(dir.length())).append(1, '/').append(*leaf, static_cast<size_t>(leaf.length()));
+    rc = lstat(path.c_str(), st);
+  } else if (target->IsString()) {
     v8::String::Utf8Value path(isolate, target);
-    // A NUL inside would end the path early: EINVAL, for Node's lstat to refuse it.
-    bool whole = *path != nullptr && std::strlen(*path) == static_cast<size_t>(path.length());
-    rc = whole ? lstat(*path, st) : (errno = EINVAL, -1);
+    rc = IsWhole(path) ? lstat(*path, st) : (errno = EINVAL, -1);
   } else {
     rc = fstat(target.As<v8::Int32>()->Value(), st);
   }
   return rc == 0 ? 0 : errno;
 }
 
-// Stats info[0]; when that fails, answers the call (0 for ENOENT, else -errno) and returns false.
-bool StatOrAnswer(const v8::FunctionCallbackInfo<v8::Value>& info, struct stat* st) {
-  int error = StatOf(info.GetIsolate(), info[0], st);
+// Stats info[0] (joined with `name` when given); when that fails, answers the call (0 for
+// ENOENT, else -errno) and returns false.
+bool StatOrAnswer(const v8::FunctionCallbackInfo<v8::Value>& info, v8::Local<v8::Value> name, struct stat* st) {
+  int error = StatOf(info.GetIsolate(), info[0], name, st);
   if (error == 0) return true;
   info.GetReturnValue().Set(error == ENOENT ? 0 : -error);
   return false;
@@ -55,6 +75,13 @@ bool StatOrAnswer(const v8::FunctionCallbackInfo<v8::Value>& info, struct stat* 
 
 void PutU64(uint8_t* at, uint64_t value) {
   for (int i = 0; i < 8; i++) at[i] = static_cast<uint8_t>(value >> (8 * i));
+}
+
+// dev and ino, as Node's Stats give them (numbers), into a Float64Array of 2.
+void WriteIds(v8::Local<v8::Float64Array> ids, const struct stat& st) {
+  double* out = reinterpret_cast<double*>(static_cast<char*>(ids->Buffer()->Data()) + ids->ByteOffset());
+  out[0] = static_cast<double>(st.st_dev);
+  out[1] = static_cast<double>(st.st_ino);
 }
 
 uint64_t Nanoseconds(const struct timespec& t) {
@@ -76,7 +103,7 @@ void Filestat(const v8::FunctionCallbackInfo<v8::Value>& info) {
     return ThrowType(isolate, "filestat(): the 64 bytes at offset are not all in the array");
   }
   struct stat st;
-  if (!StatOrAnswer(info, &st)) return;
+  if (!StatOrAnswer(info, v8::Local<v8::Value>(), &st)) return;
   uint8_t* at = static_cast<uint8_t*>(store->Data()) + memory->ByteOffset() + offset;
   std::memset(at, 0, 64);
   PutU64(at + 0, static_cast<uint64_t>(st.st_dev));
@@ -96,11 +123,20 @@ void StatType(const v8::FunctionCallbackInfo<v8::Value>& info) {
     return ThrowType(isolate, "statType() expects a path or an fd, and a Float64Array of 2");
   }
   struct stat st;
-  if (!StatOrAnswer(info, &st)) return;
-  v8::Local<v8::Float64Array> ids = info[1].As<v8::Float64Array>();
-  double* out = reinterpret_cast<double*>(static_cast<char*>(ids->Buffer()->Data()) + ids->ByteOffset());
-  out[0] = static_cast<double>(st.st_dev);
-  out[1] = static_cast<double>(st.st_ino);
+  if (!StatOrAnswer(info, v8::Local<v8::Value>(), &st)) return;
+  WriteIds(info[1].As<v8::Float64Array>(), st);
+  info.GetReturnValue().Set(static_cast<int32_t>(st.st_mode & S_IFMT));
+}
+
+void StatTypeIn(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  if (info.Length() < 3 || !info[0]->IsString() || !info[1]->IsString() || info[1].As<v8::String>()->Length() == 0 ||
+      !info[2]->IsFloat64Array() || info[2].As<v8::Float64Array>()->Length() < 2) {
+    return ThrowType(isolate, "statTypeIn() expects a directory path, a name and a Float64Array of 2");
+  }
+  struct stat st;
+  if (!StatOrAnswer(info, info[1], &st)) return;
+  WriteIds(info[2].As<v8::Float64Array>(), st);
   info.GetReturnValue().Set(static_cast<int32_t>(st.st_mode & S_IFMT));
 }
 

@@ -71,6 +71,11 @@ export interface NativeAddon {
    */
   statType?(target: string | number, ids: Float64Array): number;
   /**
+   * statType of `dir + '/' + name` (`name` not empty), joined in C++: the sandbox's walk makes
+   * no string of the joined path for it. Missing from an addon built before it.
+   */
+  statTypeIn?(dir: string, name: string, ids: Float64Array): number;
+  /**
    * As statType, and on success a WASI preview1 filestat (64 bytes, filetype 0) written at
    * `memory[offset]` (wasi/file-type.ts). Missing from an addon built before it.
    */

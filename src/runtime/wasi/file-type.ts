@@ -15,12 +15,15 @@ import { nativeAddon } from '../engine/native.js';
 export const statIds = new Float64Array(2);
 
 type NativeStatType = (target: string | number, ids: Float64Array) => number;
+type NativeStatTypeIn = (dir: string, name: string, ids: Float64Array) => number;
 type NativeFilestat = (target: string | number, memory: Uint8Array, offset: number) => number;
 
 /** null until first asked; then the addon's statType, or false without it. */
 let native: NativeStatType | false | null = null;
 /** The same for its filestat. */
 let nativeFilestat: NativeFilestat | false | null = null;
+/** The same for its statTypeIn. */
+let nativeIn: NativeStatTypeIn | false | null = null;
 
 function nativeStatType(): NativeStatType | false {
   native ??= nativeAddon()?.statType ?? false;
@@ -46,6 +49,25 @@ const NO_THROW = { throwIfNoEntry: false } as const;
 /** lstat(2) of `path`: its S_IFMT bits, or 0 when nothing is there; throws Node's error for anything else. */
 export function lstatType(path: string): number {
   return lstatTypeWith(nativeStatType(), path);
+}
+
+/**
+ * lstatType of `dir/name` (`name` one component, not empty): the sandbox's walk stats every
+ * component in the directory it holds, and with the addon no string of the joined path is
+ * made for it (one string, then its flattened copy, per component walked).
+ */
+export function lstatTypeIn(dir: string, name: string): number {
+  nativeIn ??= nativeAddon()?.statTypeIn ?? false;
+  return lstatTypeInWith(nativeIn, dir, name);
+}
+
+/** lstatTypeIn with the addon's statTypeIn, or (false) through lstatType of the joined path: the tests run both. */
+export function lstatTypeInWith(statTypeIn: NativeStatTypeIn | false, dir: string, name: string): number {
+  if (statTypeIn !== false) {
+    const type = statTypeIn(dir, name, statIds);
+    if (type >= 0) return type;
+  }
+  return lstatType(dir === '/' ? `/${name}` : `${dir}/${name}`);
 }
 
 /** fstat(2) of `fd`: its S_IFMT bits; throws Node's error. */

@@ -30,7 +30,7 @@
  */
 import { closeSync, existsSync, constants as fsc, openSync, readlinkSync } from 'node:fs';
 import { ERRNO, MAX_SYMLINKS } from './constants.js';
-import { fstatType, lstatType, statIds } from './file-type.js';
+import { fstatType, lstatTypeIn, statIds } from './file-type.js';
 
 const { S_IFDIR, S_IFLNK } = fsc;
 
@@ -56,13 +56,21 @@ export function handlePath(fd: number, hostPath: string): string {
  */
 export class HandleCache {
   /** By host path: the handle, its `/proc/self/fd/N` path (made once), and what fstat() said it is. */
-  private readonly entries = new Map<string, { fd: number; handle: string; dev: number; ino: number }>();
+  private readonly entries = new Map<string, HandleEntry>();
   /**
-   * The path used last, which is the Map's last entry: a walk through the same directory
-   * again leaves the order as it is (a delete and a set per call grew and rehashed the
-   * Map's table, 5 KB of garbage a thousand path_opens).
+   * The same entries' host paths by parent directory and name, so that a walk finds a
+   * directory's handle from the strings it has (the directory it is in and the component)
+   * without making the joined path (issue 10: a string and its flattened copy per
+   * component, most of what a walk allocated).
    */
-  private newest: string | null = null;
+  private readonly byParent = new Map<string, Map<string, string>>();
+  /**
+   * The clock of uses: a hit stamps its entry (`lastUsed`) and touches no Map, and the
+   * entry with the oldest stamp goes when a put passes the capacity. Moving a hit to the
+   * Map's end instead (a delete and a set) rehashed the table as a walk went from one
+   * directory to the next: 200 bytes of garbage per path syscall of four directories.
+   */
+  private clock = 0;
   constructor(private readonly capacity = 64) {}
 
   /**
@@ -70,36 +78,57 @@ export class HandleCache {
    * on the way go to `retire`, closed by the caller after its walk (one of them
    * may still be on the walk's stack).
    */
-  get(path: string, dev: number, ino: number, retire: number[]): string | null {
+  private get(path: string, dev: number, ino: number, retire: number[]): string | null {
     const e = this.entries.get(path);
     if (e === undefined) return null;
     if (e.dev !== dev || e.ino !== ino) {
-      this.entries.delete(path);
-      if (this.newest === path) this.newest = null;
+      this.drop(path, e);
       retire.push(e.fd);
       return null;
     }
-    // Most recently used last.
-    if (this.newest !== path) {
-      this.entries.delete(path);
-      this.entries.set(path, e);
-      this.newest = path;
-    }
+    e.lastUsed = ++this.clock;
     return e.handle;
   }
 
-  /** Keeps `fd` (now owned by the cache); false when it is not a directory we can identify. */
-  put(path: string, fd: number, retire: number[]): boolean {
+  /** `get` of `parent/name` (`name` one component), found without making that path's string. */
+  getIn(parent: string, name: string, dev: number, ino: number, retire: number[]): string | null {
+    const path = this.byParent.get(parent)?.get(name);
+    return path === undefined ? null : this.get(path, dev, ino, retire);
+  }
+
+  /**
+   * Keeps `fd` (now owned by the cache) as the directory `path`, which is `parent/name`;
+   * false when it is not a directory we can identify.
+   */
+  put(parent: string, name: string, path: string, fd: number, retire: number[]): boolean {
     if (fstatType(fd) !== S_IFDIR) return false;
     const old = this.entries.get(path);
-    if (old !== undefined) retire.push(old.fd);
-    this.entries.delete(path);
-    this.entries.set(path, { fd, handle: handlePath(fd, path), dev: statIds[0]!, ino: statIds[1]! });
-    this.newest = path;
+    if (old !== undefined) {
+      this.drop(path, old);
+      retire.push(old.fd);
+    }
+    this.entries.set(path, {
+      fd,
+      handle: handlePath(fd, path),
+      dev: statIds[0]!,
+      ino: statIds[1]!,
+      parent,
+      name,
+      lastUsed: ++this.clock,
+    });
+    let names = this.byParent.get(parent);
+    if (names === undefined) {
+      names = new Map();
+      this.byParent.set(parent, names);
+    }
+    names.set(name, path);
     if (this.entries.size > this.capacity) {
-      const [oldest, e] = this.entries.entries().next().value as [string, { fd: number }];
-      this.entries.delete(oldest);
-      retire.push(e.fd);
+      let oldest: [string, HandleEntry] | null = null;
+      for (const entry of this.entries) if (oldest === null || entry[1].lastUsed < oldest[1].lastUsed) oldest = entry;
+      if (oldest !== null) {
+        this.drop(oldest[0], oldest[1]);
+        retire.push(oldest[1].fd);
+      }
     }
     return true;
   }
@@ -107,8 +136,32 @@ export class HandleCache {
   clear(): void {
     for (const e of this.entries.values()) closeSync(e.fd);
     this.entries.clear();
-    this.newest = null;
+    this.byParent.clear();
   }
+
+  /** Forgets `path`'s entry `e` (the caller closes or retires its fd). */
+  private drop(path: string, e: HandleEntry): void {
+    this.entries.delete(path);
+    const names = this.byParent.get(e.parent);
+    if (names?.get(e.name) === path) {
+      names.delete(e.name);
+      if (names.size === 0) this.byParent.delete(e.parent);
+    }
+  }
+}
+
+interface HandleEntry {
+  readonly fd: number;
+  /** Its `/proc/self/fd/N` path (made once). */
+  readonly handle: string;
+  /** What fstat() said it is. */
+  readonly dev: number;
+  readonly ino: number;
+  /** The directory it was found in, and its name there: its key in `byParent`. */
+  readonly parent: string;
+  readonly name: string;
+  /** The cache's clock at its last use. */
+  lastUsed: number;
 }
 
 export interface Resolved {
@@ -258,8 +311,8 @@ export function resolvePath(
         continue;
       }
       if (isLast && !options.follow) return done(r, base, component, trailingSlash);
-      const host = child(stack.size === 0 ? base : stack.top(), component);
-      const type = lstatType(host);
+      const parent = stack.size === 0 ? base : stack.top();
+      const type = lstatTypeIn(parent, component);
       if (type === 0) {
         if (isLast) return done(r, base, component, trailingSlash);
         r.release();
@@ -270,7 +323,7 @@ export function resolvePath(
           r.release();
           return ERRNO.LOOP;
         }
-        const target = readlinkSync(host, 'utf8');
+        const target = readlinkSync(child(parent, component), 'utf8');
         if (target.length === 0 || target.charCodeAt(0) === 47) {
           r.release();
           return target.length === 0 ? ERRNO.NOENT : ERRNO.NOTCAPABLE;
@@ -284,17 +337,18 @@ export function resolvePath(
         return ERRNO.NOTDIR;
       }
       if (HANDLE_WALK) {
-        const cached = cache?.get(host, statIds[0]!, statIds[1]!, handles) ?? null;
+        const cached = cache?.getIn(parent, component, statIds[0]!, statIds[1]!, handles) ?? null;
         if (cached === null) {
           // Fails (ELOOP/ENOTDIR) if the directory was swapped for a symlink since the lstat.
+          const host = child(parent, component);
           const fd = openSync(host, O_PATH | O_DIRECTORY | O_NOFOLLOW);
-          if (cache === undefined || !cache.put(host, fd, handles)) handles.push(fd);
+          if (cache === undefined || !cache.put(parent, component, host, fd, handles)) handles.push(fd);
           stack.push(`/proc/self/fd/${fd}`);
         } else {
           stack.push(cached);
         }
       } else {
-        stack.push(host);
+        stack.push(child(parent, component));
       }
     }
     // Only reachable for paths made of nothing but slashes after stripping.

@@ -1,10 +1,26 @@
 // The path resolver on its own: what it returns for each kind of path, and what it refuses.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ERRNO } from '../../../src/runtime/wasi/constants.js';
-import { isContainedTarget, type Resolved, resolvePath } from '../../../src/runtime/wasi/sandbox.js';
+import {
+  HANDLE_WALK,
+  HandleCache,
+  isContainedTarget,
+  Resolution,
+  type Resolved,
+  resolvePath,
+} from '../../../src/runtime/wasi/sandbox.js';
 
 let top: string;
 let root: string;
@@ -90,5 +106,54 @@ describe('isContainedTarget', () => {
     expect(isContainedTarget('/etc/passwd', 5)).toBe(false);
     expect(isContainedTarget('z/..', 3)).toBe(false);
     expect(isContainedTarget('..', 1)).toBe(true);
+  });
+});
+
+describe.runIf(HANDLE_WALK)('the directory handle cache (Linux, /proc/self/fd)', () => {
+  /** Resolves `path` below `root` through `cache`, and what the walk handed back to be closed. */
+  function walk(cache: HandleCache, path: string): { host: string; retired: string[] } {
+    const r = resolvePath(root, path, { follow: false }, cache, new Resolution());
+    if (typeof r === 'number') throw new Error(`resolvePath gave errno ${r}`);
+    held.push(r);
+    // A handle the walk retired names, through /proc, the directory it was opened on.
+    const retired = (r as Resolution).handles.map((fd) => readlinkSync(`/proc/self/fd/${fd}`));
+    return { host: r.host, retired };
+  }
+
+  it('walks again through the handles it keeps, and not through one whose directory was replaced', () => {
+    const cache = new HandleCache();
+    try {
+      expect(readFileSync(walk(cache, 'a/b/f').host, 'utf8')).toBe('f');
+      const again = walk(cache, 'a/b/f');
+      expect(again.retired).toEqual([]);
+      expect(readFileSync(again.host, 'utf8')).toBe('f');
+      // `a` renamed away and a new `a/b/f` made: the cached handles name the old directories.
+      renameSync(join(root, 'a'), join(root, 'a_old'));
+      mkdirSync(join(root, 'a', 'b'), { recursive: true });
+      writeFileSync(join(root, 'a', 'b', 'f'), 'new');
+      const after = walk(cache, 'a/b/f');
+      expect(readFileSync(after.host, 'utf8')).toBe('new');
+      // The walk found the new `a` by lstat and retired the old one's handle; the old `b`'s is
+      // keyed below that handle, which no walk enters again, and leaves when the cache is full.
+      expect(after.retired).toEqual([join(root, 'a_old')]);
+      expect(walk(cache, 'a/b/f').retired).toEqual([]);
+    } finally {
+      cache.clear();
+    }
+  });
+
+  it('gives up the least recently used handle when full, whatever order they were opened in', () => {
+    for (const d of ['d1', 'd2', 'd3']) mkdirSync(join(root, d));
+    const cache = new HandleCache(2);
+    try {
+      walk(cache, 'd1/x');
+      walk(cache, 'd2/x');
+      expect(walk(cache, 'd1/x').retired).toEqual([]); // a hit: d1 is now the newer
+      expect(walk(cache, 'd3/x').retired).toEqual([join(root, 'd2')]);
+      expect(walk(cache, 'd1/x').retired).toEqual([]);
+      expect(walk(cache, 'd2/x').retired).toEqual([join(root, 'd3')]);
+    } finally {
+      cache.clear();
+    }
   });
 });
