@@ -67,7 +67,12 @@ export function lstatTypeInWith(statTypeIn: NativeStatTypeIn | false, dir: strin
     const type = statTypeIn(dir, name, statIds);
     if (type >= 0) return type;
   }
-  return lstatType(dir === '/' ? `/${name}` : `${dir}/${name}`);
+  return lstatType(childPath(dir, name));
+}
+
+/** The host path of `name` in the directory `parent` (the sandbox's walk joins with this). */
+export function childPath(parent: string, name: string): string {
+  return parent === '/' ? `/${name}` : `${parent}/${name}`;
 }
 
 /** fstat(2) of `fd`: its S_IFMT bits; throws Node's error. */

@@ -30,7 +30,7 @@
  */
 import { closeSync, existsSync, constants as fsc, openSync, readlinkSync } from 'node:fs';
 import { ERRNO, MAX_SYMLINKS } from './constants.js';
-import { fstatType, lstatTypeIn, statIds } from './file-type.js';
+import { childPath as child, fstatType, lstatTypeIn, statIds } from './file-type.js';
 
 const { S_IFDIR, S_IFLNK } = fsc;
 
@@ -55,15 +55,14 @@ export function handlePath(fd: number, hostPath: string): string {
  * inode, so the number cannot be reused by another directory while cached.
  */
 export class HandleCache {
-  /** By host path: the handle, its `/proc/self/fd/N` path (made once), and what fstat() said it is. */
-  private readonly entries = new Map<string, HandleEntry>();
   /**
-   * The same entries' host paths by parent directory and name, so that a walk finds a
-   * directory's handle from the strings it has (the directory it is in and the component)
+   * By the directory a handle's directory was found in and its name there, so that a
+   * walk finds it from the strings it has (the directory it is in and the component)
    * without making the joined path (issue 10: a string and its flattened copy per
    * component, most of what a walk allocated).
    */
-  private readonly byParent = new Map<string, Map<string, string>>();
+  private readonly byParent = new Map<string, Map<string, HandleEntry>>();
+  private size = 0;
   /**
    * The clock of uses: a hit stamps its entry (`lastUsed`) and touches no Map, and the
    * entry with the oldest stamp goes when a put passes the capacity. Moving a hit to the
@@ -74,26 +73,20 @@ export class HandleCache {
   constructor(private readonly capacity = 64) {}
 
   /**
-   * The cached handle's path for `path` if it is still that directory. Handles dropped
-   * on the way go to `retire`, closed by the caller after its walk (one of them
-   * may still be on the walk's stack).
+   * The cached handle's path for `parent/name` (`name` one component) if it is still that
+   * directory. Handles dropped on the way go to `retire`, closed by the caller after its
+   * walk (one of them may still be on the walk's stack).
    */
-  private get(path: string, dev: number, ino: number, retire: number[]): string | null {
-    const e = this.entries.get(path);
+  getIn(parent: string, name: string, dev: number, ino: number, retire: number[]): string | null {
+    const e = this.byParent.get(parent)?.get(name);
     if (e === undefined) return null;
     if (e.dev !== dev || e.ino !== ino) {
-      this.drop(path, e);
+      this.drop(e);
       retire.push(e.fd);
       return null;
     }
     e.lastUsed = ++this.clock;
     return e.handle;
-  }
-
-  /** `get` of `parent/name` (`name` one component), found without making that path's string. */
-  getIn(parent: string, name: string, dev: number, ino: number, retire: number[]): string | null {
-    const path = this.byParent.get(parent)?.get(name);
-    return path === undefined ? null : this.get(path, dev, ino, retire);
   }
 
   /**
@@ -102,51 +95,45 @@ export class HandleCache {
    */
   put(parent: string, name: string, path: string, fd: number, retire: number[]): boolean {
     if (fstatType(fd) !== S_IFDIR) return false;
-    const old = this.entries.get(path);
+    const old = this.byParent.get(parent)?.get(name);
     if (old !== undefined) {
-      this.drop(path, old);
+      this.drop(old);
       retire.push(old.fd);
     }
-    this.entries.set(path, {
-      fd,
-      handle: handlePath(fd, path),
-      dev: statIds[0]!,
-      ino: statIds[1]!,
-      parent,
-      name,
-      lastUsed: ++this.clock,
-    });
     let names = this.byParent.get(parent);
     if (names === undefined) {
       names = new Map();
       this.byParent.set(parent, names);
     }
-    names.set(name, path);
-    if (this.entries.size > this.capacity) {
-      let oldest: [string, HandleEntry] | null = null;
-      for (const entry of this.entries) if (oldest === null || entry[1].lastUsed < oldest[1].lastUsed) oldest = entry;
+    const handle = handlePath(fd, path);
+    names.set(name, { fd, handle, dev: statIds[0]!, ino: statIds[1]!, parent, name, lastUsed: ++this.clock });
+    this.size++;
+    if (this.size > this.capacity) {
+      let oldest: HandleEntry | null = null;
+      for (const inParent of this.byParent.values()) {
+        for (const e of inParent.values()) if (oldest === null || e.lastUsed < oldest.lastUsed) oldest = e;
+      }
       if (oldest !== null) {
-        this.drop(oldest[0], oldest[1]);
-        retire.push(oldest[1].fd);
+        this.drop(oldest);
+        retire.push(oldest.fd);
       }
     }
     return true;
   }
 
   clear(): void {
-    for (const e of this.entries.values()) closeSync(e.fd);
-    this.entries.clear();
+    for (const names of this.byParent.values()) for (const e of names.values()) closeSync(e.fd);
     this.byParent.clear();
+    this.size = 0;
   }
 
-  /** Forgets `path`'s entry `e` (the caller closes or retires its fd). */
-  private drop(path: string, e: HandleEntry): void {
-    this.entries.delete(path);
+  /** Forgets entry `e` (the caller closes or retires its fd). */
+  private drop(e: HandleEntry): void {
     const names = this.byParent.get(e.parent);
-    if (names?.get(e.name) === path) {
-      names.delete(e.name);
-      if (names.size === 0) this.byParent.delete(e.parent);
-    }
+    if (names?.get(e.name) !== e) return;
+    names.delete(e.name);
+    if (names.size === 0) this.byParent.delete(e.parent);
+    this.size--;
   }
 }
 
@@ -157,7 +144,7 @@ interface HandleEntry {
   /** What fstat() said it is. */
   readonly dev: number;
   readonly ino: number;
-  /** The directory it was found in, and its name there: its key in `byParent`. */
+  /** The directory it was found in, and its name there: its keys in `byParent`. */
   readonly parent: string;
   readonly name: string;
   /** The cache's clock at its last use. */
@@ -217,10 +204,6 @@ export const RESOLVE_OPTIONS: readonly ResolveOptions[] = [
   { follow: false, stripTrailingSlash: true },
   { follow: true, stripTrailingSlash: true },
 ];
-
-function child(parent: string, name: string): string {
-  return parent === '/' ? `/${name}` : `${parent}/${name}`;
-}
 
 /**
  * A stack of strings that keeps its backing store from one walk to the next. An array

@@ -19,7 +19,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nativeAddon, nativeStatus } from '../../../src/runtime/engine/native.js';
-import { filestatInto, fstatTypeWith, lstatTypeWith, statIds } from '../../../src/runtime/wasi/file-type.js';
+import {
+  filestatInto,
+  fstatTypeWith,
+  lstatTypeInWith,
+  lstatTypeWith,
+  statIds,
+} from '../../../src/runtime/wasi/file-type.js';
 import { wat } from '../../helpers/wat.js';
 
 let dir: string;
@@ -37,6 +43,35 @@ const ways = [
   ...(nativeStatus().available ? [['the addon', nativeAddon()?.statType ?? false] as const] : []),
   ['Node’s lstatSync and fstatSync', false] as const,
 ];
+
+const waysIn = [
+  ...(nativeStatus().available ? [['the addon’s statTypeIn', nativeAddon()?.statTypeIn ?? false] as const] : []),
+  ['a joined path and lstatType', false] as const,
+];
+
+describe.each(waysIn)('lstatTypeIn, with %s', (_how, statTypeIn) => {
+  it('gives what lstat of the joined path gives, for every kind of file, and 0 for a missing one', () => {
+    for (const name of ['sub', 'file', 'link', 'dangling', 'fifo', 'missing']) {
+      const st = lstatSync(join(dir, name), { throwIfNoEntry: false });
+      expect({ name, type: lstatTypeInWith(statTypeIn, dir, name) }).toEqual({
+        name,
+        type: (st?.mode ?? 0) & fsc.S_IFMT,
+      });
+      if (st !== undefined) expect([...statIds]).toEqual([st.dev, st.ino]);
+    }
+    expect(lstatTypeInWith(statTypeIn, join(dir, 'sub'), 'missing')).toBe(0);
+    expect(lstatTypeInWith(statTypeIn, '/dev', 'null')).toBe(fsc.S_IFCHR);
+  });
+
+  it('throws Node’s error for anything but a missing file', () => {
+    expect(() => lstatTypeInWith(statTypeIn, join(dir, 'file'), 'below')).toThrow(
+      expect.objectContaining({ code: 'ENOTDIR' }),
+    );
+    expect(() => lstatTypeInWith(statTypeIn, dir, 'file\0/etc')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+    );
+  });
+});
 
 describe.each(ways)('lstatType and fstatType, with %s', (_how, statType) => {
   it('gives the type, device and inode Node’s Stats give, for every kind of file', () => {
