@@ -62,9 +62,9 @@ function mix(a: number, b: number, c: number, d: number, x: number, y: number): 
   v[d] = vd;
 }
 
-/** Compresses the message in `m` into cv[at, at + 8) (the next chaining value, or the hash for the root). */
-function compress(cv: Uint32Array, at: number, blockLength: number, counter: number, flags: number): void {
-  for (let i = 0; i < 8; i++) v[i] = cv[at + i] as number;
+/** Compresses the message in `m` into `cv` (the next chaining value, or the hash for the root). */
+function compress(cv: Uint32Array, blockLength: number, counter: number, flags: number): void {
+  for (let i = 0; i < 8; i++) v[i] = cv[i] as number;
   v[8] = IV[0] as number;
   v[9] = IV[1] as number;
   v[10] = IV[2] as number;
@@ -84,12 +84,12 @@ function compress(cv: Uint32Array, at: number, blockLength: number, counter: num
     mix(2, 7, 8, 13, m[s[r + 12] as number] as number, m[s[r + 13] as number] as number);
     mix(3, 4, 9, 14, m[s[r + 14] as number] as number, m[s[r + 15] as number] as number);
   }
-  for (let i = 0; i < 8; i++) cv[at + i] = (v[i] as number) ^ (v[i + 8] as number);
+  for (let i = 0; i < 8; i++) cv[i] = (v[i] as number) ^ (v[i + 8] as number);
 }
 
 /**
  * The chaining value of chunk `counter` (bytes[start, start + length), 1 to 1024 bytes, or
- * none for the empty input) into cv[at, at + 8); `root` = ROOT for an input of one chunk.
+ * none for the empty input) into `cv`; `root` = ROOT for an input of one chunk.
  */
 function hashChunk(
   bytes: Uint8Array,
@@ -98,9 +98,8 @@ function hashChunk(
   counter: number,
   root: number,
   cv: Uint32Array,
-  at: number,
 ): void {
-  cv.set(IV, at);
+  cv.set(IV);
   const blocks = Math.max(1, Math.ceil(length / BLOCK_BYTES));
   for (let b = 0; b < blocks; b++) {
     const from = start + b * BLOCK_BYTES;
@@ -118,7 +117,7 @@ function hashChunk(
       for (let i = 0; i < n; i++) m[i >> 2] = (m[i >> 2] as number) | ((bytes[from + i] as number) << (8 * (i & 3)));
     }
     const flags = (b === 0 ? CHUNK_START : 0) | (b === blocks - 1 ? CHUNK_END | root : 0);
-    compress(cv, at, n, counter, flags);
+    compress(cv, n, counter, flags);
   }
 }
 
@@ -129,7 +128,7 @@ function hashParent(left: number, cv: Uint32Array, root: number): void {
     m[i + 8] = cv[i] as number;
   }
   cv.set(IV);
-  compress(cv, 0, BLOCK_BYTES, 0, PARENT | root);
+  compress(cv, BLOCK_BYTES, 0, PARENT | root);
 }
 
 /** The BLAKE3 hash of `bytes`: 32 bytes. */
@@ -137,17 +136,17 @@ export function blake3Js(bytes: Uint8Array): Uint8Array {
   const cv = new Uint32Array(8);
   const chunks = Math.max(1, Math.ceil(bytes.length / CHUNK_BYTES));
   if (chunks === 1) {
-    hashChunk(bytes, 0, bytes.length, 0, ROOT, cv, 0);
+    hashChunk(bytes, 0, bytes.length, 0, ROOT, cv);
   } else {
     let depth = 0;
     for (let c = 0; c < chunks - 1; c++) {
-      hashChunk(bytes, c * CHUNK_BYTES, CHUNK_BYTES, c, 0, cv, 0);
+      hashChunk(bytes, c * CHUNK_BYTES, CHUNK_BYTES, c, 0, cv);
       // A parent for every trailing zero bit of the count of chunks done.
       for (let done = c + 1; done % 2 === 0; done /= 2) hashParent(8 * --depth, cv, 0);
       stack.set(cv, 8 * depth++);
     }
     const last = chunks - 1;
-    hashChunk(bytes, last * CHUNK_BYTES, bytes.length - last * CHUNK_BYTES, last, 0, cv, 0);
+    hashChunk(bytes, last * CHUNK_BYTES, bytes.length - last * CHUNK_BYTES, last, 0, cv);
     while (depth > 1) hashParent(8 * --depth, cv, 0);
     hashParent(0, cv, ROOT);
   }
